@@ -1,0 +1,173 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { ExecuteCommandRequest, LanguageClient, type LanguageClientOptions } from "vscode-languageclient/node";
+import { cliArgs, runCli } from "./cli";
+import { serverOptions } from "./server-options";
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel("leaddef");
+  context.subscriptions.push(output);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand("leaddef.runExamples", () => runExamples(context)),
+    vscode.commands.registerCommand("leaddef.explainLead", () => explainLead(context)),
+    vscode.commands.registerCommand("leaddef.showFunnel", () => showFunnel(context)),
+    vscode.commands.registerCommand("leaddef.restartServer", async () => {
+      await stopClient();
+      await startClient(context);
+    }),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (e.affectsConfiguration("leaddef.server.path")) {
+        await stopClient();
+        await startClient(context);
+      }
+    }),
+  );
+  await startClient(context);
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return stopClient();
+}
+
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const configured = vscode.workspace.getConfiguration("leaddef").get<string>("server.path", "");
+  const bundled = path.join(context.extensionPath, "dist", "server.js");
+  if (!configured && !fs.existsSync(bundled)) {
+    output.appendLine(`leaddef: no language server at ${bundled}; set "leaddef.server.path".`);
+    return;
+  }
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: "leaddef" }],
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.leaddef") },
+    outputChannel: output,
+    traceOutputChannel: output,
+  };
+  // The id `leaddef` makes the client read the `leaddef.trace.server` setting.
+  client = new LanguageClient("leaddef", "leaddef language server", serverOptions(context.extensionPath, configured), clientOptions);
+  try {
+    await client.start();
+  } catch (err) {
+    output.appendLine(`leaddef: the language server did not start: ${String(err)}`);
+    void vscode.window.showErrorMessage("leaddef: the language server did not start; see the \"leaddef\" output.");
+  }
+}
+
+async function stopClient(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) await c.stop().catch(() => undefined);
+}
+
+function asOfSetting(): string | undefined {
+  const v = vscode.workspace.getConfiguration("leaddef").get<string>("asOf", "").trim();
+  return v || undefined;
+}
+
+/** The active .leaddef document, saved so that the CLI reads what the user sees. */
+async function activeLeaddefDocument(): Promise<vscode.TextDocument | undefined> {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || doc.languageId !== "leaddef") {
+    void vscode.window.showWarningMessage("leaddef: open a .leaddef file first.");
+    return undefined;
+  }
+  if (doc.isDirty) await doc.save();
+  return doc;
+}
+
+/** True when the running server says it handles `command` through workspace/executeCommand. */
+function serverHandles(command: string): boolean {
+  const commands = client?.initializeResult?.capabilities.executeCommandProvider?.commands ?? [];
+  return client?.isRunning() === true && commands.includes(command);
+}
+
+function show(title: string, text: string): void {
+  output.appendLine(`── ${title} ──`);
+  output.appendLine(text.trimEnd());
+  output.show(true);
+}
+
+function render(result: unknown): string {
+  return typeof result === "string" ? result : JSON.stringify(result, null, 2);
+}
+
+/** Asks the server when it offers `command`, else runs the bundled CLI with `args`. */
+async function runViaServerOrCli(
+  context: vscode.ExtensionContext,
+  title: string,
+  command: string,
+  serverArgs: unknown[],
+  args: string[],
+  cwd: string,
+): Promise<void> {
+  if (serverHandles(command) && client) {
+    try {
+      const result = await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: serverArgs });
+      show(title, render(result));
+      return;
+    } catch (err) {
+      output.appendLine(`leaddef: the server failed ${command} (${String(err)}); trying the CLI`);
+    }
+  }
+  const cli = path.join(context.extensionPath, "dist", "cli.js");
+  if (!fs.existsSync(cli)) {
+    show(title, `leaddef: no CLI bundled at ${cli}`);
+    return;
+  }
+  const res = await runCli(cli, args, cwd);
+  show(`${title} (exit ${res.code})`, [res.stdout, res.stderr].filter((s) => s.trim()).join("\n"));
+  if (res.code !== 0) void vscode.window.showWarningMessage(`leaddef: ${title} failed; see the "leaddef" output.`);
+}
+
+async function runExamples(context: vscode.ExtensionContext): Promise<void> {
+  const doc = await activeLeaddefDocument();
+  if (!doc) return;
+  const file = doc.uri.fsPath;
+  await runViaServerOrCli(context, `examples in ${path.basename(file)}`, "leaddef.runExamples", [doc.uri.toString()],
+    cliArgs.runExamples(file), path.dirname(file));
+}
+
+async function explainLead(context: vscode.ExtensionContext): Promise<void> {
+  const doc = await activeLeaddefDocument();
+  if (!doc) return;
+  const lead = await vscode.window.showInputBox({
+    title: "leaddef: Explain a lead",
+    prompt: "The lead as JSON, nested or with dotted keys",
+    placeHolder: '{"company.industry": "telecom", "company.employees": 800}',
+    ignoreFocusOut: true,
+    validateInput: (text) => {
+      try {
+        const v = JSON.parse(text);
+        return v && typeof v === "object" && !Array.isArray(v) ? undefined : "write a JSON object";
+      } catch (err) {
+        return `not JSON: ${(err as Error).message}`;
+      }
+    },
+  });
+  if (lead === undefined) return;
+  const file = doc.uri.fsPath;
+  const asOf = asOfSetting();
+  await runViaServerOrCli(context, `explain (${path.basename(file)})`, "leaddef.explainLead",
+    [doc.uri.toString(), JSON.parse(lead), asOf ?? null], cliArgs.explainLead(file, lead, asOf), path.dirname(file));
+}
+
+async function showFunnel(context: vscode.ExtensionContext): Promise<void> {
+  const doc = await activeLeaddefDocument();
+  if (!doc) return;
+  const picked = await vscode.window.showOpenDialog({
+    title: "leaddef: Show funnel for a data file",
+    canSelectMany: false,
+    defaultUri: vscode.Uri.file(path.dirname(doc.uri.fsPath)),
+    filters: { "Lead data": ["jsonl", "ndjson", "csv"], "All files": ["*"] },
+  });
+  if (!picked?.[0]) return;
+  const file = doc.uri.fsPath;
+  const data = picked[0].fsPath;
+  const asOf = asOfSetting();
+  await runViaServerOrCli(context, `funnel of ${path.basename(data)}`, "leaddef.showFunnel",
+    [doc.uri.toString(), picked[0].toString(), asOf ?? null], cliArgs.showFunnel(file, data, asOf), path.dirname(file));
+}

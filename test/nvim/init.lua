@@ -68,11 +68,11 @@ function run_checks()
 
   local ok_init = vim.wait(20000, function()
     local c = client_id and vim.lsp.get_client_by_id(client_id)
-    return c ~= nil and c.initialized == true
+    return (c ~= nil and c.initialized == true) or #server_log > 0
   end, 50)
   if not ok_init then table.insert(results.errors, "server did not initialize") end
 
-  vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 end, 50)
+  vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 or #server_log > 0 end, 50)
   results.diagnostics = {}
   for _, d in ipairs(vim.diagnostic.get(buf)) do
     local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)

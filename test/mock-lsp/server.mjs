@@ -74,6 +74,8 @@ connection.onInitialize(() => ({
     textDocumentSync: TextDocumentSyncKind.Full,
     completionProvider: { triggerCharacters: ["."] },
     hoverProvider: true,
+    // Same id as the extension's own command: the extension must not register it twice.
+    executeCommandProvider: { commands: ["leaddef.runExamples"] },
   },
   serverInfo: { name: "leaddef-mock", version: "0.0.0" },
 }));
@@ -116,6 +118,10 @@ connection.onHover(({ textDocument: { uri }, position }) => {
   }
   return null;
 });
+
+connection.onExecuteCommand(({ command, arguments: args }) =>
+  command === "leaddef.runExamples" ? `mock server: no examples run in ${args?.[0]}` : null,
+);
 
 documents.listen(connection);
 connection.listen();

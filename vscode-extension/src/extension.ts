@@ -5,6 +5,9 @@ import { ExecuteCommandRequest, LanguageClient, type LanguageClientOptions } fro
 import { cliArgs, runCli } from "./cli";
 import { serverOptions } from "./server-options";
 
+/** Commands this extension registers itself; they ask the server when it offers the same id. */
+const OWN_COMMANDS = new Set(["leaddef.runExamples", "leaddef.explainLead", "leaddef.showFunnel", "leaddef.restartServer"]);
+
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 
@@ -49,12 +52,27 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   };
   // The id `leaddef` makes the client read the `leaddef.trace.server` setting.
   client = new LanguageClient("leaddef", "leaddef language server", serverOptions(context.extensionPath, configured), clientOptions);
+  skipOwnCommands(client);
   try {
     await client.start();
   } catch (err) {
     output.appendLine(`leaddef: the language server did not start: ${String(err)}`);
     void vscode.window.showErrorMessage("leaddef: the language server did not start; see the \"leaddef\" output.");
   }
+}
+
+/**
+ * vscode-languageclient registers a VS Code command for every id the server lists in
+ * `executeCommandProvider`; an id the extension already registered would make that throw and
+ * the client fail to start. Those ids are left out here and reached through our own commands.
+ */
+function skipOwnCommands(c: LanguageClient): void {
+  const feature = c.getFeature(ExecuteCommandRequest.method);
+  const register = feature.register.bind(feature);
+  feature.register = (data) => {
+    const commands = (data.registerOptions.commands ?? []).filter((id) => !OWN_COMMANDS.has(id));
+    register({ ...data, registerOptions: { ...data.registerOptions, commands } });
+  };
 }
 
 async function stopClient(): Promise<void> {

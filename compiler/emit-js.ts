@@ -1,0 +1,310 @@
+import type { Dep, IrCondition, IrExpr, IrField, IrProgram } from "./ir.js";
+import { irChildren } from "./ir.js";
+
+/**
+ * JavaScript code generation. The program becomes the source of one factory function whose
+ * body defines straight-line evaluators: fields are read into locals once, each criterion,
+ * score and stage is computed once in dependency order, null guards are inlined, enum and
+ * list membership are plain comparisons. Every user-written name and string reaches the
+ * source only through JSON.stringify, so no file content can inject code.
+ *
+ * The factory's parameters are the runtime readers and the field table (FACTORY_PARAMS);
+ * it returns { evaluate, evaluateInto, evaluateIntoFull, explain }.
+ */
+export const FACTORY_PARAMS = ["readNumber", "readDate", "readBoolean", "readString", "readEnum", "readList", "FIELDS"] as const;
+
+const str = JSON.stringify;
+
+function num(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (!Number.isFinite(n)) return n > 0 ? "Infinity" : "-Infinity";
+  return n < 0 || Object.is(n, -0) ? `(${n})` : String(n);
+}
+
+/** Property access that is safe for any key. */
+function prop(key: string): string {
+  return `[${str(key)}]`;
+}
+
+function objectKey(key: string): string {
+  // `"__proto__": x` in a literal would set the prototype; a computed key defines a property.
+  return key === "__proto__" ? `[${str(key)}]` : str(key);
+}
+
+interface Emitted {
+  code: string;
+  /** may be missing at run time (NaN or undefined) */
+  nullable: boolean;
+  /** a local or constant: cheap and safe to repeat */
+  simple: boolean;
+}
+
+class FunctionEmitter {
+  private temps = 0;
+  readonly usedFields = new Set<number>();
+
+  constructor(private readonly program: IrProgram) {}
+
+  tempDecl(): string {
+    return this.temps ? `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(", ")};` : "";
+  }
+
+  private temp(): string {
+    return `t${this.temps++}`;
+  }
+
+  /** Evaluates `e` once into a temp unless it is already simple. */
+  private once(e: Emitted): { setup: string; ref: string } {
+    if (e.simple) return { setup: e.code, ref: e.code };
+    const t = this.temp();
+    return { setup: `(${t} = ${e.code})`, ref: t };
+  }
+
+  value(e: IrExpr): Emitted {
+    switch (e.k) {
+      case "const":
+        if (typeof e.value === "number") return { code: num(e.value), nullable: false, simple: true };
+        return { code: typeof e.value === "string" ? str(e.value) : String(e.value), nullable: false, simple: true };
+      case "field":
+        this.usedFields.add(e.field.index);
+        return { code: `f${e.field.index}`, nullable: true, simple: true };
+      case "criterion": return { code: `c${e.index}`, nullable: false, simple: true };
+      case "stage": return { code: `s${e.index}`, nullable: false, simple: true };
+      case "score": return { code: `sc${e.index}`, nullable: false, simple: true };
+      case "arith": {
+        const l = this.value(e.l);
+        const r = this.value(e.r);
+        if (e.op !== "/") return { code: `(${l.code} ${e.op} ${r.code})`, nullable: true, simple: false };
+        // Division by zero is missing, as in SQL's NULLIF(x, 0).
+        const rr = this.once(r);
+        return { code: `(${rr.setup} === 0 ? NaN : ${l.code} / ${rr.ref})`, nullable: true, simple: false };
+      }
+      case "neg": return { code: `(-${this.value(e.e).code})`, nullable: true, simple: false };
+      case "daysSince": return { code: `(asOf - ${this.value(e.e).code})`, nullable: true, simple: false };
+      default:
+        return { code: this.cond(e), nullable: false, simple: false };
+    }
+  }
+
+  cond(e: IrExpr): string {
+    switch (e.k) {
+      case "const": return String(e.value === true);
+      case "field":
+        this.usedFields.add(e.field.index);
+        return `(f${e.field.index} === true)`;
+      case "criterion": return `c${e.index}`;
+      case "stage": return `s${e.index}`;
+      case "not": return `!${this.cond(e.e)}`;
+      case "and": return `(${this.cond(e.l)} && ${this.cond(e.r)})`;
+      case "or": return `(${this.cond(e.l)} || ${this.cond(e.r)})`;
+      case "cmp": return this.compare(e);
+      case "in": return this.inList(e);
+      case "contains": {
+        const l = this.once(this.value(e.l));
+        const r = this.value(e.r);
+        if (e.on === "list") return `(${l.setup} !== undefined && ${l.ref}.includes(${r.code}))`;
+        return this.caseInsensitive(l, r, "includes");
+      }
+      case "startsWith": return this.caseInsensitive(this.once(this.value(e.l)), this.value(e.r), "startsWith");
+      case "presence": {
+        this.usedFields.add(e.field.index);
+        const f = `f${e.field.index}`;
+        const numeric = e.field.kind === "number" || e.field.kind === "date";
+        if (numeric) return e.missing ? `(${f} !== ${f})` : `(${f} === ${f})`;
+        return e.missing ? `(${f} === undefined)` : `(${f} !== undefined)`;
+      }
+      case "atLeast":
+        return `((${e.items.map((i) => `(${this.cond(i)} ? 1 : 0)`).join(" + ")}) >= ${num(e.n)})`;
+      default:
+        throw new Error(`internal: ${e.k} is not a condition`);
+    }
+  }
+
+  private caseInsensitive(l: { setup: string; ref: string }, r: Emitted, method: "includes" | "startsWith"): string {
+    if (!r.nullable && r.code.startsWith('"')) {
+      const needle = str((JSON.parse(r.code) as string).toLowerCase());
+      return `(${l.setup} !== undefined && ${l.ref}.toLowerCase().${method}(${needle}))`;
+    }
+    const rr = this.once(r);
+    return `(${l.setup} !== undefined && ${rr.setup} !== undefined && ${l.ref}.toLowerCase().${method}(${rr.ref}.toLowerCase()))`;
+  }
+
+  private enumRank(e: IrExpr, emitted: { setup: string; ref: string }, members: readonly string[], first: boolean): string {
+    if (e.k === "const") return num(members.indexOf(String(e.value)));
+    const field = e.k === "field" ? e.field.index : -1;
+    return `(${first ? emitted.setup : emitted.ref} !== undefined ? E${field}[${emitted.ref}] : undefined)`;
+  }
+
+  private compare(e: Extract<IrExpr, { k: "cmp" }>): string {
+    const l = this.value(e.l);
+    const r = this.value(e.r);
+    const numeric = e.kind === "number" || e.kind === "date";
+    if (numeric) {
+      if (e.op === "=") return `(${l.code} === ${r.code})`;
+      if (e.op === "!=") {
+        // NaN (missing) is neither below nor above anything.
+        const a = this.once(l);
+        const b = this.once(r);
+        return `(${a.setup} < ${b.setup} || ${a.ref} > ${b.ref})`;
+      }
+      return `(${l.code} ${e.op} ${r.code})`;
+    }
+    if (e.kind === "enum" && e.op !== "=" && e.op !== "!=") {
+      const a = this.once(l);
+      const b = this.once(r);
+      const ra = this.enumRank(e.l, a, e.members, true);
+      const rb = this.enumRank(e.r, b, e.members, true);
+      return `(${ra} ${e.op} ${rb})`;
+    }
+    // strings, enum members, booleans: equality needs both sides present.
+    if (e.op === "=") {
+      if (!l.nullable || !r.nullable) return `(${l.code} === ${r.code})`;
+      const a = this.once(l);
+      return `(${a.setup} !== undefined && ${a.ref} === ${r.code})`;
+    }
+    const a = this.once(l);
+    const b = this.once(r);
+    const guards = [l.nullable ? `${a.setup} !== undefined` : "", r.nullable ? `${b.setup} !== undefined` : ""].filter(Boolean);
+    const left = l.nullable ? a.ref : a.setup;
+    const right = r.nullable ? b.ref : b.setup;
+    return `(${[...guards, `${left} !== ${right}`].join(" && ")})`;
+  }
+
+  private inList(e: Extract<IrExpr, { k: "in" }>): string {
+    const x = this.once(this.value(e.e));
+    const items = e.items.map((i) => `${x.ref} === ${this.value(i).code}`);
+    const any = items.length ? items.join(" || ") : "false";
+    const numeric = e.kind === "number" || e.kind === "date";
+    const present = numeric ? `${x.setup} === ${x.ref}` : `${x.setup} !== undefined`;
+    return e.negated ? `(${present} && !(${any}))` : `(${present} && (${any}))`;
+  }
+}
+
+/** Which criteria, scores and stages a function must compute. */
+function closure(p: IrProgram, roots: Dep[]): Set<string> {
+  const need = new Set<string>();
+  const lookup = (d: Dep) => (d.kind === "criterion" ? p.criteria[d.index] : d.kind === "score" ? p.scores[d.index] : p.stages[d.index]);
+  const visit = (d: Dep) => {
+    const key = `${d.kind}:${d.index}`;
+    if (need.has(key)) return;
+    need.add(key);
+    lookup(d).deps.forEach(visit);
+  };
+  roots.forEach(visit);
+  return need;
+}
+
+function allRoots(p: IrProgram, withCriteria: boolean): Dep[] {
+  return [
+    ...p.stages.map((s) => ({ kind: "stage" as const, index: s.index })),
+    ...p.scores.map((s) => ({ kind: "score" as const, index: s.index })),
+    ...(withCriteria ? p.criteria.map((c) => ({ kind: "criterion" as const, index: c.index })) : []),
+  ];
+}
+
+/** The statements computing each needed declaration, in dependency order. */
+function bodyStatements(p: IrProgram, em: FunctionEmitter, need: Set<string>, explain: boolean): string[] {
+  const out: string[] = [];
+  const condStatement = (local: string, cond: IrCondition, trace: string) => {
+    if (!explain) return `const ${local} = ${em.cond(cond.expr)};`;
+    // Explanations record each top-level `and` part; the declaration holds when all do.
+    const parts = cond.parts.map((part) => em.cond(part.expr));
+    return `const ${trace} = [${parts.join(", ")}]; const ${local} = ${trace}.every(Boolean);`;
+  };
+  for (const d of p.order) {
+    if (!need.has(`${d.kind}:${d.index}`)) continue;
+    if (d.kind === "criterion") out.push(condStatement(`c${d.index}`, p.criteria[d.index].cond, `xc${d.index}`));
+    else if (d.kind === "stage") out.push(condStatement(`s${d.index}`, p.stages[d.index].cond, `xs${d.index}`));
+    else {
+      const s = p.scores[d.index];
+      const v = `sc${d.index}`;
+      out.push(`let ${v} = 0;`);
+      if (explain) out.push(`const xl${d.index} = [];`);
+      for (const line of s.lines) {
+        const c = em.cond(line.cond.expr);
+        out.push(explain ? `if (xl${d.index}[xl${d.index}.length] = ${c}) ${v} += ${num(line.weight)};` : `if (${c}) ${v} += ${num(line.weight)};`);
+      }
+      if (s.cap !== undefined) out.push(`if (${v} > ${num(s.cap)}) ${v} = ${num(s.cap)};`);
+      if (s.floor !== undefined) out.push(`if (${v} < ${num(s.floor)}) ${v} = ${num(s.floor)};`);
+    }
+  }
+  return out;
+}
+
+function stageExpression(p: IrProgram, asIndex: boolean): string {
+  let code = asIndex ? "-1" : '"none"';
+  for (const s of p.stages) code = `s${s.index} ? ${asIndex ? s.index : str(s.name)} : ${code}`;
+  return code;
+}
+
+/** Reads field i of a lead object: nested (`lead.company.industry`) or flat (`lead["company.industry"]`). */
+function objectRead(f: IrField): string {
+  const nested = `lead${f.segments.map((s, i) => (i === 0 ? prop(s) : `?.${prop(s)}`)).join("")}`;
+  const get = f.segments.length > 1 ? `(${nested} ?? lead${prop(f.path)})` : nested;
+  const i = f.index;
+  switch (f.kind) {
+    case "number": return `(typeof (v = ${get}) === "number" ? v : slow(${i}, v))`;
+    case "date": return `slow(${i}, ${get})`;
+    case "boolean": return `((v = ${get}) === true || v === false ? v : slow(${i}, v))`;
+    case "string": case "enum": return `(typeof (v = ${get}) === "string" ? v : slow(${i}, v))`;
+    case "list": return `(Array.isArray(v = ${get}) ? v : slow(${i}, v))`;
+  }
+}
+
+function fieldPrologue(em: FunctionEmitter, fields: IrField[], source: "object" | "values"): string[] {
+  return [...em.usedFields].sort((a, b) => a - b).map((i) =>
+    source === "values" ? `const f${i} = vals[${i}];` : `const f${i} = ${objectRead(fields[i])};`,
+  );
+}
+
+function emitFunction(p: IrProgram, name: string, params: string, source: "object" | "values", need: Set<string>, explain: boolean, tail: (em: FunctionEmitter) => string): string {
+  const em = new FunctionEmitter(p);
+  const body = bodyStatements(p, em, need, explain);
+  const ret = tail(em);
+  const prologue = fieldPrologue(em, p.fields, source);
+  return [`function ${name}(${params}) {`, source === "object" ? "let v;" : "", em.tempDecl(), ...prologue, ...body, ret, "}"].filter(Boolean).join("\n  ");
+}
+
+export function emitFactory(p: IrProgram): string {
+  const lean = closure(p, allRoots(p, false));
+  const full = closure(p, allRoots(p, true));
+  const scoresObject = `{ ${p.scores.map((s) => `${objectKey(s.name)}: sc${s.index}`).join(", ")} }`;
+  const evaluate = emitFunction(p, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject} };`);
+  const intoTail = (withFlags: boolean) => () => {
+    const parts = [`out[0] = ${stageExpression(p, true)};`, ...p.scores.map((s, i) => `out[${1 + i}] = sc${s.index};`)];
+    if (withFlags) {
+      let k = 1 + p.scores.length;
+      for (const c of p.criteria) parts.push(`out[${k++}] = c${c.index};`);
+      for (const s of p.stages) parts.push(`out[${k++}] = s${s.index};`);
+    }
+    return parts.join("\n  ");
+  };
+  const evaluateInto = emitFunction(p, "evaluateInto", "vals, asOf, out", "values", lean, false, intoTail(false));
+  const evaluateIntoFull = emitFunction(p, "evaluateIntoFull", "vals, asOf, out", "values", full, false, intoTail(true));
+  const explain = emitFunction(p, "explain", "lead, asOf", "object", full, true, (em) => {
+    // every field is reported in explanations, so read them all
+    for (const f of p.fields) em.usedFields.add(f.index);
+    return `return { stage: ${stageExpression(p, false)}, scores: [${p.scores.map((s) => `sc${s.index}`).join(", ")}], criteria: [${p.criteria.map((c) => `xc${c.index}`).join(", ")}], stages: [${p.stages.map((s) => `xs${s.index}`).join(", ")}], scoreLines: [${p.scores.map((s) => `xl${s.index}`).join(", ")}], values: [${p.fields.map((f) => `f${f.index}`).join(", ")}] };`;
+  });
+  const enumTables = p.fields.filter((f) => f.kind === "enum").map((f) => `const E${f.index} = rankTable(FIELDS[${f.index}].members);`);
+  return [
+    '"use strict";',
+    "function rankTable(members) { const t = Object.create(null); members.forEach((m, i) => { t[m] = i; }); return t; }",
+    ...enumTables,
+    "const READERS = FIELDS.map((f) => f.kind === \"number\" ? (v) => readNumber(v, f.integer) : f.kind === \"date\" ? readDate : f.kind === \"boolean\" ? readBoolean : f.kind === \"string\" ? readString : f.kind === \"enum\" ? (v) => readEnum(v, f.members) : readList);",
+    // The slow path: anything not already of the field's JSON type is read (or refused) here.
+    "function slow(i, v) { try { return READERS[i](v); } catch (e) { throw new TypeError(`field ${FIELDS[i].path}: ${e.message}`); } }",
+    evaluate,
+    evaluateInto,
+    evaluateIntoFull,
+    explain,
+    "return { evaluate, evaluateInto, evaluateIntoFull, explain };",
+  ].join("\n");
+}
+
+/** The field table the factory receives: plain data, safe to print as JSON. */
+export function fieldTable(p: IrProgram): { path: string; kind: string; integer: boolean; members: readonly string[]; optional: boolean }[] {
+  return p.fields.map((f) => ({ path: f.path, kind: f.kind, integer: f.integer, members: f.members, optional: f.optional }));
+}
+
+export { irChildren };

@@ -1,0 +1,304 @@
+import type * as A from "../language/ast.js";
+import type { DeclSymbol, FieldSymbol, FileModel } from "../language/model.js";
+import { referencedDecls } from "../language/references.js";
+import type { Type } from "../language/types.js";
+
+/**
+ * The checked program, lowered for the back ends: every name resolved to an index, every
+ * operator specialised by operand type, nothing left to look up per lead. Exists only for
+ * error-free input, so lowering may assume every node is well-typed.
+ */
+export type ValueKind = "number" | "date" | "string" | "boolean" | "enum" | "list";
+
+export interface IrField {
+  index: number;
+  path: string;
+  segments: string[];
+  kind: ValueKind;
+  /** For enums: the members in declaration order (their order is their rank). */
+  members: readonly string[];
+  optional: boolean;
+  integer: boolean;
+}
+
+export type IrExpr =
+  | { k: "const"; kind: ValueKind; value: number | string | boolean }
+  | { k: "field"; field: IrField }
+  | { k: "criterion"; index: number }
+  | { k: "stage"; index: number }
+  | { k: "score"; index: number }
+  | { k: "not"; e: IrExpr }
+  | { k: "and" | "or"; l: IrExpr; r: IrExpr }
+  | { k: "cmp"; op: A.CompareOp; kind: ValueKind; members: readonly string[]; l: IrExpr; r: IrExpr }
+  | { k: "in"; negated: boolean; kind: ValueKind; e: IrExpr; items: IrExpr[] }
+  | { k: "contains"; on: "string" | "list"; l: IrExpr; r: IrExpr }
+  | { k: "startsWith"; l: IrExpr; r: IrExpr }
+  | { k: "presence"; missing: boolean; field: IrField }
+  | { k: "arith"; op: A.ArithOp; l: IrExpr; r: IrExpr }
+  | { k: "neg"; e: IrExpr }
+  | { k: "daysSince"; e: IrExpr }
+  | { k: "atLeast"; n: number; items: IrExpr[] };
+
+/** A condition plus, for explanations, its top-level `and` parts with their source text. */
+export interface IrCondition {
+  expr: IrExpr;
+  parts: { expr: IrExpr; text: string; fields: number[] }[];
+}
+
+export interface IrCriterion { name: string; index: number; cond: IrCondition; deps: Dep[] }
+export interface IrStage { name: string; index: number; cond: IrCondition; deps: Dep[] }
+export interface IrScore {
+  name: string;
+  index: number;
+  lines: { weight: number; cond: IrCondition; text: string }[];
+  cap: number | undefined;
+  floor: number | undefined;
+  deps: Dep[];
+}
+export type Dep = { kind: "criterion" | "stage" | "score"; index: number };
+
+export interface IrExample {
+  title: string;
+  line: number;
+  values: Record<string, unknown>;
+  asOf: number | undefined;
+  expectStage: string | undefined;
+  expectScores: { name: string; value: number; line: number }[];
+  expectFlags: { name: string; kind: "criterion" | "stage"; value: boolean; line: number }[];
+}
+
+export interface IrProgram {
+  fields: IrField[];
+  criteria: IrCriterion[];
+  scores: IrScore[];
+  stages: IrStage[];
+  examples: IrExample[];
+  /** criteria, scores and stages in an order where each comes after everything it uses */
+  order: Dep[];
+}
+
+export function valueKind(t: Type): ValueKind {
+  switch (t.kind) {
+    case "integer": case "number": return "number";
+    case "date": return "date";
+    case "string": return "string";
+    case "boolean": return "boolean";
+    case "enum": return "enum";
+    case "list": return "list";
+    default: throw new Error(`internal: no value kind for ${t.kind}`);
+  }
+}
+
+export function lower(entry: FileModel, files: Map<string, FileModel>): IrProgram {
+  const fields: IrField[] = [...entry.fields.values()].map((f, index) => ({
+    index,
+    path: f.name,
+    segments: f.name.split("."),
+    kind: valueKind(f.type),
+    members: f.type.kind === "enum" ? f.type.members : [],
+    optional: f.optional,
+    integer: f.type.kind === "integer",
+  }));
+  const fieldIndex = new Map<FieldSymbol, IrField>([...entry.fields.values()].map((f, i) => [f, fields[i]]));
+
+  const decls = [...entry.names.values()].filter((s) => s.kind !== "stage");
+  const criteriaSyms = decls.filter((s) => s.kind === "criterion");
+  const scoreSyms = decls.filter((s) => s.kind === "score");
+  const declIndex = new Map<DeclSymbol, Dep>();
+  criteriaSyms.forEach((s, index) => declIndex.set(s, { kind: "criterion", index }));
+  scoreSyms.forEach((s, index) => declIndex.set(s, { kind: "score", index }));
+  entry.stages.forEach((s, index) => declIndex.set(s, { kind: "stage", index }));
+
+  const modelOf = (s: DeclSymbol) => files.get(s.file)!;
+  const depsOf = (s: DeclSymbol) => uniqueDeps(referencedDecls(modelOf(s), s.decl).map((r) => declIndex.get(r.symbol)!));
+
+  const lowerer = (model: FileModel) => new Lowerer(model, fieldIndex, declIndex);
+  const condition = (model: FileModel, e: A.Expr): IrCondition => lowerer(model).condition(e);
+
+  const criteria = criteriaSyms.map((s, index) => ({
+    name: s.name, index, cond: condition(modelOf(s), (s.decl as A.CriterionDecl).condition), deps: depsOf(s),
+  }));
+  const scores = scoreSyms.map((s, index) => {
+    const decl = s.decl as A.ScoreDecl;
+    const model = modelOf(s);
+    return {
+      name: s.name,
+      index,
+      lines: decl.lines.map((l) => ({ weight: l.weight, cond: condition(model, l.condition), text: model.text.slice(l.span.start, l.span.end) })),
+      cap: decl.bounds.find((b) => b.bound === "cap")?.value,
+      floor: decl.bounds.find((b) => b.bound === "floor")?.value,
+      deps: depsOf(s),
+    };
+  });
+  const stages = entry.stages.map((s, index) => ({ name: s.name, index, cond: condition(entry, s.decl.condition), deps: depsOf(s) }));
+
+  const program: IrProgram = { fields, criteria, scores, stages, examples: [], order: [] };
+  program.order = dependencyOrder(program);
+  program.examples = entry.examples.map((e) => lowerExample(entry, e));
+  return program;
+}
+
+function uniqueDeps(deps: Dep[]): Dep[] {
+  const seen = new Set<string>();
+  return deps.filter((d) => {
+    const key = `${d.kind}:${d.index}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function dependencyOrder(p: IrProgram): Dep[] {
+  const order: Dep[] = [];
+  const done = new Set<string>();
+  const lookup = (d: Dep) => (d.kind === "criterion" ? p.criteria[d.index] : d.kind === "score" ? p.scores[d.index] : p.stages[d.index]);
+  const visit = (d: Dep) => {
+    const key = `${d.kind}:${d.index}`;
+    if (done.has(key)) return;
+    done.add(key); // the checker has ruled out cycles
+    for (const dep of lookup(d).deps) visit(dep);
+    order.push(d);
+  };
+  p.criteria.forEach((_, index) => visit({ kind: "criterion", index }));
+  p.scores.forEach((_, index) => visit({ kind: "score", index }));
+  p.stages.forEach((_, index) => visit({ kind: "stage", index }));
+  return order;
+}
+
+class Lowerer {
+  constructor(
+    private readonly model: FileModel,
+    private readonly fields: Map<FieldSymbol, IrField>,
+    private readonly decls: Map<DeclSymbol, Dep>,
+  ) {}
+
+  condition(e: A.Expr): IrCondition {
+    const parts: A.Expr[] = [];
+    const flatten = (x: A.Expr) => {
+      if (x.kind === "Binary" && x.op === "and") {
+        flatten(x.left);
+        flatten(x.right);
+      } else parts.push(x);
+    };
+    flatten(e);
+    return {
+      expr: this.expr(e),
+      parts: parts.map((p) => ({ expr: this.expr(p), text: this.model.text.slice(p.span.start, p.span.end).replace(/\s+/g, " "), fields: this.fieldsIn(p) })),
+    };
+  }
+
+  private fieldsIn(e: A.Expr): number[] {
+    const out = new Set<number>();
+    const visit = (x: IrExpr) => {
+      if (x.k === "field") out.add(x.field.index);
+      else if (x.k === "presence") out.add(x.field.index);
+      for (const c of irChildren(x)) visit(c);
+    };
+    visit(this.expr(e));
+    return [...out];
+  }
+
+  private type(e: A.Expr): Type {
+    return this.model.types.get(e.id) ?? { kind: "error" };
+  }
+
+  expr(e: A.Expr): IrExpr {
+    switch (e.kind) {
+      case "NumberLit": return { k: "const", kind: "number", value: e.value };
+      case "StringLit": return { k: "const", kind: "string", value: e.value };
+      case "DateLit": return { k: "const", kind: "date", value: e.days };
+      case "BoolLit": return { k: "const", kind: "boolean", value: e.value };
+      case "Paren": return this.expr(e.inner);
+      case "Ref": {
+        const r = this.model.occurrences.get(e.path.id)!.resolution;
+        if (r.kind === "member") return { k: "const", kind: "enum", value: r.member };
+        if (r.symbol.kind === "field") return { k: "field", field: this.fields.get(r.symbol)! };
+        const dep = this.decls.get(r.symbol)!;
+        return { k: dep.kind, index: dep.index };
+      }
+      case "Call": return { k: "daysSince", e: this.expr(e.args[0]) };
+      case "AtLeast":
+        return { k: "atLeast", n: (e.count as A.NumberLit).value, items: (e.list as A.ListLit).items.map((i) => this.expr(i)) };
+      case "Unary":
+        return e.op === "not" ? { k: "not", e: this.expr(e.operand) } : { k: "neg", e: this.expr(e.operand) };
+      case "PresenceTest": {
+        const target = e.operand.kind === "Paren" ? e.operand.inner : e.operand;
+        const ref = this.expr(target);
+        if (ref.k !== "field") throw new Error("internal: presence test on a non-field");
+        return { k: "presence", missing: e.missing, field: ref.field };
+      }
+      case "InList": {
+        const t = this.type(e.operand);
+        return {
+          k: "in",
+          negated: e.negated,
+          kind: valueKind(t),
+          e: this.expr(e.operand),
+          items: (e.list as A.ListLit).items.map((i) => this.expr(i)),
+        };
+      }
+      case "Binary": {
+        const l = this.expr(e.left);
+        const r = this.expr(e.right);
+        switch (e.op) {
+          case "and": case "or": return { k: e.op, l, r };
+          case "contains": return { k: "contains", on: this.type(e.left).kind === "list" ? "list" : "string", l, r };
+          case "starts with": return { k: "startsWith", l, r };
+          case "+": case "-": case "*": case "/": return { k: "arith", op: e.op, l, r };
+          default: {
+            const lt = this.type(e.left);
+            const t = lt.kind === "error" ? this.type(e.right) : lt;
+            return { k: "cmp", op: e.op, kind: valueKind(t), members: t.kind === "enum" ? t.members : [], l, r };
+          }
+        }
+      }
+      case "ListLit":
+      case "Missing":
+        throw new Error(`internal: ${e.kind} in an error-free program`);
+    }
+  }
+}
+
+export function irChildren(x: IrExpr): IrExpr[] {
+  switch (x.k) {
+    case "not": case "neg": case "daysSince": return [x.e];
+    case "and": case "or": case "cmp": case "contains": case "startsWith": case "arith": return [x.l, x.r];
+    case "in": return [x.e, ...x.items];
+    case "atLeast": return x.items;
+    default: return [];
+  }
+}
+
+function lowerExample(model: FileModel, e: A.ExampleDecl): IrExample {
+  const values: Record<string, unknown> = {};
+  for (const a of e.assignments) {
+    const v = a.value;
+    let value: unknown;
+    switch (v.kind) {
+      case "NumberLit": case "StringLit": case "BoolLit": value = v.value; break;
+      case "DateLit": value = model.text.slice(v.span.start, v.span.end); break;
+      case "Ref": value = v.path.text; break;
+      case "ListLit": value = v.items.map((i) => (i as A.StringLit).value); break;
+      default: value = undefined;
+    }
+    values[a.path.text] = value;
+  }
+  const lineOf = (n: A.Node) => model.lines.position(n.span.start).line + 1;
+  const expectStage = e.expectations.find((x): x is A.ExpectStage => x.kind === "ExpectStage");
+  return {
+    title: e.title.kind === "StringLit" ? e.title.value : "",
+    line: lineOf(e),
+    values,
+    asOf: e.asOf?.date.kind === "DateLit" ? e.asOf.date.days : undefined,
+    expectStage: expectStage?.stage.text,
+    expectScores: e.expectations.filter((x): x is A.ExpectScore => x.kind === "ExpectScore").map((x) => ({
+      name: x.score.text, value: (x.value as A.NumberLit).value, line: lineOf(x),
+    })),
+    expectFlags: e.expectations.filter((x): x is A.ExpectFlag => x.kind === "ExpectFlag").map((x) => ({
+      name: x.name.text,
+      kind: model.names.get(x.name.text)?.kind === "stage" ? ("stage" as const) : ("criterion" as const),
+      value: x.value,
+      line: lineOf(x),
+    })),
+  };
+}

@@ -1,0 +1,174 @@
+import { formatDateDays, parseDateDays, todayDays } from "../language/literals.js";
+import { emitFactory, FACTORY_PARAMS, fieldTable } from "./emit-js.js";
+import type { IrField, IrProgram } from "./ir.js";
+import { readBoolean, readDate, readEnum, readList, readNumber, readString } from "./runtime.js";
+
+export interface EvaluateOptions {
+  /** The date `days_since` counts to: `YYYY-MM-DD` or a Date. Default: today (UTC). */
+  asOf?: string | Date;
+}
+
+export interface LeadResult {
+  stage: string;
+  scores: Record<string, number>;
+}
+
+export interface FieldValue {
+  path: string;
+  /** As read: dates as `YYYY-MM-DD`, lists as arrays; undefined when missing. */
+  value: unknown;
+}
+
+export interface ConditionPart {
+  text: string;
+  holds: boolean;
+  fields: FieldValue[];
+}
+
+export interface DeclarationTrace {
+  name: string;
+  holds: boolean;
+  parts: ConditionPart[];
+}
+
+export interface ScoreTrace {
+  name: string;
+  value: number;
+  cap: number | undefined;
+  floor: number | undefined;
+  lines: { text: string; weight: number; holds: boolean; fields: FieldValue[] }[];
+}
+
+export interface Explanation {
+  asOf: string;
+  stage: string;
+  scores: Record<string, number>;
+  stages: DeclarationTrace[];
+  criteria: DeclarationTrace[];
+  scoreDetails: ScoreTrace[];
+}
+
+interface Generated {
+  evaluate(lead: unknown, asOf: number): LeadResult;
+  evaluateInto(vals: unknown[], asOf: number, out: unknown[]): void;
+  evaluateIntoFull(vals: unknown[], asOf: number, out: unknown[]): void;
+  explain(lead: unknown, asOf: number): {
+    stage: string; scores: number[]; criteria: boolean[][]; stages: boolean[][]; scoreLines: boolean[][]; values: unknown[];
+  };
+}
+
+/** Day number for an as-of option; throws a RangeError for a date that does not exist. */
+export function asOfDays(asOf: string | Date | undefined): number {
+  if (asOf === undefined) return todayDays();
+  if (asOf instanceof Date) return Math.floor(asOf.getTime() / 86_400_000);
+  const days = parseDateDays(asOf);
+  if (Number.isNaN(days)) throw new RangeError(`as-of date \`${asOf}\` is not a valid YYYY-MM-DD date`);
+  return days;
+}
+
+/**
+ * A compiled, error-free definition. The evaluators are generated JavaScript, compiled once
+ * on first use; nothing is looked up by name per lead.
+ */
+export class Program {
+  private generated: Generated | undefined;
+  private lastAsOf: string | undefined;
+  private lastAsOfDays = 0;
+
+  constructor(readonly ir: IrProgram) {}
+
+  get stages(): string[] { return this.ir.stages.map((s) => s.name); }
+  get scores(): string[] { return this.ir.scores.map((s) => s.name); }
+  get criteria(): string[] { return this.ir.criteria.map((c) => c.name); }
+  get fields(): readonly IrField[] { return this.ir.fields; }
+
+  /** The generated factory's source, for inspection and for `build --target js`. */
+  get factorySource(): string {
+    return emitFactory(this.ir);
+  }
+
+  private get code(): Generated {
+    if (!this.generated) {
+      const factory = new Function(...FACTORY_PARAMS, this.factorySource) as (...args: unknown[]) => Generated;
+      this.generated = factory(readNumber, readDate, readBoolean, readString, readEnum, readList, fieldTable(this.ir));
+    }
+    return this.generated;
+  }
+
+  private days(options: EvaluateOptions | undefined): number {
+    const asOf = options?.asOf;
+    if (typeof asOf === "string") {
+      if (asOf !== this.lastAsOf) {
+        this.lastAsOfDays = asOfDays(asOf);
+        this.lastAsOf = asOf;
+      }
+      return this.lastAsOfDays;
+    }
+    return asOfDays(asOf);
+  }
+
+  /**
+   * The lead's stage and scores. `lead` is a nested object (`{company: {industry: ...}}`) or
+   * has flat dotted keys; values have their JSON types or are strings that spell them. A value
+   * that does not fit its field throws a TypeError naming the field.
+   */
+  evaluate(lead: object, options?: EvaluateOptions): LeadResult {
+    if (lead === null || typeof lead !== "object") throw new TypeError("a lead must be an object");
+    return this.code.evaluate(lead, this.days(options));
+  }
+
+  /** Evaluates many leads; the same results as calling evaluate on each. */
+  evaluateMany(leads: Iterable<object>, options?: EvaluateOptions): LeadResult[] {
+    const asOf = this.days(options);
+    const out: LeadResult[] = [];
+    const fn = this.code.evaluate;
+    for (const lead of leads) out.push(fn(lead, asOf));
+    return out;
+  }
+
+  /**
+   * Batch form over already-read values (`vals[i]` is field i in the internal representation,
+   * as the data readers produce it). Writes the stage index (-1 for none) and the scores into
+   * `out`; with `full`, also every criterion and then every stage flag.
+   */
+  evaluateValues(vals: unknown[], asOf: number, out: unknown[], full = false): void {
+    (full ? this.code.evaluateIntoFull : this.code.evaluateInto)(vals, asOf, out);
+  }
+
+  /** Why the lead got its stage: each declaration's parts with their truth and the fields they read. */
+  explain(lead: object, options?: EvaluateOptions): Explanation {
+    if (lead === null || typeof lead !== "object") throw new TypeError("a lead must be an object");
+    const asOf = this.days(options);
+    const raw = this.code.explain(lead, asOf);
+    const display = (i: number): FieldValue => {
+      const f = this.ir.fields[i];
+      const v = raw.values[i];
+      const missing = v === undefined || (typeof v === "number" && Number.isNaN(v));
+      return { path: f.path, value: missing ? undefined : f.kind === "date" ? formatDateDays(v as number) : v };
+    };
+    const trace = (name: string, cond: IrProgram["stages"][number]["cond"], parts: boolean[]): DeclarationTrace => ({
+      name,
+      holds: parts.every(Boolean),
+      parts: cond.parts.map((p, i) => ({ text: p.text, holds: parts[i], fields: p.fields.map(display) })),
+    });
+    return {
+      asOf: formatDateDays(asOf),
+      stage: raw.stage,
+      scores: Object.fromEntries(this.ir.scores.map((s, i) => [s.name, raw.scores[i]])),
+      stages: this.ir.stages.map((s, i) => trace(s.name, s.cond, raw.stages[i])),
+      criteria: this.ir.criteria.map((c, i) => trace(c.name, c.cond, raw.criteria[i])),
+      scoreDetails: this.ir.scores.map((s, i) => ({
+        name: s.name,
+        value: raw.scores[i],
+        cap: s.cap,
+        floor: s.floor,
+        lines: s.lines.map((l, j) => ({
+          text: l.text.replace(/\s+/g, " "),
+          weight: l.weight,
+          holds: raw.scoreLines[i][j],
+          fields: l.cond.parts.flatMap((p) => p.fields).filter((x, k, all) => all.indexOf(x) === k).map(display),
+        })),
+      })),
+    };
+  }
+}

@@ -1,0 +1,128 @@
+import type * as A from "./ast.js";
+import { FileChecker } from "./checker.js";
+import { compareDiagnostics, diagnostic } from "./diagnostics.js";
+import { checkReferenceCycles, lintFile } from "./lint.js";
+import type { Analysis, CompilerHost, FileModel, LeaddefSymbol } from "./model.js";
+import { parseFile } from "./parse.js";
+import { LineIndex } from "./source.js";
+
+function newModel(path: string, text: string, ids: { value: number }): FileModel {
+  const parsed = parseFile(path, text, ids);
+  return {
+    path,
+    text,
+    ast: parsed.ast,
+    lines: new LineIndex(text),
+    comments: parsed.comments,
+    tokens: parsed.tokens,
+    imports: new Map(),
+    fields: new Map(),
+    names: new Map(),
+    ownFields: [],
+    ownDecls: [],
+    stages: [],
+    examples: [],
+    types: new Map(),
+    occurrences: new Map(),
+    diagnostics: parsed.diagnostics,
+  };
+}
+
+/**
+ * Parses and checks `entryPath` and every file it imports. All reading goes through `host`, so
+ * the language server can serve unsaved editor text. Never throws on user input.
+ */
+export function analyze(entryPath: string, host: CompilerHost): Analysis {
+  const files = new Map<string, FileModel>();
+  const ids = { value: 1 };
+  const loading: string[] = [];
+
+  const load = (path: string): FileModel | undefined => {
+    const done = files.get(path);
+    if (done) return done;
+    const text = host.readFile(path);
+    if (text === undefined) return undefined;
+    const model = newModel(path, text, ids);
+    files.set(path, model);
+    loading.push(path);
+    const imported: FileModel[] = [];
+    for (const decl of model.ast.declarations) {
+      if (decl.kind !== "ImportDecl" || decl.path.kind !== "StringLit") continue;
+      const target = host.resolveImport(path, decl.path.value);
+      if (loading.includes(target)) {
+        const cycle = [...loading.slice(loading.indexOf(target)), target].map((p) => `\`${baseName(p)}\``).join(" → ");
+        model.diagnostics.push(diagnostic("LD1010", path, decl.span, `import cycle: ${cycle}`, { help: "move the shared declarations into a file both can import" }));
+        model.imports.set(decl.id, undefined);
+        continue;
+      }
+      const child = load(target);
+      model.imports.set(decl.id, child ? target : undefined);
+      if (!child) {
+        model.diagnostics.push(diagnostic("LD1009", path, decl.path.span, `cannot find \`${decl.path.value}\``, { help: `looked for ${target}` }));
+        continue;
+      }
+      imported.push(child);
+      importScope(model, child, decl);
+    }
+    loading.pop();
+    const checker = new FileChecker(model);
+    checker.declareOwn();
+    checker.checkBodies();
+    return model;
+  };
+
+  let entry = load(entryPath);
+  if (!entry) {
+    entry = newModel(entryPath, "", ids);
+    entry.diagnostics.push(diagnostic("LD1009", entryPath, { start: 0, end: 0 }, `cannot read \`${entryPath}\``));
+    files.set(entryPath, entry);
+  }
+  checkReferenceCycles(files);
+  const used = usedSymbols(files);
+  for (const model of files.values()) lintFile(model, used);
+
+  const diagnostics = [...files.values()].flatMap((m) => {
+    for (const d of m.diagnostics) {
+      d.range = m.lines.range(d.span);
+      if (d.suggestion) d.suggestion.range = m.lines.range(d.suggestion.span);
+    }
+    return m.diagnostics;
+  });
+  diagnostics.sort(compareDiagnostics);
+  return { entry, files, diagnostics, hasErrors: diagnostics.some((d) => d.severity === "error") };
+}
+
+/** Brings an imported file's schema, criteria and scores (not its stages) into `model`'s scope. */
+function importScope(model: FileModel, child: FileModel, decl: A.ImportDecl): void {
+  for (const [name, field] of child.fields) {
+    const existing = model.fields.get(name);
+    if (existing && existing !== field) {
+      model.diagnostics.push(diagnostic("LD1005", model.path, decl.span, `field \`${name}\` from \`${baseName(child.path)}\` is already declared in \`${baseName(existing.file)}\``));
+      continue;
+    }
+    model.fields.set(name, field);
+  }
+  for (const [name, symbol] of child.names) {
+    if (symbol.kind === "stage") continue;
+    const existing = model.names.get(name);
+    if (existing && existing !== symbol) {
+      model.diagnostics.push(diagnostic("LD1004", model.path, decl.span, `\`${name}\` from \`${baseName(child.path)}\` is already declared in \`${baseName(existing.file)}\``));
+      continue;
+    }
+    model.names.set(name, symbol);
+  }
+}
+
+function usedSymbols(files: Map<string, FileModel>): Set<LeaddefSymbol> {
+  const used = new Set<LeaddefSymbol>();
+  for (const model of files.values()) {
+    for (const { resolution } of model.occurrences.values()) {
+      if (resolution.kind === "symbol" && !resolution.declaration) used.add(resolution.symbol);
+    }
+  }
+  return used;
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

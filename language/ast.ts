@@ -1,0 +1,267 @@
+import type { Span } from "./source.js";
+
+/**
+ * The typed syntax tree. Nodes are plain immutable values; every node has a file-unique `id`
+ * (side tables in the checker are keyed by it) and a `span` of source offsets.
+ * A piece the parser could not find is a `Missing` node, so a half-typed file still has a tree.
+ */
+interface NodeBase {
+  readonly id: number;
+  readonly span: Span;
+}
+
+export interface Name extends NodeBase {
+  kind: "Name";
+  text: string;
+}
+
+/** `company.industry`: the segments as written, with their own spans for rename and hover. */
+export interface FieldPath extends NodeBase {
+  kind: "FieldPath";
+  segments: Name[];
+  text: string;
+}
+
+export interface Missing extends NodeBase {
+  kind: "Missing";
+  /** What was expected, for messages and completion. */
+  expected: string;
+}
+
+// ---- types in the schema -------------------------------------------------------------------
+
+export type TypeName = "boolean" | "integer" | "number" | "string" | "date" | "enum" | "list";
+
+export interface TypeRef extends NodeBase {
+  kind: "TypeRef";
+  name: Name;
+  /** enum members, or the element type of list(...) */
+  args: Name[];
+  optional: boolean;
+  /** Set when the parenthesised argument list was written, even if empty. */
+  hasArgs: boolean;
+}
+
+// ---- expressions ---------------------------------------------------------------------------
+
+export type CompareOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
+export type ArithOp = "+" | "-" | "*" | "/";
+
+export interface NumberLit extends NodeBase {
+  kind: "NumberLit";
+  value: number;
+  raw: string;
+}
+export interface StringLit extends NodeBase {
+  kind: "StringLit";
+  value: string;
+  raw: string;
+}
+export interface DateLit extends NodeBase {
+  kind: "DateLit";
+  /** Whole days since 1970-01-01 (UTC); NaN when the written date is not a calendar date. */
+  days: number;
+  raw: string;
+}
+export interface BoolLit extends NodeBase {
+  kind: "BoolLit";
+  value: boolean;
+}
+export interface ListLit extends NodeBase {
+  kind: "ListLit";
+  items: Expr[];
+}
+/**
+ * A bare name or dotted path as written in an expression. Whether it is a field, a criterion,
+ * score or stage, or an enum member is the checker's decision (side table), not the parser's.
+ */
+export interface Ref extends NodeBase {
+  kind: "Ref";
+  path: FieldPath;
+}
+export interface Call extends NodeBase {
+  kind: "Call";
+  callee: Name;
+  args: Expr[];
+}
+export interface AtLeast extends NodeBase {
+  kind: "AtLeast";
+  count: NumberLit | Missing;
+  list: ListLit | Missing;
+}
+export interface Paren extends NodeBase {
+  kind: "Paren";
+  inner: Expr;
+}
+export interface Unary extends NodeBase {
+  kind: "Unary";
+  op: "-" | "not";
+  operand: Expr;
+}
+export interface Binary extends NodeBase {
+  kind: "Binary";
+  op: "and" | "or" | CompareOp | ArithOp | "contains" | "starts with";
+  left: Expr;
+  right: Expr;
+}
+export interface InList extends NodeBase {
+  kind: "InList";
+  negated: boolean;
+  operand: Expr;
+  list: ListLit | Missing;
+}
+export interface PresenceTest extends NodeBase {
+  kind: "PresenceTest";
+  /** `is missing` when true, `is present` when false */
+  missing: boolean;
+  operand: Expr;
+}
+
+export type Expr =
+  | NumberLit | StringLit | DateLit | BoolLit | ListLit | Ref | Call | AtLeast | Paren | Unary
+  | Binary | InList | PresenceTest | Missing;
+
+// ---- declarations --------------------------------------------------------------------------
+
+export interface ImportDecl extends NodeBase {
+  kind: "ImportDecl";
+  path: StringLit | Missing;
+}
+export interface FieldDecl extends NodeBase {
+  kind: "FieldDecl";
+  path: FieldPath;
+  type: TypeRef | Missing;
+}
+export interface SchemaDecl extends NodeBase {
+  kind: "SchemaDecl";
+  fields: FieldDecl[];
+}
+export interface CriterionDecl extends NodeBase {
+  kind: "CriterionDecl";
+  name: Name;
+  condition: Expr;
+}
+export interface ScoreLine extends NodeBase {
+  kind: "ScoreLine";
+  /** signed weight */
+  weight: number;
+  raw: string;
+  condition: Expr;
+}
+export interface ScoreBound extends NodeBase {
+  kind: "ScoreBound";
+  bound: "cap" | "floor";
+  value: number;
+  raw: string;
+}
+export interface ScoreDecl extends NodeBase {
+  kind: "ScoreDecl";
+  name: Name;
+  lines: ScoreLine[];
+  bounds: ScoreBound[];
+}
+export interface StageDecl extends NodeBase {
+  kind: "StageDecl";
+  name: Name;
+  condition: Expr;
+}
+
+export type ExampleValue = NumberLit | StringLit | DateLit | BoolLit | ListLit | Ref | Missing;
+
+export interface ExampleAssign extends NodeBase {
+  kind: "ExampleAssign";
+  path: FieldPath;
+  value: ExampleValue;
+}
+export interface ExampleAsOf extends NodeBase {
+  kind: "ExampleAsOf";
+  date: DateLit | Missing;
+}
+export interface ExpectStage extends NodeBase {
+  kind: "ExpectStage";
+  stage: Name;
+}
+export interface ExpectScore extends NodeBase {
+  kind: "ExpectScore";
+  score: Name;
+  value: NumberLit | Missing;
+}
+/** `expect icp_fit` / `expect not mql`: a criterion or stage flag. */
+export interface ExpectFlag extends NodeBase {
+  kind: "ExpectFlag";
+  name: Name;
+  value: boolean;
+}
+export type Expectation = ExpectStage | ExpectScore | ExpectFlag;
+
+export interface ExampleDecl extends NodeBase {
+  kind: "ExampleDecl";
+  title: StringLit | Missing;
+  assignments: ExampleAssign[];
+  asOf: ExampleAsOf | undefined;
+  expectations: Expectation[];
+}
+
+export type Declaration =
+  | ImportDecl | SchemaDecl | CriterionDecl | ScoreDecl | StageDecl | ExampleDecl;
+
+export interface SourceFile extends NodeBase {
+  kind: "SourceFile";
+  path: string;
+  declarations: Declaration[];
+}
+
+export type Node =
+  | SourceFile | Declaration | Expr | Name | FieldPath | TypeRef | FieldDecl | ScoreLine
+  | ScoreBound | ExampleAssign | ExampleAsOf | Expectation;
+
+/** Children in source order: one generic walk for the checker, formatter and editor features. */
+export function children(node: Node): Node[] {
+  switch (node.kind) {
+    case "SourceFile": return node.declarations;
+    case "ImportDecl": return [node.path];
+    case "SchemaDecl": return node.fields;
+    case "FieldDecl": return [node.path, node.type];
+    case "TypeRef": return [node.name, ...node.args];
+    case "CriterionDecl": return [node.name, node.condition];
+    case "StageDecl": return [node.name, node.condition];
+    case "ScoreDecl": return [node.name, ...[...node.lines, ...node.bounds].sort((a, b) => a.span.start - b.span.start)];
+    case "ScoreLine": return [node.condition];
+    case "ExampleDecl":
+      return [node.title, ...[...node.assignments, ...(node.asOf ? [node.asOf] : []), ...node.expectations]
+        .sort((a, b) => a.span.start - b.span.start)];
+    case "ExampleAssign": return [node.path, node.value];
+    case "ExampleAsOf": return [node.date];
+    case "ExpectStage": return [node.stage];
+    case "ExpectScore": return [node.score, node.value];
+    case "ExpectFlag": return [node.name];
+    case "FieldPath": return node.segments;
+    case "ListLit": return node.items;
+    case "Ref": return [node.path];
+    case "Call": return [node.callee, ...node.args];
+    case "AtLeast": return [node.count, node.list];
+    case "Paren": return [node.inner];
+    case "Unary": return [node.operand];
+    case "Binary": return [node.left, node.right];
+    case "InList": return [node.operand, node.list];
+    case "PresenceTest": return [node.operand];
+    default: return [];
+  }
+}
+
+/** Calls `visit` on `node` and every descendant, parents first. */
+export function walk(node: Node, visit: (node: Node, parent: Node | undefined) => void, parent?: Node): void {
+  visit(node, parent);
+  for (const child of children(node)) walk(child, visit, node);
+}
+
+/** The innermost node whose span contains `offset` (end inclusive, so a cursor after a name finds it). */
+export function nodeAt(root: Node, offset: number): Node[] {
+  const path: Node[] = [];
+  let current: Node | undefined = root;
+  while (current) {
+    path.push(current);
+    current = children(current).find((c) => c.span.start <= offset && offset <= c.span.end && c.kind !== "Missing");
+  }
+  return path;
+}

@@ -1,0 +1,456 @@
+import type { CstNode, IToken } from "chevrotain";
+import type * as A from "./ast.js";
+import { diagnostic, type Diagnostic } from "./diagnostics.js";
+import { decodeStringLiteral, parseDateDays, parseNumberLiteral } from "./literals.js";
+import type { Span } from "./source.js";
+
+type CstChild = CstNode | IToken;
+
+function isToken(x: CstChild | undefined): x is IToken {
+  return x !== undefined && "image" in x;
+}
+
+/**
+ * Turns one declaration's CST into AST nodes. Pieces the parser recovered from are `Missing`
+ * nodes; literal problems (bad dates, escapes, numbers) become diagnostics here.
+ */
+export class AstBuilder {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    private readonly file: string,
+    private nextId: { value: number },
+  ) {}
+
+  private id(): number {
+    return this.nextId.value++;
+  }
+
+  private tok(node: CstNode | undefined, name: string, index = 0): IToken | undefined {
+    const t = node?.children[name]?.[index];
+    return isToken(t) && !t.isInsertedInRecovery && !Number.isNaN(t.startOffset) ? t : undefined;
+  }
+
+  private tokens(node: CstNode, ...names: string[]): IToken[] {
+    const out: IToken[] = [];
+    for (const name of names) {
+      for (const t of node.children[name] ?? []) {
+        if (isToken(t) && !t.isInsertedInRecovery && !Number.isNaN(t.startOffset)) out.push(t);
+      }
+    }
+    return out.sort((a, b) => a.startOffset - b.startOffset);
+  }
+
+  private sub(node: CstNode | undefined, name: string, index = 0): CstNode | undefined {
+    const n = node?.children[name]?.[index];
+    return n && !isToken(n) ? n : undefined;
+  }
+
+  private subs(node: CstNode, name: string): CstNode[] {
+    return (node.children[name] ?? []).filter((n): n is CstNode => !isToken(n));
+  }
+
+  private tokenSpan(t: IToken): Span {
+    return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+  }
+
+  /** The span actually covered by real tokens under `node`, or undefined for an empty node. */
+  private nodeSpan(node: CstNode | undefined): Span | undefined {
+    const loc = node?.location;
+    if (!loc || Number.isNaN(loc.startOffset) || loc.endOffset === undefined || Number.isNaN(loc.endOffset)) return undefined;
+    return { start: loc.startOffset, end: loc.endOffset + 1 };
+  }
+
+  private missing(expected: string, at: number): A.Missing {
+    return { kind: "Missing", id: this.id(), span: { start: at, end: at }, expected };
+  }
+
+  private name(t: IToken): A.Name {
+    return { kind: "Name", id: this.id(), span: this.tokenSpan(t), text: t.image };
+  }
+
+  private nameOrMissing(t: IToken | undefined, at: number): A.Name {
+    return t ? this.name(t) : { kind: "Name", id: this.id(), span: { start: at, end: at }, text: "" };
+  }
+
+  private numberLit(t: IToken, negative = false, startOverride?: number): A.NumberLit {
+    const value = parseNumberLiteral(t.image);
+    if (Number.isNaN(value)) {
+      this.diagnostics.push(
+        diagnostic("LD0006", this.file, this.tokenSpan(t), `\`${t.image}\` is not a number`, {
+          help: "write digits with an optional `_` separator and an optional K, M or B suffix, e.g. `1_500`, `2.5M`",
+        }),
+      );
+    }
+    const span = this.tokenSpan(t);
+    return {
+      kind: "NumberLit",
+      id: this.id(),
+      span: startOverride === undefined ? span : { start: startOverride, end: span.end },
+      value: negative ? -value : value,
+      raw: negative ? `-${t.image}` : t.image,
+    };
+  }
+
+  private stringLit(t: IToken): A.StringLit {
+    const decoded = decodeStringLiteral(t.image);
+    if (decoded.badEscapeAt !== undefined) {
+      const at = t.startOffset + 1 + decoded.badEscapeAt - 1;
+      this.diagnostics.push(
+        diagnostic("LD0004", this.file, { start: at, end: at + 2 }, `unknown escape \`${t.image.slice(decoded.badEscapeAt, decoded.badEscapeAt + 2)}\` in a string`, {
+          help: "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`",
+        }),
+      );
+    }
+    return { kind: "StringLit", id: this.id(), span: this.tokenSpan(t), value: decoded.value, raw: t.image };
+  }
+
+  private dateLit(t: IToken): A.DateLit {
+    const days = parseDateDays(t.image);
+    if (Number.isNaN(days)) {
+      this.diagnostics.push(
+        diagnostic("LD0003", this.file, this.tokenSpan(t), `\`${t.image}\` is not a calendar date`, {
+          help: "dates are written YYYY-MM-DD and must exist, e.g. `2026-02-28`",
+        }),
+      );
+    }
+    return { kind: "DateLit", id: this.id(), span: this.tokenSpan(t), days, raw: t.image };
+  }
+
+  path(node: CstNode | undefined, at: number): A.FieldPath {
+    const segs = node ? this.tokens(node, "Identifier", "NameLike").map((t) => this.name(t)) : [];
+    const span = segs.length ? { start: segs[0].span.start, end: segs[segs.length - 1].span.end } : { start: at, end: at };
+    return { kind: "FieldPath", id: this.id(), span, segments: segs, text: segs.map((s) => s.text).join(".") };
+  }
+
+  // ---- declarations ----
+
+  declaration(node: CstNode): A.Declaration | undefined {
+    const inner = Object.values(node.children)[0]?.[0];
+    if (!inner || isToken(inner)) return undefined;
+    switch (inner.name) {
+      case "importDecl": return this.importDecl(inner);
+      case "schemaDecl": return this.schemaDecl(inner);
+      case "criterionDecl": return this.criterionDecl(inner);
+      case "scoreDecl": return this.scoreDecl(inner);
+      case "stageDecl": return this.stageDecl(inner);
+      case "exampleDecl": return this.exampleDecl(inner);
+      default: return undefined;
+    }
+  }
+
+  private spanOf(node: CstNode, fallback: number): Span {
+    return this.nodeSpan(node) ?? { start: fallback, end: fallback };
+  }
+
+  private importDecl(node: CstNode): A.ImportDecl {
+    const span = this.spanOf(node, 0);
+    const s = this.tok(node, "StringLiteral");
+    return { kind: "ImportDecl", id: this.id(), span, path: s ? this.stringLit(s) : this.missing("a file path in quotes", span.end) };
+  }
+
+  private schemaDecl(node: CstNode): A.SchemaDecl {
+    const span = this.spanOf(node, 0);
+    const fields = this.subs(node, "fieldDecl").flatMap((f) => {
+      const fspan = this.nodeSpan(f);
+      if (!fspan) return [];
+      const path = this.path(this.sub(f, "path"), fspan.start);
+      const typeNode = this.sub(f, "typeRef");
+      const type = typeNode && this.nodeSpan(typeNode) ? this.typeRef(typeNode) : this.missing("a type", fspan.end);
+      return [{ kind: "FieldDecl", id: this.id(), span: fspan, path, type } satisfies A.FieldDecl];
+    });
+    return { kind: "SchemaDecl", id: this.id(), span, fields };
+  }
+
+  private typeRef(node: CstNode): A.TypeRef {
+    const span = this.spanOf(node, 0);
+    const nameTok = this.tok(node, "Identifier");
+    return {
+      kind: "TypeRef",
+      id: this.id(),
+      span,
+      name: this.nameOrMissing(nameTok, span.start),
+      args: this.tokens(node, "NameLike").map((t) => this.name(t)),
+      optional: this.tok(node, "Question") !== undefined,
+      hasArgs: this.tok(node, "LParen") !== undefined,
+    };
+  }
+
+  private criterionDecl(node: CstNode): A.CriterionDecl {
+    const span = this.spanOf(node, 0);
+    return {
+      kind: "CriterionDecl",
+      id: this.id(),
+      span,
+      name: this.nameOrMissing(this.tok(node, "NameLike"), span.end),
+      condition: this.expressionOrMissing(this.sub(node, "expression"), span.end),
+    };
+  }
+
+  private stageDecl(node: CstNode): A.StageDecl {
+    const span = this.spanOf(node, 0);
+    return {
+      kind: "StageDecl",
+      id: this.id(),
+      span,
+      name: this.nameOrMissing(this.tok(node, "NameLike"), span.start),
+      condition: this.expressionOrMissing(this.sub(node, "expression"), span.end),
+    };
+  }
+
+  private scoreDecl(node: CstNode): A.ScoreDecl {
+    const span = this.spanOf(node, 0);
+    const lines = this.subs(node, "scoreLine").flatMap((l): A.ScoreLine[] => {
+      const lspan = this.nodeSpan(l);
+      const num = this.tok(l, "NumberLiteral");
+      if (!lspan || !num) return [];
+      const negative = this.tok(l, "Minus") !== undefined;
+      const lit = this.numberLit(num, negative);
+      return [{
+        kind: "ScoreLine",
+        id: this.id(),
+        span: lspan,
+        weight: lit.value,
+        raw: `${negative ? "-" : "+"}${num.image}`,
+        condition: this.expressionOrMissing(this.sub(l, "expression"), lspan.end),
+      }];
+    });
+    const bounds = this.subs(node, "scoreBound").flatMap((b): A.ScoreBound[] => {
+      const bspan = this.nodeSpan(b);
+      const num = this.tok(b, "NumberLiteral");
+      if (!bspan || !num) return [];
+      const negative = this.tok(b, "Minus") !== undefined;
+      const lit = this.numberLit(num, negative);
+      return [{ kind: "ScoreBound", id: this.id(), span: bspan, bound: this.tok(b, "Cap") ? "cap" : "floor", value: lit.value, raw: lit.raw }];
+    });
+    return { kind: "ScoreDecl", id: this.id(), span, name: this.nameOrMissing(this.tok(node, "NameLike"), span.end), lines, bounds };
+  }
+
+  private exampleDecl(node: CstNode): A.ExampleDecl {
+    const span = this.spanOf(node, 0);
+    const title = this.tok(node, "StringLiteral");
+    const assignments = this.subs(node, "exampleAssign").flatMap((a): A.ExampleAssign[] => {
+      const aspan = this.nodeSpan(a);
+      if (!aspan) return [];
+      const valueNode = this.sub(a, "exampleValue");
+      return [{
+        kind: "ExampleAssign",
+        id: this.id(),
+        span: aspan,
+        path: this.path(this.sub(a, "path"), aspan.start),
+        value: valueNode && this.nodeSpan(valueNode) ? this.exampleValue(valueNode) : this.missing("a value", aspan.end),
+      }];
+    });
+    const asOfs = this.subs(node, "exampleAsOf").flatMap((a): A.ExampleAsOf[] => {
+      const aspan = this.nodeSpan(a);
+      if (!aspan) return [];
+      const d = this.tok(a, "DateLiteral");
+      return [{ kind: "ExampleAsOf", id: this.id(), span: aspan, date: d ? this.dateLit(d) : this.missing("a date", aspan.end) }];
+    });
+    const expectations = this.subs(node, "expectClause").flatMap((e): A.Expectation[] => {
+      const espan = this.nodeSpan(e);
+      if (!espan) return [];
+      if (this.tok(e, "Stage")) {
+        return [{ kind: "ExpectStage", id: this.id(), span: espan, stage: this.nameOrMissing(this.tok(e, "NameLike"), espan.end) }];
+      }
+      if (this.tok(e, "Score")) {
+        const num = this.tok(e, "NumberLiteral");
+        return [{
+          kind: "ExpectScore",
+          id: this.id(),
+          span: espan,
+          score: this.nameOrMissing(this.tok(e, "NameLike"), espan.end),
+          value: num ? this.numberLit(num, this.tok(e, "Minus") !== undefined) : this.missing("a number", espan.end),
+        }];
+      }
+      const nameTok = this.tok(e, "Identifier");
+      if (!nameTok) return [];
+      return [{ kind: "ExpectFlag", id: this.id(), span: espan, name: this.name(nameTok), value: this.tok(e, "Not") === undefined }];
+    });
+    if (asOfs.length > 1) {
+      this.diagnostics.push(diagnostic("LD3002", this.file, asOfs[1].span, "the example sets `as of` twice", { help: "keep one `as of` date per example" }));
+    }
+    return {
+      kind: "ExampleDecl",
+      id: this.id(),
+      span,
+      title: title ? this.stringLit(title) : this.missing("a title in quotes", span.start),
+      assignments,
+      asOf: asOfs[0],
+      expectations,
+    };
+  }
+
+  private exampleValue(node: CstNode): A.ExampleValue {
+    const span = this.spanOf(node, 0);
+    const num = this.tok(node, "NumberLiteral");
+    if (num) {
+      const minus = this.tok(node, "Minus");
+      return this.numberLit(num, minus !== undefined, minus?.startOffset);
+    }
+    const s = this.tok(node, "StringLiteral");
+    if (s) return this.stringLit(s);
+    const d = this.tok(node, "DateLiteral");
+    if (d) return this.dateLit(d);
+    if (this.tok(node, "True")) return { kind: "BoolLit", id: this.id(), span, value: true };
+    if (this.tok(node, "False")) return { kind: "BoolLit", id: this.id(), span, value: false };
+    const ident = this.tok(node, "Identifier");
+    if (ident) {
+      const name = this.name(ident);
+      const path: A.FieldPath = { kind: "FieldPath", id: this.id(), span: name.span, segments: [name], text: name.text };
+      return { kind: "Ref", id: this.id(), span: name.span, path };
+    }
+    const list = this.sub(node, "listLiteral");
+    if (list) return this.listLiteral(list, span.start);
+    return this.missing("a value", span.end);
+  }
+
+  // ---- expressions ----
+
+  expressionOrMissing(node: CstNode | undefined, at: number): A.Expr {
+    return node && this.nodeSpan(node) ? this.expression(node) : this.missing("a condition", at);
+  }
+
+  private binaryChain(node: CstNode, operandRule: string, operatorTokens: string[], convert: (n: CstNode) => A.Expr, opText?: (t: IToken) => A.Binary["op"]): A.Expr {
+    const operands = this.subs(node, operandRule);
+    const ops = this.tokens(node, ...operatorTokens);
+    const span = this.spanOf(node, 0);
+    let result = operands[0] && this.nodeSpan(operands[0]) ? convert(operands[0]) : this.missing("an operand", span.start);
+    for (let i = 0; i < ops.length; i++) {
+      const rightNode = operands[i + 1];
+      const right = rightNode && this.nodeSpan(rightNode) ? convert(rightNode) : this.missing("an operand", ops[i].endOffset! + 1);
+      result = {
+        kind: "Binary",
+        id: this.id(),
+        span: { start: result.span.start, end: Math.max(right.span.end, ops[i].endOffset! + 1) },
+        op: opText ? opText(ops[i]) : (ops[i].image as A.Binary["op"]),
+        left: result,
+        right,
+      };
+    }
+    return result;
+  }
+
+  expression(node: CstNode): A.Expr {
+    return this.binaryChain(node, "andExpr", ["Or"], (n) => this.andExpr(n));
+  }
+
+  private andExpr(node: CstNode): A.Expr {
+    return this.binaryChain(node, "notExpr", ["And"], (n) => this.notExpr(n));
+  }
+
+  private notExpr(node: CstNode): A.Expr {
+    const not = this.tok(node, "Not");
+    const span = this.spanOf(node, 0);
+    if (not) {
+      const inner = this.sub(node, "notExpr");
+      const operand = inner && this.nodeSpan(inner) ? this.notExpr(inner) : this.missing("a condition", span.end);
+      return { kind: "Unary", id: this.id(), span, op: "not", operand };
+    }
+    const cmp = this.sub(node, "comparison");
+    return cmp && this.nodeSpan(cmp) ? this.comparison(cmp) : this.missing("a condition", span.start);
+  }
+
+  private comparison(node: CstNode): A.Expr {
+    const span = this.spanOf(node, 0);
+    const operands = this.subs(node, "additive");
+    const left = operands[0] && this.nodeSpan(operands[0]) ? this.additive(operands[0]) : this.missing("an operand", span.start);
+    const rightOf = (at: number) => (operands[1] && this.nodeSpan(operands[1]) ? this.additive(operands[1]) : this.missing("an operand", at));
+    const cmpTok = this.tokens(node, "Equals", "NotEquals", "Less", "LessEquals", "Greater", "GreaterEquals")[0];
+    if (cmpTok) {
+      const right = rightOf(cmpTok.endOffset! + 1);
+      return { kind: "Binary", id: this.id(), span, op: cmpTok.image as A.CompareOp, left, right };
+    }
+    const inTok = this.tok(node, "In");
+    if (inTok) {
+      const listNode = this.sub(node, "listLiteral");
+      const list = listNode && this.nodeSpan(listNode) ? this.listLiteral(listNode, inTok.endOffset! + 1) : this.missing("a list `[...]`", inTok.endOffset! + 1);
+      return { kind: "InList", id: this.id(), span, negated: this.tok(node, "Not") !== undefined, operand: left, list };
+    }
+    const containsTok = this.tok(node, "Contains");
+    if (containsTok) return { kind: "Binary", id: this.id(), span, op: "contains", left, right: rightOf(containsTok.endOffset! + 1) };
+    const withTok = this.tok(node, "With") ?? this.tok(node, "Starts");
+    if (withTok) return { kind: "Binary", id: this.id(), span, op: "starts with", left, right: rightOf(withTok.endOffset! + 1) };
+    if (this.tok(node, "Is")) {
+      return { kind: "PresenceTest", id: this.id(), span, missing: this.tok(node, "Present") === undefined, operand: left };
+    }
+    return left;
+  }
+
+  private additive(node: CstNode): A.Expr {
+    return this.binaryChain(node, "multiplicative", ["Plus", "Minus"], (n) => this.multiplicative(n));
+  }
+
+  private multiplicative(node: CstNode): A.Expr {
+    return this.binaryChain(node, "unary", ["Star", "Slash"], (n) => this.unary(n));
+  }
+
+  private unary(node: CstNode): A.Expr {
+    const span = this.spanOf(node, 0);
+    if (this.tok(node, "Minus")) {
+      const inner = this.sub(node, "unary");
+      const operand = inner && this.nodeSpan(inner) ? this.unary(inner) : this.missing("a number", span.end);
+      return { kind: "Unary", id: this.id(), span, op: "-", operand };
+    }
+    const p = this.sub(node, "primary");
+    return p && this.nodeSpan(p) ? this.primary(p) : this.missing("a value", span.start);
+  }
+
+  private primary(node: CstNode): A.Expr {
+    const span = this.spanOf(node, 0);
+    const num = this.tok(node, "NumberLiteral");
+    if (num) return this.numberLit(num);
+    const s = this.tok(node, "StringLiteral");
+    if (s) return this.stringLit(s);
+    const d = this.tok(node, "DateLiteral");
+    if (d) return this.dateLit(d);
+    if (this.tok(node, "True")) return { kind: "BoolLit", id: this.id(), span, value: true };
+    if (this.tok(node, "False")) return { kind: "BoolLit", id: this.id(), span, value: false };
+    const list = this.sub(node, "listLiteral");
+    if (list) return this.listLiteral(list, span.start);
+    const atLeast = this.sub(node, "atLeast");
+    if (atLeast) {
+      const n = this.tok(atLeast, "NumberLiteral");
+      const l = this.sub(atLeast, "listLiteral");
+      const aspan = this.spanOf(atLeast, span.start);
+      return {
+        kind: "AtLeast",
+        id: this.id(),
+        span: aspan,
+        count: n ? this.numberLit(n) : this.missing("a count", aspan.end),
+        list: l && this.nodeSpan(l) ? this.listLiteral(l, aspan.end) : this.missing("a list of conditions `[...]`", aspan.end),
+      };
+    }
+    const call = this.sub(node, "call");
+    if (call) {
+      const cspan = this.spanOf(call, span.start);
+      return {
+        kind: "Call",
+        id: this.id(),
+        span: cspan,
+        callee: this.nameOrMissing(this.tok(call, "Identifier"), cspan.start),
+        args: this.subs(call, "expression").filter((e) => this.nodeSpan(e)).map((e) => this.expression(e)),
+      };
+    }
+    const path = this.sub(node, "path");
+    if (path) {
+      const p = this.path(path, span.start);
+      return { kind: "Ref", id: this.id(), span: p.span, path: p };
+    }
+    const inner = this.sub(node, "expression");
+    if (this.tok(node, "LParen")) {
+      return { kind: "Paren", id: this.id(), span, inner: this.expressionOrMissing(inner, span.start + 1) };
+    }
+    return this.missing("a value", span.start);
+  }
+
+  private listLiteral(node: CstNode, at: number): A.ListLit {
+    const span = this.nodeSpan(node) ?? { start: at, end: at };
+    return {
+      kind: "ListLit",
+      id: this.id(),
+      span,
+      items: this.subs(node, "expression").filter((e) => this.nodeSpan(e)).map((e) => this.expression(e)),
+    };
+  }
+}

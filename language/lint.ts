@@ -1,0 +1,168 @@
+import { walk, type Binary, type Expr, type Node } from "./ast.js";
+import { diagnostic } from "./diagnostics.js";
+import type { DeclSymbol, FileModel, LeaddefSymbol, StageSymbol } from "./model.js";
+import { referencedDecls } from "./references.js";
+
+/**
+ * Warnings about meaning rather than form: declarations nothing uses, stages a lead can reach
+ * without passing the one before, and conjunctions no value can satisfy.
+ * `used` holds every symbol referenced anywhere in the analysis.
+ */
+export function lintFile(model: FileModel, used: ReadonlySet<LeaddefSymbol>): void {
+  // A file without stages is a library for others to import: its criteria are not unused.
+  if (model.stages.length > 0) {
+    for (const symbol of model.ownDecls) {
+      if (symbol.kind === "stage" || used.has(symbol)) continue;
+      const code = symbol.kind === "criterion" ? "LD2001" : "LD2002";
+      const help = symbol.kind === "criterion"
+        ? "use it in a stage, score or criterion, or delete it"
+        : "a score is still reported per lead; use it in a stage or an example's `expect score` to make it part of the definition";
+      model.diagnostics.push(diagnostic(code, model.path, symbol.decl.name.span, `${symbol.kind} \`${symbol.name}\` is never used`, { help }));
+    }
+  }
+  for (let i = 1; i < model.stages.length; i++) lintFunnelOrder(model, model.stages[i], model.stages[i - 1]);
+  for (const decl of model.ast.declarations) walk(decl, (n, parent) => lintImpossibleConjunction(model, n, parent));
+}
+
+function lintFunnelOrder(model: FileModel, stage: StageSymbol, previous: StageSymbol): void {
+  if (requires(model, stage.decl.condition, previous, new Set())) return;
+  const at = stage.decl.condition.span.start;
+  model.diagnostics.push(
+    diagnostic("LD2003", model.path, stage.decl.name.span, `stage \`${stage.name}\` does not require \`${previous.name}\`, so a lead can skip the funnel`, {
+      help: `stages are ordered low to high; start the condition with \`${previous.name} and\` if every \`${stage.name}\` must first be \`${previous.name}\``,
+      suggestion: { message: `require \`${previous.name}\``, span: { start: at, end: at }, text: `${previous.name} and ` },
+    }),
+  );
+}
+
+/** Whether `expr` can only hold when `target` holds, following named criteria and stages. */
+function requires(model: FileModel, expr: Expr, target: DeclSymbol, seen: Set<DeclSymbol>): boolean {
+  switch (expr.kind) {
+    case "Paren": return requires(model, expr.inner, target, seen);
+    case "Binary":
+      if (expr.op === "and") return requires(model, expr.left, target, seen) || requires(model, expr.right, target, seen);
+      if (expr.op === "or") return requires(model, expr.left, target, seen) && requires(model, expr.right, target, seen);
+      return false;
+    case "Ref": {
+      const r = model.occurrences.get(expr.path.id)?.resolution;
+      if (r?.kind !== "symbol" || r.symbol.kind === "field" || r.symbol.kind === "score") return false;
+      if (r.symbol === target) return true;
+      if (seen.has(r.symbol) || r.symbol.file !== model.path) return false;
+      seen.add(r.symbol);
+      return requires(model, r.symbol.decl.condition, target, seen);
+    }
+    default: return false;
+  }
+}
+
+interface Interval {
+  lo: number; loInclusive: boolean; hi: number; hiInclusive: boolean; equals: number | undefined; impossible: boolean;
+}
+
+const FLIP: Record<string, string> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=" };
+
+/** Checks each maximal `and` chain once, at its top node. */
+function lintImpossibleConjunction(model: FileModel, node: Node, parent: Node | undefined): void {
+  if (node.kind !== "Binary" || node.op !== "and") return;
+  if (parent?.kind === "Binary" && parent.op === "and") return;
+  const conjuncts: Expr[] = [];
+  flattenAnd(node, conjuncts);
+  const byField = new Map<string, Interval>();
+  for (const c of conjuncts) {
+    const bound = fieldBound(model, c);
+    if (!bound) continue;
+    const iv = byField.get(bound.field) ?? { lo: -Infinity, loInclusive: true, hi: Infinity, hiInclusive: true, equals: undefined, impossible: false };
+    narrow(iv, bound.op, bound.value);
+    byField.set(bound.field, iv);
+  }
+  for (const [field, iv] of byField) {
+    const empty = iv.impossible || iv.lo > iv.hi || (iv.lo === iv.hi && !(iv.loInclusive && iv.hiInclusive))
+      || (iv.equals !== undefined && !within(iv, iv.equals));
+    if (empty) {
+      model.diagnostics.push(
+        diagnostic("LD2004", model.path, node.span, `this condition can never be true: no value of \`${field}\` meets all its bounds`, {
+          help: "check the comparisons on this field; did you mean `or`?",
+        }),
+      );
+    }
+  }
+}
+
+function flattenAnd(e: Expr, out: Expr[]): void {
+  if (e.kind === "Paren") return flattenAnd(e.inner, out);
+  if (e.kind === "Binary" && e.op === "and") {
+    flattenAnd(e.left, out);
+    flattenAnd(e.right, out);
+    return;
+  }
+  out.push(e);
+}
+
+function constantOf(e: Expr): number | undefined {
+  if (e.kind === "NumberLit") return e.value;
+  if (e.kind === "DateLit") return Number.isNaN(e.days) ? undefined : e.days;
+  if (e.kind === "Unary" && e.op === "-" && e.operand.kind === "NumberLit") return -e.operand.value;
+  if (e.kind === "Paren") return constantOf(e.inner);
+  return undefined;
+}
+
+function fieldBound(model: FileModel, e: Expr): { field: string; op: string; value: number } | undefined {
+  if (e.kind !== "Binary" || !(e.op in FLIP)) return undefined;
+  const fieldName = (x: Expr) => {
+    if (x.kind !== "Ref") return undefined;
+    const r = model.occurrences.get(x.path.id)?.resolution;
+    if (r?.kind !== "symbol" || r.symbol.kind !== "field") return undefined;
+    const k = r.symbol.type.kind;
+    return k === "integer" || k === "number" || k === "date" ? r.symbol.name : undefined;
+  };
+  const b = e as Binary;
+  const lf = fieldName(b.left);
+  const rv = constantOf(b.right);
+  if (lf && rv !== undefined) return { field: lf, op: b.op, value: rv };
+  const rf = fieldName(b.right);
+  const lv = constantOf(b.left);
+  if (rf && lv !== undefined) return { field: rf, op: FLIP[b.op], value: lv };
+  return undefined;
+}
+
+function narrow(iv: Interval, op: string, v: number): void {
+  switch (op) {
+    case ">": if (v >= iv.lo) { iv.lo = v; iv.loInclusive = false; } break;
+    case ">=": if (v > iv.lo) { iv.lo = v; iv.loInclusive = true; } break;
+    case "<": if (v <= iv.hi) { iv.hi = v; iv.hiInclusive = false; } break;
+    case "<=": if (v < iv.hi) { iv.hi = v; iv.hiInclusive = true; } break;
+    case "=":
+      if (iv.equals !== undefined && iv.equals !== v) iv.impossible = true;
+      iv.equals = v;
+      break;
+  }
+}
+
+function within(iv: Interval, v: number): boolean {
+  return (v > iv.lo || (v === iv.lo && iv.loInclusive)) && (v < iv.hi || (v === iv.hi && iv.hiInclusive));
+}
+
+/** Reports cycles among criteria, scores and stages (each once, at the reference closing it). */
+export function checkReferenceCycles(files: Map<string, FileModel>): void {
+  const state = new Map<DeclSymbol, "active" | "done">();
+  const stack: DeclSymbol[] = [];
+  const visit = (symbol: DeclSymbol) => {
+    state.set(symbol, "active");
+    stack.push(symbol);
+    const model = files.get(symbol.file)!;
+    for (const { symbol: target, at } of referencedDecls(model, symbol.decl)) {
+      const s = state.get(target);
+      if (s === "active") {
+        const cycle = [...stack.slice(stack.indexOf(target)), target].map((x) => `\`${x.name}\``).join(" → ");
+        model.diagnostics.push(diagnostic("LD1008", model.path, at.span, `\`${symbol.name}\` depends on itself: ${cycle}`, {
+          help: "a criterion, score or stage cannot refer back to itself",
+        }));
+      } else if (s === undefined) {
+        visit(target);
+      }
+    }
+    stack.pop();
+    state.set(symbol, "done");
+  };
+  for (const model of files.values()) for (const symbol of model.ownDecls) if (!state.has(symbol)) visit(symbol);
+}

@@ -1,0 +1,91 @@
+import type { IToken } from "chevrotain";
+import type * as A from "./ast.js";
+import type { Diagnostic } from "./diagnostics.js";
+import type { LineIndex } from "./source.js";
+import type { Type } from "./types.js";
+
+/** Symbols: what a name in a file can stand for. Each points back at its declaration. */
+export interface FieldSymbol {
+  kind: "field";
+  name: string;
+  type: Type;
+  optional: boolean;
+  decl: A.FieldDecl;
+  file: string;
+  doc: string | undefined;
+}
+export interface CriterionSymbol {
+  kind: "criterion";
+  name: string;
+  decl: A.CriterionDecl;
+  file: string;
+  doc: string | undefined;
+}
+export interface ScoreSymbol {
+  kind: "score";
+  name: string;
+  decl: A.ScoreDecl;
+  file: string;
+  doc: string | undefined;
+}
+export interface StageSymbol {
+  kind: "stage";
+  name: string;
+  decl: A.StageDecl;
+  file: string;
+  doc: string | undefined;
+  /** Position in the funnel, 0 = lowest. */
+  index: number;
+}
+export type DeclSymbol = CriterionSymbol | ScoreSymbol | StageSymbol;
+export type LeaddefSymbol = FieldSymbol | DeclSymbol;
+
+/** What one name occurrence in the tree resolved to. */
+export type Resolution =
+  | { kind: "symbol"; symbol: LeaddefSymbol; /** this occurrence is the declaration itself */ declaration: boolean }
+  | { kind: "member"; field: FieldSymbol | undefined; enumType: Extract<Type, { kind: "enum" }>; member: string };
+
+export interface Occurrence {
+  /** The node whose span is the name as written: a Name, a FieldPath, or a Ref. */
+  node: A.Name | A.FieldPath;
+  resolution: Resolution;
+}
+
+/** One parsed and checked file, with the side tables editor features read. */
+export interface FileModel {
+  path: string;
+  text: string;
+  ast: A.SourceFile;
+  lines: LineIndex;
+  comments: IToken[];
+  tokens: IToken[];
+  /** Resolved import targets, by import declaration id; undefined when not found. */
+  imports: Map<number, string | undefined>;
+  /** Everything visible in this file: its own declarations and those it imports. */
+  fields: Map<string, FieldSymbol>;
+  names: Map<string, DeclSymbol>;
+  /** Declared here, in declaration order. */
+  ownFields: FieldSymbol[];
+  ownDecls: DeclSymbol[];
+  stages: StageSymbol[];
+  examples: A.ExampleDecl[];
+  /** Expression node id → its type. */
+  types: Map<number, Type>;
+  /** Every resolved name occurrence, definitions included, keyed by node id. */
+  occurrences: Map<number, Occurrence>;
+  diagnostics: Diagnostic[];
+}
+
+export interface Analysis {
+  entry: FileModel;
+  /** All files loaded, the entry and everything it imports. */
+  files: Map<string, FileModel>;
+  diagnostics: Diagnostic[];
+  hasErrors: boolean;
+}
+
+export interface CompilerHost {
+  readFile(path: string): string | undefined;
+  /** The path an `import "spec"` in `fromPath` refers to. */
+  resolveImport(fromPath: string, spec: string): string;
+}

@@ -1,0 +1,166 @@
+import type { IRecognitionException, IToken, TokenType } from "chevrotain";
+import type * as A from "./ast.js";
+import { AstBuilder } from "./cst-to-ast.js";
+import { diagnostic, type Diagnostic } from "./diagnostics.js";
+import { parseDeclarationTokens } from "./parser.js";
+import * as T from "./tokens.js";
+
+/** Deeper nesting than this is refused before parsing, so no phase can exhaust the stack. */
+export const MAX_NESTING = 100;
+/** Past this many syntax errors in one file the rest would be noise. */
+const MAX_SYNTAX_ERRORS = 100;
+
+export interface ParseResult {
+  ast: A.SourceFile;
+  diagnostics: Diagnostic[];
+  comments: IToken[];
+  tokens: IToken[];
+}
+
+const declarationKeywords = new Set<TokenType>([T.Import, T.Schema, T.Criterion, T.Score, T.Example]);
+
+/**
+ * A declaration begins at a line's first token when that token is a declaration keyword or a
+ * name followed by `when`. Cutting the file there lets one broken declaration cost only itself:
+ * every other declaration still parses, so one run reports every syntax error.
+ */
+function startsDeclaration(tokens: T.LeaddefToken[], i: number): boolean {
+  const t = tokens[i];
+  if (!t.startsLine) return false;
+  if (declarationKeywords.has(t.tokenType)) return true;
+  return tokens[i + 1]?.tokenType === T.When && tokens[i + 1].startLine === t.startLine && t.tokenType !== T.Plus && t.tokenType !== T.Minus;
+}
+
+function splitDeclarations(tokens: T.LeaddefToken[]): T.LeaddefToken[][] {
+  const chunks: T.LeaddefToken[][] = [];
+  let current: T.LeaddefToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (current.length > 0 && startsDeclaration(tokens, i)) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(tokens[i]);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** The first token at which brackets or prefix operators nest deeper than MAX_NESTING. */
+function tooDeep(chunk: IToken[]): IToken | undefined {
+  let depth = 0;
+  let prefixRun = 0;
+  for (const t of chunk) {
+    const type = t.tokenType;
+    if (type === T.LParen || type === T.LBracket) depth++;
+    else if (type === T.RParen || type === T.RBracket) depth = Math.max(0, depth - 1);
+    prefixRun = type === T.Not || type === T.Minus ? prefixRun + 1 : 0;
+    if (depth > MAX_NESTING || prefixRun > MAX_NESTING) return t;
+  }
+  return undefined;
+}
+
+const TOKEN_LABELS: Record<string, string> = {
+  Identifier: "a name", NameLike: "a name", NumberLiteral: "a number", StringLiteral: "a string",
+  DateLiteral: "a date", LBrace: "`{`", RBrace: "`}`", LParen: "`(`", RParen: "`)`",
+  LBracket: "`[`", RBracket: "`]`", Comma: "`,`", Dot: "`.`", Colon: "`:`", Question: "`?`",
+  Equals: "`=`", NotEquals: "`!=`", Less: "`<`", LessEquals: "`<=`", Greater: "`>`",
+  GreaterEquals: "`>=`", Plus: "`+`", Minus: "`-`", Star: "`*`", Slash: "`/`", EOF: "the end",
+};
+
+function label(tokenName: string): string {
+  if (TOKEN_LABELS[tokenName]) return TOKEN_LABELS[tokenName];
+  const word = tokenName.toLowerCase();
+  return T.isKeyword(word) ? `\`${word}\`` : tokenName;
+}
+
+const RULE_LABELS: Record<string, string> = {
+  importDecl: "an import", schemaDecl: "the schema", fieldDecl: "a field declaration", typeRef: "a type",
+  criterionDecl: "a criterion", scoreDecl: "a score", scoreLine: "a score line", scoreBound: "a score bound",
+  stageDecl: "a stage", exampleDecl: "an example", exampleAssign: "an example value", exampleValue: "an example value",
+  exampleAsOf: "`as of`", expectClause: "an `expect` line", listLiteral: "a list", atLeast: "`at least`",
+  call: "a function call",
+};
+
+/** A short, plain message from chevrotain's exception: what was expected, what was found. */
+function syntaxMessage(e: IRecognitionException, found: string): string {
+  const expected = new Set<string>();
+  // chevrotain names expected tokens as `--> Name <--` or inside `[Name, ...]` sequences.
+  for (const m of e.message.matchAll(/-->\s*(\w+)\s*<--/g)) if (m[1] !== found) expected.add(label(m[1]));
+  for (const m of e.message.matchAll(/\[([\w, ]+)\]/g)) expected.add(label(m[1].split(",")[0].trim()));
+  const rule = [...e.context.ruleStack].reverse().find((r) => RULE_LABELS[r]);
+  const where = rule ? ` in ${RULE_LABELS[rule]}` : "";
+  const list = [...expected].slice(0, 5);
+  const expectedText = list.length === 0 ? "" : list.length === 1 ? `expected ${list[0]}` : `expected ${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}`;
+  return expectedText ? `${expectedText}${where}, found ${found}` : `unexpected ${found}${where}`;
+}
+
+/**
+ * Parses a whole file. Never throws on user input: broken text gives a tree with `Missing`
+ * pieces plus diagnostics.
+ */
+export function parseFile(path: string, text: string, ids: { value: number } = { value: 1 }): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = T.tokenize(text);
+  for (const bad of lexed.badText.slice(0, MAX_SYNTAX_ERRORS)) {
+    const chars = text.slice(bad.offset, bad.offset + bad.length);
+    diagnostics.push(
+      diagnostic("LD0001", path, { start: bad.offset, end: bad.offset + bad.length }, `unexpected ${chars.length === 1 ? "character" : "characters"} \`${printable(chars)}\``),
+    );
+  }
+  const lexicalErrorAt = new Set(lexed.badText.map((b) => b.offset));
+  for (const t of lexed.tokens) {
+    if (t.tokenType === T.UnterminatedString) {
+      diagnostics.push(diagnostic("LD0004", path, { start: t.startOffset, end: t.endOffset! + 1 }, "unterminated string", { help: "close the string with `\"` on the same line" }));
+      // Read on as if it were closed, so the rest of the declaration still parses.
+      t.tokenType = T.StringLiteral;
+      lexicalErrorAt.add(t.startOffset);
+    } else if (t.tokenType === T.BadNumber) {
+      t.tokenType = T.NumberLiteral; // the AST builder reports it as an invalid number
+    }
+  }
+
+  const builder = new AstBuilder(path, ids);
+  const declarations: A.Declaration[] = [];
+  let syntaxErrors = 0;
+  for (const chunk of splitDeclarations(lexed.tokens)) {
+    const deep = tooDeep(chunk);
+    if (deep) {
+      diagnostics.push(
+        diagnostic("LD0005", path, { start: deep.startOffset, end: deep.endOffset! + 1 }, `expression nested more than ${MAX_NESTING} levels deep`, {
+          help: "split it into named criteria",
+        }),
+      );
+      continue;
+    }
+    const { cst, errors } = parseDeclarationTokens(chunk);
+    const seenLines = new Set<number>();
+    for (const e of errors) {
+      const token = e.token;
+      const atEnd = token.tokenType?.name === "EOF" || Number.isNaN(token.startOffset);
+      const last = chunk[chunk.length - 1];
+      const start = atEnd ? last.endOffset! + 1 : token.startOffset;
+      const end = atEnd ? start : token.endOffset! + 1;
+      const line = atEnd ? last.endLine! : token.startLine!;
+      if (seenLines.has(line) || lexicalErrorAt.has(start)) continue;
+      seenLines.add(line);
+      if (++syntaxErrors > MAX_SYNTAX_ERRORS) break;
+      const found = atEnd ? "the end of the declaration" : `\`${printable(token.image)}\``;
+      diagnostics.push(diagnostic("LD0002", path, { start, end }, syntaxMessage(e, found)));
+    }
+    if (syntaxErrors > MAX_SYNTAX_ERRORS) {
+      diagnostics.push(diagnostic("LD0007", path, { start: chunk[0].startOffset, end: chunk[0].startOffset }, `more than ${MAX_SYNTAX_ERRORS} syntax errors; stopped here`));
+      break;
+    }
+    if (!cst) continue;
+    const decl = builder.declaration(cst);
+    if (decl) declarations.push(decl);
+  }
+  diagnostics.push(...builder.diagnostics);
+  const ast: A.SourceFile = { kind: "SourceFile", id: ids.value++, span: { start: 0, end: text.length }, path, declarations };
+  return { ast, diagnostics, comments: lexed.comments, tokens: lexed.tokens };
+}
+
+function printable(text: string): string {
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return shown.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(/`/g, "'");
+}

@@ -1,0 +1,295 @@
+import { CstParser, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import * as T from "./tokens.js";
+
+/**
+ * The grammar, as a chevrotain CST parser with error recovery. It builds a concrete tree only;
+ * cst-to-ast.ts turns that into the typed AST. The file is parsed one declaration at a time
+ * (see parse.ts), so `declaration` is the entry rule.
+ */
+class LeaddefCstParser extends CstParser {
+  /** Inside a score line, a `+`/`-` that begins a line starts the next weighted line. */
+  private inScoreLine = false;
+
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "onlyOffset", maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  declaration = this.RULE("declaration", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.schemaDecl) },
+      { ALT: () => this.SUBRULE(this.criterionDecl) },
+      { ALT: () => this.SUBRULE(this.scoreDecl) },
+      { ALT: () => this.SUBRULE(this.exampleDecl) },
+      { ALT: () => this.SUBRULE(this.stageDecl) },
+    ]);
+  });
+
+  importDecl = this.RULE("importDecl", () => {
+    this.CONSUME(T.Import);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  schemaDecl = this.RULE("schemaDecl", () => {
+    this.CONSUME(T.Schema);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.fieldDecl));
+    this.CONSUME(T.RBrace);
+  });
+
+  fieldDecl = this.RULE("fieldDecl", () => {
+    this.SUBRULE(this.path);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeRef);
+  });
+
+  typeRef = this.RULE("typeRef", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.NameLike) });
+      this.CONSUME(T.RParen);
+    });
+    this.OPTION2(() => this.CONSUME(T.Question));
+  });
+
+  criterionDecl = this.RULE("criterionDecl", () => {
+    this.CONSUME(T.Criterion);
+    this.CONSUME(T.NameLike);
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression);
+  });
+
+  scoreDecl = this.RULE("scoreDecl", () => {
+    this.CONSUME(T.Score);
+    this.CONSUME(T.NameLike);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.scoreLine) },
+        { ALT: () => this.SUBRULE(this.scoreBound) },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  scoreLine = this.RULE("scoreLine", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+    this.CONSUME(T.NumberLiteral);
+    this.CONSUME(T.When);
+    this.inScoreLine = true;
+    try {
+      this.SUBRULE(this.expression);
+    } finally {
+      this.inScoreLine = false;
+    }
+  });
+
+  scoreBound = this.RULE("scoreBound", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Cap) }, { ALT: () => this.CONSUME(T.Floor) }]);
+    this.OPTION(() => this.CONSUME(T.Minus));
+    this.CONSUME(T.NumberLiteral);
+  });
+
+  stageDecl = this.RULE("stageDecl", () => {
+    this.CONSUME(T.NameLike);
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression);
+  });
+
+  exampleDecl = this.RULE("exampleDecl", () => {
+    this.CONSUME(T.Example);
+    this.CONSUME(T.StringLiteral);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.exampleAssign) },
+        { ALT: () => this.SUBRULE(this.exampleAsOf) },
+        { ALT: () => this.SUBRULE(this.expectClause) },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  exampleAssign = this.RULE("exampleAssign", () => {
+    this.SUBRULE(this.path);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.exampleValue);
+  });
+
+  exampleValue = this.RULE("exampleValue", () => {
+    this.OR([
+      { ALT: () => { this.OPTION(() => this.CONSUME(T.Minus)); this.CONSUME(T.NumberLiteral); } },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.DateLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.SUBRULE(this.listLiteral) },
+    ]);
+  });
+
+  exampleAsOf = this.RULE("exampleAsOf", () => {
+    this.CONSUME(T.As);
+    this.CONSUME(T.Of);
+    this.CONSUME(T.DateLiteral);
+  });
+
+  expectClause = this.RULE("expectClause", () => {
+    this.CONSUME(T.Expect);
+    this.OR([
+      { ALT: () => { this.CONSUME(T.Stage); this.CONSUME(T.NameLike); } },
+      {
+        ALT: () => {
+          this.CONSUME(T.Score);
+          this.CONSUME2(T.NameLike);
+          this.CONSUME(T.Equals);
+          this.OPTION(() => this.CONSUME(T.Minus));
+          this.CONSUME(T.NumberLiteral);
+        },
+      },
+      { ALT: () => { this.OPTION2(() => this.CONSUME(T.Not)); this.CONSUME(T.Identifier); } },
+    ]);
+  });
+
+  path = this.RULE("path", () => {
+    this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME(T.NameLike);
+    });
+  });
+
+  // ---- expressions, lowest precedence first ----
+
+  expression = this.RULE("expression", () => {
+    this.SUBRULE(this.andExpr);
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      this.SUBRULE2(this.andExpr);
+    });
+  });
+
+  andExpr = this.RULE("andExpr", () => {
+    this.SUBRULE(this.notExpr);
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      this.SUBRULE2(this.notExpr);
+    });
+  });
+
+  notExpr = this.RULE("notExpr", () => {
+    this.OR([
+      { ALT: () => { this.CONSUME(T.Not); this.SUBRULE(this.notExpr); } },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  comparison = this.RULE("comparison", () => {
+    this.SUBRULE(this.additive);
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.OR2([
+              { ALT: () => this.CONSUME(T.Equals) },
+              { ALT: () => this.CONSUME(T.NotEquals) },
+              { ALT: () => this.CONSUME(T.Less) },
+              { ALT: () => this.CONSUME(T.LessEquals) },
+              { ALT: () => this.CONSUME(T.Greater) },
+              { ALT: () => this.CONSUME(T.GreaterEquals) },
+            ]);
+            this.SUBRULE2(this.additive);
+          },
+        },
+        { ALT: () => { this.CONSUME(T.In); this.SUBRULE(this.listLiteral); } },
+        { ALT: () => { this.CONSUME(T.Not); this.CONSUME2(T.In); this.SUBRULE2(this.listLiteral); } },
+        { ALT: () => { this.CONSUME(T.Contains); this.SUBRULE3(this.additive); } },
+        { ALT: () => { this.CONSUME(T.Starts); this.CONSUME(T.With); this.SUBRULE4(this.additive); } },
+        {
+          ALT: () => {
+            this.CONSUME(T.Is);
+            this.OR3([{ ALT: () => this.CONSUME(T.Missing) }, { ALT: () => this.CONSUME(T.Present) }]);
+          },
+        },
+      ]);
+    });
+  });
+
+  additive = this.RULE("additive", () => {
+    this.SUBRULE(this.multiplicative);
+    this.MANY({
+      GATE: () => !(this.inScoreLine && (this.LA(1) as T.LeaddefToken).startsLine),
+      DEF: () => {
+        this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+        this.SUBRULE2(this.multiplicative);
+      },
+    });
+  });
+
+  multiplicative = this.RULE("multiplicative", () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  unary = this.RULE("unary", () => {
+    this.OR([
+      { ALT: () => { this.CONSUME(T.Minus); this.SUBRULE(this.unary); } },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]);
+  });
+
+  primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.DateLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.SUBRULE(this.listLiteral) },
+      { ALT: () => this.SUBRULE(this.atLeast) },
+      { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.path) },
+      { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.expression); this.CONSUME(T.RParen); } },
+    ]);
+  });
+
+  call = this.RULE("call", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.CONSUME(T.RParen);
+  });
+
+  atLeast = this.RULE("atLeast", () => {
+    this.CONSUME(T.At);
+    this.CONSUME(T.Least);
+    this.CONSUME(T.NumberLiteral);
+    this.CONSUME(T.Of);
+    this.SUBRULE(this.listLiteral);
+  });
+
+  listLiteral = this.RULE("listLiteral", () => {
+    this.CONSUME(T.LBracket);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.CONSUME(T.RBracket);
+  });
+}
+
+const parser = new LeaddefCstParser();
+
+export interface CstResult {
+  cst: CstNode | undefined;
+  errors: IRecognitionException[];
+}
+
+/** Parses one declaration's tokens. Never throws on user input. */
+export function parseDeclarationTokens(tokens: IToken[]): CstResult {
+  parser.input = tokens;
+  const cst = parser.declaration();
+  return { cst, errors: parser.errors };
+}

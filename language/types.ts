@@ -1,0 +1,66 @@
+/** The types of the language, as the checker computes them. */
+export type Type =
+  | { kind: "boolean" }
+  | { kind: "integer" }
+  | { kind: "number" }
+  | { kind: "string" }
+  | { kind: "date" }
+  | { kind: "list" }
+  /** `field` names the field whose declaration introduced the enum, for messages. */
+  | { kind: "enum"; members: readonly string[]; field: string }
+  /** Already reported; suppresses follow-on errors. */
+  | { kind: "error" };
+
+export const BOOLEAN: Type = { kind: "boolean" };
+export const INTEGER: Type = { kind: "integer" };
+export const NUMBER: Type = { kind: "number" };
+export const STRING: Type = { kind: "string" };
+export const DATE: Type = { kind: "date" };
+export const LIST: Type = { kind: "list" };
+export const ERROR: Type = { kind: "error" };
+
+export const SCALAR_TYPE_NAMES = ["boolean", "integer", "number", "string", "date"] as const;
+export const TYPE_NAMES = [...SCALAR_TYPE_NAMES, "enum", "list"] as const;
+
+export function isNumeric(t: Type): boolean {
+  return t.kind === "integer" || t.kind === "number";
+}
+
+/** Two enums are the same type when they have the same members in the same order. */
+export function sameEnum(a: Type, b: Type): boolean {
+  return a.kind === "enum" && b.kind === "enum" && a.members.length === b.members.length && a.members.every((m, i) => m === b.members[i]);
+}
+
+/** Whether `=`, `!=` and `in` may compare values of these two types. */
+export function comparable(a: Type, b: Type): boolean {
+  if (a.kind === "error" || b.kind === "error") return true;
+  if (isNumeric(a) && isNumeric(b)) return true;
+  if (a.kind === "enum" || b.kind === "enum") return sameEnum(a, b);
+  return a.kind === b.kind && a.kind !== "list";
+}
+
+/** Whether `<`, `<=`, `>`, `>=` may order values of these two types. */
+export function orderable(a: Type, b: Type): boolean {
+  if (a.kind === "error" || b.kind === "error") return true;
+  if (isNumeric(a) && isNumeric(b)) return true;
+  if (a.kind === "date" && b.kind === "date") return true;
+  return sameEnum(a, b);
+}
+
+/** How a type reads in a message: `number`, `enum(a, b, c)`. */
+export function typeText(t: Type): string {
+  switch (t.kind) {
+    case "enum": {
+      const shown = t.members.slice(0, 4).join(", ");
+      return `enum(${shown}${t.members.length > 4 ? ", …" : ""})`;
+    }
+    case "list": return "list(string)";
+    case "error": return "unknown";
+    default: return t.kind;
+  }
+}
+
+/** The type as written in a schema, for hover: `enum(a, b, c)`, `list(string)`. */
+export function typeSource(t: Type): string {
+  return t.kind === "enum" ? `enum(${t.members.join(", ")})` : typeText(t);
+}

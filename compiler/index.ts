@@ -3,4 +3,4 @@ export { compile, compileFile, type CompileOptions, type CompileResult } from ".
 export { Program, type EvaluateOptions, type LeadResult, type Explanation } from "./program.js";
 export type { Diagnostic, Severity, Suggestion } from "../language/diagnostics.js";
 export { CATALOG } from "../language/diagnostics.js";
-// export { format } from "../language/formatter.js";
+export { format } from "../language/formatter.js";

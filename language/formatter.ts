@@ -1,0 +1,148 @@
+import type { IToken } from "chevrotain";
+import { walk } from "./ast.js";
+import { parseFile } from "./parse.js";
+import * as T from "./tokens.js";
+
+export interface FormatResult {
+  text: string;
+  changed: boolean;
+  /** Set when the file has syntax errors: it is returned unchanged, never half-formatted. */
+  error?: string;
+}
+
+const OPENERS = new Set([T.LParen, T.LBracket]);
+const CLOSERS = new Set([T.RParen, T.RBracket]);
+const NO_SPACE_BEFORE = new Set([T.Comma, T.RParen, T.RBracket, T.Dot, T.Colon, T.Question]);
+const NO_SPACE_AFTER = new Set([T.LParen, T.LBracket, T.Dot]);
+/** After these, a `+` or `-` is a sign, written against its operand. */
+const BEFORE_PREFIX = new Set([
+  T.LParen, T.LBracket, T.Comma, T.Equals, T.NotEquals, T.Less, T.LessEquals, T.Greater, T.GreaterEquals,
+  T.Plus, T.Minus, T.Star, T.Slash, T.When, T.And, T.Or, T.Not, T.Cap, T.Floor, T.Contains, T.With, T.In,
+]);
+
+/**
+ * The canonical layout. Works on the token stream, so it cannot change meaning or drop a
+ * comment: only white space changes. Every declaration and block item starts its own line,
+ * blocks indent by two, continuation lines by two more plus two per open bracket, the user's
+ * line breaks inside expressions are kept (they matter in score blocks), blank lines collapse
+ * to one, and a trailing comment sits two spaces after its code.
+ * format(format(x)) === format(x).
+ */
+export function format(text: string): FormatResult {
+  const parsed = parseFile("format", text);
+  const syntaxError = parsed.diagnostics.find((d) => d.code.startsWith("LD0"));
+  if (syntaxError) return { text, changed: false, error: `cannot format a file with syntax errors: ${syntaxError.message}` };
+
+  const itemStarts = new Set<number>();
+  for (const decl of parsed.ast.declarations) {
+    walk(decl, (n) => {
+      switch (n.kind) {
+        case "ImportDecl": case "SchemaDecl": case "CriterionDecl": case "ScoreDecl": case "StageDecl": case "ExampleDecl":
+        case "FieldDecl": case "ScoreLine": case "ScoreBound": case "ExampleAssign": case "ExampleAsOf":
+        case "ExpectStage": case "ExpectScore": case "ExpectFlag":
+          itemStarts.add(n.span.start);
+      }
+    });
+  }
+
+  type Piece = { token: IToken; comment: boolean };
+  const pieces: Piece[] = [
+    ...parsed.tokens.map((token) => ({ token, comment: false })),
+    ...parsed.comments.map((token) => ({ token, comment: true })),
+  ].sort((a, b) => a.token.startOffset - b.token.startOffset);
+
+  const out: { code: string; comment: string }[] = [];
+  let line = "";
+  let trailing = "";
+  let braceDepth = 0;
+  let parenDepth = 0;
+  let prev: IToken | undefined; // the last code token
+  let started = false;
+  let prevEnd = 0;
+  let prevLine = 0;
+
+  const flush = () => {
+    out.push({ code: line.trimEnd(), comment: trailing });
+    line = "";
+    trailing = "";
+  };
+
+  for (const { token, comment } of pieces) {
+    const type = token.tokenType;
+    const gap = text.slice(prevEnd, token.startOffset);
+    const newlines = (gap.match(/\n/g) ?? []).length;
+    const itemStart = !comment && (itemStarts.has(token.startOffset) || type === T.RBrace);
+    const afterOpenBrace = prev?.tokenType === T.LBrace && line.trimEnd().endsWith("{");
+
+    if (comment && prev !== undefined && newlines === 0 && line !== "" && !afterOpenBrace) {
+      trailing = token.image.trimEnd(); // a trailing comment stays on its line
+      prevEnd = token.endOffset! + 1;
+      continue;
+    }
+    if (started && (newlines > 0 || itemStart || afterOpenBrace)) {
+      flush();
+      if (newlines > 1) out.push({ code: "", comment: "" });
+    }
+    if (type === T.RBrace) braceDepth = Math.max(0, braceDepth - 1);
+    if (itemStart) parenDepth = 0;
+    if (CLOSERS.has(type) && line === "") parenDepth = Math.max(0, parenDepth - 1);
+
+    if (line === "") {
+      const continuation = !itemStart && prev !== undefined && prev.tokenType !== T.LBrace && prev.tokenType !== T.RBrace && !nextIsItemStart(pieces, token, itemStarts, comment);
+      const indent = 2 * braceDepth + (continuation ? 2 + 2 * parenDepth : 0);
+      line = " ".repeat(indent) + (comment ? token.image.trimEnd() : token.image);
+    } else {
+      const prevType = prev!.tokenType;
+      const prevIsSign = (prevType === T.Plus || prevType === T.Minus) && isPrefixSign(pieces, prev!);
+      const tight = NO_SPACE_BEFORE.has(type) || NO_SPACE_AFTER.has(prevType) || prevIsSign || (type === T.LParen && prevType === T.Identifier);
+      line += (tight ? "" : " ") + token.image;
+      if (CLOSERS.has(type)) parenDepth = Math.max(0, parenDepth - 1);
+    }
+    started = true;
+    prevEnd = token.endOffset! + 1;
+    if (comment) continue;
+    if (type === T.LBrace) braceDepth++;
+    if (OPENERS.has(type)) parenDepth++;
+    prev = token;
+    prevLine = token.endLine!;
+  }
+  void prevLine;
+  if (line !== "") flush();
+  while (out.length && out[out.length - 1].code === "" && !out[out.length - 1].comment) out.pop();
+  const formatted = out.length ? `${alignTrailingComments(out).join("\n")}\n` : "";
+  return { text: formatted, changed: formatted !== text };
+}
+
+/** Trailing comments on consecutive lines line up, two spaces after the longest code. */
+function alignTrailingComments(lines: { code: string; comment: string }[]): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    if (!lines[i].comment) {
+      result.push(lines[i].code);
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && lines[j].comment) j++;
+    const width = Math.max(...lines.slice(i, j).map((l) => l.code.length));
+    for (let k = i; k < j; k++) result.push(`${lines[k].code.padEnd(width)}  ${lines[k].comment}`);
+    i = j;
+  }
+  return result;
+}
+
+/** An own-line comment takes the indentation of the code line it introduces. */
+function nextIsItemStart(pieces: { token: IToken; comment: boolean }[], token: IToken, itemStarts: Set<number>, comment: boolean): boolean {
+  if (!comment) return false;
+  const next = pieces.find((p) => !p.comment && p.token.startOffset > token.startOffset);
+  return next === undefined || itemStarts.has(next.token.startOffset) || next.token.tokenType === T.RBrace;
+}
+
+/** Whether this `+`/`-` is a sign (score weights, negative numbers) rather than an operator. */
+function isPrefixSign(pieces: { token: IToken; comment: boolean }[], sign: IToken): boolean {
+  let i = pieces.findIndex((p) => p.token === sign) - 1;
+  while (i >= 0 && pieces[i].comment) i--;
+  if (i < 0) return true;
+  const before = pieces[i].token;
+  return BEFORE_PREFIX.has(before.tokenType) || before.tokenType === T.LBrace || (sign as T.LeaddefToken).startsLine;
+}

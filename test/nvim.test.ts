@@ -30,11 +30,14 @@ interface NvimResults {
 }
 
 describe.skipIf(missing !== "" && !required)("Neovim + leaddef language server", () => {
-  const work = mkdtempSync(join(tmpdir(), "leaddef-nvim-"));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  let work = "";
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
 
   it("shows diagnostics, hover and schema-aware completion", () => {
     expect(missing, missing).toBe("");
+    work = mkdtempSync(join(tmpdir(), "leaddef-nvim-"));
     cpSync(join(root, "test", "editor-fixtures"), work, { recursive: true });
     const out = join(work, "results.json");
     const run = spawnSync(

@@ -214,8 +214,10 @@ async function main() {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1400, height: 860 },
+    // Chromium writes crash-report folders under $XDG_CONFIG_HOME; keep them in the run folder.
+    env: { ...process.env, XDG_CONFIG_HOME: dirs["xdg-config"], XDG_CACHE_HOME: dirs["xdg-cache"], TMPDIR: dirs.tmp },
     args: [
-      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--no-sandbox", "--disable-gpu", "--disable-breakpad", "--disable-crash-reporter", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--no-proxy-server",
       "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     ],

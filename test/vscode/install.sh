@@ -42,7 +42,12 @@ tmp="$(mktemp -d /tmp/leaddef-cs-install.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/vscode-ripgrep-cache-$rg_pkg" "$tmp/rgbin"
 cp "$(command -v rg)" "$tmp/rgbin/rg"
-tar -czf "$tmp/vscode-ripgrep-cache-$rg_pkg/ripgrep-$rg_bin-x86_64-unknown-linux-musl.tar.gz" -C "$tmp/rgbin" rg
+case "$(uname -m)" in
+  x86_64) rg_target=x86_64-unknown-linux-musl ;;
+  aarch64 | arm64) rg_target=aarch64-unknown-linux-musl ;;
+  *) rg_target="$(uname -m)-unknown-linux-gnu" ;;
+esac
+tar -czf "$tmp/vscode-ripgrep-cache-$rg_pkg/ripgrep-$rg_bin-$rg_target.tar.gz" -C "$tmp/rgbin" rg
 
 echo "install.sh: npm install code-server@$want_cs playwright-core@$want_pw (takes about a minute)"
 # unsafe_perm: code-server's postinstall refuses to run as root otherwise.

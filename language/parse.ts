@@ -89,6 +89,11 @@ function syntaxMessage(e: IRecognitionException, found: string): string {
   for (const m of e.message.matchAll(/\[([\w, ]+)\]/g)) expected.add(label(m[1].split(",")[0].trim()));
   const rule = [...e.context.ruleStack].reverse().find((r) => RULE_LABELS[r]);
   const where = rule ? ` in ${RULE_LABELS[rule]}` : "";
+  // Listing every token that may start an operand helps nobody.
+  if (expected.has("a number") && expected.has("a string")) {
+    for (const starter of ["`-`", "`not`", "a number", "a string", "a date", "`true`", "`false`", "`(`", "`[`", "`at`", "a name"]) expected.delete(starter);
+    expected.add("a value");
+  }
   const list = [...expected].slice(0, 5);
   const expectedText = list.length === 0 ? "" : list.length === 1 ? `expected ${list[0]}` : `expected ${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}`;
   return expectedText ? `${expectedText}${where}, found ${found}` : `unexpected ${found}${where}`;
@@ -137,10 +142,13 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
     for (const e of errors) {
       const token = e.token;
       const atEnd = token.tokenType?.name === "EOF" || Number.isNaN(token.startOffset);
-      const last = chunk[chunk.length - 1];
-      const start = atEnd ? last.endOffset! + 1 : token.startOffset;
-      const end = atEnd ? start : token.endOffset! + 1;
-      const line = atEnd ? last.endLine! : token.startLine!;
+      const index = atEnd ? chunk.length : chunk.indexOf(token as T.LeaddefToken);
+      const before = index > 0 ? chunk[index - 1] : undefined;
+      // What is missing belongs at the end of the line it was missing from, not on the next line.
+      const afterBefore = before !== undefined && (atEnd || token.startLine! > before.endLine!);
+      const start = afterBefore ? before.endOffset! + 1 : token.startOffset;
+      const end = afterBefore ? start : token.endOffset! + 1;
+      const line = afterBefore ? before.endLine! : token.startLine!;
       if (seenLines.has(line) || lexicalErrorAt.has(start)) continue;
       seenLines.add(line);
       if (++syntaxErrors > MAX_SYNTAX_ERRORS) break;

@@ -1,0 +1,39 @@
+/** What a batch run did, whichever engine ran it. rowsRead = rowsWritten + rowsRejected, always. */
+export interface RunSummary {
+  engine: "js" | "duckdb";
+  rowsRead: number;
+  rowsWritten: number;
+  rowsRejected: number;
+  /** Leads at each stage: `none` first, then the funnel low to high. */
+  stages: { name: string; count: number }[];
+  unknownColumns: string[];
+  /** Schema fields with no column in the input (every row lacks them). */
+  absentFields: string[];
+  rejectsPath: string | undefined;
+  output: string | undefined;
+  seconds: number;
+}
+
+function pct(n: number, d: number): string {
+  return d === 0 ? "-" : `${((100 * n) / d).toFixed(1)}%`;
+}
+
+/** The funnel table and the row accounting, for people. */
+export function renderSummary(s: RunSummary): string {
+  const total = s.rowsWritten;
+  const rows: string[][] = [["stage", "leads", "share", "reached"]];
+  // "reached" counts leads at this stage or any later one: the funnel as sales sees it.
+  let reached = total;
+  for (const st of s.stages) {
+    rows.push([st.name, String(st.count), pct(st.count, total), st.name === "none" ? "" : pct(reached, total)]);
+    if (st.name !== "none") reached -= st.count;
+    else reached = total - st.count;
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const table = rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd());
+  const out = [...table, "", `rows read ${s.rowsRead} = written ${s.rowsWritten} + rejected ${s.rowsRejected}   (${s.engine}, ${s.seconds.toFixed(2)} s)`];
+  if (s.rowsRejected > 0 && s.rejectsPath) out.push(`rejected rows: ${s.rejectsPath}`);
+  if (s.unknownColumns.length) out.push(`ignored columns not in the schema: ${s.unknownColumns.slice(0, 20).join(", ")}${s.unknownColumns.length > 20 ? ", …" : ""}`);
+  if (s.absentFields.length) out.push(`fields with no column in the input (missing in every row): ${s.absentFields.join(", ")}`);
+  return out.join("\n");
+}

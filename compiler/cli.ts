@@ -1,0 +1,318 @@
+#!/usr/bin/env node
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import type { Diagnostic } from "../language/diagnostics.js";
+import { format } from "../language/formatter.js";
+import { formatDateDays } from "../language/literals.js";
+import { inputFormatOf } from "./batch/inputs.js";
+import { formatOf } from "./batch/output.js";
+import { runJs } from "./batch/run-js.js";
+import { renderSummary } from "./batch/summary.js";
+import { compileFile, type CompileResult } from "./compile.js";
+import { emitModule } from "./emit-module.js";
+import { runExamples } from "./examples.js";
+import { asOfDays } from "./program.js";
+import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
+import { openInput, readCsv, readJsonLines } from "./batch/inputs.js";
+
+export const VERSION = "0.1.0";
+
+/** Exit codes, as documented in the README. */
+const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+function fileTexts(results: CompileResult[]): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const r of results) for (const [path, m] of r.analysis.files) texts.set(path, m.text);
+  return texts;
+}
+
+function uniqueDiagnostics(results: CompileResult[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const r of results) {
+    for (const d of r.diagnostics) {
+      const key = `${d.file}:${d.span.start}:${d.span.end}:${d.code}:${d.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(d);
+      }
+    }
+  }
+  return out;
+}
+
+function printDiagnostics(results: CompileResult[], fmt: DiagnosticFormat, stream: NodeJS.WriteStream = process.stdout): void {
+  const diagnostics = uniqueDiagnostics(results);
+  let text: string;
+  switch (fmt) {
+    case "json": text = renderJson(diagnostics); break;
+    case "sarif": text = renderSarif(diagnostics, VERSION); break;
+    case "github": text = renderGithub(diagnostics); break;
+    default: text = renderText(diagnostics, fileTexts(results));
+  }
+  if (text) stream.write(`${text}\n`);
+}
+
+function countsLine(diagnostics: Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.filter((d) => d.severity === "warning").length;
+  return `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
+}
+
+/** Compiles a definition for commands that need a runnable program; reports and fails otherwise. */
+function programOrExit(file: string) {
+  const result = compileFile(file);
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (!result.program) {
+    printDiagnostics([result], "text", process.stderr);
+    process.stderr.write(`${basename(file)}: ${countsLine(errors)}; fix them first\n`);
+    process.exit(EXIT.problems);
+  }
+  return { result, program: result.program };
+}
+
+function parseAsOf(value: string | undefined): number {
+  try {
+    return asOfDays(value);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function buildCli(): Command {
+  const cli = new Command("leaddef")
+    .description("Check, test, format and run lead-qualification definitions (.leaddef files).")
+    .version(VERSION)
+    .showHelpAfterError()
+    .addHelpText("after", "\nExit codes: 0 success; 1 problems found (errors in a definition, failing examples,\nunformatted files with --check, rejected rows with --fail-on-rejects); 2 usage or I/O error.");
+
+  cli.command("check")
+    .description("parse and type-check definitions; report every problem")
+    .argument("<files...>", ".leaddef files")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif", "github"]).default("text"))
+    .option("--deny-warnings", "exit 1 on warnings too")
+    .action((files: string[], opts: { format: DiagnosticFormat; denyWarnings?: boolean }) => {
+      const results = files.map((f) => compileFile(f));
+      printDiagnostics(results, opts.format);
+      const all = uniqueDiagnostics(results);
+      if (opts.format === "text") process.stderr.write(`${files.length} file${files.length === 1 ? "" : "s"} checked: ${countsLine(all)}\n`);
+      const failing = all.some((d) => d.severity === "error" || (opts.denyWarnings && d.severity === "warning"));
+      process.exitCode = failing ? EXIT.problems : EXIT.ok;
+    });
+
+  cli.command("test")
+    .description("run every example in the definitions")
+    .argument("<files...>", ".leaddef files")
+    .option("--as-of <date>", "as-of date for examples without `as of` (default: today, UTC)")
+    .action((files: string[], opts: { asOf?: string }) => {
+      const defaultAsOf = formatDateDays(parseAsOf(opts.asOf));
+      let passed = 0;
+      let failed = 0;
+      for (const file of files) {
+        const result = compileFile(file);
+        if (!result.program) {
+          printDiagnostics([result], "text");
+          const examples = result.analysis.entry.examples.length;
+          console.log(`✗ ${file}: does not compile (${countsLine(result.diagnostics)}); its ${examples} example${examples === 1 ? "" : "s"} count as failed`);
+          failed += Math.max(1, examples);
+          continue;
+        }
+        for (const outcome of runExamples(result.program, defaultAsOf)) {
+          console.log(renderExampleOutcome(resolve(file), outcome));
+          if (outcome.passed) passed++;
+          else failed++;
+        }
+      }
+      console.log(`${passed} passed, ${failed} failed`);
+      process.exitCode = failed > 0 ? EXIT.problems : EXIT.ok;
+    });
+
+  cli.command("fmt")
+    .description("rewrite files in the canonical layout (comments kept, meaning unchanged)")
+    .argument("<files...>", ".leaddef files, or - for standard input to standard output")
+    .option("--check", "change nothing; exit 1 if any file is not formatted")
+    .action((files: string[], opts: { check?: boolean }) => {
+      let unformatted = 0;
+      let broken = 0;
+      for (const file of files) {
+        const text = file === "-" ? readFileSync(0, "utf8") : readFileSync(file, "utf8");
+        const result = format(text);
+        if (result.error) {
+          console.error(`${file}: ${result.error}`);
+          broken++;
+          if (file === "-") process.stdout.write(text);
+          continue;
+        }
+        if (file === "-") {
+          process.stdout.write(result.text);
+          continue;
+        }
+        if (!result.changed) continue;
+        unformatted++;
+        if (opts.check) console.log(`${file}: not formatted`);
+        else {
+          writeFileSync(file, result.text);
+          console.log(`${file}: formatted`);
+        }
+      }
+      process.exitCode = broken > 0 || (opts.check && unformatted > 0) ? EXIT.problems : EXIT.ok;
+    });
+
+  cli.command("run")
+    .description("score a CRM export (CSV or JSON Lines), streaming; prints the funnel")
+    .argument("<file>", "the .leaddef definition")
+    .requiredOption("--input <path>", "leads: .csv or .jsonl (- for standard input, CSV)")
+    .option("--output <path>", "results: .csv or .jsonl (default: standard output, CSV)")
+    .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
+    .option("--rejects <path>", "where rejected rows go (default: <output or input>.rejects.csv)")
+    .option("--id <column>", "the input column that identifies a lead", "id")
+    .addOption(new Option("--columns <which>", "default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
+    .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
+    .option("--fail-on-rejects", "exit 1 if any row was rejected")
+    .option("--no-progress", "no progress bar")
+    .action(async (file: string, opts: { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; progress: boolean }) => {
+      const { program } = programOrExit(file);
+      const asOf = parseAsOf(opts.asOf);
+      const detected = opts.inputFormat ?? (opts.input === "-" ? "csv" : inputFormatOf(opts.input));
+      if (detected === undefined) throw new UsageError(`cannot tell the format of \`${opts.input}\`; name it .csv or .jsonl, or pass --input-format`);
+      if (detected === "parquet") throw new UsageError("Parquet input needs --engine duckdb");
+      const rejectsPath = opts.rejects ?? `${opts.output ?? (opts.input === "-" ? "stdin" : opts.input)}.rejects.csv`;
+      const summary = await runJs({
+        program,
+        input: opts.input,
+        inputFormat: detected,
+        output: opts.output,
+        outputFormat: formatOf(opts.output),
+        asOf,
+        idColumn: opts.id,
+        columns: opts.columns,
+        rejectsPath,
+        progress: opts.progress && process.stderr.isTTY === true,
+      });
+      const report = renderSummary(summary);
+      (opts.output ? process.stdout : process.stderr).write(`${report}\n`);
+      process.exitCode = opts.failOnRejects && summary.rowsRejected > 0 ? EXIT.problems : EXIT.ok;
+    });
+
+  cli.command("explain")
+    .description("show why a lead gets its stage and scores")
+    .argument("<file>", "the .leaddef definition")
+    .option("--input <path>", "leads file (.csv or .jsonl) to find the lead in")
+    .option("--id <id>", "the lead's id in --input")
+    .option("--id-column <column>", "the id column", "id")
+    .option("--lead <json>", "the lead as JSON (nested or flat dotted keys)")
+    .option("--as-of <date>", "as-of date (default: today, UTC)")
+    .option("--json", "print the explanation as JSON")
+    .action(async (file: string, opts: { input?: string; id?: string; idColumn: string; lead?: string; asOf?: string; json?: boolean }) => {
+      const { program } = programOrExit(file);
+      const asOf = formatDateDays(parseAsOf(opts.asOf));
+      let lead: Record<string, unknown>;
+      if (opts.lead !== undefined) {
+        try {
+          lead = JSON.parse(opts.lead);
+        } catch (e) {
+          throw new UsageError(`--lead is not valid JSON: ${(e as Error).message}`);
+        }
+        if (lead === null || typeof lead !== "object") throw new UsageError("--lead must be a JSON object");
+      } else if (opts.input && opts.id !== undefined) {
+        const found = await findLead(opts.input, opts.idColumn, opts.id);
+        if (!found) throw new UsageError(`no lead with ${opts.idColumn} = ${opts.id} in ${opts.input}`);
+        lead = found;
+      } else {
+        throw new UsageError("give --lead JSON, or --input FILE with --id ID");
+      }
+      let explanation;
+      try {
+        explanation = program.explain(lead, { asOf });
+      } catch (e) {
+        console.error(`this lead would be rejected: ${(e as Error).message}`);
+        process.exitCode = EXIT.problems;
+        return;
+      }
+      console.log(opts.json ? JSON.stringify(explanation, null, 2) : renderExplanation(explanation));
+    });
+
+  cli.command("build")
+    .description("compile a definition to a standalone artifact")
+    .argument("<file>", "the .leaddef definition")
+    .addOption(new Option("--target <target>", "what to build").choices(["js"]).default("js"))
+    .option("-o, --out <path>", "output file (default: standard output)")
+    .action((file: string, opts: { target: "js"; out?: string }) => {
+      const { program } = programOrExit(file);
+      const code = emitModule(program.ir, basename(file), VERSION);
+      if (opts.out) writeFileSync(opts.out, code);
+      else process.stdout.write(code);
+    });
+
+  cli.command("lsp")
+    .description("start the language server (for editors)")
+    .option("--stdio", "talk over standard input/output (the default)")
+    .action(async () => {
+      // Loaded on demand: the CLI's other commands need none of the server's dependencies.
+      const serverModule = "../lsp/main.js";
+      const server = (await import(serverModule)) as { startServer(): void };
+      server.startServer();
+    });
+
+  return cli;
+}
+
+/** Finds one lead by id in a CSV or JSONL file; returns it as flat dotted keys (empty CSV cells left out). */
+async function findLead(input: string, idColumn: string, id: string): Promise<Record<string, unknown> | undefined> {
+  const fmt = inputFormatOf(input);
+  if (fmt === "jsonl") {
+    for await (const item of readJsonLines(openInput(input))) {
+      if (item.kind === "row" && String(item.value[idColumn]) === id) return item.value;
+    }
+    return undefined;
+  }
+  let header: string[] | undefined;
+  for await (const item of readCsv(openInput(input))) {
+    if (item.kind !== "row") continue;
+    if (!header) {
+      header = item.cells.map((h) => h.trim());
+      continue;
+    }
+    const idIndex = header.indexOf(idColumn);
+    if (idIndex >= 0 && item.cells[idIndex] === id) {
+      const lead: Record<string, unknown> = {};
+      header.forEach((h, i) => {
+        if (item.cells[i] !== "" && item.cells[i] !== undefined && h !== idColumn) lead[h] = item.cells[i];
+      });
+      return lead;
+    }
+  }
+  return undefined;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const cli = buildCli();
+  cli.exitOverride();
+  cli.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    await cli.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (e instanceof UsageError) {
+      console.error(`leaddef: ${e.message}`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") {
+      console.error(`leaddef: ${err.message}`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    console.error(`leaddef: internal error: ${err.stack ?? err.message}`);
+    process.exitCode = EXIT.usage;
+  }
+}
+
+await main(process.argv);

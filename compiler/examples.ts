@@ -1,0 +1,64 @@
+import { formatDateDays } from "../language/literals.js";
+import type { IrExample } from "./ir.js";
+import type { Explanation, LeadResult, Program } from "./program.js";
+
+export interface ExampleFailure {
+  line: number;
+  what: string;
+  expected: string;
+  actual: string;
+}
+
+export interface ExampleOutcome {
+  title: string;
+  line: number;
+  passed: boolean;
+  asOf: string;
+  result: LeadResult | undefined;
+  failures: ExampleFailure[];
+  /** Present for failing examples: why the lead got what it got. */
+  explanation?: Explanation;
+  /** A value in the example the evaluator refused (should not happen after checking). */
+  error?: string;
+}
+
+/**
+ * Runs a program's `example` blocks. Each example's lead is exactly its assignments (every
+ * other field missing); its `as of` wins over `defaultAsOf`.
+ */
+export function runExamples(program: Program, defaultAsOf: string): ExampleOutcome[] {
+  return program.ir.examples.map((example) => runExample(program, example, defaultAsOf));
+}
+
+function runExample(program: Program, example: IrExample, defaultAsOf: string): ExampleOutcome {
+  const asOf = example.asOf !== undefined ? formatDateDays(example.asOf) : defaultAsOf;
+  const lead = { ...example.values };
+  let result: LeadResult;
+  try {
+    result = program.evaluate(lead, { asOf });
+  } catch (e) {
+    return { title: example.title, line: example.line, passed: false, asOf, result: undefined, failures: [], error: (e as Error).message };
+  }
+  const failures: ExampleFailure[] = [];
+  if (example.expectStage !== undefined && result.stage !== example.expectStage) {
+    failures.push({ line: example.line, what: "stage", expected: example.expectStage, actual: result.stage });
+  }
+  for (const s of example.expectScores) {
+    const actual = result.scores[s.name];
+    if (!sameNumber(actual, s.value)) failures.push({ line: s.line, what: `score ${s.name}`, expected: String(s.value), actual: String(actual) });
+  }
+  let explanation: Explanation | undefined;
+  if (example.expectFlags.length > 0 || failures.length > 0) explanation = program.explain(lead, { asOf });
+  for (const f of example.expectFlags) {
+    const list = f.kind === "stage" ? explanation!.stages : explanation!.criteria;
+    const holds = list.find((d) => d.name === f.name)?.holds ?? false;
+    if (holds !== f.value) failures.push({ line: f.line, what: f.name, expected: String(f.value), actual: String(holds) });
+  }
+  const passed = failures.length === 0;
+  return { title: example.title, line: example.line, passed, asOf, result, failures, ...(passed ? {} : { explanation }) };
+}
+
+/** Scores are sums of decimal weights; compare them as a person reading the file would. */
+function sameNumber(a: number | undefined, b: number): boolean {
+  return a !== undefined && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+}

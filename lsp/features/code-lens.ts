@@ -1,0 +1,107 @@
+import type { CompileResult } from "../../compiler/compile.js";
+import { runExamples, type ExampleOutcome } from "../../compiler/examples.js";
+import type { ExampleDecl } from "../../language/ast.js";
+import type { Range, Span } from "../../language/source.js";
+import { formatDateDays, todayDays } from "../../language/literals.js";
+
+/** The command a lens or a client runs; its arguments are the document's URI and an example index. */
+export const RUN_EXAMPLES_COMMAND = "leaddef.runExamples";
+
+export interface Lens {
+  range: Range;
+  title: string;
+  /** Index of the example in the file, for the command's arguments. */
+  example: number;
+}
+
+/** A failing expectation, shown as a diagnostic on the `expect` line. */
+export interface ExampleProblem {
+  code: "LD3005";
+  severity: "error";
+  message: string;
+  span: Span;
+  range: Range;
+  help?: string;
+}
+
+export interface ExampleReport {
+  /** Undefined when the file has errors (no program to run). */
+  outcomes: ExampleOutcome[] | undefined;
+  lenses: Lens[];
+  problems: ExampleProblem[];
+}
+
+/**
+ * Runs the entry file's examples (when it compiles) and turns the outcomes into a "▶ run" lens
+ * per example, with its last result, and a diagnostic per failing expectation, on its line.
+ */
+export function exampleReport(result: CompileResult, asOf: string = formatDateDays(todayDays())): ExampleReport {
+  const model = result.analysis.entry;
+  const decls = model.examples;
+  let outcomes: ExampleOutcome[] | undefined;
+  try {
+    outcomes = result.program ? runExamples(result.program, asOf) : undefined;
+  } catch {
+    outcomes = undefined;
+  }
+  const lenses: Lens[] = [];
+  const problems: ExampleProblem[] = [];
+  decls.forEach((decl, i) => {
+    const range = model.lines.range({ start: decl.span.start, end: decl.span.start + "example".length });
+    const o = outcomes?.[i];
+    let title: string;
+    if (!result.program) title = "▶ run (fix the errors first)";
+    else if (!o) title = "▶ run";
+    else if (o.error) title = `▶ run · ✗ ${o.error}`;
+    else if (o.passed) title = `▶ run · ✓ passed (stage ${o.result?.stage})`;
+    else title = `▶ run · ✗ failed: ${o.failures.map((f) => `${f.what} expected ${f.expected}, got ${f.actual}`).join("; ")}`;
+    lenses.push({ range, title, example: i });
+    if (!o || o.passed) return;
+    if (o.error) {
+      problems.push(problem(model.lines, decl.title.span, `example fails: ${o.error}`));
+      return;
+    }
+    for (const f of o.failures) {
+      const span = expectationSpan(decl, f.what, f.line, model.lines) ?? decl.title.span;
+      const expectedText = f.what === "stage" || f.what.startsWith("score ") ? `${f.what} ${f.expected}` : `\`${f.what}\` to be ${f.expected}`;
+      problems.push(problem(model.lines, span, `example fails: expected ${expectedText}, got ${f.actual}`, whyHelp(o, f.what)));
+    }
+  });
+  return { outcomes, lenses, problems };
+}
+
+function problem(lines: CompileResult["analysis"]["entry"]["lines"], span: Span, message: string, help?: string): ExampleProblem {
+  return { code: "LD3005", severity: "error", message, span, range: lines.range(span), ...(help ? { help } : {}) };
+}
+
+function expectationSpan(decl: ExampleDecl, what: string, line: number, lines: CompileResult["analysis"]["entry"]["lines"]): Span | undefined {
+  const e =
+    what === "stage"
+      ? decl.expectations.find((x) => x.kind === "ExpectStage")
+      : decl.expectations.find((x) => lines.position(x.span.start).line + 1 === line);
+  return e?.span;
+}
+
+/** Which stage conditions failed, in words, for a failed stage expectation. */
+function whyHelp(o: ExampleOutcome, what: string): string | undefined {
+  if (what !== "stage" || !o.explanation) return undefined;
+  const failed = o.explanation.stages.filter((s) => !s.holds).map((s) => {
+    const parts = s.parts.filter((p) => !p.holds).map((p) => p.text.replace(/\s+/g, " "));
+    return `\`${s.name}\` fails on ${parts.map((p) => `\`${p}\``).join(", ")}`;
+  });
+  return failed.length ? failed.join("; ") : undefined;
+}
+
+/** A plain-text summary of a file's examples, for the runExamples command. */
+export function examplesText(report: ExampleReport, fileName: string): string {
+  if (!report.outcomes) return `${fileName}: has errors; fix them to run its examples`;
+  if (report.outcomes.length === 0) return `${fileName}: no examples`;
+  const lines = report.outcomes.map((o) => {
+    if (o.passed) return `✓ ${o.title} (stage ${o.result?.stage})`;
+    if (o.error) return `✗ ${o.title}: ${o.error}`;
+    return `✗ ${o.title}\n${o.failures.map((f) => `    line ${f.line}: ${f.what} expected ${f.expected}, got ${f.actual}`).join("\n")}`;
+  });
+  const failed = report.outcomes.filter((o) => !o.passed).length;
+  lines.push(`${report.outcomes.length - failed} passed, ${failed} failed`);
+  return `${fileName}\n${lines.join("\n")}`;
+}

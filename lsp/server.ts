@@ -1,0 +1,283 @@
+/**
+ * The language server: the one module that speaks LSP. It keeps the open documents, re-checks
+ * them (and the open files that import them) shortly after each change, and answers each request
+ * by calling a pure feature function on the document's compilation and converting the answer.
+ */
+import lsp from "vscode-languageserver/node.js";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import type { CompileResult } from "../compiler/compile.js";
+import { formatDateDays, todayDays } from "../language/literals.js";
+import { codeActions } from "./features/code-actions.js";
+import { exampleReport, examplesText, RUN_EXAMPLES_COMMAND, type ExampleReport } from "./features/code-lens.js";
+import { complete } from "./features/completion.js";
+import { definition, references } from "./features/definition.js";
+import { foldingRanges } from "./features/folding.js";
+import { formatDocument, formatRange } from "./features/formatting.js";
+import { hover } from "./features/hover.js";
+import { baseName } from "./features/lookup.js";
+import { prepareRename, rename } from "./features/rename.js";
+import { encodeSemanticTokens, semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./features/semantic-tokens.js";
+import { documentSymbols, workspaceSymbols } from "./features/symbols.js";
+import * as C from "./convert.js";
+import { Workspace } from "./workspace.js";
+
+const { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, ResponseError } = lsp;
+
+/** How long after the last keystroke a document is re-checked. */
+const DEBOUNCE_MS = 75;
+export const SERVER_COMMANDS = [RUN_EXAMPLES_COMMAND];
+
+export interface ServerOptions {
+  /** Streams to talk over instead of the process's (`--stdio`, `--node-ipc`, ... from argv). */
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+}
+
+/** Starts the leaddef language server on stdio (or the given streams) and returns its connection. */
+export function startServer(options: ServerOptions = {}): lsp.Connection {
+  const connection = options.input && options.output
+    ? createConnection(ProposedFeatures.all, options.input, options.output)
+    : createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  const workspace = new Workspace();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const reports = new WeakMap<CompileResult, ExampleReport>();
+  let asOf: string | undefined;
+
+  const log = (message: string) => {
+    try {
+      connection.console.error(`leaddef: ${message}`);
+    } catch {
+      // the connection may be gone
+    }
+  };
+
+  /** Runs a request handler; any throw becomes a logged error and the fallback answer. */
+  function safe<P, R, F>(name: string, fallback: F, fn: (params: P) => R): (params: P) => R | F {
+    return (params: P) => {
+      try {
+        return fn(params);
+      } catch (err) {
+        if (err instanceof ResponseError) throw err;
+        log(`${name} failed: ${(err as Error)?.stack ?? String(err)}`);
+        return fallback;
+      }
+    };
+  }
+
+  const reportFor = (result: CompileResult): ExampleReport => {
+    let r = reports.get(result);
+    if (!r) {
+      r = exampleReport(result, asOf ?? formatDateDays(todayDays()));
+      reports.set(result, r);
+    }
+    return r;
+  };
+
+  const uriOf = (path: string) => workspace.uriOf(path);
+
+  function publish(uri: string): void {
+    try {
+      const doc = documents.get(uri);
+      if (!doc) return;
+      if (workspace.tooLarge(uri)) {
+        connection.sendDiagnostics({
+          uri,
+          version: doc.version,
+          diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 2, source: "leaddef", message: "this file is too large for the editor features; run `leaddef check` on it instead" }],
+        });
+        return;
+      }
+      const result = workspace.result(uri);
+      if (!result) return;
+      const model = result.analysis.entry;
+      const own = result.diagnostics.filter((d) => d.file === model.path).map((d) => C.toLspDiagnostic(d, d.range ?? model.lines.range(d.span)));
+      const examples = reportFor(result).problems.map((p) => C.toLspDiagnostic(p, p.range));
+      connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...own, ...examples] as lsp.Diagnostic[] });
+    } catch (err) {
+      log(`checking ${uri} failed: ${(err as Error)?.stack ?? String(err)}`);
+    }
+  }
+
+  function schedule(uri: string): void {
+    clearTimeout(timers.get(uri));
+    const timer = setTimeout(() => {
+      timers.delete(uri);
+      publish(uri);
+    }, DEBOUNCE_MS);
+    timer.unref?.();
+    timers.set(uri, timer);
+  }
+
+  /** Re-checks `uri` and every open document that imports it. */
+  function changed(uri: string): void {
+    const dependents = workspace.dependents(uri);
+    schedule(uri);
+    for (const d of dependents) schedule(d);
+  }
+
+  /** The document, its compilation and the offset of an LSP position, or undefined for an unknown document. */
+  function at(uri: string, position?: { line: number; character: number }) {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const result = workspace.result(uri);
+    if (!result) return undefined;
+    const offset = position ? doc.offsetAt(position) : 0;
+    return { doc, result, offset, model: result.analysis.entry };
+  }
+
+  connection.onInitialize((params) => {
+    const roots: string[] = [];
+    for (const f of params.workspaceFolders ?? []) roots.push(workspace.pathOf(f.uri));
+    if (roots.length === 0 && params.rootUri) roots.push(workspace.pathOf(params.rootUri));
+    else if (roots.length === 0 && params.rootPath) roots.push(params.rootPath);
+    workspace.roots = roots;
+    const init = params.initializationOptions as { asOf?: unknown } | undefined;
+    if (typeof init?.asOf === "string" && /^\d{4}-\d{2}-\d{2}$/.test(init.asOf)) asOf = init.asOf;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        completionProvider: { triggerCharacters: [".", "[", "=", " "], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        foldingRangeProvider: true,
+        codeActionProvider: { codeActionKinds: ["quickfix", "source.fixAll"] },
+        codeLensProvider: { resolveProvider: false },
+        semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true, range: false },
+        executeCommandProvider: { commands: SERVER_COMMANDS },
+      },
+      serverInfo: { name: "leaddef", version: "0.1.0" },
+    };
+  });
+
+  documents.onDidOpen((e) => {
+    workspace.open(e.document.uri, e.document.getText(), e.document.version);
+  });
+  documents.onDidChangeContent((e) => {
+    workspace.change(e.document.uri, e.document.getText(), e.document.version);
+    changed(e.document.uri);
+  });
+  documents.onDidClose((e) => {
+    const dependents = workspace.dependents(e.document.uri);
+    workspace.close(e.document.uri);
+    clearTimeout(timers.get(e.document.uri));
+    connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    for (const d of dependents) schedule(d);
+  });
+  connection.onDidChangeWatchedFiles(() => {
+    workspace.filesChanged();
+    for (const uri of workspace.openUris()) schedule(uri);
+  });
+
+  connection.onCompletion(safe("completion", null, (p: lsp.CompletionParams) => {
+    const a = at(p.textDocument.uri, p.position);
+    if (!a) return null;
+    return C.toCompletionList(complete(a.result, a.offset), (span) => a.model.lines.range(span)) as lsp.CompletionList;
+  }));
+
+  connection.onHover(safe("hover", null, (p: lsp.HoverParams) => {
+    const a = at(p.textDocument.uri, p.position);
+    if (!a) return null;
+    const h = hover(a.result, a.offset);
+    return h ? (C.toHover(h.markdown, h.range) as lsp.Hover) : null;
+  }));
+
+  connection.onDefinition(safe("definition", null, (p: lsp.DefinitionParams) => {
+    const a = at(p.textDocument.uri, p.position);
+    if (!a) return null;
+    const d = definition(a.result, a.offset);
+    return d ? C.toLocation(d, uriOf) : null;
+  }));
+
+  connection.onReferences(safe("references", [], (p: lsp.ReferenceParams) => {
+    const a = at(p.textDocument.uri, p.position);
+    if (!a) return [];
+    const others = workspace.workspaceResults().filter((r) => r !== a.result);
+    return references(a.result, a.offset, { includeDeclaration: p.context?.includeDeclaration !== false, others }).map((l) => C.toLocation(l, uriOf));
+  }));
+
+  connection.onPrepareRename(safe("prepareRename", null, (p: lsp.PrepareRenameParams) => {
+    const a = at(p.textDocument.uri, p.position);
+    if (!a) return null;
+    const r = prepareRename(a.result, a.offset);
+    if ("error" in r) throw new ResponseError(-32803, r.error);
+    return r;
+  }));
+
+  connection.onRenameRequest(safe("rename", null, (p: lsp.RenameParams) => {
+    const a = at(p.textDocument.uri, p.position);
+    if (!a) return null;
+    const others = workspace.workspaceResults().filter((r) => r !== a.result);
+    const r = rename(a.result, a.offset, p.newName, { others });
+    if ("error" in r) throw new ResponseError(-32803, r.error);
+    return C.toWorkspaceEdit(r.edits, uriOf);
+  }));
+
+  connection.onDocumentSymbol(safe("documentSymbol", [], (p: lsp.DocumentSymbolParams) => {
+    const a = at(p.textDocument.uri);
+    return a ? (documentSymbols(a.result).map(C.toDocumentSymbol) as lsp.DocumentSymbol[]) : [];
+  }));
+
+  connection.onWorkspaceSymbol(safe("workspaceSymbol", [], (p: lsp.WorkspaceSymbolParams) => {
+    return workspaceSymbols(workspace.workspaceResults(), String(p.query ?? "")).map((s) => C.toWorkspaceSymbol(s, uriOf)) as lsp.SymbolInformation[];
+  }));
+
+  connection.onDocumentFormatting(safe("formatting", [], (p: lsp.DocumentFormattingParams) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || workspace.tooLarge(doc.uri)) return [];
+    const f = formatDocument(doc.getText());
+    if (f.error) log(f.error);
+    return C.toTextEdits(f.edits);
+  }));
+
+  connection.onDocumentRangeFormatting(safe("rangeFormatting", [], (p: lsp.DocumentRangeFormattingParams) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || workspace.tooLarge(doc.uri)) return [];
+    return C.toTextEdits(formatRange(doc.getText(), p.range).edits);
+  }));
+
+  connection.onFoldingRanges(safe("foldingRange", [], (p: lsp.FoldingRangeParams) => {
+    const a = at(p.textDocument.uri);
+    return a ? (foldingRanges(a.result).map(C.toFoldingRange) as lsp.FoldingRange[]) : [];
+  }));
+
+  connection.onCodeAction(safe("codeAction", [], (p: lsp.CodeActionParams) => {
+    const a = at(p.textDocument.uri);
+    if (!a) return [];
+    const span = { start: a.doc.offsetAt(p.range.start), end: a.doc.offsetAt(p.range.end) };
+    return codeActions(a.result, span, p.context?.only ? { only: p.context.only } : {}).map((x) => C.toCodeAction(x, uriOf)) as lsp.CodeAction[];
+  }));
+
+  connection.onCodeLens(safe("codeLens", [], (p: lsp.CodeLensParams) => {
+    const a = at(p.textDocument.uri);
+    if (!a) return [];
+    return reportFor(a.result).lenses.map((l) => C.toCodeLens(l, p.textDocument.uri, RUN_EXAMPLES_COMMAND));
+  }));
+
+  connection.languages.semanticTokens.on(safe("semanticTokens", { data: [] }, (p: lsp.SemanticTokensParams) => {
+    const a = at(p.textDocument.uri);
+    return { data: a ? encodeSemanticTokens(semanticTokens(a.result)) : [] };
+  }));
+
+  connection.onExecuteCommand(safe("executeCommand", null, (p: lsp.ExecuteCommandParams) => {
+    if (p.command !== RUN_EXAMPLES_COMMAND) throw new ResponseError(-32602, `unknown command \`${p.command}\``);
+    const uri = p.arguments?.[0];
+    if (typeof uri !== "string") throw new ResponseError(-32602, `${RUN_EXAMPLES_COMMAND} takes the document URI`);
+    const result = workspace.resultOrDisk(uri);
+    if (!result) throw new ResponseError(-32803, `cannot read ${uri}`);
+    const report = reportFor(result);
+    const text = examplesText(report, baseName(result.analysis.entry.path));
+    connection.console.log(text);
+    return text;
+  }));
+
+  documents.listen(connection);
+  connection.listen();
+  return connection;
+}

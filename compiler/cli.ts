@@ -8,6 +8,9 @@ import { formatDateDays } from "../language/literals.js";
 import { inputFormatOf } from "./batch/inputs.js";
 import { formatOf } from "./batch/output.js";
 import { runJs } from "./batch/run-js.js";
+import { runDuckdb } from "./engine-duckdb.js";
+import { emitSql } from "./emit-sql.js";
+import { SQL_DIALECTS, type SqlDialectName } from "./sql-dialects.js";
 import { renderSummary } from "./batch/summary.js";
 import { compileFile, type CompileResult } from "./compile.js";
 import { emitModule } from "./emit-module.js";
@@ -173,14 +176,26 @@ function buildCli(): Command {
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .option("--fail-on-rejects", "exit 1 if any row was rejected")
     .option("--no-progress", "no progress bar")
-    .action(async (file: string, opts: { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; progress: boolean }) => {
+    .addOption(new Option("--engine <engine>", "js: the generated JavaScript evaluator; duckdb: the generated SQL in DuckDB (also reads Parquet)").choices(["js", "duckdb"]).default("js"))
+    .action(async (file: string, opts: { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; progress: boolean; engine: "js" | "duckdb" }) => {
       const { program } = programOrExit(file);
       const asOf = parseAsOf(opts.asOf);
       const detected = opts.inputFormat ?? (opts.input === "-" ? "csv" : inputFormatOf(opts.input));
       if (detected === undefined) throw new UsageError(`cannot tell the format of \`${opts.input}\`; name it .csv or .jsonl, or pass --input-format`);
-      if (detected === "parquet") throw new UsageError("Parquet input needs --engine duckdb");
+      if (detected === "parquet" && opts.engine !== "duckdb") throw new UsageError("Parquet input needs --engine duckdb");
+      if (opts.engine === "duckdb" && opts.input === "-") throw new UsageError("--engine duckdb reads a file, not standard input");
       const rejectsPath = opts.rejects ?? `${opts.output ?? (opts.input === "-" ? "stdin" : opts.input)}.rejects.csv`;
-      const summary = await runJs({
+      const summary = opts.engine === "duckdb" || detected === "parquet" ? await runDuckdb({
+        program,
+        input: opts.input,
+        inputFormat: detected,
+        output: opts.output,
+        outputFormat: formatOf(opts.output),
+        asOf,
+        idColumn: opts.id,
+        columns: opts.columns,
+        rejectsPath,
+      }) : await runJs({
         program,
         input: opts.input,
         inputFormat: detected,
@@ -238,11 +253,20 @@ function buildCli(): Command {
   cli.command("build")
     .description("compile a definition to a standalone artifact")
     .argument("<file>", "the .leaddef definition")
-    .addOption(new Option("--target <target>", "what to build").choices(["js"]).default("js"))
+    .addOption(new Option("--target <target>", "what to build").choices(["js", "sql"]).default("js"))
     .option("-o, --out <path>", "output file (default: standard output)")
-    .action((file: string, opts: { target: "js"; out?: string }) => {
+    .addOption(new Option("--dialect <dialect>", "SQL dialect (with --target sql)").choices([...SQL_DIALECTS]))
+    .option("--table <name>", "SQL: the table holding the leads, one column per field path", "leads")
+    .option("--view <name>", "SQL: write CREATE OR REPLACE VIEW <name> AS ...")
+    .option("--as-of <date>", "SQL: inline this as-of date (default: the warehouse's current date, UTC)")
+    .option("--id <column>", "SQL: the table's id column", "id")
+    .addOption(new Option("--columns <which>", "SQL: default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
+    .action((file: string, opts: { target: "js" | "sql"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all" }) => {
       const { program } = programOrExit(file);
-      const code = emitModule(program.ir, basename(file), VERSION);
+      if (opts.target === "sql" && !opts.dialect) throw new UsageError(`--target sql needs --dialect (${SQL_DIALECTS.join(", ")})`);
+      const code = opts.target === "sql"
+        ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns })
+        : emitModule(program.ir, basename(file), VERSION);
       if (opts.out) writeFileSync(opts.out, code);
       else process.stdout.write(code);
     });

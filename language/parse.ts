@@ -117,10 +117,13 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
     if (t.tokenType === T.UnterminatedString) {
       diagnostics.push(diagnostic("LD0004", path, { start: t.startOffset, end: t.endOffset! + 1 }, "unterminated string", { help: "close the string with `\"` on the same line" }));
       // Read on as if it were closed, so the rest of the declaration still parses.
+      // The parser matches on tokenTypeIdx, so both must change.
       t.tokenType = T.StringLiteral;
+      t.tokenTypeIdx = T.StringLiteral.tokenTypeIdx!;
       lexicalErrorAt.add(t.startOffset);
     } else if (t.tokenType === T.BadNumber) {
       t.tokenType = T.NumberLiteral; // the AST builder reports it as an invalid number
+      t.tokenTypeIdx = T.NumberLiteral.tokenTypeIdx!;
     }
   }
 

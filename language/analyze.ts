@@ -1,7 +1,7 @@
 import type * as A from "./ast.js";
 import { FileChecker } from "./checker.js";
 import { compareDiagnostics, diagnostic } from "./diagnostics.js";
-import { checkReferenceCycles, lintFile } from "./lint.js";
+import { checkReferenceCycles, lintFile, lintUnusedImports } from "./lint.js";
 import type { Analysis, CompilerHost, FileModel, LeaddefSymbol } from "./model.js";
 import { parseFile } from "./parse.js";
 import { LineIndex } from "./source.js";
@@ -79,7 +79,10 @@ export function analyze(entryPath: string, host: CompilerHost): Analysis {
   }
   checkReferenceCycles(files);
   const used = usedSymbols(files);
-  for (const model of files.values()) lintFile(model, used);
+  for (const model of files.values()) {
+    lintFile(model, used);
+    lintUnusedImports(model, files);
+  }
 
   const diagnostics = [...files.values()].flatMap((m) => {
     for (const d of m.diagnostics) {

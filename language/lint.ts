@@ -24,6 +24,38 @@ export function lintFile(model: FileModel, used: ReadonlySet<LeaddefSymbol>): vo
   for (const decl of model.ast.declarations) walk(decl, (n, parent) => lintImpossibleConjunction(model, n, parent));
 }
 
+/**
+ * An import none of whose declarations the file uses (directly, or through the files that
+ * import brings in: imports are transitive). A file that declares nothing but imports is an
+ * aggregator meant to be imported itself, so its imports are not reported.
+ */
+export function lintUnusedImports(model: FileModel, files: ReadonlyMap<string, FileModel>): void {
+  const imports = model.ast.declarations.filter((d) => d.kind === "ImportDecl");
+  if (imports.length === model.ast.declarations.length) return;
+  const usedFiles = new Set<string>();
+  for (const { resolution } of model.occurrences.values()) {
+    if (resolution.kind === "symbol" && !resolution.declaration) usedFiles.add(resolution.symbol.file);
+    else if (resolution.kind === "member" && resolution.field) usedFiles.add(resolution.field.file);
+  }
+  for (const decl of imports) {
+    const target = model.imports.get(decl.id);
+    if (target === undefined) continue; // not found or a cycle: reported already
+    const reachable = new Set<string>();
+    const visit = (path: string) => {
+      if (reachable.has(path)) return;
+      reachable.add(path);
+      for (const next of files.get(path)?.imports.values() ?? []) if (next !== undefined) visit(next);
+    };
+    visit(target);
+    if ([...reachable].some((f) => usedFiles.has(f))) continue;
+    model.diagnostics.push(
+      diagnostic("LD2005", model.path, decl.span, `nothing from \`${target.split(/[\\/]/).pop()}\` is used in this file`, {
+        help: "delete the import, or use its fields, criteria or scores",
+      }),
+    );
+  }
+}
+
 function lintFunnelOrder(model: FileModel, stage: StageSymbol, previous: StageSymbol): void {
   if (requires(model, stage.decl.condition, previous, new Set())) return;
   const at = stage.decl.condition.span.start;

@@ -1,0 +1,170 @@
+// One fixture per diagnostic code, each beside its expected `.errors.txt` baseline (the source
+// echoed with `~~~` under every diagnostic). Regenerate with UPDATE_GOLDEN=1 and review the diff.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { compile, compileFile, type CompileResult } from "../compiler/compile.js";
+import { CATALOG, type Diagnostic } from "../language/diagnostics.js";
+import { golden, renderBaseline } from "./support/baseline.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, "fixtures", "diagnostics");
+const examplesDir = resolve(here, "..", "examples");
+const fixtureFiles = readdirSync(fixtures).filter((f) => /^LD\d{4}-.*\.leaddef$/.test(f)).sort();
+
+/** Codes no input can produce; each needs a reason (see the report and docs/diagnostics.md). */
+const UNTRIGGERABLE: Record<string, string> = {};
+
+function texts(result: CompileResult): Map<string, string> {
+  return new Map([...result.analysis.files].map(([p, m]) => [p, m.text]));
+}
+
+function spansInside(result: CompileResult): void {
+  for (const d of result.diagnostics) {
+    const text = result.analysis.files.get(d.file)?.text;
+    expect(text, `${d.code} points at a file the analysis did not read: ${d.file}`).toBeDefined();
+    expect(d.span.start, `${d.code} ${d.message}`).toBeGreaterThanOrEqual(0);
+    expect(d.span.end, `${d.code} ${d.message}`).toBeGreaterThanOrEqual(d.span.start);
+    expect(d.span.end, `${d.code} ${d.message}`).toBeLessThanOrEqual(text!.length);
+    expect(d.range, `${d.code} has no range`).toBeDefined();
+    expect(d.message).toMatch(/^[^A-Z]/); // Cedar style: lowercase start
+    expect(d.message).not.toMatch(/\.$/); // and no final period
+    if (d.suggestion) {
+      expect(d.suggestion.span.start).toBeGreaterThanOrEqual(0);
+      expect(d.suggestion.span.end).toBeLessThanOrEqual(text!.length);
+    }
+  }
+}
+
+describe("one fixture per diagnostic code", () => {
+  it("covers every code in the catalog", () => {
+    const covered = new Set(fixtureFiles.map((f) => f.slice(0, 6)));
+    const uncovered = Object.keys(CATALOG).filter((c) => !covered.has(c) && !(c in UNTRIGGERABLE));
+    expect(uncovered).toEqual([]);
+    for (const c of covered) expect(Object.keys(CATALOG)).toContain(c);
+  });
+
+  it.each(fixtureFiles)("%s", (name) => {
+    const code = name.slice(0, 6) as keyof typeof CATALOG;
+    const result = compileFile(join(fixtures, name));
+    const produced = result.diagnostics.filter((d) => d.code === code);
+    expect(produced.length, `${name} should produce ${code}`).toBeGreaterThan(0);
+    for (const d of produced) expect(d.severity).toBe(CATALOG[code].severity);
+    // An error code means no program; a warning alone leaves the program runnable.
+    expect(result.program === undefined).toBe(result.diagnostics.some((d) => d.severity === "error"));
+    spansInside(result);
+    const { expected, actual } = golden(join(fixtures, name.replace(/\.leaddef$/, ".errors.txt")), renderBaseline(result.diagnostics, texts(result), fixtures));
+    expect(actual).toBe(expected);
+  });
+});
+
+// ---- several mistakes, one run ----
+
+const FIVE_MISTAKES = `schema {
+  company.employees: integr
+  contact.role: enum(decision_maker, user)
+  engagement.last_activity: date
+}
+
+criterion big when company.employes >= 500
+
+criterion buyer when contact.role = decison_maker
+
+criterion recent when engagement.last_activity >= 2026-13-01
+
+mql when big and buyer and recent and days_sinse(engagement.last_activity) < 30
+`;
+
+interface Expected { code: string; line: number; col: number }
+
+function check(source: string, expected: Expected[], path = "input.leaddef"): Diagnostic[] {
+  const result = compile(source, { path: resolve(path) });
+  spansInside(result);
+  const got = result.diagnostics.map((d) => ({ code: d.code, line: d.range!.start.line + 1, col: d.range!.start.character + 1 }));
+  expect(got).toEqual(expected);
+  return result.diagnostics;
+}
+
+describe("every mistake in one run", () => {
+  it("reports five different mistakes in five places, with line and column", () => {
+    check(FIVE_MISTAKES, [
+      { code: "LD1011", line: 2, col: 22 },
+      { code: "LD1001", line: 7, col: 20 },
+      { code: "LD1003", line: 9, col: 37 },
+      { code: "LD0003", line: 11, col: 51 },
+      { code: "LD1013", line: 13, col: 39 },
+    ]);
+  });
+
+  it("reports a syntax error in one declaration and type errors in the others", () => {
+    check(
+      `schema {\n  a.n: number\n  a.s: string\n}\ncriterion one when a.n >\ncriterion two when a.s > 3\ncriterion three when a.n = "x"\nfour when one and two and three\n`,
+      [
+        { code: "LD0002", line: 5, col: 25 },
+        { code: "LD1006", line: 6, col: 20 },
+        { code: "LD1006", line: 7, col: 22 },
+      ],
+    );
+  });
+});
+
+// ---- did you mean ----
+
+interface SuggestionCase { source: string; code: string; text: string }
+
+const SUGGESTIONS: SuggestionCase[] = [
+  { code: "LD1001", text: "company.revenue_usd", source: "schema {\n  company.revenue_usd: number\n}\ncriterion big when company.revenue >= 1M\n" },
+  { code: "LD1002", text: "icp_fit", source: "schema {\n  a.n: number\n}\ncriterion icp_fit when a.n > 1\nmql when icp_fti\n" },
+  { code: "LD1003", text: "decision_maker", source: "schema {\n  r: enum(decision_maker, user)\n}\nmql when r = decison_maker\n" },
+  { code: "LD1003", text: "vp", source: "schema {\n  s: enum(manager, director, vp)\n}\nmql when s in [manager, vpp]\n" },
+  { code: "LD1011", text: "integer", source: "schema {\n  a.n: intger\n}\n" },
+  { code: "LD1013", text: "days_since", source: "schema {\n  d: date\n}\nmql when day_since(d) < 3\n" },
+  { code: "LD3003", text: "mql", source: "schema {\n  a: boolean\n}\nmql when a\nexample \"e\" {\n  a = true\n  expect stage mqll\n}\n" },
+  { code: "LD3003", text: "fit", source: "schema {\n  a: boolean\n}\nscore fit {\n  +1 when a\n}\nmql when fit > 0\nexample \"e\" {\n  a = true\n  expect score fitt = 1\n}\n" },
+  { code: "LD2003", text: "mql and ", source: "schema {\n  a: boolean\n  b: boolean\n}\nmql when a\nsal when b\n" },
+];
+
+describe("suggestions travel with the diagnostic and fix it", () => {
+  it.each(SUGGESTIONS)("$code suggests $text", ({ source, code, text }) => {
+    const result = compile(source, { path: resolve("suggest.leaddef") });
+    const d = result.diagnostics.find((x) => x.code === code);
+    expect(d, `no ${code} in ${JSON.stringify(result.diagnostics.map((x) => x.code))}`).toBeDefined();
+    expect(d!.suggestion?.text).toBe(text);
+    const fixed = source.slice(0, d!.suggestion!.span.start) + d!.suggestion!.text + source.slice(d!.suggestion!.span.end);
+    const after = compile(fixed, { path: resolve("suggest.leaddef") });
+    expect(after.diagnostics.filter((x) => x.code === code)).toEqual([]);
+  });
+
+  it("does not suggest a far-fetched name", () => {
+    const result = compile("schema {\n  company.revenue_usd: number\n}\ncriterion big when zzz.qqq >= 1M\n", { path: resolve("far.leaddef") });
+    const d = result.diagnostics.find((x) => x.code === "LD1001");
+    expect(d).toBeDefined();
+    expect(d!.suggestion).toBeUndefined();
+  });
+});
+
+describe("ranges", () => {
+  it("examples compile clean, and every fixture's diagnostics lie inside their files", () => {
+    for (const f of readdirSync(examplesDir).filter((x) => x.endsWith(".leaddef"))) {
+      const result = compileFile(join(examplesDir, f));
+      expect(result.diagnostics.filter((d) => d.severity === "error"), f).toEqual([]);
+      spansInside(result);
+    }
+  });
+
+  it("a diagnostic at the very end of a file without a final newline stays inside it", () => {
+    const source = "schema {\n  a: number\n}\nmql when a >";
+    const result = compile(source, { path: resolve("end.leaddef") });
+    expect(result.diagnostics.map((d) => d.code)).toContain("LD0002");
+    spansInside(result);
+  });
+
+  it("the same fixture text gives the same baseline whatever its path", () => {
+    const name = "LD1001-unknown-field.leaddef";
+    const text = readFileSync(join(fixtures, name), "utf8");
+    const a = compile(text, { path: resolve("/tmp/x", name) });
+    const b = compileFile(join(fixtures, name));
+    expect(a.diagnostics.map(({ file: _f, ...d }) => d)).toEqual(b.diagnostics.map(({ file: _f, ...d }) => d));
+  });
+});

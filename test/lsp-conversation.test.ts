@@ -1,0 +1,300 @@
+// Whole conversations with the built language server over real stdio JSON-RPC:
+// `node dist/lsp/main.js --stdio` (built by `npm run build`, which `npm test` runs first).
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+} from "vscode-languageserver-protocol/node";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const server = join(root, "dist", "lsp", "main.js");
+
+interface Published {
+  uri: string;
+  version?: number;
+  diagnostics: { range: { start: { line: number; character: number } }; code?: string | number; message: string; severity?: number }[];
+}
+
+class Client {
+  readonly proc: ChildProcess;
+  readonly conn: ProtocolConnection;
+  readonly published: Published[] = [];
+  readonly logs: string[] = [];
+  private waiters: (() => void)[] = [];
+  stderr = "";
+
+  constructor() {
+    this.proc = spawn(process.execPath, [server, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    this.proc.stderr!.on("data", (d) => (this.stderr += d));
+    this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.conn.onNotification("textDocument/publishDiagnostics", (p: Published) => {
+      this.published.push(p);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.conn.onNotification("window/logMessage", (p: { message: string }) => this.logs.push(p.message));
+    this.conn.listen();
+  }
+
+  /** Resolves with the first published diagnostics (from now on, or already seen after `since`) that satisfy `ok`. */
+  diagnostics(uri: string, ok: (p: Published) => boolean, since = 0, timeoutMs = 10_000): Promise<Published> {
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; got ${JSON.stringify(this.published.filter((p) => p.uri === uri).slice(-2))}`)), timeoutMs);
+      timer.unref();
+      const test = () => {
+        const hit = this.published.slice(since).find((p) => p.uri === uri && ok(p));
+        if (hit) {
+          clearTimeout(timer);
+          resolvePromise(hit);
+          return true;
+        }
+        return false;
+      };
+      if (test()) return;
+      const again = () => {
+        if (!test()) this.waiters.push(again);
+      };
+      this.waiters.push(again);
+    });
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.conn.sendRequest(method, params) as Promise<R>;
+  }
+
+  notify(method: string, params: unknown): Promise<void> {
+    return this.conn.sendNotification(method, params);
+  }
+}
+
+const MAIN = `import "common.leaddef"
+
+criterion engaged when engagement.score >= 60
+
+mql when icp_fit and engaged and company.employes > 10
+sal when mql and sales.accepted
+
+example "bank" {
+  company.industry = financial_services
+  company.employees = 4000
+  engagement.score = 75
+  sales.accepted = true
+  as of 2026-11-22
+  expect stage sal
+}
+`;
+
+describe("language server over stdio", () => {
+  let work: string;
+  let client: Client;
+  let mainUri: string;
+  let commonUri: string;
+  let otherUri: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "leaddef-lsp-"));
+    cpSync(join(root, "test", "fixtures", "lsp"), work, { recursive: true });
+    mainUri = pathToFileURL(join(work, "input.leaddef")).href;
+    commonUri = pathToFileURL(join(work, "common.leaddef")).href;
+    otherUri = pathToFileURL(join(work, "other.leaddef")).href;
+    client = new Client();
+    const init = await client.request<{ capabilities: Record<string, unknown>; serverInfo: { name: string } }>("initialize", {
+      processId: process.pid,
+      rootUri: pathToFileURL(work).href,
+      workspaceFolders: [{ uri: pathToFileURL(work).href, name: "work" }],
+      capabilities: {},
+    });
+    expect(init.serverInfo.name).toBe("leaddef");
+    expect(init.capabilities).toMatchObject({
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentFormattingProvider: true,
+      executeCommandProvider: { commands: ["leaddef.runExamples"] },
+      textDocumentSync: { change: 2 },
+    });
+    await client.notify("initialized", {});
+    await client.notify("textDocument/didOpen", { textDocument: { uri: mainUri, languageId: "leaddef", version: 1, text: MAIN } });
+  }, 30_000);
+
+  afterAll(async () => {
+    if (client?.proc.exitCode === null) client.proc.kill();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("publishes diagnostics with codes, ranges and help", async () => {
+    const p = await client.diagnostics(mainUri, (x) => x.diagnostics.length > 0);
+    const unknown = p.diagnostics.find((d) => d.code === "LD1001");
+    expect(unknown, JSON.stringify(p)).toBeDefined();
+    expect(unknown!.message).toMatch(/^unknown field `company.employes`\nhelp: did you mean `company.employees`\?/);
+    expect(unknown!.range.start).toEqual({ line: 4, character: 33 });
+    expect(unknown!.severity).toBe(1);
+  });
+
+  it("answers completion, hover and definition", async () => {
+    const completion = await client.request<{ items: { label: string; kind: number }[] }>("textDocument/completion", {
+      textDocument: { uri: mainUri },
+      position: { line: 5, character: 23 }, // after `sales.`
+      context: { triggerKind: 2, triggerCharacter: "." },
+    });
+    expect(completion.items.map((i) => i.label)).toEqual(["accepted"]);
+
+    const hover = await client.request<{ contents: { kind: string; value: string } }>("textDocument/hover", {
+      textDocument: { uri: mainUri },
+      position: { line: 2, character: 35 }, // engagement.score
+    });
+    expect(hover.contents.kind).toBe("markdown");
+    expect(hover.contents.value).toContain("engagement.score: number");
+
+    const def = await client.request<{ uri: string; range: { start: { line: number } } }>("textDocument/definition", {
+      textDocument: { uri: mainUri },
+      position: { line: 4, character: 11 }, // icp_fit
+    });
+    expect(def).toEqual({ uri: commonUri, range: { start: { line: 20, character: 10 }, end: { line: 20, character: 17 } } });
+  });
+
+  it("finds references and renames across the imported file and other workspace files", async () => {
+    const refs = await client.request<{ uri: string }[]>("textDocument/references", {
+      textDocument: { uri: mainUri },
+      position: { line: 4, character: 11 },
+      context: { includeDeclaration: true },
+    });
+    expect(new Set(refs.map((r) => r.uri))).toEqual(new Set([commonUri, mainUri, otherUri, pathToFileURL(join(work, "main.leaddef")).href]));
+
+    const prep = await client.request<{ placeholder: string }>("textDocument/prepareRename", { textDocument: { uri: mainUri }, position: { line: 4, character: 11 } });
+    expect(prep.placeholder).toBe("icp_fit");
+
+    const edit = await client.request<{ changes: Record<string, { newText: string }[]> }>("textDocument/rename", {
+      textDocument: { uri: mainUri },
+      position: { line: 4, character: 11 },
+      newName: "ideal_fit",
+    });
+    expect(Object.keys(edit.changes).sort()).toEqual([commonUri, mainUri, pathToFileURL(join(work, "main.leaddef")).href, otherUri].sort());
+    expect(edit.changes[mainUri].map((e) => e.newText)).toEqual(["ideal_fit"]);
+
+    await expect(
+      client.request("textDocument/rename", { textDocument: { uri: mainUri }, position: { line: 4, character: 11 }, newName: "when" }),
+    ).rejects.toThrow(/`when` is a keyword/);
+    await expect(
+      client.request("textDocument/prepareRename", { textDocument: { uri: mainUri }, position: { line: 4, character: 5 } }),
+    ).rejects.toThrow(/keyword/);
+  });
+
+  it("formats, offers code actions, semantic tokens, symbols, folding and code lenses", async () => {
+    const fmtUri = pathToFileURL(join(work, "fmt.leaddef")).href;
+    const messy = "criterion  c  when   lead.a>1\n";
+    await client.notify("textDocument/didOpen", { textDocument: { uri: fmtUri, languageId: "leaddef", version: 1, text: messy } });
+    const formatting = await client.request<{ range: { start: { character: number }; end: { character: number } }; newText: string }[]>("textDocument/formatting", {
+      textDocument: { uri: fmtUri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
+    expect(formatting).toHaveLength(1);
+    const f = formatting[0];
+    expect(messy.slice(0, f.range.start.character) + f.newText + messy.slice(f.range.end.character)).toBe("criterion c when lead.a > 1\n");
+    await client.notify("textDocument/didClose", { textDocument: { uri: fmtUri } });
+
+    const actions = await client.request<{ title: string; kind: string; edit: { changes: Record<string, { newText: string }[]> } }[]>("textDocument/codeAction", {
+      textDocument: { uri: mainUri },
+      range: { start: { line: 4, character: 35 }, end: { line: 4, character: 35 } },
+      context: { diagnostics: [] },
+    });
+    const fix = actions.find((a) => a.title === "Change to `company.employees`");
+    expect(fix, JSON.stringify(actions)).toBeDefined();
+    expect(fix!.kind).toBe("quickfix");
+    expect(fix!.edit.changes[mainUri]).toEqual([{ range: { start: { line: 4, character: 33 }, end: { line: 4, character: 49 } }, newText: "company.employees" }]);
+
+    const tokens = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", { textDocument: { uri: mainUri } });
+    expect(tokens.data.length).toBeGreaterThan(50);
+    expect(tokens.data.length % 5).toBe(0);
+    expect(tokens.data.slice(0, 5)).toEqual([0, 0, 6, 0, 0]); // `import`, a keyword
+
+    const symbols = await client.request<{ name: string }[]>("textDocument/documentSymbol", { textDocument: { uri: mainUri } });
+    expect(symbols.map((s) => s.name)).toEqual(['import "common.leaddef"', "engaged", "mql", "sal", "bank"]);
+
+    const ws = await client.request<{ name: string; location: { uri: string } }[]>("workspace/symbol", { query: "seniority" });
+    expect(ws.map((s) => `${s.name} ${s.location.uri}`)).toEqual([`contact.seniority ${commonUri}`]);
+
+    const folds = await client.request<{ startLine: number; endLine: number }[]>("textDocument/foldingRange", { textDocument: { uri: mainUri } });
+    expect(folds).toContainEqual({ startLine: 7, endLine: 14, kind: "region" });
+
+    const lenses = await client.request<{ command: { title: string; command: string; arguments: unknown[] } }[]>("textDocument/codeLens", { textDocument: { uri: mainUri } });
+    expect(lenses).toHaveLength(1);
+    expect(lenses[0].command).toEqual({ title: "▶ run (fix the errors first)", command: "leaddef.runExamples", arguments: [mainUri, 0] });
+  });
+
+  it("re-checks on incremental changes, runs examples, and re-checks importers when an imported file changes", async () => {
+    // Fix the typo with an incremental edit: `employes` → `employees`.
+    let since = client.published.length;
+    await client.notify("textDocument/didChange", {
+      textDocument: { uri: mainUri, version: 2 },
+      contentChanges: [{ range: { start: { line: 4, character: 47 }, end: { line: 4, character: 47 } }, text: "e" }],
+    });
+    const clean = await client.diagnostics(mainUri, (p) => p.version === 2, since);
+    expect(clean.diagnostics).toEqual([]);
+
+    const run = await client.request<string>("workspace/executeCommand", { command: "leaddef.runExamples", arguments: [mainUri] });
+    expect(run).toMatch(/✓ bank \(stage sal\)[\s\S]*1 passed, 0 failed/);
+
+    // Make the example fail: it is reported on the `expect` line, with expected and actual.
+    since = client.published.length;
+    await client.notify("textDocument/didChange", {
+      textDocument: { uri: mainUri, version: 3 },
+      contentChanges: [{ range: { start: { line: 13, character: 15 }, end: { line: 13, character: 18 } }, text: "mql" }],
+    });
+    const failing = await client.diagnostics(mainUri, (p) => p.version === 3, since);
+    expect(failing.diagnostics.map((d) => `${d.range.start.line} ${d.code} ${d.message.split("\n")[0]}`)).toEqual([
+      "13 LD3005 example fails: expected stage mql, got sal",
+    ]);
+
+    // Open the imported file and remove `sales.accepted` from its schema: the importer is re-checked.
+    const commonText = readFileSync(join(work, "common.leaddef"), "utf8");
+    await client.notify("textDocument/didOpen", { textDocument: { uri: commonUri, languageId: "leaddef", version: 1, text: commonText } });
+    const line = commonText.split("\n").findIndex((l) => l.includes("sales.accepted"));
+    since = client.published.length;
+    await client.notify("textDocument/didChange", {
+      textDocument: { uri: commonUri, version: 2 },
+      contentChanges: [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: "" }],
+    });
+    const rechecked = await client.diagnostics(mainUri, (p) => p.diagnostics.some((d) => d.message.startsWith("unknown field `sales.accepted`")), since);
+    expect(rechecked.diagnostics.filter((d) => d.code === "LD1001")).toHaveLength(2); // the stage and the example
+  });
+
+  it("survives unknown documents, malformed params and unknown methods", async () => {
+    const unknownUri = pathToFileURL(join(work, "nope.leaddef")).href;
+    expect(await client.request("textDocument/hover", { textDocument: { uri: unknownUri }, position: { line: 0, character: 0 } })).toBeNull();
+    expect(await client.request("textDocument/completion", { textDocument: { uri: mainUri } })).toBeDefined();
+    expect(await client.request("textDocument/hover", { textDocument: { uri: mainUri }, position: { line: 99999, character: -5 } })).toBeNull();
+    expect(await client.request("textDocument/definition", {})).toBeNull();
+    await expect(client.request("leaddef/noSuchMethod", {})).rejects.toThrow(/Unhandled method|not found/i);
+    await expect(client.request("workspace/executeCommand", { command: "leaddef.nope", arguments: [] })).rejects.toThrow(/unknown command/);
+    // Still alive and answering.
+    const hover = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: mainUri }, position: { line: 2, character: 35 } });
+    expect(hover.contents.value).toContain("engagement.score");
+  });
+
+  it("a huge document does not take the server down", async () => {
+    const uri = pathToFileURL(join(work, "huge.leaddef")).href;
+    const big = "criterion c when x.y > 1\n".repeat(200_000); // 5 MB: over the editor limit
+    const since = client.published.length;
+    await client.notify("textDocument/didOpen", { textDocument: { uri, languageId: "leaddef", version: 1, text: big } });
+    const p = await client.diagnostics(uri, () => true, since);
+    expect(p.diagnostics[0].message).toMatch(/too large/);
+    expect(await client.request("textDocument/hover", { textDocument: { uri }, position: { line: 0, character: 12 } })).toBeNull();
+    await client.notify("textDocument/didClose", { textDocument: { uri } });
+  }, 30_000);
+
+  it("shuts down and exits cleanly", async () => {
+    await client.request("shutdown", null);
+    const exited = new Promise<number | null>((r) => client.proc.once("exit", (code) => r(code)));
+    await client.notify("exit", null);
+    expect(await exited).toBe(0);
+    expect(client.stderr).toBe("");
+  });
+});

@@ -232,8 +232,10 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
         }
         const stage = String(row[3]);
         stageCounts.set(stage, (stageCounts.get(stage) ?? 0) + 1);
-        for (let i = 0; i < nValues; i++) values[i] = row[4 + i] as number | boolean;
-        await results.row(id, stage, values);
+        // ResultWriter.row reads the values from index 1 (index 0 is the evaluator's stage slot).
+        for (let i = 0; i < nValues; i++) values[1 + i] = row[4 + i] as number | boolean;
+        results.row(id, stage, values, nValues);
+        await outWriter.maybeFlush();
       }
     }
   } finally {

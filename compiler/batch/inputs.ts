@@ -64,5 +64,49 @@ export async function* readJsonLines(stream: Readable): AsyncGenerator<JsonItem>
 }
 
 export function openInput(path: string): Readable {
-  return path === "-" ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  return path === "-" ? process.stdin : createReadStream(path, { highWaterMark: 1 << 22 });
+}
+
+/** JSON Lines in large chunks, one callback per line: the batch path's counterpart of readJsonLines. */
+export class JsonLinesReader {
+  private carry = "";
+  private line = 0;
+
+  constructor(
+    private readonly onRow: (value: Record<string, unknown>, line: number) => void,
+    private readonly onBad: (line: number, reason: string, raw: string) => void,
+  ) {}
+
+  push(text: string): void {
+    const data = this.carry ? this.carry + text : text;
+    let pos = 0;
+    for (let nl = data.indexOf("\n"); nl >= 0; nl = data.indexOf("\n", pos)) {
+      this.one(data.slice(pos, nl));
+      pos = nl + 1;
+    }
+    this.carry = data.slice(pos);
+  }
+
+  end(): void {
+    if (this.carry) this.one(this.carry);
+    this.carry = "";
+  }
+
+  private one(text: string): void {
+    this.line++;
+    if (this.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (!text.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      this.onBad(this.line, `not valid JSON: ${(e as Error).message}`, text.slice(0, 200));
+      return;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      this.onBad(this.line, "a line must be a JSON object", text.slice(0, 200));
+      return;
+    }
+    this.onRow(value as Record<string, unknown>, this.line);
+  }
 }

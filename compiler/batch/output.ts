@@ -3,8 +3,10 @@ import type { Writable } from "node:stream";
 
 /** RFC 4180: quote a cell only when it needs it. */
 export function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) || value.startsWith(" ") || value.endsWith(" ") ? `"${value.replace(/"/g, '""')}"` : value;
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
+
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
 /** Buffers text and writes it in large chunks, honouring back-pressure. */
 export class BufferedWriter {
@@ -20,6 +22,16 @@ export class BufferedWriter {
   async write(text: string): Promise<void> {
     this.buffer += text;
     if (this.buffer.length >= 1 << 16) await this.flush();
+  }
+
+  /** Writes only once enough has been appended. */
+  async maybeFlush(): Promise<void> {
+    if (this.buffer.length >= 1 << 16) await this.flush();
+  }
+
+  /** Adds text without writing; the hot loop appends, and `flush` runs once per input chunk. */
+  append(text: string): void {
+    this.buffer += text;
   }
 
   async flush(): Promise<void> {
@@ -58,22 +70,22 @@ export class ResultWriter {
     this.keys = columns.map((c) => `${JSON.stringify(c)}:`);
   }
 
-  async header(): Promise<void> {
-    if (this.format === "csv") await this.out.write(`${this.columns.map(csvCell).join(",")}\n`);
+  header(): void {
+    if (this.format === "csv") this.out.append(`${this.columns.map(csvCell).join(",")}\n`);
   }
 
-  /** `values` follow `columns` after id and stage. */
-  async row(id: string, stage: string, values: (number | boolean)[]): Promise<void> {
+  /** Appends one result row; `out` holds the values that follow id and stage, from index 1. */
+  row(id: string, stage: string, out: unknown[], count: number): void {
     if (this.format === "csv") {
-      let line = `${csvCell(id)},${csvCell(stage)}`;
-      for (const v of values) line += `,${v}`;
-      await this.out.write(`${line}\n`);
+      let line = `${csvCell(id)},${stage}`;
+      for (let i = 1; i <= count; i++) line += `,${out[i]}`;
+      this.out.append(`${line}\n`);
       return;
     }
     // Built as text: a column named `__proto__` must stay an ordinary key.
     let line = `{${this.keys[0]}${JSON.stringify(id)},${this.keys[1]}${JSON.stringify(stage)}`;
-    for (let i = 0; i < values.length; i++) line += `,${this.keys[i + 2]}${values[i]}`;
-    await this.out.write(`${line}}\n`);
+    for (let i = 1; i <= count; i++) line += `,${this.keys[i + 1]}${out[i]}`;
+    this.out.append(`${line}}\n`);
   }
 }
 

@@ -3,7 +3,8 @@ import type { Readable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { Program } from "../program.js";
 import { CsvBinder, JsonBinder, type Reject } from "./binder.js";
-import { openInput, readCsv, readJsonLines, type InputFormat } from "./inputs.js";
+import { CsvRecordReader } from "./csv-records.js";
+import { JsonLinesReader, openInput, type InputFormat } from "./inputs.js";
 import { BufferedWriter, csvCell, REJECT_COLUMNS, ResultWriter, type OutputFormat } from "./output.js";
 import type { RunSummary } from "./summary.js";
 
@@ -33,13 +34,17 @@ class RejectLog {
 
   constructor(readonly path: string) {}
 
-  async add(r: Reject): Promise<void> {
+  add(r: Reject): void {
     this.count++;
     if (!this.writer) {
       this.writer = new BufferedWriter(this.path);
-      await this.writer.write(`${REJECT_COLUMNS.join(",")}\n`);
+      this.writer.append(`${REJECT_COLUMNS.join(",")}\n`);
     }
-    await this.writer.write(`${r.line},${csvCell(r.id)},${csvCell(r.field)},${csvCell(r.value)},${csvCell(r.reason)}\n`);
+    this.writer.append(`${r.line},${csvCell(r.id)},${csvCell(r.field)},${csvCell(r.value)},${csvCell(r.reason)}\n`);
+  }
+
+  async flush(): Promise<void> {
+    await this.writer?.flush();
   }
 
   async close(): Promise<void> {
@@ -48,14 +53,14 @@ class RejectLog {
 }
 
 /**
- * Scores a CSV or JSON Lines file with the generated JavaScript evaluator, streaming: memory
- * stays flat whatever the input size. Output rows keep input order.
+ * Scores a CSV or JSON Lines file with the generated JavaScript evaluator, streaming in large
+ * chunks: each chunk is split, bound, evaluated and formatted synchronously, then written once,
+ * so memory stays flat whatever the input size. Output rows keep input order.
  */
 export async function runJs(o: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
   const columns = resultColumns(program, o.columns);
-  const nScores = program.scores.length;
   const nValues = columns.length - 2;
   const stageNames = program.stages;
   const stageCounts = new Array<number>(stageNames.length + 1).fill(0);
@@ -64,73 +69,72 @@ export async function runJs(o: RunOptions): Promise<RunSummary> {
   const rejects = new RejectLog(o.rejectsPath);
   const vals: unknown[] = new Array(program.fields.length);
   const out: unknown[] = new Array(1 + nValues);
-  const values: (number | boolean)[] = new Array(nValues);
   const full = o.columns === "all";
   let rowsRead = 0;
   let unknownColumns: string[] = [];
   let absentFields: string[] = [];
 
-  const stream: Readable = openInput(o.input);
-  const bar = o.progress && o.input !== "-" ? startProgress(o.input) : undefined;
-  let bytesSeen = 0;
-  const tick = () => {
-    if (bar && (rowsRead & 0x3fff) === 0) {
-      bytesSeen = (stream as Readable & { bytesRead?: number }).bytesRead ?? bytesSeen;
-      bar.update(bytesSeen, { rows: rowsRead });
-    }
-  };
-
-  const emit = async (id: string) => {
+  const emit = (id: string) => {
     program.evaluateValues(vals, o.asOf, out, full);
     const stageIndex = out[0] as number;
     stageCounts[stageIndex + 1]++;
-    for (let i = 0; i < nValues; i++) values[i] = out[1 + i] as number | boolean;
-    await results.row(id, stageIndex < 0 ? "none" : stageNames[stageIndex], values);
+    results.row(id, stageIndex < 0 ? "none" : stageNames[stageIndex], out, nValues);
   };
 
-  await results.header();
+  let csvBinder: CsvBinder | undefined;
+  const csv = new CsvRecordReader(
+    (cells, line) => {
+      if (!csvBinder) {
+        csvBinder = new CsvBinder(program.fields, cells, o.idColumn);
+        unknownColumns = csvBinder.unknownColumns;
+        absentFields = csvBinder.absentFields.map((f) => f.path);
+        return;
+      }
+      rowsRead++;
+      const reject = csvBinder.bind(cells, line, rowsRead, vals);
+      if (reject) rejects.add(reject);
+      else emit(csvBinder.idOf(cells, rowsRead));
+    },
+    (line, reason, raw) => {
+      if (!csvBinder) throw new Error(`the header row is not readable: ${reason}`);
+      rowsRead++;
+      rejects.add({ line, id: "", field: "", value: raw, reason: `not readable as CSV: ${reason}` });
+    },
+  );
+  const jsonBinder = new JsonBinder(program.fields, o.idColumn);
+  const jsonl = new JsonLinesReader(
+    (value, line) => {
+      rowsRead++;
+      const reject = jsonBinder.bind(value, line, rowsRead, vals);
+      if (reject) rejects.add(reject);
+      else emit(jsonBinder.idOf(value, rowsRead));
+    },
+    (line, reason, raw) => {
+      rowsRead++;
+      rejects.add({ line, id: "", field: "", value: raw, reason });
+    },
+  );
+
+  const stream: Readable = openInput(o.input);
+  stream.setEncoding("utf8");
+  const bar = o.progress && o.input !== "-" ? startProgress(o.input) : undefined;
+  results.header();
   try {
-    if (o.inputFormat === "csv") {
-      let binder: CsvBinder | undefined;
-      for await (const item of readCsv(stream)) {
-        if (!binder) {
-          if (item.kind === "bad") throw new Error(`the header row is not readable: ${item.reason}`);
-          binder = new CsvBinder(program.fields, item.cells, o.idColumn);
-          unknownColumns = binder.unknownColumns;
-          absentFields = binder.absentFields.map((f) => f.path);
-          continue;
-        }
-        rowsRead++;
-        tick();
-        if (item.kind === "bad") {
-          await rejects.add({ line: item.line, id: "", field: "", value: item.raw.slice(0, 200), reason: item.reason });
-          continue;
-        }
-        const reject = binder.bind(item.cells, item.line, rowsRead, vals);
-        if (reject) await rejects.add(reject);
-        else await emit(binder.idOf(item.cells, rowsRead));
-      }
-    } else {
-      const binder = new JsonBinder(program.fields, o.idColumn);
-      for await (const item of readJsonLines(stream)) {
-        rowsRead++;
-        tick();
-        if (item.kind === "bad") {
-          await rejects.add({ line: item.line, id: "", field: "", value: item.raw, reason: item.reason });
-          continue;
-        }
-        const reject = binder.bind(item.value, item.line, rowsRead, vals);
-        if (reject) await rejects.add(reject);
-        else await emit(binder.idOf(item.value, rowsRead));
-      }
-      unknownColumns = binder.unknownColumns;
+    for await (const text of stream as AsyncIterable<string>) {
+      if (o.inputFormat === "csv") csv.push(text);
+      else jsonl.push(text);
+      await outWriter.flush();
+      await rejects.flush();
+      bar?.update((stream as Readable & { bytesRead?: number }).bytesRead ?? 0, { rows: rowsRead });
     }
+    if (o.inputFormat === "csv") csv.end();
+    else jsonl.end();
+    if (o.inputFormat === "jsonl") unknownColumns = jsonBinder.unknownColumns;
   } finally {
     bar?.stop();
     await outWriter.close();
     await rejects.close();
   }
-  void nScores;
   return {
     engine: "js",
     rowsRead,

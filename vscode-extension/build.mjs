@@ -2,6 +2,10 @@
 // esbuild, so the .vsix needs no node_modules at run time.
 //   node vscode-extension/build.mjs [--watch]
 // LEADDEF_SERVER_ENTRY=path overrides the server entry (e.g. the test mock server).
+//
+// Bundles are CommonJS `.js` (the extension's package.json has no "type": "module"). An entry
+// that uses top-level await cannot be CommonJS; it is bundled as an ES module `.mjs` instead
+// (the CLI is: dist/cli.mjs). The extension looks for either name.
 import * as esbuild from "esbuild";
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -11,47 +15,93 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
 const out = join(here, "dist");
 
-// The server and CLI are ES modules that may use import.meta.url; the bundles are CommonJS
-// (the extension's package.json has no "type": "module"), so give them a stand-in.
-const importMetaShim = {
-  banner: { js: "const __leaddef_import_meta_url = require('url').pathToFileURL(__filename).href;" },
-  define: { "import.meta.url": "__leaddef_import_meta_url" },
+// Native packages cannot be bundled and are not shipped: calls into them fail with a message
+// instead of the whole bundle failing to load. Only the CLI's `--engine duckdb` and Postgres
+// paths use them; the editor features never do.
+const NATIVE = ["@duckdb/node-api", "pg", "pg-native"];
+const nativeStub = {
+  name: "native-stub",
+  setup(build) {
+    const filter = new RegExp(`^(${NATIVE.map((n) => n.replace(/[/.]/g, "\\$&")).join("|")})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "native-stub" }));
+    build.onLoad({ filter: /.*/, namespace: "native-stub" }, (args) => ({
+      loader: "js",
+      contents: `
+        const fail = () => { throw new Error(${JSON.stringify(`${"${name}"} is not bundled with the leaddef VS Code extension; use the leaddef npm package for this feature`.replace("${name}", args.path))}); };
+        const stub = new Proxy(fail, { get: (t, k) => (k === "__esModule" ? false : stub), apply: fail, construct: fail });
+        module.exports = stub;`,
+    }));
+  },
+};
+
+const formats = {
+  cjs: {
+    format: "cjs",
+    ext: ".js",
+    // ES-module sources may use import.meta.url; CommonJS has no import.meta.
+    banner: { js: "const __leaddef_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+    define: { "import.meta.url": "__leaddef_import_meta_url" },
+  },
+  esm: {
+    format: "esm",
+    ext: ".mjs",
+    // Bundled CommonJS dependencies call require(); give ES modules one.
+    banner: { js: "import { createRequire as __leaddef_createRequire } from 'node:module'; const require = __leaddef_createRequire(import.meta.url);" },
+    define: {},
+  },
 };
 
 const common = {
   bundle: true,
   platform: "node",
   target: "node18",
-  format: "cjs",
   sourcemap: true,
-  logLevel: "warning",
-  // Native or optional modules that cannot be bundled; loaded only by commands that need them.
-  external: ["vscode", "@duckdb/node-api", "pg", "pg-native"],
+  logLevel: "silent",
+  external: ["vscode"],
+  plugins: [nativeStub],
 };
 
 const entries = [
-  { name: "extension", src: join(here, "src", "extension.ts"), extra: {} },
-  { name: "server", src: process.env.LEADDEF_SERVER_ENTRY ? resolve(process.env.LEADDEF_SERVER_ENTRY) : join(root, "lsp", "main.ts"), extra: importMetaShim },
-  { name: "cli", src: join(root, "compiler", "cli.ts"), extra: importMetaShim },
+  { name: "extension", src: join(here, "src", "extension.ts"), shim: false },
+  { name: "server", src: process.env.LEADDEF_SERVER_ENTRY ? resolve(process.env.LEADDEF_SERVER_ENTRY) : join(root, "lsp", "main.ts"), shim: true },
+  { name: "cli", src: join(root, "compiler", "cli.ts"), shim: true },
 ];
+
+function options(e, fmt) {
+  const f = formats[fmt];
+  return {
+    ...common,
+    entryPoints: [e.src],
+    outfile: join(out, `${e.name}${f.ext}`),
+    format: f.format,
+    ...(e.shim ? { banner: f.banner, define: f.define } : {}),
+  };
+}
 
 rmSync(out, { recursive: true, force: true });
 const watch = process.argv.includes("--watch");
-let built = 0;
+let failed = false;
 for (const e of entries) {
   if (!existsSync(e.src)) {
     console.warn(`build: skipping dist/${e.name}.js: ${relative(root, e.src)} does not exist yet`);
     continue;
   }
-  const options = { ...common, ...e.extra, entryPoints: [e.src], outfile: join(out, `${e.name}.js`) };
-  if (watch) {
-    const ctx = await esbuild.context(options);
-    await ctx.watch();
-  } else {
-    const t0 = Date.now();
-    await esbuild.build(options);
-    console.log(`build: dist/${e.name}.js <- ${relative(root, e.src)} (${Date.now() - t0} ms)`);
+  const t0 = Date.now();
+  let opts = options(e, "cjs");
+  try {
+    await esbuild.build(opts);
+  } catch (err) {
+    const tla = err.errors?.some((m) => /top-level await/i.test(m.text));
+    if (!e.shim || !tla) {
+      console.error(`build: ${relative(root, e.src)} failed:\n${err.errors?.map((m) => `  ${m.location?.file}:${m.location?.line}: ${m.text}`).join("\n") ?? err}`);
+      failed = true;
+      continue;
+    }
+    opts = options(e, "esm");
+    await esbuild.build(opts);
   }
-  built++;
+  console.log(`build: ${relative(root, opts.outfile)} <- ${relative(root, e.src)} (${opts.format}, ${Date.now() - t0} ms)`);
+  if (watch) await (await esbuild.context(opts)).watch();
 }
-if (watch) console.log(`build: watching ${built} entries`);
+if (failed) process.exit(1);
+if (watch) console.log("build: watching");

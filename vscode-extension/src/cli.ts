@@ -1,12 +1,20 @@
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 
-/** The CLI invocations the commands fall back to when the server does not offer them. */
+/**
+ * The CLI invocations the commands fall back to when the server does not offer them
+ * (`leaddef test`, `leaddef explain --lead`, `leaddef run --input`, which prints the funnel).
+ */
 export const cliArgs = {
-  runExamples: (file: string) => ["test", file],
+  runExamples: (file: string, asOf?: string) => ["test", file, ...(asOf ? ["--as-of", asOf] : [])],
   explainLead: (file: string, leadJson: string, asOf?: string) =>
     ["explain", file, "--lead", leadJson, ...(asOf ? ["--as-of", asOf] : [])],
-  showFunnel: (file: string, dataFile: string, asOf?: string) =>
-    ["funnel", file, dataFile, ...(asOf ? ["--as-of", asOf] : [])],
+  /** `outDir` receives the scored rows and the rejects; only the funnel summary is shown. */
+  showFunnel: (file: string, dataFile: string, outDir: string, asOf?: string) => [
+    "run", file, "--input", dataFile,
+    "--output", join(outDir, "scored.csv"), "--rejects", join(outDir, "rejects.csv"),
+    "--no-progress", ...(asOf ? ["--as-of", asOf] : []),
+  ],
 };
 
 export interface CliResult {

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { ExecuteCommandRequest, LanguageClient, type LanguageClientOptions } from "vscode-languageclient/node";
@@ -9,14 +10,17 @@ import { serverOptions } from "./server-options";
 const OWN_COMMANDS = new Set(["leaddef.runExamples", "leaddef.explainLead", "leaddef.showFunnel", "leaddef.restartServer"]);
 
 let client: LanguageClient | undefined;
+/** Command results. The client's own log and trace go to `serverOutput`. */
 let output: vscode.OutputChannel;
+let serverOutput: vscode.OutputChannel;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("leaddef");
-  context.subscriptions.push(output);
+  serverOutput = vscode.window.createOutputChannel("leaddef language server");
+  context.subscriptions.push(output, serverOutput);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand("leaddef.runExamples", () => runExamples(context)),
+    vscode.commands.registerCommand("leaddef.runExamples", (...args: unknown[]) => runExamples(context, args)),
     vscode.commands.registerCommand("leaddef.explainLead", () => explainLead(context)),
     vscode.commands.registerCommand("leaddef.showFunnel", () => showFunnel(context)),
     vscode.commands.registerCommand("leaddef.restartServer", async () => {
@@ -47,8 +51,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: "leaddef" }],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.leaddef") },
-    outputChannel: output,
-    traceOutputChannel: output,
+    outputChannel: serverOutput,
+    traceOutputChannel: serverOutput,
   };
   // The id `leaddef` makes the client read the `leaddef.trace.server` setting.
   client = new LanguageClient("leaddef", "leaddef language server", serverOptions(context.extensionPath, configured), clientOptions);
@@ -131,9 +135,10 @@ async function runViaServerOrCli(
       output.appendLine(`leaddef: the server failed ${command} (${String(err)}); trying the CLI`);
     }
   }
-  const cli = path.join(context.extensionPath, "dist", "cli.js");
-  if (!fs.existsSync(cli)) {
-    show(title, `leaddef: no CLI bundled at ${cli}`);
+  // build.mjs writes dist/cli.js, or dist/cli.mjs when the CLI needs ES-module features.
+  const cli = ["cli.js", "cli.mjs"].map((f) => path.join(context.extensionPath, "dist", f)).find((f) => fs.existsSync(f));
+  if (!cli) {
+    show(title, `leaddef: no CLI bundled in ${path.join(context.extensionPath, "dist")}`);
     return;
   }
   const res = await runCli(cli, args, cwd);
@@ -141,12 +146,25 @@ async function runViaServerOrCli(
   if (res.code !== 0) void vscode.window.showWarningMessage(`leaddef: ${title} failed; see the "leaddef" output.`);
 }
 
-async function runExamples(context: vscode.ExtensionContext): Promise<void> {
-  const doc = await activeLeaddefDocument();
-  if (!doc) return;
+/**
+ * From the palette: the active file. From the server's code lens "Run example": `[uri, ...]`,
+ * passed on to the server as they came.
+ */
+async function runExamples(context: vscode.ExtensionContext, args: unknown[]): Promise<void> {
+  let doc: vscode.TextDocument | undefined;
+  let serverArgs: unknown[];
+  if (typeof args[0] === "string") {
+    doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(args[0]));
+    if (doc.isDirty) await doc.save();
+    serverArgs = args;
+  } else {
+    doc = await activeLeaddefDocument();
+    if (!doc) return;
+    serverArgs = [doc.uri.toString()];
+  }
   const file = doc.uri.fsPath;
-  await runViaServerOrCli(context, `examples in ${path.basename(file)}`, "leaddef.runExamples", [doc.uri.toString()],
-    cliArgs.runExamples(file), path.dirname(file));
+  await runViaServerOrCli(context, `examples in ${path.basename(file)}`, "leaddef.runExamples", serverArgs,
+    cliArgs.runExamples(file, asOfSetting()), path.dirname(file));
 }
 
 async function explainLead(context: vscode.ExtensionContext): Promise<void> {
@@ -186,6 +204,8 @@ async function showFunnel(context: vscode.ExtensionContext): Promise<void> {
   const file = doc.uri.fsPath;
   const data = picked[0].fsPath;
   const asOf = asOfSetting();
+  // The scored rows and rejects stay in a temp folder the output names, for the user to open.
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "leaddef-funnel-"));
   await runViaServerOrCli(context, `funnel of ${path.basename(data)}`, "leaddef.showFunnel",
-    [doc.uri.toString(), picked[0].toString(), asOf ?? null], cliArgs.showFunnel(file, data, asOf), path.dirname(file));
+    [doc.uri.toString(), picked[0].toString(), asOf ?? null], cliArgs.showFunnel(file, data, outDir, asOf), path.dirname(file));
 }

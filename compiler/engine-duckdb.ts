@@ -97,24 +97,21 @@ function jsonField(f: IrField): FieldSql {
   let value: string, bad: string, reason: string;
   switch (f.kind) {
     case "number":
-      value = `CASE WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(${x} AS DOUBLE) WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
+      value = `CASE WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(${x} AS DOUBLE) WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
       bad = f.integer
-        ? `CASE WHEN ${t} IN ('BIGINT', 'UBIGINT') THEN FALSE WHEN ${t} = 'DOUBLE' THEN CAST(${x} AS DOUBLE) <> floor(CAST(${x} AS DOUBLE)) WHEN ${t} = 'VARCHAR' THEN ${r.bad} ELSE TRUE END`
+        ? `CASE WHEN ${t} IN ('BIGINT', 'UBIGINT') THEN FALSE WHEN ${t} = 'DOUBLE' THEN TRY_CAST(${x} AS DOUBLE) <> floor(TRY_CAST(${x} AS DOUBLE)) WHEN ${t} = 'VARCHAR' THEN ${r.bad} ELSE TRUE END`
         : `CASE WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN FALSE WHEN ${t} = 'VARCHAR' THEN ${r.bad} ELSE TRUE END`;
       reason = `CASE WHEN ${t} = 'VARCHAR' THEN ${r.reason} ELSE ${tickJson(f.integer ? "is not a whole number" : "is not a number")} END`;
       break;
     case "boolean":
-      value = `CASE WHEN ${t} = 'BOOLEAN' THEN CAST(${x} AS BOOLEAN) WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND CAST(${x} AS DOUBLE) IN (0, 1) THEN CAST(${x} AS DOUBLE) = 1 WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
-      bad = `CASE WHEN ${t} = 'BOOLEAN' THEN FALSE WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(${x} AS DOUBLE) NOT IN (0, 1) WHEN ${t} = 'VARCHAR' THEN ${r.bad} ELSE TRUE END`;
+      value = `CASE WHEN ${t} = 'BOOLEAN' THEN TRY_CAST(${x} AS BOOLEAN) WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND TRY_CAST(${x} AS DOUBLE) IN (0, 1) THEN TRY_CAST(${x} AS DOUBLE) = 1 WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
+      bad = `CASE WHEN ${t} = 'BOOLEAN' THEN FALSE WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(${x} AS DOUBLE) NOT IN (0, 1) WHEN ${t} = 'VARCHAR' THEN ${r.bad} ELSE TRUE END`;
       reason = `CASE WHEN ${t} = 'VARCHAR' THEN ${r.reason} ELSE ${tickJson("is not true/false/yes/no/1/0")} END`;
       break;
     case "list": {
-      const items = `CAST(${x} AS VARCHAR[])`;
-      value = `CASE WHEN ${t} = 'ARRAY' THEN ${items} WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
       bad = `CASE WHEN ${t} = 'ARRAY' THEN NOT list_bool_and(list_transform(json_extract(${x}, '$[*]'), e -> json_type(e) = 'VARCHAR')) AND json_array_length(${x}) > 0 WHEN ${t} = 'VARCHAR' THEN FALSE ELSE TRUE END`;
       reason = `CASE WHEN ${t} = 'ARRAY' THEN ${json} || ' is not a list of strings' ELSE ${tickJson("is not a list of strings")} END`;
-      value = `CASE WHEN ${t} = 'ARRAY' THEN CAST(json_extract_string(${x}, '$[*]') AS VARCHAR[]) WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
-      void items;
+      value = `CASE WHEN ${t} = 'ARRAY' THEN TRY_CAST(json_extract_string(${x}, '$[*]') AS VARCHAR[]) WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
       break;
     }
     case "string":

@@ -3,10 +3,14 @@
 // only. Run `bash test/vscode/install.sh` once, then `node test/vscode/e2e.mjs`.
 //
 // It bundles and packages the extension (.vsix), installs it into a fresh code-server, opens a
-// copy of test/editor-fixtures/ (broken.leaddef imports common.leaddef) and asserts that:
+// copy of test/editor-fixtures/ (broken.leaddef and good.leaddef import common.leaddef) and
+// asserts that:
 //   1. the Problems panel shows the unknown-field diagnostic,
 //   2. Ctrl+Space after `company.` offers the schema's fields (`industry`, ...),
-//   3. hovering a field shows its type.
+//   3. hovering a field shows its type,
+//   4. `leaddef: Run examples in this file` from the palette reaches the server and writes to
+//      the "leaddef" output channel,
+//   5. `leaddef: Explain a lead…` on good.leaddef runs the bundled CLI in the extension host.
 // Screenshots go to test/vscode/artifacts/; extension.png is copied to docs/images/ for the
 // README. Exits non-zero on any failed assertion; the whole run is bounded by E2E_TIMEOUT_MS.
 //
@@ -341,6 +345,36 @@ async function main() {
     text = text.replace(/\s+/g, " "); // Monaco renders spaces as U+00A0
     check("`Run examples` writes its result to the leaddef output channel", /examples in broken\.leaddef/.test(text), text.slice(0, 160));
     await page.screenshot({ path: join(artifacts, "run-examples.png") });
+  });
+
+  // E. A command that runs the bundled CLI (dist/cli.mjs) in the extension host: Explain a
+  // lead, on good.leaddef (the CLI refuses files with errors).
+  await timed("explain_ms", async () => {
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget input").waitFor({ timeout: 10_000 });
+    await page.keyboard.type("good.leaddef", { delay: 10 });
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "good.leaddef" }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press("Enter");
+    await page.locator(".tab.active", { hasText: "good.leaddef" }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press("F1");
+    await page.locator(".quick-input-widget input").waitFor({ timeout: 10_000 });
+    await page.keyboard.type("leaddef: Explain a lead", { delay: 10 });
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Explain a lead" }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+    await page.keyboard.type('{"company.industry": "telecom", "company.employees": 800, "engagement.score": 70}');
+    await page.keyboard.press("Enter");
+    let text = "";
+    try {
+      const out = page.locator(".output-view .view-lines", { hasText: "stage: mql" }).first();
+      await out.waitFor({ timeout: 30_000 });
+      text = await out.innerText();
+    } catch {
+      text = await page.locator(".output-view").innerText().catch(() => "");
+    }
+    text = text.replace(/\s+/g, " ");
+    check("`Explain a lead…` runs the bundled CLI and shows the stage", /stage: mql/.test(text), text.slice(0, 160));
+    await page.screenshot({ path: join(artifacts, "explain.png") });
   });
 
   if (pageErrors.length) log(`page errors (not failures): ${pageErrors.slice(0, 3).join(" | ")}`);

@@ -276,7 +276,7 @@ function buildCli(): Command {
     .option("--stdio", "talk over standard input/output (the default)")
     .action(async () => {
       // Loaded on demand: the CLI's other commands need none of the server's dependencies.
-      const serverModule = "../lsp/main.js";
+      const serverModule = "../lsp/server.js";
       const server = (await import(serverModule)) as { startServer(): void };
       server.startServer();
     });

@@ -189,6 +189,10 @@ function run(cmd, args, { timeoutMs = 300_000, captureStdout = false } = {}) {
   });
 }
 
+// Keep the whole bench within ~10 minutes on a busy 2-core machine: an engine stops repeating once
+// its timed runs pass this many seconds (it always gets one).
+const E2E_BUDGET_S = 40;
+const INMEM_BUDGET_S = 30;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const tail = (s, n = 600) => (s.length > n ? '…' + s.slice(-n) : s).trim();
 
@@ -211,7 +215,8 @@ async function runInMemory(csv, rows) {
     }
     log(`\n[in-memory ${elapsed()}] ${e.label}: ${limit.toLocaleString('en-US')} leads, ${e.reps} timed passes`);
     const args = ['--max-old-space-size=8192', join(BENCH, 'inmem-child.mjs'), '--engine', e.id, '--csv', csv,
-      '--limit', String(limit), '--reps', String(e.reps), '--warmup', String(e.warmup ?? 10_000), '--as-of', AS_OF];
+      '--limit', String(limit), '--reps', String(e.reps), '--warmup', String(e.warmup ?? 10_000), '--as-of', AS_OF,
+      '--budget', String(INMEM_BUDGET_S)];
     if (e.id === 'handwritten') args.push('--prefixes', prefixes.join(','));
     const r = await run(node, args, { captureStdout: true });
     let out = null;
@@ -228,7 +233,7 @@ async function runInMemory(csv, rows) {
       continue;
     }
     Object.assign(row, {
-      rate: out.rate, runs: out.times.length, checksum: out.checksum, stages: out.stages, note: out.note,
+      rate: out.rate, cpuRate: out.cpuRate, runs: out.times.length, checksum: out.checksum, stages: out.stages, note: out.note,
       maxRss: out.maxRss, dataRss: out.rssAfterLoad, prefixChecksums: out.prefixChecksums,
     });
     if (e.id === 'leaddef' && out.note === 'evaluateMany') row.label = 'leaddef program.evaluateMany';
@@ -261,6 +266,7 @@ async function runEndToEnd(csv) {
     log(`\n[end-to-end ${elapsed()}] ${e.label}: ${limit.toLocaleString('en-US')} rows, ${e.runs} runs`);
     const output = join(outDir, `${e.id}.csv`);
     const times = [];
+    const cpus_ = [];
     const rss = [];
     let checksum = null;
     for (let i = 0; i < e.runs; i++) {
@@ -268,7 +274,7 @@ async function runEndToEnd(csv) {
       const [cmd, args] = e.cmd(input, output);
       // Peak RSS of the child: GNU time when present, else a preload that reports the child's own maxRSS.
       const r = haveTime
-        ? await run(TIME, ['-f', '%M', '-o', rssFile, cmd, ...args])
+        ? await run(TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args])
         : await run(cmd, [`--import=${join(BENCH, 'lib/report-maxrss.mjs')}`, ...args], {});
       if (r.code !== 0 || !existsSync(output)) {
         row.status = 'FAILED';
@@ -276,9 +282,20 @@ async function runEndToEnd(csv) {
         log(`!! ${e.label} FAILED: ${row.error}`);
         break;
       }
-      const kb = haveTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : Number(/maxRSS=(\d+)/.exec(r.stderr)?.[1]);
+      let kb;
+      let cpu;
+      if (haveTime) {
+        const [m, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+        kb = m;
+        cpu = user + sys;
+      } else {
+        const m = /maxRSS=(\d+) cpu=([\d.]+)/.exec(r.stderr);
+        kb = Number(m?.[1]);
+        cpu = Number(m?.[2]);
+      }
       rss.push(kb * 1024);
       times.push(r.seconds);
+      cpus_.push(cpu);
       let c;
       try {
         c = checksumCsvText(readFileSync(output, 'utf8')).toString();
@@ -295,10 +312,12 @@ async function runEndToEnd(csv) {
         break;
       }
       checksum = c;
-      log(`  run ${i + 1}/${e.runs}: ${r.seconds.toFixed(2)}s wall, ${(kb / 1024).toFixed(0)} MiB peak RSS`);
+      const stop = i + 1 < e.runs && times.reduce((a, b) => a + b, 0) > E2E_BUDGET_S;
+      log(`  run ${i + 1}/${e.runs}: ${r.seconds.toFixed(2)}s wall, ${cpu.toFixed(2)}s cpu, ${(kb / 1024).toFixed(0)} MiB peak RSS${stop ? ' — time budget spent, no more runs' : ''}`);
+      if (stop) break;
     }
     if (row.status) continue;
-    Object.assign(row, { rate: limit / median(times), runs: times.length, checksum, maxRss: Math.max(...rss), seconds: median(times) });
+    Object.assign(row, { rate: limit / median(times), cpuRate: limit / median(cpus_), runs: times.length, checksum, maxRss: Math.max(...rss), seconds: median(times) });
   }
   return results;
 }
@@ -334,14 +353,14 @@ const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
 const fmtMiB = (b) => (b ? `${fmtInt(b / 2 ** 20)} MiB` : '');
 
 function printTable(sections, meta) {
-  const header = ['engine', 'leads', 'leads/s', 'vs JS', 'peak RSS', 'runs', 'checksum'];
+  const header = ['engine', 'leads', 'leads/s', 'vs JS', 'leads/cpu-s', 'peak RSS', 'runs', 'checksum'];
   const lines = [];
   for (const s of sections) {
     lines.push({ title: s.title });
     const ref = s.rows.find((r) => r.id === s.refId && r.rate);
     for (const r of s.rows) {
       if (r.rate === undefined) {
-        lines.push({ cells: [r.label, fmtInt(r.n) + (r.prefix ? '*' : ''), r.status ?? '', '', '', '', ''] });
+        lines.push({ cells: [r.label, fmtInt(r.n) + (r.prefix ? '*' : ''), r.status ?? '', '', '', '', '', ''] });
         continue;
       }
       const ratio = ref ? r.rate / ref.rate : NaN;
@@ -351,6 +370,7 @@ function printTable(sections, meta) {
           fmtInt(r.n) + (r.prefix ? '*' : ''),
           fmtInt(r.rate),
           Number.isFinite(ratio) ? fmtRatio(ratio) : '',
+          r.cpuRate ? fmtInt(r.cpuRate) : '',
           fmtMiB(r.maxRss),
           `med ${r.runs}`,
           r.check ?? '',
@@ -359,7 +379,7 @@ function printTable(sections, meta) {
     }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...lines.filter((l) => l.cells).map((l) => (i === 2 && l.cells[3] === '' && l.cells[2].length > 24 ? 0 : l.cells[i].length))));
-  const right = [false, true, true, true, true, false, false];
+  const right = [false, true, true, true, true, true, false, false];
   const fmtRow = (cells) => {
     // a long status ("pending (...)") spills over the numeric columns
     if (cells[3] === '' && cells[2].length > widths[2]) return `${cells[0].padEnd(widths[0])}  ${cells[1].padStart(widths[1])}  ${cells[2]}`;
@@ -424,7 +444,8 @@ try {
   const all = sections.flatMap((s) => s.rows);
   const ref = all.find((r) => r.id === 'handwritten' && r.stages) ?? null;
   if (all.some((r) => r.prefix)) meta.notes.push('* slow peers run on the first N leads of the same data; their leads/s is N / median time.');
-  meta.notes.push('leads/s: median of the timed runs ("med 5" = 5 runs). In memory: after an untimed warm-up pass; each engine in its own process.');
+  meta.notes.push('leads/s: wall clock, median of the timed runs ("med 5" = 5 runs); in memory after an untimed warm-up pass, each engine in');
+  meta.notes.push('its own process. leads/cpu-s: the same runs per CPU-second of the whole process (all its threads); less sensitive to a busy machine.');
   meta.notes.push('peak RSS: max resident set of that engine\'s process; in memory it includes the pre-parsed leads (' +
     (inmemRefRss(all) ?? '?') + ' for all leads loaded, before any engine), DuckDB holds its own table instead.');
   if (ref) {

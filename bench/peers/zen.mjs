@@ -1,5 +1,6 @@
 // bench/bench.leaddef as a GoRules ZEN decision (JDM graph: request -> expression node ->
-// response), evaluated per lead with `await decision.evaluate(lead)`. The expression node computes
+// response), evaluated per lead with `decision.evaluate(lead)`, 64 evaluations in flight (the
+// native engine works off the JS thread; sequential awaits ran about half as fast). The expression node computes
 // the criteria, stages and score in ZEN expression language; later rows read earlier ones via `$`.
 //
 // Missing values: ZEN raises an error when comparing null with a number or calling contains()/
@@ -55,11 +56,19 @@ export async function setup({ asOf }) {
   const engine = new ZenEngine();
   const decision = engine.createDecision(makeJdm(asOf));
   return {
+    note: '64 in flight',
     async run(leads, n, stage, fit, STAGE_INDEX) {
-      for (let i = 0; i < n; i++) {
-        const { result } = await decision.evaluate(leads[i]);
-        stage[i] = STAGE_INDEX[result.stage];
-        fit[i] = result.fit;
+      const IN_FLIGHT = 64;
+      for (let start = 0; start < n; start += IN_FLIGHT) {
+        const end = Math.min(n, start + IN_FLIGHT);
+        const batch = [];
+        for (let i = start; i < end; i++) batch.push(decision.evaluate(leads[i]));
+        const responses = await Promise.all(batch);
+        for (let i = start; i < end; i++) {
+          const { result } = responses[i - start];
+          stage[i] = STAGE_INDEX[result.stage];
+          fit[i] = result.fit;
+        }
       }
     },
     close() {

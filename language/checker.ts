@@ -373,12 +373,20 @@ export class FileChecker {
   }
 
   private inferPair(left: A.Expr, right: A.Expr): [Type, Type] {
-    if (isBareName(left) && !isBareName(right)) {
+    // Type the side that can stand alone first. Two bare names (`director <= seniority`, with
+    // a one-segment field) are told apart by which one is declared.
+    if (isBareName(left) && (!isBareName(right) || (!this.declared(left) && this.declared(right)))) {
       const rt = this.infer(right);
       return [this.infer(left, rt.kind === "enum" ? rt : undefined), rt];
     }
     const lt = this.infer(left);
     return [lt, this.infer(right, lt.kind === "enum" ? lt : undefined)];
+  }
+
+  /** Whether a bare name is a declared criterion, score, stage or field (rather than, maybe, an enum member). */
+  private declared(expr: A.Expr): boolean {
+    const e = expr.kind === "Paren" ? expr.inner : expr;
+    return e.kind === "Ref" && (this.model.names.has(e.path.text) || this.model.fields.has(e.path.text));
   }
 
   // ---- names ----

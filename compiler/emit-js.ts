@@ -237,17 +237,36 @@ function stageExpression(p: IrProgram, asIndex: boolean): string {
   return code;
 }
 
-/** Reads field i of a lead object: nested (`lead.company.industry`) or flat (`lead["company.industry"]`). */
+/** Names a plain object, string, number, array or function inherits: `lead.constructor` must not find Object. */
+function inherited(key: string): boolean {
+  return key === "__proto__" || [Object.prototype, String.prototype, Number.prototype, Boolean.prototype, Array.prototype, Function.prototype].some((p) => key in p);
+}
+
+/** `base[key]`, or an own-property read for a name every object inherits. */
+function step(base: string, key: string, optional: boolean): string {
+  if (inherited(key)) return `own(${base}, ${str(key)})`;
+  return `${base}${optional ? "?." : ""}${prop(key)}`;
+}
+
+/**
+ * Reads field i of a lead object: nested (`lead.company.industry`) or flat
+ * (`lead["company.industry"]`). Anything not already a valid value of the field's JSON type
+ * goes through the slow path, which reads a spelled value or throws a TypeError naming the field.
+ */
 function objectRead(f: IrField): string {
-  const nested = `lead${f.segments.map((s, i) => (i === 0 ? prop(s) : `?.${prop(s)}`)).join("")}`;
-  const get = f.segments.length > 1 ? `(${nested} ?? lead${prop(f.path)})` : nested;
+  let nested = "lead";
+  f.segments.forEach((s, i) => { nested = step(nested, s, i > 0); });
+  const get = f.segments.length > 1 ? `(${nested} ?? ${step("lead", f.path, false)})` : nested;
   const i = f.index;
   switch (f.kind) {
-    case "number": return `(typeof (v = ${get}) === "number" ? v : slow(${i}, v))`;
+    case "number":
+      // v - v === 0 excludes NaN and ±Infinity, which no data file can hold.
+      return f.integer ? `(Number.isInteger(v = ${get}) ? v : slow(${i}, v))` : `(typeof (v = ${get}) === "number" && v - v === 0 ? v : slow(${i}, v))`;
     case "date": return `slow(${i}, ${get})`;
     case "boolean": return `((v = ${get}) === true || v === false ? v : slow(${i}, v))`;
     case "string": case "enum": return `(typeof (v = ${get}) === "string" ? v : slow(${i}, v))`;
-    case "list": return `(Array.isArray(v = ${get}) ? v : slow(${i}, v))`;
+    // every element must be a string, so lists always take the checked path
+    case "list": return `slow(${i}, ${get})`;
   }
 }
 
@@ -289,6 +308,7 @@ export function emitFactory(p: IrProgram): string {
   const enumTables = p.fields.filter((f) => f.kind === "enum").map((f) => `const E${f.index} = rankTable(FIELDS[${f.index}].members);`);
   return [
     '"use strict";',
+    "function own(o, k) { return o !== null && typeof o === \"object\" && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined; }",
     "function rankTable(members) { const t = Object.create(null); members.forEach((m, i) => { t[m] = i; }); return t; }",
     ...enumTables,
     "const READERS = FIELDS.map((f) => f.kind === \"number\" ? (v) => readNumber(v, f.integer) : f.kind === \"date\" ? readDate : f.kind === \"boolean\" ? readBoolean : f.kind === \"string\" ? readString : f.kind === \"enum\" ? (v) => readEnum(v, f.members) : readList);",

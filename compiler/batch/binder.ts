@@ -122,9 +122,11 @@ export class JsonBinder {
         v = undefined;
         break;
       }
-      v = (v as Record<string, unknown>)[s];
+      // Own properties only: a field named `constructor` or `toString` must not find Object's.
+      v = Object.prototype.hasOwnProperty.call(v, s) ? (v as Record<string, unknown>)[s] : undefined;
     }
-    return v === undefined || v === null ? obj[f.path] : v;
+    if (v !== undefined && v !== null) return v;
+    return Object.prototype.hasOwnProperty.call(obj, f.path) ? obj[f.path] : undefined;
   }
 
   /** Notes keys that are not fields (reported once at the end). */

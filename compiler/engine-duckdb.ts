@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
@@ -131,6 +131,43 @@ function jsonField(f: IrField): FieldSql {
   };
 }
 
+/**
+ * The CSV header row, read here rather than sniffed: DuckDB's sniffer guesses a different
+ * dialect (or no header) for some malformed files, which would silently misread every row.
+ */
+export function csvHeader(path: string): string[] {
+  const fd = openSync(path, "r");
+  let text = "";
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      text += buf.toString("utf8", 0, n);
+      if (/\r?\n/.test(text.replace(/"[^"]*"/g, ""))) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  text = text.replace(/^\uFEFF/, "");
+  const cells: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cur += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { cells.push(cur); cur = ""; }
+    else if (ch === "\n" || ch === "\r") break;
+    else cur += ch;
+  }
+  cells.push(cur);
+  return cells;
+}
+
 async function columnsOf(con: DuckDBConnection, from: string): Promise<string[]> {
   const r = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
   return r.getRows().map((row) => String(row[0]));
@@ -167,10 +204,16 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
     const id = `json_extract(j, ${lit(`$."${o.idColumn}"`)})`;
     idSql = `CASE WHEN ${id} IS NULL OR json_type(${id}) = 'NULL' THEN CAST(leaddef_line AS VARCHAR) WHEN json_type(${id}) = 'VARCHAR' THEN json_extract_string(${id}, '$') ELSE CAST(${id} AS VARCHAR) END`;
   } else {
-    const reader = o.inputFormat === "csv"
-      ? `read_csv(${path}, all_varchar = true, header = true, delim = ',', quote = '"', escape = '"')`
-      : `read_parquet(${path})`;
-    const header = await columnsOf(con, reader);
+    let reader: string;
+    let header: string[];
+    if (o.inputFormat === "csv") {
+      header = csvHeader(o.input);
+      const cols = header.map((h) => `${lit(h)}: 'VARCHAR'`).join(", ");
+      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${cols}})`;
+    } else {
+      reader = `read_parquet(${path})`;
+      header = await columnsOf(con, reader);
+    }
     const present = new Set(header);
     const known = new Set([...fields.map((f) => f.path), o.idColumn]);
     unknownColumns = header.filter((h) => h && !known.has(h));

@@ -312,9 +312,8 @@ export class FileChecker {
     }
     if (expr.list.kind !== "ListLit") return Ty.BOOLEAN;
     this.setType(expr.list, Ty.LIST);
-    const ctx = operandType.kind === "enum" ? operandType : undefined;
     for (const item of expr.list.items) {
-      const t = this.infer(item, ctx);
+      const t = this.inferNextTo(item, operandType);
       if (!Ty.comparable(operandType, t)) {
         this.report("LD1006", item, `\`${item.kind === "Ref" ? item.path.text : "this value"}\` (${Ty.typeText(t)}) cannot be in a list compared with ${Ty.typeText(operandType)}`);
       }
@@ -377,10 +376,10 @@ export class FileChecker {
     // a one-segment field) are told apart by which one is declared.
     if (isBareName(left) && (!isBareName(right) || (!this.declared(left) && this.declared(right)))) {
       const rt = this.infer(right);
-      return [this.infer(left, rt.kind === "enum" ? rt : undefined), rt];
+      return [this.inferNextTo(left, rt), rt];
     }
     const lt = this.infer(left);
-    return [lt, this.infer(right, lt.kind === "enum" ? lt : undefined)];
+    return [lt, this.inferNextTo(right, lt)];
   }
 
   /** Whether a bare name is a declared criterion, score, stage or field (rather than, maybe, an enum member). */
@@ -390,6 +389,23 @@ export class FileChecker {
   }
 
   // ---- names ----
+
+  /** Set while typing a bare name beside an operand that already failed to type. */
+  private besideUnknown = false;
+
+  /**
+   * Types `expr` beside an operand of type `other`: a bare name next to an enum is a member.
+   * Next to an operand that is itself unknown (a misspelt field), an unknown bare name is most
+   * likely a member of that field's enum, so it is not reported a second time.
+   */
+  private inferNextTo(expr: A.Expr, other: Type): Type {
+    this.besideUnknown = other.kind === "error" && isBareName(expr);
+    try {
+      return this.infer(expr, other.kind === "enum" ? other : undefined);
+    } finally {
+      this.besideUnknown = false;
+    }
+  }
 
   private resolveRef(ref: A.Ref, enumContext?: EnumType): Type {
     const path = ref.path;
@@ -436,6 +452,7 @@ export class FileChecker {
       });
       return;
     }
+    if (this.besideUnknown) return;
     const near = closestName(text, [...this.model.names.keys(), ...this.model.fields.keys()]);
     this.report("LD1002", path, `unknown name \`${text}\``, {
       help: near ? `did you mean \`${near}\`?` : "a bare name must be a criterion, score or stage, or a member beside an enum field",

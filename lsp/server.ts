@@ -35,8 +35,13 @@ export interface ServerOptions {
 
 /** Starts the leaddef language server on stdio (or the given streams) and returns its connection. */
 export function startServer(options: ServerOptions = {}): lsp.Connection {
-  const connection = options.input && options.output
-    ? createConnection(ProposedFeatures.all, options.input, options.output)
+  // With no transport flag on the command line (`--stdio`, `--node-ipc`, `--socket=`, `--pipe=`),
+  // stdio is the default rather than an error.
+  const transportFlag = process.argv.some((a) => /^--(stdio|node-ipc|socket=|pipe=|clientProcessId)/.test(a));
+  const input = options.input ?? (transportFlag ? undefined : process.stdin);
+  const output = options.output ?? (transportFlag ? undefined : process.stdout);
+  const connection = input && output
+    ? createConnection(ProposedFeatures.all, input, output)
     : createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();

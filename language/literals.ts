@@ -45,24 +45,29 @@ export interface StringDecodeResult {
   badEscapeAt?: number;
 }
 
-/** Decodes a string token including its quotes; escapes `\" \\ \n \t`. */
+/**
+ * Decodes a string token including its quotes; escapes `\" \\ \n \t`. The token may be
+ * unterminated (`"abc`, `"abc\"`, `"abc\`): decoding stops at the closing quote or the end,
+ * and a lone backslash at the end is not an escape (the missing quote is reported instead).
+ */
 export function decodeStringLiteral(raw: string): StringDecodeResult {
-  const body = raw.endsWith('"') && raw.length >= 2 ? raw.slice(1, -1) : raw.slice(1);
   let value = "";
   let badEscapeAt: number | undefined;
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
+  for (let i = 1; i < raw.length; i++) {
+    const ch = raw[i];
+    if (ch === '"') break;
     if (ch !== "\\") {
       value += ch;
       continue;
     }
-    const next = body[++i];
+    const next = raw[++i];
+    if (next === undefined) break;
     if (next === '"' || next === "\\") value += next;
     else if (next === "n") value += "\n";
     else if (next === "t") value += "\t";
     else {
-      badEscapeAt ??= i; // position of the escape's backslash + 1 within body → raw offset i
-      value += next ?? "";
+      badEscapeAt ??= i - 1; // the backslash's offset within the token
+      value += next;
     }
   }
   return badEscapeAt === undefined ? { value } : { value, badEscapeAt };

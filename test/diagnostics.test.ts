@@ -160,6 +160,16 @@ describe("ranges", () => {
     spansInside(result);
   });
 
+  it.each([
+    ["a lone backslash at the end of the file", 'schema {\n  a: string\n}\nmql when a = "new\\'],
+    ["an escaped quote where the closing quote should be", 'schema {\n  a: string\n}\nmql when a = "x\\"\n'],
+    ["a string cut at the end of the file", 'schema {\n  a: string\n}\nmql when a = "x'],
+  ])("an unterminated string is one LD0004, inside the file: %s", (_name, source) => {
+    const result = compile(source, { path: resolve("unterminated.leaddef") });
+    expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["LD0004 unterminated string"]);
+    spansInside(result);
+  });
+
   it("the same fixture text gives the same baseline whatever its path", () => {
     const name = "LD1001-unknown-field.leaddef";
     const text = readFileSync(join(fixtures, name), "utf8");

@@ -201,7 +201,7 @@ const tail = (s, n = 600) => (s.length > n ? '…' + s.slice(-n) : s).trim();
 
 async function runInMemory(csv, rows) {
   const results = [];
-  const prefixes = [...new Set(INMEM.map((e) => e.limit).filter((l) => l && l < COUNT))];
+  const prefixes = [...new Set([...INMEM, ...E2E].map((e) => e.limit).filter((l) => l && l < COUNT))];
   for (const e of INMEM) {
     if (!wanted(e.id)) continue;
     const limit = Math.min(e.limit ?? COUNT, COUNT);

@@ -8,6 +8,12 @@
  */
 export type RecordHandler = (cells: string[], line: number) => void;
 export type BadRecordHandler = (line: number, reason: string, raw: string) => void;
+/**
+ * Optional: receives a quote-free, non-empty line as `data[start, end)` (CR already dropped)
+ * instead of its split cells, so a schema-specialised scanner can read the cells in place.
+ * Splitting that range on `,` gives exactly the cells onRecord would have received.
+ */
+export type PlainLineHandler = (data: string, start: number, end: number, line: number) => void;
 
 export class CsvRecordReader {
   private carry = "";
@@ -17,7 +23,20 @@ export class CsvRecordReader {
   constructor(
     private readonly onRecord: RecordHandler,
     private readonly onBad: BadRecordHandler,
-  ) {}
+    private readonly onPlainLine?: PlainLineHandler,
+    /** Line number of the first line fed; a chunk reader starts where the previous chunk ended. */
+    firstLine = 1,
+    /** False when the text fed does not start the input (no byte-order mark to drop). */
+    atStart = true,
+  ) {
+    this.line = firstLine;
+    this.first = atStart;
+  }
+
+  /** The line number the next record starts on. */
+  get nextLine(): number {
+    return this.line;
+  }
 
   /** Feeds the next piece of text; records that end inside it are delivered now. */
   push(text: string): void {
@@ -51,7 +70,10 @@ export class CsvRecordReader {
       const quote = data.indexOf('"', pos);
       if (quote < 0 || quote > nl) {
         const end = nl > pos && data.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        if (end > pos) this.onRecord(data.slice(pos, end).split(","), this.line);
+        if (end > pos) {
+          if (this.onPlainLine) this.onPlainLine(data, pos, end, this.line);
+          else this.onRecord(data.slice(pos, end).split(","), this.line);
+        }
         this.line++;
         pos = nl + 1;
         continue;
@@ -99,6 +121,8 @@ export class CsvRecordReader {
           pos++;
           continue;
         }
+        // a CR that ends the text may be the first half of a CRLF still to come
+        if (c === 13 && pos + 1 === n && !final) return -1;
         if (c === 13 && data.charCodeAt(pos + 1) === 10) pos++;
         if (c === 10 || c === 13 || c === -1) {
           if (c === -1 && !final) return -1;

@@ -8,8 +8,13 @@ export function csvCell(value: string): string {
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
+/** Where formatted rows are appended. */
+export interface TextSink {
+  append(text: string): void;
+}
+
 /** Buffers text and writes it in large chunks, honouring back-pressure. */
-export class BufferedWriter {
+export class BufferedWriter implements TextSink {
   private buffer = "";
   private readonly stream: Writable;
   private readonly ownsStream: boolean;
@@ -63,7 +68,7 @@ export class ResultWriter {
   private readonly keys: string[];
 
   constructor(
-    private readonly out: BufferedWriter,
+    private readonly out: TextSink,
     private readonly format: OutputFormat,
     private readonly columns: string[],
   ) {

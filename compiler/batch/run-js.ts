@@ -1,11 +1,14 @@
 import { statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import type { Readable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { Program } from "../program.js";
-import { CsvBinder, JsonBinder, type Reject } from "./binder.js";
+import { CsvBinder, JsonBinder } from "./binder.js";
 import { CsvRecordReader } from "./csv-records.js";
 import { JsonLinesReader, openInput, type InputFormat } from "./inputs.js";
-import { BufferedWriter, csvCell, REJECT_COLUMNS, ResultWriter, type OutputFormat } from "./output.js";
+import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
+import { RejectLog } from "./reject-log.js";
+import { runCsvParallel } from "./run-parallel.js";
 import type { RunSummary } from "./summary.js";
 
 export interface RunOptions {
@@ -21,35 +24,28 @@ export interface RunOptions {
   columns: "default" | "all";
   rejectsPath: string;
   progress: boolean;
+  /**
+   * CSV files are scored on worker threads (default: one per available core, pieces of 4 MiB,
+   * files of 8 MiB and up). `workers: 0` keeps everything on this thread.
+   */
+  parallel?: { workers?: number; chunkBytes?: number; minBytes?: number };
+}
+
+function parallelWorkers(o: RunOptions): number {
+  if (o.inputFormat !== "csv" || o.input === "-") return 0;
+  const workers = o.parallel?.workers ?? availableParallelism();
+  if (workers <= 0) return 0;
+  let size = 0;
+  try {
+    size = statSync(o.input).size;
+  } catch {
+    return 0;
+  }
+  return size >= (o.parallel?.minBytes ?? 8 << 20) ? workers : 0;
 }
 
 export function resultColumns(program: Program, columns: "default" | "all"): string[] {
   return ["id", "stage", ...program.scores, ...(columns === "all" ? [...program.criteria, ...program.stages] : [])];
-}
-
-/** Opens the rejects file on the first reject, so a clean run leaves none behind. */
-class RejectLog {
-  private writer: BufferedWriter | undefined;
-  count = 0;
-
-  constructor(readonly path: string) {}
-
-  add(r: Reject): void {
-    this.count++;
-    if (!this.writer) {
-      this.writer = new BufferedWriter(this.path);
-      this.writer.append(`${REJECT_COLUMNS.join(",")}\n`);
-    }
-    this.writer.append(`${r.line},${csvCell(r.id)},${csvCell(r.field)},${csvCell(r.value)},${csvCell(r.reason)}\n`);
-  }
-
-  async flush(): Promise<void> {
-    await this.writer?.flush();
-  }
-
-  async close(): Promise<void> {
-    await this.writer?.close();
-  }
 }
 
 /**
@@ -58,6 +54,34 @@ class RejectLog {
  * so memory stays flat whatever the input size. Output rows keep input order.
  */
 export async function runJs(o: RunOptions): Promise<RunSummary> {
+  const workers = parallelWorkers(o);
+  if (workers > 0) {
+    const bar = o.progress ? startProgress(o.input) : undefined;
+    try {
+      const summary = await runCsvParallel({
+        program: o.program,
+        input: o.input,
+        output: o.output,
+        outputFormat: o.outputFormat,
+        asOf: o.asOf,
+        idColumn: o.idColumn,
+        columns: resultColumns(o.program, o.columns),
+        full: o.columns === "all",
+        rejectsPath: o.rejectsPath,
+        workers,
+        chunkBytes: o.parallel?.chunkBytes ?? 4 << 20,
+        onProgress: bar ? (bytes, rows) => bar.update(bytes, { rows }) : undefined,
+      });
+      if (summary) return summary;
+    } finally {
+      bar?.stop();
+    }
+  }
+  return runSingle(o);
+}
+
+/** The single-threaded path: standard input, JSON Lines, small files, inputs without an id column. */
+async function runSingle(o: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
   const columns = resultColumns(program, o.columns);

@@ -1,0 +1,113 @@
+/**
+ * Record boundaries in raw CSV bytes, for handing whole records to worker threads. It follows
+ * CsvRecordReader's rules exactly (a record is a quote-free line, or a line with a quote read by
+ * the RFC 4180 state machine, with newlines inside quoted values), so the reader, run on each
+ * piece, delivers the same records it would deliver on the whole file.
+ *
+ * Only lines with a quote are walked; between them, native `indexOf` skips ahead. The bytes that
+ * matter (`"` `,` CR LF) are ASCII and never occur inside a multi-byte UTF-8 character, so a
+ * cut is always a character boundary.
+ */
+
+const QUOTE = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+
+/**
+ * The end of the last complete record in `buf` (every record is complete when `final`): the
+ * position where the reader would start the next record. 0 when no record is complete yet.
+ */
+export function lastRecordEnd(buf: Uint8Array, final: boolean): number {
+  const n = buf.length;
+  let pos = 0;
+  while (pos < n) {
+    const q = buf.indexOf(QUOTE, pos);
+    if (q < 0) {
+      if (final) return n;
+      return Math.max(pos, buf.lastIndexOf(LF, n - 1) + 1);
+    }
+    // Lines between pos and the quote's line are quote-free records (or empty lines).
+    const lineStart = Math.max(pos, buf.lastIndexOf(LF, q) + 1);
+    const next = quotedRecordEnd(buf, lineStart, final);
+    if (next < 0) return lineStart;
+    pos = next;
+  }
+  return n;
+}
+
+/** The end of the first `count` non-empty records (for the header), or -1 if they are not all there. */
+export function firstRecordsEnd(buf: Uint8Array, count: number, final: boolean): number {
+  const n = buf.length;
+  let pos = 0;
+  while (pos < n && count > 0) {
+    let nl = buf.indexOf(LF, pos);
+    if (nl < 0) {
+      if (!final) return -1;
+      nl = n;
+    }
+    const q = buf.indexOf(QUOTE, pos);
+    if (q < 0 || q > nl) {
+      const end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
+      if (end > pos) count--;
+      pos = Math.min(n, nl + 1);
+      continue;
+    }
+    const next = quotedRecordEnd(buf, pos, final);
+    if (next < 0) return -1;
+    count--;
+    pos = next;
+  }
+  return count > 0 ? -1 : pos;
+}
+
+/**
+ * Mirrors CsvRecordReader.quotedRecord on bytes: the position after the record starting at
+ * `start`, or -1 when it is not complete in `buf` and more may come.
+ */
+function quotedRecordEnd(buf: Uint8Array, start: number, final: boolean): number {
+  const n = buf.length;
+  let pos = start;
+  for (;;) {
+    if (pos < n && buf[pos] === QUOTE) {
+      let from = pos + 1;
+      for (;;) {
+        const q = buf.indexOf(QUOTE, from);
+        if (q < 0) return final ? n : -1; // never closed: a bad record to the end of the input
+        if (q + 1 < n && buf[q + 1] === QUOTE) {
+          from = q + 2;
+          continue;
+        }
+        pos = q + 1;
+        break;
+      }
+      const c = pos < n ? buf[pos] : -1;
+      if (c === COMMA) {
+        pos++;
+        continue;
+      }
+      if (c === CR && pos + 1 === n && !final) return -1;
+      if (c === CR && buf[pos + 1] === LF) pos++;
+      if (c === LF || c === CR || c === -1) {
+        if (c === -1 && !final) return -1;
+        return Math.min(n, pos + 1);
+      }
+      // text after a closing quote: a bad record up to the end of the line
+      const nl = buf.indexOf(LF, pos);
+      if (nl < 0 && !final) return -1;
+      return Math.min(n, (nl < 0 ? n : nl) + 1);
+    }
+    let end = pos;
+    while (end < n) {
+      const c = buf[end];
+      if (c === COMMA || c === LF) break;
+      end++;
+    }
+    if (end === n && !final) return -1;
+    if (end < n && buf[end] === COMMA) {
+      pos = end + 1;
+      continue;
+    }
+    return Math.min(n, end + 1);
+  }
+}

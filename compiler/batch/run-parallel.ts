@@ -1,0 +1,213 @@
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import type { Program } from "../program.js";
+import { CsvBinder } from "./binder.js";
+import { firstRecordsEnd, lastRecordEnd } from "./csv-cut.js";
+import { CsvRecordReader } from "./csv-records.js";
+import type { ChunkResult } from "./csv-scorer.js";
+import type { CsvWorkerSetup, CsvWorkerTask } from "./csv-worker.js";
+import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
+import { RejectLog } from "./reject-log.js";
+import type { RunSummary } from "./summary.js";
+
+export interface ParallelCsvOptions {
+  program: Program;
+  input: string;
+  output: string | undefined;
+  outputFormat: OutputFormat;
+  asOf: number;
+  idColumn: string;
+  columns: string[];
+  full: boolean;
+  rejectsPath: string;
+  workers: number;
+  /** Bytes read per piece (a piece grows when one record is longer). */
+  chunkBytes: number;
+  onProgress?: (bytes: number, rows: number) => void;
+}
+
+/** The built worker script; undefined when running from sources with nothing built. */
+function workerScript(): URL | undefined {
+  const here = new URL(import.meta.url);
+  const url = here.pathname.endsWith(".ts") ? new URL("../../dist/compiler/batch/csv-worker.js", here) : new URL("./csv-worker.js", here);
+  return existsSync(url) ? url : undefined;
+}
+
+interface Pending {
+  resolve: (r: ChunkResult) => void;
+  reject: (e: Error) => void;
+}
+
+/** A pool of scoring workers; each takes pieces in the order sent. */
+class Pool {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, Pending>();
+  private next = 0;
+  private failure: Error | undefined;
+
+  constructor(script: URL, count: number, setup: CsvWorkerSetup) {
+    this.workers = Array.from({ length: count }, () => {
+      const w = new Worker(script, { workerData: setup });
+      w.on("message", (m: { seq: number; result?: ChunkResult; error?: string }) => {
+        const p = this.pending.get(m.seq);
+        this.pending.delete(m.seq);
+        if (m.error !== undefined) p?.reject(new Error(`scoring worker failed: ${m.error}`));
+        else p?.resolve(m.result!);
+      });
+      w.on("error", (e) => this.fail(e));
+      w.on("exit", (code) => {
+        if (code !== 0) this.fail(new Error(`scoring worker exited with code ${code}`));
+      });
+      return w;
+    });
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  /** Sends a piece (its buffer is moved, not copied) to the next worker in turn. */
+  score(buffer: ArrayBuffer, length: number): Promise<ChunkResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const seq = this.next++;
+    const w = this.workers[seq % this.workers.length];
+    return new Promise<ChunkResult>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      const task: CsvWorkerTask = { seq, buffer, length };
+      w.postMessage(task, [buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Reads from `fd` into a fresh buffer after `carry`; returns the bytes now held. */
+function readPiece(fd: number, carry: Buffer, size: number): { data: Buffer; eof: boolean } {
+  const buf = Buffer.allocUnsafeSlow(carry.length + size);
+  carry.copy(buf, 0);
+  let filled = carry.length;
+  let eof = false;
+  while (filled < buf.length && size > 0) {
+    const got = readSync(fd, buf, filled, buf.length - filled, null);
+    if (got === 0) {
+      eof = true;
+      break;
+    }
+    filled += got;
+  }
+  return { data: buf.subarray(0, filled), eof: eof || size === 0 };
+}
+
+/**
+ * Scores a CSV file on worker threads. The main thread reads large pieces, cuts each at the last
+ * record boundary (csv-cut, quote-aware), moves the bytes to a worker, and writes the workers'
+ * results strictly in input order, so the output and rejects are byte-identical to the
+ * single-threaded reader's. At most two pieces per worker are in flight: memory stays flat.
+ *
+ * Returns undefined, having written nothing, when the file needs the single-threaded path: an
+ * unreadable or missing header, or no id column (ids are then row numbers, known only in order).
+ */
+export async function runCsvParallel(o: ParallelCsvOptions): Promise<RunSummary | undefined> {
+  const started = performance.now();
+  const script = workerScript();
+  if (!script) return undefined;
+  const fd = openSync(o.input, "r");
+  try {
+    // The header: read until its record is complete.
+    let carry: Buffer = Buffer.alloc(0);
+    let eof = false;
+    let headerEnd = -1;
+    let bytesRead = 0;
+    while (headerEnd < 0) {
+      const piece = readPiece(fd, carry, o.chunkBytes);
+      bytesRead += piece.data.length - carry.length;
+      carry = piece.data;
+      eof = piece.eof;
+      headerEnd = firstRecordsEnd(carry, 1, eof);
+      if (headerEnd < 0 && eof) return undefined;
+    }
+    let header: string[] | undefined;
+    let headerBad = false;
+    const headerReader = new CsvRecordReader(
+      (cells) => { header ??= cells; },
+      () => { headerBad = true; },
+    );
+    headerReader.push(carry.subarray(0, headerEnd).toString("utf8"));
+    headerReader.end();
+    if (!header || headerBad) return undefined;
+    const binder = new CsvBinder(o.program.fields, header, o.idColumn);
+    if (binder.idIndex < 0) return undefined;
+    let lineOffset = headerReader.nextLine - 1;
+    carry = Buffer.from(carry.subarray(headerEnd));
+
+    const pool = new Pool(script, o.workers, {
+      ir: o.program.ir, header, idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat,
+    });
+    const outWriter = new BufferedWriter(o.output ?? process.stdout);
+    const results = new ResultWriter(outWriter, o.outputFormat, o.columns);
+    const rejects = new RejectLog(o.rejectsPath);
+    const stageCounts = new Array<number>(o.program.stages.length + 1).fill(0);
+    let rowsRead = 0;
+    const inFlight: Promise<ChunkResult>[] = [];
+    // Handled in order; a rejection is caught at its turn, not reported as unhandled meanwhile.
+    const send = (buffer: ArrayBuffer, length: number) => {
+      const p = pool.score(buffer, length);
+      p.catch(() => undefined);
+      inFlight.push(p);
+    };
+    const writeNext = async () => {
+      const r = await inFlight.shift()!;
+      for (const rej of r.rejects) rejects.add({ ...rej, line: lineOffset + rej.line });
+      outWriter.append(r.out);
+      for (let i = 0; i < stageCounts.length; i++) stageCounts[i] += r.stageCounts[i];
+      rowsRead += r.rows;
+      lineOffset += r.lines;
+      await outWriter.flush();
+      await rejects.flush();
+      o.onProgress?.(bytesRead, rowsRead);
+    };
+
+    results.header();
+    try {
+      while (carry.length > 0 || !eof) {
+        // a fresh, unpooled buffer each time: its memory is moved to a worker
+        const piece = readPiece(fd, carry, eof ? 0 : o.chunkBytes);
+        bytesRead += piece.data.length - carry.length;
+        const data = piece.data;
+        eof ||= piece.eof;
+        if (data.length === 0) break;
+        const cut = lastRecordEnd(data, eof);
+        if (cut === 0) {
+          carry = data; // one record longer than a piece: read on
+          continue;
+        }
+        carry = Buffer.from(data.subarray(cut));
+        send(data.buffer as ArrayBuffer, cut);
+        while (inFlight.length >= 2 * o.workers) await writeNext();
+      }
+      while (inFlight.length) await writeNext();
+    } finally {
+      await pool.close();
+      await outWriter.close();
+      await rejects.close();
+    }
+    return {
+      engine: "js",
+      rowsRead,
+      rowsWritten: rowsRead - rejects.count,
+      rowsRejected: rejects.count,
+      stages: [{ name: "none", count: stageCounts[0] }, ...o.program.stages.map((name, i) => ({ name, count: stageCounts[i + 1] }))],
+      unknownColumns: binder.unknownColumns,
+      absentFields: binder.absentFields.map((f) => f.path),
+      rejectsPath: rejects.count > 0 ? o.rejectsPath : undefined,
+      output: o.output,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}

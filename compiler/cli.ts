@@ -8,7 +8,6 @@ import { formatDateDays } from "../language/literals.js";
 import { inputFormatOf } from "./batch/inputs.js";
 import { formatOf } from "./batch/output.js";
 import { runJs } from "./batch/run-js.js";
-import { runDuckdb } from "./engine-duckdb.js";
 import { emitSql } from "./emit-sql.js";
 import { SQL_DIALECTS, type SqlDialectName } from "./sql-dialects.js";
 import { renderSummary } from "./batch/summary.js";
@@ -185,7 +184,7 @@ function buildCli(): Command {
       if (detected === "parquet" && opts.engine !== "duckdb") throw new UsageError("Parquet input needs --engine duckdb");
       if (opts.engine === "duckdb" && opts.input === "-") throw new UsageError("--engine duckdb reads a file, not standard input");
       const rejectsPath = opts.rejects ?? `${opts.output ?? (opts.input === "-" ? "stdin" : opts.input)}.rejects.csv`;
-      const summary = opts.engine === "duckdb" || detected === "parquet" ? await runDuckdb({
+      const summary = opts.engine === "duckdb" || detected === "parquet" ? await (await import("./engine-duckdb.js")).runDuckdb({
         program,
         input: opts.input,
         inputFormat: detected,

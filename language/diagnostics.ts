@@ -68,6 +68,8 @@ export const CATALOG = {
   LD3002: { severity: "error", title: "duplicate example value" },
   LD3003: { severity: "error", title: "unknown expectation" },
   LD3004: { severity: "warning", title: "example expects nothing" },
+  /** Reported by `leaddef test` and the language server when an example runs and fails. */
+  LD3005: { severity: "error", title: "example fails" },
 } satisfies Record<string, CatalogEntry>;
 
 export type DiagnosticCode = keyof typeof CATALOG;

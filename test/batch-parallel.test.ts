@@ -1,0 +1,289 @@
+// The parallel CSV path (worker threads, quote-aware cuts, schema-specialised cell reader) must
+// write exactly what the single-threaded reference path writes: results, rejects and summary,
+// on adversarial files and on generated leads, cut into pieces of many sizes.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { firstRecordsEnd, lastRecordEnd } from "../compiler/batch/csv-cut.js";
+import { CsvRecordReader } from "../compiler/batch/csv-records.js";
+import { daysFromCivil, plainDate, plainDecimal } from "../compiler/batch/csv-scorer.js";
+import { runJs } from "../compiler/batch/run-js.js";
+import { compile, compileFile } from "../compiler/compile.js";
+import type { Program } from "../compiler/program.js";
+import { readDate, readNumber } from "../compiler/runtime.js";
+import { parseDateDays } from "../language/literals.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const dir = mkdtempSync(join(tmpdir(), "leaddef-parallel-"));
+let n = 0;
+
+const bench = compileFile(join(root, "bench", "bench.leaddef")).program!;
+const dates = compile(`
+schema {
+  a.when: date
+  a.other: date?
+  a.n: number?
+  a.k: integer?
+  a.flag: boolean?
+  a.tags: list(string)?
+  a.kind: enum(x, y, z)?
+  a.name: string?
+}
+criterion recent when days_since(a.when) <= 30
+score s {
+  +1 when a.other is missing
+  +2 when a.n > 1.5
+  +4 when a.k >= 3
+  +8 when a.flag
+  +16 when a.tags contains "p"
+  +32 when a.kind >= y
+  +64 when a.name starts with "Ac"
+}
+hot when recent and days_since(a.other) < 0
+`).program!;
+
+const rej = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "<none>");
+
+/** Runs the reference path and the parallel path (several piece sizes); all must agree. */
+async function agree(program: Program, input: string, opts: { columns?: "default" | "all"; output?: "csv" | "jsonl"; pieces?: number[]; idColumn?: string } = {}) {
+  const columns = opts.columns ?? "default";
+  const ext = opts.output ?? "csv";
+  const base = { program, input, inputFormat: "csv" as const, asOf: parseDateDays("2026-11-22"), idColumn: opts.idColumn ?? "id", columns, outputFormat: ext, progress: false };
+  const k = n++;
+  const ref = await runJs({ ...base, output: join(dir, `ref${k}.${ext}`), rejectsPath: join(dir, `ref${k}.rej.csv`), parallel: { workers: 0 } });
+  const want = readFileSync(join(dir, `ref${k}.${ext}`), "utf8");
+  const wantRejects = rej(join(dir, `ref${k}.rej.csv`));
+  for (const piece of opts.pieces ?? [1, 64, 1 << 16]) {
+    for (const workers of [1, 2]) {
+      const tag = `par${k}-${piece}-${workers}`;
+      const par = await runJs({ ...base, output: join(dir, `${tag}.${ext}`), rejectsPath: join(dir, `${tag}.rej.csv`), parallel: { workers, chunkBytes: piece, minBytes: 0 } });
+      expect(readFileSync(join(dir, `${tag}.${ext}`), "utf8"), tag).toBe(want);
+      expect(rej(join(dir, `${tag}.rej.csv`)), tag).toBe(wantRejects);
+      const { seconds: _a, output: _b, rejectsPath: _c, ...rest } = par;
+      const { seconds: _d, output: _e, rejectsPath: _f, ...restRef } = ref;
+      expect(rest, tag).toEqual(restRef);
+    }
+  }
+  return ref;
+}
+
+/** A seeded generator of hostile CSV for the `dates` program's schema. */
+function hostileCsv(seed: number, rows: number, tricks = true): string {
+  let x = seed >>> 0 || 1;
+  const rnd = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const cellValues: Record<string, string[]> = {
+    "a.when": ["2026-11-01", "2026-11-20", "2026-11-20T10:00:00Z", "2026-11-20 08:00", "2026-02-30", " 2026-11-20", "2026-11-20 ", "0099-01-01", "1999-12-31", "2024-02-29", "2023-02-29", "2026-1-01", "", "nope", "2026-11-20Tjunk"],
+    "a.other": ["", "2026-12-01", "2027-01-01", "2026-13-01", "2026-11-00", "２０２６-11-01"],
+    "a.n": ["", "1", "1.5", "1.51", "-0", "2.", ".5", "-.5", "1e3", " 2", "+3", "12345678901234567", "0.1", "abc", "1,5", "3.000000000000001"],
+    "a.k": ["", "3", "3.0", "3.5", "007", "-4", "1e1", "9007199254740993"],
+    "a.flag": ["", "true", "TRUE", "Yes", "no", "1", "0", " true", "tru", "ﬁ", "FALSE"],
+    "a.tags": ["", "p", "p;q", " p ; q ", ";;", "P", "q;p;", "\u00a0p"],
+    "a.kind": ["", "x", "y", "z", "Y", "w", " x"],
+    "a.name": ["", "Acme", "acme, inc", 'The "Best"', "multi\nline", "crlf\r\nline", "Ａc", "Ac\r"],
+    id: ["L1", "L,2", 'L"3', "", " L4", "L5 "],
+    extra: ["", "ignored", '"quoted"'],
+  };
+  const header = ["id", "a.when", "a.other", "a.n", "extra", "a.k", "a.flag", "a.tags", "a.kind", "a.name"];
+  const quote = (v: string) => (/[",\r\n]/.test(v) || rnd() < 0.1 ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines: string[] = [header.join(",")];
+  for (let i = 0; i < rows; i++) {
+    const r = rnd();
+    if (r < 0.02) {
+      lines.push("");
+      continue;
+    }
+    let cells = header.map((h) => quote(h === "id" ? (rnd() < 0.9 ? `L${i}` : pick(cellValues.id)) : pick(cellValues[h])));
+    if (r < 0.05) cells = cells.slice(0, 1 + Math.floor(rnd() * cells.length)); // ragged: too few
+    else if (r < 0.07) cells.push("surplus");
+    let line = cells.join(",");
+    if (!tricks) {
+      // well-formed
+    } else if (r > 0.97) line += '"after"';
+    else if (r > 0.95) line = line.replace(/"([^"]*)"/, '"$1"x'); // text after a closing quote
+    else if (r > 0.94) line = `a"b,${line}`; // a quote inside an unquoted field
+    lines.push(line);
+  }
+  const eol = seed % 3 === 0 ? "\r\n" : "\n";
+  let text = lines.join(eol);
+  if (seed % 2 === 0) text = `\ufeff${text}`;
+  if (seed % 5 === 0) text += eol;
+  if (tricks && seed % 7 === 0) text += '\nL9,"never closed,2026-11-01';
+  return text;
+}
+
+describe("parallel CSV path = single-threaded path, byte for byte", () => {
+  it("the worker script is built (else the parallel path falls back and these tests prove nothing)", () => {
+    expect(existsSync(join(root, "dist", "compiler", "batch", "csv-worker.js"))).toBe(true);
+  });
+
+  for (const seed of [1, 2, 3, 5, 6, 7, 10, 14, 30, 42]) {
+    it(`hostile CSV, seed ${seed}`, async () => {
+      const file = join(dir, `hostile${seed}.csv`);
+      writeFileSync(file, hostileCsv(seed, 400));
+      const ref = await agree(dates, file, { columns: seed % 2 ? "all" : "default", output: seed % 3 ? "csv" : "jsonl" });
+      expect(ref.rowsRejected).toBeGreaterThan(0);
+      expect(ref.rowsWritten).toBeGreaterThan(0);
+    });
+  }
+
+  it("generated leads with bad values (bench rules, all columns)", async () => {
+    const file = join(dir, "gen.csv");
+    const r = spawnSync(process.execPath, [join(root, "examples", "generate-leads.mjs"), "--count", "3000", "--seed", "11", "--format", "csv", "--out", file]);
+    expect(r.status).toBe(0);
+    const ref = await agree(bench, file, { columns: "all", pieces: [100, 4096, 50_000] });
+    expect(ref.rowsRejected).toBeGreaterThan(0);
+    await agree(bench, file, { pieces: [333] });
+  });
+
+  it("examples/leads.csv with every example program", async () => {
+    for (const name of ["acme", "smb", "scoring"]) {
+      const program = compileFile(join(root, "examples", `${name}.leaddef`)).program!;
+      await agree(program, join(root, "examples", "leads.csv"), { columns: "all", pieces: [50, 4096] });
+    }
+  });
+
+  it("no id column: falls back to the reference path (ids are row numbers)", async () => {
+    const file = join(dir, "noid.csv");
+    writeFileSync(file, hostileCsv(4, 100).replace(/^\ufeff?id,/, "ident,"));
+    await agree(dates, file, { pieces: [64] });
+  });
+
+  it("header only, empty file, header without newline, blank lines only", async () => {
+    for (const [i, text] of ["", "id,a.when", "id,a.when\n", "\n\n", "\r\nid,a.when\r\n\r\n", '"id","a.when"\nL1,2026-11-01'].entries()) {
+      const file = join(dir, `tiny${i}.csv`);
+      writeFileSync(file, text);
+      await agree(dates, file, { pieces: [1, 3] }).catch((e) => {
+        // an unreadable or missing header is an error on both paths alike
+        expect(String(e)).toMatch(/header|required|value/);
+      });
+    }
+  });
+});
+
+describe("record boundaries", () => {
+  /** Every record the reader delivers, read whole, as cells or as a bad line. */
+  function records(text: string): unknown[] {
+    const out: unknown[] = [];
+    const r = new CsvRecordReader((cells, line) => out.push([line, ...cells]), (line, reason) => out.push({ line, reason }));
+    r.push(text);
+    r.end();
+    return out;
+  }
+
+  it("pieces cut at lastRecordEnd read to the same records as the whole text", () => {
+    for (const seed of [1, 2, 3, 7, 9, 21]) {
+      const text = hostileCsv(seed, 200);
+      const bytes = Buffer.from(text);
+      const want = records(text);
+      for (const size of [1, 5, 40, 300]) {
+        const got: unknown[] = [];
+        let carry = Buffer.alloc(0);
+        let offset = 0;
+        let lineBase = 0;
+        let atStart = true;
+        const flush = (piece: Buffer) => {
+          const r = new CsvRecordReader(
+            (cells, line) => got.push([lineBase + line, ...cells]),
+            (line, reason) => got.push({ line: lineBase + line, reason }),
+            undefined, 1, atStart,
+          );
+          atStart = false;
+          r.push(piece.toString("utf8"));
+          r.end();
+          lineBase += r.nextLine - 1;
+        };
+        while (offset < bytes.length) {
+          const data = Buffer.concat([carry, bytes.subarray(offset, offset + size)]);
+          offset += size;
+          const final = offset >= bytes.length;
+          const cut = lastRecordEnd(data, final);
+          if (cut > 0) flush(data.subarray(0, cut));
+          carry = data.subarray(cut);
+        }
+        if (carry.length) flush(carry);
+        expect(got, `seed ${seed} size ${size}`).toEqual(want);
+      }
+    }
+  });
+
+  it("firstRecordsEnd finds the end of the header record", () => {
+    expect(firstRecordsEnd(Buffer.from("\n\nid,x\nL1,2\n"), 1, false)).toBe(7);
+    expect(firstRecordsEnd(Buffer.from('"i\nd",x\r\nL1'), 1, false)).toBe(9);
+    expect(firstRecordsEnd(Buffer.from('"id'), 1, false)).toBe(-1);
+    expect(firstRecordsEnd(Buffer.from("id,x"), 1, true)).toBe(4);
+  });
+
+  it("the plain-line handler sees exactly the lines the reader would split", () => {
+    const text = hostileCsv(3, 300);
+    const viaCells = records(text);
+    const viaLines: unknown[] = [];
+    const r = new CsvRecordReader(
+      (cells, line) => viaLines.push([line, ...cells]),
+      (line, reason) => viaLines.push({ line, reason }),
+      (data, start, end, line) => viaLines.push([line, ...data.slice(start, end).split(",")]),
+    );
+    r.push(text);
+    r.end();
+    expect(viaLines).toEqual(viaCells);
+  });
+
+  it("agrees with csv-parse (relax_quotes) on well-formed files", () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      // well-formed: no ragged quoting tricks, no unclosed quotes
+      const text = hostileCsv(seed, 300, false);
+      const ours = (records(text) as unknown[][]).map((r) => r.slice(1));
+      const theirs = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: true });
+      expect(ours, `seed ${seed}`).toEqual(theirs);
+    }
+  });
+});
+
+describe("fast value readers = general readers", () => {
+  const numberish = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+    fc.integer().map(String),
+    fc.stringMatching(/^-?[0-9]{0,18}(\.[0-9]{0,18})?$/),
+    fc.string({ maxLength: 8 }),
+  );
+  it("plainDecimal gives readNumber's value whenever it accepts", () => {
+    fc.assert(fc.property(numberish, (s) => {
+      const v = plainDecimal(s, 0, s.length);
+      if (Number.isNaN(v)) return;
+      expect(Object.is(v, readNumber(s, false))).toBe(true);
+    }), { numRuns: 20_000 });
+  });
+
+  const dateish = fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.constantFrom("", "T00:00:00Z", " 12:00", "x", "Tjunk"))
+      .map(([y, m, d, t]) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}${t}`),
+    fc.string({ maxLength: 12 }),
+  );
+  it("plainDate gives readDate's value whenever it accepts, and accepts plain valid dates", () => {
+    fc.assert(fc.property(dateish, (s) => {
+      const v = plainDate(s, 0, s.length);
+      let want: number;
+      try {
+        want = readDate(s);
+      } catch {
+        expect(v).toBeNaN();
+        return;
+      }
+      if (/^\d{4}-\d\d-\d\d$/.test(s) && Number(s.slice(0, 4)) >= 100) expect(v).toBe(want);
+      if (!Number.isNaN(v)) expect(v).toBe(want);
+    }), { numRuns: 20_000 });
+  });
+
+  it("daysFromCivil = Date.UTC over four centuries", () => {
+    for (let d = Date.UTC(1900, 0, 1) / 864e5; d < Date.UTC(2300, 0, 1) / 864e5; d += 1) {
+      const t = new Date(d * 864e5);
+      expect(daysFromCivil(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate())).toBe(d);
+    }
+  });
+});

@@ -25,7 +25,7 @@ export interface RunOptions {
   rejectsPath: string;
   progress: boolean;
   /**
-   * CSV files are scored on worker threads (default: one per available core, pieces of 4 MiB,
+   * CSV files are scored on worker threads (default: one per available core, pieces of 512 KiB,
    * files of 8 MiB and up). `workers: 0` keeps everything on this thread.
    */
   parallel?: { workers?: number; chunkBytes?: number; minBytes?: number };
@@ -69,7 +69,7 @@ export async function runJs(o: RunOptions): Promise<RunSummary> {
         full: o.columns === "all",
         rejectsPath: o.rejectsPath,
         workers,
-        chunkBytes: o.parallel?.chunkBytes ?? 4 << 20,
+        chunkBytes: o.parallel?.chunkBytes ?? 512 << 10,
         onProgress: bar ? (bytes, rows) => bar.update(bytes, { rows }) : undefined,
       });
       if (summary) return summary;

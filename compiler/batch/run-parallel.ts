@@ -47,7 +47,9 @@ class Pool {
 
   constructor(script: URL, count: number, setup: CsvWorkerSetup) {
     this.workers = Array.from({ length: count }, () => {
-      const w = new Worker(script, { workerData: setup });
+      // A small young generation: scavenges stay cheap (each piece's garbage dies young) and
+      // each worker adds tens of megabytes, not a hundred, to the peak RSS.
+      const w = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       w.on("message", (m: { seq: number; result?: ChunkResult; error?: string }) => {
         const p = this.pending.get(m.seq);
         this.pending.delete(m.seq);

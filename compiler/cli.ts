@@ -313,8 +313,12 @@ async function findLead(input: string, idColumn: string, id: string): Promise<Re
 
 export async function main(argv: string[]): Promise<void> {
   const cli = buildCli();
-  cli.exitOverride();
-  cli.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Subcommands were created before this, so they do not inherit the override: without it a
+  // missing argument or a bad --format choice would exit 1 (problems found) instead of 2 (usage).
+  for (const command of [cli, ...cli.commands]) {
+    command.exitOverride();
+    command.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  }
   try {
     await cli.parseAsync(argv);
   } catch (e) {

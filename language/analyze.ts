@@ -77,11 +77,13 @@ export function analyze(entryPath: string, host: CompilerHost): Analysis {
     entry.diagnostics.push(diagnostic("LD1009", entryPath, { start: 0, end: 0 }, `cannot read \`${entryPath}\``));
     files.set(entryPath, entry);
   }
-  checkReferenceCycles(files);
-  const used = usedSymbols(files);
-  for (const model of files.values()) {
-    lintFile(model, used);
-    lintUnusedImports(model, files);
+  // The lints follow references recursively; past the depth limit (an error anyway) they are skipped.
+  if (checkReferenceCycles(files)) {
+    const used = usedSymbols(files);
+    for (const model of files.values()) {
+      lintFile(model, used);
+      lintUnusedImports(model, files);
+    }
   }
 
   const diagnostics = [...files.values()].flatMap((m) => {

@@ -174,27 +174,56 @@ function within(iv: Interval, v: number): boolean {
   return (v > iv.lo || (v === iv.lo && iv.loInclusive)) && (v < iv.hi || (v === iv.hi && iv.hiInclusive));
 }
 
-/** Reports cycles among criteria, scores and stages (each once, at the reference closing it). */
-export function checkReferenceCycles(files: Map<string, FileModel>): void {
+/** Criteria, scores and stages may refer to each other at most this many levels deep. */
+export const MAX_DEPENDENCY_DEPTH = 1000;
+
+/**
+ * Reports cycles among criteria, scores and stages (each once, at the reference closing it),
+ * and chains of references deeper than MAX_DEPENDENCY_DEPTH. Iterative: a chain of thousands
+ * of criteria must not exhaust the stack. Returns whether every chain is within the limit.
+ */
+export function checkReferenceCycles(files: Map<string, FileModel>): boolean {
   const state = new Map<DeclSymbol, "active" | "done">();
-  const stack: DeclSymbol[] = [];
-  const visit = (symbol: DeclSymbol) => {
+  const depth = new Map<DeclSymbol, number>();
+  const path: DeclSymbol[] = [];
+  let withinLimit = true;
+  type Frame = { symbol: DeclSymbol; model: FileModel; refs: ReturnType<typeof referencedDecls>; next: number };
+  const enter = (symbol: DeclSymbol): Frame => {
     state.set(symbol, "active");
-    stack.push(symbol);
+    path.push(symbol);
     const model = files.get(symbol.file)!;
-    for (const { symbol: target, at } of referencedDecls(model, symbol.decl)) {
-      const s = state.get(target);
-      if (s === "active") {
-        const cycle = [...stack.slice(stack.indexOf(target)), target].map((x) => `\`${x.name}\``).join(" → ");
-        model.diagnostics.push(diagnostic("LD1008", model.path, at.span, `\`${symbol.name}\` depends on itself: ${cycle}`, {
-          help: "a criterion, score or stage cannot refer back to itself",
+    return { symbol, model, refs: referencedDecls(model, symbol.decl), next: 0 };
+  };
+  for (const root of [...files.values()].flatMap((m) => m.ownDecls)) {
+    if (state.has(root)) continue;
+    const stack: Frame[] = [enter(root)];
+    while (stack.length) {
+      const frame = stack[stack.length - 1];
+      if (frame.next < frame.refs.length) {
+        const { symbol: target, at } = frame.refs[frame.next++];
+        const s = state.get(target);
+        if (s === "active") {
+          const cycle = [...path.slice(path.indexOf(target)), target].map((x) => `\`${x.name}\``).join(" → ");
+          frame.model.diagnostics.push(diagnostic("LD1008", frame.model.path, at.span, `\`${frame.symbol.name}\` depends on itself: ${cycle}`, {
+            help: "a criterion, score or stage cannot refer back to itself",
+          }));
+        } else if (s === undefined) {
+          stack.push(enter(target));
+        }
+        continue;
+      }
+      stack.pop();
+      path.pop();
+      state.set(frame.symbol, "done");
+      const d = 1 + Math.max(0, ...frame.refs.map((r) => depth.get(r.symbol) ?? 0));
+      depth.set(frame.symbol, d);
+      if (d > MAX_DEPENDENCY_DEPTH && withinLimit) {
+        withinLimit = false;
+        frame.model.diagnostics.push(diagnostic("LD0005", frame.model.path, frame.symbol.decl.name.span, `\`${frame.symbol.name}\` depends on a chain of more than ${MAX_DEPENDENCY_DEPTH} criteria, scores and stages`, {
+          help: "a chain this long cannot be what the team meant; flatten it",
         }));
-      } else if (s === undefined) {
-        visit(target);
       }
     }
-    stack.pop();
-    state.set(symbol, "done");
-  };
-  for (const model of files.values()) for (const symbol of model.ownDecls) if (!state.has(symbol)) visit(symbol);
+  }
+  return withinLimit;
 }

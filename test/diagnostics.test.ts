@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compile, compileFile, type CompileResult } from "../compiler/compile.js";
+import { runExamples } from "../compiler/examples.js";
 import { CATALOG, type Diagnostic } from "../language/diagnostics.js";
 import { golden, renderBaseline } from "./support/baseline.js";
 
@@ -14,7 +15,12 @@ const examplesDir = resolve(here, "..", "examples");
 const fixtureFiles = readdirSync(fixtures).filter((f) => /^LD\d{4}-.*\.leaddef$/.test(f)).sort();
 
 /** Codes no input can produce; each needs a reason (see the report and docs/diagnostics.md). */
-const UNTRIGGERABLE: Record<string, string> = {};
+const UNTRIGGERABLE: Record<string, string> = {
+  // compile() never runs examples; the language server does (lsp/features/code-lens.ts) and
+  // reports a failing one as LD3005, the CLI's `leaddef test` prints it. Covered below through
+  // runExamples, and in test/lsp-features.test.ts.
+  LD3005: "reported by the language server when it runs an example, not by compile()",
+};
 
 function texts(result: CompileResult): Map<string, string> {
   return new Map([...result.analysis.files].map(([p, m]) => [p, m.text]));
@@ -141,6 +147,42 @@ describe("suggestions travel with the diagnostic and fix it", () => {
     const d = result.diagnostics.find((x) => x.code === "LD1001");
     expect(d).toBeDefined();
     expect(d!.suggestion).toBeUndefined();
+  });
+});
+
+// ---- docs/diagnostics.md: every code documented, its examples really wrong and right ----
+
+describe("docs/diagnostics.md", () => {
+  const doc = readFileSync(resolve(here, "..", "docs", "diagnostics.md"), "utf8");
+  const sections = new Map(doc.split(/^## /m).slice(1).map((s) => [s.slice(0, 6), s] as const));
+
+  it("documents every catalog code with its severity", () => {
+    expect([...sections.keys()].sort()).toEqual(Object.keys(CATALOG).sort());
+    for (const [code, text] of sections) {
+      const entry = CATALOG[code as keyof typeof CATALOG];
+      expect(text, code).toContain(`**${entry.severity === "error" ? "Error" : "Warning"} — ${entry.title}.**`);
+    }
+  });
+
+  it.each(Object.keys(CATALOG))("%s: the wrong example reports it, the right one compiles without it", (code) => {
+    const blocks = [...sections.get(code)!.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], text: m[2] }));
+    expect(blocks.length, code).toBe(2);
+    const [wrong, right] = blocks;
+    // examples compile as if they were fixtures, so their imports find test/fixtures/diagnostics/imports
+    const path = join(fixtures, code === "LD1010" ? "a.leaddef" : "doc-example.leaddef");
+    if (code === "LD3005") {
+      // a failing example: it compiles, and running it fails
+      const w = compile(wrong.text, { path });
+      expect(w.diagnostics).toEqual([]);
+      expect(runExamples(w.program!, "2026-11-22").map((o) => o.passed)).toEqual([false]);
+    } else if (wrong.lang === "leaddef") {
+      const w = compile(wrong.text, { path });
+      expect(w.diagnostics.map((d) => d.code), `${code} wrong example`).toContain(code);
+    }
+    expect(right.lang).toBe("leaddef");
+    const r = compile(right.text, { path });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`), `${code} right example`).toEqual([]);
+    if (r.program) expect(runExamples(r.program, "2026-11-22").every((o) => o.passed), `${code} right example's examples`).toBe(true);
   });
 });
 

@@ -11,7 +11,7 @@ import { irChildren } from "./ir.js";
  * The factory's parameters are the runtime readers and the field table (FACTORY_PARAMS);
  * it returns { evaluate, evaluateInto, evaluateIntoFull, explain }.
  */
-export const FACTORY_PARAMS = ["readNumber", "readDate", "readBoolean", "readString", "readEnum", "readList", "FIELDS"] as const;
+export const FACTORY_PARAMS = ["readNumber", "readDate", "readBoolean", "readString", "readEnum", "readList", "plainDateDays", "FIELDS"] as const;
 
 const str = JSON.stringify;
 
@@ -43,7 +43,11 @@ class FunctionEmitter {
   private temps = 0;
   readonly usedFields = new Set<number>();
 
-  constructor(private readonly program: IrProgram) {}
+  constructor(
+    private readonly program: IrProgram,
+    /** Constants shared by every generated function (case-insensitive patterns). */
+    private readonly pool: string[],
+  ) {}
 
   tempDecl(): string {
     return this.temps ? `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(", ")};` : "";
@@ -122,7 +126,22 @@ class FunctionEmitter {
 
   private caseInsensitive(l: { setup: string; ref: string }, r: Emitted, method: "includes" | "startsWith"): string {
     if (!r.nullable && r.code.startsWith('"')) {
-      const needle = str((JSON.parse(r.code) as string).toLowerCase());
+      const lower = (JSON.parse(r.code) as string).toLowerCase();
+      const needle = str(lower);
+      if (/^[\x00-\x7f]*$/.test(lower)) {
+        // No letters: lowercasing changes no digit or ASCII sign, so the plain test is exact.
+        if (!/[a-z]/.test(lower)) return `(${l.setup} !== undefined && ${l.ref}.${method}(${needle}))`;
+        // ASCII text: an /i pattern matches exactly what lowercasing would, without a new
+        // string per lead; other text (where Unicode case rules differ) is lowercased.
+        const escaped = lower.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+        const decl = `new RegExp(${str(method === "startsWith" ? `^${escaped}` : escaped)}, "i");`;
+        let k = this.pool.findIndex((d) => d.endsWith(` = ${decl}`));
+        if (k < 0) {
+          k = this.pool.length;
+          this.pool.push(`const CI${k} = ${decl}`);
+        }
+        return `(${l.setup} !== undefined && (NON_ASCII.test(${l.ref}) ? ${l.ref}.toLowerCase().${method}(${needle}) : CI${k}.test(${l.ref})))`;
+      }
       return `(${l.setup} !== undefined && ${l.ref}.toLowerCase().${method}(${needle}))`;
     }
     const rr = this.once(r);
@@ -258,15 +277,19 @@ function objectRead(f: IrField): string {
   f.segments.forEach((s, i) => { nested = step(nested, s, i > 0); });
   const get = f.segments.length > 1 ? `(${nested} ?? ${step("lead", f.path, false)})` : nested;
   const i = f.index;
+  // A missing value (absent or null) is decided inline, without the slow path.
+  const missing = f.kind === "number" || f.kind === "date" ? "NaN" : "undefined";
+  const read = (fast: string) => `((v = ${get}) === undefined || v === null ? ${missing} : ${fast})`;
   switch (f.kind) {
     case "number":
       // v - v === 0 excludes NaN and ±Infinity, which no data file can hold.
-      return f.integer ? `(Number.isInteger(v = ${get}) ? v : slow(${i}, v))` : `(typeof (v = ${get}) === "number" && v - v === 0 ? v : slow(${i}, v))`;
-    case "date": return `slow(${i}, ${get})`;
-    case "boolean": return `((v = ${get}) === true || v === false ? v : slow(${i}, v))`;
-    case "string": case "enum": return `(typeof (v = ${get}) === "string" ? v : slow(${i}, v))`;
-    // every element must be a string, so lists always take the checked path
-    case "list": return `slow(${i}, ${get})`;
+      return read(f.integer ? `Number.isInteger(v) ? v : slow(${i}, v)` : `typeof v === "number" && v - v === 0 ? v : slow(${i}, v)`);
+    // a plain YYYY-MM-DD is parsed inline; timestamps and anything odd take the checked path
+    case "date": return read(`typeof v === "string" && (t = plainDateDays(v)) === t ? t : slow(${i}, v)`);
+    case "boolean": return read(`v === true || v === false ? v : slow(${i}, v)`);
+    case "string": case "enum": return read(`typeof v === "string" ? v : slow(${i}, v)`);
+    // every element must be a string
+    case "list": return read(`Array.isArray(v) && allStrings(v) ? v : slow(${i}, v)`);
   }
 }
 
@@ -276,19 +299,20 @@ function fieldPrologue(em: FunctionEmitter, fields: IrField[], source: "object" 
   );
 }
 
-function emitFunction(p: IrProgram, name: string, params: string, source: "object" | "values", need: Set<string>, explain: boolean, tail: (em: FunctionEmitter) => string): string {
-  const em = new FunctionEmitter(p);
+function emitFunction(p: IrProgram, pool: string[], name: string, params: string, source: "object" | "values", need: Set<string>, explain: boolean, tail: (em: FunctionEmitter) => string): string {
+  const em = new FunctionEmitter(p, pool);
   const body = bodyStatements(p, em, need, explain);
   const ret = tail(em);
   const prologue = fieldPrologue(em, p.fields, source);
-  return [`function ${name}(${params}) {`, source === "object" ? "let v;" : "", em.tempDecl(), ...prologue, ...body, ret, "}"].filter(Boolean).join("\n  ");
+  return [`function ${name}(${params}) {`, source === "object" ? "let v, t;" : "", em.tempDecl(), ...prologue, ...body, ret, "}"].filter(Boolean).join("\n  ");
 }
 
 export function emitFactory(p: IrProgram): string {
+  const pool: string[] = [];
   const lean = closure(p, allRoots(p, false));
   const full = closure(p, allRoots(p, true));
   const scoresObject = `{ ${p.scores.map((s) => `${objectKey(s.name)}: sc${s.index}`).join(", ")} }`;
-  const evaluate = emitFunction(p, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject} };`);
+  const evaluate = emitFunction(p, pool, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject} };`);
   const intoTail = (withFlags: boolean) => () => {
     const parts = [`out[0] = ${stageExpression(p, true)};`, ...p.scores.map((s, i) => `out[${1 + i}] = sc${s.index};`)];
     if (withFlags) {
@@ -298,9 +322,9 @@ export function emitFactory(p: IrProgram): string {
     }
     return parts.join("\n  ");
   };
-  const evaluateInto = emitFunction(p, "evaluateInto", "vals, asOf, out", "values", lean, false, intoTail(false));
-  const evaluateIntoFull = emitFunction(p, "evaluateIntoFull", "vals, asOf, out", "values", full, false, intoTail(true));
-  const explain = emitFunction(p, "explain", "lead, asOf", "object", full, true, (em) => {
+  const evaluateInto = emitFunction(p, pool, "evaluateInto", "vals, asOf, out", "values", lean, false, intoTail(false));
+  const evaluateIntoFull = emitFunction(p, pool, "evaluateIntoFull", "vals, asOf, out", "values", full, false, intoTail(true));
+  const explain = emitFunction(p, pool, "explain", "lead, asOf", "object", full, true, (em) => {
     // every field is reported in explanations, so read them all
     for (const f of p.fields) em.usedFields.add(f.index);
     return `return { stage: ${stageExpression(p, false)}, scores: [${p.scores.map((s) => `sc${s.index}`).join(", ")}], criteria: [${p.criteria.map((c) => `xc${c.index}`).join(", ")}], stages: [${p.stages.map((s) => `xs${s.index}`).join(", ")}], scoreLines: [${p.scores.map((s) => `xl${s.index}`).join(", ")}], values: [${p.fields.map((f) => `f${f.index}`).join(", ")}] };`;
@@ -311,6 +335,9 @@ export function emitFactory(p: IrProgram): string {
     "function own(o, k) { return o !== null && typeof o === \"object\" && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined; }",
     "function rankTable(members) { const t = Object.create(null); members.forEach((m, i) => { t[m] = i; }); return t; }",
     ...enumTables,
+    "const NON_ASCII = /[^\\x00-\\x7f]/;",
+    "function allStrings(a) { for (let i = 0; i < a.length; i++) if (typeof a[i] !== \"string\") return false; return true; }",
+    ...pool,
     "const READERS = FIELDS.map((f) => f.kind === \"number\" ? (v) => readNumber(v, f.integer) : f.kind === \"date\" ? readDate : f.kind === \"boolean\" ? readBoolean : f.kind === \"string\" ? readString : f.kind === \"enum\" ? (v) => readEnum(v, f.members) : readList);",
     // The slow path: anything not already of the field's JSON type is read (or refused) here.
     "function slow(i, v) { try { return READERS[i](v); } catch (e) { throw new TypeError(`field ${FIELDS[i].path}: ${e.message}`); } }",

@@ -1,7 +1,7 @@
 import { formatDateDays, parseDateDays, todayDays } from "../language/literals.js";
 import { emitFactory, FACTORY_PARAMS, fieldTable } from "./emit-js.js";
 import type { IrField, IrProgram } from "./ir.js";
-import { readBoolean, readDate, readEnum, readList, readNumber, readString } from "./runtime.js";
+import { plainDateDays, readBoolean, readDate, readEnum, readList, readNumber, readString } from "./runtime.js";
 
 export interface EvaluateOptions {
   /** The date `days_since` counts to: `YYYY-MM-DD` or a Date. Default: today (UTC). */
@@ -90,7 +90,7 @@ export class Program {
   private get code(): Generated {
     if (!this.generated) {
       const factory = new Function(...FACTORY_PARAMS, this.factorySource) as (...args: unknown[]) => Generated;
-      this.generated = factory(readNumber, readDate, readBoolean, readString, readEnum, readList, fieldTable(this.ir));
+      this.generated = factory(readNumber, readDate, readBoolean, readString, readEnum, readList, plainDateDays, fieldTable(this.ir));
     }
     return this.generated;
   }
@@ -120,8 +120,13 @@ export class Program {
   /** Evaluates many leads; the same results as calling evaluate on each. */
   evaluateMany(leads: Iterable<object>, options?: EvaluateOptions): LeadResult[] {
     const asOf = this.days(options);
-    const out: LeadResult[] = [];
     const fn = this.code.evaluate;
+    if (Array.isArray(leads)) {
+      const out = new Array<LeadResult>(leads.length);
+      for (let i = 0; i < leads.length; i++) out[i] = fn(leads[i], asOf);
+      return out;
+    }
+    const out: LeadResult[] = [];
     for (const lead of leads) out.push(fn(lead, asOf));
     return out;
   }

@@ -15,7 +15,7 @@ import { daysFromCivil, plainDate, plainDecimal } from "../compiler/batch/csv-sc
 import { runJs } from "../compiler/batch/run-js.js";
 import { compile, compileFile } from "../compiler/compile.js";
 import type { Program } from "../compiler/program.js";
-import { readDate, readNumber } from "../compiler/runtime.js";
+import { plainDateDays, readDate, readNumber } from "../compiler/runtime.js";
 import { parseDateDays } from "../language/literals.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -277,6 +277,10 @@ describe("fast value readers = general readers", () => {
       }
       if (/^\d{4}-\d\d-\d\d$/.test(s) && Number(s.slice(0, 4)) >= 100) expect(v).toBe(want);
       if (!Number.isNaN(v)) expect(v).toBe(want);
+      // the evaluator's inline date reader: same rule for whole strings
+      const w = plainDateDays(s);
+      if (!Number.isNaN(w)) expect(w).toBe(want);
+      if (/^\d{4}-\d\d-\d\d$/.test(s) && Number(s.slice(0, 4)) >= 100) expect(w).toBe(want);
     }), { numRuns: 20_000 });
   });
 
@@ -285,5 +289,25 @@ describe("fast value readers = general readers", () => {
       const t = new Date(d * 864e5);
       expect(daysFromCivil(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate())).toBe(d);
     }
+  });
+});
+
+describe("evaluator: case-insensitive tests without lowercasing = with lowercasing", () => {
+  const needles = ["k.e+y", "ab", "12-3", "intern", "(x)", "a|b", "\u212aey", "İx"];
+  const program = compile(`schema {\n  t: string?\n}\nscore s {\n${needles.map((n, i) => `  +${2 ** i} when t contains ${JSON.stringify(n)}\n  +${2 ** (i + 8)} when t starts with ${JSON.stringify(n)}`).join("\n")}\n}\n`).program!;
+  const hay = fc.oneof(
+    fc.string({ maxLength: 10 }),
+    fc.constantFrom("K.E+Y", "xk.e+yz", "kxe+y", "\u212aey", "\u212a.E+Y", "İntern", "INTERN!", "12-3", "x12-34", "AB", "(X)", "a|b", "A", "b", "İX", "i̇x"),
+    fc.tuple(fc.constantFrom("", "Ab", "\u212a", "é"), fc.constantFrom(...needles.map((n) => n.toUpperCase())), fc.constantFrom("", "z")).map((p) => p.join("")),
+  );
+  it("agrees with toLowerCase().includes / startsWith", () => {
+    fc.assert(fc.property(hay, (t) => {
+      let want = 0;
+      needles.forEach((n, i) => {
+        if (t.toLowerCase().includes(n.toLowerCase())) want += 2 ** i;
+        if (t.toLowerCase().startsWith(n.toLowerCase())) want += 2 ** (i + 8);
+      });
+      expect(program.evaluate({ t }).scores.s).toBe(want);
+    }), { numRuns: 5_000 });
   });
 });

@@ -69,9 +69,7 @@ describe.concurrent("help and exit codes", () => {
     [["check", "--format", "xml", "examples/acme.leaddef"]],
     [["run", "examples/acme.leaddef"]],
     [["run", "examples/acme.leaddef", "--input", "examples/leads.csv", "--as-of", "2026-02-30"]],
-    [["explain", "examples/acme.leaddef", "--lead", "{not json"]],
     [["explain", "examples/acme.leaddef", "--input", "examples/leads.csv", "--id", "NO-SUCH-ID"]],
-    [["build", "examples/acme.leaddef", "--target", "cobol"]],
   ])("usage error %j exits 2", async (args) => {
     const r = await cli(args);
     exited(r, 2);
@@ -380,6 +378,18 @@ describe.concurrent("run", () => {
       [15, "12", "flag", "maybe"],
     ]);
     for (const [, , , , reason] of rejects.slice(1)) expect(reason.length).toBeGreaterThan(5);
+  });
+
+  it("a JSON \"\" is a present empty string, a CSV empty cell is missing", async () => {
+    const def = join(tmp, "empty-string.leaddef");
+    writeFileSync(def, "schema {\n  name: string?\n}\nhas_name when name is present\n");
+    writeFileSync(join(tmp, "es.csv"), "id,name\n1,\n2,x\n");
+    writeFileSync(join(tmp, "es.jsonl"), '{"id":"1","name":""}\n{"id":"2","name":"x"}\n{"id":"3","name":null}\n{"id":"4"}\n');
+    const [csv, jsonl] = await Promise.all(["es.csv", "es.jsonl"].map((f) => cli(["run", def, "--input", join(tmp, f), "--as-of", AS_OF])));
+    exited(csv, 0);
+    exited(jsonl, 0);
+    expect(parseCsv(csv.stdout)).toEqual([["id", "stage"], ["1", "none"], ["2", "has_name"]]);
+    expect(parseCsv(jsonl.stdout)).toEqual([["id", "stage"], ["1", "has_name"], ["2", "has_name"], ["3", "none"], ["4", "none"]]);
   });
 
   it("an empty input file is zero rows, accounted for", async () => {

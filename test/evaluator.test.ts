@@ -493,7 +493,7 @@ describe("differential: random programs × random leads, generated JS vs the ref
           expect(program.evaluate(lead, { asOf: c.asOf })).toEqual({ stage: want.stage, scores: want.scores });
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });

@@ -240,7 +240,7 @@ describe("property: random valid programs in random layouts", () => {
         const images = (t: string) => tokenize(t).tokens.map((x) => x.image);
         expect(images(once.text)).toEqual(images(messy));
       }),
-      { numRuns: 120 },
+      { numRuns: 80 },
     );
   });
 });
@@ -286,7 +286,7 @@ describe("property: hostile input never throws", () => {
       fc.property(fc.array(fc.tuple(fc.constantFrom(...VOCAB), fc.constantFrom(" ", "", "\n", "  ")), { maxLength: 80 }), (parts) => {
         robust(parts.map(([t, ws]) => t + ws).join(""));
       }),
-      { numRuns: 250 },
+      { numRuns: 150 },
     );
   });
 
@@ -305,18 +305,18 @@ describe("property: hostile input never throws", () => {
         robust(soup.map((t) => t + (r() < 0.2 ? "\n" : " ")).join(""));
         robust(source.slice(0, Math.floor(r() * source.length)));
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
   it("random strings and random bytes", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 200 }), (text) => robust(text)),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => robust(Buffer.from(bytes).toString("utf8"))),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 });

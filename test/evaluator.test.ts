@@ -472,14 +472,16 @@ describe.each(EXAMPLE_FILES)("%s", (file) => {
 describe("differential: random programs × random leads, generated JS vs the reference interpreter", () => {
   it("agree on stage, every score, every criterion and stage flag", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), (seed, nested) => {
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), fc.boolean(), (seed, nested, spelled) => {
         const c = generateCase(seed, 25);
         const result = compile(c.source, { path: resolve("random.leaddef") });
         const errors = result.diagnostics.filter((d) => d.severity === "error");
         expect(errors.map((d) => d.message), c.source).toEqual([]);
         const program = result.program!;
         const ref = new ReferenceInterpreter(result.analysis);
-        for (const flat of c.leads) {
+        for (const typed of c.leads) {
+          // the same values spelled as strings, as CSV-minded exporters write JSON
+          const flat = spelled ? spell(typed, c.fields, seed) : typed;
           const lead = nested ? nest(flat) : flat;
           const x = program.explain(lead, { asOf: c.asOf });
           const want = ref.run(lead, c.asOf);
@@ -497,6 +499,21 @@ describe("differential: random programs × random leads, generated JS vs the ref
     );
   });
 });
+
+/** Numbers, booleans and dates spelled the ways a JSON export may spell them. */
+function spell(lead: Record<string, unknown>, fields: { path: string; type: string }[], seed: number): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...lead };
+  let k = seed;
+  const next = () => (k = (k * 1103515245 + 12345) % 2147483648);
+  for (const f of fields) {
+    const v = lead[f.path];
+    if (v === undefined) continue;
+    if (f.type === "number" || f.type === "integer") out[f.path] = next() % 2 ? String(v) : ` ${v} `;
+    else if (f.type === "boolean") out[f.path] = ["true", "yes", "1", "TRUE", "Yes"][next() % 5].replace(/.*/, (s) => (v ? s : { true: "false", yes: "no", "1": "0", TRUE: "FALSE", Yes: "No" }[s]!));
+    else if (f.type === "date") out[f.path] = [`${v}`, `${v}T23:59:59Z`, `${v} 00:00`, `${v}T08:00:00.000-05:00`][next() % 4];
+  }
+  return out;
+}
 
 /** Flat dotted keys → nested objects. */
 function nest(flat: Record<string, unknown>): Record<string, unknown> {

@@ -370,12 +370,13 @@ async function runIn(
     // Each physical line as text (a blank line is NULL), so row numbers are line numbers.
     const lines = `read_csv(${path}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, columns = {'t': 'VARCHAR'})`;
     const blank = `(t IS NULL OR regexp_full_match(t, ${lit(`${JS_SPACE}*`)}))`;
-    raw = `(SELECT CASE WHEN leaddef_row = 1 THEN regexp_replace(t, '^\\x{FEFF}', '') ELSE t END AS j, leaddef_row, leaddef_n FROM (SELECT t, row_number() OVER () AS leaddef_row, sum(CASE WHEN ${blank} THEN 0 ELSE 1 END) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS leaddef_n, ${blank} AS leaddef_blank FROM ${lines}) WHERE NOT leaddef_blank)`;
+    // j: the line when it is a JSON object, else NULL (json_extract would fail on it); leaddef_text: the line.
+    raw = `(SELECT CASE WHEN json_valid(leaddef_text) THEN CASE WHEN json_type(leaddef_text) = 'OBJECT' THEN leaddef_text END END AS j, leaddef_text, leaddef_row, leaddef_n FROM (SELECT CASE WHEN leaddef_row = 1 THEN regexp_replace(t, '^\\x{FEFF}', '') ELSE t END AS leaddef_text, leaddef_row, leaddef_n FROM (SELECT t, row_number() OVER () AS leaddef_row, sum(CASE WHEN ${blank} THEN 0 ELSE 1 END) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS leaddef_n, ${blank} AS leaddef_blank FROM ${lines}) WHERE NOT leaddef_blank))`;
     fieldSql = fields.map(jsonField);
-    rejectWhenFirst = `NOT (json_valid(j) AND json_type(j) = 'OBJECT')`;
-    rejectFirst = `{'field': '', 'value': j, 'reason': ${lit(BAD_JSON)}}`;
+    rejectWhenFirst = "j IS NULL";
+    rejectFirst = `{'field': '', 'value': leaddef_text, 'reason': ${lit(BAD_JSON)}}`;
     const id = `json_extract(j, ${lit(`$."${o.idColumn}"`)})`;
-    idSql = `CASE WHEN NOT (json_valid(j) AND json_type(j) = 'OBJECT') THEN '' WHEN ${id} IS NULL OR json_type(${id}) = 'NULL' THEN CAST(leaddef_n AS VARCHAR) WHEN json_type(${id}) = 'VARCHAR' THEN json_extract_string(${id}, '$') ELSE CAST(${id} AS VARCHAR) END`;
+    idSql = `CASE WHEN j IS NULL THEN '' WHEN ${id} IS NULL OR json_type(${id}) = 'NULL' THEN CAST(leaddef_n AS VARCHAR) WHEN json_type(${id}) = 'VARCHAR' THEN json_extract_string(${id}, '$') ELSE CAST(${id} AS VARCHAR) END`;
   } else {
     let reader: string;
     let header: string[];

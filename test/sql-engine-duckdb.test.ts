@@ -115,3 +115,120 @@ hot when sc > 3
     expect(j.js.rowsRejected).toBeGreaterThanOrEqual(6);
   });
 });
+
+describe("DuckDB engine: malformed input is rejected like the JS engine, never fatal", () => {
+  const { program } = compile(`schema {
+  n: number?
+  b: boolean?
+  s: string?
+  r: integer
+}
+score sc {
+  +0.1 when n > 1
+  +1 when b
+  +2 when s contains "x"
+}
+hot when sc > 1
+`);
+
+  it("CSV: ragged rows, quoted multi-line cells, blank lines (physical line numbers)", async () => {
+    const csv = [
+      "id,n,b,s,r",
+      "1,2,true,x,1",
+      '2,3,false,"multi',
+      'line x",2',
+      "",
+      "3,4",
+      "   ",
+      "4,1,1,a,4,extra",
+      '5,"1e400",no,"a,b",5',
+      '6,,,"one',
+      "",
+      'two",six',
+      "7,,yes,,7",
+      "",
+      "",
+      "8,5,maybe,,8",
+      "9,5,0,q,9",
+    ].join("\n") + "\n";
+    const input = join(dir, "ragged.csv");
+    writeFileSync(input, csv);
+    const { js, dk } = await both(program!, input, "csv", "all");
+    expect(dk.engine).toBe("duckdb");
+    expect(js.rowsRejected).toBeGreaterThanOrEqual(5);
+    const rejects = readFileSync(join(dir, `js${n - 1}.rej.csv`), "utf8");
+    expect(rejects).toContain('6,3,,,"row has 2 values, the header has 5"');
+    expect(rejects).toContain("10,6,r,six,");
+    expect(rejects).toContain("16,8,b,maybe,");
+  });
+
+  it("CSV without an id column: skipped records still count in the row-number ids", async () => {
+    const csv = ["n,b,s,r", "1,true,x,1", "2,3", "3,yes,,3", "", '4,no,"a', 'b",4', "5,no,,5,6", "6,1,x,6"].join("\n") + "\n";
+    const input = join(dir, "noid.csv");
+    writeFileSync(input, csv);
+    const { dk } = await both(program!, input, "csv", "default");
+    expect(dk.engine).toBe("duckdb");
+  });
+
+  it("JSON Lines: unparsable lines, non-objects, blank lines", async () => {
+    const jsonl = [
+      '{"id": 1, "n": 2, "b": true, "s": "x", "r": 1}',
+      "",
+      "{not json",
+      "   ",
+      "[1, 2]",
+      '{"id": 2, "r": 2, "s": "x"}',
+      '"just a string"',
+      '{"id": 3, "r": "three"}',
+      "",
+      '{"n": 7, "r": 4}',
+      '{"id": 5, "r": 5',
+    ].join("\n") + "\n";
+    const input = join(dir, "bad.jsonl");
+    writeFileSync(input, jsonl);
+    const { js, dk } = await both(program!, input, "jsonl", "all");
+    expect(dk.engine).toBe("duckdb");
+    expect(js.rowsRejected).toBe(5);
+  });
+
+  it("input DuckDB reads differently (text after a closing quote, CRLF JSON Lines) still gives the JS results", async () => {
+    const csv = ["id,n,b,s,r", "1,2,true,x,1", '2,"3"x,no,,2', "3,4,yes,,3"].join("\n") + "\n";
+    const input = join(dir, "quote.csv");
+    writeFileSync(input, csv);
+    await both(program!, input, "csv", "default");
+    const jsonl = '{"id": 1, "r": 1}\r\n{bad\r\n{"id": 2, "r": 2}\r\n';
+    const jsonInput = join(dir, "crlf.jsonl");
+    writeFileSync(jsonInput, jsonl);
+    await both(program!, jsonInput, "jsonl", "default");
+  });
+
+  it("numbers print as JS String(n) prints them", async () => {
+    const { program: p } = compile(`schema {
+  n: number?
+  r: integer
+}
+score a {
+  +0.1 when n > 0
+  +0.2 when n > 1
+}
+score b {
+  +0.000001 when n > 0
+  +0.0000001 when n > 1
+}
+score c {
+  +100000000000000000000 when n > 0
+  +1000000000000000000000 when n > 1
+}
+score d {
+  +123.456 when n > 0
+  -0.5 when n > 1
+}
+hot when a > 0
+`);
+    expect(p).toBeDefined();
+    const csv = ["id,n,r", "1,0,1", "2,1,2", "3,2,3"].join("\n") + "\n";
+    const input = join(dir, "numbers.csv");
+    writeFileSync(input, csv);
+    await both(p!, input, "csv", "all");
+  });
+});

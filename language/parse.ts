@@ -1,12 +1,30 @@
 import type { IRecognitionException, IToken, TokenType } from "chevrotain";
+import { children } from "./ast.js";
 import type * as A from "./ast.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
+import { ParseCache, relocate, type ChunkResult } from "./parse-cache.js";
 import { parseDeclarationTokens } from "./parser.js";
 import * as T from "./tokens.js";
 
 /** Deeper nesting than this is refused before parsing, so no phase can exhaust the stack. */
 export const MAX_NESTING = 100;
+/** The deepest syntax tree a declaration may have; later phases recurse over it. */
+export const MAX_TREE_DEPTH = 400;
+
+/** The depth of a node's subtree, computed without recursion (the tree may be very deep). */
+function treeDepth(root: A.Node): number {
+  let max = 0;
+  const stack: [A.Node, number][] = [[root, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    if (max > MAX_TREE_DEPTH) return max;
+    for (const child of children(node)) stack.push([child, depth + 1]);
+  }
+  return max;
+}
+
 /** Past this many syntax errors in one file the rest would be noise. */
 const MAX_SYNTAX_ERRORS = 100;
 
@@ -129,46 +147,98 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
 
   const builder = new AstBuilder(path, ids);
   const declarations: A.Declaration[] = [];
+  const literalDiagnostics: Diagnostic[] = [];
   let syntaxErrors = 0;
-  for (const chunk of splitDeclarations(lexed.tokens)) {
-    const deep = tooDeep(chunk);
-    if (deep) {
-      diagnostics.push(
-        diagnostic("LD0005", path, { start: deep.startOffset, end: deep.endOffset! + 1 }, `expression nested more than ${MAX_NESTING} levels deep`, {
-          help: "split it into named criteria",
-        }),
-      );
+  const chunks = splitDeclarations(lexed.tokens);
+  for (let c = 0; c < chunks.length; c++) {
+    const chunk = chunks[c];
+    const start = chunk[0].startOffset;
+    // A chunk's text runs to the next chunk, so lexical errors just after its last token count.
+    const key = text.slice(start, c + 1 < chunks.length ? chunks[c + 1][0].startOffset : text.length);
+    const cached = chunkCache.get(key);
+    let r: ChunkResult;
+    if (cached) {
+      r = relocate(cached, start, ids.value, path);
+      ids.value += r.idCount;
+      chunkCache.set(key, r);
+    } else {
+      const built = parseChunk(path, chunk, builder, ids, lexicalErrorAt);
+      chunkCache.set(key, built);
+      r = relocate(built, start, built.firstId, path); // copies of the diagnostics: analyze fills in their ranges
+    }
+    if (r.deep) {
+      diagnostics.push(r.deep);
       continue;
     }
-    const { cst, errors } = parseDeclarationTokens(chunk);
-    const seenLines = new Set<number>();
-    for (const e of errors) {
-      const token = e.token;
-      const atEnd = token.tokenType?.name === "EOF" || Number.isNaN(token.startOffset);
-      const index = atEnd ? chunk.length : chunk.indexOf(token as T.LeaddefToken);
-      const before = index > 0 ? chunk[index - 1] : undefined;
-      // What is missing belongs at the end of the line it was missing from, not on the next line.
-      const afterBefore = before !== undefined && (atEnd || token.startLine! > before.endLine!);
-      const start = afterBefore ? before.endOffset! + 1 : token.startOffset;
-      const end = afterBefore ? start : token.endOffset! + 1;
-      const line = afterBefore ? before.endLine! : token.startLine!;
-      if (seenLines.has(line) || lexicalErrorAt.has(start)) continue;
-      seenLines.add(line);
-      if (++syntaxErrors > MAX_SYNTAX_ERRORS) break;
-      const found = atEnd ? "the end of the declaration" : `\`${printable(token.image)}\``;
-      diagnostics.push(diagnostic("LD0002", path, { start, end }, syntaxMessage(e, found)));
+    let stopped = false;
+    for (const d of r.syntax) {
+      if (++syntaxErrors > MAX_SYNTAX_ERRORS) {
+        stopped = true;
+        break;
+      }
+      diagnostics.push(d);
     }
-    if (syntaxErrors > MAX_SYNTAX_ERRORS) {
-      diagnostics.push(diagnostic("LD0007", path, { start: chunk[0].startOffset, end: chunk[0].startOffset }, `more than ${MAX_SYNTAX_ERRORS} syntax errors; stopped here`));
+    if (stopped) {
+      diagnostics.push(diagnostic("LD0007", path, { start, end: start }, `more than ${MAX_SYNTAX_ERRORS} syntax errors; stopped here`));
       break;
     }
-    if (!cst) continue;
-    const decl = builder.declaration(cst);
-    if (decl) declarations.push(decl);
+    if (r.decl) declarations.push(r.decl);
+    literalDiagnostics.push(...r.literal);
   }
-  diagnostics.push(...builder.diagnostics);
+  diagnostics.push(...literalDiagnostics);
   const ast: A.SourceFile = { kind: "SourceFile", id: ids.value++, span: { start: 0, end: text.length }, path, declarations };
   return { ast, diagnostics, comments: lexed.comments, tokens: lexed.tokens };
+}
+
+/** Chunk results by chunk text, shared by every parse (results are identical to a fresh parse). */
+const chunkCache = new ParseCache();
+
+/** Empties the chunk cache (for tests that compare against a fresh parse). */
+export function clearParseCache(): void {
+  chunkCache.clear();
+}
+
+/** Parses one declaration chunk into its declaration and diagnostics, before the file-wide error cap. */
+function parseChunk(path: string, chunk: T.LeaddefToken[], builder: AstBuilder, ids: { value: number }, lexicalErrorAt: ReadonlySet<number>): ChunkResult {
+  const firstId = ids.value;
+  const result: ChunkResult = { start: chunk[0].startOffset, firstId, idCount: 0, decl: undefined, deep: undefined, syntax: [], literal: [] };
+  const deep = tooDeep(chunk);
+  if (deep) {
+    result.deep = diagnostic("LD0005", path, { start: deep.startOffset, end: deep.endOffset! + 1 }, `expression nested more than ${MAX_NESTING} levels deep`, {
+      help: "split it into named criteria",
+    });
+    return result;
+  }
+  const { cst, errors } = parseDeclarationTokens(chunk);
+  const seenLines = new Set<number>();
+  for (const e of errors) {
+    const token = e.token;
+    const atEnd = token.tokenType?.name === "EOF" || Number.isNaN(token.startOffset);
+    const index = atEnd ? chunk.length : chunk.indexOf(token as T.LeaddefToken);
+    const before = index > 0 ? chunk[index - 1] : undefined;
+    // What is missing belongs at the end of the line it was missing from, not on the next line.
+    const afterBefore = before !== undefined && (atEnd || token.startLine! > before.endLine!);
+    const start = afterBefore ? before.endOffset! + 1 : token.startOffset;
+    const end = afterBefore ? start : token.endOffset! + 1;
+    const line = afterBefore ? before.endLine! : token.startLine!;
+    if (seenLines.has(line) || lexicalErrorAt.has(start)) continue;
+    seenLines.add(line);
+    const found = atEnd ? "the end of the declaration" : `\`${printable(token.image)}\``;
+    result.syntax.push(diagnostic("LD0002", path, { start, end }, syntaxMessage(e, found)));
+  }
+  if (!cst) return result;
+  const before = builder.diagnostics.length;
+  result.decl = builder.declaration(cst);
+  result.literal = builder.diagnostics.slice(before);
+  // Long operator chains (`a and b and …`) nest as deeply as parentheses do.
+  if (result.decl && treeDepth(result.decl) > MAX_TREE_DEPTH) {
+    result.deep = diagnostic("LD0005", path, { start: result.start, end: result.start + 1 }, `this declaration is nested or chained more than ${MAX_TREE_DEPTH} levels deep`, {
+      help: "split it into named criteria",
+    });
+    result.decl = undefined;
+  }
+  result.idCount = ids.value - firstId;
+  return result;
 }
 
 function printable(text: string): string {

@@ -1,0 +1,120 @@
+import type * as A from "./ast.js";
+import type { Diagnostic } from "./diagnostics.js";
+
+/**
+ * What parsing one declaration chunk produced. A chunk's result depends only on its own text
+ * (from its first token up to the next chunk's first token): the lexer is context-free, a chunk
+ * always starts a line, and the parser and AST builder see nothing outside the chunk. So a chunk
+ * whose text has not changed since the last parse need not be parsed again: its result is reused,
+ * moved to where the chunk now starts and renumbered from the id the file has reached.
+ */
+export interface ChunkResult {
+  /** Offset of the chunk's first token, and the first node id it used, when this was built. */
+  start: number;
+  firstId: number;
+  /** How many node ids the chunk used (they are consecutive, from firstId). */
+  idCount: number;
+  decl: A.Declaration | undefined;
+  /** LD0005 when the chunk nests too deep (then there is nothing else). */
+  deep: Diagnostic | undefined;
+  /** LD0002s in order, before the file-wide cap on syntax errors is applied. */
+  syntax: Diagnostic[];
+  /** The AST builder's diagnostics (bad numbers, dates, escapes...). */
+  literal: Diagnostic[];
+}
+
+/** Past this many characters of chunk text the least recently used chunks are dropped. */
+const MAX_CACHED_CHARS = 8_000_000;
+
+/** Chunk results by chunk text, least recently used first. Bounded by MAX_CACHED_CHARS. */
+export class ParseCache {
+  private readonly entries = new Map<string, ChunkResult>();
+  private chars = 0;
+
+  constructor(private readonly maxChars = MAX_CACHED_CHARS) {}
+
+  get(text: string): ChunkResult | undefined {
+    const hit = this.entries.get(text);
+    if (hit) {
+      // Move to the back: most recently used.
+      this.entries.delete(text);
+      this.entries.set(text, hit);
+    }
+    return hit;
+  }
+
+  set(text: string, result: ChunkResult): void {
+    if (text.length > this.maxChars) return;
+    if (this.entries.delete(text)) this.chars -= text.length;
+    this.entries.set(text, result);
+    this.chars += text.length;
+    for (const [oldest] of this.entries) {
+      if (this.chars <= this.maxChars) break;
+      this.entries.delete(oldest);
+      this.chars -= oldest.length;
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.chars = 0;
+  }
+}
+
+/**
+ * `cached` as if the chunk had been parsed starting at `start` with ids from `firstId`.
+ * Same place and ids: the very same (immutable) nodes. Otherwise a copy with every span moved
+ * and every id renumbered. Diagnostics are always copies: the compiler fills in their ranges.
+ */
+export function relocate(cached: ChunkResult, start: number, firstId: number, file: string): ChunkResult {
+  const offsetDelta = start - cached.start;
+  const idDelta = firstId - cached.firstId;
+  const decl = cached.decl && (offsetDelta !== 0 || idDelta !== 0) ? (moveNode(cached.decl, offsetDelta, idDelta) as A.Declaration) : cached.decl;
+  return {
+    start,
+    firstId,
+    idCount: cached.idCount,
+    decl,
+    deep: cached.deep && moveDiagnostic(cached.deep, offsetDelta, file),
+    syntax: cached.syntax.map((d) => moveDiagnostic(d, offsetDelta, file)),
+    literal: cached.literal.map((d) => moveDiagnostic(d, offsetDelta, file)),
+  };
+}
+
+/** A fresh diagnostic object (the compiler writes `range` into them), moved by `delta`. */
+export function moveDiagnostic(d: Diagnostic, delta: number, file: string): Diagnostic {
+  const out: Diagnostic = { ...d, file, span: moveSpan(d.span, delta) };
+  delete out.range;
+  if (d.suggestion) {
+    out.suggestion = { ...d.suggestion, span: moveSpan(d.suggestion.span, delta) };
+    delete out.suggestion.range;
+  }
+  return out;
+}
+
+function moveSpan(s: { start: number; end: number }, delta: number): { start: number; end: number } {
+  return { start: s.start + delta, end: s.end + delta };
+}
+
+/**
+ * A deep copy of an AST node: `span` moved by `offsetDelta`, `id` by `idDelta`, every nested
+ * node and array copied the same way, everything else (text, numbers, booleans) as is.
+ * Generic over node kinds, so a field added to the AST is carried without changes here.
+ */
+function moveNode(node: unknown, offsetDelta: number, idDelta: number): unknown {
+  if (Array.isArray(node)) return node.map((n) => moveNode(n, offsetDelta, idDelta));
+  if (node === null || typeof node !== "object") return node;
+  const src = node as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key in src) {
+    const v = src[key];
+    if (key === "id" && typeof v === "number") out[key] = v + idDelta;
+    else if (key === "span") out[key] = moveSpan(v as { start: number; end: number }, offsetDelta);
+    else out[key] = v !== null && typeof v === "object" ? moveNode(v, offsetDelta, idDelta) : v;
+  }
+  return out;
+}

@@ -312,6 +312,12 @@ async function findLead(input: string, idColumn: string, id: string): Promise<Re
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `leaddef run ... | head`: the reader went away. Stop quietly, as Unix tools do, instead of
+  // dying on an unhandled 'error' event with a stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(EXIT.ok);
+    throw e;
+  });
   const cli = buildCli();
   // Subcommands were created before this, so they do not inherit the override: without it a
   // missing argument or a bad --format choice would exit 1 (problems found) instead of 2 (usage).

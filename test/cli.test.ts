@@ -392,6 +392,19 @@ describe.concurrent("run", () => {
     expect(parseCsv(jsonl.stdout)).toEqual([["id", "stage"], ["1", "has_name"], ["2", "has_name"], ["3", "none"], ["4", "none"]]);
   });
 
+  it("a reader that goes away early (`| head -1`) ends the run quietly", async () => {
+    const script = `"${process.execPath}" "${bin}" run examples/acme.leaddef --input examples/leads.jsonl --as-of ${AS_OF} --columns all | head -1 > /dev/null; exit \${PIPESTATUS[0]}`;
+    const child = spawn("bash", ["-c", script], { cwd: root });
+    const err: Buffer[] = [];
+    child.stderr.on("data", (b) => err.push(b));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on("close", (c, s) => r([c, s])));
+    clearTimeout(timer);
+    expect(signal).toBeNull();
+    expect(Buffer.concat(err).toString()).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(0);
+  });
+
   it("an empty input file is zero rows, accounted for", async () => {
     const input = join(tmp, "empty.csv");
     writeFileSync(input, "");

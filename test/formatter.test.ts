@@ -138,6 +138,20 @@ describe("the examples", () => {
   });
 });
 
+describe("the test fixtures", () => {
+  const dirs = [join(here, "fixtures", "diagnostics"), join(here, "fixtures", "diagnostics", "imports"), join(here, "fixtures", "hostile")];
+  const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".leaddef")).map((f) => join(d, f)));
+  it.each(files.map((f) => [f.slice(here.length + 1), f]))("%s: formatted once and for all, or refused for syntax errors", (_name, file) => {
+    const text = readFileSync(file, "utf8");
+    const once = format(text);
+    const syntaxErrors = parseFile(file, text).diagnostics.some((d) => d.code.startsWith("LD0"));
+    expect(once.error !== undefined).toBe(syntaxErrors);
+    if (once.error) return;
+    expect(format(once.text).text).toBe(once.text);
+    expect(shape(once.text)).toEqual(shape(text));
+  });
+});
+
 // ---- random valid programs in random layouts ----
 
 const DECL_KEYWORDS = new Set(["import", "schema", "criterion", "score", "example"]);

@@ -237,6 +237,7 @@ async function runInMemory(csv, rows) {
       maxRss: out.maxRss, dataRss: out.rssAfterLoad, prefixChecksums: out.prefixChecksums,
     });
     if (e.id === 'leaddef' && out.note === 'evaluateMany') row.label = 'leaddef program.evaluateMany';
+    if (e.id === 'leaddef' && out.note === 'evaluateColumns') row.label = 'leaddef program.evaluateColumns';
   }
   return results;
 }

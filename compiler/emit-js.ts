@@ -322,6 +322,10 @@ export function emitFactory(p: IrProgram): string {
     }
     return parts.join("\n  ");
   };
+  // The columnar batch form: no result object per lead, just stores into typed arrays.
+  const evaluateToColumns = emitFunction(p, pool, "evaluateToColumns", "lead, asOf, i, stageOut, scoreOut", "object", lean, false, () =>
+    [`stageOut[i] = ${stageExpression(p, true)};`, ...p.scores.map((s, k) => `scoreOut[${k}][i] = sc${s.index};`)].join("\n  "),
+  );
   const evaluateInto = emitFunction(p, pool, "evaluateInto", "vals, asOf, out", "values", lean, false, intoTail(false));
   const evaluateIntoFull = emitFunction(p, pool, "evaluateIntoFull", "vals, asOf, out", "values", full, false, intoTail(true));
   const explain = emitFunction(p, pool, "explain", "lead, asOf", "object", full, true, (em) => {
@@ -342,10 +346,11 @@ export function emitFactory(p: IrProgram): string {
     // The slow path: anything not already of the field's JSON type is read (or refused) here.
     "function slow(i, v) { try { return READERS[i](v); } catch (e) { throw new TypeError(`field ${FIELDS[i].path}: ${e.message}`); } }",
     evaluate,
+    evaluateToColumns,
     evaluateInto,
     evaluateIntoFull,
     explain,
-    "return { evaluate, evaluateInto, evaluateIntoFull, explain };",
+    "return { evaluate, evaluateToColumns, evaluateInto, evaluateIntoFull, explain };",
   ].join("\n");
 }
 

@@ -50,6 +50,7 @@ export interface Explanation {
 
 interface Generated {
   evaluate(lead: unknown, asOf: number): LeadResult;
+  evaluateToColumns(lead: unknown, asOf: number, i: number, stageOut: Int16Array, scoreOut: Float64Array[]): void;
   evaluateInto(vals: unknown[], asOf: number, out: unknown[]): void;
   evaluateIntoFull(vals: unknown[], asOf: number, out: unknown[]): void;
   explain(lead: unknown, asOf: number): {
@@ -118,6 +119,21 @@ export class Program {
   }
 
   /** Evaluates many leads; the same results as calling evaluate on each. */
+  /**
+   * The columnar batch form: the same results as `evaluate` on each lead, written into typed
+   * arrays instead of one object per lead. `stage[i]` is the index of lead i's stage in
+   * `program.stages`, or -1 for none; `scores[name][i]` its score.
+   */
+  evaluateColumns(leads: ArrayLike<object>, options?: EvaluateOptions): { stage: Int16Array; scores: Record<string, Float64Array> } {
+    const asOf = this.days(options);
+    const n = leads.length;
+    const stage = new Int16Array(n);
+    const columns = this.ir.scores.map(() => new Float64Array(n));
+    const fn = this.code.evaluateToColumns;
+    for (let i = 0; i < n; i++) fn(leads[i], asOf, i, stage, columns);
+    return { stage, scores: Object.fromEntries(this.ir.scores.map((s, k) => [s.name, columns[k]])) };
+  }
+
   evaluateMany(leads: Iterable<object>, options?: EvaluateOptions): LeadResult[] {
     const asOf = this.days(options);
     const fn = this.code.evaluate;

@@ -34,10 +34,22 @@ export async function compileBench() {
 export async function setup({ asOf }) {
   const program = await compileBench();
   const opts = { asOf };
+  const columns = typeof program.evaluateColumns === 'function';
   const batch = typeof program.evaluateMany === 'function';
   return {
-    note: batch ? 'evaluateMany' : 'evaluate per lead',
+    note: columns ? 'evaluateColumns' : batch ? 'evaluateMany' : 'evaluate per lead',
     run(leads, n, stage, fit, STAGE_INDEX) {
+      if (columns) {
+        const r = program.evaluateColumns(n === leads.length ? leads : leads.slice(0, n), opts);
+        const names = program.stages.map((s) => STAGE_INDEX[s]);
+        const none = STAGE_INDEX.none;
+        for (let i = 0; i < n; i++) {
+          const k = r.stage[i];
+          stage[i] = k < 0 ? none : names[k];
+          fit[i] = r.scores.fit[i];
+        }
+        return;
+      }
       if (batch) {
         const results = program.evaluateMany(n === leads.length ? leads : leads.slice(0, n), opts);
         for (let i = 0; i < n; i++) {

@@ -23,31 +23,39 @@ export interface ChunkResult {
   literal: Diagnostic[];
 }
 
-/** Past this many characters of chunk text the least recently used chunks are dropped. */
-const MAX_CACHED_CHARS = 8_000_000;
+/** Past this many characters of chunk text the least recently used chunks are dropped (~40 bytes of tree per character: ~80 MB at most). */
+const MAX_CACHED_CHARS = 2_000_000;
 
 /** Chunk results by chunk text, least recently used first. Bounded by MAX_CACHED_CHARS. */
 export class ParseCache {
-  private readonly entries = new Map<string, ChunkResult>();
+  /** Each entry under its own copy of the key (see `set`). */
+  private readonly entries = new Map<string, { key: string; result: ChunkResult }>();
   private chars = 0;
 
   constructor(private readonly maxChars = MAX_CACHED_CHARS) {}
 
   get(text: string): ChunkResult | undefined {
     const hit = this.entries.get(text);
-    if (hit) {
-      // Move to the back: most recently used.
-      this.entries.delete(text);
-      this.entries.set(text, hit);
-    }
-    return hit;
+    if (!hit) return undefined;
+    // Move to the back: most recently used.
+    this.entries.delete(hit.key);
+    this.entries.set(hit.key, hit);
+    return hit.result;
   }
 
   set(text: string, result: ChunkResult): void {
     if (text.length > this.maxChars) return;
-    if (this.entries.delete(text)) this.chars -= text.length;
-    this.entries.set(text, result);
-    this.chars += text.length;
+    const existing = this.entries.get(text);
+    if (existing) {
+      this.entries.delete(existing.key);
+      this.entries.set(existing.key, { key: existing.key, result });
+      return;
+    }
+    // `text` is usually a slice of a whole file, and V8 keeps the whole file alive for as long as
+    // a slice of it lives. Concatenating and slicing again makes a string of the key's own length.
+    const key = (" " + text).slice(1);
+    this.entries.set(key, { key, result });
+    this.chars += key.length;
     for (const [oldest] of this.entries) {
       if (this.chars <= this.maxChars) break;
       this.entries.delete(oldest);

@@ -81,6 +81,15 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
 
   const uriOf = (path: string) => workspace.uriOf(path);
 
+  /** The example failures last published per document, carried into the next publish until the examples have run again. */
+  const publishedProblems = new Map<string, lsp.Diagnostic[]>();
+
+  /**
+   * Publishes a document's diagnostics. The checker's go out at once; running the examples can
+   * take longer than checking on a large file, so a report not yet computed is computed just
+   * after, and the document republished if its example failures changed. Until then the last
+   * example failures stand, so they do not flicker on every keystroke.
+   */
   function publish(uri: string): void {
     try {
       const doc = documents.get(uri);
@@ -96,9 +105,29 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
       const result = workspace.result(uri);
       if (!result) return;
       const model = result.analysis.entry;
-      const own = result.diagnostics.filter((d) => d.file === model.path).map((d) => C.toLspDiagnostic(d, d.range ?? model.lines.range(d.span)));
-      const examples = reportFor(result).problems.map((p) => C.toLspDiagnostic(p, p.range));
-      connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...own, ...examples] as lsp.Diagnostic[] });
+      const own = result.diagnostics.filter((d) => d.file === model.path).map((d) => C.toLspDiagnostic(d, d.range ?? model.lines.range(d.span))) as lsp.Diagnostic[];
+      const send = (problems: lsp.Diagnostic[]) => {
+        publishedProblems.set(uri, problems);
+        connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...own, ...problems] });
+      };
+      const exampleProblems = () => reportFor(result).problems.map((p) => C.toLspDiagnostic(p, p.range)) as lsp.Diagnostic[];
+      // Without a program there is nothing to run; with a report at hand, nothing to wait for.
+      if (!result.program || reports.has(result)) {
+        send(exampleProblems());
+        return;
+      }
+      const previous = publishedProblems.get(uri) ?? [];
+      send(previous);
+      setImmediate(() => {
+        try {
+          // A newer version is on its way; it will run the examples itself.
+          if (documents.get(uri)?.version !== doc.version || workspace.lastResult(uri) !== result) return;
+          const problems = exampleProblems();
+          if (JSON.stringify(problems) !== JSON.stringify(previous)) send(problems);
+        } catch (err) {
+          log(`running the examples of ${uri} failed: ${(err as Error)?.stack ?? String(err)}`);
+        }
+      });
     } catch (err) {
       log(`checking ${uri} failed: ${(err as Error)?.stack ?? String(err)}`);
     }
@@ -172,6 +201,7 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     const dependents = workspace.dependents(e.document.uri);
     workspace.close(e.document.uri);
     clearTimeout(timers.get(e.document.uri));
+    publishedProblems.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     for (const d of dependents) schedule(d);
   });

@@ -1,4 +1,5 @@
-import { CstParser, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import type { CstNode, IRecognitionException, IToken } from "chevrotain";
+import { CstParser } from "./chevrotain.js";
 import * as T from "./tokens.js";
 
 /**
@@ -11,7 +12,13 @@ class LeaddefCstParser extends CstParser {
   private inScoreLine = false;
 
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "onlyOffset", maxLookahead: 3 });
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: "onlyOffset",
+      maxLookahead: 3,
+      // The grammar is fixed and validated by the tests; re-validating it costs every process start.
+      skipValidations: process.env.LEADDEF_VALIDATE_GRAMMAR !== "1",
+    });
     this.performSelfAnalysis();
   }
 

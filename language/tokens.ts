@@ -1,4 +1,5 @@
-import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 
 /** Anything that may follow a `.` in a field path: identifiers and every keyword. */
 export const NameLike = createToken({ name: "NameLike", pattern: Lexer.NA });

@@ -34,6 +34,22 @@ const nativeStub = {
   },
 };
 
+// language/chevrotain.ts finds chevrotain's single-file bundle at run time with a top-level
+// await, which a CommonJS bundle cannot have; inside a bundle the plain package is just as fast.
+const chevrotainShim = {
+  name: "chevrotain-shim",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/chevrotain\.js$/ }, (args) =>
+      args.importer.includes(`${"language"}`) ? { path: "chevrotain-shim", namespace: "chevrotain-shim" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "chevrotain-shim" }, () => ({
+      loader: "js",
+      resolveDir: root,
+      contents: 'export { createToken, Lexer, CstParser } from "chevrotain";',
+    }));
+  },
+};
+
 const formats = {
   cjs: {
     format: "cjs",
@@ -58,7 +74,7 @@ const common = {
   sourcemap: true,
   logLevel: "silent",
   external: ["vscode"],
-  plugins: [nativeStub],
+  plugins: [nativeStub, chevrotainShim],
 };
 
 const entries = [

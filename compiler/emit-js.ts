@@ -277,19 +277,21 @@ function objectRead(f: IrField): string {
   f.segments.forEach((s, i) => { nested = step(nested, s, i > 0); });
   const get = f.segments.length > 1 ? `(${nested} ?? ${step("lead", f.path, false)})` : nested;
   const i = f.index;
-  // A missing value (absent or null) is decided inline, without the slow path.
+  // The common case (present, of the right JSON type) is tested first; a missing value (absent
+  // or null) is decided inline; only anything else takes the checked slow path.
   const missing = f.kind === "number" || f.kind === "date" ? "NaN" : "undefined";
-  const read = (fast: string) => `((v = ${get}) === undefined || v === null ? ${missing} : ${fast})`;
+  const read = (fastTest: string) => `(${fastTest} ? v : v === undefined || v === null ? ${missing} : slow(${i}, v))`;
   switch (f.kind) {
     case "number":
       // v - v === 0 excludes NaN and ±Infinity, which no data file can hold.
-      return read(f.integer ? `Number.isInteger(v) ? v : slow(${i}, v)` : `typeof v === "number" && v - v === 0 ? v : slow(${i}, v)`);
+      return read(f.integer ? `Number.isInteger(v = ${get})` : `typeof (v = ${get}) === "number" && v - v === 0`);
     // a plain YYYY-MM-DD is parsed inline; timestamps and anything odd take the checked path
-    case "date": return read(`typeof v === "string" && (t = plainDateDays(v)) === t ? t : slow(${i}, v)`);
-    case "boolean": return read(`v === true || v === false ? v : slow(${i}, v)`);
-    case "string": case "enum": return read(`typeof v === "string" ? v : slow(${i}, v)`);
+    case "date":
+      return `(typeof (v = ${get}) === "string" && (t = plainDateDays(v)) === t ? t : v === undefined || v === null ? NaN : slow(${i}, v))`;
+    case "boolean": return read(`(v = ${get}) === true || v === false`);
+    case "string": case "enum": return read(`typeof (v = ${get}) === "string"`);
     // every element must be a string
-    case "list": return read(`Array.isArray(v) && allStrings(v) ? v : slow(${i}, v)`);
+    case "list": return read(`Array.isArray(v = ${get}) && allStrings(v)`);
   }
 }
 

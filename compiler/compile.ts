@@ -39,6 +39,18 @@ export function compileFile(path: string, host: CompilerHost = nodeHost()): Comp
 
 function compileWith(path: string, host: CompilerHost): CompileResult {
   const analysis = analyze(path, host);
-  const program = analysis.hasErrors ? undefined : new Program(lower(analysis.entry, analysis.files));
-  return { diagnostics: analysis.diagnostics, analysis, program };
+  // Lowered on first use: the language server publishes diagnostics before it needs a program.
+  let program: Program | undefined;
+  let lowered = false;
+  return {
+    diagnostics: analysis.diagnostics,
+    analysis,
+    get program() {
+      if (!lowered) {
+        lowered = true;
+        program = analysis.hasErrors ? undefined : new Program(lower(analysis.entry, analysis.files));
+      }
+      return program;
+    },
+  };
 }

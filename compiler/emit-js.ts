@@ -309,12 +309,22 @@ function emitFunction(p: IrProgram, pool: string[], name: string, params: string
   return [`function ${name}(${params}) {`, source === "object" ? "let v, t;" : "", em.tempDecl(), ...prologue, ...body, ret, "}"].filter(Boolean).join("\n  ");
 }
 
-export function emitFactory(p: IrProgram): string {
+export const GENERATED_FUNCTIONS = ["evaluate", "evaluateToColumns", "evaluateInto", "evaluateIntoFull", "explain"] as const;
+export type GeneratedFunction = (typeof GENERATED_FUNCTIONS)[number];
+
+/**
+ * The factory's source, with the functions named in `only` (default: all). Generating only what
+ * is used keeps one-off runs (an editor running a file's examples) from compiling five copies
+ * of a large program.
+ */
+export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = GENERATED_FUNCTIONS): string {
   const pool: string[] = [];
+  const wanted = new Set(only);
+  const skip = () => "";
   const lean = closure(p, allRoots(p, false));
   const full = closure(p, allRoots(p, true));
   const scoresObject = `{ ${p.scores.map((s) => `${objectKey(s.name)}: sc${s.index}`).join(", ")} }`;
-  const evaluate = emitFunction(p, pool, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject} };`);
+  const evaluate = !wanted.has("evaluate") ? skip() : emitFunction(p, pool, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject} };`);
   const intoTail = (withFlags: boolean) => () => {
     const parts = [`out[0] = ${stageExpression(p, true)};`, ...p.scores.map((s, i) => `out[${1 + i}] = sc${s.index};`)];
     if (withFlags) {
@@ -325,12 +335,12 @@ export function emitFactory(p: IrProgram): string {
     return parts.join("\n  ");
   };
   // The columnar batch form: no result object per lead, just stores into typed arrays.
-  const evaluateToColumns = emitFunction(p, pool, "evaluateToColumns", "lead, asOf, i, stageOut, scoreOut", "object", lean, false, () =>
+  const evaluateToColumns = !wanted.has("evaluateToColumns") ? skip() : emitFunction(p, pool, "evaluateToColumns", "lead, asOf, i, stageOut, scoreOut", "object", lean, false, () =>
     [`stageOut[i] = ${stageExpression(p, true)};`, ...p.scores.map((s, k) => `scoreOut[${k}][i] = sc${s.index};`)].join("\n  "),
   );
-  const evaluateInto = emitFunction(p, pool, "evaluateInto", "vals, asOf, out", "values", lean, false, intoTail(false));
-  const evaluateIntoFull = emitFunction(p, pool, "evaluateIntoFull", "vals, asOf, out", "values", full, false, intoTail(true));
-  const explain = emitFunction(p, pool, "explain", "lead, asOf", "object", full, true, (em) => {
+  const evaluateInto = !wanted.has("evaluateInto") ? skip() : emitFunction(p, pool, "evaluateInto", "vals, asOf, out", "values", lean, false, intoTail(false));
+  const evaluateIntoFull = !wanted.has("evaluateIntoFull") ? skip() : emitFunction(p, pool, "evaluateIntoFull", "vals, asOf, out", "values", full, false, intoTail(true));
+  const explain = !wanted.has("explain") ? skip() : emitFunction(p, pool, "explain", "lead, asOf", "object", full, true, (em) => {
     // every field is reported in explanations, so read them all
     for (const f of p.fields) em.usedFields.add(f.index);
     return `return { stage: ${stageExpression(p, false)}, scores: [${p.scores.map((s) => `sc${s.index}`).join(", ")}], criteria: [${p.criteria.map((c) => `xc${c.index}`).join(", ")}], stages: [${p.stages.map((s) => `xs${s.index}`).join(", ")}], scoreLines: [${p.scores.map((s) => `xl${s.index}`).join(", ")}], values: [${p.fields.map((f) => `f${f.index}`).join(", ")}] };`;
@@ -352,8 +362,8 @@ export function emitFactory(p: IrProgram): string {
     evaluateInto,
     evaluateIntoFull,
     explain,
-    "return { evaluate, evaluateToColumns, evaluateInto, evaluateIntoFull, explain };",
-  ].join("\n");
+    `return { ${only.join(", ")} };`,
+  ].filter(Boolean).join("\n");
 }
 
 /** The field table the factory receives: plain data, safe to print as JSON. */

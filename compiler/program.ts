@@ -1,5 +1,5 @@
 import { formatDateDays, parseDateDays, todayDays } from "../language/literals.js";
-import { emitFactory, FACTORY_PARAMS, fieldTable } from "./emit-js.js";
+import { emitFactory, FACTORY_PARAMS, fieldTable, type GeneratedFunction } from "./emit-js.js";
 import type { IrField, IrProgram } from "./ir.js";
 import { plainDateDays, readBoolean, readDate, readEnum, readList, readNumber, readString } from "./runtime.js";
 
@@ -72,7 +72,11 @@ export function asOfDays(asOf: string | Date | undefined): number {
  * on first use; nothing is looked up by name per lead.
  */
 export class Program {
-  private generated: Generated | undefined;
+  private readonly compiled = new Map<GeneratedFunction, unknown>();
+  // The per-lead entry points, kept in fields: the hot paths skip the map.
+  private evaluateFn: Generated["evaluate"] | undefined;
+  private intoFn: Generated["evaluateInto"] | undefined;
+  private intoFullFn: Generated["evaluateIntoFull"] | undefined;
   private lastAsOf: string | undefined;
   private lastAsOfDays = 0;
 
@@ -88,12 +92,15 @@ export class Program {
     return emitFactory(this.ir);
   }
 
-  private get code(): Generated {
-    if (!this.generated) {
-      const factory = new Function(...FACTORY_PARAMS, this.factorySource) as (...args: unknown[]) => Generated;
-      this.generated = factory(readNumber, readDate, readBoolean, readString, readEnum, readList, plainDateDays, fieldTable(this.ir));
+  /** Each generated function is compiled on its first use, on its own. */
+  private fn<K extends GeneratedFunction>(name: K): Generated[K] {
+    let f = this.compiled.get(name) as Generated[K] | undefined;
+    if (!f) {
+      const factory = new Function(...FACTORY_PARAMS, emitFactory(this.ir, [name])) as (...args: unknown[]) => Generated;
+      f = factory(readNumber, readDate, readBoolean, readString, readEnum, readList, plainDateDays, fieldTable(this.ir))[name];
+      this.compiled.set(name, f);
     }
-    return this.generated;
+    return f;
   }
 
   private days(options: EvaluateOptions | undefined): number {
@@ -115,7 +122,7 @@ export class Program {
    */
   evaluate(lead: object, options?: EvaluateOptions): LeadResult {
     if (lead === null || typeof lead !== "object") throw new TypeError("a lead must be an object");
-    return this.code.evaluate(lead, this.days(options));
+    return (this.evaluateFn ??= this.fn("evaluate"))(lead, this.days(options));
   }
 
   /** Evaluates many leads; the same results as calling evaluate on each. */
@@ -129,14 +136,14 @@ export class Program {
     const n = leads.length;
     const stage = new Int16Array(n);
     const columns = this.ir.scores.map(() => new Float64Array(n));
-    const fn = this.code.evaluateToColumns;
+    const fn = this.fn("evaluateToColumns");
     for (let i = 0; i < n; i++) fn(leads[i], asOf, i, stage, columns);
     return { stage, scores: Object.fromEntries(this.ir.scores.map((s, k) => [s.name, columns[k]])) };
   }
 
   evaluateMany(leads: Iterable<object>, options?: EvaluateOptions): LeadResult[] {
     const asOf = this.days(options);
-    const fn = this.code.evaluate;
+    const fn = this.fn("evaluate");
     if (Array.isArray(leads)) {
       const out = new Array<LeadResult>(leads.length);
       for (let i = 0; i < leads.length; i++) out[i] = fn(leads[i], asOf);
@@ -153,14 +160,14 @@ export class Program {
    * `out`; with `full`, also every criterion and then every stage flag.
    */
   evaluateValues(vals: unknown[], asOf: number, out: unknown[], full = false): void {
-    (full ? this.code.evaluateIntoFull : this.code.evaluateInto)(vals, asOf, out);
+    (full ? (this.intoFullFn ??= this.fn("evaluateIntoFull")) : (this.intoFn ??= this.fn("evaluateInto")))(vals, asOf, out);
   }
 
   /** Why the lead got its stage: each declaration's parts with their truth and the fields they read. */
   explain(lead: object, options?: EvaluateOptions): Explanation {
     if (lead === null || typeof lead !== "object") throw new TypeError("a lead must be an object");
     const asOf = this.days(options);
-    const raw = this.code.explain(lead, asOf);
+    const raw = this.fn("explain")(lead, asOf);
     const display = (i: number): FieldValue => {
       const f = this.ir.fields[i];
       const v = raw.values[i];

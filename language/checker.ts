@@ -433,6 +433,8 @@ export class FileChecker {
 
   private reportUnknownRef(path: A.FieldPath, enumContext?: EnumType): void {
     const text = path.text;
+    // `company.` half-typed: the syntax error already says a name is missing after the dot.
+    if (this.model.text.charCodeAt(path.span.end) === 46 /* . */) return;
     const fix = (near: string) => ({ suggestion: { message: `change to \`${near}\``, span: path.span, text: near } });
     if (path.segments.length > 1) {
       const near = closestName(text, this.model.fields.keys());

@@ -184,7 +184,7 @@ function buildCli(): Command {
       if (detected === "parquet" && opts.engine !== "duckdb") throw new UsageError("Parquet input needs --engine duckdb");
       if (opts.engine === "duckdb" && opts.input === "-") throw new UsageError("--engine duckdb reads a file, not standard input");
       const rejectsPath = opts.rejects ?? `${opts.output ?? (opts.input === "-" ? "stdin" : opts.input)}.rejects.csv`;
-      const summary = opts.engine === "duckdb" || detected === "parquet" ? await (await import("./engine-duckdb.js")).runDuckdb({
+      const job = {
         program,
         input: opts.input,
         inputFormat: detected,
@@ -194,18 +194,11 @@ function buildCli(): Command {
         idColumn: opts.id,
         columns: opts.columns,
         rejectsPath,
-      }) : await runJs({
-        program,
-        input: opts.input,
-        inputFormat: detected,
-        output: opts.output,
-        outputFormat: formatOf(opts.output),
-        asOf,
-        idColumn: opts.id,
-        columns: opts.columns,
-        rejectsPath,
-        progress: opts.progress && process.stderr.isTTY === true,
-      });
+      };
+      // DuckDB is loaded only when asked for: the JS engine needs none of its native code.
+      const summary = opts.engine === "duckdb" || detected === "parquet"
+        ? await (await import("./engine-duckdb.js")).runDuckdb(job)
+        : await runJs({ ...job, inputFormat: detected, progress: opts.progress && process.stderr.isTTY === true });
       const report = renderSummary(summary);
       (opts.output ? process.stdout : process.stderr).write(`${report}\n`);
       process.exitCode = opts.failOnRejects && summary.rowsRejected > 0 ? EXIT.problems : EXIT.ok;

@@ -30,7 +30,8 @@ export function runExamples(program: Program, defaultAsOf: string): ExampleOutco
   return program.ir.examples.map((example) => runExample(program, example, defaultAsOf));
 }
 
-function runExample(program: Program, example: IrExample, defaultAsOf: string): ExampleOutcome {
+/** Runs one of a program's examples (the editor's per-example "▶ run" lens). */
+export function runExample(program: Program, example: IrExample, defaultAsOf: string): ExampleOutcome {
   const asOf = example.asOf !== undefined ? formatDateDays(example.asOf) : defaultAsOf;
   const lead = { ...example.values };
   let result: LeadResult;

@@ -8,7 +8,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import type { CompileResult } from "../compiler/compile.js";
 import { formatDateDays, todayDays } from "../language/literals.js";
 import { codeActions } from "./features/code-actions.js";
-import { exampleReport, examplesText, RUN_EXAMPLES_COMMAND, type ExampleReport } from "./features/code-lens.js";
+import { exampleReport, examplesText, runOneExample, RUN_EXAMPLES_COMMAND, type ExampleReport } from "./features/code-lens.js";
 import { complete } from "./features/completion.js";
 import { definition, references } from "./features/definition.js";
 import { foldingRanges } from "./features/folding.js";
@@ -27,6 +27,42 @@ const { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
 const DEBOUNCE_MS = 75;
 export const SERVER_COMMANDS = [RUN_EXAMPLES_COMMAND];
 
+/**
+ * The library's own parts read `initialize`'s `capabilities` without checking it is there
+ * (`capabilities.workspace`); a client that leaves it out must get an answer, not an error.
+ * This wraps each part so that it sees `{}` for missing or malformed capabilities.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const tolerant = (Base: any) => class extends Base {
+  initialize(capabilities: unknown): void {
+    super.initialize(capabilities && typeof capabilities === "object" ? capabilities : {});
+  }
+};
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const TOLERANT_FEATURES: any = {
+  __brand: "features",
+  console: tolerant, tracer: tolerant, telemetry: tolerant, client: tolerant,
+  window: tolerant, workspace: tolerant, languages: tolerant, notebooks: tolerant,
+};
+
+type Position = { line: number; character: number };
+
+/** A document URI from request params, or undefined when the params do not carry one. */
+function docUri(p: unknown): string | undefined {
+  const uri = (p as { textDocument?: { uri?: unknown } } | null | undefined)?.textDocument?.uri;
+  return typeof uri === "string" ? uri : undefined;
+}
+
+function isPosition(x: unknown): x is Position {
+  const p = x as Position | null | undefined;
+  return typeof p?.line === "number" && typeof p.character === "number" && Number.isFinite(p.line) && Number.isFinite(p.character);
+}
+
+function isRange(x: unknown): x is { start: Position; end: Position } {
+  const r = x as { start?: unknown; end?: unknown } | null | undefined;
+  return isPosition(r?.start) && isPosition(r?.end);
+}
+
 export interface ServerOptions {
   /** Streams to talk over instead of the process's (`--stdio`, `--node-ipc`, ... from argv). */
   input?: NodeJS.ReadableStream;
@@ -40,9 +76,10 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   const transportFlag = process.argv.some((a) => /^--(stdio|node-ipc|socket=|pipe=|clientProcessId)/.test(a));
   const input = options.input ?? (transportFlag ? undefined : process.stdin);
   const output = options.output ?? (transportFlag ? undefined : process.stdout);
+  const features = lsp.combineFeatures(ProposedFeatures.all, TOLERANT_FEATURES);
   const connection = input && output
-    ? createConnection(ProposedFeatures.all, input, output)
-    : createConnection(ProposedFeatures.all);
+    ? createConnection(features, input, output)
+    : createConnection(features);
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -150,23 +187,32 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     for (const d of dependents) schedule(d);
   }
 
-  /** The document, its compilation and the offset of an LSP position, or undefined for an unknown document. */
-  function at(uri: string, position?: { line: number; character: number }) {
+  /**
+   * The document, its compilation and the offset of the params' position, or undefined for an
+   * unknown document or params without a usable document (and position, when `needsPosition`).
+   */
+  function at(p: unknown, needsPosition = false) {
+    const uri = docUri(p);
+    if (!uri) return undefined;
     const doc = documents.get(uri);
     if (!doc) return undefined;
+    const position = (p as { position?: unknown }).position;
+    if (needsPosition && !isPosition(position)) return undefined;
     const result = workspace.result(uri);
     if (!result) return undefined;
-    const offset = position ? doc.offsetAt(position) : 0;
-    return { doc, result, offset, model: result.analysis.entry };
+    const offset = isPosition(position) ? doc.offsetAt(position) : 0;
+    return { uri, doc, result, offset, model: result.analysis.entry };
   }
 
   connection.onInitialize((params) => {
+    // Every field is optional in practice: clients send less than the protocol says.
     const roots: string[] = [];
-    for (const f of params.workspaceFolders ?? []) roots.push(workspace.pathOf(f.uri));
-    if (roots.length === 0 && params.rootUri) roots.push(workspace.pathOf(params.rootUri));
-    else if (roots.length === 0 && params.rootPath) roots.push(params.rootPath);
+    const folders = Array.isArray(params?.workspaceFolders) ? params.workspaceFolders : [];
+    for (const f of folders) if (typeof f?.uri === "string") roots.push(workspace.pathOf(f.uri));
+    if (roots.length === 0 && typeof params?.rootUri === "string") roots.push(workspace.pathOf(params.rootUri));
+    else if (roots.length === 0 && typeof params?.rootPath === "string") roots.push(params.rootPath);
     workspace.roots = roots;
-    const init = params.initializationOptions as { asOf?: unknown } | undefined;
+    const init = params?.initializationOptions as { asOf?: unknown } | null | undefined;
     if (typeof init?.asOf === "string" && /^\d{4}-\d{2}-\d{2}$/.test(init.asOf)) asOf = init.asOf;
     return {
       capabilities: {
@@ -211,34 +257,34 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   });
 
   connection.onCompletion(safe("completion", null, (p: lsp.CompletionParams) => {
-    const a = at(p.textDocument.uri, p.position);
+    const a = at(p, true);
     if (!a) return null;
     return C.toCompletionList(complete(a.result, a.offset), (span) => a.model.lines.range(span)) as lsp.CompletionList;
   }));
 
   connection.onHover(safe("hover", null, (p: lsp.HoverParams) => {
-    const a = at(p.textDocument.uri, p.position);
+    const a = at(p, true);
     if (!a) return null;
     const h = hover(a.result, a.offset);
     return h ? (C.toHover(h.markdown, h.range) as lsp.Hover) : null;
   }));
 
   connection.onDefinition(safe("definition", null, (p: lsp.DefinitionParams) => {
-    const a = at(p.textDocument.uri, p.position);
+    const a = at(p, true);
     if (!a) return null;
     const d = definition(a.result, a.offset);
     return d ? C.toLocation(d, uriOf) : null;
   }));
 
   connection.onReferences(safe("references", [], (p: lsp.ReferenceParams) => {
-    const a = at(p.textDocument.uri, p.position);
+    const a = at(p, true);
     if (!a) return [];
     const others = workspace.workspaceResults().filter((r) => r !== a.result);
-    return references(a.result, a.offset, { includeDeclaration: p.context?.includeDeclaration !== false, others }).map((l) => C.toLocation(l, uriOf));
+    return references(a.result, a.offset, { includeDeclaration: p?.context?.includeDeclaration !== false, others }).map((l) => C.toLocation(l, uriOf));
   }));
 
   connection.onPrepareRename(safe("prepareRename", null, (p: lsp.PrepareRenameParams) => {
-    const a = at(p.textDocument.uri, p.position);
+    const a = at(p, true);
     if (!a) return null;
     const r = prepareRename(a.result, a.offset);
     if ("error" in r) throw new ResponseError(-32803, r.error);
@@ -246,25 +292,27 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   }));
 
   connection.onRenameRequest(safe("rename", null, (p: lsp.RenameParams) => {
-    const a = at(p.textDocument.uri, p.position);
+    const a = at(p, true);
     if (!a) return null;
     const others = workspace.workspaceResults().filter((r) => r !== a.result);
+    if (typeof p.newName !== "string") throw new ResponseError(-32602, "rename needs `newName`, a string");
     const r = rename(a.result, a.offset, p.newName, { others });
     if ("error" in r) throw new ResponseError(-32803, r.error);
     return C.toWorkspaceEdit(r.edits, uriOf);
   }));
 
   connection.onDocumentSymbol(safe("documentSymbol", [], (p: lsp.DocumentSymbolParams) => {
-    const a = at(p.textDocument.uri);
+    const a = at(p);
     return a ? (documentSymbols(a.result).map(C.toDocumentSymbol) as lsp.DocumentSymbol[]) : [];
   }));
 
   connection.onWorkspaceSymbol(safe("workspaceSymbol", [], (p: lsp.WorkspaceSymbolParams) => {
-    return workspaceSymbols(workspace.workspaceResults(), String(p.query ?? "")).map((s) => C.toWorkspaceSymbol(s, uriOf)) as lsp.SymbolInformation[];
+    return workspaceSymbols(workspace.workspaceResults(), String(p?.query ?? "")).map((s) => C.toWorkspaceSymbol(s, uriOf)) as lsp.SymbolInformation[];
   }));
 
   connection.onDocumentFormatting(safe("formatting", [], (p: lsp.DocumentFormattingParams) => {
-    const doc = documents.get(p.textDocument.uri);
+    const uri = docUri(p);
+    const doc = uri ? documents.get(uri) : undefined;
     if (!doc || workspace.tooLarge(doc.uri)) return [];
     const f = formatDocument(doc.getText());
     if (f.error) log(f.error);
@@ -272,42 +320,57 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   }));
 
   connection.onDocumentRangeFormatting(safe("rangeFormatting", [], (p: lsp.DocumentRangeFormattingParams) => {
-    const doc = documents.get(p.textDocument.uri);
-    if (!doc || workspace.tooLarge(doc.uri)) return [];
+    const uri = docUri(p);
+    const doc = uri ? documents.get(uri) : undefined;
+    if (!doc || workspace.tooLarge(doc.uri) || !isRange(p.range)) return [];
     return C.toTextEdits(formatRange(doc.getText(), p.range).edits);
   }));
 
   connection.onFoldingRanges(safe("foldingRange", [], (p: lsp.FoldingRangeParams) => {
-    const a = at(p.textDocument.uri);
+    const a = at(p);
     return a ? (foldingRanges(a.result).map(C.toFoldingRange) as lsp.FoldingRange[]) : [];
   }));
 
   connection.onCodeAction(safe("codeAction", [], (p: lsp.CodeActionParams) => {
-    const a = at(p.textDocument.uri);
-    if (!a) return [];
+    const a = at(p);
+    if (!a || !isRange(p.range)) return [];
     const span = { start: a.doc.offsetAt(p.range.start), end: a.doc.offsetAt(p.range.end) };
-    return codeActions(a.result, span, p.context?.only ? { only: p.context.only } : {}).map((x) => C.toCodeAction(x, uriOf)) as lsp.CodeAction[];
+    const only = Array.isArray(p.context?.only) ? p.context.only.filter((k): k is string => typeof k === "string") : undefined;
+    return codeActions(a.result, span, only ? { only } : {}).map((x) => C.toCodeAction(x, uriOf)) as lsp.CodeAction[];
   }));
 
   connection.onCodeLens(safe("codeLens", [], (p: lsp.CodeLensParams) => {
-    const a = at(p.textDocument.uri);
+    const a = at(p);
     if (!a) return [];
-    return reportFor(a.result).lenses.map((l) => C.toCodeLens(l, p.textDocument.uri, RUN_EXAMPLES_COMMAND));
+    return reportFor(a.result).lenses.map((l) => C.toCodeLens(l, a.uri, RUN_EXAMPLES_COMMAND));
   }));
 
   connection.languages.semanticTokens.on(safe("semanticTokens", { data: [] }, (p: lsp.SemanticTokensParams) => {
-    const a = at(p.textDocument.uri);
+    const a = at(p);
     return { data: a ? encodeSemanticTokens(semanticTokens(a.result)) : [] };
   }));
 
   connection.onExecuteCommand(safe("executeCommand", null, (p: lsp.ExecuteCommandParams) => {
-    if (p.command !== RUN_EXAMPLES_COMMAND) throw new ResponseError(-32602, `unknown command \`${p.command}\``);
-    const uri = p.arguments?.[0];
+    if (p?.command !== RUN_EXAMPLES_COMMAND) throw new ResponseError(-32602, `unknown command \`${p?.command}\``);
+    const args = Array.isArray(p.arguments) ? p.arguments : [];
+    const uri = args[0];
     if (typeof uri !== "string") throw new ResponseError(-32602, `${RUN_EXAMPLES_COMMAND} takes the document URI`);
+    const index = args[1];
+    if (index !== undefined && index !== null && !(typeof index === "number" && Number.isInteger(index) && index >= 0)) {
+      throw new ResponseError(-32602, `${RUN_EXAMPLES_COMMAND}: the example index must be a whole number from 0`);
+    }
     const result = workspace.resultOrDisk(uri);
     if (!result) throw new ResponseError(-32803, `cannot read ${uri}`);
-    const report = reportFor(result);
-    const text = examplesText(report, baseName(result.analysis.entry.path));
+    const fileName = baseName(result.analysis.entry.path);
+    let text: string;
+    if (typeof index === "number") {
+      // A lens runs just its own example.
+      const one = runOneExample(result, index, asOf ?? formatDateDays(todayDays()));
+      if (one.error) throw new ResponseError(-32602, `${fileName}: ${one.error}`);
+      text = examplesText(one, fileName);
+    } else {
+      text = examplesText(reportFor(result), fileName);
+    }
     connection.console.log(text);
     return text;
   }));

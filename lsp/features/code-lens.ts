@@ -1,5 +1,5 @@
 import type { CompileResult } from "../../compiler/compile.js";
-import { runExamples, type ExampleOutcome } from "../../compiler/examples.js";
+import { runExample, runExamples, type ExampleOutcome } from "../../compiler/examples.js";
 import type { ExampleDecl } from "../../language/ast.js";
 import type { Range, Span } from "../../language/source.js";
 import { formatDateDays, todayDays } from "../../language/literals.js";
@@ -92,8 +92,27 @@ function whyHelp(o: ExampleOutcome, what: string): string | undefined {
   return failed.length ? failed.join("; ") : undefined;
 }
 
-/** A plain-text summary of a file's examples, for the runExamples command. */
-export function examplesText(report: ExampleReport, fileName: string): string {
+/**
+ * Runs only the entry file's example number `index` (0-based, in file order), for one lens.
+ * `outcomes` is undefined when the file has errors; `error` is set when there is no such example.
+ */
+export function runOneExample(result: CompileResult, index: number, asOf: string = formatDateDays(todayDays())): { outcomes: ExampleOutcome[] | undefined; error?: string } {
+  const count = result.analysis.entry.examples.length;
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    return { outcomes: undefined, error: `there is no example ${index} (the file has ${count} example${count === 1 ? "" : "s"})` };
+  }
+  if (!result.program) return { outcomes: undefined };
+  const example = result.program.ir.examples[index];
+  if (!example) return { outcomes: undefined, error: `there is no example ${index}` };
+  try {
+    return { outcomes: [runExample(result.program, example, asOf)] };
+  } catch (err) {
+    return { outcomes: undefined, error: (err as Error).message };
+  }
+}
+
+/** A plain-text summary of a file's examples (all of them, or the ones given), for the runExamples command. */
+export function examplesText(report: Pick<ExampleReport, "outcomes">, fileName: string): string {
   if (!report.outcomes) return `${fileName}: has errors; fix them to run its examples`;
   if (report.outcomes.length === 0) return `${fileName}: no examples`;
   const lines = report.outcomes.map((o) => {

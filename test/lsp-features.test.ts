@@ -5,15 +5,16 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { LineIndex } from "../language/source.js";
 import { describe, expect, it } from "vitest";
 import { compileFile, type CompileResult } from "../compiler/compile.js";
 import { nodeHost } from "../compiler/host.js";
 import { codeActions } from "../lsp/features/code-actions.js";
-import { exampleReport, examplesText } from "../lsp/features/code-lens.js";
+import { exampleReport, examplesText, runOneExample } from "../lsp/features/code-lens.js";
 import { complete } from "../lsp/features/completion.js";
 import { definition, references } from "../lsp/features/definition.js";
 import { foldingRanges } from "../lsp/features/folding.js";
-import { formatDocument, minimalEdit } from "../lsp/features/formatting.js";
+import { formatDocument, formatRange, minimalEdit } from "../lsp/features/formatting.js";
 import { hover } from "../lsp/features/hover.js";
 import { prepareRename, rename, type TextEdit } from "../lsp/features/rename.js";
 import { encodeSemanticTokens, semanticTokens } from "../lsp/features/semantic-tokens.js";
@@ -63,7 +64,7 @@ type Expected =
   | { rename: string; files: Record<string, (string | RegExp)[]> }
   | { rename: string; error: RegExp }
   | { prepareRename: string | RegExp }
-  | { action: string | RegExp; result: (string | RegExp)[] }
+  | { action: string | RegExp; result: (string | RegExp)[]; /** the file the result is checked in (default input.leaddef); only it may change */ file?: string }
   | { noAction: string | RegExp };
 
 /** The one helper: runs the feature the expectation names at the marked cursor and compares. */
@@ -128,13 +129,15 @@ function check(input: string, expected: Expected, extra: Record<string, string> 
     }
     expect(found, `no action ${want}; got ${actions.map((a) => a.title).join(" | ")}`).toBeDefined();
     const out = applyEdits(found!.edits, files);
-    const after = out["input.leaddef"];
+    const file = expected.file ?? "input.leaddef";
+    expect(Object.keys(out)).toEqual([file]);
+    const after = out[file];
     for (const c of expected.result) {
       if (typeof c === "string") expect(after).toContain(c);
       else expect(after).toMatch(c);
     }
     // The fix must actually clear the diagnostics it claims to fix.
-    const again = compileFile(INPUT, nodeHost(new Map([...files, [INPUT, after]])));
+    const again = compileFile(INPUT, nodeHost(new Map([...files, ...Object.entries(out).map(([f, t]) => [join(dir, f), t] as [string, string])])));
     for (const d of found!.diagnostics) {
       expect(again.diagnostics.some((x) => x.code === d.code && x.message === d.message), `still reported: ${d.message}`).toBe(false);
     }
@@ -270,11 +273,24 @@ describe("code actions", () => {
     ["add an unknown enum field from an in-list", "schema {\n  lead.source: string\n}\nmql when lead.tier<|> in [gold, silver]", { action: "Add `lead.tier: enum(gold, silver)` to the schema", result: ["lead.tier: enum(gold, silver)"] }],
     ["add an unknown boolean field", "schema {\n  lead.source: string\n}\nmql when lead.hot<|> and lead.source = \"web\"", { action: "Add `lead.hot: boolean` to the schema", result: ["lead.hot: boolean"] }],
     ["add a field from an example value", "schema {\n  lead.source: string\n}\nmql when lead.source = \"web\"\nexample \"x\" {\n  lead.signup<|> = 2026-01-02\n  expect stage none\n}", { action: "Add `lead.signup: date` to the schema", result: ["lead.signup: date"] }],
+    ["add a field to the imported file that declares its siblings", `${IMPORT}\nmql when company.founded<|> >= 1990`, { action: "Add `company.founded: integer` to the schema in common.leaddef", file: "common.leaddef", result: ["  sales.accepted: boolean\n  company.founded: integer\n}"] }],
+    ["siblings imported, a local schema too: still the imported file", `${IMPORT}\nschema {\n  lead.source: string\n}\nmql when contact.phone<|> = "x"`, { action: /^Add `contact.phone: string` to the schema in common.leaddef/, file: "common.leaddef", result: ["  contact.phone: string\n}"] }],
+    ["siblings in both files: the local schema", `${IMPORT}\nschema {\n  company.ticker: string\n}\nmql when company.founded<|> >= 1990`, { action: "Add `company.founded: integer` to the schema", result: ["schema {\n  company.ticker: string\n  company.founded: integer\n}"] }],
+    ["no siblings anywhere: the local schema", `${IMPORT}\nschema {\n  lead.source: string\n}\nmql when deal.size<|> > 5`, { action: "Add `deal.size: integer` to the schema", result: ["schema {\n  lead.source: string\n  deal.size: integer\n}"] }],
     ["add a schema block when the file has none", `${IMPORT}\nmql when lead.when<|>_seen > 5`, { action: /^Add `lead.when_seen: integer`/, result: ['import "common.leaddef"\n\nschema {\n  lead.when_seen: integer\n}'] }],
     ["fix all in a file", `${IMPORT}\nmql when icp_fitt<|> and company.employes > 5 and contact.role = influencr`, { action: /^Fix all in this file \(3 suggestions\)/, result: ["mql when icp_fit and company.employees > 5 and contact.role = influencer"] }],
     ["no action on clean code", `${IMPORT}\nmql when icp_fit<|>`, { noAction: /./ }],
   ];
   it.each(cases)("%s", (_name, input, expected) => check(input, expected));
+
+  it("adds to the imported file's schema block that holds the siblings, in its indentation", () => {
+    const tiny = "schema {\n    acct.name: string\n}\n\nschema {\n    other.x: number\n}\ncriterion named when acct.name is present\n";
+    check(`import "tiny.leaddef"\nmql when acct.tier<|> in [gold, silver]`, {
+      action: "Add `acct.tier: enum(gold, silver)` to the schema in tiny.leaddef",
+      file: "tiny.leaddef",
+      result: ["schema {\n    acct.name: string\n    acct.tier: enum(gold, silver)\n}\n\nschema {\n    other.x: number\n}"],
+    }, { "tiny.leaddef": tiny });
+  });
 });
 
 describe("symbols, folding, semantic tokens", () => {
@@ -333,6 +349,25 @@ describe("examples: code lens and diagnostics", () => {
     expect(examplesText(report, "input.leaddef")).toMatch(/✓ passes[\s\S]*✗ fails[\s\S]*1 passed, 1 failed/);
   });
 
+  it("each lens carries its example's index; running one index runs and reports only that example", () => {
+    const { result } = setup(`${IMPORT}\nmql when icp_fit\nexample "passes" {\n  company.industry = telecom\n  company.employees = 900\n  expect stage mql\n}\nexample "fails" {\n  company.industry = retail\n  expect stage mql\n}\nexample "third" {\n  expect stage none\n}`);
+    expect(exampleReport(result, "2026-01-01").lenses.map((l) => l.example)).toEqual([0, 1, 2]);
+    const second = runOneExample(result, 1, "2026-01-01");
+    expect(second.outcomes?.map((o) => o.title)).toEqual(["fails"]);
+    expect(examplesText(second, "input.leaddef")).toBe("input.leaddef\n✗ fails\n    line 9: stage expected mql, got none\n0 passed, 1 failed");
+    expect(examplesText(runOneExample(result, 2, "2026-01-01"), "input.leaddef")).toBe("input.leaddef\n✓ third (stage none)\n1 passed, 0 failed");
+    expect(runOneExample(result, 3).error).toMatch(/no example 3 \(the file has 3 examples\)/);
+    expect(runOneExample(result, -1).error).toMatch(/no example -1/);
+    expect(runOneExample(result, 0.5).error).toMatch(/no example/);
+  });
+
+  it("running one example of a file with errors runs nothing", () => {
+    const { result } = setup(`${IMPORT}\nmql when nope\nexample "x" {\n  expect stage mql\n}`);
+    const one = runOneExample(result, 0);
+    expect(one).toEqual({ outcomes: undefined });
+    expect(examplesText(one, "input.leaddef")).toMatch(/has errors/);
+  });
+
   it("a file with errors has lenses but runs nothing", () => {
     const { result } = setup(`${IMPORT}\nmql when nope\nexample "x" {\n  expect stage mql\n}`);
     const report = exampleReport(result);
@@ -366,6 +401,56 @@ describe("formatting", () => {
     const r = formatDocument("criterion c when (lead.a >\n");
     expect(r.edits).toEqual([]);
     expect(r.error).toMatch(/syntax errors/);
+  });
+
+  describe("range formatting: only the declarations with a line in the range, each whole", () => {
+    const text = "# doc\ncriterion  a  when   lead.a>1   # trailing\n\n\n  criterion  b  when   lead.b>2\nscore s {\n+1 when a\n   cap 5\n}\nmql when a\n";
+    const apply = (edits: { span: { start: number; end: number }; newText: string }[]) =>
+      edits.reduceRight((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
+    const cases: [string, [number, number, number, number], string][] = [
+      ["a cursor inside a declaration formats it, trailing comment included", [1, 3, 1, 3],
+        "# doc\ncriterion a when lead.a > 1  # trailing\n\n\n  criterion  b  when   lead.b>2\nscore s {\n+1 when a\n   cap 5\n}\nmql when a\n"],
+      ["an indented declaration from its leading blanks", [4, 0, 4, 0],
+        "# doc\ncriterion  a  when   lead.a>1   # trailing\n\n\ncriterion b when lead.b > 2\nscore s {\n+1 when a\n   cap 5\n}\nmql when a\n"],
+      ["one line of a block formats the whole block", [6, 0, 6, 1],
+        "# doc\ncriterion  a  when   lead.a>1   # trailing\n\n\n  criterion  b  when   lead.b>2\nscore s {\n  +1 when a\n  cap 5\n}\nmql when a\n"],
+      ["a blank line between declarations: nothing", [2, 0, 3, 0], text],
+      ["a selection ending at a line start leaves that line", [0, 0, 9, 0],
+        "# doc\ncriterion a when lead.a > 1  # trailing\n\ncriterion b when lead.b > 2\nscore s {\n  +1 when a\n  cap 5\n}\nmql when a\n"],
+    ];
+    it.each(cases)("%s", (_name, [sl, sc, el, ec], expected) => {
+      const r = formatRange(text, { start: { line: sl, character: sc }, end: { line: el, character: ec } });
+      expect(r.edits.length).toBeLessThanOrEqual(1);
+      expect(apply(r.edits)).toBe(expected);
+    });
+
+    it("a range over the whole file gives what document formatting gives", () => {
+      const r = formatRange(text, { start: { line: 0, character: 0 }, end: { line: 11, character: 0 } });
+      expect(apply(r.edits)).toBe(apply(formatDocument(text).edits));
+    });
+
+    it("for every line of a messy file: the result still formats to the same text (meaning and layout kept)", () => {
+      const messy = readFileSync(join(dir, "common.leaddef"), "utf8").replace(/ /g, "  ").replace(/\n/g, "\n ").replace(/>=/g, " >=  ");
+      const lines = new LineIndex(messy);
+      const full = formatDocument(messy);
+      expect(full.edits).toHaveLength(1);
+      const formatted = messy.slice(0, full.edits[0].span.start) + full.edits[0].newText + messy.slice(full.edits[0].span.end);
+      let changedSome = 0;
+      for (let line = 0; line < lines.lineCount; line++) {
+        const r = formatRange(messy, { start: { line, character: 0 }, end: { line, character: 0 } });
+        const after = r.edits.reduceRight((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), messy);
+        if (after !== messy) changedSome++;
+        const f = formatDocument(after);
+        expect(f.error).toBeUndefined();
+        expect(f.edits.reduceRight((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), after)).toBe(formatted);
+      }
+      expect(changedSome).toBeGreaterThan(10);
+    });
+
+    it("leaves files with syntax errors and formatted files alone", () => {
+      expect(formatRange("criterion c when (lead.a >\n", { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } })).toMatchObject({ edits: [], error: expect.stringMatching(/syntax errors/) });
+      expect(formatRange("mql when a\n", { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } }).edits).toEqual([]);
+    });
   });
 
   it("minimalEdit keeps common prefix and suffix", () => {

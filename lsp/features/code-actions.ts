@@ -1,9 +1,9 @@
 import type { CompileResult } from "../../compiler/compile.js";
-import { walk, type Node } from "../../language/ast.js";
+import { walk, type Node, type SchemaDecl } from "../../language/ast.js";
 import type { Diagnostic } from "../../language/diagnostics.js";
 import type { FileModel } from "../../language/model.js";
 import type { Span } from "../../language/source.js";
-import { modelOf } from "./lookup.js";
+import { baseName, modelOf } from "./lookup.js";
 import type { TextEdit } from "./rename.js";
 
 export interface CodeAction {
@@ -42,7 +42,7 @@ export function codeActions(result: CompileResult, span: Span, options: { path?:
         });
       }
       if (d.code === "LD1001") {
-        const add = addFieldAction(model, d);
+        const add = addFieldAction(result, model, d);
         if (add) actions.push(add);
       }
     }
@@ -73,23 +73,36 @@ export function fixAllAction(model: FileModel, diagnostics: Diagnostic[]): CodeA
   };
 }
 
-/** "Add `x.y: type` to the schema", with the type guessed from how the field is used. */
-function addFieldAction(model: FileModel, d: Diagnostic): CodeAction | undefined {
+/**
+ * "Add `x.y: type` to the schema", with the type guessed from how the field is used. The field
+ * goes where its siblings (same first segment: `company.*`) are declared when that is an imported
+ * file; else into this file's last schema block; else into a new block after the imports.
+ */
+function addFieldAction(result: CompileResult, model: FileModel, d: Diagnostic): CodeAction | undefined {
   const path = model.text.slice(d.span.start, d.span.end);
   if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(path)) return undefined;
   const type = guessType(model, d.span);
   const line = `${path}: ${type}`;
-  const schemas = model.ast.declarations.filter((x) => x.kind === "SchemaDecl");
+  const group = path.slice(0, path.indexOf(".") + 1);
+  const siblings = [...model.fields.values()].filter((f) => f.name.startsWith(group));
+  const home = siblings.some((f) => f.file === model.path) ? undefined : siblings[siblings.length - 1];
+  const homeModel = home ? result.analysis.files.get(home.file) : undefined;
+  if (home && homeModel) {
+    const block = homeModel.ast.declarations.find((x) => x.kind === "SchemaDecl" && x.span.start <= home.decl.span.start && home.decl.span.end <= x.span.end);
+    const insert = block?.kind === "SchemaDecl" ? insertIntoSchema(homeModel, block, line) : undefined;
+    if (insert) {
+      return {
+        title: `Add \`${line}\` to the schema in ${baseName(homeModel.path)}`,
+        kind: "quickfix",
+        diagnostics: [d],
+        edits: [edit(homeModel, { start: insert.at, end: insert.at }, insert.text)],
+      };
+    }
+  }
+  const schemas = model.ast.declarations.filter((x): x is SchemaDecl => x.kind === "SchemaDecl");
   const last = schemas[schemas.length - 1];
-  let insert: { at: number; text: string };
-  if (last && model.text[last.span.end - 1] === "}") {
-    const brace = last.span.end - 1;
-    const lineStart = model.text.lastIndexOf("\n", brace - 1) + 1;
-    const indent = last.fields[0] ? model.text.slice(model.text.lastIndexOf("\n", last.fields[0].span.start - 1) + 1, last.fields[0].span.start) : "  ";
-    insert = model.text.slice(lineStart, brace).trim() === ""
-      ? { at: lineStart, text: `${indent}${line}\n` }
-      : { at: brace, text: `\n${indent}${line}\n` };
-  } else {
+  let insert = last ? insertIntoSchema(model, last, line) : undefined;
+  if (!insert) {
     const imports = model.ast.declarations.filter((x) => x.kind === "ImportDecl");
     const after = imports.length ? imports[imports.length - 1].span.end : 0;
     insert = after > 0 ? { at: after, text: `\n\nschema {\n  ${line}\n}` } : { at: 0, text: `schema {\n  ${line}\n}\n\n` };
@@ -100,6 +113,18 @@ function addFieldAction(model: FileModel, d: Diagnostic): CodeAction | undefined
     diagnostics: [d],
     edits: [edit(model, { start: insert.at, end: insert.at }, insert.text)],
   };
+}
+
+/** Where and what to insert to add `line` as the last field of `block`, indented like its fields; undefined for a block without its `}`. */
+function insertIntoSchema(model: FileModel, block: SchemaDecl, line: string): { at: number; text: string } | undefined {
+  if (model.text[block.span.end - 1] !== "}") return undefined;
+  const brace = block.span.end - 1;
+  const lineStart = model.text.lastIndexOf("\n", brace - 1) + 1;
+  const before = block.fields[0] ? model.text.slice(model.text.lastIndexOf("\n", block.fields[0].span.start - 1) + 1, block.fields[0].span.start) : "";
+  const indent = before && /^[ \t]+$/.test(before) ? before : "  ";
+  return model.text.slice(lineStart, brace).trim() === ""
+    ? { at: lineStart, text: `${indent}${line}\n` }
+    : { at: brace, text: `\n${indent}${line}\n` };
 }
 
 function literalType(n: Node | undefined): string | undefined {

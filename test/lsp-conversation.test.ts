@@ -280,6 +280,95 @@ describe("language server over stdio", () => {
     expect(hover.contents.value).toContain("engagement.score");
   });
 
+  it("a lens runs just its own example; without an index every example runs", async () => {
+    const uri = pathToFileURL(join(work, "lenses.leaddef")).href;
+    const text = `import "common.leaddef"\nmql when icp_fit\nexample "first" {\n  company.industry = telecom\n  company.employees = 900\n  as of 2026-01-01\n  expect stage mql\n}\nexample "second" {\n  company.industry = retail\n  as of 2026-01-01\n  expect stage mql\n}\n`;
+    await client.notify("textDocument/didOpen", { textDocument: { uri, languageId: "leaddef", version: 1, text } });
+    const lenses = await client.request<{ command: { title: string; command: string; arguments: unknown[] } }[]>("textDocument/codeLens", { textDocument: { uri } });
+    expect(lenses.map((l) => l.command.arguments)).toEqual([[uri, 0], [uri, 1]]);
+    const outputs: string[] = [];
+    for (const lens of lenses) outputs.push(await client.request<string>("workspace/executeCommand", { command: lens.command.command, arguments: lens.command.arguments }));
+    expect(outputs[0]).toBe("lenses.leaddef\n✓ first (stage mql)\n1 passed, 0 failed");
+    expect(outputs[1]).toMatch(/^lenses.leaddef\n✗ second\n.*stage expected mql, got none\n0 passed, 1 failed$/);
+    const all = await client.request<string>("workspace/executeCommand", { command: "leaddef.runExamples", arguments: [uri] });
+    expect(all).toMatch(/✓ first[\s\S]*✗ second[\s\S]*1 passed, 1 failed$/);
+    expect(await client.request<string>("workspace/executeCommand", { command: "leaddef.runExamples", arguments: [uri, null] })).toBe(all);
+    await expect(client.request("workspace/executeCommand", { command: "leaddef.runExamples", arguments: [uri, 2] })).rejects.toThrow(/no example 2 \(the file has 2 examples\)/);
+    await expect(client.request("workspace/executeCommand", { command: "leaddef.runExamples", arguments: [uri, "1"] })).rejects.toThrow(/example index must be a whole number/);
+    await client.notify("textDocument/didClose", { textDocument: { uri } });
+  });
+
+  it("formats just the declarations in a range", async () => {
+    const uri = pathToFileURL(join(work, "range.leaddef")).href;
+    const text = "criterion  a  when   lead.a>1\ncriterion  b  when   lead.b>2\nscore s {\n+1 when a\n   cap 5\n}\n";
+    await client.notify("textDocument/didOpen", { textDocument: { uri, languageId: "leaddef", version: 1, text } });
+    const edits = await client.request<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]>("textDocument/rangeFormatting", {
+      textDocument: { uri },
+      range: { start: { line: 1, character: 0 }, end: { line: 3, character: 2 } },
+      options: { tabSize: 2, insertSpaces: true },
+    });
+    const lines = text.split("\n");
+    const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    const after = edits.reduceRight((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
+    expect(after).toBe("criterion  a  when   lead.a>1\ncriterion b when lead.b > 2\nscore s {\n  +1 when a\n  cap 5\n}\n");
+    await client.notify("textDocument/didClose", { textDocument: { uri } });
+  });
+
+  it("offers to add an unknown field to the imported file that declares its siblings", async () => {
+    const uri = pathToFileURL(join(work, "addfield.leaddef")).href;
+    await client.notify("textDocument/didOpen", { textDocument: { uri, languageId: "leaddef", version: 1, text: 'import "common.leaddef"\nmql when company.founded >= 1990\n' } });
+    const actions = await client.request<{ title: string; edit: { changes: Record<string, { range: { start: { line: number } }; newText: string }[]> } }[]>("textDocument/codeAction", {
+      textDocument: { uri },
+      range: { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } },
+      context: { diagnostics: [] },
+    });
+    const add = actions.find((a) => a.title.startsWith("Add `company.founded: integer`"));
+    expect(add, JSON.stringify(actions)).toBeDefined();
+    expect(add!.title).toBe("Add `company.founded: integer` to the schema in common.leaddef");
+    expect(Object.keys(add!.edit.changes)).toEqual([commonUri]);
+    // common.leaddef is open, with `sales.accepted` removed by an earlier test: its schema's `}` is on line 16 of the open text.
+    expect(add!.edit.changes[commonUri]).toEqual([{ range: { start: { line: 16, character: 0 }, end: { line: 16, character: 0 } }, newText: "  company.founded: integer\n" }]);
+    await client.notify("textDocument/didClose", { textDocument: { uri } });
+  });
+
+  it("answers every request with missing or malformed params, and stays alive", async () => {
+    const requests = [
+      "textDocument/completion", "textDocument/hover", "textDocument/definition", "textDocument/references",
+      "textDocument/prepareRename", "textDocument/rename", "textDocument/documentSymbol", "workspace/symbol",
+      "textDocument/formatting", "textDocument/rangeFormatting", "textDocument/foldingRange", "textDocument/codeAction",
+      "textDocument/codeLens", "textDocument/semanticTokens/full", "workspace/executeCommand",
+    ];
+    const bad: unknown[] = [
+      undefined, null, {}, [], 42, "x",
+      { textDocument: null }, { textDocument: { uri: 5 } }, { textDocument: { uri: mainUri } },
+      { textDocument: { uri: mainUri }, position: null, range: null, context: null, newName: 5, query: {}, command: 5, arguments: "x" },
+      { textDocument: { uri: mainUri }, position: { line: "a", character: {} }, range: { start: 1, end: [] }, context: { only: "quickfix" } },
+      { textDocument: { uri: mainUri }, position: { line: -1, character: 1e12 }, range: { start: { line: 9e9, character: -3 }, end: { line: -1, character: 0 } } },
+      { command: "leaddef.runExamples" }, { command: "leaddef.runExamples", arguments: [null, -1] }, { command: "leaddef.runExamples", arguments: [mainUri, 1.5] },
+    ];
+    const logsBefore = client.logs.length;
+    for (const method of requests) {
+      for (const params of bad) {
+        const outcome = await client.request(method, params).then(
+          (value) => ({ value }),
+          (error: { code?: number; message?: string }) => ({ error }),
+        );
+        if ("error" in outcome) {
+          // An error answer is fine when it is a proper JSON-RPC error, not a crash.
+          expect(typeof outcome.error.code, `${method} ${JSON.stringify(params)}`).toBe("number");
+        } else {
+          const v = outcome.value;
+          const empty = v === null || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null);
+          expect(empty, `${method} ${JSON.stringify(params)} → ${JSON.stringify(v)}`).toBe(true);
+        }
+      }
+    }
+    // No handler threw: each one checked its params instead (a throw would be logged as "... failed").
+    expect(client.logs.slice(logsBefore).filter((l) => /failed/.test(l))).toEqual([]);
+    const hover = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: mainUri }, position: { line: 2, character: 35 } });
+    expect(hover.contents.value).toContain("engagement.score");
+  });
+
   it("a huge document does not take the server down", async () => {
     const uri = pathToFileURL(join(work, "huge.leaddef")).href;
     const big = "criterion c when x.y > 1\n".repeat(200_000); // 5 MB: over the editor limit
@@ -298,4 +387,28 @@ describe("language server over stdio", () => {
     expect(await exited).toBe(0);
     expect(client.stderr).toBe("");
   });
+});
+
+describe("initialize with missing optional params", () => {
+  for (const [name, params] of [["no capabilities", {}], ["capabilities null, folders malformed", { capabilities: null, workspaceFolders: [null, { uri: 5 }], rootUri: 7, initializationOptions: "x" }]] as const) {
+    it(`answers and keeps working: ${name}`, async () => {
+      const client = new Client();
+      try {
+        const init = await client.request<{ capabilities: Record<string, unknown> }>("initialize", params);
+        expect(init.capabilities).toMatchObject({ hoverProvider: true, documentRangeFormattingProvider: true });
+        await client.notify("initialized", {});
+        const uri = "untitled:Untitled-1";
+        await client.notify("textDocument/didOpen", { textDocument: { uri, languageId: "leaddef", version: 1, text: "schema {\n  lead.a: number\n}\nmql when lead.a > 1\n" } });
+        const hover = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri }, position: { line: 3, character: 11 } });
+        expect(hover.contents.value).toContain("lead.a: number");
+        await client.request("shutdown", null);
+        const exited = new Promise<number | null>((r) => client.proc.once("exit", (code) => r(code)));
+        await client.notify("exit", null);
+        expect(await exited).toBe(0);
+        expect(client.stderr).toBe("");
+      } finally {
+        if (client.proc.exitCode === null) client.proc.kill();
+      }
+    });
+  }
 });

@@ -125,6 +125,8 @@ async function runViaServerOrCli(
   serverArgs: unknown[],
   args: string[],
   cwd: string,
+  /** The title when the CLI answers instead, if it does something different. */
+  cliTitle: string = title,
 ): Promise<void> {
   if (serverHandles(command) && client) {
     try {
@@ -142,29 +144,33 @@ async function runViaServerOrCli(
     return;
   }
   const res = await runCli(cli, args, cwd);
-  show(`${title} (exit ${res.code})`, [res.stdout, res.stderr].filter((s) => s.trim()).join("\n"));
+  show(`${cliTitle} (exit ${res.code})`, [res.stdout, res.stderr].filter((s) => s.trim()).join("\n"));
   if (res.code !== 0) void vscode.window.showWarningMessage(`leaddef: ${title} failed; see the "leaddef" output.`);
 }
 
 /**
- * From the palette: the active file. From the server's code lens "Run example": `[uri, ...]`,
- * passed on to the server as they came.
+ * From the palette: every example of the active file. From the server's code lens "▶ run":
+ * `[uri, exampleIndex]`, which runs just that example (the server's `leaddef.runExamples` takes
+ * the index; the CLI fallback has no per-example run, so it runs them all and says so).
  */
 async function runExamples(context: vscode.ExtensionContext, args: unknown[]): Promise<void> {
   let doc: vscode.TextDocument | undefined;
   let serverArgs: unknown[];
+  const index = typeof args[1] === "number" && Number.isInteger(args[1]) && args[1] >= 0 ? args[1] : undefined;
   if (typeof args[0] === "string") {
     doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(args[0]));
     if (doc.isDirty) await doc.save();
-    serverArgs = args;
+    serverArgs = index === undefined ? [args[0]] : [args[0], index];
   } else {
     doc = await activeLeaddefDocument();
     if (!doc) return;
     serverArgs = [doc.uri.toString()];
   }
   const file = doc.uri.fsPath;
-  await runViaServerOrCli(context, `examples in ${path.basename(file)}`, "leaddef.runExamples", serverArgs,
-    cliArgs.runExamples(file, asOfSetting()), path.dirname(file));
+  const title = index === undefined ? `examples in ${path.basename(file)}` : `example ${index + 1} in ${path.basename(file)}`;
+  await runViaServerOrCli(context, title, "leaddef.runExamples", serverArgs,
+    cliArgs.runExamples(file, asOfSetting()), path.dirname(file),
+    index === undefined ? title : `examples in ${path.basename(file)} (the CLI runs them all)`);
 }
 
 async function explainLead(context: vscode.ExtensionContext): Promise<void> {

@@ -4,7 +4,7 @@ import type { ExampleDecl } from "../../language/ast.js";
 import type { Range, Span } from "../../language/source.js";
 import { formatDateDays, todayDays } from "../../language/literals.js";
 
-/** The command a lens or a client runs; its arguments are the document's URI and an example index. */
+/** The command a lens or a client runs: `[uri]` runs every example of the file, `[uri, index]` just that one. */
 export const RUN_EXAMPLES_COMMAND = "leaddef.runExamples";
 
 export interface Lens {

@@ -267,15 +267,46 @@ function step(base: string, key: string, optional: boolean): string {
   return `${base}${optional ? "?." : ""}${prop(key)}`;
 }
 
+/** The local holding the group object at `segments[0..depth)` of a lead (`lead.company`). */
+function groupLocal(groups: Map<string, string>, segments: readonly string[], depth: number): string {
+  if (depth === 0) return "lead";
+  const local = groups.get(JSON.stringify(segments.slice(0, depth)));
+  if (local === undefined) throw new Error("internal: group read before its prologue");
+  return local;
+}
+
 /**
- * Reads field i of a lead object: nested (`lead.company.industry`) or flat
- * (`lead["company.industry"]`). Anything not already a valid value of the field's JSON type
- * goes through the slow path, which reads a spelled value or throws a TypeError naming the field.
+ * The group objects a function's fields sit in, each read once per lead (`const g0 =
+ * lead["company"]`, `const g1 = g0?.["info"]`), in an order where a parent comes first. Reading
+ * `lead.company` once instead of once per field is what a hand-written evaluator does.
  */
-function objectRead(f: IrField): string {
-  let nested = "lead";
-  f.segments.forEach((s, i) => { nested = step(nested, s, i > 0); });
-  const get = f.segments.length > 1 ? `(${nested} ?? ${step("lead", f.path, false)})` : nested;
+function groupPrologue(fields: IrField[], used: number[]): { groups: Map<string, string>; lines: string[] } {
+  const groups = new Map<string, string>();
+  const lines: string[] = [];
+  for (const i of used) {
+    const segs = fields[i].segments;
+    for (let depth = 1; depth < segs.length; depth++) {
+      const key = JSON.stringify(segs.slice(0, depth));
+      if (groups.has(key)) continue;
+      const parent = groupLocal(groups, segs, depth - 1);
+      const local = `g${groups.size}`;
+      lines.push(`const ${local} = ${step(parent, segs[depth - 1], depth > 1)};`);
+      groups.set(key, local);
+    }
+  }
+  return { groups, lines };
+}
+
+/**
+ * Reads field i of a lead object: nested (`lead.company.industry`, through the group locals of
+ * groupPrologue) or flat (`lead["company.industry"]`), the nested value first. Anything not
+ * already a valid value of the field's JSON type goes through the slow path, which reads a
+ * spelled value or throws a TypeError naming the field.
+ */
+function objectRead(f: IrField, groups: Map<string, string>): string {
+  const depth = f.segments.length - 1;
+  const nested = step(groupLocal(groups, f.segments, depth), f.segments[depth], depth > 0);
+  const get = depth > 0 ? `(${nested} ?? ${step("lead", f.path, false)})` : nested;
   const i = f.index;
   // The common case (present, of the right JSON type) is tested first; a missing value (absent
   // or null) is decided inline; only anything else takes the checked slow path.
@@ -296,9 +327,10 @@ function objectRead(f: IrField): string {
 }
 
 function fieldPrologue(em: FunctionEmitter, fields: IrField[], source: "object" | "values"): string[] {
-  return [...em.usedFields].sort((a, b) => a - b).map((i) =>
-    source === "values" ? `const f${i} = vals[${i}];` : `const f${i} = ${objectRead(fields[i])};`,
-  );
+  const used = [...em.usedFields].sort((a, b) => a - b);
+  if (source === "values") return used.map((i) => `const f${i} = vals[${i}];`);
+  const { groups, lines } = groupPrologue(fields, used);
+  return [...lines, ...used.map((i) => `const f${i} = ${objectRead(fields[i], groups)};`)];
 }
 
 function emitFunction(p: IrProgram, pool: string[], name: string, params: string, source: "object" | "values", need: Set<string>, explain: boolean, tail: (em: FunctionEmitter) => string): string {

@@ -131,16 +131,18 @@ class FunctionEmitter {
       if (/^[\x00-\x7f]*$/.test(lower)) {
         // No letters: lowercasing changes no digit or ASCII sign, so the plain test is exact.
         if (!/[a-z]/.test(lower)) return `(${l.setup} !== undefined && ${l.ref}.${method}(${needle}))`;
-        // ASCII text: an /i pattern matches exactly what lowercasing would, without a new
-        // string per lead; other text (where Unicode case rules differ) is lowercased.
+        // ASCII text: a non-Unicode /i pattern matches ASCII letters only by their ASCII case
+        // partners, so `needle|[^\x00-\x7f]` fails exactly when the text is all ASCII and has no
+        // match, where lowercasing would find none either; that common case then costs one
+        // regex test and no new string. Otherwise lowercasing decides, as specified.
         const escaped = lower.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-        const decl = `new RegExp(${str(method === "startsWith" ? `^${escaped}` : escaped)}, "i");`;
+        const decl = `new RegExp(${str(`${method === "startsWith" ? "^" : ""}${escaped}|[^\\x00-\\x7f]`)}, "i");`;
         let k = this.pool.findIndex((d) => d.endsWith(` = ${decl}`));
         if (k < 0) {
           k = this.pool.length;
           this.pool.push(`const CI${k} = ${decl}`);
         }
-        return `(${l.setup} !== undefined && (NON_ASCII.test(${l.ref}) ? ${l.ref}.toLowerCase().${method}(${needle}) : CI${k}.test(${l.ref})))`;
+        return `(${l.setup} !== undefined && CI${k}.test(${l.ref}) && ${l.ref}.toLowerCase().${method}(${needle}))`;
       }
       return `(${l.setup} !== undefined && ${l.ref}.toLowerCase().${method}(${needle}))`;
     }
@@ -383,7 +385,6 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
     "function own(o, k) { return o !== null && typeof o === \"object\" && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined; }",
     "function rankTable(members) { const t = Object.create(null); members.forEach((m, i) => { t[m] = i; }); return t; }",
     ...enumTables,
-    "const NON_ASCII = /[^\\x00-\\x7f]/;",
     "function allStrings(a) { for (let i = 0; i < a.length; i++) if (typeof a[i] !== \"string\") return false; return true; }",
     ...pool,
     "const READERS = FIELDS.map((f) => f.kind === \"number\" ? (v) => readNumber(v, f.integer) : f.kind === \"date\" ? readDate : f.kind === \"boolean\" ? readBoolean : f.kind === \"string\" ? readString : f.kind === \"enum\" ? (v) => readEnum(v, f.members) : readList);",

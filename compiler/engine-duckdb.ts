@@ -27,111 +27,127 @@ const d = DIALECTS.duckdb;
 const lit = d.string;
 const q = d.ident;
 
-/** JS `String.prototype.trim` for the characters CSV cells carry: ASCII white space. */
-const trim = (x: string) => `regexp_replace(${x}, '^\\s+|\\s+$', '', 'g')`;
-const NUMBER_RE = lit("\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*");
-const DATE_RE = lit("(?s)\\s*\\d{4}-\\d\\d-\\d\\d([T ].*)?");
+/** JS `\s` (what `String.prototype.trim` strips), for RE2, whose `\s` is ASCII only. */
+const JS_SPACE = "[\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]";
+/** The same set, negated, with `;` added: a list item with nothing to trim. */
+const LIST_ITEM = `[^;${JS_SPACE.slice(1, -1)}]+`;
+
+/** JS `String.prototype.trim`. */
+const trim = (x: string) => `regexp_replace(${x}, ${lit(`^${JS_SPACE}+|${JS_SPACE}+$`)}, '', 'g')`;
+const NUMBER_RE = lit(`${JS_SPACE}*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?${JS_SPACE}*`);
+/** A number with nothing to trim: DuckDB's cast then reads it as `Number` does (unless it overflows). */
+const PLAIN_NUMBER_RE = lit("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+/** After trimming: `YYYY-MM-DD`, alone or followed by `T` or a space and anything. */
+const DATE_RE = lit(`(?s)${JS_SPACE}*\\d{4}-\\d\\d-\\d\\d(${JS_SPACE}*|[T ].*)`);
+const PLAIN_DATE_RE = lit("\\d{4}-\\d\\d-\\d\\d");
+const BOOLEAN_WORDS: [string, boolean][] = [["true", true], ["false", false], ["yes", true], ["no", false], ["1", true], ["0", false]];
 
 function enumShown(members: readonly string[]): string {
   return members.length > 6 ? `${members.slice(0, 6).join(", ")}, …` : members.join(", ");
 }
 
-/** SQL pieces for reading one field from text `s` (non-NULL): its value, and a reason when it does not fit. */
-function textReader(f: IrField, s: string, shown: string): { value: string; bad: string; reason: string } {
+/**
+ * SQL for reading one field from non-NULL text `s`: its value, NULL when the text does not fit
+ * (the row is then rejected, so its values are never used), and the reason, evaluated only
+ * for rejected rows. Each value first tries a cheap test that holds for nearly every cell
+ * (`12`, `2026-11-20`, `true`), and falls back to the exact rules of runtime.ts only when it fails.
+ */
+function textReader(f: IrField, s: string, shown: string): { value: string; reason: string } {
   const tick = (msg: string) => `'\`' || ${shown} || ${lit(`\` ${msg}`)}`;
   switch (f.kind) {
     case "number": {
-      const ok = `regexp_full_match(${s}, ${NUMBER_RE})`;
-      const v = `TRY_CAST(${trim(s)} AS DOUBLE)`;
-      if (!f.integer) return { value: `CASE WHEN ${ok} THEN ${v} END`, bad: `NOT ${ok}`, reason: tick("is not a number") };
-      return { value: `CASE WHEN ${ok} THEN ${v} END`, bad: `(NOT ${ok} OR ${v} <> floor(${v}) OR isinf(${v}))`, reason: tick("is not a whole number") };
+      // Overflow: JS `Number` gives ±Infinity where DuckDB's cast gives NULL.
+      const exact = `CASE WHEN regexp_full_match(${s}, ${NUMBER_RE}) THEN COALESCE(TRY_CAST(${trim(s)} AS DOUBLE), CASE WHEN starts_with(${trim(s)}, '-') THEN CAST('-inf' AS DOUBLE) ELSE CAST('inf' AS DOUBLE) END) END`;
+      const v = `COALESCE(CASE WHEN regexp_full_match(${s}, ${PLAIN_NUMBER_RE}) THEN TRY_CAST(${s} AS DOUBLE) END, ${exact})`;
+      if (!f.integer) return { value: v, reason: tick("is not a number") };
+      return { value: v, reason: tick("is not a whole number") };
     }
     case "date": {
-      const v = `TRY_CAST(substr(${trim(s)}, 1, 10) AS DATE)`;
-      const ok = `(regexp_full_match(${s}, ${DATE_RE}) AND ${v} IS NOT NULL)`;
-      return { value: `CASE WHEN ${ok} THEN ${v} END`, bad: `NOT ${ok}`, reason: tick("is not a date (YYYY-MM-DD)") };
+      const exact = `CASE WHEN regexp_full_match(${s}, ${DATE_RE}) THEN TRY_CAST(substr(${trim(s)}, 1, 10) AS DATE) END`;
+      return { value: `COALESCE(CASE WHEN regexp_full_match(${s}, ${PLAIN_DATE_RE}) THEN TRY_CAST(${s} AS DATE) END, ${exact})`, reason: tick("is not a date (YYYY-MM-DD)") };
     }
     case "boolean": {
-      const l = `lower(${trim(s)})`;
+      const words = (x: string) => BOOLEAN_WORDS.map(([w, b]) => `WHEN ${x} = '${w}' THEN ${b ? "TRUE" : "FALSE"}`).join(" ");
       return {
-        value: `CASE WHEN ${l} IN ('true', 'yes', '1') THEN TRUE WHEN ${l} IN ('false', 'no', '0') THEN FALSE END`,
-        bad: `${l} NOT IN ('true', 'yes', '1', 'false', 'no', '0')`,
+        value: `CASE ${words(s)} ELSE CASE ${words(`lower(${trim(s)})`)} END END`,
         reason: tick("is not true/false/yes/no/1/0"),
       };
     }
     case "enum": {
-      const set = f.members.length ? f.members.map(lit).join(", ") : "NULL";
-      return { value: `CASE WHEN ${s} IN (${set}) THEN ${s} END`, bad: `${s} NOT IN (${set})`, reason: tick(`is not one of ${enumShown(f.members)}`) };
+      // A simple CASE, not IN: DuckDB plans a long IN list as a join, which loses row order.
+      const value = f.members.length ? `CASE ${s} ${f.members.map((m) => `WHEN ${lit(m)} THEN ${s}`).join(" ")} END` : "CAST(NULL AS VARCHAR)";
+      return { value, reason: tick(`is not one of ${enumShown(f.members)}`) };
     }
     case "list":
-      return { value: `list_filter(list_transform(string_split(${s}, ';'), x -> ${trim("x")}), x -> x <> '')`, bad: "FALSE", reason: "NULL" };
+      return {
+        value: `CASE WHEN regexp_full_match(${s}, ${lit(`${LIST_ITEM}(;${LIST_ITEM})*`)}) THEN string_split(${s}, ';') ELSE list_filter(list_transform(string_split(${s}, ';'), x -> ${trim("x")}), x -> x <> '') END`,
+        reason: "NULL",
+      };
     case "string":
-      return { value: s, bad: "FALSE", reason: "NULL" };
+      return { value: s, reason: "NULL" };
   }
 }
 
-interface FieldSql { value: string; rejectWhen: string; reject: string }
+/**
+ * One field, read in two steps: `present` and `value` over the input row; then, one level up,
+ * the row is rejected for the first field that is missing (when required) or whose value is
+ * NULL while present, and `reject` (the reason) is computed for that row only.
+ */
+interface FieldSql { present: string; value: string; reject: string; optional: boolean }
 
 /** CSV (and Parquet read as text): every cell is text, NULL when empty. */
 function csvField(f: IrField, col: string | undefined): FieldSql {
-  if (col === undefined) {
-    return { value: "NULL", rejectWhen: f.optional ? "FALSE" : "TRUE", reject: `{'field': ${lit(f.path)}, 'value': '', 'reason': 'required field is missing'}` };
-  }
+  if (col === undefined) return { present: "FALSE", value: "NULL", reject: "NULL", optional: f.optional };
   const c = q(col);
   const r = textReader(f, c, c);
-  return {
-    value: `CASE WHEN ${c} IS NOT NULL THEN ${r.value} END`,
-    rejectWhen: f.optional ? `(${c} IS NOT NULL AND ${r.bad})` : `(${c} IS NULL OR ${r.bad})`,
-    reject: `CASE WHEN ${c} IS NULL THEN {'field': ${lit(f.path)}, 'value': '', 'reason': 'required field is missing'} ELSE {'field': ${lit(f.path)}, 'value': ${c}, 'reason': ${r.reason}} END`,
-  };
+  return { present: `${c} IS NOT NULL`, value: r.value, reject: `{'field': ${lit(f.path)}, 'value': ${c}, 'reason': ${r.reason}}`, optional: f.optional };
 }
 
-/** JSON Lines: the value (nested path, else the flat dotted key) with its JSON type, or a string spelling it. */
-function jsonField(f: IrField): FieldSql {
-  const nested = `json_extract(j, ${lit(`$.${f.segments.map((s) => `"${s}"`).join(".")}`)})`;
-  const flat = `json_extract(j, ${lit(`$."${f.path}"`)})`;
-  const x = `COALESCE(CASE WHEN json_type(${nested}) <> 'NULL' THEN ${nested} END, CASE WHEN json_type(${flat}) <> 'NULL' THEN ${flat} END)`;
+/** A JSON string's text, cheaply when it has no escapes. */
+const jsonStr = (x: string) => `CASE WHEN NOT contains(${x}, '\\') THEN trim(${x}, '"') ELSE json_extract_string(${x}, '$') END`;
+
+/**
+ * JSON Lines: `x` is the field's JSON value (the nested path, else the flat dotted key), NULL
+ * when absent or `null`. A value of the field's JSON type is read directly; a string spelling
+ * it is read as a CSV cell is.
+ */
+function jsonField(f: IrField, x: string): FieldSql {
   const t = `json_type(${x})`;
-  const str = `json_extract_string(${x}, '$')`;
+  const isStr = `ascii(${x}) = 34`;
+  const isNum = `(ascii(${x}) = 45 OR ascii(${x}) BETWEEN 48 AND 57)`;
+  const str = jsonStr(x);
   const json = `CAST(${x} AS VARCHAR)`;
-  const shown = `CASE WHEN ${t} = 'VARCHAR' THEN ${str} ELSE ${json} END`;
+  const shown = `CASE WHEN ${isStr} THEN ${str} ELSE ${json} END`;
   const r = textReader(f, str, str);
   const tickJson = (msg: string) => `'\`' || ${json} || ${lit(`\` ${msg}`)}`;
-  let value: string, bad: string, reason: string;
+  let value: string, reason: string;
   switch (f.kind) {
     case "number":
-      value = `CASE WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(${x} AS DOUBLE) WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
-      bad = f.integer
-        ? `CASE WHEN ${t} IN ('BIGINT', 'UBIGINT') THEN FALSE WHEN ${t} = 'DOUBLE' THEN TRY_CAST(${x} AS DOUBLE) <> floor(TRY_CAST(${x} AS DOUBLE)) WHEN ${t} = 'VARCHAR' THEN ${r.bad} ELSE TRUE END`
-        : `CASE WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN FALSE WHEN ${t} = 'VARCHAR' THEN ${r.bad} ELSE TRUE END`;
-      reason = `CASE WHEN ${t} = 'VARCHAR' THEN ${r.reason} ELSE ${tickJson(f.integer ? "is not a whole number" : "is not a number")} END`;
+      // JSON numbers as JSON.parse reads them (overflow aside); strings as CSV cells.
+      value = `CASE WHEN ${isNum} THEN TRY_CAST(${x} AS DOUBLE) WHEN ${isStr} THEN ${r.value} END`;
+      reason = `CASE WHEN ${isStr} THEN ${r.reason} ELSE ${tickJson(f.integer ? "is not a whole number" : "is not a number")} END`;
       break;
     case "boolean":
-      value = `CASE WHEN ${t} = 'BOOLEAN' THEN TRY_CAST(${x} AS BOOLEAN) WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND TRY_CAST(${x} AS DOUBLE) IN (0, 1) THEN TRY_CAST(${x} AS DOUBLE) = 1 WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
-      bad = `CASE WHEN ${t} = 'BOOLEAN' THEN FALSE WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(${x} AS DOUBLE) NOT IN (0, 1) WHEN ${t} = 'VARCHAR' THEN ${r.bad} ELSE TRUE END`;
-      reason = `CASE WHEN ${t} = 'VARCHAR' THEN ${r.reason} ELSE ${tickJson("is not true/false/yes/no/1/0")} END`;
+      value = `CASE WHEN ${x} = 'true' THEN TRUE WHEN ${x} = 'false' THEN FALSE WHEN ${isNum} THEN CASE TRY_CAST(${x} AS DOUBLE) WHEN 1 THEN TRUE WHEN 0 THEN FALSE END WHEN ${isStr} THEN ${r.value} END`;
+      reason = `CASE WHEN ${isStr} THEN ${r.reason} ELSE ${tickJson("is not true/false/yes/no/1/0")} END`;
       break;
     case "list": {
-      bad = `CASE WHEN ${t} = 'ARRAY' THEN NOT list_bool_and(list_transform(json_extract(${x}, '$[*]'), e -> json_type(e) = 'VARCHAR')) AND json_array_length(${x}) > 0 WHEN ${t} = 'VARCHAR' THEN FALSE ELSE TRUE END`;
-      reason = `CASE WHEN ${t} = 'ARRAY' THEN ${json} || ' is not a list of strings' ELSE ${tickJson("is not a list of strings")} END`;
-      value = `CASE WHEN ${t} = 'ARRAY' THEN TRY_CAST(json_extract_string(${x}, '$[*]') AS VARCHAR[]) WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
+      // ["a","b"] (as DuckDB writes JSON: no spaces) with no escapes: split it; else check every item.
+      const plain = lit(`\\[("[^"\\\\]*"(,"[^"\\\\]*")*)?\\]`);
+      const exact = `CASE WHEN list_bool_and(list_transform(json_extract(${x}, '$[*]'), e -> json_type(e) = 'VARCHAR')) OR json_array_length(${x}) = 0 THEN TRY_CAST(json_extract_string(${x}, '$[*]') AS VARCHAR[]) END`;
+      value = `CASE WHEN ${x} = '[]' THEN CAST([] AS VARCHAR[]) WHEN regexp_full_match(${x}, ${plain}) THEN string_split(${x}[3:-3], '","') WHEN ascii(${x}) = 91 THEN ${exact} WHEN ${isStr} THEN ${r.value} END`;
+      reason = `CASE WHEN ascii(${x}) = 91 THEN ${json} || ' is not a list of strings' ELSE ${tickJson("is not a list of strings")} END`;
       break;
     }
     case "string":
-      value = `CASE WHEN ${t} = 'VARCHAR' THEN ${str} END`;
-      bad = `${t} <> 'VARCHAR'`;
+      value = `CASE WHEN ${isStr} THEN ${str} END`;
       reason = tickJson("is not a string");
       break;
     default: // date, enum: only a string can spell them
-      value = `CASE WHEN ${t} = 'VARCHAR' THEN ${r.value} END`;
-      bad = `CASE WHEN ${t} = 'VARCHAR' THEN ${r.bad} ELSE TRUE END`;
-      reason = `CASE WHEN ${t} = 'VARCHAR' THEN ${r.reason} ELSE ${tickJson(f.kind === "date" ? "is not a date (YYYY-MM-DD)" : `is not one of ${enumShown(f.members)}`)} END`;
+      value = `CASE WHEN ${isStr} THEN ${r.value} END`;
+      reason = `CASE WHEN ${isStr} THEN ${r.reason} ELSE ${tickJson(f.kind === "date" ? "is not a date (YYYY-MM-DD)" : `is not one of ${enumShown(f.members)}`)} END`;
   }
-  return {
-    value: `CASE WHEN ${x} IS NOT NULL THEN ${value} END`,
-    rejectWhen: f.optional ? `(${x} IS NOT NULL AND ${bad})` : `(${x} IS NULL OR ${bad})`,
-    reject: `CASE WHEN ${x} IS NULL THEN {'field': ${lit(f.path)}, 'value': '', 'reason': 'required field is missing'} ELSE {'field': ${lit(f.path)}, 'value': ${shown}, 'reason': ${reason}} END`,
-  };
+  return { present: `${x} IS NOT NULL`, value, reject: `{'field': ${lit(f.path)}, 'value': ${shown}, 'reason': ${reason}}`, optional: f.optional };
 }
 
 /**
@@ -175,9 +191,6 @@ async function columnsOf(con: DuckDBConnection, from: string): Promise<string[]>
   const r = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
   return r.getRows().map((row) => String(row[0]));
 }
-
-/** JS `\s`, for RE2 (whose `\s` is ASCII only). */
-const JS_SPACE = "[\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]";
 
 /** `csvCell` (output.ts) in SQL. */
 const csvCellSql = (x: string) =>
@@ -293,16 +306,26 @@ function lookup(scan: CsvScan, g: number): { record: number; line: number } {
   return { record: g + (scan.dRecord[lo] ?? 0), line: g + (scan.dLine[lo] ?? 1) };
 }
 
-/** JSON Lines that DuckDB's line reader would split differently from the JS reader (CR, U+0001). */
-async function jsonlNeedsJs(path: string): Promise<boolean> {
+/**
+ * JSON Lines that DuckDB's line reader would split differently from the JS reader (CR, U+0001),
+ * or with a byte order mark at the start of a line other than the first (the SQL strips one at
+ * the start of any line, the JS reader only at the start of the file).
+ */
+async function jsonlNeedsJs(path: string): Promise<string | undefined> {
   const stream = createReadStream(path, { highWaterMark: 1 << 22 });
-  for await (const buf of stream as AsyncIterable<Buffer>) {
-    if (buf.indexOf(13) >= 0 || buf.indexOf(1) >= 0) {
+  const bom = Buffer.from("\n\uFEFF");
+  let tail = Buffer.alloc(0);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+    const why = buf.indexOf(13) >= 0 || buf.indexOf(1) >= 0 ? "carriage returns or U+0001 characters, which DuckDB's line reader splits differently"
+      : buf.indexOf(bom) >= 0 ? "a byte order mark at the start of a line" : undefined;
+    if (why) {
       stream.destroy();
-      return true;
+      return why;
     }
+    tail = Buffer.from(buf.subarray(Math.max(0, buf.length - bom.length + 1)));
   }
-  return false;
+  return undefined;
 }
 
 /** The marker for a JSON line DuckDB found unparsable; Node reads it again for JSON.parse's message. */
@@ -328,8 +351,9 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   if (o.inputFormat === "csv") {
     scan = await scanCsv(o.input, o.idColumn);
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
-  } else if (o.inputFormat === "jsonl" && (await jsonlNeedsJs(o.input))) {
-    return fallback("the JSON Lines file has carriage returns or U+0001 characters, which DuckDB's line reader splits differently");
+  } else if (o.inputFormat === "jsonl") {
+    const why = await jsonlNeedsJs(o.input);
+    if (why) return fallback(`the JSON Lines file has ${why}`);
   }
   const ownTemp = o.tempDirectory === undefined;
   const temp = o.tempDirectory ?? mkdtempSync(join(tmpdir(), "leaddef-duckdb-"));
@@ -349,6 +373,28 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   }
 }
 
+/** The nested JSON structure `json_transform` reads: each field's nested path and flat dotted key, and the id. */
+function jsonStructure(paths: string[][]): Record<string, unknown> | undefined {
+  const root: Record<string, unknown> = {};
+  for (const segs of paths) {
+    let node = root;
+    for (let k = 0; k < segs.length; k++) {
+      const key = segs[k];
+      const leaf = k === segs.length - 1;
+      const has = Object.prototype.hasOwnProperty.call(node, key);
+      if (leaf) {
+        if (has && node[key] !== "JSON") return undefined; // a field is also another's parent
+        node[key] = "JSON";
+      } else {
+        if (!has) node[key] = {};
+        else if (node[key] === "JSON") return undefined;
+        node = node[key] as Record<string, unknown>;
+      }
+    }
+  }
+  return root;
+}
+
 async function runIn(
   con: DuckDBConnection,
   o: DuckdbRunOptions,
@@ -359,24 +405,32 @@ async function runIn(
   const { program } = o;
   const path = lit(o.input);
   const fields = program.fields;
+  // raw: one row per input row, in file order, so that the result table's rowid is the row's
+  // position (no window function, which would serialise the scan). It has `leaddef_blank`,
+  // `leaddef_id` (NULL: the record number, filled in afterwards) and the columns fieldSql reads.
   let raw: string;
   let fieldSql: FieldSql[];
-  let idSql: string;
   let unknownColumns: string[] = [];
   let absentFields: string[] = [];
-  let rejectWhenFirst = "";
   let rejectFirst = "";
+  /** Record number (1-based) from the row's position `p` (0-based) in the file, for rows without an id. */
+  let recordNumber = (p: string) => `${p} + 1`;
   if (o.inputFormat === "jsonl") {
-    // Each physical line as text (a blank line is NULL), so row numbers are line numbers.
+    // Each physical line as text (a blank line is NULL), so rowid + 1 is the line number.
     const lines = `read_csv(${path}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, columns = {'t': 'VARCHAR'})`;
+    const paths = [...fields.flatMap((f) => (f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments])), [o.idColumn]];
+    const structure = jsonStructure(paths);
+    if (!structure) return fallback("a field's JSON key is also another field's parent object");
+    const at = (segs: string[]) => segs.reduce((e, k) => `struct_extract(${e}, ${lit(k)})`, "leaddef_doc");
+    const xs = fields.map((f, i) => `${f.segments.length > 1 ? `COALESCE(${at(f.segments)}, ${at([f.path])})` : at(f.segments)} AS x${i}`);
+    // The line parsed once, when it is a JSON object (valid, and starting with `{`), into the JSON value of every key read.
+    const doc = `CASE WHEN NOT leaddef_blank AND json_valid(leaddef_text) AND regexp_matches(leaddef_text, '^[ \\t]*[{]') THEN json_transform(leaddef_text, ${lit(JSON.stringify(structure))}) END`;
+    const text = `CASE WHEN starts_with(t, chr(65279)) THEN substr(t, 2) ELSE t END`;
     const blank = `(t IS NULL OR regexp_full_match(t, ${lit(`${JS_SPACE}*`)}))`;
-    // j: the line when it is a JSON object, else NULL (json_extract would fail on it); leaddef_text: the line.
-    raw = `(SELECT CASE WHEN json_valid(leaddef_text) THEN CASE WHEN json_type(leaddef_text) = 'OBJECT' THEN leaddef_text END END AS j, leaddef_text, leaddef_row, leaddef_n FROM (SELECT CASE WHEN leaddef_row = 1 THEN regexp_replace(t, '^\\x{FEFF}', '') ELSE t END AS leaddef_text, leaddef_row, leaddef_n FROM (SELECT t, row_number() OVER () AS leaddef_row, sum(CASE WHEN ${blank} THEN 0 ELSE 1 END) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS leaddef_n, ${blank} AS leaddef_blank FROM ${lines}) WHERE NOT leaddef_blank))`;
-    fieldSql = fields.map(jsonField);
-    rejectWhenFirst = "j IS NULL";
-    rejectFirst = `{'field': '', 'value': leaddef_text, 'reason': ${lit(BAD_JSON)}}`;
-    const id = `json_extract(j, ${lit(`$."${o.idColumn}"`)})`;
-    idSql = `CASE WHEN j IS NULL THEN '' WHEN ${id} IS NULL OR json_type(${id}) = 'NULL' THEN CAST(leaddef_n AS VARCHAR) WHEN json_type(${id}) = 'VARCHAR' THEN json_extract_string(${id}, '$') ELSE CAST(${id} AS VARCHAR) END`;
+    const id = at([o.idColumn]);
+    raw = `(SELECT leaddef_blank, leaddef_text, leaddef_doc IS NULL AS leaddef_bad, ${xs.join(", ")}, CASE WHEN leaddef_doc IS NULL THEN '' WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id FROM (SELECT leaddef_blank, leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${blank} AS leaddef_blank, ${text} AS leaddef_text FROM ${lines})))`;
+    fieldSql = fields.map((f, i) => jsonField(f, `x${i}`));
+    rejectFirst = `WHEN leaddef_bad THEN {'field': '', 'value': leaddef_text, 'reason': ${lit(BAD_JSON)}}`;
   } else {
     let reader: string;
     let header: string[];
@@ -398,48 +452,75 @@ async function runIn(
     absentFields = fields.filter((f) => !position.has(f.path)).map((f) => f.path);
     // Parquet columns are read as text and checked like CSV cells.
     const textCols = header.map((_, i) => (o.inputFormat === "parquet" ? `CAST(${q(colName(i))} AS VARCHAR) AS ${q(`c${i}`)}` : q(colName(i))));
-    raw = `(SELECT ${textCols.join(", ")}, row_number() OVER () AS leaddef_row FROM ${reader})`;
+    const idSql = position.has(o.idColumn) ? `COALESCE(${q(`c${position.get(o.idColumn)}`)}, '')` : "CAST(NULL AS VARCHAR)";
+    raw = `(SELECT FALSE AS leaddef_blank, ${textCols.join(", ")}, ${idSql} AS leaddef_id FROM ${reader})`;
     fieldSql = fields.map((f) => csvField(f, position.has(f.path) ? `c${position.get(f.path)}` : undefined));
-    if (position.has(o.idColumn)) idSql = `COALESCE(${q(`c${position.get(o.idColumn)}`)}, '')`;
-    else if (!scan || scan.bad.length === 0) idSql = "CAST(leaddef_row AS VARCHAR)";
-    else {
+    if (!position.has(o.idColumn) && scan && scan.bad.length > 0) {
       // No id column: the id is the record number, and skipped records count.
       const steps = scan.from.map((g, k) => [g, scan.dRecord[k]] as const).filter(([, d], k, a) => k === 0 || d !== a[k - 1][1]);
       if (steps.length > 200) return fallback("too many malformed CSV records in a file without an id column");
-      idSql = `CAST(leaddef_row + CASE ${steps.reverse().map(([g, d]) => `WHEN leaddef_row >= ${g} THEN ${d}`).join(" ")} ELSE 0 END AS VARCHAR)`;
+      const cases = steps.reverse();
+      recordNumber = (p) => `${p} + 1 + CASE ${cases.map(([g, d]) => `WHEN ${p} + 1 >= ${g} THEN ${d}`).join(" ")} ELSE 0 END`;
     }
   }
-  const whens = [
-    ...(rejectWhenFirst ? [`WHEN ${rejectWhenFirst} THEN ${rejectFirst}`] : []),
-    ...fieldSql.filter((f) => f.rejectWhen !== "FALSE").map((f) => `WHEN ${f.rejectWhen} THEN ${f.reject}`),
-  ];
-  const rejectCase = whens.length ? `CASE ${whens.join(" ")} END` : "NULL";
-  const typed = `(SELECT leaddef_row, ${idSql} AS leaddef_id, ${rejectCase} AS leaddef_reject, ${fieldSql.map((f, i) => `${f.value} AS f${i}`).join(", ")} FROM ${raw})`;
+  // Values once per field; then the first reject reason, computed only for rows that fail a
+  // (cheap) test: a required field missing, or a present value that read as NULL.
+  const values = `(SELECT *, ${fieldSql.map((f, i) => `${f.value} AS v${i}`).join(", ")} FROM ${raw})`;
+  const whens = [rejectFirst];
+  const typedCols: string[] = [];
+  fieldSql.forEach((f, i) => {
+    const fld = fields[i];
+    const v = `v${i}`;
+    const whole = fld.kind === "number" && fld.integer;
+    typedCols.push(whole ? `CASE WHEN ${v} = floor(${v}) AND NOT isinf(${v}) THEN ${v} END AS f${i}` : `${v} AS f${i}`);
+    if (!f.optional) whens.push(`WHEN NOT (${f.present}) THEN {'field': ${lit(fld.path)}, 'value': '', 'reason': 'required field is missing'}`);
+    if (f.reject !== "NULL" && f.present !== "FALSE") {
+      const bad = whole ? `(${v} IS NULL OR ${v} <> floor(${v}) OR isinf(${v}))` : `${v} IS NULL`;
+      whens.push(`WHEN ${f.optional ? `(${f.present}) AND ` : ""}${bad} THEN ${f.reject}`);
+    }
+  });
+  const rejectCase = whens.some((w) => w) ? `CASE WHEN leaddef_blank THEN NULL ${whens.filter((w) => w).join(" ")} END` : "NULL";
+  const typed = `(SELECT leaddef_blank, leaddef_id, ${rejectCase} AS leaddef_reject${typedCols.map((c) => `, ${c}`).join("")} FROM ${values})`;
   const query = emitSql(program.ir, {
     dialect: "duckdb",
     asOf: formatDateDays(o.asOf),
     columns: o.columns,
-    source: { from: typed, passthrough: ["leaddef_row", "leaddef_reject"] },
+    source: { from: typed, passthrough: ["leaddef_blank", "leaddef_reject"] },
   }).replace(/;\s*$/, "");
 
   const columns = resultColumns(program, o.columns);
   const nScores = program.scores.length;
   const nValues = columns.length - 2;
-  const names = ["leaddef_row", "leaddef_reject", "leaddef_id", "leaddef_stage", ...Array.from({ length: nValues }, (_, i) => `leaddef_v${i}`)];
+  const names = ["leaddef_blank", "leaddef_reject", "leaddef_id", "leaddef_stage", ...Array.from({ length: nValues }, (_, i) => `leaddef_v${i}`)];
   const result = `(${query}) AS leaddef_q(${names.join(", ")})`;
 
-  // One pass over the input: each result row, formatted as the JS writer would, kept in input order.
-  const formatted = Array.from({ length: nValues }, (_, i) =>
-    i < nScores ? `leaddef_js_num(CAST(leaddef_v${i} AS DOUBLE))` : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
-  const copyCsv = o.output !== undefined && o.outputFormat === "csv";
+  // One pass over the input, in parallel, into a small table kept in input order: its rowid is
+  // the row's position in the file. That holds only when every operator of the plan keeps row
+  // order (scans, projections, filters); otherwise (a join, say) the rows are numbered first,
+  // which serialises the scan, and `pos` is that number.
   await con.run(MACROS);
-  await con.run(`CREATE TEMP TABLE leaddef_result AS SELECT leaddef_row, leaddef_reject, leaddef_id, leaddef_stage${
-    copyCsv ? `, concat_ws(',', ${csvCellSql("leaddef_id")}, leaddef_stage${formatted.map((f) => `, ${f}`).join("")}) AS leaddef_line` : names.slice(4).map((n) => `, ${n}`).join("")
-  } FROM ${result}`);
+  const plan = await con.runAndReadAll(`EXPLAIN (FORMAT json) SELECT ${names.join(", ")} FROM ${result}`);
+  const ordered = keepsOrder(JSON.parse(String(plan.getRows()[0]?.[1] ?? "[]")));
+  const pos = ordered ? "rowid" : "leaddef_pos";
+  const numbered = ordered ? result : `(SELECT *, row_number() OVER () - 1 AS leaddef_pos FROM ${result})`;
+  await con.run(`CREATE TEMP TABLE leaddef_result AS SELECT ${names.join(", ")}${ordered ? "" : ", leaddef_pos"} FROM ${numbered}`);
+
+  if (o.inputFormat === "jsonl") {
+    // Rows without an id are numbered by non-blank lines: subtract the blank lines before them.
+    const missing = await con.runAndReadAll("SELECT count(*) FROM leaddef_result WHERE leaddef_id IS NULL AND NOT leaddef_blank");
+    if (Number(missing.getRows()[0][0]) > 0) {
+      const blanks = await con.runAndReadAll(`SELECT ${pos} FROM leaddef_result WHERE leaddef_blank ORDER BY ${pos} LIMIT 201`);
+      const b = blanks.getRows().map((r) => Number(r[0]));
+      if (b.length > 200) return fallback("too many blank lines in a JSON Lines file whose rows lack ids");
+      const cases = b.map((r, k) => [r, k + 1] as const).reverse();
+      if (b.length) recordNumber = (p) => `${p} + 1 + CASE ${cases.map(([r, k]) => `WHEN ${p} > ${r} THEN ${-k}`).join(" ")} ELSE 0 END`;
+    }
+  }
+  const idOut = `COALESCE(leaddef_id, CAST(${recordNumber(pos)} AS VARCHAR))`;
 
   // Rejected rows and stage counts: small.
   const summary = await con.runAndReadAll(
-    `SELECT CASE WHEN leaddef_reject IS NULL THEN NULL ELSE leaddef_row END AS r, CASE WHEN leaddef_reject IS NULL THEN NULL ELSE leaddef_id END, leaddef_reject, CASE WHEN leaddef_reject IS NULL THEN leaddef_stage END, count(*) FROM leaddef_result GROUP BY ALL ORDER BY r NULLS FIRST`,
+    `SELECT CASE WHEN leaddef_reject IS NULL THEN NULL ELSE ${pos} + 1 END AS r, CASE WHEN leaddef_reject IS NULL THEN NULL ELSE ${idOut} END, leaddef_reject, CASE WHEN leaddef_reject IS NULL THEN leaddef_stage END, count(*) FROM leaddef_result WHERE NOT leaddef_blank GROUP BY ALL ORDER BY r NULLS FIRST`,
   );
   const stageCounts = new Map<string, number>([["none", 0], ...program.stages.map((s) => [s, 0] as [string, number])]);
   const rejects: Reject[] = [];
@@ -479,10 +560,16 @@ async function runIn(
   const rowsRead = scan ? scan.records : duckRows;
 
   let rowsWritten = 0;
+  const copyCsv = o.output !== undefined && o.outputFormat === "csv";
   const header = columns.map(csvCell).join(",");
+  const good = `FROM leaddef_result WHERE leaddef_reject IS NULL AND NOT leaddef_blank`;
   if (copyCsv) {
+    // Formatted as the JS writer formats it.
+    const formatted = Array.from({ length: nValues }, (_, i) =>
+      i < nScores ? `leaddef_js_num(CAST(leaddef_v${i} AS DOUBLE))` : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
+    const line = `concat_ws(',', ${csvCellSql(idOut)}, leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
     const copied = await con.runAndReadAll(
-      `COPY (SELECT leaddef_line AS ${q(header)} FROM leaddef_result WHERE leaddef_reject IS NULL) TO ${lit(o.output!)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
+      `COPY (SELECT ${line} AS ${q(header)} ${good}${ordered ? "" : ` ORDER BY ${pos}`}) TO ${lit(o.output!)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
     );
     rowsWritten = Number(copied.getRows()[0]?.[0] ?? 0);
   } else {
@@ -491,7 +578,7 @@ async function runIn(
     const values: unknown[] = new Array(nValues + 1);
     try {
       results.header();
-      const stream = await con.stream(`SELECT leaddef_id, leaddef_stage${names.slice(4).map((n) => `, ${n}`).join("")} FROM leaddef_result WHERE leaddef_reject IS NULL ORDER BY leaddef_row`);
+      const stream = await con.stream(`SELECT ${idOut}, leaddef_stage${names.slice(4).map((n) => `, ${n}`).join("")} ${good} ORDER BY ${pos}`);
       for (;;) {
         const chunk = await stream.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
@@ -521,4 +608,9 @@ async function runIn(
     output: o.output,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Whether a physical plan (EXPLAIN FORMAT json) keeps its scan's row order: only scans, projections and filters. */
+function keepsOrder(nodes: { name?: string; children?: unknown[] }[]): boolean {
+  return nodes.every((n) => /^(PROJECTION|FILTER|READ_CSV|READ_PARQUET|TABLE_SCAN|PARQUET_SCAN|READ_CSV_AUTO)$/.test(String(n.name ?? "").trim()) && keepsOrder((n.children ?? []) as never));
 }

@@ -51,10 +51,10 @@ hot when recent and days_since(a.other) < 0
 const rej = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "<none>");
 
 /** Runs the reference path and the parallel path (several piece sizes); all must agree. */
-async function agree(program: Program, input: string, opts: { columns?: "default" | "all"; output?: "csv" | "jsonl"; pieces?: number[]; idColumn?: string } = {}) {
+async function agree(program: Program, input: string, opts: { columns?: "default" | "all"; output?: "csv" | "jsonl"; pieces?: number[]; idColumn?: string; inputFormat?: "csv" | "jsonl" } = {}) {
   const columns = opts.columns ?? "default";
   const ext = opts.output ?? "csv";
-  const base = { program, input, inputFormat: "csv" as const, asOf: parseDateDays("2026-11-22"), idColumn: opts.idColumn ?? "id", columns, outputFormat: ext, progress: false };
+  const base = { program, input, inputFormat: opts.inputFormat ?? "csv", asOf: parseDateDays("2026-11-22"), idColumn: opts.idColumn ?? "id", columns, outputFormat: ext, progress: false };
   const k = n++;
   const ref = await runJs({ ...base, output: join(dir, `ref${k}.${ext}`), rejectsPath: join(dir, `ref${k}.rej.csv`), parallel: { workers: 0 } });
   const want = readFileSync(join(dir, `ref${k}.${ext}`), "utf8");
@@ -164,6 +164,99 @@ describe("parallel CSV path = single-threaded path, byte for byte", () => {
         expect(String(e)).toMatch(/header|required|value/);
       });
     }
+  });
+});
+
+/** A seeded generator of hostile JSON Lines for the `dates` program's schema. */
+function hostileJsonl(seed: number, rows: number): string {
+  let x = seed >>> 0 || 1;
+  const rnd = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const values: Record<string, unknown[]> = {
+    "a.when": ["2026-11-01", "2026-11-20", "2026-11-20T10:00:00Z", "2026-11-20 08:00", "2026-02-30", " 2026-11-20", "0099-01-01", "2024-02-29", null, "", "nope", 20261120, true],
+    "a.other": [null, "2026-12-01", "2027-01-01", "2026-13-01", "２０２６-11-01", []],
+    "a.n": [null, 1, 1.5, "1.51", "-0", " 2", "1e3", "abc", true, "", 1e308, -0, "12345678901234567"],
+    "a.k": [null, 3, "3", 3.5, "3.0", "007", -4, 9007199254740993, "x"],
+    "a.flag": [null, true, false, "TRUE", "Yes", "no", 1, 0, 2, " true", "tru", ""],
+    "a.tags": [null, ["p"], ["p", "q"], "p;q", " p ; q ", [], [1], ["P"], "", {}],
+    "a.kind": [null, "x", "y", "z", "Y", "w", 1],
+    "a.name": [null, "Acme", "acme, inc", 'The "Best"', "multi\nline", "Ａc", "\u0041c", 7, ["Ac"]],
+  };
+  const paths = Object.keys(values);
+  const lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const r = rnd();
+    if (r < 0.03) {
+      lines.push(pick(["", "   ", "\t"]));
+      continue;
+    }
+    if (r < 0.06) {
+      lines.push(pick(["{not json", "[1,2]", "42", "null", '"text"', "{\"id\": \"L\"", '{"a": 1}}', "\u00e9t\u00e9"]));
+      continue;
+    }
+    const flat = r < 0.4;
+    const obj: Record<string, unknown> = {};
+    if (rnd() < 0.9) obj.id = rnd() < 0.9 ? `L${i}` : pick(["L,2", 'L"3', "", 17, null, " L4"]);
+    for (const p of paths) {
+      if (rnd() < 0.15) continue; // absent
+      const v = pick(values[p]);
+      const [g, k] = p.split(".");
+      if (flat || (r > 0.8 && rnd() < 0.5)) obj[p] = v; // flat, or mixed
+      else ((obj[g] ??= {}) as Record<string, unknown>)[k] = v;
+    }
+    if (rnd() < 0.2) obj[pick(["extra", "a.extra", "z.deep"])] = pick([1, "x", { inner: true }]);
+    if (rnd() < (seed === 15 ? 0.4 : 0.02)) obj[`u${i}`] = { v: 1, w: 2 }; // many distinct unknown keys: the report stops near 100
+    let line = JSON.stringify(obj);
+    if (rnd() < 0.1) line = line.replace(/"a"/, '"\\u0061"'); // a key spelled with a unicode escape
+    if (rnd() < 0.05) line = ` ${line}\t`;
+    lines.push(line);
+  }
+  const eol = seed % 3 === 0 ? "\r\n" : "\n";
+  let text = lines.join(eol);
+  if (seed % 2 === 0) text = `\ufeff${text}`;
+  if (seed % 5 === 0) text += eol;
+  return text;
+}
+
+describe("parallel JSON Lines path = single-threaded path, byte for byte", () => {
+  it("the worker script is built (else the parallel path falls back and these tests prove nothing)", () => {
+    expect(existsSync(join(root, "dist", "compiler", "batch", "jsonl-worker.js"))).toBe(true);
+  });
+
+  for (const seed of [1, 2, 3, 5, 6, 10, 15, 30]) {
+    it(`hostile JSON Lines, seed ${seed}`, async () => {
+      const file = join(dir, `hostile${seed}.jsonl`);
+      writeFileSync(file, hostileJsonl(seed, 500));
+      const ref = await agree(dates, file, { inputFormat: "jsonl", columns: seed % 2 ? "all" : "default", output: seed % 3 ? "csv" : "jsonl", pieces: [1, 64, 700, 1 << 16] });
+      expect(ref.rowsRejected).toBeGreaterThan(0);
+      expect(ref.rowsWritten).toBeGreaterThan(0);
+      expect(ref.unknownColumns.length).toBeGreaterThan(seed === 15 ? 99 : 3);
+    });
+  }
+
+  it("rows without ids (the id is the row number) in some pieces only", async () => {
+    const file = join(dir, "noid.jsonl");
+    const lines = hostileJsonl(4, 300).split("\n").map((l, i) => (i % 50 === 7 ? l.replace(/"id":("[^"]*"|\d+|null),?/, "") : l));
+    writeFileSync(file, lines.join("\n"));
+    await agree(dates, file, { inputFormat: "jsonl", pieces: [64, 2000] });
+  });
+
+  it("invalid UTF-8, a lone mark later in the file, tiny files", async () => {
+    const bad = Buffer.concat([Buffer.from('{"id":"a","a":{"when":"2026-11-01","name":"\xff'), Buffer.from([0xff, 0xc3]), Buffer.from('"}}\n\ufeff{"id":"b","a.when":"2026-11-02"}\n{"id":"c","a":{"when":"2026-11-03"}}')]);
+    const texts: (string | Buffer)[] = [bad, "", "\n", "\ufeff", "\ufeff\n", "\ufeff\ufeff{}", '{"id":"x","a.when":"2026-11-01"}', "\r\n\r\n"];
+    for (const [i, text] of texts.entries()) {
+      const file = join(dir, `tiny${i}.jsonl`);
+      writeFileSync(file, text);
+      await agree(dates, file, { inputFormat: "jsonl", pieces: [1, 2, 5, 4096] });
+    }
+  });
+
+  it("generated leads with bad values (bench rules, all columns)", async () => {
+    const file = join(dir, "gen.jsonl");
+    const r = spawnSync(process.execPath, [join(root, "examples", "generate-leads.mjs"), "--count", "3000", "--seed", "11", "--format", "jsonl", "--out", file]);
+    expect(r.status).toBe(0);
+    const ref = await agree(bench, file, { inputFormat: "jsonl", columns: "all", pieces: [100, 4096, 50_000] });
+    expect(ref.rowsRejected).toBeGreaterThan(0);
   });
 });
 

@@ -108,7 +108,11 @@ export class JsonBinder {
   private readonly seenKeys = new Set<string>();
   readonly unknownColumns: string[] = [];
 
-  constructor(private readonly fields: readonly IrField[], private readonly idColumn: string) {
+  /**
+   * `noteLimit`: keys that are not fields are noted while fewer than this many are known (a
+   * scoring worker notes them all; the parallel path replays its notes under the usual limit).
+   */
+  constructor(private readonly fields: readonly IrField[], private readonly idColumn: string, private readonly noteLimit = 100) {
     this.readers = fields.map(jsonReader);
     this.missing = fields.map(missingValue);
     for (const f of fields) this.seenKeys.add(f.path);
@@ -148,8 +152,13 @@ export class JsonBinder {
     return v === undefined || v === null ? String(rowNumber) : typeof v === "string" ? v : JSON.stringify(v);
   }
 
+  /** Notes the keys of a row that are not fields, as bind does. */
+  noteUnknownKeys(obj: Record<string, unknown>): void {
+    if (this.unknownColumns.length < this.noteLimit) this.noteUnknown(obj, "");
+  }
+
   bind(obj: Record<string, unknown>, line: number, rowNumber: number, vals: unknown[]): Reject | undefined {
-    if (this.unknownColumns.length < 100) this.noteUnknown(obj, "");
+    this.noteUnknownKeys(obj);
     const fields = this.fields;
     for (let i = 0; i < fields.length; i++) {
       const raw = this.get(obj, fields[i]);

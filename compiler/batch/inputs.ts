@@ -73,9 +73,16 @@ export class JsonLinesReader {
   private line = 0;
 
   constructor(
-    private readonly onRow: (value: Record<string, unknown>, line: number) => void,
+    private readonly onRow: (value: Record<string, unknown>, line: number, text: string) => void,
     private readonly onBad: (line: number, reason: string, raw: string) => void,
+    /** Drop a byte-order mark opening line 1 (off for a piece that does not start the file). */
+    private readonly stripBom = true,
   ) {}
+
+  /** Lines seen so far (blank ones included). */
+  get lines(): number {
+    return this.line;
+  }
 
   push(text: string): void {
     const data = this.carry ? this.carry + text : text;
@@ -94,7 +101,7 @@ export class JsonLinesReader {
 
   private one(text: string): void {
     this.line++;
-    if (this.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (this.line === 1 && this.stripBom && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (!text.trim()) return;
     let value: unknown;
     try {
@@ -107,6 +114,6 @@ export class JsonLinesReader {
       this.onBad(this.line, "a line must be a JSON object", text.slice(0, 200));
       return;
     }
-    this.onRow(value as Record<string, unknown>, this.line);
+    this.onRow(value as Record<string, unknown>, this.line, text);
   }
 }

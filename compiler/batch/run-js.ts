@@ -9,6 +9,7 @@ import { JsonLinesReader, openInput, type InputFormat } from "./inputs.js";
 import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
 import { RejectLog } from "./reject-log.js";
 import { runCsvParallel } from "./run-parallel.js";
+import { runJsonlParallel } from "./run-parallel-jsonl.js";
 import type { RunSummary } from "./summary.js";
 
 export interface RunOptions {
@@ -25,14 +26,14 @@ export interface RunOptions {
   rejectsPath: string;
   progress: boolean;
   /**
-   * CSV files are scored on worker threads (default: one per available core, pieces of 512 KiB,
-   * files of 8 MiB and up). `workers: 0` keeps everything on this thread.
+   * CSV and JSON Lines files are scored on worker threads (default: one per available core,
+   * pieces of 512 KiB, files of 8 MiB and up). `workers: 0` keeps everything on this thread.
    */
   parallel?: { workers?: number; chunkBytes?: number; minBytes?: number };
 }
 
 function parallelWorkers(o: RunOptions): number {
-  if (o.inputFormat !== "csv" || o.input === "-") return 0;
+  if (o.input === "-") return 0;
   const workers = o.parallel?.workers ?? availableParallelism();
   if (workers <= 0) return 0;
   let size = 0;
@@ -58,7 +59,7 @@ export async function runJs(o: RunOptions): Promise<RunSummary> {
   if (workers > 0) {
     const bar = o.progress ? startProgress(o.input) : undefined;
     try {
-      const summary = await runCsvParallel({
+      const job = {
         program: o.program,
         input: o.input,
         output: o.output,
@@ -70,8 +71,9 @@ export async function runJs(o: RunOptions): Promise<RunSummary> {
         rejectsPath: o.rejectsPath,
         workers,
         chunkBytes: o.parallel?.chunkBytes ?? 512 << 10,
-        onProgress: bar ? (bytes, rows) => bar.update(bytes, { rows }) : undefined,
-      });
+        onProgress: bar ? (bytes: number, rows: number) => bar.update(bytes, { rows }) : undefined,
+      };
+      const summary = o.inputFormat === "jsonl" ? await runJsonlParallel(job) : await runCsvParallel(job);
       if (summary) return summary;
     } finally {
       bar?.stop();
@@ -80,7 +82,7 @@ export async function runJs(o: RunOptions): Promise<RunSummary> {
   return runSingle(o);
 }
 
-/** The single-threaded path: standard input, JSON Lines, small files, inputs without an id column. */
+/** The single-threaded path: standard input, small files, CSV inputs without an id column. */
 async function runSingle(o: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;

@@ -5,7 +5,7 @@ import { CsvBinder } from "./binder.js";
 import { firstRecordsEnd, lastRecordEnd } from "./csv-cut.js";
 import { CsvRecordReader } from "./csv-records.js";
 import type { ChunkResult } from "./csv-scorer.js";
-import type { CsvWorkerSetup, CsvWorkerTask } from "./csv-worker.js";
+import type { CsvWorkerTask } from "./csv-worker.js";
 import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
 import { RejectLog } from "./reject-log.js";
 import type { RunSummary } from "./summary.js";
@@ -27,30 +27,30 @@ export interface ParallelCsvOptions {
 }
 
 /** The built worker script; undefined when running from sources with nothing built. */
-function workerScript(): URL | undefined {
+export function workerScript(name = "csv-worker"): URL | undefined {
   const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith(".ts") ? new URL("../../dist/compiler/batch/csv-worker.js", here) : new URL("./csv-worker.js", here);
+  const url = here.pathname.endsWith(".ts") ? new URL(`../../dist/compiler/batch/${name}.js`, here) : new URL(`./${name}.js`, here);
   return existsSync(url) ? url : undefined;
 }
 
-interface Pending {
-  resolve: (r: ChunkResult) => void;
+interface Pending<R> {
+  resolve: (r: R) => void;
   reject: (e: Error) => void;
 }
 
 /** A pool of scoring workers; each takes pieces in the order sent. */
-class Pool {
+export class Pool<R = ChunkResult> {
   private readonly workers: Worker[];
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, Pending<R>>();
   private next = 0;
   private failure: Error | undefined;
 
-  constructor(script: URL, count: number, setup: CsvWorkerSetup) {
+  constructor(script: URL, count: number, setup: unknown) {
     this.workers = Array.from({ length: count }, () => {
       // A small young generation: scavenges stay cheap (each piece's garbage dies young) and
       // each worker adds tens of megabytes, not a hundred, to the peak RSS.
       const w = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-      w.on("message", (m: { seq: number; result?: ChunkResult; error?: string }) => {
+      w.on("message", (m: { seq: number; result?: R; error?: string }) => {
         const p = this.pending.get(m.seq);
         this.pending.delete(m.seq);
         if (m.error !== undefined) p?.reject(new Error(`scoring worker failed: ${m.error}`));
@@ -71,11 +71,11 @@ class Pool {
   }
 
   /** Sends a piece (its buffer is moved, not copied) to the next worker in turn. */
-  score(buffer: ArrayBuffer, length: number): Promise<ChunkResult> {
+  score(buffer: ArrayBuffer, length: number): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = this.next++;
     const w = this.workers[seq % this.workers.length];
-    return new Promise<ChunkResult>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
       const task: CsvWorkerTask = { seq, buffer, length };
       w.postMessage(task, [buffer]);
@@ -88,7 +88,7 @@ class Pool {
 }
 
 /** Reads from `fd` into a fresh buffer after `carry`; returns the bytes now held. */
-function readPiece(fd: number, carry: Buffer, size: number): { data: Buffer; eof: boolean } {
+export function readPiece(fd: number, carry: Buffer, size: number): { data: Buffer; eof: boolean } {
   const buf = Buffer.allocUnsafeSlow(carry.length + size);
   carry.copy(buf, 0);
   let filled = carry.length;

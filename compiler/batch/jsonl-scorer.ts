@@ -1,0 +1,104 @@
+import type { Program } from "../program.js";
+import { JsonBinder, type Reject } from "./binder.js";
+import { JsonLinesReader } from "./inputs.js";
+import { ResultWriter, type OutputFormat, type TextSink } from "./output.js";
+
+/** What scoring one piece of JSON Lines produced. Line numbers count from 1 at the piece's start. */
+export interface JsonlChunkResult {
+  /** Formatted result rows, in input order. */
+  out: string;
+  rejects: Reject[];
+  /** Leads per stage index + 1 (index 0 is `none`). */
+  stageCounts: number[];
+  /** Rows read (rows written + rejected). */
+  rows: number;
+  /** Lines the piece spans (the next piece starts that many lines later). */
+  lines: number;
+  /**
+   * The lines of the rows in which the piece's own binder (noting without limit) found keys that
+   * are not fields and not seen before in the piece. Only these rows can add to the run's list,
+   * so noting them again in input order, on one binder, gives exactly the single-threaded list.
+   */
+  unknownRows: string[];
+  /**
+   * Some row has no id, so its id is its row number, which depends on the rows before the piece:
+   * the piece must be scored again where that is known. The piece's text is then sent back.
+   */
+  text?: string;
+}
+
+class StringSink implements TextSink {
+  text = "";
+  append(t: string): void {
+    this.text += t;
+  }
+}
+
+/**
+ * Scores whole lines of JSON Lines (a piece cut just after a newline) exactly as the
+ * single-threaded path does: the same reader, binder and evaluator, one piece at a time.
+ */
+export class JsonlChunkScorer {
+  private readonly vals: unknown[];
+  private readonly out: unknown[];
+  private readonly nValues: number;
+
+  constructor(
+    private readonly program: Program,
+    private readonly idColumn: string,
+    private readonly asOf: number,
+    private readonly columns: string[],
+    private readonly full: boolean,
+    private readonly outputFormat: OutputFormat,
+  ) {
+    this.vals = new Array(program.fields.length).fill(undefined);
+    this.nValues = columns.length - 2;
+    this.out = new Array(1 + this.nValues).fill(0);
+  }
+
+  /**
+   * Scores `text`; `rowBase` is the number of rows before the piece (the ids of rows without
+   * one), undefined when not known: a piece that needs it then comes back with its text.
+   */
+  score(text: string, rowBase?: number): JsonlChunkResult {
+    const { program, vals, out, nValues, idColumn } = this;
+    const stageNames = program.stages;
+    const binder = new JsonBinder(program.fields, idColumn, Infinity);
+    const sink = new StringSink();
+    const results = new ResultWriter(sink, this.outputFormat, this.columns);
+    const rejects: Reject[] = [];
+    const stageCounts = new Array<number>(stageNames.length + 1).fill(0);
+    const unknownRows: string[] = [];
+    let rows = 0;
+    let needsRowBase = false;
+    const reader = new JsonLinesReader(
+      (value, line, lineText) => {
+        rows++;
+        const row = (rowBase ?? 0) + rows;
+        // the condition under which JsonBinder.idOf falls back to the row number
+        if (value[idColumn] === undefined || value[idColumn] === null) needsRowBase = true;
+        const known = binder.unknownColumns.length;
+        const reject = binder.bind(value, line, row, vals);
+        if (binder.unknownColumns.length > known) unknownRows.push(lineText);
+        if (reject) {
+          rejects.push(reject);
+          return;
+        }
+        program.evaluateValues(vals, this.asOf, out, this.full);
+        const stageIndex = out[0] as number;
+        stageCounts[stageIndex + 1]++;
+        results.row(binder.idOf(value, row), stageIndex < 0 ? "none" : stageNames[stageIndex], out, nValues);
+      },
+      (line, reason, raw) => {
+        rows++;
+        rejects.push({ line, id: "", field: "", value: raw, reason });
+      },
+      false,
+    );
+    reader.push(text);
+    reader.end();
+    const result: JsonlChunkResult = { out: sink.text, rejects, stageCounts, rows, lines: reader.lines, unknownRows };
+    if (needsRowBase && rowBase === undefined) result.text = text;
+    return result;
+  }
+}

@@ -1,0 +1,138 @@
+import { closeSync, openSync } from "node:fs";
+import type { Program } from "../program.js";
+import { JsonBinder } from "./binder.js";
+import { JsonlChunkScorer, type JsonlChunkResult } from "./jsonl-scorer.js";
+import type { JsonlWorkerSetup } from "./jsonl-worker.js";
+import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
+import { RejectLog } from "./reject-log.js";
+import { Pool, readPiece, workerScript } from "./run-parallel.js";
+import type { RunSummary } from "./summary.js";
+
+export interface ParallelJsonlOptions {
+  program: Program;
+  input: string;
+  output: string | undefined;
+  outputFormat: OutputFormat;
+  asOf: number;
+  idColumn: string;
+  columns: string[];
+  full: boolean;
+  rejectsPath: string;
+  workers: number;
+  /** Bytes read per piece (a piece grows when one line is longer). */
+  chunkBytes: number;
+  onProgress?: (bytes: number, rows: number) => void;
+}
+
+/**
+ * Scores a JSON Lines file on worker threads. JSON Lines has no multi-line records, so the main
+ * thread cuts large pieces after their last newline, moves the bytes to a worker, and writes the
+ * workers' results strictly in input order: output, rejects and summary are byte-identical to
+ * the single-threaded path's. A piece holding a row without an id (whose id is then its row
+ * number, known only in order) is scored again on this thread at its turn.
+ *
+ * Returns undefined, having written nothing, when no worker script is built.
+ */
+export async function runJsonlParallel(o: ParallelJsonlOptions): Promise<RunSummary | undefined> {
+  const started = performance.now();
+  const script = workerScript("jsonl-worker");
+  if (!script) return undefined;
+  const fd = openSync(o.input, "r");
+  try {
+    const setup: JsonlWorkerSetup = { ir: o.program.ir, idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat };
+    const pool = new Pool<JsonlChunkResult>(script, o.workers, setup);
+    let local: JsonlChunkScorer | undefined;
+    const outWriter = new BufferedWriter(o.output ?? process.stdout);
+    const results = new ResultWriter(outWriter, o.outputFormat, o.columns);
+    const rejects = new RejectLog(o.rejectsPath);
+    // Keys that are not fields: the workers' candidate rows, noted again here in input order.
+    const unknown = new JsonBinder(o.program.fields, o.idColumn);
+    const stageCounts = new Array<number>(o.program.stages.length + 1).fill(0);
+    let rowsRead = 0;
+    let lineOffset = 0;
+    let bytesRead = 0;
+    const inFlight: Promise<JsonlChunkResult>[] = [];
+    // Handled in order; a rejection is caught at its turn, not reported as unhandled meanwhile.
+    const send = (buffer: ArrayBuffer, length: number) => {
+      const p = pool.score(buffer, length);
+      p.catch(() => undefined);
+      inFlight.push(p);
+    };
+    const writeNext = async () => {
+      let r = await inFlight.shift()!;
+      if (r.text !== undefined) {
+        local ??= new JsonlChunkScorer(o.program, o.idColumn, o.asOf, o.columns, o.full, o.outputFormat);
+        r = local.score(r.text, rowsRead);
+      }
+      for (const rej of r.rejects) rejects.add({ ...rej, line: lineOffset + rej.line });
+      outWriter.append(r.out);
+      for (let i = 0; i < stageCounts.length; i++) stageCounts[i] += r.stageCounts[i];
+      for (const text of r.unknownRows) unknown.noteUnknownKeys(JSON.parse(text) as Record<string, unknown>);
+      rowsRead += r.rows;
+      lineOffset += r.lines;
+      await outWriter.flush();
+      await rejects.flush();
+      o.onProgress?.(bytesRead, rowsRead);
+    };
+
+    results.header();
+    try {
+      let carry: Buffer = Buffer.alloc(0);
+      let eof = false;
+      let first = true;
+      while (carry.length > 0 || !eof) {
+        // a fresh, unpooled buffer each time: its memory is moved to a worker
+        const piece = readPiece(fd, carry, eof ? 0 : o.chunkBytes);
+        bytesRead += piece.data.length - carry.length;
+        let data = piece.data;
+        eof ||= piece.eof;
+        if (first) {
+          // A byte-order mark opening the file is dropped, as the single-threaded reader drops it
+          // from line 1; nothing after the file's first bytes is ever taken for one.
+          if (data.length < 3 && !eof) {
+            carry = data;
+            continue;
+          }
+          first = false;
+          if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+            const rest = Buffer.allocUnsafeSlow(data.length - 3); // unpooled: it is moved
+            data.copy(rest, 0, 3);
+            data = rest;
+          }
+        }
+        if (data.length === 0) {
+          if (eof) break;
+          carry = data; // only the mark so far
+          continue;
+        }
+        const cut = eof ? data.length : data.lastIndexOf(10) + 1;
+        if (cut === 0) {
+          carry = data; // one line longer than a piece: read on
+          continue;
+        }
+        carry = Buffer.from(data.subarray(cut));
+        send(data.buffer as ArrayBuffer, cut);
+        while (inFlight.length >= 2 * o.workers) await writeNext();
+      }
+      while (inFlight.length) await writeNext();
+    } finally {
+      await pool.close();
+      await outWriter.close();
+      await rejects.close();
+    }
+    return {
+      engine: "js",
+      rowsRead,
+      rowsWritten: rowsRead - rejects.count,
+      rowsRejected: rejects.count,
+      stages: [{ name: "none", count: stageCounts[0] }, ...o.program.stages.map((name, i) => ({ name, count: stageCounts[i + 1] }))],
+      unknownColumns: unknown.unknownColumns,
+      absentFields: [],
+      rejectsPath: rejects.count > 0 ? o.rejectsPath : undefined,
+      output: o.output,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,5 +1,5 @@
 import type { IrField } from "../ir.js";
-import { readBoolean, readDate, readEnum, readList, readNumber } from "../runtime.js";
+import { plainDateDays, readBoolean, readDate, readEnum, readList, readNumber } from "../runtime.js";
 
 /** Why a row was refused. */
 export interface Reject {
@@ -30,7 +30,14 @@ function cellReader(f: IrField): CellReader {
 function jsonReader(f: IrField): (v: unknown) => unknown {
   switch (f.kind) {
     case "number": return (v) => readNumber(v, f.integer);
-    case "date": return readDate;
+    // a plain YYYY-MM-DD without Date objects (the same day number); anything else as before
+    case "date": return (v) => {
+      if (typeof v === "string") {
+        const days = plainDateDays(v);
+        if (days === days) return days;
+      }
+      return readDate(v);
+    };
     case "boolean": return readBoolean;
     case "string": return (v) => {
       if (typeof v === "string") return v;
@@ -106,6 +113,7 @@ export class JsonBinder {
   private readonly readers: ((v: unknown) => unknown)[];
   private readonly missing: unknown[];
   private readonly seenKeys = new Set<string>();
+  private readonly childPaths = new Map<string, Map<string, string>>();
   readonly unknownColumns: string[] = [];
 
   /**
@@ -135,8 +143,12 @@ export class JsonBinder {
 
   /** Notes keys that are not fields (reported once at the end). */
   private noteUnknown(obj: Record<string, unknown>, prefix: string): void {
+    // Each row repeats the same keys: their paths are built (and hashed) once, not per row.
+    let paths = this.childPaths.get(prefix);
+    if (!paths) this.childPaths.set(prefix, (paths = new Map()));
     for (const key of Object.keys(obj)) {
-      const path = prefix ? `${prefix}.${key}` : key;
+      let path = paths.get(key);
+      if (path === undefined) paths.set(key, (path = prefix ? `${prefix}.${key}` : key));
       if (this.seenKeys.has(path)) continue;
       const v = obj[key];
       if (v !== null && typeof v === "object" && !Array.isArray(v)) this.noteUnknown(v as Record<string, unknown>, path);

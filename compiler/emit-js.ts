@@ -42,6 +42,18 @@ interface Emitted {
 class FunctionEmitter {
   private temps = 0;
   readonly usedFields = new Set<number>();
+  /**
+   * Read fields where they are first needed instead of all up front, so a lead that fails an
+   * early condition never pays for the fields of later ones. References are placeholders until
+   * the function is assembled (see lazyFieldReads).
+   */
+  lazy = false;
+
+  /** The code that stands for field i's value. */
+  private field(i: number): string {
+    this.usedFields.add(i);
+    return this.lazy ? `\u0000${i}\u0000` : `f${i}`;
+  }
 
   constructor(
     private readonly program: IrProgram,
@@ -70,8 +82,8 @@ class FunctionEmitter {
         if (typeof e.value === "number") return { code: num(e.value), nullable: false, simple: true };
         return { code: typeof e.value === "string" ? str(e.value) : String(e.value), nullable: false, simple: true };
       case "field":
-        this.usedFields.add(e.field.index);
-        return { code: `f${e.field.index}`, nullable: true, simple: true };
+        // A deferred read is not repeated in the code: comparisons take it into a temp once.
+        return { code: this.field(e.field.index), nullable: true, simple: !this.lazy };
       case "criterion": return { code: `c${e.index}`, nullable: false, simple: true };
       case "stage": return { code: `s${e.index}`, nullable: false, simple: true };
       case "score": return { code: `sc${e.index}`, nullable: false, simple: true };
@@ -94,8 +106,7 @@ class FunctionEmitter {
     switch (e.k) {
       case "const": return String(e.value === true);
       case "field":
-        this.usedFields.add(e.field.index);
-        return `(f${e.field.index} === true)`;
+        return `(${this.field(e.field.index)} === true)`;
       case "criterion": return `c${e.index}`;
       case "stage": return `s${e.index}`;
       case "not": return `!${this.cond(e.e)}`;
@@ -111,8 +122,7 @@ class FunctionEmitter {
       }
       case "startsWith": return this.caseInsensitive(this.once(this.value(e.l)), this.value(e.r), "startsWith");
       case "presence": {
-        this.usedFields.add(e.field.index);
-        const f = `f${e.field.index}`;
+        const f = this.field(e.field.index);
         const numeric = e.field.kind === "number" || e.field.kind === "date";
         if (numeric) return e.missing ? `(${f} !== ${f})` : `(${f} === ${f})`;
         return e.missing ? `(${f} === undefined)` : `(${f} !== undefined)`;
@@ -337,10 +347,36 @@ function fieldPrologue(em: FunctionEmitter, fields: IrField[], source: "object" 
 
 function emitFunction(p: IrProgram, pool: string[], name: string, params: string, source: "object" | "values", need: Set<string>, explain: boolean, tail: (em: FunctionEmitter) => string): string {
   const em = new FunctionEmitter(p, pool);
+  // Explanations show every field, so they read them all; array reads are too cheap to defer.
+  em.lazy = source === "object" && !explain;
   const body = bodyStatements(p, em, need, explain);
   const ret = tail(em);
-  const prologue = fieldPrologue(em, p.fields, source);
-  return [`function ${name}(${params}) {`, source === "object" ? "let v, t;" : "", em.tempDecl(), ...prologue, ...body, ret, "}"].filter(Boolean).join("\n  ");
+  if (!em.lazy) {
+    const prologue = fieldPrologue(em, p.fields, source);
+    return [`function ${name}(${params}) {`, source === "object" ? "let v, t;" : "", em.tempDecl(), ...prologue, ...body, ret, "}"].filter(Boolean).join("\n  ");
+  }
+  return lazyFieldReads(p.fields, em, [`function ${name}(${params}) {`, "let v, t;", em.tempDecl(), ...body, ret, "}"].filter(Boolean).join("\n  "));
+}
+
+/**
+ * Replaces the field placeholders in a function's code: a field used once is read in place; a
+ * field used more often is read at its first use and remembered in a local.
+ */
+function lazyFieldReads(fields: IrField[], em: FunctionEmitter, code: string): string {
+  const used = [...em.usedFields].sort((a, b) => a - b);
+  const { groups, lines } = groupPrologue(fields, used);
+  const uses = new Map<number, number>();
+  for (const m of code.matchAll(/\u0000(\d+)\u0000/g)) uses.set(Number(m[1]), (uses.get(Number(m[1])) ?? 0) + 1);
+  const remembered = used.filter((i) => (uses.get(i) ?? 0) > 1);
+  const declarations = remembered.length ? [`let ${remembered.map((i) => `f${i}, r${i} = false`).join(", ")};`] : [];
+  const body = code.replace(/\u0000(\d+)\u0000/g, (_, digits: string) => {
+    const i = Number(digits);
+    const read = objectRead(fields[i], groups);
+    return (uses.get(i) ?? 0) > 1 ? `(r${i} ? f${i} : (r${i} = true, f${i} = ${read}))` : read;
+  });
+  // The group objects (lead.company, …) are read up front: one load each, shared by many fields.
+  const open = body.indexOf("\n");
+  return [body.slice(0, open), ...lines.map((l) => `  ${l}`), ...declarations.map((d) => `  ${d}`), body.slice(open + 1)].join("\n");
 }
 
 export const GENERATED_FUNCTIONS = ["evaluate", "evaluateToColumns", "evaluateInto", "evaluateIntoFull", "explain"] as const;

@@ -118,7 +118,8 @@ export class Program {
   /**
    * The lead's stage and scores. `lead` is a nested object (`{company: {industry: ...}}`) or
    * has flat dotted keys; values have their JSON types or are strings that spell them. A value
-   * that does not fit its field throws a TypeError naming the field.
+   * that does not fit its field throws a TypeError naming the field when the evaluation reads
+   * it (fields are read where first needed).
    */
   evaluate(lead: object, options?: EvaluateOptions): LeadResult {
     if (lead === null || typeof lead !== "object") throw new TypeError("a lead must be an object");

@@ -48,6 +48,8 @@ class FunctionEmitter {
    * the function is assembled (see lazyFieldReads).
    */
   lazy = false;
+  /** Criteria used exactly once, written at their use so `and`/`or` can skip them. */
+  readonly inlined = new Map<number, IrExpr>();
 
   /** The code that stands for field i's value. */
   private field(i: number): string {
@@ -84,7 +86,8 @@ class FunctionEmitter {
       case "field":
         // A deferred read is not repeated in the code: comparisons take it into a temp once.
         return { code: this.field(e.field.index), nullable: true, simple: !this.lazy };
-      case "criterion": return { code: `c${e.index}`, nullable: false, simple: true };
+      case "criterion":
+        return this.inlined.has(e.index) ? { code: this.cond(e), nullable: false, simple: false } : { code: `c${e.index}`, nullable: false, simple: true };
       case "stage": return { code: `s${e.index}`, nullable: false, simple: true };
       case "score": return { code: `sc${e.index}`, nullable: false, simple: true };
       case "arith": {
@@ -107,7 +110,10 @@ class FunctionEmitter {
       case "const": return String(e.value === true);
       case "field":
         return `(${this.field(e.field.index)} === true)`;
-      case "criterion": return `c${e.index}`;
+      case "criterion": {
+        const inline = this.inlined.get(e.index);
+        return inline ? `(${this.cond(inline)})` : `c${e.index}`;
+      }
       case "stage": return `s${e.index}`;
       case "not": return `!${this.cond(e.e)}`;
       case "and": return `(${this.cond(e.l)} && ${this.cond(e.r)})`;
@@ -244,6 +250,7 @@ function bodyStatements(p: IrProgram, em: FunctionEmitter, need: Set<string>, ex
   };
   for (const d of p.order) {
     if (!need.has(`${d.kind}:${d.index}`)) continue;
+    if (d.kind === "criterion" && em.inlined.has(d.index)) continue;
     if (d.kind === "criterion") out.push(condStatement(`c${d.index}`, p.criteria[d.index].cond, `xc${d.index}`));
     else if (d.kind === "stage") out.push(condStatement(`s${d.index}`, p.stages[d.index].cond, `xs${d.index}`));
     else {
@@ -345,8 +352,31 @@ function fieldPrologue(em: FunctionEmitter, fields: IrField[], source: "object" 
   return [...lines, ...used.map((i) => `const f${i} = ${objectRead(fields[i], groups)};`)];
 }
 
-function emitFunction(p: IrProgram, pool: string[], name: string, params: string, source: "object" | "values", need: Set<string>, explain: boolean, tail: (em: FunctionEmitter) => string): string {
+/**
+ * The criteria that the needed declarations use exactly once: they need no local of their own,
+ * and written in place they short-circuit with the condition around them.
+ */
+function singleUseCriteria(p: IrProgram, need: Set<string>): Map<number, IrExpr> {
+  const uses = new Map<number, number>();
+  const count = (e: IrExpr) => {
+    if (e.k === "criterion") uses.set(e.index, (uses.get(e.index) ?? 0) + 1);
+    for (const c of irChildren(e)) count(c);
+  };
+  for (const key of need) {
+    const [kind, i] = key.split(":");
+    const index = Number(i);
+    if (kind === "criterion") count(p.criteria[index].cond.expr);
+    else if (kind === "stage") count(p.stages[index].cond.expr);
+    else for (const line of p.scores[index].lines) count(line.cond.expr);
+  }
+  const out = new Map<number, IrExpr>();
+  for (const [index, n] of uses) if (n === 1) out.set(index, p.criteria[index].cond.expr);
+  return out;
+}
+
+function emitFunction(p: IrProgram, pool: string[], name: string, params: string, source: "object" | "values", need: Set<string>, explain: boolean, tail: (em: FunctionEmitter) => string, inlineCriteria = false): string {
   const em = new FunctionEmitter(p, pool);
+  if (inlineCriteria) for (const [index, expr] of singleUseCriteria(p, need)) em.inlined.set(index, expr);
   // Explanations show every field, so they read them all; array reads are too cheap to defer.
   em.lazy = source === "object" && !explain;
   const body = bodyStatements(p, em, need, explain);
@@ -394,7 +424,7 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
   const lean = closure(p, allRoots(p, false));
   const full = closure(p, allRoots(p, true));
   const scoresObject = `{ ${p.scores.map((s) => `${objectKey(s.name)}: sc${s.index}`).join(", ")} }`;
-  const evaluate = !wanted.has("evaluate") ? skip() : emitFunction(p, pool, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject} };`);
+  const evaluate = !wanted.has("evaluate") ? skip() : emitFunction(p, pool, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject} };`, true);
   const intoTail = (withFlags: boolean) => () => {
     const parts = [`out[0] = ${stageExpression(p, true)};`, ...p.scores.map((s, i) => `out[${1 + i}] = sc${s.index};`)];
     if (withFlags) {
@@ -407,8 +437,8 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
   // The columnar batch form: no result object per lead, just stores into typed arrays.
   const evaluateToColumns = !wanted.has("evaluateToColumns") ? skip() : emitFunction(p, pool, "evaluateToColumns", "lead, asOf, i, stageOut, scoreOut", "object", lean, false, () =>
     [`stageOut[i] = ${stageExpression(p, true)};`, ...p.scores.map((s, k) => `scoreOut[${k}][i] = sc${s.index};`)].join("\n  "),
-  );
-  const evaluateInto = !wanted.has("evaluateInto") ? skip() : emitFunction(p, pool, "evaluateInto", "vals, asOf, out", "values", lean, false, intoTail(false));
+  true);
+  const evaluateInto = !wanted.has("evaluateInto") ? skip() : emitFunction(p, pool, "evaluateInto", "vals, asOf, out", "values", lean, false, intoTail(false), true);
   const evaluateIntoFull = !wanted.has("evaluateIntoFull") ? skip() : emitFunction(p, pool, "evaluateIntoFull", "vals, asOf, out", "values", full, false, intoTail(true));
   const explain = !wanted.has("explain") ? skip() : emitFunction(p, pool, "explain", "lead, asOf", "object", full, true, (em) => {
     // every field is reported in explanations, so read them all

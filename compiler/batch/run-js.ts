@@ -10,7 +10,7 @@ import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
 import { RejectLog } from "./reject-log.js";
 import { runCsvParallel } from "./run-parallel.js";
 import { runJsonlParallel } from "./run-parallel-jsonl.js";
-import type { RunSummary } from "./summary.js";
+import { jsRunSummary, type RunSummary } from "./summary.js";
 
 export interface RunOptions {
   program: Program;
@@ -161,18 +161,17 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     await outWriter.close();
     await rejects.close();
   }
-  return {
-    engine: "js",
+  return jsRunSummary({
     rowsRead,
-    rowsWritten: rowsRead - rejects.count,
     rowsRejected: rejects.count,
-    stages: [{ name: "none", count: stageCounts[0] }, ...stageNames.map((name, i) => ({ name, count: stageCounts[i + 1] }))],
-    unknownColumns,
-    absentFields,
-    rejectsPath: rejects.count > 0 ? o.rejectsPath : undefined,
+    stageCounts,
+    stageNames: stageNames,
+    unknownColumns: unknownColumns,
+    absentFields: absentFields,
+    rejectsPath: o.rejectsPath,
     output: o.output,
-    seconds: (performance.now() - started) / 1000,
-  };
+    started,
+  });
 }
 
 function startProgress(input: string): cliProgress.SingleBar | undefined {

@@ -6,7 +6,7 @@ import type { JsonlWorkerSetup } from "./jsonl-worker.js";
 import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
 import { RejectLog } from "./reject-log.js";
 import { Pool, readPiece, workerScript } from "./run-parallel.js";
-import type { RunSummary } from "./summary.js";
+import { jsRunSummary, type RunSummary } from "./summary.js";
 
 export interface ParallelJsonlOptions {
   program: Program;
@@ -120,18 +120,17 @@ export async function runJsonlParallel(o: ParallelJsonlOptions): Promise<RunSumm
       await outWriter.close();
       await rejects.close();
     }
-    return {
-      engine: "js",
+    return jsRunSummary({
       rowsRead,
-      rowsWritten: rowsRead - rejects.count,
       rowsRejected: rejects.count,
-      stages: [{ name: "none", count: stageCounts[0] }, ...o.program.stages.map((name, i) => ({ name, count: stageCounts[i + 1] }))],
+      stageCounts,
+      stageNames: o.program.stages,
       unknownColumns: unknown.unknownColumns,
       absentFields: [],
-      rejectsPath: rejects.count > 0 ? o.rejectsPath : undefined,
+      rejectsPath: o.rejectsPath,
       output: o.output,
-      seconds: (performance.now() - started) / 1000,
-    };
+      started,
+    });
   } finally {
     closeSync(fd);
   }

@@ -8,7 +8,7 @@ import type { ChunkResult } from "./csv-scorer.js";
 import type { CsvWorkerTask } from "./csv-worker.js";
 import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
 import { RejectLog } from "./reject-log.js";
-import type { RunSummary } from "./summary.js";
+import { jsRunSummary, type RunSummary } from "./summary.js";
 
 export interface ParallelCsvOptions {
   program: Program;
@@ -197,18 +197,17 @@ export async function runCsvParallel(o: ParallelCsvOptions): Promise<RunSummary 
       await outWriter.close();
       await rejects.close();
     }
-    return {
-      engine: "js",
+    return jsRunSummary({
       rowsRead,
-      rowsWritten: rowsRead - rejects.count,
       rowsRejected: rejects.count,
-      stages: [{ name: "none", count: stageCounts[0] }, ...o.program.stages.map((name, i) => ({ name, count: stageCounts[i + 1] }))],
+      stageCounts,
+      stageNames: o.program.stages,
       unknownColumns: binder.unknownColumns,
       absentFields: binder.absentFields.map((f) => f.path),
-      rejectsPath: rejects.count > 0 ? o.rejectsPath : undefined,
+      rejectsPath: o.rejectsPath,
       output: o.output,
-      seconds: (performance.now() - started) / 1000,
-    };
+      started,
+    });
   } finally {
     closeSync(fd);
   }

@@ -37,3 +37,29 @@ export function renderSummary(s: RunSummary): string {
   if (s.absentFields.length) out.push(`fields with no column in the input (missing in every row): ${s.absentFields.join(", ")}`);
   return out.join("\n");
 }
+
+/** The summary of a JS-engine run from its counters; `stageCounts[0]` counts `none`. */
+export function jsRunSummary(c: {
+  rowsRead: number;
+  rowsRejected: number;
+  stageCounts: readonly number[];
+  stageNames: readonly string[];
+  unknownColumns: string[];
+  absentFields: string[];
+  rejectsPath: string;
+  output: string | undefined;
+  started: number;
+}): RunSummary {
+  return {
+    engine: "js",
+    rowsRead: c.rowsRead,
+    rowsWritten: c.rowsRead - c.rowsRejected,
+    rowsRejected: c.rowsRejected,
+    stages: [{ name: "none", count: c.stageCounts[0] }, ...c.stageNames.map((name, i) => ({ name, count: c.stageCounts[i + 1] }))],
+    unknownColumns: c.unknownColumns,
+    absentFields: c.absentFields,
+    rejectsPath: c.rowsRejected > 0 ? c.rejectsPath : undefined,
+    output: c.output,
+    seconds: (performance.now() - c.started) / 1000,
+  };
+}

@@ -5,7 +5,8 @@ import { Command, CommanderError, Option } from "commander";
 import type { Diagnostic } from "../language/diagnostics.js";
 import { format } from "../language/formatter.js";
 import { formatDateDays } from "../language/literals.js";
-import { inputFormatOf } from "./batch/inputs.js";
+import { CsvRecordReader } from "./batch/csv-records.js";
+import { inputFormatOf, JsonLinesReader, openInput } from "./batch/inputs.js";
 import { formatOf } from "./batch/output.js";
 import { runJs } from "./batch/run-js.js";
 import { emitSql } from "./emit-sql.js";
@@ -16,7 +17,6 @@ import { emitModule } from "./emit-module.js";
 import { runExamples } from "./examples.js";
 import { asOfDays } from "./program.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
-import { openInput, readCsv, readJsonLines } from "./batch/inputs.js";
 
 export const VERSION = "0.1.0";
 
@@ -278,30 +278,38 @@ function buildCli(): Command {
 
 /** Finds one lead by id in a CSV or JSONL file; returns it as flat dotted keys (empty CSV cells left out). */
 async function findLead(input: string, idColumn: string, id: string): Promise<Record<string, unknown> | undefined> {
-  const fmt = inputFormatOf(input);
-  if (fmt === "jsonl") {
-    for await (const item of readJsonLines(openInput(input))) {
-      if (item.kind === "row" && String(item.value[idColumn]) === id) return item.value;
-    }
-    return undefined;
-  }
+  // The same record readers `run` uses, so a row is split here exactly as it is when scored.
+  let found: Record<string, unknown> | undefined;
   let header: string[] | undefined;
-  for await (const item of readCsv(openInput(input))) {
-    if (item.kind !== "row") continue;
+  const csv = new CsvRecordReader((cells) => {
+    if (found) return;
     if (!header) {
-      header = item.cells.map((h) => h.trim());
-      continue;
+      header = cells.map((h) => h.trim());
+      return;
     }
     const idIndex = header.indexOf(idColumn);
-    if (idIndex >= 0 && item.cells[idIndex] === id) {
-      const lead: Record<string, unknown> = {};
-      header.forEach((h, i) => {
-        if (item.cells[i] !== "" && item.cells[i] !== undefined && h !== idColumn) lead[h] = item.cells[i];
-      });
-      return lead;
+    if (idIndex < 0 || cells[idIndex] !== id) return;
+    const lead: Record<string, unknown> = {};
+    header.forEach((h, i) => {
+      if (cells[i] !== "" && cells[i] !== undefined && h !== idColumn) lead[h] = cells[i];
+    });
+    found = lead;
+  }, () => undefined);
+  const jsonl = new JsonLinesReader((value) => {
+    if (!found && String(value[idColumn]) === id) found = value;
+  }, () => undefined);
+  const reader = inputFormatOf(input) === "jsonl" ? jsonl : csv;
+  const stream = openInput(input);
+  stream.setEncoding("utf8");
+  for await (const text of stream as AsyncIterable<string>) {
+    reader.push(text);
+    if (found) {
+      stream.destroy();
+      return found;
     }
   }
-  return undefined;
+  reader.end();
+  return found;
 }
 
 export async function main(argv: string[]): Promise<void> {

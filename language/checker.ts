@@ -1,5 +1,5 @@
 import type * as A from "./ast.js";
-import { diagnostic, type Diagnostic, type DiagnosticCode, type DiagnosticInit } from "./diagnostics.js";
+import { diagnostic, type DiagnosticCode, type DiagnosticInit } from "./diagnostics.js";
 import { DocComments } from "./docs.js";
 import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, Resolution } from "./model.js";
 import { closestName } from "./spelling.js";
@@ -580,6 +580,3 @@ export function isBareName(expr: A.Expr): boolean {
   return e.kind === "Ref" && e.path.segments.length === 1;
 }
 
-export function diagnosticsOf(model: FileModel): Diagnostic[] {
-  return model.diagnostics;
-}

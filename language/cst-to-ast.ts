@@ -177,23 +177,20 @@ export class AstBuilder {
   }
 
   private criterionDecl(node: CstNode): A.CriterionDecl {
-    const span = this.spanOf(node, 0);
-    return {
-      kind: "CriterionDecl",
-      id: this.id(),
-      span,
-      name: this.nameOrMissing(this.tok(node, "NameLike"), span.end),
-      condition: this.expressionOrMissing(this.sub(node, "expression"), span.end),
-    };
+    return { kind: "CriterionDecl", ...this.namedCondition(node, "end") };
   }
 
   private stageDecl(node: CstNode): A.StageDecl {
+    return { kind: "StageDecl", ...this.namedCondition(node, "start") };
+  }
+
+  /** `criterion NAME when EXPR` and `NAME when EXPR`; a missing name sits where it was expected. */
+  private namedCondition(node: CstNode, missingNameAt: "start" | "end") {
     const span = this.spanOf(node, 0);
     return {
-      kind: "StageDecl",
       id: this.id(),
       span,
-      name: this.nameOrMissing(this.tok(node, "NameLike"), span.start),
+      name: this.nameOrMissing(this.tok(node, "NameLike"), span[missingNameAt]),
       condition: this.expressionOrMissing(this.sub(node, "expression"), span.end),
     };
   }

@@ -73,7 +73,3 @@ export function decodeStringLiteral(raw: string): StringDecodeResult {
   return badEscapeAt === undefined ? { value } : { value, badEscapeAt };
 }
 
-/** Writes a string literal that decodes back to `value`. */
-export function encodeStringLiteral(value: string): string {
-  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
-}

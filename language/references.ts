@@ -1,5 +1,5 @@
 import { walk, type Node } from "./ast.js";
-import type { DeclSymbol, FieldSymbol, FileModel } from "./model.js";
+import type { DeclSymbol, FileModel } from "./model.js";
 
 /** The criteria, scores and stages that `node` (in `model`'s file) refers to, in source order. */
 export function referencedDecls(model: FileModel, node: Node): { symbol: DeclSymbol; at: Node }[] {
@@ -12,13 +12,3 @@ export function referencedDecls(model: FileModel, node: Node): { symbol: DeclSym
   return out;
 }
 
-/** The fields `node` reads directly (not through criteria it names), in source order, once each. */
-export function referencedFields(model: FileModel, node: Node): FieldSymbol[] {
-  const out = new Set<FieldSymbol>();
-  walk(node, (n) => {
-    if (n.kind !== "Ref") return;
-    const r = model.occurrences.get(n.path.id)?.resolution;
-    if (r?.kind === "symbol" && r.symbol.kind === "field") out.add(r.symbol);
-  });
-  return [...out];
-}

@@ -1,19 +1,11 @@
 import type { Program } from "../program.js";
 import { JsonBinder, type Reject } from "./binder.js";
+import type { ChunkResult } from "./csv-scorer.js";
 import { JsonLinesReader } from "./inputs.js";
 import { ResultWriter, type OutputFormat, type TextSink } from "./output.js";
 
 /** What scoring one piece of JSON Lines produced. Line numbers count from 1 at the piece's start. */
-export interface JsonlChunkResult {
-  /** Formatted result rows, in input order. */
-  out: string;
-  rejects: Reject[];
-  /** Leads per stage index + 1 (index 0 is `none`). */
-  stageCounts: number[];
-  /** Rows read (rows written + rejected). */
-  rows: number;
-  /** Lines the piece spans (the next piece starts that many lines later). */
-  lines: number;
+export interface JsonlChunkResult extends ChunkResult {
   /**
    * The lines of the rows in which the piece's own binder (noting without limit) found keys that
    * are not fields and not seen before in the piece. Only these rows can add to the run's list,

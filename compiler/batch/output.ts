@@ -24,16 +24,6 @@ export class BufferedWriter implements TextSink {
     this.stream = typeof target === "string" ? createWriteStream(target) : target;
   }
 
-  async write(text: string): Promise<void> {
-    this.buffer += text;
-    if (this.buffer.length >= 1 << 16) await this.flush();
-  }
-
-  /** Writes only once enough has been appended. */
-  async maybeFlush(): Promise<void> {
-    if (this.buffer.length >= 1 << 16) await this.flush();
-  }
-
   /** Adds text without writing; the hot loop appends, and `flush` runs once per input chunk. */
   append(text: string): void {
     this.buffer += text;

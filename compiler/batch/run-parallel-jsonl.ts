@@ -3,8 +3,8 @@ import type { Program } from "../program.js";
 import { JsonBinder } from "./binder.js";
 import { JsonlChunkScorer, type JsonlChunkResult } from "./jsonl-scorer.js";
 import type { JsonlWorkerSetup } from "./jsonl-worker.js";
-import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
-import { RejectLog } from "./reject-log.js";
+import { OrderedResults } from "./ordered-results.js";
+import type { OutputFormat } from "./output.js";
 import { Pool, readPiece, workerScript } from "./run-parallel.js";
 import { jsRunSummary, type RunSummary } from "./summary.js";
 
@@ -42,40 +42,21 @@ export async function runJsonlParallel(o: ParallelJsonlOptions): Promise<RunSumm
     const setup: JsonlWorkerSetup = { ir: o.program.ir, idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat };
     const pool = new Pool<JsonlChunkResult>(script, o.workers, setup);
     let local: JsonlChunkScorer | undefined;
-    const outWriter = new BufferedWriter(o.output ?? process.stdout);
-    const results = new ResultWriter(outWriter, o.outputFormat, o.columns);
-    const rejects = new RejectLog(o.rejectsPath);
     // Keys that are not fields: the workers' candidate rows, noted again here in input order.
     const unknown = new JsonBinder(o.program.fields, o.idColumn);
-    const stageCounts = new Array<number>(o.program.stages.length + 1).fill(0);
-    let rowsRead = 0;
-    let lineOffset = 0;
     let bytesRead = 0;
-    const inFlight: Promise<JsonlChunkResult>[] = [];
-    // Handled in order; a rejection is caught at its turn, not reported as unhandled meanwhile.
-    const send = (buffer: ArrayBuffer, length: number) => {
-      const p = pool.score(buffer, length);
-      p.catch(() => undefined);
-      inFlight.push(p);
-    };
-    const writeNext = async () => {
-      let r = await inFlight.shift()!;
-      if (r.text !== undefined) {
-        local ??= new JsonlChunkScorer(o.program, o.idColumn, o.asOf, o.columns, o.full, o.outputFormat);
-        r = local.score(r.text, rowsRead);
-      }
-      for (const rej of r.rejects) rejects.add({ ...rej, line: lineOffset + rej.line });
-      outWriter.append(r.out);
-      for (let i = 0; i < stageCounts.length; i++) stageCounts[i] += r.stageCounts[i];
-      for (const text of r.unknownRows) unknown.noteUnknownKeys(JSON.parse(text) as Record<string, unknown>);
-      rowsRead += r.rows;
-      lineOffset += r.lines;
-      await outWriter.flush();
-      await rejects.flush();
-      o.onProgress?.(bytesRead, rowsRead);
-    };
-
-    results.header();
+    const results = new OrderedResults(
+      pool,
+      { ...o, stageCount: o.program.stages.length, lineOffset: 0, onProgress: (rows) => o.onProgress?.(bytesRead, rows) },
+      (r, rowsBefore) => {
+        if (r.text !== undefined) {
+          local ??= new JsonlChunkScorer(o.program, o.idColumn, o.asOf, o.columns, o.full, o.outputFormat);
+          r = local.score(r.text, rowsBefore);
+        }
+        for (const text of r.unknownRows) unknown.noteUnknownKeys(JSON.parse(text) as Record<string, unknown>);
+        return r;
+      },
+    );
     try {
       let carry: Buffer = Buffer.alloc(0);
       let eof = false;
@@ -111,19 +92,16 @@ export async function runJsonlParallel(o: ParallelJsonlOptions): Promise<RunSumm
           continue;
         }
         carry = Buffer.from(data.subarray(cut));
-        send(data.buffer as ArrayBuffer, cut);
-        while (inFlight.length >= 2 * o.workers) await writeNext();
+        await results.send(data.buffer as ArrayBuffer, cut);
       }
-      while (inFlight.length) await writeNext();
+      await results.finish();
     } finally {
-      await pool.close();
-      await outWriter.close();
-      await rejects.close();
+      await results.close();
     }
     return jsRunSummary({
-      rowsRead,
-      rowsRejected: rejects.count,
-      stageCounts,
+      rowsRead: results.rowsRead,
+      rowsRejected: results.rowsRejected,
+      stageCounts: results.stageCounts,
       stageNames: o.program.stages,
       unknownColumns: unknown.unknownColumns,
       absentFields: [],

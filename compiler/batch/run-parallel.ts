@@ -6,8 +6,8 @@ import { firstRecordsEnd, lastRecordEnd } from "./csv-cut.js";
 import { CsvRecordReader } from "./csv-records.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import type { CsvWorkerTask } from "./csv-worker.js";
-import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
-import { RejectLog } from "./reject-log.js";
+import { OrderedResults } from "./ordered-results.js";
+import type { OutputFormat } from "./output.js";
 import { jsRunSummary, type RunSummary } from "./summary.js";
 
 export interface ParallelCsvOptions {
@@ -107,8 +107,7 @@ export function readPiece(fd: number, carry: Buffer, size: number): { data: Buff
 /**
  * Scores a CSV file on worker threads. The main thread reads large pieces, cuts each at the last
  * record boundary (csv-cut, quote-aware), moves the bytes to a worker, and writes the workers'
- * results strictly in input order, so the output and rejects are byte-identical to the
- * single-threaded reader's. At most two pieces per worker are in flight: memory stays flat.
+ * results in input order (OrderedResults).
  *
  * Returns undefined, having written nothing, when the file needs the single-threaded path: an
  * unreadable or missing header, or no id column (ids are then row numbers, known only in order).
@@ -143,37 +142,15 @@ export async function runCsvParallel(o: ParallelCsvOptions): Promise<RunSummary 
     if (!header || headerBad) return undefined;
     const binder = new CsvBinder(o.program.fields, header, o.idColumn);
     if (binder.idIndex < 0) return undefined;
-    let lineOffset = headerReader.nextLine - 1;
+    const lineOffset = headerReader.nextLine - 1;
     carry = Buffer.from(carry.subarray(headerEnd));
 
     const pool = new Pool(script, o.workers, {
       ir: o.program.ir, header, idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat,
     });
-    const outWriter = new BufferedWriter(o.output ?? process.stdout);
-    const results = new ResultWriter(outWriter, o.outputFormat, o.columns);
-    const rejects = new RejectLog(o.rejectsPath);
-    const stageCounts = new Array<number>(o.program.stages.length + 1).fill(0);
-    let rowsRead = 0;
-    const inFlight: Promise<ChunkResult>[] = [];
-    // Handled in order; a rejection is caught at its turn, not reported as unhandled meanwhile.
-    const send = (buffer: ArrayBuffer, length: number) => {
-      const p = pool.score(buffer, length);
-      p.catch(() => undefined);
-      inFlight.push(p);
-    };
-    const writeNext = async () => {
-      const r = await inFlight.shift()!;
-      for (const rej of r.rejects) rejects.add({ ...rej, line: lineOffset + rej.line });
-      outWriter.append(r.out);
-      for (let i = 0; i < stageCounts.length; i++) stageCounts[i] += r.stageCounts[i];
-      rowsRead += r.rows;
-      lineOffset += r.lines;
-      await outWriter.flush();
-      await rejects.flush();
-      o.onProgress?.(bytesRead, rowsRead);
-    };
-
-    results.header();
+    const results = new OrderedResults(pool, {
+      ...o, stageCount: o.program.stages.length, lineOffset, onProgress: (rows) => o.onProgress?.(bytesRead, rows),
+    });
     try {
       while (carry.length > 0 || !eof) {
         // a fresh, unpooled buffer each time: its memory is moved to a worker
@@ -188,19 +165,16 @@ export async function runCsvParallel(o: ParallelCsvOptions): Promise<RunSummary 
           continue;
         }
         carry = Buffer.from(data.subarray(cut));
-        send(data.buffer as ArrayBuffer, cut);
-        while (inFlight.length >= 2 * o.workers) await writeNext();
+        await results.send(data.buffer as ArrayBuffer, cut);
       }
-      while (inFlight.length) await writeNext();
+      await results.finish();
     } finally {
-      await pool.close();
-      await outWriter.close();
-      await rejects.close();
+      await results.close();
     }
     return jsRunSummary({
-      rowsRead,
-      rowsRejected: rejects.count,
-      stageCounts,
+      rowsRead: results.rowsRead,
+      rowsRejected: results.rowsRejected,
+      stageCounts: results.stageCounts,
       stageNames: o.program.stages,
       unknownColumns: binder.unknownColumns,
       absentFields: binder.absentFields.map((f) => f.path),

@@ -79,7 +79,7 @@ const E2E = [
     id: 'leaddef-cli',
     label: 'leaddef run (CLI)',
     runs: reps(3),
-    pending: () => (existsSync(LEADDEF_CLI) ? null : 'pending (CLI not built: dist/compiler/cli.js missing)'),
+    pending: () => (existsSync(LEADDEF_CLI) ? null : 'pending (CLI not built: dist/compiler/app/cli.js missing)'),
     cmd: (i, o) => [node, [LEADDEF_CLI, 'run', join(BENCH, 'bench.leaddef'), '--input', i, '--output', o, '--as-of', AS_OF]],
   },
   {

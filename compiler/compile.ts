@@ -4,7 +4,7 @@ import type { Diagnostic } from "../language/diagnostics.js";
 import type { Analysis, CompilerHost } from "../language/model.js";
 import { nodeHost } from "./host.js";
 import { lower } from "./ir.js";
-import { Program } from "./program.js";
+import { Program } from "./runtime/program.js";
 
 export interface CompileOptions {
   /** Where the source lives; imports resolve relative to it. Default: `input.leaddef` in the working directory. */

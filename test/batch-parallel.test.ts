@@ -9,13 +9,13 @@ import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { firstRecordsEnd, lastRecordEnd } from "../compiler/batch/csv-cut.js";
-import { CsvRecordReader } from "../compiler/batch/csv-records.js";
-import { daysFromCivil, plainDate, plainDecimal } from "../compiler/batch/csv-scorer.js";
-import { runJs } from "../compiler/batch/run-js.js";
+import { firstRecordsEnd, lastRecordEnd } from "../compiler/batch/sources/csv-cut.js";
+import { CsvRecordReader } from "../compiler/batch/sources/csv-records.js";
+import { daysFromCivil, plainDate, plainDecimal } from "../compiler/batch/js/csv-scorer.js";
+import { runJs } from "../compiler/batch/js/run-js.js";
 import { compile, compileFile } from "../compiler/compile.js";
-import type { Program } from "../compiler/program.js";
-import { plainDateDays, readDate, readNumber } from "../compiler/runtime.js";
+import type { Program } from "../compiler/runtime/program.js";
+import { plainDateDays, readDate, readNumber } from "../compiler/runtime/readers.js";
 import { parseDateDays } from "../language/literals.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -120,7 +120,7 @@ function hostileCsv(seed: number, rows: number, tricks = true): string {
 
 describe("parallel CSV path = single-threaded path, byte for byte", () => {
   it("the worker script is built (else the parallel path falls back and these tests prove nothing)", () => {
-    expect(existsSync(join(root, "dist", "compiler", "batch", "csv-worker.js"))).toBe(true);
+    expect(existsSync(join(root, "dist", "compiler", "batch", "js", "csv-worker.js"))).toBe(true);
   });
 
   for (const seed of [1, 2, 3, 5, 6, 7, 10, 14, 30, 42]) {
@@ -220,7 +220,7 @@ function hostileJsonl(seed: number, rows: number): string {
 
 describe("parallel JSON Lines path = single-threaded path, byte for byte", () => {
   it("the worker script is built (else the parallel path falls back and these tests prove nothing)", () => {
-    expect(existsSync(join(root, "dist", "compiler", "batch", "jsonl-worker.js"))).toBe(true);
+    expect(existsSync(join(root, "dist", "compiler", "batch", "js", "jsonl-worker.js"))).toBe(true);
   });
 
   for (const seed of [1, 2, 3, 5, 6, 10, 15, 30]) {

@@ -18,7 +18,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const AS_OF = "2026-11-22";
 const COUNT = 2000;
 const haveCompiler = existsSync(join(root, "dist", "compiler", "index.js"));
-const haveCli = existsSync(join(root, "dist", "compiler", "cli.js"));
+const haveCli = existsSync(join(root, "dist", "compiler", "app", "cli.js"));
 
 let dir: string;
 let csv: string;
@@ -97,7 +97,7 @@ describe("end-to-end peers agree with the hand-written reference", () => {
   }
   it.skipIf(!haveCli)("leaddef run (CLI)", () => {
     const out = join(dir, "leaddef.csv");
-    const args = [join(root, "dist", "compiler", "cli.js"), "run", join(root, "bench", "bench.leaddef"),
+    const args = [join(root, "dist", "compiler", "app", "cli.js"), "run", join(root, "bench", "bench.leaddef"),
       "--input", csv, "--output", out, "--as-of", AS_OF];
     expect(runScript(args, out)).toBe(reference);
   }, 60_000);

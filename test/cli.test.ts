@@ -11,7 +11,7 @@ import { compileFile } from "../compiler/compile.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
-const bin = join(root, "dist", "compiler", "cli.js");
+const bin = join(root, "dist", "compiler", "app", "cli.js");
 const examples = join(root, "examples");
 const AS_OF = "2026-11-22";
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-cli-"));

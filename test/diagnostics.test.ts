@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compile, compileFile, type CompileResult } from "../compiler/compile.js";
-import { runExamples } from "../compiler/examples.js";
+import { runExamples } from "../compiler/runtime/examples.js";
 import { CATALOG, type Diagnostic } from "../language/diagnostics.js";
 import { golden, renderBaseline } from "./support/baseline.js";
 

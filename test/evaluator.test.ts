@@ -7,8 +7,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile, compileFile, type CompileResult } from "../compiler/compile.js";
-import { emitModule } from "../compiler/emit-module.js";
-import type { LeadResult, Program } from "../compiler/program.js";
+import { emitModule } from "../compiler/js/emit-module.js";
+import type { LeadResult, Program } from "../compiler/runtime/program.js";
 import { generateCase } from "./support/random-program.js";
 import { ReferenceInterpreter } from "./support/reference-interpreter.js";
 

@@ -5,10 +5,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
-import { runJs } from "../compiler/batch/run-js.js";
+import { runJs } from "../compiler/batch/js/run-js.js";
 import { compile, compileFile } from "../compiler/compile.js";
-import { runDuckdb } from "../compiler/engine-duckdb.js";
-import type { Program } from "../compiler/program.js";
+import { runDuckdb } from "../compiler/batch/duckdb/engine.js";
+import type { Program } from "../compiler/runtime/program.js";
 import { parseDateDays } from "../language/literals.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

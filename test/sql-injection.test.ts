@@ -9,8 +9,8 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../compiler/compile.js";
-import { emitSql } from "../compiler/emit-sql.js";
-import { DIALECTS, SQL_DIALECTS, type SqlDialectName } from "../compiler/sql-dialects.js";
+import { emitSql } from "../compiler/sql/emit-sql.js";
+import { DIALECTS, SQL_DIALECTS, type SqlDialectName } from "../compiler/sql/sql-dialects.js";
 import { connectPostgres } from "./support/postgres.js";
 import { loadDuckdb, loadPostgres, openDuckdb, queryDuckdb, queryPostgres } from "./support/sql-tables.js";
 

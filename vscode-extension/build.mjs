@@ -80,7 +80,7 @@ const common = {
 const entries = [
   { name: "extension", src: join(here, "src", "extension.ts"), shim: false },
   { name: "server", src: process.env.LEADDEF_SERVER_ENTRY ? resolve(process.env.LEADDEF_SERVER_ENTRY) : join(root, "lsp", "main.ts"), shim: true },
-  { name: "cli", src: join(root, "compiler", "cli.ts"), shim: true },
+  { name: "cli", src: join(root, "compiler", "app", "cli.ts"), shim: true },
 ];
 
 function options(e, fmt) {

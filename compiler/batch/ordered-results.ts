@@ -1,7 +1,7 @@
-import type { ChunkResult } from "./csv-scorer.js";
+import type { ChunkResult } from "./js/csv-scorer.js";
 import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
 import { RejectLog } from "./reject-log.js";
-import type { Pool } from "./run-parallel.js";
+import type { Pool } from "./js/run-parallel.js";
 
 export interface OrderedResultsOptions {
   output: string | undefined;

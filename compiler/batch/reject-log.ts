@@ -1,4 +1,4 @@
-import type { Reject } from "./binder.js";
+import type { Reject } from "./js/binder.js";
 import { BufferedWriter, csvCell, REJECT_COLUMNS } from "./output.js";
 
 /** The rejects file, opened on the first reject so a clean run leaves none behind. */

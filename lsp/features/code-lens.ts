@@ -1,5 +1,5 @@
 import type { CompileResult } from "../../compiler/compile.js";
-import { runExample, runExamples, type ExampleOutcome } from "../../compiler/examples.js";
+import { runExample, runExamples, type ExampleOutcome } from "../../compiler/runtime/examples.js";
 import type { ExampleDecl } from "../../language/ast.js";
 import type { Range, Span } from "../../language/source.js";
 import { formatDateDays, todayDays } from "../../language/literals.js";

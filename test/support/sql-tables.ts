@@ -3,7 +3,7 @@
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type pg from "pg";
 import type { IrField } from "../../compiler/ir.js";
-import { DIALECTS } from "../../compiler/sql-dialects.js";
+import { DIALECTS } from "../../compiler/sql/sql-dialects.js";
 
 export type Row = Record<string, unknown>;
 

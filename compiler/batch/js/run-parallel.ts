@@ -1,14 +1,14 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import type { Program } from "../program.js";
+import type { Program } from "../../runtime/program.js";
 import { CsvBinder } from "./binder.js";
-import { firstRecordsEnd, lastRecordEnd } from "./csv-cut.js";
-import { CsvRecordReader } from "./csv-records.js";
+import { firstRecordsEnd, lastRecordEnd } from "../sources/csv-cut.js";
+import { CsvRecordReader } from "../sources/csv-records.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import type { CsvWorkerTask } from "./csv-worker.js";
-import { OrderedResults } from "./ordered-results.js";
-import type { OutputFormat } from "./output.js";
-import { jsRunSummary, type RunSummary } from "./summary.js";
+import { OrderedResults } from "../ordered-results.js";
+import type { OutputFormat } from "../output.js";
+import { jsRunSummary, type RunSummary } from "../summary.js";
 
 export interface ParallelCsvOptions {
   program: Program;
@@ -29,7 +29,7 @@ export interface ParallelCsvOptions {
 /** The built worker script; undefined when running from sources with nothing built. */
 export function workerScript(name = "csv-worker"): URL | undefined {
   const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith(".ts") ? new URL(`../../dist/compiler/batch/${name}.js`, here) : new URL(`./${name}.js`, here);
+  const url = here.pathname.endsWith(".ts") ? new URL(`../../../../dist/compiler/batch/js/${name}.js`, here) : new URL(`./${name}.js`, here);
   return existsSync(url) ? url : undefined;
 }
 

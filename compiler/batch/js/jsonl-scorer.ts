@@ -1,8 +1,8 @@
-import type { Program } from "../program.js";
+import type { Program } from "../../runtime/program.js";
 import { JsonBinder, type Reject } from "./binder.js";
 import type { ChunkResult } from "./csv-scorer.js";
-import { JsonLinesReader } from "./inputs.js";
-import { ResultWriter, type OutputFormat, type TextSink } from "./output.js";
+import { JsonLinesReader } from "../sources/inputs.js";
+import { ResultWriter, type OutputFormat, type TextSink } from "../output.js";
 
 /** What scoring one piece of JSON Lines produced. Line numbers count from 1 at the piece's start. */
 export interface JsonlChunkResult extends ChunkResult {

@@ -1,5 +1,5 @@
-import { formatDateDays } from "../language/literals.js";
-import type { IrExample } from "./ir.js";
+import { formatDateDays } from "../../language/literals.js";
+import type { IrExample } from "../ir.js";
 import type { Explanation, LeadResult, Program } from "./program.js";
 
 export interface ExampleFailure {

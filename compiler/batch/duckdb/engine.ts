@@ -2,17 +2,17 @@ import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { formatDateDays } from "../language/literals.js";
-import type { Reject } from "./batch/binder.js";
-import { CsvRecordReader } from "./batch/csv-records.js";
-import { BufferedWriter, csvCell, ResultWriter } from "./batch/output.js";
-import { RejectLog } from "./batch/reject-log.js";
-import type { RunOptions } from "./batch/run-js.js";
-import { resultColumns, runJs } from "./batch/run-js.js";
-import type { RunSummary } from "./batch/summary.js";
-import { emitSql } from "./emit-sql.js";
-import type { IrField } from "./ir.js";
-import { DIALECTS } from "./sql-dialects.js";
+import { formatDateDays } from "../../../language/literals.js";
+import type { Reject } from "../js/binder.js";
+import { CsvRecordReader } from "../sources/csv-records.js";
+import { BufferedWriter, csvCell, ResultWriter } from "../output.js";
+import { RejectLog } from "../reject-log.js";
+import type { RunOptions } from "../js/run-js.js";
+import { resultColumns, runJs } from "../js/run-js.js";
+import type { RunSummary } from "../summary.js";
+import { emitSql } from "../../sql/emit-sql.js";
+import type { IrField } from "../../ir.js";
+import { DIALECTS } from "../../sql/sql-dialects.js";
 
 export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "progress"> {
   inputFormat: "csv" | "jsonl" | "parquet";

@@ -1,7 +1,7 @@
-import { formatDateDays, parseDateDays, todayDays } from "../language/literals.js";
-import { emitFactory, FACTORY_PARAMS, fieldTable, type GeneratedFunction } from "./emit-js.js";
-import type { IrField, IrProgram } from "./ir.js";
-import { plainDateDays, readBoolean, readDate, readEnum, readList, readNumber, readString } from "./runtime.js";
+import { formatDateDays, parseDateDays, todayDays } from "../../language/literals.js";
+import { emitFactory, FACTORY_PARAMS, fieldTable, type GeneratedFunction } from "../js/emit-js.js";
+import type { IrField, IrProgram } from "../ir.js";
+import { plainDateDays, readBoolean, readDate, readEnum, readList, readNumber, readString } from "./readers.js";
 
 export interface EvaluateOptions {
   /** The date `days_since` counts to: `YYYY-MM-DD` or a Date. Default: today (UTC). */

@@ -1,9 +1,9 @@
 import { relative } from "node:path";
-import type { Diagnostic } from "../language/diagnostics.js";
-import { CATALOG } from "../language/diagnostics.js";
-import { LineIndex } from "../language/source.js";
-import type { ExampleOutcome } from "./examples.js";
-import type { Explanation } from "./program.js";
+import type { Diagnostic } from "../../language/diagnostics.js";
+import { CATALOG } from "../../language/diagnostics.js";
+import { LineIndex } from "../../language/source.js";
+import type { ExampleOutcome } from "../runtime/examples.js";
+import type { Explanation } from "../runtime/program.js";
 
 export type DiagnosticFormat = "text" | "json" | "sarif" | "github";
 

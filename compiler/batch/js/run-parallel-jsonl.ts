@@ -1,12 +1,12 @@
 import { closeSync, openSync } from "node:fs";
-import type { Program } from "../program.js";
+import type { Program } from "../../runtime/program.js";
 import { JsonBinder } from "./binder.js";
 import { JsonlChunkScorer, type JsonlChunkResult } from "./jsonl-scorer.js";
 import type { JsonlWorkerSetup } from "./jsonl-worker.js";
-import { OrderedResults } from "./ordered-results.js";
-import type { OutputFormat } from "./output.js";
+import { OrderedResults } from "../ordered-results.js";
+import type { OutputFormat } from "../output.js";
 import { Pool, readPiece, workerScript } from "./run-parallel.js";
-import { jsRunSummary, type RunSummary } from "./summary.js";
+import { jsRunSummary, type RunSummary } from "../summary.js";
 
 export interface ParallelJsonlOptions {
   program: Program;

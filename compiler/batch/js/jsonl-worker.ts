@@ -1,8 +1,8 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { IrProgram } from "../ir.js";
-import { Program } from "../program.js";
+import type { IrProgram } from "../../ir.js";
+import { Program } from "../../runtime/program.js";
 import { JsonlChunkScorer } from "./jsonl-scorer.js";
-import type { OutputFormat } from "./output.js";
+import type { OutputFormat } from "../output.js";
 
 /** What a JSON Lines scoring worker is started with (plain data: it crosses the thread boundary). */
 export interface JsonlWorkerSetup {

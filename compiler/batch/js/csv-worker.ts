@@ -1,8 +1,8 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { IrProgram } from "../ir.js";
-import { Program } from "../program.js";
+import type { IrProgram } from "../../ir.js";
+import { Program } from "../../runtime/program.js";
 import { CsvChunkScorer } from "./csv-scorer.js";
-import type { OutputFormat } from "./output.js";
+import type { OutputFormat } from "../output.js";
 
 /** What a scoring worker is started with (plain data: it crosses the thread boundary). */
 export interface CsvWorkerSetup {

@@ -2,20 +2,20 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import type { Diagnostic } from "../language/diagnostics.js";
-import { format } from "../language/formatter.js";
-import { formatDateDays } from "../language/literals.js";
-import { CsvRecordReader } from "./batch/csv-records.js";
-import { inputFormatOf, JsonLinesReader, openInput } from "./batch/inputs.js";
-import { formatOf } from "./batch/output.js";
-import { runJs } from "./batch/run-js.js";
-import { emitSql } from "./emit-sql.js";
-import { SQL_DIALECTS, type SqlDialectName } from "./sql-dialects.js";
-import { renderSummary } from "./batch/summary.js";
-import { compileFile, type CompileResult } from "./compile.js";
-import { emitModule } from "./emit-module.js";
-import { runExamples } from "./examples.js";
-import { asOfDays } from "./program.js";
+import type { Diagnostic } from "../../language/diagnostics.js";
+import { format } from "../../language/formatter.js";
+import { formatDateDays } from "../../language/literals.js";
+import { CsvRecordReader } from "../batch/sources/csv-records.js";
+import { inputFormatOf, JsonLinesReader, openInput } from "../batch/sources/inputs.js";
+import { formatOf } from "../batch/output.js";
+import { runJs } from "../batch/js/run-js.js";
+import { emitSql } from "../sql/emit-sql.js";
+import { SQL_DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
+import { renderSummary } from "../batch/summary.js";
+import { compileFile, type CompileResult } from "../compile.js";
+import { emitModule } from "../js/emit-module.js";
+import { runExamples } from "../runtime/examples.js";
+import { asOfDays } from "../runtime/program.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 export const VERSION = "0.1.0";
@@ -197,7 +197,7 @@ function buildCli(): Command {
       };
       // DuckDB is loaded only when asked for: the JS engine needs none of its native code.
       const summary = opts.engine === "duckdb" || detected === "parquet"
-        ? await (await import("./engine-duckdb.js")).runDuckdb(job)
+        ? await (await import("../batch/duckdb/engine.js")).runDuckdb(job)
         : await runJs({ ...job, inputFormat: detected, progress: opts.progress && process.stderr.isTTY === true });
       const report = renderSummary(summary);
       (opts.output ? process.stdout : process.stderr).write(`${report}\n`);

@@ -1,5 +1,5 @@
-import type { IrField } from "../ir.js";
-import { plainDateDays, readBoolean, readDate, readEnum, readList, readNumber } from "../runtime.js";
+import type { IrField } from "../../ir.js";
+import { plainDateDays, readBoolean, readDate, readEnum, readList, readNumber } from "../../runtime/readers.js";
 
 /** Why a row was refused. */
 export interface Reject {

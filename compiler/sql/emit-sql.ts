@@ -1,5 +1,5 @@
-import { formatDateDays, parseDateDays } from "../language/literals.js";
-import type { Dep, IrExpr, IrField, IrProgram } from "./ir.js";
+import { formatDateDays, parseDateDays } from "../../language/literals.js";
+import type { Dep, IrExpr, IrField, IrProgram } from "../ir.js";
 import { DIALECTS, type SqlDialect, type SqlDialectName } from "./sql-dialects.js";
 
 /**

@@ -1,5 +1,5 @@
-import type { Dep, IrCondition, IrExpr, IrField, IrProgram } from "./ir.js";
-import { irChildren } from "./ir.js";
+import type { Dep, IrCondition, IrExpr, IrField, IrProgram } from "../ir.js";
+import { irChildren } from "../ir.js";
 
 /**
  * JavaScript code generation. The program becomes the source of one factory function whose

@@ -2,15 +2,15 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Readable } from "node:stream";
 import cliProgress from "cli-progress";
-import type { Program } from "../program.js";
+import type { Program } from "../../runtime/program.js";
 import { CsvBinder, JsonBinder } from "./binder.js";
-import { CsvRecordReader } from "./csv-records.js";
-import { JsonLinesReader, openInput, type InputFormat } from "./inputs.js";
-import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
-import { RejectLog } from "./reject-log.js";
+import { CsvRecordReader } from "../sources/csv-records.js";
+import { JsonLinesReader, openInput, type InputFormat } from "../sources/inputs.js";
+import { BufferedWriter, ResultWriter, type OutputFormat } from "../output.js";
+import { RejectLog } from "../reject-log.js";
 import { runCsvParallel } from "./run-parallel.js";
 import { runJsonlParallel } from "./run-parallel-jsonl.js";
-import { jsRunSummary, type RunSummary } from "./summary.js";
+import { jsRunSummary, type RunSummary } from "../summary.js";
 
 export interface RunOptions {
   program: Program;

@@ -1,6 +1,6 @@
 import { emitFactory, FACTORY_PARAMS, fieldTable } from "./emit-js.js";
-import type { IrProgram } from "./ir.js";
-import { RUNTIME_FUNCTIONS } from "./runtime.js";
+import type { IrProgram } from "../ir.js";
+import { RUNTIME_FUNCTIONS } from "../runtime/readers.js";
 
 /**
  * A standalone ES module: the generated evaluator plus the few value readers it needs, with

@@ -1,9 +1,9 @@
-import type { IrExpr, IrProgram } from "../ir.js";
-import { irChildren } from "../ir.js";
-import type { Program } from "../program.js";
+import type { IrExpr, IrProgram } from "../../ir.js";
+import { irChildren } from "../../ir.js";
+import type { Program } from "../../runtime/program.js";
 import { CsvBinder, type Reject } from "./binder.js";
-import { CsvRecordReader } from "./csv-records.js";
-import { ResultWriter, type OutputFormat, type TextSink } from "./output.js";
+import { CsvRecordReader } from "../sources/csv-records.js";
+import { ResultWriter, type OutputFormat, type TextSink } from "../output.js";
 
 /** What scoring one piece of CSV produced. Line numbers count from 1 at the piece's start. */
 export interface ChunkResult {

@@ -5,4 +5,4 @@
  */
 
 /** Boolean words, in the order messages list them; data matches them in any (ASCII) case. */
-export const BOOLEAN_WORDS: readonly (readonly [string, boolean])[] = [["true", true], ["false", false], ["yes", true], ["no", false], ["1", true], ["0", false]];
+export const BOOLEAN_WORDS: readonly (readonly [string, boolean])[] = [["true", true], ["false", false], ["yes", true], ["no", false], ["y", true], ["n", false], ["on", true], ["off", false], ["1", true], ["0", false]];

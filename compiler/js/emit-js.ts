@@ -1,6 +1,7 @@
 import type { Dep, IrCondition, IrExpr, IrField, IrProgram } from "../ir.js";
 import { irChildren } from "../ir.js";
 import { codecOf, READER_PARAMS } from "../runtime/codecs/codec.js";
+import { closure, depKey, outputRoots } from "../plan.js";
 
 /**
  * JavaScript code generation. The program becomes the source of one factory function whose
@@ -218,28 +219,6 @@ class FunctionEmitter {
   }
 }
 
-/** Which criteria, scores and stages a function must compute. */
-function closure(p: IrProgram, roots: Dep[]): Set<string> {
-  const need = new Set<string>();
-  const lookup = (d: Dep) => (d.kind === "criterion" ? p.criteria[d.index] : d.kind === "score" ? p.scores[d.index] : p.stages[d.index]);
-  const visit = (d: Dep) => {
-    const key = `${d.kind}:${d.index}`;
-    if (need.has(key)) return;
-    need.add(key);
-    lookup(d).deps.forEach(visit);
-  };
-  roots.forEach(visit);
-  return need;
-}
-
-function allRoots(p: IrProgram, withCriteria: boolean): Dep[] {
-  return [
-    ...p.stages.map((s) => ({ kind: "stage" as const, index: s.index })),
-    ...p.scores.map((s) => ({ kind: "score" as const, index: s.index })),
-    ...(withCriteria ? p.criteria.map((c) => ({ kind: "criterion" as const, index: c.index })) : []),
-  ];
-}
-
 /** The statements computing each needed declaration, in dependency order. */
 function bodyStatements(p: IrProgram, em: FunctionEmitter, need: Set<string>, explain: boolean): string[] {
   const out: string[] = [];
@@ -250,7 +229,7 @@ function bodyStatements(p: IrProgram, em: FunctionEmitter, need: Set<string>, ex
     return `const ${trace} = [${parts.join(", ")}]; const ${local} = ${trace}.every(Boolean);`;
   };
   for (const d of p.order) {
-    if (!need.has(`${d.kind}:${d.index}`)) continue;
+    if (!need.has(depKey(d))) continue;
     if (d.kind === "criterion" && em.inlined.has(d.index)) continue;
     if (d.kind === "criterion") out.push(condStatement(`c${d.index}`, p.criteria[d.index].cond, `xc${d.index}`));
     else if (d.kind === "stage") out.push(condStatement(`s${d.index}`, p.stages[d.index].cond, `xs${d.index}`));
@@ -406,8 +385,8 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
   const pool: string[] = [];
   const wanted = new Set(only);
   const skip = () => "";
-  const lean = closure(p, allRoots(p, false));
-  const full = closure(p, allRoots(p, true));
+  const lean = closure(p, outputRoots(p, false));
+  const full = closure(p, outputRoots(p, true));
   const scoresObject = `{ ${p.scores.map((s) => `${objectKey(s.name)}: sc${s.index}`).join(", ")} }`;
   const evaluate = !wanted.has("evaluate") ? skip() : emitFunction(p, pool, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject} };`, true);
   const intoTail = (withFlags: boolean) => () => {

@@ -1,6 +1,7 @@
 import { formatDateDays, parseDateDays } from "../../language/literals.js";
 import type { Dep, IrExpr, IrField, IrProgram } from "../ir.js";
 import { DIALECTS, type SqlDialect, type SqlDialectName } from "./sql-dialects.js";
+import { closure, levels, outputRoots } from "../plan.js";
 
 /**
  * SQL code generation. The query reads the needed field columns once (casting numbers to
@@ -52,23 +53,8 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   }
   const full = options.columns === "all";
   const em = new SqlEmitter(ir, d, asOf);
-  const need = closure(ir, [
-    ...ir.stages.map((s) => ({ kind: "stage" as const, index: s.index })),
-    ...ir.scores.map((s) => ({ kind: "score" as const, index: s.index })),
-    ...(full ? ir.criteria.map((c) => ({ kind: "criterion" as const, index: c.index })) : []),
-  ]);
-
-  // Level of each declaration: one more than the deepest thing it uses.
-  const level = new Map<string, number>();
-  const key = (x: Dep) => `${x.kind}:${x.index}`;
-  const lookup = (x: Dep) => (x.kind === "criterion" ? ir.criteria[x.index] : x.kind === "score" ? ir.scores[x.index] : ir.stages[x.index]);
-  const levels: string[][] = [];
-  for (const dep of ir.order) {
-    if (!need.has(key(dep))) continue;
-    const l = 1 + Math.max(-1, ...lookup(dep).deps.map((x) => level.get(key(x)) ?? -1));
-    level.set(key(dep), l);
-    (levels[l] ??= []).push(em.declaration(dep));
-  }
+  const need = closure(ir, outputRoots(ir, full));
+  const steps = levels(ir, need).map((deps) => deps.map((dep) => em.declaration(dep)));
 
   const pad = "    ";
   const ctes: string[] = [];
@@ -81,7 +67,7 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
     ctes.push(`leaddef_input AS (\n  SELECT\n${cols.map((c) => pad + c).join(",\n")}\n  FROM ${table}\n)`);
   }
   let prev = "leaddef_input";
-  levels.forEach((decls, i) => {
+  steps.forEach((decls, i) => {
     const name = `leaddef_step${i + 1}`;
     ctes.push(`${name} AS (\n  SELECT\n${pad}*,\n${decls.map((c) => pad + c).join(",\n")}\n  FROM ${prev}\n)`);
     prev = name;
@@ -112,20 +98,6 @@ function inputColumn(d: SqlDialect, f: IrField): string {
   if (f.kind === "number") return `CAST(${col} AS ${d.types.double})`;
   if (f.kind === "date") return `CAST(${col} AS ${d.types.date})`;
   return col;
-}
-
-/** Which criteria, scores and stages the query must compute (as in emit-js.ts). */
-function closure(p: IrProgram, roots: Dep[]): Set<string> {
-  const need = new Set<string>();
-  const lookup = (x: Dep) => (x.kind === "criterion" ? p.criteria[x.index] : x.kind === "score" ? p.scores[x.index] : p.stages[x.index]);
-  const visit = (x: Dep) => {
-    const k = `${x.kind}:${x.index}`;
-    if (need.has(k)) return;
-    need.add(k);
-    lookup(x).deps.forEach(visit);
-  };
-  roots.forEach(visit);
-  return need;
 }
 
 class SqlEmitter {

@@ -1,4 +1,5 @@
-import type * as A from "./ast.js";
+import * as A from "./ast.js";
+import { layoutPattern } from "./date-layout.js";
 import { diagnostic, type DiagnosticCode, type DiagnosticInit } from "./diagnostics.js";
 import { DocComments } from "./docs.js";
 import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, Resolution } from "./model.js";
@@ -143,19 +144,35 @@ export class FileChecker {
     }
     if (name === "enum") {
       if (ref.args.length === 0) {
-        this.report("LD1011", ref, "an enum needs at least one member", { help: "write the members in parentheses: `enum(a, b, c)`" });
+        this.report("LD1011", ref, "an enum needs at least one member", { help: "write the members in parentheses: `enum(a, b, c)`, quoting any that are not plain names: `enum(\"Open - Not Contacted\", \"Working - Contacted\")`" });
         return Ty.ERROR;
       }
       const seen = new Set<string>();
       for (const arg of ref.args) {
-        if (seen.has(arg.text)) this.report("LD1016", arg, `enum member \`${arg.text}\` is listed twice`);
-        else if (isKeyword(arg.text)) this.report("LD1007", arg, `\`${arg.text}\` is a keyword and cannot be an enum member`);
-        seen.add(arg.text);
+        const text = A.argText(arg);
+        if (ref.ellipsis && arg.span.start > ref.ellipsis.start) this.report("LD1011", arg, "`...` must be the last member of an enum", { help: "move `...` to the end: it stands for every value not listed" });
+        if (seen.has(text)) this.report("LD1016", arg, `enum member \`${text}\` is listed twice`);
+        else if (arg.kind === "Name" && isKeyword(text)) this.report("LD1007", arg, `\`${text}\` is a keyword and cannot be an enum member`, { help: `write it as a string: \`"${text}"\`` });
+        else if (arg.kind === "StringLit" && text.trim() === "") this.report("LD1011", arg, "an enum member cannot be empty");
+        seen.add(text);
       }
-      return { kind: "enum", members: [...seen], field: "" };
+      return { kind: "enum", members: [...seen], field: "", ...(ref.ellipsis ? { open: true } : {}) };
+    }
+    if (name === "date" && ref.hasArgs) {
+      const layout = ref.args[0];
+      if (ref.args.length !== 1 || layout.kind !== "StringLit") {
+        this.report("LD1011", ref, "a date layout is one string: `date(\"M/D/YYYY\")`");
+        return Ty.ERROR;
+      }
+      const pattern = layoutPattern(layout.value);
+      if ("error" in pattern) {
+        this.report("LD1011", layout, `\`${layout.value}\` is not a date layout: ${pattern.error}`, { help: "for example `date(\"M/D/YYYY\")` or `date(\"DD.MM.YYYY\")`" });
+        return Ty.ERROR;
+      }
+      return { kind: "date", layout: layout.value };
     }
     if (name === "list") {
-      if (ref.args.length !== 1 || ref.args[0].text !== "string") {
+      if (ref.args.length !== 1 || ref.args[0].kind !== "Name" || ref.args[0].text !== "string") {
         this.report("LD1011", ref, "lists hold strings: write `list(string)`");
         return Ty.ERROR;
       }
@@ -219,7 +236,7 @@ export class FileChecker {
     switch (expr.kind) {
       case "Missing": return Ty.ERROR;
       case "NumberLit": return Number.isInteger(expr.value) ? Ty.INTEGER : Ty.NUMBER;
-      case "StringLit": return Ty.STRING;
+      case "StringLit": return enumContext ? this.memberString(expr, enumContext) : Ty.STRING;
       case "DateLit": return Number.isNaN(expr.days) ? Ty.ERROR : Ty.DATE;
       case "BoolLit": return Ty.BOOLEAN;
       case "Paren": return this.infer(expr.inner, enumContext);
@@ -326,7 +343,7 @@ export class FileChecker {
    * is a member of that enum, so the other side is typed first when `expr` is a bare name.
    */
   private inferBeside(expr: A.Expr, other: A.Expr | undefined): Type {
-    if (other && isBareName(expr) && !isBareName(other)) {
+    if (other && (isBareName(expr) || expr.kind === "StringLit") && !isBareName(other) && other.kind !== "StringLit") {
       const otherType = this.infer(other);
       return this.infer(expr, otherType.kind === "enum" ? otherType : undefined);
     }
@@ -399,12 +416,23 @@ export class FileChecker {
    * likely a member of that field's enum, so it is not reported a second time.
    */
   private inferNextTo(expr: A.Expr, other: Type): Type {
-    this.besideUnknown = other.kind === "error" && isBareName(expr);
+    this.besideUnknown = other.kind === "error" && (isBareName(expr) || expr.kind === "StringLit");
     try {
       return this.infer(expr, other.kind === "enum" ? other : undefined);
     } finally {
       this.besideUnknown = false;
     }
+  }
+
+  /** A string beside an enum value names one of its members (`lead.status = "Working - Contacted"`). */
+  private memberString(lit: A.StringLit, enumContext: EnumType): Type {
+    if (enumContext.members.includes(lit.value)) return enumContext;
+    const near = closestName(lit.value, enumContext.members);
+    this.report("LD1003", lit, `\`${lit.value}\` is not a member of ${enumContext.field ? `\`${enumContext.field}\`` : "this enum"}`, {
+      help: near ? `did you mean \`${near}\`?` : `the members are ${enumContext.members.map((m) => `\`${m}\``).join(", ")}`,
+      ...(near ? { suggestion: { message: `change to \`${near}\``, span: lit.span, text: JSON.stringify(near) } } : {}),
+    });
+    return Ty.ERROR;
   }
 
   private resolveRef(ref: A.Ref, enumContext?: EnumType): Type {
@@ -502,6 +530,10 @@ export class FileChecker {
         ok = v.kind === "ListLit" && v.items.every((i) => i.kind === "StringLit");
         break;
       case "enum": {
+        if (v.kind === "StringLit") {
+          this.memberString(v, t);
+          return;
+        }
         if (v.kind === "Ref") {
           const member = v.path.text;
           if (t.members.includes(member)) {

@@ -157,20 +157,24 @@ export class AstBuilder {
       const path = this.path(this.sub(f, "path"), fspan.start);
       const typeNode = this.sub(f, "typeRef");
       const type = typeNode && this.nodeSpan(typeNode) ? this.typeRef(typeNode) : this.missing("a type", fspan.end);
-      return [{ kind: "FieldDecl", id: this.id(), span: fspan, path, type } satisfies A.FieldDecl];
+      const columnTok = this.tok(f, "StringLiteral");
+      const column = columnTok ? this.stringLit(columnTok) : undefined;
+      return [{ kind: "FieldDecl", id: this.id(), span: fspan, path, type, ...(column ? { column } : {}) } satisfies A.FieldDecl];
     });
     return { kind: "SchemaDecl", id: this.id(), span, fields };
   }
 
   private typeRef(node: CstNode): A.TypeRef {
     const span = this.spanOf(node, 0);
+    const ellipsis = this.tok(node, "Ellipsis");
     const nameTok = this.tok(node, "Identifier");
     return {
       kind: "TypeRef",
       id: this.id(),
       span,
       name: this.nameOrMissing(nameTok, span.start),
-      args: this.tokens(node, "NameLike").map((t) => this.name(t)),
+      args: this.tokens(node, "NameLike", "StringLiteral").map((t) => (t.tokenType.name === "StringLiteral" ? this.stringLit(t) : this.name(t))),
+      ...(ellipsis ? { ellipsis: this.tokenSpan(ellipsis) } : {}),
       optional: this.tok(node, "Question") !== undefined,
       hasArgs: this.tok(node, "LParen") !== undefined,
     };

@@ -4,10 +4,12 @@ export type Type =
   | { kind: "integer" }
   | { kind: "number" }
   | { kind: "string" }
-  | { kind: "date" }
+  /** `layout`: how the data writes dates besides ISO (`M/D/YYYY`), from `date("…")`. */
+  | { kind: "date"; layout?: string }
   | { kind: "list" }
   /** `field` names the field whose declaration introduced the enum, for messages. */
-  | { kind: "enum"; members: readonly string[]; field: string }
+  /** `open`: declared with `...`, so other values are accepted (and equal no member). */
+  | { kind: "enum"; members: readonly string[]; field: string; open?: boolean }
   /** Already reported; suppresses follow-on errors. */
   | { kind: "error" };
 
@@ -62,5 +64,12 @@ export function typeText(t: Type): string {
 
 /** The type as written in a schema, for hover: `enum(a, b, c)`, `list(string)`. */
 export function typeSource(t: Type): string {
-  return t.kind === "enum" ? `enum(${t.members.join(", ")})` : typeText(t);
+  if (t.kind === "enum") return `enum(${[...t.members.map(memberSource), ...(t.open ? ["..."] : [])].join(", ")})`;
+  if (t.kind === "date" && t.layout !== undefined) return `date(${JSON.stringify(t.layout)})`;
+  return typeText(t);
+}
+
+/** An enum member as the schema writes it: bare when it is a plain name, else quoted. */
+export function memberSource(m: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(m) ? m : JSON.stringify(m);
 }

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import type { Readable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { Program } from "../../runtime/program.js";
-import { CsvBinder, JsonBinder } from "./binder.js";
+import { CsvBinder, JsonBinder, rejectOf } from "./binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { JsonLinesReader, openInput, type InputFormat } from "../sources/inputs.js";
 import { BufferedWriter, type OutputFormat } from "../output.js";
@@ -25,6 +25,8 @@ export interface RunOptions {
   asOf: number;
   idColumn: string;
   columns: "default" | "all";
+  /** Numbers are written with a decimal comma (`1.234.567,89`), as European exports do. */
+  decimalComma?: boolean;
   rejectsPath: string;
   progress: boolean;
   /**
@@ -73,6 +75,7 @@ export async function runJs(o: RunOptions): Promise<RunSummary> {
         rejectsPath: o.rejectsPath,
         workers,
         chunkBytes: o.parallel?.chunkBytes ?? 512 << 10,
+        read: { decimalComma: o.decimalComma },
         onProgress: bar ? (bytes: number, rows: number) => bar.update(bytes, { rows }) : undefined,
       };
       const summary = o.inputFormat === "jsonl" ? await runParallel(job, jsonlPieces(job)) : await runParallel(job, csvPieces(job));
@@ -102,7 +105,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const csv = new CsvRecordReader(
     (cells, line) => {
       if (!csvBinder) {
-        csvBinder = new CsvBinder(program.fields, cells, o.idColumn);
+        csvBinder = new CsvBinder(program.fields, cells, o.idColumn, { decimalComma: o.decimalComma });
         unknownColumns = csvBinder.unknownColumns;
         absentFields = csvBinder.absentFields.map((f) => f.path);
         return;
@@ -115,10 +118,10 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     (line, reason, raw) => {
       if (!csvBinder) throw new Error(`the header row is not readable: ${reason}`);
       rowsRead++;
-      rejects.add({ line, id: "", field: "", value: raw, reason: { code: "unreadable-csv", detail: reason } });
+      rejects.add(rejectOf(line, "", "", raw, { code: "unreadable-csv", detail: reason }));
     },
   );
-  const jsonBinder = new JsonBinder(program.fields, o.idColumn);
+  const jsonBinder = new JsonBinder(program.fields, o.idColumn, 100, { decimalComma: o.decimalComma });
   const jsonl = new JsonLinesReader(
     (value, line) => {
       rowsRead++;
@@ -128,7 +131,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     },
     (line, reason, raw) => {
       rowsRead++;
-      rejects.add({ line, id: "", field: "", value: raw, reason });
+      rejects.add(rejectOf(line, "", "", raw, reason));
     },
   );
 

@@ -4,7 +4,7 @@ import { compareDiagnostics, diagnostic } from "./diagnostics.js";
 import { checkReferenceCycles, lintFile, lintUnusedImports } from "./lint.js";
 import type { Analysis, CompilerHost, FileModel, LeaddefSymbol } from "./model.js";
 import { parseFile } from "./parse.js";
-import { LineIndex } from "./source.js";
+import { baseName, LineIndex } from "./source.js";
 
 function newModel(path: string, text: string, ids: { value: number }): FileModel {
   const parsed = parseFile(path, text, ids);
@@ -126,8 +126,4 @@ function usedSymbols(files: Map<string, FileModel>): Set<LeaddefSymbol> {
     }
   }
   return used;
-}
-
-function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
 }

@@ -2,6 +2,7 @@ import type * as A from "./ast.js";
 import { diagnostic, type DiagnosticCode, type DiagnosticInit } from "./diagnostics.js";
 import { DocComments } from "./docs.js";
 import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, Resolution } from "./model.js";
+import { baseName } from "./source.js";
 import { closestName } from "./spelling.js";
 import { isKeyword } from "./tokens.js";
 import * as Ty from "./types.js";
@@ -29,7 +30,7 @@ export class FileChecker {
 
   private where(symbol: LeaddefSymbol): string {
     const line = symbol.file === this.model.path ? this.model.lines.position(symbol.decl.span.start).line + 1 : undefined;
-    return line !== undefined ? `line ${line}` : `\`${symbol.file.split(/[\\/]/).pop()}\``;
+    return line !== undefined ? `line ${line}` : `\`${baseName(symbol.file)}\``;
   }
 
   // ---- declarations ----
@@ -205,7 +206,17 @@ export class FileChecker {
     }
   }
 
+  /**
+   * Records `expr`'s type. A node has one type: recording the same type again is harmless, a
+   * different one means the checker typed the node twice in two contexts, which would report its
+   * errors twice. That is a checker bug, so it throws rather than silently overwriting (cel-go's
+   * `setType` does the same).
+   */
   private setType(expr: A.Expr, t: Type): Type {
+    const before = this.model.types.get(expr.id);
+    if (before !== undefined && !Ty.sameType(before, t)) {
+      throw new Error(`internal error: node ${expr.id} typed as ${Ty.typeText(before)}, then as ${Ty.typeText(t)}`);
+    }
     this.model.types.set(expr.id, t);
     return t;
   }
@@ -313,7 +324,8 @@ export class FileChecker {
     if (expr.list.kind !== "ListLit") return Ty.BOOLEAN;
     this.setType(expr.list, Ty.LIST);
     for (const item of expr.list.items) {
-      const t = this.inferNextTo(item, operandType);
+      // The first item may already be typed (and its errors reported) to type a bare operand beside it.
+      const t = this.model.types.get(item.id) ?? this.inferNextTo(item, operandType);
       if (!Ty.comparable(operandType, t)) {
         this.report("LD1006", item, `\`${item.kind === "Ref" ? item.path.text : "this value"}\` (${Ty.typeText(t)}) cannot be in a list compared with ${Ty.typeText(operandType)}`);
       }
@@ -353,9 +365,8 @@ export class FileChecker {
         return Ty.BOOLEAN;
       }
       case "contains": {
-        const lt = this.expectOperand(left, (t) => t.kind === "string" || t.kind === "list", "`contains` looks inside a string or a list");
+        this.expectOperand(left, (t) => t.kind === "string" || t.kind === "list", "`contains` looks inside a string or a list");
         this.expectOperand(right, (t) => t.kind === "string", `\`contains\` looks for a string`);
-        void lt;
         return Ty.BOOLEAN;
       }
       case "starts with":

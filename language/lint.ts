@@ -2,6 +2,7 @@ import { walk, type Binary, type Expr, type Node } from "./ast.js";
 import { diagnostic } from "./diagnostics.js";
 import type { DeclSymbol, FileModel, LeaddefSymbol, StageSymbol } from "./model.js";
 import { referencedDecls } from "./references.js";
+import { baseName } from "./source.js";
 
 /**
  * Warnings about meaning rather than form: declarations nothing uses, stages a lead can reach
@@ -49,7 +50,7 @@ export function lintUnusedImports(model: FileModel, files: ReadonlyMap<string, F
     visit(target);
     if ([...reachable].some((f) => usedFiles.has(f))) continue;
     model.diagnostics.push(
-      diagnostic("LD2005", model.path, decl.span, `nothing from \`${target.split(/[\\/]/).pop()}\` is used in this file`, {
+      diagnostic("LD2005", model.path, decl.span, `nothing from \`${baseName(target)}\` is used in this file`, {
         help: "delete the import, or use its fields, criteria or scores",
       }),
     );

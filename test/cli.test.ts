@@ -79,7 +79,8 @@ describe.concurrent("help and exit codes", () => {
   it("--version", async () => {
     const r = await cli(["--version"]);
     exited(r, 0);
-    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    // One home for the version: the root package.json.
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
   });
 });
 
@@ -96,6 +97,15 @@ describe.concurrent("check", () => {
     expect(r.stderr).toContain("1 file checked: 1 error, 0 warnings");
     exited(await cli(["check", warn]), 0);
     exited(await cli(["check", "--deny-warnings", warn]), 1);
+  });
+
+  it("the summary starts its own line even when the last diagnostic ends with help and no fix", async () => {
+    const file = join(tmp, "help-last.leaddef");
+    writeFileSync(file, "schema {\n  contact.role: enum(champion, influencer)\n}\ncriterion x when contact.role = zzzzzzzz\ncriterion y when contact.role = qqqqqqqqqqq\ncriterion z when contact.role = wwwwwwwwwwww\nmql when x and y and z\n");
+    const r = await cli(["check", file]);
+    exited(r, 1);
+    const lines = `${r.stdout}${r.stderr}`.split("\n");
+    expect(lines.slice(-3)).toEqual(["  = help: the members are `champion`, `influencer`", "1 file checked: 3 errors, 0 warnings", ""]);
   });
 
   it("--format json is valid JSON with 1-based ranges", async () => {

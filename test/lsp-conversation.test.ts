@@ -104,13 +104,14 @@ describe("language server over stdio", () => {
     commonUri = pathToFileURL(join(work, "common.leaddef")).href;
     otherUri = pathToFileURL(join(work, "other.leaddef")).href;
     client = new Client();
-    const init = await client.request<{ capabilities: Record<string, unknown>; serverInfo: { name: string } }>("initialize", {
+    const init = await client.request<{ capabilities: Record<string, unknown>; serverInfo: { name: string; version: string } }>("initialize", {
       processId: process.pid,
       rootUri: pathToFileURL(work).href,
       workspaceFolders: [{ uri: pathToFileURL(work).href, name: "work" }],
       capabilities: {},
     });
     expect(init.serverInfo.name).toBe("leaddef");
+    expect(init.serverInfo.version).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
     expect(init.capabilities).toMatchObject({
       hoverProvider: true,
       definitionProvider: true,

@@ -16,9 +16,8 @@ import { compileFile, type CompileResult } from "../compile.js";
 import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
+import { VERSION } from "../version.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
-
-export const VERSION = "0.1.0";
 
 /** Exit codes, as documented in the README. */
 const EXIT = { ok: 0, problems: 1, usage: 2 } as const;

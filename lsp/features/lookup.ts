@@ -77,10 +77,6 @@ export function resolutionKey(r: Resolution): string | undefined {
   return `${r.field.file}\0member\0${r.field.name}\0${r.member}`;
 }
 
-export function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
-
 /** Identifier characters. */
 export function isNameChar(ch: string | undefined): boolean {
   return ch !== undefined && /[A-Za-z0-9_]/.test(ch);

@@ -84,6 +84,33 @@ describe.concurrent("help and exit codes", () => {
   });
 });
 
+describe("lsp", () => {
+  it("`leaddef lsp --stdio` starts the language server, which answers initialize", async () => {
+    const child = spawn(process.execPath, [bin, "lsp", "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    try {
+      const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { processId: null, rootUri: null, capabilities: {} } });
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      const answer = await new Promise<string>((resolveAnswer, reject) => {
+        let out = "";
+        let err = "";
+        const timer = setTimeout(() => reject(new Error(`no answer; stderr: ${err}`)), 30_000);
+        child.stderr.on("data", (b) => (err += b));
+        child.stdout.on("data", (b) => {
+          out += b;
+          if (out.includes("serverInfo")) {
+            clearTimeout(timer);
+            resolveAnswer(out);
+          }
+        });
+        child.on("close", (code) => reject(new Error(`exited ${code}; stderr: ${err}`)));
+      });
+      expect(answer).toContain('"name":"leaddef"');
+    } finally {
+      child.kill();
+    }
+  });
+});
+
 describe.concurrent("check", () => {
   const bad = "test/fixtures/diagnostics/LD1001-unknown-field.leaddef";
   const warn = "test/fixtures/diagnostics/LD2001-unused-criterion.leaddef";
@@ -316,6 +343,18 @@ describe.concurrent("run", () => {
       const r = program.evaluate(lead, { asOf: AS_OF });
       expect({ id: lead.id, stage: r.stage, priority: r.scores.priority }).toEqual(row);
     }
+  });
+
+  it("run --engine duckdb on input DuckDB reads differently: the CLI says it scored with the JS engine, before the summary", async () => {
+    const input = join(tmp, "crlf.jsonl");
+    writeFileSync(input, '{"id": "a", "a": {"n": 6}}\r\n{"id": "b", "a": {"n": 3}}\r\n');
+    const definition = join(tmp, "crlf.leaddef");
+    writeFileSync(definition, "schema {\n  a.n: number\n}\nmql when a.n > 5\n");
+    const r = await cli(["run", definition, "--input", input, "--as-of", AS_OF, "--engine", "duckdb"]);
+    exited(r, 0);
+    expect(r.stderr.split("\n")[0]).toBe("leaddef: the JSON Lines file has carriage returns or U+0001 characters, which DuckDB's line reader splits differently; scoring with the JS engine instead (same results)");
+    expect(r.stderr).toContain("(js, ");
+    expect(parseCsv(r.stdout)).toEqual([["id", "stage"], ["a", "mql"], ["b", "none"]]);
   });
 
   it("--columns all adds every criterion and stage flag", async () => {

@@ -1,12 +1,12 @@
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { Program } from "../../runtime/program.js";
 import { CsvBinder, JsonBinder } from "./binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { JsonLinesReader, openInput, type InputFormat } from "../sources/inputs.js";
-import { BufferedWriter, ResultWriter, type OutputFormat } from "../output.js";
+import { BufferedWriter, ResultWriter, type OutputFormat, type OutputTarget } from "../output.js";
 import { RejectLog } from "../reject-log.js";
 import { runCsvParallel } from "./run-parallel.js";
 import { runJsonlParallel } from "./run-parallel-jsonl.js";
@@ -16,15 +16,16 @@ export interface RunOptions {
   program: Program;
   input: string;
   inputFormat: InputFormat;
-  /** A path, or undefined for standard output. */
-  output: string | undefined;
+  /** A path, or a stream the caller owns (the CLI passes standard output). */
+  output: OutputTarget;
   outputFormat: OutputFormat;
   /** As-of date as a day number. */
   asOf: number;
   idColumn: string;
   columns: "default" | "all";
   rejectsPath: string;
-  progress: boolean;
+  /** Where to draw a progress bar (the CLI passes standard error when it is a terminal); none when absent. */
+  progress?: Writable;
   /**
    * CSV and JSON Lines files are scored on worker threads (default: one per available core,
    * pieces of 512 KiB, files of 8 MiB and up). `workers: 0` keeps everything on this thread.
@@ -57,7 +58,7 @@ export function resultColumns(program: Program, columns: "default" | "all"): str
 export async function runJs(o: RunOptions): Promise<RunSummary> {
   const workers = parallelWorkers(o);
   if (workers > 0) {
-    const bar = o.progress ? startProgress(o.input) : undefined;
+    const bar = o.progress ? startProgress(o.input, o.progress) : undefined;
     try {
       const job = {
         program: o.program,
@@ -90,7 +91,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const nValues = columns.length - 2;
   const stageNames = program.stages;
   const stageCounts = new Array<number>(stageNames.length + 1).fill(0);
-  const outWriter = new BufferedWriter(o.output ?? process.stdout);
+  const outWriter = new BufferedWriter(o.output);
   const results = new ResultWriter(outWriter, o.outputFormat, columns);
   const rejects = new RejectLog(o.rejectsPath);
   const vals: unknown[] = new Array(program.fields.length);
@@ -143,7 +144,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
 
   const stream: Readable = openInput(o.input);
   stream.setEncoding("utf8");
-  const bar = o.progress && o.input !== "-" ? startProgress(o.input) : undefined;
+  const bar = o.progress && o.input !== "-" ? startProgress(o.input, o.progress) : undefined;
   results.header();
   try {
     for await (const text of stream as AsyncIterable<string>) {
@@ -174,7 +175,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   });
 }
 
-function startProgress(input: string): cliProgress.SingleBar | undefined {
+function startProgress(input: string, stream: Writable): cliProgress.SingleBar | undefined {
   let total: number;
   try {
     total = statSync(input).size;
@@ -182,7 +183,7 @@ function startProgress(input: string): cliProgress.SingleBar | undefined {
     return undefined;
   }
   const bar = new cliProgress.SingleBar(
-    { format: "scoring [{bar}] {percentage}% | {rows} rows | ETA {eta_formatted}", stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    { format: "scoring [{bar}] {percentage}% | {rows} rows | ETA {eta_formatted}", stream: stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { rows: 0 });

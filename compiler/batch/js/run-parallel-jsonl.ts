@@ -4,14 +4,14 @@ import { JsonBinder } from "./binder.js";
 import { JsonlChunkScorer, type JsonlChunkResult } from "./jsonl-scorer.js";
 import type { JsonlWorkerSetup } from "./jsonl-worker.js";
 import { OrderedResults } from "../ordered-results.js";
-import type { OutputFormat } from "../output.js";
+import type { OutputFormat, OutputTarget } from "../output.js";
 import { Pool, readPiece, workerScript } from "./run-parallel.js";
 import { jsRunSummary, type RunSummary } from "../summary.js";
 
 export interface ParallelJsonlOptions {
   program: Program;
   input: string;
-  output: string | undefined;
+  output: OutputTarget;
   outputFormat: OutputFormat;
   asOf: number;
   idColumn: string;

@@ -7,13 +7,13 @@ import { CsvRecordReader } from "../sources/csv-records.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import type { CsvWorkerTask } from "./csv-worker.js";
 import { OrderedResults } from "../ordered-results.js";
-import type { OutputFormat } from "../output.js";
+import type { OutputFormat, OutputTarget } from "../output.js";
 import { jsRunSummary, type RunSummary } from "../summary.js";
 
 export interface ParallelCsvOptions {
   program: Program;
   input: string;
-  output: string | undefined;
+  output: OutputTarget;
   outputFormat: OutputFormat;
   asOf: number;
   idColumn: string;

@@ -1,6 +1,6 @@
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./ast.js";
-import { diagnostic, type Diagnostic } from "./diagnostics.js";
+import { diagnostic, helpText, message, type Diagnostic } from "./diagnostics.js";
 import { decodeStringLiteral, parseDateDays, parseNumberLiteral } from "./literals.js";
 import type { Span } from "./source.js";
 
@@ -77,9 +77,7 @@ export class AstBuilder {
     const value = parseNumberLiteral(t.image);
     if (Number.isNaN(value)) {
       this.diagnostics.push(
-        diagnostic("LD0006", this.file, this.tokenSpan(t), `\`${t.image}\` is not a number`, {
-          help: "write digits with an optional `_` separator and an optional K, M or B suffix, e.g. `1_500`, `2.5M`",
-        }),
+        diagnostic(this.file, this.tokenSpan(t), message("notANumber", { text: t.image }), { help: helpText("numberSyntax") }),
       );
     }
     const span = this.tokenSpan(t);
@@ -97,8 +95,8 @@ export class AstBuilder {
     if (decoded.badEscapeAt !== undefined) {
       const at = t.startOffset + 1 + decoded.badEscapeAt - 1;
       this.diagnostics.push(
-        diagnostic("LD0004", this.file, { start: at, end: at + 2 }, `unknown escape \`${t.image.slice(decoded.badEscapeAt, decoded.badEscapeAt + 2)}\` in a string`, {
-          help: "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`",
+        diagnostic(this.file, { start: at, end: at + 2 }, message("unknownEscape", { escape: t.image.slice(decoded.badEscapeAt, decoded.badEscapeAt + 2) }), {
+          help: helpText("escapes"),
         }),
       );
     }
@@ -109,9 +107,7 @@ export class AstBuilder {
     const days = parseDateDays(t.image);
     if (Number.isNaN(days)) {
       this.diagnostics.push(
-        diagnostic("LD0003", this.file, this.tokenSpan(t), `\`${t.image}\` is not a calendar date`, {
-          help: "dates are written YYYY-MM-DD and must exist, e.g. `2026-02-28`",
-        }),
+        diagnostic(this.file, this.tokenSpan(t), message("notADate", { text: t.image }), { help: helpText("dateSyntax") }),
       );
     }
     return { kind: "DateLit", id: this.id(), span: this.tokenSpan(t), days, raw: t.image };
@@ -265,7 +261,7 @@ export class AstBuilder {
       return [{ kind: "ExpectFlag", id: this.id(), span: espan, name: this.name(nameTok), value: this.tok(e, "Not") === undefined }];
     });
     if (asOfs.length > 1) {
-      this.diagnostics.push(diagnostic("LD3002", this.file, asOfs[1].span, "the example sets `as of` twice", { help: "keep one `as of` date per example" }));
+      this.diagnostics.push(diagnostic(this.file, asOfs[1].span, message("asOfTwice"), { help: helpText("oneAsOf") }));
     }
     return {
       kind: "ExampleDecl",

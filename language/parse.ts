@@ -129,7 +129,9 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
   for (const bad of lexed.badText.slice(0, MAX_SYNTAX_ERRORS)) {
     const chars = text.slice(bad.offset, bad.offset + bad.length);
     diagnostics.push(
-      diagnostic(path, { start: bad.offset, end: bad.offset + bad.length }, message(chars.length === 1 ? "unexpectedCharacter" : "unexpectedCharacters", { text: printable(chars) })),
+      diagnostic(path, { start: bad.offset, end: bad.offset + bad.length }, chars.length === 1
+        ? message("unexpectedCharacter", { text: printable(chars) })
+        : message("unexpectedCharacters", { text: printable(chars) })),
     );
   }
   const lexicalErrorAt = new Set(lexed.badText.map((b) => b.offset));

@@ -33,6 +33,11 @@ export function sameEnum(a: Type, b: Type): boolean {
   return a.kind === "enum" && b.kind === "enum" && a.members.length === b.members.length && a.members.every((m, i) => m === b.members[i]);
 }
 
+/** Whether two types are the same type (enums by their members). */
+export function sameType(a: Type, b: Type): boolean {
+  return a.kind === "enum" || b.kind === "enum" ? sameEnum(a, b) : a.kind === b.kind;
+}
+
 /** Whether `=`, `!=` and `in` may compare values of these two types. */
 export function comparable(a: Type, b: Type): boolean {
   if (a.kind === "error" || b.kind === "error") return true;

@@ -5,7 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { formatDateDays } from "../../../language/literals.js";
 import { type Reject, rejectOf } from "../js/binder.js";
 import type { Reason } from "../../runtime/codecs/reasons.js";
-import { BufferedWriter, csvCell, ResultWriter } from "../output.js";
+import { BufferedWriter, csvCell, outputPath, ResultWriter } from "../output.js";
 import { RejectLog } from "../reject-log.js";
 import type { RunOptions } from "../js/run-js.js";
 import { resultColumns, runJs } from "../js/run-js.js";
@@ -53,8 +53,8 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
   const fallback = async (why: string): Promise<RunSummary> => {
-    const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl", progress: false });
-    return { ...summary, notices: [...(summary.notices ?? []), `${why}; scored with the JS engine instead (same results)`] };
+    const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl" });
+    return { ...summary, warnings: [...summary.warnings, `${why}; scoring with the JS engine instead (same results)`] };
   };
   let scan: CsvScan | undefined;
   if (o.inputFormat === "csv") {
@@ -261,7 +261,7 @@ async function runIn(
   const rowsRead = scan ? scan.records : duckRows;
 
   let rowsWritten = 0;
-  const copyCsv = o.output !== undefined && o.outputFormat === "csv";
+  const copyCsv = typeof o.output === "string" && o.outputFormat === "csv";
   const header = columns.map(csvCell).join(",");
   const good = `FROM leaddef_result WHERE leaddef_reject IS NULL AND NOT leaddef_blank`;
   if (copyCsv) {
@@ -270,11 +270,11 @@ async function runIn(
       i < nScores ? `leaddef_js_num(CAST(leaddef_v${i} AS DOUBLE))` : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
     const line = `concat_ws(',', ${csvCellSql(idOut)}, leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
     const copied = await con.runAndReadAll(
-      `COPY (SELECT ${line} AS ${q(header)} ${good}${ordered ? "" : ` ORDER BY ${pos}`}) TO ${lit(o.output!)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
+      `COPY (SELECT ${line} AS ${q(header)} ${good}${ordered ? "" : ` ORDER BY ${pos}`}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
     );
     rowsWritten = Number(copied.getRows()[0]?.[0] ?? 0);
   } else {
-    const outWriter = new BufferedWriter(o.output ?? process.stdout);
+    const outWriter = new BufferedWriter(o.output);
     const results = new ResultWriter(outWriter, o.outputFormat, columns);
     const values: unknown[] = new Array(nValues + 1);
     try {
@@ -306,8 +306,9 @@ async function runIn(
     unknownColumns,
     absentFields,
     rejectsPath: rowsRejected > 0 ? o.rejectsPath : undefined,
-    output: o.output,
+    output: outputPath(o.output),
     seconds: (performance.now() - started) / 1000,
+    warnings: [],
   };
 }
 

@@ -1,12 +1,12 @@
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { Program } from "../../runtime/program.js";
 import { CsvBinder, JsonBinder, rejectOf } from "./binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { JsonLinesReader, openInput, type InputFormat } from "../sources/inputs.js";
-import { BufferedWriter, type OutputFormat } from "../output.js";
+import { BufferedWriter, type OutputFormat, type OutputTarget } from "../output.js";
 import { RowScorer } from "./row-scorer.js";
 import { RejectLog } from "../reject-log.js";
 import { runParallel } from "./run-parallel.js";
@@ -18,8 +18,8 @@ export interface RunOptions {
   program: Program;
   input: string;
   inputFormat: InputFormat;
-  /** A path, or undefined for standard output. */
-  output: string | undefined;
+  /** A path, or a stream the caller owns (the CLI passes standard output). */
+  output: OutputTarget;
   outputFormat: OutputFormat;
   /** As-of date as a day number. */
   asOf: number;
@@ -28,7 +28,8 @@ export interface RunOptions {
   /** Numbers are written with a decimal comma (`1.234.567,89`), as European exports do. */
   decimalComma?: boolean;
   rejectsPath: string;
-  progress: boolean;
+  /** Where to draw a progress bar (the CLI passes standard error when it is a terminal); none when absent. */
+  progress?: Writable;
   /**
    * CSV and JSON Lines files are scored on worker threads (default: one per available core,
    * pieces of 512 KiB, files of 8 MiB and up). `workers: 0` keeps everything on this thread.
@@ -61,7 +62,7 @@ export function resultColumns(program: Program, columns: "default" | "all"): str
 export async function runJs(o: RunOptions): Promise<RunSummary> {
   const workers = parallelWorkers(o);
   if (workers > 0) {
-    const bar = o.progress ? startProgress(o.input) : undefined;
+    const bar = o.progress ? startProgress(o.input, o.progress) : undefined;
     try {
       const job = {
         program: o.program,
@@ -92,7 +93,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
   const columns = resultColumns(program, o.columns);
-  const outWriter = new BufferedWriter(o.output ?? process.stdout);
+  const outWriter = new BufferedWriter(o.output);
   const scorer = new RowScorer(program, o.asOf, columns, o.columns === "all", outWriter, o.outputFormat);
   const vals = scorer.vals;
   const emit = (id: string) => scorer.emit(id);
@@ -137,7 +138,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
 
   const stream: Readable = openInput(o.input);
   stream.setEncoding("utf8");
-  const bar = o.progress && o.input !== "-" ? startProgress(o.input) : undefined;
+  const bar = o.progress && o.input !== "-" ? startProgress(o.input, o.progress) : undefined;
   scorer.header();
   try {
     for await (const text of stream as AsyncIterable<string>) {
@@ -168,7 +169,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   });
 }
 
-function startProgress(input: string): cliProgress.SingleBar | undefined {
+function startProgress(input: string, stream: Writable): cliProgress.SingleBar | undefined {
   let total: number;
   try {
     total = statSync(input).size;
@@ -176,7 +177,7 @@ function startProgress(input: string): cliProgress.SingleBar | undefined {
     return undefined;
   }
   const bar = new cliProgress.SingleBar(
-    { format: "scoring [{bar}] {percentage}% | {rows} rows | ETA {eta_formatted}", stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    { format: "scoring [{bar}] {percentage}% | {rows} rows | ETA {eta_formatted}", stream: stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { rows: 0 });

@@ -9,6 +9,8 @@ import { CsvRecordReader } from "../batch/sources/csv-records.js";
 import { inputFormatOf, JsonLinesReader, openInput } from "../batch/sources/inputs.js";
 import { formatOf } from "../batch/output.js";
 import { runJs } from "../batch/js/run-js.js";
+import { InputError } from "../batch/sources/header-check.js";
+import { parseDelimiter } from "../batch/sources/csv-dialect.js";
 import { emitSql } from "../sql/emit-sql.js";
 import { SQL_DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
 import { renderSummary } from "../batch/summary.js";
@@ -166,16 +168,18 @@ function buildCli(): Command {
     .description("score a CRM export (CSV or JSON Lines), streaming; prints the funnel")
     .argument("<file>", "the .leaddef definition")
     .requiredOption("--input <path>", "leads: .csv or .jsonl (- for standard input, CSV)")
-    .option("--output <path>", "results: .csv or .jsonl (default: standard output, CSV)")
+    .option("-o, --output <path>", "results: .csv or .jsonl (default: standard output, CSV)")
     .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
     .option("--rejects <path>", "where rejected rows go (default: <output or input>.rejects.csv)")
     .option("--id <column>", "the input column that identifies a lead", "id")
     .addOption(new Option("--columns <which>", "default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .option("--fail-on-rejects", "exit 1 if any row was rejected")
+    .option("--decimal-comma", "numbers are written 1.234.567,89 (European exports)")
+    .option("--delimiter <char>", "CSV cell separator: , ; tab | (default: detected from the header line)")
     .option("--no-progress", "no progress bar")
     .addOption(new Option("--engine <engine>", "js: the generated JavaScript evaluator; duckdb: the generated SQL in DuckDB (also reads Parquet)").choices(["js", "duckdb"]).default("js"))
-    .action(async (file: string, opts: { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; progress: boolean; engine: "js" | "duckdb" }) => {
+    .action(async (file: string, opts: { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb" }, command: Command) => {
       const { program } = programOrExit(file);
       const asOf = parseAsOf(opts.asOf);
       const detected = opts.inputFormat ?? (opts.input === "-" ? "csv" : inputFormatOf(opts.input));
@@ -191,9 +195,13 @@ function buildCli(): Command {
         outputFormat: formatOf(opts.output),
         asOf,
         idColumn: opts.id,
+        idExplicit: command.getOptionValueSource("id") === "cli",
         columns: opts.columns,
         rejectsPath,
+        decimalComma: opts.decimalComma === true,
+        delimiter: opts.delimiter === undefined ? undefined : parseDelimiter(opts.delimiter),
       };
+      if (opts.delimiter !== undefined && job.delimiter === undefined) throw new UsageError(`--delimiter takes , ; tab or |, not \`${opts.delimiter}\``);
       // DuckDB is loaded only when asked for: the JS engine needs none of its native code.
       const summary = opts.engine === "duckdb" || detected === "parquet"
         ? await (await import("../batch/duckdb/run.js")).runDuckdb(job)
@@ -202,6 +210,11 @@ function buildCli(): Command {
       const report = renderSummary(summary);
       (opts.output ? process.stdout : process.stderr).write(`${report}\n`);
       process.exitCode = opts.failOnRejects && summary.rowsRejected > 0 ? EXIT.problems : EXIT.ok;
+      if (summary.rowsRead > 0 && summary.rowsWritten === 0) {
+        // A file every row of which is refused is wrong as a whole (a wrong definition, delimiter or number format), not a result.
+        process.stderr.write(`leaddef: error: every row was rejected (${summary.rowsRejected} of ${summary.rowsRead}); the reasons are in ${summary.rejectsPath ?? rejectsPath}\n`);
+        process.exitCode = EXIT.problems;
+      }
     });
 
   cli.command("explain")
@@ -332,6 +345,11 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (e instanceof InputError) {
+      console.error(`leaddef: error: ${e.message}`);
+      process.exitCode = EXIT.problems;
       return;
     }
     if (e instanceof UsageError) {

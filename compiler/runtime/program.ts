@@ -1,6 +1,7 @@
 import { formatDateDays, parseDateDays, todayDays } from "../../language/literals.js";
 import { emitFactory, FACTORY_PARAMS, fieldTable, type GeneratedFunction } from "../js/emit-js.js";
 import type { IrField, IrProgram } from "../ir.js";
+import { foldCase } from "./case-fold.js";
 import { plainDateDays, readBoolean, readDate, readEnum, readList, readNumber, readString } from "./readers.js";
 
 export interface EvaluateOptions {
@@ -97,7 +98,7 @@ export class Program {
     let f = this.compiled.get(name) as Generated[K] | undefined;
     if (!f) {
       const factory = new Function(...FACTORY_PARAMS, emitFactory(this.ir, [name])) as (...args: unknown[]) => Generated;
-      f = factory(readNumber, readDate, readBoolean, readString, readEnum, readList, plainDateDays, fieldTable(this.ir))[name];
+      f = factory(readNumber, readDate, readBoolean, readString, readEnum, readList, plainDateDays, foldCase, fieldTable(this.ir))[name];
       this.compiled.set(name, f);
     }
     return f;

@@ -7,6 +7,12 @@ import { isKeyword } from "./tokens.js";
 import * as Ty from "./types.js";
 import type { Type } from "./types.js";
 
+/**
+ * Column names every result has before the scores (and, with `--columns all`, the criteria and
+ * stages), so no declaration may take them. (`stage`, the other one, is a keyword.)
+ */
+const RESULT_COLUMNS = new Set(["id"]);
+
 export const FUNCTIONS = ["days_since"] as const;
 
 type EnumType = Extract<Type, { kind: "enum" }>;
@@ -112,6 +118,13 @@ export class FileChecker {
     if (isKeyword(name.text)) {
       const help = name.text === "none" ? "`none` means \"no stage\" in results; choose another name" : "choose a name that is not a keyword";
       this.report("LD1007", name, `\`${name.text}\` is a keyword and cannot name a ${symbol.kind}`, { help });
+      return false;
+    }
+    if (RESULT_COLUMNS.has(name.text)) {
+      // Results (CSV, SQL) put each score, criterion and stage in a column beside these.
+      this.report("LD1007", name, `\`${name.text}\` is a column of every result and cannot name a ${symbol.kind}`, {
+        help: "results begin with the columns `id` and `stage`; choose another name",
+      });
       return false;
     }
     const existing = this.model.names.get(name.text);

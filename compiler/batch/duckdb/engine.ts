@@ -375,7 +375,8 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
 
 /** The nested JSON structure `json_transform` reads: each field's nested path and flat dotted key, and the id. */
 function jsonStructure(paths: string[][]): Record<string, unknown> | undefined {
-  const root: Record<string, unknown> = {};
+  // Objects without a prototype: a key `__proto__` is then an ordinary property, not the setter.
+  const root: Record<string, unknown> = Object.create(null);
   for (const segs of paths) {
     let node = root;
     for (let k = 0; k < segs.length; k++) {
@@ -386,7 +387,7 @@ function jsonStructure(paths: string[][]): Record<string, unknown> | undefined {
         if (has && node[key] !== "JSON") return undefined; // a field is also another's parent
         node[key] = "JSON";
       } else {
-        if (!has) node[key] = {};
+        if (!has) node[key] = Object.create(null);
         else if (node[key] === "JSON") return undefined;
         node = node[key] as Record<string, unknown>;
       }

@@ -163,7 +163,7 @@ export function csvHeader(path: string): string[] {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n <= 0) break;
       text += buf.toString("utf8", 0, n);
-      if (/\r?\n/.test(text.replace(/"[^"]*"/g, ""))) break;
+      if (/[\r\n]/.test(text.replace(/"[^"]*"/g, ""))) break;
     }
   } finally {
     closeSync(fd);
@@ -233,6 +233,8 @@ interface CsvScan {
   from: number[];
   dRecord: number[];
   dLine: number[];
+  /** How many records ended with each kind of line end (outside quotes). */
+  lineEnds: { lf: number; crlf: number; cr: number };
 }
 
 /**
@@ -241,7 +243,7 @@ interface CsvScan {
  * the header's width. DuckDB's reader skips those; this maps its rows back to records and lines.
  */
 async function scanCsv(path: string, idColumn: string): Promise<CsvScan> {
-  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [] };
+  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [], lineEnds: { lf: 0, crlf: 0, cr: 0 } };
   let header: string[] | undefined;
   let idIndex = -1;
   let width = 0;
@@ -292,7 +294,18 @@ async function scanCsv(path: string, idColumn: string): Promise<CsvScan> {
   for await (const text of stream as AsyncIterable<string>) reader.push(text);
   reader.end();
   scan.header = header ?? [];
+  scan.lineEnds = reader.lineEnds;
   return scan;
+}
+
+/**
+ * DuckDB's `new_line` for the one kind of line end the file's records use (CR, LF or CRLF, as the
+ * JS reader found them), or undefined when they mix kinds, which DuckDB's reader cannot follow.
+ */
+function csvNewLine(scan: CsvScan): string | undefined {
+  const { lf, crlf, cr } = scan.lineEnds;
+  const kinds = [lf && "\\n", crlf && "\\r\\n", cr && "\\r"].filter((k): k is string => Boolean(k));
+  return kinds.length > 1 ? undefined : kinds[0] ?? "\\n";
 }
 
 function lookup(scan: CsvScan, g: number): { record: number; line: number } {
@@ -351,6 +364,7 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   if (o.inputFormat === "csv") {
     scan = await scanCsv(o.input, o.idColumn);
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
+    if (!csvNewLine(scan)) return fallback("the CSV file mixes line ends (CR, LF, CRLF), which DuckDB's reader does not");
   } else if (o.inputFormat === "jsonl") {
     const why = await jsonlNeedsJs(o.input);
     if (why) return fallback(`the JSON Lines file has ${why}`);
@@ -441,7 +455,7 @@ async function runIn(
       // Positional names: header cells may repeat, or differ from a field path only in spaces.
       colName = (i) => `c${i}`;
       const cols = scan.header.map((_, i) => `${lit(colName(i))}: 'VARCHAR'`).join(", ");
-      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ignore_errors = true, columns = {${cols}})`;
+      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', new_line = ${lit(csvNewLine(scan)!)}, ignore_errors = true, columns = {${cols}})`;
     } else {
       reader = `read_parquet(${path})`;
       header = await columnsOf(con, reader);

@@ -3,13 +3,14 @@
  * once per record, with no per-record promise or object beyond the cells array. Lines without
  * a quote (nearly all of them in CRM exports) are split with String#split; a line with a quote
  * goes through a full RFC 4180 state machine (embedded commas, doubled quotes, newlines inside
- * quotes). CRLF, a leading byte-order mark and empty lines are handled. The result must equal
+ * quotes). A record ends at CR, LF or CRLF outside quotes, and each of them counts one line in
+ * the line numbers; a leading byte-order mark and empty lines are handled. The result must equal
  * csv-parse's with relax_quotes (tested on adversarial files).
  */
 export type RecordHandler = (cells: string[], line: number) => void;
 export type BadRecordHandler = (line: number, reason: string, raw: string) => void;
 /**
- * Optional: receives a quote-free, non-empty line as `data[start, end)` (CR already dropped)
+ * Optional: receives a quote-free, non-empty line as `data[start, end)` (its line end dropped)
  * instead of its split cells, so a schema-specialised scanner can read the cells in place.
  * Splitting that range on `,` gives exactly the cells onRecord would have received.
  */
@@ -19,6 +20,8 @@ export class CsvRecordReader {
   private carry = "";
   private line = 1;
   private first = true;
+  /** How many records (and empty lines) ended with each kind of line end, outside quotes. */
+  readonly lineEnds = { lf: 0, crlf: 0, cr: 0 };
 
   constructor(
     private readonly onRecord: RecordHandler,
@@ -61,21 +64,30 @@ export class CsvRecordReader {
   private consume(data: string, final: boolean): number {
     let pos = 0;
     const n = data.length;
+    // The next CR and quote at or after pos, found once and reused until passed (-1: none left),
+    // so a chunk without either is searched for it once, not once per line.
+    let cr = -2;
+    let quote = -2;
     while (pos < n) {
-      let nl = data.indexOf("\n", pos);
-      if (nl < 0) {
+      const lf = data.indexOf("\n", pos);
+      if (cr !== -1 && cr < pos) cr = data.indexOf("\r", pos);
+      if (quote !== -1 && quote < pos) quote = data.indexOf('"', pos);
+      // A line ends at CR, LF or CRLF, whichever comes first.
+      let end: number;
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        if (cr + 1 === n && !final) return pos; // perhaps the first half of a CRLF still to come
+        end = cr;
+      } else if (lf < 0) {
         if (!final) return pos;
-        nl = n;
-      }
-      const quote = data.indexOf('"', pos);
-      if (quote < 0 || quote > nl) {
-        const end = nl > pos && data.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        end = n;
+      } else end = lf;
+      if (quote < 0 || quote > end) {
         if (end > pos) {
           if (this.onPlainLine) this.onPlainLine(data, pos, end, this.line);
           else this.onRecord(data.slice(pos, end).split(","), this.line);
         }
         this.line++;
-        pos = nl + 1;
+        pos = this.afterLineEnd(data, end);
         continue;
       }
       const next = this.quotedRecord(data, pos, final);
@@ -123,49 +135,68 @@ export class CsvRecordReader {
         }
         // a CR that ends the text may be the first half of a CRLF still to come
         if (c === 13 && pos + 1 === n && !final) return -1;
-        if (c === 13 && data.charCodeAt(pos + 1) === 10) pos++;
         if (c === 10 || c === 13 || c === -1) {
           if (c === -1 && !final) return -1;
           this.onRecord(cells, this.line);
           this.line += 1 + newlinesInside;
-          return Math.min(n, pos + 1);
+          return this.afterLineEnd(data, pos);
         }
-        // text after a closing quote: not CSV
-        const nl = data.indexOf("\n", pos);
-        if (nl < 0 && !final) return -1;
-        return this.bad(data, start, nl < 0 ? n : nl, "unexpected text after a closing quote");
+        // text after a closing quote: not CSV, up to the end of the line
+        let end = pos;
+        while (end < n && data.charCodeAt(end) !== 10 && data.charCodeAt(end) !== 13) end++;
+        if (end + (data.charCodeAt(end) === 13 ? 1 : 0) >= n && !final) return -1;
+        return this.bad(data, start, end, "unexpected text after a closing quote");
       }
       // an unquoted field: up to the next comma or end of line; quotes inside it are literal
       let end = pos;
       while (end < n) {
         const c = data.charCodeAt(end);
-        if (c === 44 || c === 10) break;
+        if (c === 44 || c === 10 || c === 13) break;
         end++;
       }
-      if (end === n && !final) return -1;
-      let valueEnd = end;
-      if (data.charCodeAt(end) !== 44 && valueEnd > pos && data.charCodeAt(valueEnd - 1) === 13) valueEnd--;
-      cells.push(data.slice(pos, valueEnd));
-      if (end < n && data.charCodeAt(end) === 44) {
+      const c = end < n ? data.charCodeAt(end) : -1;
+      if ((c === -1 || (c === 13 && end + 1 === n)) && !final) return -1;
+      cells.push(data.slice(pos, end));
+      if (c === 44) {
         pos = end + 1;
         continue;
       }
       this.onRecord(cells, this.line);
       this.line += 1 + newlinesInside;
-      return Math.min(n, end + 1);
+      return this.afterLineEnd(data, end);
     }
   }
 
+  /** Reports `data[start, end)` as one bad record; `end` is its line end (or the end of the input). */
   private bad(data: string, start: number, end: number, reason: string): number {
     const raw = data.slice(start, end);
     this.onBad(this.line, reason, raw.slice(0, 200));
     this.line += 1 + countNewlines(raw);
-    return Math.min(data.length, end + 1);
+    return this.afterLineEnd(data, end);
+  }
+
+  /** The position after the line end (CR, LF or CRLF) at `end`, or the end of the text; tallies its kind. */
+  private afterLineEnd(data: string, end: number): number {
+    if (end >= data.length) return data.length;
+    if (data.charCodeAt(end) === 10) {
+      this.lineEnds.lf++;
+      return end + 1;
+    }
+    if (data.charCodeAt(end + 1) === 10) {
+      this.lineEnds.crlf++;
+      return end + 2;
+    }
+    this.lineEnds.cr++;
+    return end + 1;
   }
 }
 
+/** Line breaks in `s`: each CR, LF and CRLF counts one, as in the line numbers of records. */
 function countNewlines(s: string): number {
   let count = 0;
-  for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) count++;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) count++;
+  }
   return count;
 }

@@ -6,7 +6,7 @@ import type { Diagnostic } from "../../language/diagnostics.js";
 import { format } from "../../language/formatter.js";
 import { formatDateDays } from "../../language/literals.js";
 import { CsvRecordReader } from "../batch/sources/csv-records.js";
-import { inputFormatOf, JsonLinesReader, openInput } from "../batch/sources/inputs.js";
+import { InputError, inputFormatOf, JsonLinesReader, openInput } from "../batch/sources/inputs.js";
 import { formatOf } from "../batch/output.js";
 import { runJs } from "../batch/js/run-js.js";
 import { emitSql } from "../sql/emit-sql.js";
@@ -333,7 +333,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof InputError) {
       console.error(`leaddef: ${e.message}`);
       process.exitCode = EXIT.usage;
       return;

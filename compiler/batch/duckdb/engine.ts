@@ -5,6 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { formatDateDays } from "../../../language/literals.js";
 import type { Reject } from "../js/binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
+import { noCsvHeader } from "../sources/inputs.js";
 import { BufferedWriter, csvCell, ResultWriter } from "../output.js";
 import { RejectLog } from "../reject-log.js";
 import type { RunOptions } from "../js/run-js.js";
@@ -293,7 +294,8 @@ async function scanCsv(path: string, idColumn: string): Promise<CsvScan> {
   stream.setEncoding("utf8");
   for await (const text of stream as AsyncIterable<string>) reader.push(text);
   reader.end();
-  scan.header = header ?? [];
+  if (!header) throw noCsvHeader(path);
+  scan.header = header;
   scan.lineEnds = reader.lineEnds;
   return scan;
 }

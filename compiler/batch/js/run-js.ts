@@ -5,7 +5,8 @@ import cliProgress from "cli-progress";
 import type { Program } from "../../runtime/program.js";
 import { CsvBinder, JsonBinder } from "./binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
-import { JsonLinesReader, openInput, type InputFormat } from "../sources/inputs.js";
+import { JsonLinesReader, noCsvHeader, openInput, type InputFormat } from "../sources/inputs.js";
+import { assertCsvHeader } from "../sources/csv-header.js";
 import { BufferedWriter, ResultWriter, type OutputFormat } from "../output.js";
 import { RejectLog } from "../reject-log.js";
 import { runCsvParallel } from "./run-parallel.js";
@@ -55,6 +56,7 @@ export function resultColumns(program: Program, columns: "default" | "all"): str
  * so memory stays flat whatever the input size. Output rows keep input order.
  */
 export async function runJs(o: RunOptions): Promise<RunSummary> {
+  if (o.inputFormat === "csv" && o.input !== "-") assertCsvHeader(o.input);
   const workers = parallelWorkers(o);
   if (workers > 0) {
     const bar = o.progress ? startProgress(o.input) : undefined;
@@ -155,6 +157,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     }
     if (o.inputFormat === "csv") csv.end();
     else jsonl.end();
+    if (o.inputFormat === "csv" && !csvBinder) throw noCsvHeader(o.input);
     if (o.inputFormat === "jsonl") unknownColumns = jsonBinder.unknownColumns;
   } finally {
     bar?.stop();

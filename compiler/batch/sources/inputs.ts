@@ -64,3 +64,11 @@ export class JsonLinesReader {
     this.onRow(value as Record<string, unknown>, this.line, text);
   }
 }
+
+/** The input file cannot be scored at all (as opposed to a row that is rejected): the CLI exits 2. */
+export class InputError extends Error {}
+
+/** The one wording of a CSV input without a header row, in every engine. */
+export function noCsvHeader(path: string): InputError {
+  return new InputError(`${path === "-" ? "standard input" : path}: the CSV file has no header row (it is empty or holds only blank lines)`);
+}

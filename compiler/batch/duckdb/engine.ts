@@ -322,25 +322,38 @@ function lookup(scan: CsvScan, g: number): { record: number; line: number } {
 }
 
 /**
- * JSON Lines that DuckDB's line reader would split differently from the JS reader (CR, U+0001),
- * or with a byte order mark at the start of a line other than the first (the SQL strips one at
- * the start of any line, the JS reader only at the start of the file).
+ * One pass over the JSON Lines bytes: `why` it must be read by the JS engine instead — lines
+ * DuckDB's line reader would split differently from the JS reader (CR, U+0001), or a byte order
+ * mark at the start of a line other than the first (the SQL strips one at the start of any
+ * line, the JS reader only at the start of the file) — and the longest line, in bytes, for
+ * DuckDB's line size limit.
  */
-async function jsonlNeedsJs(path: string): Promise<string | undefined> {
+async function prescanJsonl(path: string): Promise<{ why?: string; longestLine: number }> {
   const stream = createReadStream(path, { highWaterMark: 1 << 22 });
   const bom = Buffer.from("\n\uFEFF");
   let tail = Buffer.alloc(0);
+  let longestLine = 0;
+  let lineSoFar = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
     const why = buf.indexOf(13) >= 0 || buf.indexOf(1) >= 0 ? "carriage returns or U+0001 characters, which DuckDB's line reader splits differently"
       : buf.indexOf(bom) >= 0 ? "a byte order mark at the start of a line" : undefined;
     if (why) {
       stream.destroy();
-      return why;
+      return { why, longestLine };
+    }
+    for (let p = 0, nl = chunk.indexOf(10); ; nl = chunk.indexOf(10, p)) {
+      if (nl < 0) {
+        lineSoFar += chunk.length - p;
+        break;
+      }
+      longestLine = Math.max(longestLine, lineSoFar + nl - p);
+      lineSoFar = 0;
+      p = nl + 1;
     }
     tail = Buffer.from(buf.subarray(Math.max(0, buf.length - bom.length + 1)));
   }
-  return undefined;
+  return { longestLine: Math.max(longestLine, lineSoFar) };
 }
 
 /** The marker for a JSON line DuckDB found unparsable; Node reads it again for JSON.parse's message. */
@@ -363,13 +376,15 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
     return runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl", progress: false });
   };
   let scan: CsvScan | undefined;
+  let jsonlLineLimit = 2_000_000;
   if (o.inputFormat === "csv") {
     scan = await scanCsv(o.input, o.idColumn);
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
     if (!csvNewLine(scan)) return fallback("the CSV file mixes line ends (CR, LF, CRLF), which DuckDB's reader does not");
   } else if (o.inputFormat === "jsonl") {
-    const why = await jsonlNeedsJs(o.input);
+    const { why, longestLine } = await prescanJsonl(o.input);
     if (why) return fallback(`the JSON Lines file has ${why}`);
+    jsonlLineLimit = Math.max(2_000_000, longestLine + 16);
   }
   const ownTemp = o.tempDirectory === undefined;
   const temp = o.tempDirectory ?? mkdtempSync(join(tmpdir(), "leaddef-duckdb-"));
@@ -381,7 +396,7 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   });
   const con = await db.connect();
   try {
-    return await runIn(con, o, scan, started, fallback);
+    return await runIn(con, o, scan, started, fallback, jsonlLineLimit);
   } finally {
     con.closeSync();
     db.closeSync();
@@ -418,6 +433,8 @@ async function runIn(
   scan: CsvScan | undefined,
   started: number,
   fallback: (why: string) => Promise<RunSummary>,
+  /** DuckDB's line size limit for JSON Lines: above the longest line. */
+  jsonlLineLimit: number,
 ): Promise<RunSummary> {
   const { program } = o;
   const path = lit(o.input);
@@ -434,7 +451,7 @@ async function runIn(
   let recordNumber = (p: string) => `${p} + 1`;
   if (o.inputFormat === "jsonl") {
     // Each physical line as text (a blank line is NULL), so rowid + 1 is the line number.
-    const lines = `read_csv(${path}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, columns = {'t': 'VARCHAR'})`;
+    const lines = `read_csv(${path}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, max_line_size = ${jsonlLineLimit}, columns = {'t': 'VARCHAR'})`;
     const paths = [...fields.flatMap((f) => (f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments])), [o.idColumn]];
     const structure = jsonStructure(paths);
     if (!structure) return fallback("a field's JSON key is also another field's parent object");

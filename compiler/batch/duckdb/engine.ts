@@ -104,6 +104,9 @@ function csvField(f: IrField, col: string | undefined): FieldSql {
   return { present: `${c} IS NOT NULL`, value: r.value, reject: `{'field': ${lit(f.path)}, 'value': ${c}, 'reason': ${r.reason}}`, optional: f.optional };
 }
 
+/** `v`, or NULL when it is ±infinity. */
+const finite = (v: string) => `CASE WHEN NOT isinf(${v}) THEN ${v} END`;
+
 /** A JSON string's text, cheaply when it has no escapes. */
 const jsonStr = (x: string) => `CASE WHEN NOT contains(${x}, '\\') THEN trim(${x}, '"') ELSE json_extract_string(${x}, '$') END`;
 
@@ -125,8 +128,9 @@ function jsonField(f: IrField, x: string): FieldSql {
   switch (f.kind) {
     case "number":
       // JSON numbers as JSON.parse reads them (overflow aside); strings as CSV cells.
-      value = `CASE WHEN ${isNum} THEN TRY_CAST(${x} AS DOUBLE) WHEN ${isStr} THEN ${r.value} END`;
-      reason = `CASE WHEN ${isStr} THEN ${r.reason} ELSE ${tickJson(f.integer ? "is not a whole number" : "is not a number")} END`;
+      // A JSON number too large for a double (`1e400`) is not a number (JSON.parse: Infinity).
+      value = `CASE WHEN ${isNum} THEN ${finite(`TRY_CAST(${x} AS DOUBLE)`)} WHEN ${isStr} THEN ${r.value} END`;
+      reason = `CASE WHEN ${isStr} THEN ${r.reason} WHEN ${isNum} AND isinf(TRY_CAST(${x} AS DOUBLE)) THEN ${tickJson("is not a number")} ELSE ${tickJson(f.integer ? "is not a whole number" : "is not a number")} END`;
       break;
     case "boolean":
       value = `CASE WHEN ${x} = 'true' THEN TRUE WHEN ${x} = 'false' THEN FALSE WHEN ${isNum} THEN CASE TRY_CAST(${x} AS DOUBLE) WHEN 1 THEN TRUE WHEN 0 THEN FALSE END WHEN ${isStr} THEN ${r.value} END`;

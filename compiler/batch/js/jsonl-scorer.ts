@@ -1,4 +1,5 @@
 import type { Program } from "../../runtime/program.js";
+import { withNumberAsWritten } from "./json-overflow.js";
 import { JsonBinder, type Reject } from "./binder.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import { JsonLinesReader } from "../sources/inputs.js";
@@ -73,7 +74,7 @@ export class JsonlChunkScorer {
         const reject = binder.bind(value, line, row, vals);
         if (binder.unknownColumns.length > known) unknownRows.push(lineText);
         if (reject) {
-          rejects.push(reject);
+          rejects.push(withNumberAsWritten(reject, lineText, program.fields));
           return;
         }
         program.evaluateValues(vals, this.asOf, out, this.full);

@@ -4,6 +4,7 @@ import type { Readable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { Program } from "../../runtime/program.js";
 import { CsvBinder, JsonBinder } from "./binder.js";
+import { withNumberAsWritten } from "./json-overflow.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { JsonLinesReader, noCsvHeader, openInput, type InputFormat } from "../sources/inputs.js";
 import { assertCsvHeader } from "../sources/csv-header.js";
@@ -131,10 +132,10 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   );
   const jsonBinder = new JsonBinder(program.fields, o.idColumn);
   const jsonl = new JsonLinesReader(
-    (value, line) => {
+    (value, line, text) => {
       rowsRead++;
       const reject = jsonBinder.bind(value, line, rowsRead, vals);
-      if (reject) rejects.add(reject);
+      if (reject) rejects.add(withNumberAsWritten(reject, text, program.fields));
       else emit(jsonBinder.idOf(value, rowsRead));
     },
     (line, reason, raw) => {

@@ -104,6 +104,14 @@ describe("files with no header, long lines, overflowing numbers, __proto__", () 
     ].join("\n"));
   });
 
+  it("a repeated JSON key: its last value counts, as JSON.parse reads it, in both engines", () => {
+    const def = "schema {\n  a: number?\n  x.n: number?\n}\ncriterion c when a > 1 or x.n > 1\nhigh when c\n";
+    const js = both(def, "dup.jsonl", '{"id":"1","a":0,"a":5}\n{"id":"2","a":5,"a":0}\n{"id":"3","x":{"n":0,"n":5}}\n{"id":"4","x":{"n":5},"x":{"n":0}}\n', false);
+    expect(js.output).toBe("id,stage\n1,high\n2,none\n3,high\n4,none\n");
+    // Lines that merely look like they might repeat a key are DuckDB's to read.
+    both(def, "nodup.jsonl", '{"id":"1","a":5,"b":"\\"a\\""}\n{"id":"2","a":"\\u0030"}\n');
+  });
+
   it("a field path beginning with __proto__ (JSON Lines)", () => {
     const def = "schema {\n  __proto__.x: number?\n  constructor: string?\n}\ncriterion c when __proto__.x > 1\nhigh when c\n";
     const js = both(def, "p.jsonl", '{"id":"1","__proto__":{"x":2}}\n{"id":"2","__proto__.x":3,"constructor":"c"}\n{"id":"3","__proto__":{"x":0}}\n');

@@ -360,6 +360,38 @@ async function prescanJsonl(path: string): Promise<{ why?: string; longestLine: 
   return { longestLine: Math.max(longestLine, lineSoFar) };
 }
 
+/** The marker for a JSON line that repeats a key the definition reads. */
+const DUPLICATE_KEY = "\u0001leaddef:duplicate-key";
+
+/**
+ * SQL over the JSON line `t` (parsed): whether an object the definition reads from repeats a key.
+ * DuckDB reads the first of repeated keys, JSON.parse (the definition's reading) the last, so such
+ * a file goes to the JS engine. A cheap test first — some key read, as spelt, occurs twice, or the
+ * line has `\u` escapes that could spell one — and only then the exact test on each object's keys.
+ */
+function duplicateKeySql(structure: Record<string, unknown>, t: string): string {
+  const names = new Set<string>();
+  const objects: string[][] = [];
+  const walk = (node: Record<string, unknown>, path: string[]) => {
+    objects.push(path);
+    for (const [key, child] of Object.entries(node)) {
+      names.add(key);
+      if (child !== "JSON") walk(child as Record<string, unknown>, [...path, key]);
+    }
+  };
+  walk(structure, []);
+  const twice = [...names].map((k) => {
+    const spelt = lit(JSON.stringify(k));
+    return `strpos(substr(${t}, strpos(${t}, ${spelt}) + 1), ${spelt}) > 0`;
+  });
+  const pointer = (path: string[]) => lit(path.map((k) => `/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`).join(""));
+  const repeats = objects.map((path) => {
+    const keys = path.length ? `json_keys(${t}, ${pointer(path)})` : `json_keys(${t})`;
+    return `len(list_distinct(${keys})) <> len(${keys})`;
+  });
+  return `CASE WHEN ${[...twice, `contains(${t}, '\\u')`].join(" OR ")} THEN ${repeats.join(" OR ")} ELSE FALSE END`;
+}
+
 /** The marker for a JSON line DuckDB found unparsable; Node reads it again for JSON.parse's message. */
 const BAD_JSON = "\u0001leaddef:bad-json";
 
@@ -466,9 +498,10 @@ async function runIn(
     const text = `CASE WHEN starts_with(t, chr(65279)) THEN substr(t, 2) ELSE t END`;
     const blank = `(t IS NULL OR regexp_full_match(t, ${lit(`${JS_SPACE}*`)}))`;
     const id = at([o.idColumn]);
-    raw = `(SELECT leaddef_blank, leaddef_text, leaddef_doc IS NULL AS leaddef_bad, ${xs.join(", ")}, CASE WHEN leaddef_doc IS NULL THEN '' WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id FROM (SELECT leaddef_blank, leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${blank} AS leaddef_blank, ${text} AS leaddef_text FROM ${lines})))`;
+    const duplicate = `CASE WHEN leaddef_doc IS NOT NULL THEN ${duplicateKeySql(structure, "leaddef_text")} ELSE FALSE END`;
+    raw = `(SELECT leaddef_blank, leaddef_text, leaddef_doc IS NULL AS leaddef_bad, ${duplicate} AS leaddef_duplicate, ${xs.join(", ")}, CASE WHEN leaddef_doc IS NULL THEN '' WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id FROM (SELECT leaddef_blank, leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${blank} AS leaddef_blank, ${text} AS leaddef_text FROM ${lines})))`;
     fieldSql = fields.map((f, i) => jsonField(f, `x${i}`));
-    rejectFirst = `WHEN leaddef_bad THEN {'field': '', 'value': leaddef_text, 'reason': ${lit(BAD_JSON)}}`;
+    rejectFirst = `WHEN leaddef_bad THEN {'field': '', 'value': leaddef_text, 'reason': ${lit(BAD_JSON)}} WHEN leaddef_duplicate THEN {'field': '', 'value': '', 'reason': ${lit(DUPLICATE_KEY)}}`;
   } else {
     let reader: string;
     let header: string[];
@@ -575,6 +608,7 @@ async function runIn(
     const g = Number(row[0]);
     const e = reject.entries;
     const line = scan ? lookup(scan, g).line : o.inputFormat === "parquet" ? g + 1 : g;
+    if (e.reason === DUPLICATE_KEY) return fallback(`line ${line} repeats a key, whose last value counts (DuckDB would read the first)`);
     if (e.reason === BAD_JSON) {
       const text = e.value ?? "";
       let reason = "a line must be a JSON object";

@@ -6,6 +6,7 @@ import { formatDateDays } from "../../../language/literals.js";
 import type { Reject } from "../js/binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { noCsvHeader } from "../sources/inputs.js";
+import { Utf8Decoder, Utf8Validator } from "../sources/utf8.js";
 import { BufferedWriter, csvCell, ResultWriter } from "../output.js";
 import { RejectLog } from "../reject-log.js";
 import type { RunOptions } from "../js/run-js.js";
@@ -240,6 +241,8 @@ interface CsvScan {
   dLine: number[];
   /** How many records ended with each kind of line end (outside quotes). */
   lineEnds: { lf: number; crlf: number; cr: number };
+  /** Some bytes are not UTF-8 (DuckDB's reader stops there; the JS engine rejects their records). */
+  invalidUtf8: boolean;
 }
 
 /**
@@ -248,7 +251,7 @@ interface CsvScan {
  * the header's width. DuckDB's reader skips those; this maps its rows back to records and lines.
  */
 async function scanCsv(path: string, idColumn: string): Promise<CsvScan> {
-  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [], lineEnds: { lf: 0, crlf: 0, cr: 0 } };
+  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [], lineEnds: { lf: 0, crlf: 0, cr: 0 }, invalidUtf8: false };
   let header: string[] | undefined;
   let idIndex = -1;
   let width = 0;
@@ -295,8 +298,13 @@ async function scanCsv(path: string, idColumn: string): Promise<CsvScan> {
     },
   );
   const stream = createReadStream(path, { highWaterMark: 1 << 22 });
-  stream.setEncoding("utf8");
-  for await (const text of stream as AsyncIterable<string>) reader.push(text);
+  const utf8 = new Utf8Decoder();
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    reader.push(utf8.decode(chunk), utf8.marked);
+    scan.invalidUtf8 ||= utf8.marked;
+  }
+  reader.push(utf8.end(), utf8.marked);
+  scan.invalidUtf8 ||= utf8.marked;
   reader.end();
   if (!header) throw noCsvHeader(path);
   scan.header = header;
@@ -338,7 +346,13 @@ async function prescanJsonl(path: string): Promise<{ why?: string; longestLine: 
   let tail = Buffer.alloc(0);
   let longestLine = 0;
   let lineSoFar = 0;
+  const utf8 = new Utf8Validator();
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    utf8.push(chunk);
+    if (!utf8.valid) {
+      stream.destroy();
+      return { why: "bytes that are not UTF-8", longestLine };
+    }
     const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
     const why = buf.indexOf(13) >= 0 || buf.indexOf(1) >= 0 ? "carriage returns or U+0001 characters, which DuckDB's line reader splits differently"
       : buf.indexOf(bom) >= 0 ? "a byte order mark at the start of a line" : undefined;
@@ -357,6 +371,7 @@ async function prescanJsonl(path: string): Promise<{ why?: string; longestLine: 
     }
     tail = Buffer.from(buf.subarray(Math.max(0, buf.length - bom.length + 1)));
   }
+  if (!utf8.end()) return { why: "bytes that are not UTF-8", longestLine };
   return { longestLine: Math.max(longestLine, lineSoFar) };
 }
 
@@ -416,6 +431,7 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   if (o.inputFormat === "csv") {
     scan = await scanCsv(o.input, o.idColumn);
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
+    if (scan.invalidUtf8) return fallback("the CSV file has bytes that are not UTF-8");
     if (!csvNewLine(scan)) return fallback("the CSV file mixes line ends (CR, LF, CRLF), which DuckDB's reader does not");
   } else if (o.inputFormat === "jsonl") {
     const { why, longestLine } = await prescanJsonl(o.input);

@@ -249,9 +249,9 @@ export class CsvChunkScorer {
   /**
    * Scores `text`: whole records, as cut by csv-cut, starting on a record boundary. `rowBase`
    * is the number of records before the piece (ids of an input without an id column count on
-   * from it).
+   * from it). `marked`: the text holds invalid UTF-8 marks (sources/utf8.ts).
    */
-  score(text: string, rowBase = 0): ChunkResult {
+  score(text: string, rowBase = 0, marked = false): ChunkResult {
     this.rowBase = rowBase;
     this.sink = new StringSink();
     this.results = new ResultWriter(this.sink, this.outputFormat, this.columns);
@@ -268,7 +268,7 @@ export class CsvChunkScorer {
       1,
       false,
     );
-    reader.push(text);
+    reader.push(text, marked);
     reader.end();
     return { out: this.sink.text, rejects: this.rejects, stageCounts: this.stageCounts, rows: this.rows, lines: reader.nextLine - 1 };
   }

@@ -3,6 +3,7 @@ import type { IrProgram } from "../../ir.js";
 import { Program } from "../../runtime/program.js";
 import { CsvChunkScorer } from "./csv-scorer.js";
 import type { OutputFormat } from "../output.js";
+import { decodeUtf8 } from "../sources/utf8.js";
 
 /** What a scoring worker is started with (plain data: it crosses the thread boundary). */
 export interface CsvWorkerSetup {
@@ -28,8 +29,8 @@ const setup = workerData as CsvWorkerSetup;
 const scorer = new CsvChunkScorer(new Program(setup.ir), setup.header, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat);
 parentPort!.on("message", (task: CsvWorkerTask) => {
   try {
-    const text = Buffer.from(task.buffer, 0, task.length).toString("utf8");
-    parentPort!.postMessage({ seq: task.seq, result: scorer.score(text) });
+    const { text, marked } = decodeUtf8(new Uint8Array(task.buffer, 0, task.length));
+    parentPort!.postMessage({ seq: task.seq, result: scorer.score(text, 0, marked) });
   } catch (e) {
     parentPort!.postMessage({ seq: task.seq, error: (e as Error).stack ?? String(e) });
   }

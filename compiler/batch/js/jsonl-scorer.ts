@@ -18,6 +18,8 @@ export interface JsonlChunkResult extends ChunkResult {
    * the piece must be scored again where that is known. The piece's text is then sent back.
    */
   text?: string;
+  /** That text holds invalid UTF-8 marks (sources/utf8.ts). */
+  marked?: boolean;
 }
 
 class StringSink implements TextSink {
@@ -52,8 +54,9 @@ export class JsonlChunkScorer {
   /**
    * Scores `text`; `rowBase` is the number of rows before the piece (the ids of rows without
    * one), undefined when not known: a piece that needs it then comes back with its text.
+   * `marked`: the text holds invalid UTF-8 marks (sources/utf8.ts).
    */
-  score(text: string, rowBase?: number): JsonlChunkResult {
+  score(text: string, rowBase?: number, marked = false): JsonlChunkResult {
     const { program, vals, out, nValues, idColumn } = this;
     const stageNames = program.stages;
     const binder = new JsonBinder(program.fields, idColumn, Infinity);
@@ -88,10 +91,13 @@ export class JsonlChunkScorer {
       },
       false,
     );
-    reader.push(text);
+    reader.push(text, marked);
     reader.end();
     const result: JsonlChunkResult = { out: sink.text, rejects, stageCounts, rows, lines: reader.lines, unknownRows };
-    if (needsRowBase && rowBase === undefined) result.text = text;
+    if (needsRowBase && rowBase === undefined) {
+      result.text = text;
+      result.marked = marked;
+    }
     return result;
   }
 }

@@ -8,6 +8,7 @@ import { withNumberAsWritten } from "./json-overflow.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { JsonLinesReader, noCsvHeader, openInput, type InputFormat } from "../sources/inputs.js";
 import { assertCsvHeader } from "../sources/csv-header.js";
+import { Utf8Decoder } from "../sources/utf8.js";
 import { BufferedWriter, ResultWriter, type OutputFormat } from "../output.js";
 import { RejectLog } from "../reject-log.js";
 import { runCsvParallel } from "./run-parallel.js";
@@ -145,19 +146,26 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   );
 
   const stream: Readable = openInput(o.input);
-  stream.setEncoding("utf8");
+  const utf8 = new Utf8Decoder();
   const bar = o.progress && o.input !== "-" ? startProgress(o.input) : undefined;
   results.header();
   try {
-    for await (const text of stream as AsyncIterable<string>) {
-      if (o.inputFormat === "csv") csv.push(text);
-      else jsonl.push(text);
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = utf8.decode(chunk);
+      if (o.inputFormat === "csv") csv.push(text, utf8.marked);
+      else jsonl.push(text, utf8.marked);
       await outWriter.flush();
       await rejects.flush();
       bar?.update((stream as Readable & { bytesRead?: number }).bytesRead ?? 0, { rows: rowsRead });
     }
-    if (o.inputFormat === "csv") csv.end();
-    else jsonl.end();
+    const rest = utf8.end();
+    if (o.inputFormat === "csv") {
+      csv.push(rest, utf8.marked);
+      csv.end();
+    } else {
+      jsonl.push(rest, utf8.marked);
+      jsonl.end();
+    }
     if (o.inputFormat === "csv" && !csvBinder) throw noCsvHeader(o.input);
     if (o.inputFormat === "jsonl") unknownColumns = jsonBinder.unknownColumns;
   } finally {

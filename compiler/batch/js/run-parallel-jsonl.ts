@@ -51,7 +51,7 @@ export async function runJsonlParallel(o: ParallelJsonlOptions): Promise<RunSumm
       (r, rowsBefore) => {
         if (r.text !== undefined) {
           local ??= new JsonlChunkScorer(o.program, o.idColumn, o.asOf, o.columns, o.full, o.outputFormat);
-          r = local.score(r.text, rowsBefore);
+          r = local.score(r.text, rowsBefore, r.marked);
         }
         for (const text of r.unknownRows) unknown.noteUnknownKeys(JSON.parse(text) as Record<string, unknown>);
         return r;

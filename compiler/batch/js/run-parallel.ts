@@ -4,6 +4,7 @@ import type { Program } from "../../runtime/program.js";
 import { CsvBinder } from "./binder.js";
 import { firstRecordsEnd, lastRecordEnd } from "../sources/csv-cut.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
+import { decodeUtf8 } from "../sources/utf8.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import type { CsvWorkerTask } from "./csv-worker.js";
 import { OrderedResults } from "../ordered-results.js";
@@ -137,7 +138,8 @@ export async function runCsvParallel(o: ParallelCsvOptions): Promise<RunSummary 
       (cells) => { header ??= cells; },
       () => { headerBad = true; },
     );
-    headerReader.push(carry.subarray(0, headerEnd).toString("utf8"));
+    const headerText = decodeUtf8(carry.subarray(0, headerEnd));
+    headerReader.push(headerText.text, headerText.marked);
     headerReader.end();
     if (!header || headerBad) return undefined;
     const binder = new CsvBinder(o.program.fields, header, o.idColumn);

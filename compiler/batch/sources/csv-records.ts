@@ -7,6 +7,8 @@
  * the line numbers; a leading byte-order mark and empty lines are handled. The result must equal
  * csv-parse's with relax_quotes (tested on adversarial files).
  */
+import { hasInvalidUtf8, INVALID_UTF8, shownUtf8 } from "./utf8.js";
+
 export type RecordHandler = (cells: string[], line: number) => void;
 export type BadRecordHandler = (line: number, reason: string, raw: string) => void;
 /**
@@ -18,6 +20,9 @@ export type PlainLineHandler = (data: string, start: number, end: number, line: 
 
 export class CsvRecordReader {
   private carry = "";
+  /** Whether the text being read may hold invalid UTF-8 marks (utf8.ts), and the carry does. */
+  private checkUtf8 = false;
+  private carryMarked = false;
   private line = 1;
   private first = true;
   /** How many records (and empty lines) ended with each kind of line end, outside quotes. */
@@ -41,14 +46,19 @@ export class CsvRecordReader {
     return this.line;
   }
 
-  /** Feeds the next piece of text; records that end inside it are delivered now. */
-  push(text: string): void {
+  /**
+   * Feeds the next piece of text; records that end inside it are delivered now. `marked`: the
+   * decoder marked invalid UTF-8 in it (utf8.ts); records holding a mark go to onBad.
+   */
+  push(text: string, marked = false): void {
     let data = this.carry ? this.carry + text : text;
     if (this.first) {
       if (data.charCodeAt(0) === 0xfeff) data = data.slice(1);
       this.first = false;
     }
+    this.checkUtf8 = marked || this.carryMarked;
     this.carry = data.slice(this.consume(data, false));
+    this.carryMarked = this.checkUtf8 && hasInvalidUtf8(this.carry);
   }
 
   /** The input has ended: deliver what is left, including a last line without a newline. */
@@ -56,6 +66,7 @@ export class CsvRecordReader {
     if (this.carry) {
       const rest = this.carry;
       this.carry = "";
+      this.checkUtf8 = this.carryMarked;
       this.consume(rest, true);
     }
   }
@@ -83,7 +94,8 @@ export class CsvRecordReader {
       } else end = lf;
       if (quote < 0 || quote > end) {
         if (end > pos) {
-          if (this.onPlainLine) this.onPlainLine(data, pos, end, this.line);
+          if (this.checkUtf8 && hasInvalidUtf8(data.slice(pos, end))) this.invalidUtf8(data, pos, end);
+          else if (this.onPlainLine) this.onPlainLine(data, pos, end, this.line);
           else this.onRecord(data.slice(pos, end).split(","), this.line);
         }
         this.line++;
@@ -137,7 +149,7 @@ export class CsvRecordReader {
         if (c === 13 && pos + 1 === n && !final) return -1;
         if (c === 10 || c === 13 || c === -1) {
           if (c === -1 && !final) return -1;
-          this.onRecord(cells, this.line);
+          this.deliver(cells, data, start, pos);
           this.line += 1 + newlinesInside;
           return this.afterLineEnd(data, pos);
         }
@@ -161,16 +173,26 @@ export class CsvRecordReader {
         pos = end + 1;
         continue;
       }
-      this.onRecord(cells, this.line);
+      this.deliver(cells, data, start, end);
       this.line += 1 + newlinesInside;
       return this.afterLineEnd(data, end);
     }
   }
 
+  /** A record read from `data[start, end)`: to onRecord, or to onBad when it holds invalid UTF-8. */
+  private deliver(cells: string[], data: string, start: number, end: number): void {
+    if (this.checkUtf8 && hasInvalidUtf8(data.slice(start, end))) this.invalidUtf8(data, start, end);
+    else this.onRecord(cells, this.line);
+  }
+
+  private invalidUtf8(data: string, start: number, end: number): void {
+    this.onBad(this.line, INVALID_UTF8, shownUtf8(data.slice(start, Math.min(end, start + 200))));
+  }
+
   /** Reports `data[start, end)` as one bad record; `end` is its line end (or the end of the input). */
   private bad(data: string, start: number, end: number, reason: string): number {
     const raw = data.slice(start, end);
-    this.onBad(this.line, reason, raw.slice(0, 200));
+    this.onBad(this.line, reason, shownUtf8(raw.slice(0, 200)));
     this.line += 1 + countNewlines(raw);
     return this.afterLineEnd(data, end);
   }

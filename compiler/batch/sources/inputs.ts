@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
+import { hasInvalidUtf8, INVALID_UTF8, shownUtf8 } from "./utf8.js";
 
 export type InputFormat = "csv" | "jsonl";
 
@@ -18,6 +19,9 @@ export function openInput(path: string): Readable {
 export class JsonLinesReader {
   private carry = "";
   private line = 0;
+  /** Whether the text being read may hold invalid UTF-8 marks (utf8.ts). */
+  private checkUtf8 = false;
+  private carryMarked = false;
 
   constructor(
     private readonly onRow: (value: Record<string, unknown>, line: number, text: string) => void,
@@ -31,17 +35,21 @@ export class JsonLinesReader {
     return this.line;
   }
 
-  push(text: string): void {
+  /** Feeds the next piece of text. `marked`: the decoder marked invalid UTF-8 in it (utf8.ts); such lines go to onBad. */
+  push(text: string, marked = false): void {
     const data = this.carry ? this.carry + text : text;
+    this.checkUtf8 = marked || this.carryMarked;
     let pos = 0;
     for (let nl = data.indexOf("\n"); nl >= 0; nl = data.indexOf("\n", pos)) {
       this.one(data.slice(pos, nl));
       pos = nl + 1;
     }
     this.carry = data.slice(pos);
+    this.carryMarked = this.checkUtf8 && hasInvalidUtf8(this.carry);
   }
 
   end(): void {
+    this.checkUtf8 = this.carryMarked;
     if (this.carry) this.one(this.carry);
     this.carry = "";
   }
@@ -49,6 +57,10 @@ export class JsonLinesReader {
   private one(text: string): void {
     this.line++;
     if (this.line === 1 && this.stripBom && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (this.checkUtf8 && hasInvalidUtf8(text)) {
+      this.onBad(this.line, INVALID_UTF8, shownUtf8(text.slice(0, 200)));
+      return;
+    }
     if (!text.trim()) return;
     let value: unknown;
     try {

@@ -2,8 +2,8 @@
 // runs both engines as processes and requires the same exit code and byte-identical results and
 // rejects — and, where DuckDB can read the file itself, that it did (no hand-over to the JS engine).
 // Needs `npx tsc -p .` (npm test builds first).
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,22 +18,30 @@ interface EngineRun { code: number | null; stderr: string; output?: string; reje
 
 let n = 0;
 /** Runs `definition` over `input` (written to a file named `name`) with one engine. */
-function run(definition: string, name: string, input: string | Buffer, engine: "js" | "duckdb"): EngineRun {
+async function run(definition: string, name: string, input: string | Buffer, engine: "js" | "duckdb"): Promise<EngineRun> {
   const dir = join(tmp, String(++n));
-  spawnSync("mkdir", ["-p", dir]);
+  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "def.leaddef"), definition);
   writeFileSync(join(dir, name), input);
   const out = join(dir, "out.csv");
   const rej = join(dir, "rejects.csv");
-  const r = spawnSync(process.execPath, [bin, "run", "def.leaddef", "--input", name, "--engine", engine, "--output", out, "--rejects", rej, "--as-of", "2026-11-22"], { cwd: dir, encoding: "utf8" });
+  // A child process, awaited (not spawnSync, which would stall the test worker).
+  const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+    const child = spawn(process.execPath, [bin, "run", "def.leaddef", "--input", name, "--engine", engine, "--output", out, "--rejects", rej, "--as-of", "2026-11-22"], { cwd: dir });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b) => (stdout += String(b)));
+    child.stderr.on("data", (b) => (stderr += String(b)));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
   const read = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : undefined);
-  return { code: r.status, stderr: r.stderr, output: read(out), rejects: read(rej), engineUsed: /\((js|duckdb), [\d.]+ s\)/.exec(r.stdout)?.[1] };
+  return { code: r.code, stderr: r.stderr, output: read(out), rejects: read(rej), engineUsed: /\((js|duckdb), [\d.]+ s\)/.exec(r.stdout)?.[1] };
 }
 
 /** Both engines; they must agree. Returns the JS engine's run. */
-function both(definition: string, name: string, input: string | Buffer, duckdbReadsIt = true): EngineRun {
-  const js = run(definition, name, input, "js");
-  const duck = run(definition, name, input, "duckdb");
+async function both(definition: string, name: string, input: string | Buffer, duckdbReadsIt = true): Promise<EngineRun> {
+  const [js, duck] = await Promise.all([run(definition, name, input, "js"), run(definition, name, input, "duckdb")]);
   expect(duck.code, duck.stderr).toBe(js.code);
   expect(duck.stderr).not.toMatch(/internal error/);
   expect(duck.output).toBe(js.output);
@@ -45,11 +53,11 @@ function both(definition: string, name: string, input: string | Buffer, duckdbRe
 const NUMBERS = "schema {\n  a: number?\n  k: integer?\n  b: string?\n}\ncriterion c when a > 1\nhigh when c\n";
 
 describe("case-insensitive matching (simple case folding) in both engines", () => {
-  it("final sigma, dotted and dotless i, sharp s, Kelvin sign, long s", () => {
+  it("final sigma, dotted and dotless i, sharp s, Kelvin sign, long s", async () => {
     const needles = ["ασ", "ς", "istanbul", "İ", "ı", "ß", "ss", "k", "s"];
     const def = `schema {\n  t: string?\n}\nscore m {\n${needles.map((x, i) => `  +${2 ** i} when t contains ${JSON.stringify(x)}\n  +${2 ** (i + 10)} when t starts with ${JSON.stringify(x)}`).join("\n")}\n}\n`;
     const texts = ["ΑΣ", "ΣΑΣ", "İstanbul", "ISTANBUL", "ı", "I", "ẞ", "SS", "\u212A", "ſ", "Straße"];
-    const js = both(def, "t.csv", `id,t\n${texts.map((t, i) => `${i},${t}`).join("\n")}\n`);
+    const js = await both(def, "t.csv", `id,t\n${texts.map((t, i) => `${i},${t}`).join("\n")}\n`);
     // The definition, independently of the compiler's table: a RegExp with flags `iu` compares
     // characters by their simple case folding.
     const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -63,37 +71,37 @@ describe("case-insensitive matching (simple case folding) in both engines", () =
 });
 
 describe("CSV line ends: CR, LF and CRLF all end a record", () => {
-  it("a file with CR-only line ends", () => {
-    const js = both(NUMBERS, "cr.csv", "id,a,k,b\r1,2,1,x\r2,0,2,y\r3,5,x,z\r");
+  it("a file with CR-only line ends", async () => {
+    const js = await both(NUMBERS, "cr.csv", "id,a,k,b\r1,2,1,x\r2,0,2,y\r3,5,x,z\r");
     expect(js.output).toBe("id,stage\n1,high\n2,none\n");
     expect(js.rejects).toBe("line,id,field,value,reason\n4,3,k,x,`x` is not a whole number\n");
   });
-  it("one stray CR between LF lines, and CRs inside quoted values, with line numbers counting each", () => {
-    const js = both(NUMBERS, "stray.csv", 'id,a,k,b\n1,2,1,"x\ry"\n2,0,2,y\r3,5,3,z\n4,7,q,"w\r\nv"\n5,9,5,\n', false);
+  it("one stray CR between LF lines, and CRs inside quoted values, with line numbers counting each", async () => {
+    const js = await both(NUMBERS, "stray.csv", 'id,a,k,b\n1,2,1,"x\ry"\n2,0,2,y\r3,5,3,z\n4,7,q,"w\r\nv"\n5,9,5,\n', false);
     expect(js.output).toBe("id,stage\n1,high\n2,none\n3,high\n5,high\n");
     expect(js.rejects).toBe("line,id,field,value,reason\n6,4,k,q,`q` is not a whole number\n");
   });
-  it("CRLF only, with a quoted CRLF inside a value: DuckDB reads it itself", () => {
-    both(NUMBERS, "crlf.csv", 'id,a,k,b\r\n1,2,1,"x\r\ny"\r\n2,0,z,y\r\n');
+  it("CRLF only, with a quoted CRLF inside a value: DuckDB reads it itself", async () => {
+    await both(NUMBERS, "crlf.csv", 'id,a,k,b\r\n1,2,1,"x\r\ny"\r\n2,0,z,y\r\n');
   });
 });
 
 describe("files with no header, long lines, overflowing numbers, __proto__", () => {
-  it.each([["empty", ""], ["newlines only", "\n\r\n\r\n"], ["a byte order mark and a newline", "\ufeff\n"]])("a CSV file that is %s has no header: exit 2, nothing written", (_, text) => {
-    const js = both(NUMBERS, "none.csv", text);
+  it.each([["empty", ""], ["newlines only", "\n\r\n\r\n"], ["a byte order mark and a newline", "\ufeff\n"]])("a CSV file that is %s has no header: exit 2, nothing written", async (_, text) => {
+    const js = await both(NUMBERS, "none.csv", text);
     expect(js.code).toBe(2);
     expect(js.stderr).toContain("none.csv: the CSV file has no header row");
     expect(js.output).toBeUndefined();
   });
 
-  it("a JSON line over 2 MB", () => {
+  it("a JSON line over 2 MB", async () => {
     const long = JSON.stringify({ id: "1", a: 2, b: "x".repeat(2_500_000) });
-    const js = both(NUMBERS, "long.jsonl", `${long}\n{"id":"2","a":0}\n`);
+    const js = await both(NUMBERS, "long.jsonl", `${long}\n{"id":"2","a":0}\n`);
     expect(js.output).toBe("id,stage\n1,high\n2,none\n");
   });
 
-  it("1e400: the same field rejected, for the same reason, shown as written", () => {
-    const js = both(NUMBERS, "big.jsonl", '{"id":"1","a":1e400,"k":1e400}\n{"id":"2","a":"1e400"}\n{"id":"3","k":-1e400}\n{"id":"4","k":"1e400"}\n{"id":"5","b":1e999}\n');
+  it("1e400: the same field rejected, for the same reason, shown as written", async () => {
+    const js = await both(NUMBERS, "big.jsonl", '{"id":"1","a":1e400,"k":1e400}\n{"id":"2","a":"1e400"}\n{"id":"3","k":-1e400}\n{"id":"4","k":"1e400"}\n{"id":"5","b":1e999}\n');
     expect(js.rejects).toBe([
       "line,id,field,value,reason",
       "1,1,a,1e400,`1e400` is not a number",
@@ -104,17 +112,28 @@ describe("files with no header, long lines, overflowing numbers, __proto__", () 
     ].join("\n"));
   });
 
-  it("a repeated JSON key: its last value counts, as JSON.parse reads it, in both engines", () => {
+  it("a repeated JSON key: its last value counts, as JSON.parse reads it, in both engines", async () => {
     const def = "schema {\n  a: number?\n  x.n: number?\n}\ncriterion c when a > 1 or x.n > 1\nhigh when c\n";
-    const js = both(def, "dup.jsonl", '{"id":"1","a":0,"a":5}\n{"id":"2","a":5,"a":0}\n{"id":"3","x":{"n":0,"n":5}}\n{"id":"4","x":{"n":5},"x":{"n":0}}\n', false);
+    const js = await both(def, "dup.jsonl", '{"id":"1","a":0,"a":5}\n{"id":"2","a":5,"a":0}\n{"id":"3","x":{"n":0,"n":5}}\n{"id":"4","x":{"n":5},"x":{"n":0}}\n', false);
     expect(js.output).toBe("id,stage\n1,high\n2,none\n3,high\n4,none\n");
     // Lines that merely look like they might repeat a key are DuckDB's to read.
-    both(def, "nodup.jsonl", '{"id":"1","a":5,"b":"\\"a\\""}\n{"id":"2","a":"\\u0030"}\n');
+    await both(def, "nodup.jsonl", '{"id":"1","a":5,"b":"\\"a\\""}\n{"id":"2","a":"\\u0030"}\n');
   });
 
-  it("a field path beginning with __proto__ (JSON Lines)", () => {
+  it.each([
+    ["CSV", "bad.csv", Buffer.concat([Buffer.from("id,a,k,b\n1,2,1,ok\n2,3,2,caf"), Buffer.from([0xe9]), Buffer.from('\n3,5,3,"x'), Buffer.from([0xff]), Buffer.from('\ny"\n4,0,4,\u00e9\n')])],
+    ["JSON Lines", "bad.jsonl", Buffer.concat([Buffer.from('{"id":"1","a":2}\n{"id":"2","a":3,"b":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n{"id":"3","a":5,"b":"\u00e9"}\n')])],
+  ])("invalid UTF-8 in %s: its records are rejected, with a reason, by both engines", async (_, name, bytes) => {
+    const js = await both(NUMBERS, name, bytes, false);
+    expect(js.code).toBe(0);
+    expect(js.rejects).toMatch(/not valid UTF-8/);
+    expect(js.rejects!.split("\n").filter((l) => l.includes("not valid UTF-8"))).toHaveLength(name.endsWith("csv") ? 2 : 1);
+    expect(js.output).toContain("\n1,high\n");
+  });
+
+  it("a field path beginning with __proto__ (JSON Lines)", async () => {
     const def = "schema {\n  __proto__.x: number?\n  constructor: string?\n}\ncriterion c when __proto__.x > 1\nhigh when c\n";
-    const js = both(def, "p.jsonl", '{"id":"1","__proto__":{"x":2}}\n{"id":"2","__proto__.x":3,"constructor":"c"}\n{"id":"3","__proto__":{"x":0}}\n');
+    const js = await both(def, "p.jsonl", '{"id":"1","__proto__":{"x":2}}\n{"id":"2","__proto__.x":3,"constructor":"c"}\n{"id":"3","__proto__":{"x":0}}\n');
     expect(js.output).toBe("id,stage\n1,high\n2,high\n3,none\n");
   });
 });

@@ -158,6 +158,23 @@ describe("parallel CSV path = single-threaded path, byte for byte", () => {
     await agree(dates, file, { pieces: [64] });
   });
 
+  it("invalid UTF-8 (a Latin-1 byte, a cut character, inside quotes) rejects its records on every path", async () => {
+    const file = join(dir, "latin1.csv");
+    const rows = [Buffer.from("id,a.when,a.name\n")];
+    let invalid = 0;
+    for (let i = 0; i < 120; i++) {
+      if (i % 17 === 3 || i % 23 === 5) invalid++;
+      const name = i % 17 === 3 ? Buffer.from([0x63, 0x61, 0x66, 0xe9]) : i % 23 === 5 ? Buffer.from([0x22, 0x78, 0xc3, 0x0a, 0x79, 0x22]) : Buffer.from("ok é");
+      rows.push(Buffer.concat([Buffer.from(`L${i},2026-11-0${1 + (i % 9)},`), name, Buffer.from(i % 2 ? "\r\n" : "\n")]));
+    }
+    writeFileSync(file, Buffer.concat(rows));
+    const ref = await agree(dates, file, { pieces: [1, 7, 64, 4096] });
+    expect(ref.rowsRejected).toBe(invalid);
+    const rejects = readFileSync(join(dir, `ref${n - 1}.rej.csv`), "utf8");
+    expect(rejects).toContain("not valid UTF-8");
+    expect(rejects).toContain("caf\uFFFD");
+  });
+
   it("header only, empty file, header without newline, blank lines only", async () => {
     for (const [i, text] of ["", "id,a.when", "id,a.when\n", "\n\n", "\r\nid,a.when\r\n\r\n", '"id","a.when"\nL1,2026-11-01'].entries()) {
       const file = join(dir, `tiny${i}.csv`);

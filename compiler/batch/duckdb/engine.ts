@@ -381,8 +381,9 @@ const DUPLICATE_KEY = "\u0001leaddef:duplicate-key";
 /**
  * SQL over the JSON line `t` (parsed): whether an object the definition reads from repeats a key.
  * DuckDB reads the first of repeated keys, JSON.parse (the definition's reading) the last, so such
- * a file goes to the JS engine. A cheap test first — some key read, as spelt, occurs twice, or the
- * line has `\u` escapes that could spell one — and only then the exact test on each object's keys.
+ * a file goes to the JS engine. A cheap test first, one regular expression pass over the line —
+ * some key read occurs twice as spelt, or a key is spelt with a `\u` escape — and only for the
+ * rare line that passes it, the exact test on the keys of each object read.
  */
 function duplicateKeySql(structure: Record<string, unknown>, t: string): string {
   const names = new Set<string>();
@@ -395,16 +396,15 @@ function duplicateKeySql(structure: Record<string, unknown>, t: string): string 
     }
   };
   walk(structure, []);
-  const twice = [...names].map((k) => {
-    const spelt = lit(JSON.stringify(k));
-    return `strpos(substr(${t}, strpos(${t}, ${spelt}) + 1), ${spelt}) > 0`;
-  });
+  const re = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const twice = [...names].map((k) => `${re(JSON.stringify(k))}.*${re(JSON.stringify(k))}`);
+  const escapedKey = '"(?:[^"\\\\]|\\\\.)*\\\\u(?:[^"\\\\]|\\\\.)*"\\s*:';
   const pointer = (path: string[]) => lit(path.map((k) => `/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`).join(""));
   const repeats = objects.map((path) => {
     const keys = path.length ? `json_keys(${t}, ${pointer(path)})` : `json_keys(${t})`;
     return `len(list_distinct(${keys})) <> len(${keys})`;
   });
-  return `CASE WHEN ${[...twice, `contains(${t}, '\\u')`].join(" OR ")} THEN ${repeats.join(" OR ")} ELSE FALSE END`;
+  return `CASE WHEN regexp_matches(${t}, ${lit([...twice, escapedKey].join("|"))}) THEN ${repeats.join(" OR ")} ELSE FALSE END`;
 }
 
 /** The marker for a JSON line DuckDB found unparsable; Node reads it again for JSON.parse's message. */

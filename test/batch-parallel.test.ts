@@ -326,6 +326,20 @@ describe("record boundaries", () => {
     }
   });
 
+  it("CR, LF and CRLF each end a record outside quotes and count one line; inside quotes they are data", () => {
+    expect(records('h\ra\rb\r\nc\n"x\ry"\r\n\rd')).toEqual([[1, "h"], [2, "a"], [3, "b"], [4, "c"], [5, "x\ry"], [8, "d"]]);
+    expect(records("id,n\r1,2\r")).toEqual([[1, "id", "n"], [2, "1", "2"]]);
+    // a CRLF cut between two pieces is one line end, not two
+    const r: unknown[] = [];
+    const reader = new CsvRecordReader((cells, line) => r.push([line, ...cells]), () => undefined);
+    for (const piece of ["a\r", "\nb\r", "\r\nc"]) reader.push(piece);
+    reader.end();
+    expect(r).toEqual([[1, "a"], [2, "b"], [4, "c"]]);
+    expect(lastRecordEnd(Buffer.from("a\r\nb\r"), false)).toBe(3);
+    expect(lastRecordEnd(Buffer.from("a\rb\rc"), false)).toBe(4);
+    expect(firstRecordsEnd(Buffer.from("\r\rid,x\rL1"), 1, false)).toBe(7);
+  });
+
   it("firstRecordsEnd finds the end of the header record", () => {
     expect(firstRecordsEnd(Buffer.from("\n\nid,x\nL1,2\n"), 1, false)).toBe(7);
     expect(firstRecordsEnd(Buffer.from('"i\nd",x\r\nL1'), 1, false)).toBe(9);

@@ -9,6 +9,12 @@ import { isKeyword } from "./tokens.js";
 import * as Ty from "./types.js";
 import type { Type } from "./types.js";
 
+/**
+ * Column names every result has before the scores (and, with `--columns all`, the criteria and
+ * stages), so no declaration may take them. (`stage`, the other one, is a keyword.)
+ */
+const RESULT_COLUMNS = new Set(["id"]);
+
 export const FUNCTIONS = ["days_since"] as const;
 
 type EnumType = Extract<Type, { kind: "enum" }>;
@@ -117,6 +123,11 @@ export class FileChecker {
     if (isKeyword(name.text)) {
       const help = name.text === "none" ? helpText("noneMeansNoStage") : helpText("notAKeyword");
       this.report(name, message("keywordName", { name: name.text, kind: symbol.kind }), { help });
+      return false;
+    }
+    if (RESULT_COLUMNS.has(name.text)) {
+      // Results (CSV, SQL) put each score, criterion and stage in a column beside these.
+      this.report(name, message("resultColumnName", { name: name.text, kind: symbol.kind }), { help: helpText("resultColumns") });
       return false;
     }
     const existing = this.model.names.get(name.text);

@@ -3,6 +3,7 @@ import { emitFactory, FACTORY_PARAMS, fieldTable, type GeneratedFunction } from 
 import type { IrField, IrProgram } from "../ir.js";
 import { readDate } from "./codecs/date.js";
 import { RUNTIME_FUNCTIONS } from "./codecs/codec.js";
+import { foldCase } from "./case-fold.js";
 
 export interface EvaluateOptions {
   /** The date `days_since` counts to: `YYYY-MM-DD` or a Date. Default: today (UTC). */
@@ -98,7 +99,7 @@ export class Program {
     let f = this.compiled.get(name) as Generated[K] | undefined;
     if (!f) {
       const factory = new Function(...FACTORY_PARAMS, emitFactory(this.ir, [name])) as (...args: unknown[]) => Generated;
-      f = factory(...RUNTIME_FUNCTIONS, fieldTable(this.ir))[name];
+      f = factory(...RUNTIME_FUNCTIONS, foldCase, fieldTable(this.ir))[name];
       this.compiled.set(name, f);
     }
     return f;

@@ -197,10 +197,10 @@ export class ReferenceInterpreter {
       case "contains":
         if (isMissing(l) || isMissing(r)) return false;
         if (Array.isArray(l)) return l.includes(r as string); // exact membership on lists
-        return (l as string).toLowerCase().includes((r as string).toLowerCase());
+        return matchesFolded(l as string, r as string, "");
       case "starts with":
         if (isMissing(l) || isMissing(r)) return false;
-        return (l as string).toLowerCase().startsWith((r as string).toLowerCase());
+        return matchesFolded(l as string, r as string, "^");
       default: {
         if (isMissing(l) || isMissing(r)) return false;
         const lt = this.type(model, e.left);
@@ -230,4 +230,13 @@ export class ReferenceInterpreter {
     }
     return undefined;
   }
+}
+
+/**
+ * Case-insensitive matching, independently of the compiler's table: a RegExp with flags `iu`
+ * compares characters by their simple case folding (ECMAScript's Canonicalize), which is the
+ * definition, so the needle as a pattern matches exactly where the folded texts match.
+ */
+function matchesFolded(text: string, needle: string, anchor: "" | "^"): boolean {
+  return new RegExp(anchor + needle.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"), "iu").test(text);
 }

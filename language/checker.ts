@@ -1,7 +1,7 @@
 import type * as A from "./ast.js";
 import { diagnostic, type DiagnosticCode, type DiagnosticInit } from "./diagnostics.js";
 import { DocComments } from "./docs.js";
-import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, Resolution } from "./model.js";
+import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, ParamSymbol, Resolution } from "./model.js";
 import { closestName } from "./spelling.js";
 import { isKeyword } from "./tokens.js";
 import * as Ty from "./types.js";
@@ -56,6 +56,9 @@ export class FileChecker {
         }
         case "ExampleDecl":
           this.model.examples.push(decl);
+          break;
+        case "ParamDecl":
+          this.declareParam(decl, docFor(decl));
           break;
       }
     }
@@ -129,6 +132,32 @@ export class FileChecker {
     this.model.ownDecls.push(symbol);
     this.record(name, { kind: "symbol", symbol, declaration: true });
     return true;
+  }
+
+  /**
+   * A parameter's type is its literal's: a whole number written without a point is an integer
+   * (`60`), one with a point a number (`60.0`), and a bare name an enum member, typed by the
+   * enum it is compared with.
+   */
+  private declareParam(decl: A.ParamDecl, doc: string | undefined): void {
+    const v = decl.value;
+    let type: Type = Ty.ERROR;
+    switch (v.kind) {
+      case "NumberLit": type = Number.isInteger(v.value) && !v.raw.includes(".") ? Ty.INTEGER : Ty.NUMBER; break;
+      case "StringLit": type = Ty.STRING; break;
+      case "DateLit": type = Number.isNaN(v.days) ? Ty.ERROR : Ty.DATE; break;
+      case "BoolLit": type = Ty.BOOLEAN; break;
+      case "Ref": break;
+      case "ListLit":
+        this.report("LD1019", v, `parameter \`${decl.name.text}\` holds one value, not a list`, {
+          help: "write a number, a date, a string, `true`/`false` or an enum member",
+        });
+        break;
+      case "Missing": break;
+    }
+    const written = this.model.text.slice(v.span.start, v.span.end);
+    const symbol: ParamSymbol = { kind: "param", name: decl.name.text, decl, file: this.model.path, doc, type, written, enums: [] };
+    this.declareName(symbol, decl.name);
   }
 
   private typeOf(ref: A.TypeRef): Type {
@@ -385,7 +414,11 @@ export class FileChecker {
   /** Whether a bare name is a declared criterion, score, stage or field (rather than, maybe, an enum member). */
   private declared(expr: A.Expr): boolean {
     const e = expr.kind === "Paren" ? expr.inner : expr;
-    return e.kind === "Ref" && (this.model.names.has(e.path.text) || this.model.fields.has(e.path.text));
+    if (e.kind !== "Ref") return false;
+    const decl = this.model.names.get(e.path.text);
+    // A member parameter needs the other side's enum, so it counts as a bare member here.
+    if (decl?.kind === "param" && decl.decl.value.kind === "Ref") return false;
+    return decl !== undefined || this.model.fields.has(e.path.text);
   }
 
   // ---- names ----
@@ -417,6 +450,7 @@ export class FileChecker {
         return enumContext;
       }
       const decl = this.model.names.get(text);
+      if (decl?.kind === "param") return this.resolveParam(path, decl, enumContext);
       if (decl) {
         this.record(path, { kind: "symbol", symbol: decl, declaration: false });
         return decl.kind === "score" ? Ty.NUMBER : Ty.BOOLEAN;
@@ -429,6 +463,29 @@ export class FileChecker {
     }
     this.reportUnknownRef(path, enumContext);
     return Ty.ERROR;
+  }
+
+  /** A parameter used in a condition; an enum-member parameter takes the enum beside it. */
+  private resolveParam(path: A.FieldPath, param: ParamSymbol, enumContext: EnumType | undefined): Type {
+    this.record(path, { kind: "symbol", symbol: param, declaration: false });
+    if (param.decl.value.kind !== "Ref") return param.type;
+    const member = param.decl.value.path.text;
+    if (!enumContext) {
+      this.report("LD1019", path, `parameter \`${param.name}\` holds the enum member \`${member}\`, so it can only be compared with an enum field`, {
+        help: "use it beside an enum field: `field = " + param.name + "` or `field in [" + param.name + ", …]`",
+      });
+      return Ty.ERROR;
+    }
+    if (!enumContext.members.includes(member)) {
+      const near = closestName(member, enumContext.members);
+      this.report("LD1019", path, `parameter \`${param.name}\` is \`${member}\`, which is not a member of ${enumContext.field ? `\`${enumContext.field}\`` : "this enum"}`, {
+        help: near ? `did you mean \`${near}\`? (change it at the parameter's declaration)` : `the members are ${enumContext.members.map((m) => `\`${m}\``).join(", ")}`,
+      });
+      return Ty.ERROR;
+    }
+    if (!param.enums.some((e) => Ty.sameEnum(e, enumContext))) param.enums.push(enumContext);
+    if (param.type.kind === "error") param.type = enumContext;
+    return enumContext;
   }
 
   private reportUnknownRef(path: A.FieldPath, enumContext?: EnumType): void {

@@ -59,6 +59,7 @@ export const CATALOG = {
   LD1016: { severity: "error", title: "duplicate enum member" },
   LD1017: { severity: "error", title: "cap below floor" },
   LD1018: { severity: "error", title: "field path conflict" },
+  LD1019: { severity: "error", title: "invalid parameter value" },
   LD2001: { severity: "warning", title: "unused criterion" },
   LD2002: { severity: "warning", title: "unused score" },
   LD2003: { severity: "warning", title: "stage skips the funnel" },

@@ -16,6 +16,7 @@ import { compileFile, type CompileResult } from "../compile.js";
 import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
+import { ParamError, paramOverrides, programWithParams } from "../params.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 export const VERSION = "0.1.0";
@@ -64,8 +65,11 @@ function countsLine(diagnostics: Diagnostic[]): string {
   return `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
 }
 
-/** Compiles a definition for commands that need a runnable program; reports and fails otherwise. */
-function programOrExit(file: string) {
+/**
+ * Compiles a definition for commands that need a runnable program; reports and fails otherwise.
+ * `params` are `--param NAME=VALUE` flags: a bad one is a usage error.
+ */
+function programOrExit(file: string, params: readonly string[] = []) {
   const result = compileFile(file);
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (!result.program) {
@@ -73,8 +77,25 @@ function programOrExit(file: string) {
     process.stderr.write(`${basename(file)}: ${countsLine(errors)}; fix them first\n`);
     process.exit(EXIT.problems);
   }
-  return { result, program: result.program };
+  return { result, program: programWithParams(result, paramsOrUsage(() => paramOverrides(result.analysis, params))) };
 }
+
+/** Runs `read`, turning a bad `--param` into a usage error. */
+function paramsOrUsage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ParamError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Collects a repeatable option (`--param a=1 --param b=2`). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const PARAM_HELP = "set a parameter for this run: NAME=VALUE (repeatable)";
 
 function parseAsOf(value: string | undefined): number {
   try {
@@ -109,7 +130,8 @@ function buildCli(): Command {
     .description("run every example in the definitions")
     .argument("<files...>", ".leaddef files")
     .option("--as-of <date>", "as-of date for examples without `as of` (default: today, UTC)")
-    .action((files: string[], opts: { asOf?: string }) => {
+    .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .action((files: string[], opts: { asOf?: string; param: string[] }) => {
       const defaultAsOf = formatDateDays(parseAsOf(opts.asOf));
       let passed = 0;
       let failed = 0;
@@ -122,7 +144,8 @@ function buildCli(): Command {
           failed += Math.max(1, examples);
           continue;
         }
-        for (const outcome of runExamples(result.program, defaultAsOf)) {
+        const program = programWithParams(result, paramsOrUsage(() => paramOverrides(result.analysis, opts.param)));
+        for (const outcome of runExamples(program, defaultAsOf)) {
           console.log(renderExampleOutcome(resolve(file), outcome));
           if (outcome.passed) passed++;
           else failed++;
@@ -176,8 +199,9 @@ function buildCli(): Command {
     .option("--fail-on-rejects", "exit 1 if any row was rejected")
     .option("--no-progress", "no progress bar")
     .addOption(new Option("--engine <engine>", "js: the generated JavaScript evaluator; duckdb: the generated SQL in DuckDB (also reads Parquet)").choices(["js", "duckdb"]).default("js"))
-    .action(async (file: string, opts: { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; progress: boolean; engine: "js" | "duckdb" }) => {
-      const { program } = programOrExit(file);
+    .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .action(async (file: string, opts: { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; progress: boolean; engine: "js" | "duckdb"; param: string[] }) => {
+      const { program } = programOrExit(file, opts.param);
       const asOf = parseAsOf(opts.asOf);
       const detected = opts.inputFormat ?? (opts.input === "-" ? "csv" : inputFormatOf(opts.input));
       if (detected === undefined) throw new UsageError(`cannot tell the format of \`${opts.input}\`; name it .csv or .jsonl, or pass --input-format`);
@@ -213,8 +237,9 @@ function buildCli(): Command {
     .option("--lead <json>", "the lead as JSON (nested or flat dotted keys)")
     .option("--as-of <date>", "as-of date (default: today, UTC)")
     .option("--json", "print the explanation as JSON")
-    .action(async (file: string, opts: { input?: string; id?: string; idColumn: string; lead?: string; asOf?: string; json?: boolean }) => {
-      const { program } = programOrExit(file);
+    .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .action(async (file: string, opts: { input?: string; id?: string; idColumn: string; lead?: string; asOf?: string; json?: boolean; param: string[] }) => {
+      const { program } = programOrExit(file, opts.param);
       const asOf = formatDateDays(parseAsOf(opts.asOf));
       let lead: Record<string, unknown>;
       if (opts.lead !== undefined) {
@@ -253,8 +278,9 @@ function buildCli(): Command {
     .option("--as-of <date>", "SQL: inline this as-of date (default: the warehouse's current date, UTC)")
     .option("--id <column>", "SQL: the table's id column", "id")
     .addOption(new Option("--columns <which>", "SQL: default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
-    .action((file: string, opts: { target: "js" | "sql"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all" }) => {
-      const { program } = programOrExit(file);
+    .option("--param <NAME=VALUE>", "inline this parameter value instead of the one in the file: NAME=VALUE (repeatable)", collect, [])
+    .action((file: string, opts: { target: "js" | "sql"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; param: string[] }) => {
+      const { program } = programOrExit(file, opts.param);
       if (opts.target === "sql" && !opts.dialect) throw new UsageError(`--target sql needs --dialect (${SQL_DIALECTS.join(", ")})`);
       const code = opts.target === "sql"
         ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns })

@@ -8,7 +8,7 @@ import { KEYWORD_HELP } from "./hover.js";
 import { isNameChar, modelOf } from "./lookup.js";
 
 export type CompletionKind =
-  | "keyword" | "field" | "group" | "criterion" | "score" | "stage" | "member" | "function" | "snippet" | "type" | "value" | "operator";
+  | "keyword" | "param" | "field" | "group" | "criterion" | "score" | "stage" | "member" | "function" | "snippet" | "type" | "value" | "operator";
 
 export interface CompletionEntry {
   label: string;
@@ -34,6 +34,7 @@ const DECLARATION_SNIPPETS: CompletionEntry[] = [
   { label: "stage", kind: "snippet", detail: "NAME when … (a funnel stage)", insertText: "${1:mql} when ${0:condition}", snippet: true },
   { label: "example", kind: "snippet", detail: "example \"…\" { … }", insertText: "example \"${1:what this lead shows}\" {\n  ${2:field} = ${3:value}\n  as of ${4:2026-01-01}\n  expect stage ${5:stage}\n}", snippet: true },
   { label: "import", kind: "snippet", detail: "import \"file.leaddef\"", insertText: "import \"${1:common.leaddef}\"", snippet: true },
+  { label: "param", kind: "snippet", detail: "param NAME = value", insertText: "param ${1:name} = ${0:60}", snippet: true },
 ];
 
 const OPERATOR_KEYWORDS: CompletionEntry[] = [
@@ -199,6 +200,7 @@ function declarationStart(tokens: IToken[]): number {
     const firstOnLine = !prev || prev.endLine! < t.startLine!;
     if (!firstOnLine) continue;
     if (DECLARATION_KEYWORDS.has(t.image) && t.tokenType.name !== "Identifier") return i;
+    if (t.image === "param" && tokens[i + 2]?.image === "=") return i;
     const next = tokens[i + 1];
     if (next?.image === "when" && next.startLine === t.startLine && t.image !== "+" && t.image !== "-") return i;
   }
@@ -262,13 +264,13 @@ function fieldRoots(model: FileModel): CompletionEntry[] {
   );
 }
 
-function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage")[], exclude?: string): CompletionEntry[] {
+function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage" | "param")[], exclude?: string): CompletionEntry[] {
   const out: CompletionEntry[] = [];
-  const add = (kind: "criterion" | "score" | "stage", name: string, doc: string | undefined) => {
+  const add = (kind: "criterion" | "score" | "stage" | "param", name: string, doc: string | undefined, detail: string) => {
     if (name === exclude || !kinds.includes(kind)) return;
-    out.push({ label: name, kind, detail: kind, ...(doc ? { documentation: doc } : {}), sortText: `1${name}` });
+    out.push({ label: name, kind, detail, ...(doc ? { documentation: doc } : {}), sortText: `1${name}` });
   };
-  for (const s of model.names.values()) add(s.kind, s.name, s.doc);
+  for (const s of model.names.values()) add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind);
   return out;
 }
 
@@ -318,7 +320,7 @@ function openBracket(tokens: IToken[]): number {
 
 function operandItems(model: FileModel, self: string | undefined): CompletionEntry[] {
   return [
-    ...declItems(model, ["criterion", "score", "stage"], self),
+    ...declItems(model, ["criterion", "score", "stage", "param"], self),
     ...fieldRoots(model),
     ...OPERAND_KEYWORDS.map((k) => ({ ...k, sortText: `3${k.label}` })),
   ];

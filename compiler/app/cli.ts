@@ -17,6 +17,7 @@ import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
 import { ParamError, paramOverrides, programWithParams } from "../params.js";
+import { renderSweep, runSweep } from "./sweep.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 export const VERSION = "0.1.0";
@@ -88,6 +89,24 @@ function paramsOrUsage<T>(read: () => T): T {
     if (e instanceof ParamError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** paramsOrUsage for asynchronous work. */
+async function paramsOrUsageAsync<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof ParamError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The format of a CSV or JSON Lines input for the commands that stream it themselves (not Parquet). */
+function batchInputFormat(input: string, forced: "csv" | "jsonl" | undefined): "csv" | "jsonl" {
+  const detected = forced ?? (input === "-" ? "csv" : inputFormatOf(input));
+  if (detected === undefined) throw new UsageError(`cannot tell the format of \`${input}\`; name it .csv or .jsonl, or pass --input-format`);
+  if (detected === "parquet") throw new UsageError("this command reads CSV or JSON Lines; Parquet needs `run --engine duckdb`");
+  return detected;
 }
 
 /** Collects a repeatable option (`--param a=1 --param b=2`). */
@@ -287,6 +306,28 @@ function buildCli(): Command {
         : emitModule(program.ir, basename(file), VERSION);
       if (opts.out) writeFileSync(opts.out, code);
       else process.stdout.write(code);
+    });
+
+  cli.command("sweep")
+    .description("the funnel for each value of a parameter, from one pass over the data")
+    .argument("<file>", "the .leaddef definition")
+    .requiredOption("--input <path>", "leads: .csv or .jsonl")
+    .requiredOption("--param <NAME=VALUES>", "the values to try: NAME=a..b:step or NAME=v1,v2,… (other --param flags set fixed values)", collect, [])
+    .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
+    .option("--id <column>", "the input column that identifies a lead", "id")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
+    .action(async (file: string, opts: { input: string; param: string[]; asOf?: string; id: string; format: "text" | "json"; inputFormat?: "csv" | "jsonl" }) => {
+      const { result } = programOrExit(file);
+      const sweep = await paramsOrUsageAsync(() => runSweep({
+        result,
+        params: opts.param,
+        input: opts.input,
+        inputFormat: batchInputFormat(opts.input, opts.inputFormat),
+        asOf: parseAsOf(opts.asOf),
+        idColumn: opts.id,
+      }));
+      console.log(opts.format === "json" ? JSON.stringify({ param: sweep.param, runs: sweep.runs, rowsRead: sweep.rowsRead, rowsRejected: sweep.rowsRejected }, null, 2) : renderSweep(sweep));
     });
 
   cli.command("lsp")

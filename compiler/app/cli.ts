@@ -18,6 +18,8 @@ import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
 import { ParamError, paramOverrides, programWithParams } from "../params.js";
 import { renderSweep, runSweep } from "./sweep.js";
+import { collectReport } from "../analysis/report-data.js";
+import { renderReportHtml } from "./report-html.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 export const VERSION = "0.1.0";
@@ -306,6 +308,30 @@ function buildCli(): Command {
         : emitModule(program.ir, basename(file), VERSION);
       if (opts.out) writeFileSync(opts.out, code);
       else process.stdout.write(code);
+    });
+
+  cli.command("report")
+    .description("an HTML funnel report (self-contained, no network): waterfall, what holds leads back, criteria, scores, rejects")
+    .argument("<file>", "the .leaddef definition")
+    .requiredOption("--input <path>", "leads: .csv or .jsonl")
+    .requiredOption("-o, --out <path>", "the HTML file to write")
+    .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
+    .option("--id <column>", "the input column that identifies a lead", "id")
+    .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
+    .action(async (file: string, opts: { input: string; out: string; asOf?: string; id: string; param: string[]; inputFormat?: "csv" | "jsonl" }) => {
+      const { result, program } = programOrExit(file, opts.param);
+      const data = await collectReport({
+        program,
+        definition: file,
+        input: opts.input,
+        inputFormat: batchInputFormat(opts.input, opts.inputFormat),
+        asOf: parseAsOf(opts.asOf),
+        idColumn: opts.id,
+      });
+      writeFileSync(opts.out, renderReportHtml(data, result.analysis.entry.text));
+      const top = data.funnel.stages[data.funnel.stages.length - 1];
+      process.stderr.write(`${opts.out}: ${data.rowsRead} rows read = ${data.rowsRead - data.rowsRejected} scored + ${data.rowsRejected} rejected; ${top.reached} reached ${top.name}\n`);
     });
 
   cli.command("sweep")

@@ -20,6 +20,7 @@ import { ParamError, paramOverrides, programWithParams } from "../params.js";
 import { renderSweep, runSweep } from "./sweep.js";
 import { collectReport } from "../analysis/report-data.js";
 import { renderReportHtml } from "./report-html.js";
+import { Coverage, coverageSummary, toLcov, uncoveredLines } from "../analysis/coverage.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 export const VERSION = "0.1.0";
@@ -152,8 +153,11 @@ function buildCli(): Command {
     .argument("<files...>", ".leaddef files")
     .option("--as-of <date>", "as-of date for examples without `as of` (default: today, UTC)")
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
-    .action((files: string[], opts: { asOf?: string; param: string[] }) => {
+    .option("--coverage", "report the conditions no example makes both true and false; last line: conditions covered: X of Y (Z%)")
+    .option("--lcov <file>", "write the coverage as LCOV (implies --coverage)")
+    .action((files: string[], opts: { asOf?: string; param: string[]; coverage?: boolean; lcov?: string }) => {
       const defaultAsOf = formatDateDays(parseAsOf(opts.asOf));
+      const coverage = opts.coverage || opts.lcov !== undefined ? new Coverage() : undefined;
       let passed = 0;
       let failed = 0;
       for (const file of files) {
@@ -171,8 +175,18 @@ function buildCli(): Command {
           if (outcome.passed) passed++;
           else failed++;
         }
+        coverage?.addProgram(program, result.analysis.files, defaultAsOf);
       }
       console.log(`${passed} passed, ${failed} failed`);
+      if (coverage) {
+        const points = coverage.all();
+        const cwd = process.cwd();
+        const display = (p: string) => (p.startsWith(`${cwd}/`) ? p.slice(cwd.length + 1) : p);
+        const uncovered = uncoveredLines(points, display);
+        if (uncovered.length) console.log(["", "not covered by the examples (each condition needs an example that makes it true and one that makes it false):", ...uncovered].join("\n"));
+        if (opts.lcov !== undefined) writeFileSync(opts.lcov, toLcov(points, display));
+        console.log(coverageSummary(points));
+      }
       process.exitCode = failed > 0 ? EXIT.problems : EXIT.ok;
     });
 

@@ -29,29 +29,40 @@ class MissFinder {
   readonly counts: NearestMiss["counts"] = [];
   constructor(private readonly ir: IrProgram, private readonly ev: IrEvaluator, private readonly env: LeadEnv) {}
 
+  /** What `e` needs to hold: nothing exactly when it holds. Each node is evaluated once. */
   need(e: IrExpr): Need {
-    if (this.ev.holds(e, this.env)) return NOTHING;
     switch (e.k) {
-      case "and": return { atoms: unique([...this.need(e.l).atoms, ...this.need(e.r).atoms]) };
-      case "or": {
+      case "and": {
         const l = this.need(e.l);
         const r = this.need(e.r);
+        if (l.atoms.length === 0) return r;
+        if (r.atoms.length === 0) return l;
+        return { atoms: unique([...l.atoms, ...r.atoms]) };
+      }
+      case "or": {
+        const l = this.need(e.l);
+        if (l.atoms.length === 0) return NOTHING;
+        const r = this.need(e.r);
+        if (r.atoms.length === 0) return NOTHING;
         return r.atoms.length < l.atoms.length ? r : l;
       }
       case "atLeast": {
         let holding = 0;
         const failing: Need[] = [];
         for (const item of e.items) {
-          if (this.ev.holds(item, this.env)) holding++;
-          else failing.push(this.need(item));
+          const n = this.need(item);
+          if (n.atoms.length === 0) holding++;
+          else failing.push(n);
         }
+        if (holding >= e.n) return NOTHING;
         this.counts.push({ expr: e, holding });
         failing.sort((a, b) => a.atoms.length - b.atoms.length);
-        return { atoms: unique(failing.slice(0, Math.max(0, e.n - holding)).flatMap((n) => n.atoms)) };
+        return { atoms: unique(failing.slice(0, e.n - holding).flatMap((n) => n.atoms)) };
       }
-      case "criterion": return this.need(this.ir.criteria[e.index].cond.expr);
-      case "stage": return this.need(this.ir.stages[e.index].cond.expr);
-      default: return { atoms: [e] };
+      // A criterion or stage the evaluator has decided is looked into only when it fails.
+      case "criterion": return this.ev.criterion(e.index, this.env) ? NOTHING : this.need(this.ir.criteria[e.index].cond.expr);
+      case "stage": return this.ev.stage(e.index, this.env) ? NOTHING : this.need(this.ir.stages[e.index].cond.expr);
+      default: return this.ev.holds(e, this.env) ? NOTHING : { atoms: [e] };
     }
   }
 }
@@ -66,7 +77,7 @@ export function nearestMiss(ir: IrProgram, ev: IrEvaluator, env: LeadEnv, stageI
   const finder = new MissFinder(ir, ev, env);
   const parts = stage.cond.parts.map((p) => {
     const { atoms } = finder.need(p.expr);
-    return { text: p.text, holds: atoms.length === 0 && ev.holds(p.expr, env), needs: atoms };
+    return { text: p.text, holds: atoms.length === 0, needs: atoms };
   });
   return { stage: stage.name, parts, needs: unique(parts.flatMap((p) => p.needs)), counts: finder.counts };
 }

@@ -197,6 +197,12 @@ describe("parameters in the editor", () => {
     expect(item?.detail).toBe("param = 60");
   });
 
+  it("completion after `=` on an enum field offers its members and the parameters holding one", () => {
+    const { text, offset } = marked(DEF.replace("and company.industry = target", "and company.industry = <|>"));
+    const items = complete(compile(text), offset).items;
+    expect(items.map((i) => i.label)).toEqual(["retail", "telecom", "software", "target"]);
+  });
+
   it("the outline lists parameters", () => {
     const symbols = documentSymbols(compile(DEF));
     expect(symbols.filter((s) => s.kind === "param").map((s) => s.name)).toEqual(["mql_min", "big", "target", "code", "since", "need_vip"]);

@@ -281,10 +281,19 @@ function memberItems(field: FieldSymbol, exclude: Set<string> = new Set()): Comp
     .map((m, i) => ({ label: m, kind: "member" as const, detail: field.name, sortText: `0${String(i).padStart(4, "0")}` }));
 }
 
-function valueItemsFor(field: FieldSymbol | undefined, exclude?: Set<string>): CompletionEntry[] | undefined {
+/** Parameters holding a member of this field's enum (`param target = telecom`). */
+function memberParamItems(model: FileModel, field: FieldSymbol): CompletionEntry[] {
+  const t = field.type;
+  if (t.kind !== "enum") return [];
+  return [...model.names.values()]
+    .filter((s) => s.kind === "param" && s.decl.value.kind === "Ref" && t.members.includes(s.decl.value.path.text))
+    .map((s) => ({ label: s.name, kind: "param" as const, detail: `param = ${s.kind === "param" ? s.written : ""}`, sortText: `1${s.name}` }));
+}
+
+function valueItemsFor(field: FieldSymbol | undefined, exclude?: Set<string>, model?: FileModel): CompletionEntry[] | undefined {
   if (!field) return undefined;
   switch (field.type.kind) {
-    case "enum": return memberItems(field, exclude);
+    case "enum": return [...memberItems(field, exclude), ...(model ? memberParamItems(model, field) : [])];
     case "boolean": return [{ label: "true", kind: "value" }, { label: "false", kind: "value" }];
     default: return undefined;
   }
@@ -337,7 +346,7 @@ function conditionItems(model: FileModel, tokens: IToken[], prefix: string, self
       return operandItems(model, self);
     case "=": case "!=": case "<": case "<=": case ">": case ">=": {
       const field = model.fields.get(pathBefore(tokens, tokens.length - 1) ?? "");
-      return valueItemsFor(field) ?? operandItems(model, self);
+      return valueItemsFor(field, undefined, model) ?? operandItems(model, self);
     }
     case "at": return [{ label: "least", kind: "keyword", documentation: KEYWORD_HELP.at }];
     case "is": return [{ label: "missing", kind: "keyword" }, { label: "present", kind: "keyword" }];

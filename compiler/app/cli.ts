@@ -18,7 +18,7 @@ import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
 import { ParamError, paramOverrides, programWithParams } from "../params.js";
 import { renderSweep, runSweep } from "./sweep.js";
-import { collectReport } from "../analysis/report-data.js";
+import { collectReport } from "./report.js";
 import { renderReportHtml } from "./report-html.js";
 import { Coverage, coverageSummary, toLcov, uncoveredLines } from "../analysis/coverage.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";

@@ -1,4 +1,4 @@
-import type { ReportData } from "../analysis/report-data.js";
+import type { ReportData } from "./report.js";
 
 /**
  * The funnel report as one self-contained HTML page: styles inline, charts as plain SVG written

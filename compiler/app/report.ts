@@ -3,9 +3,9 @@ import type { Reject } from "../batch/js/binder.js";
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import type { Program } from "../runtime/program.js";
-import { IrEvaluator } from "./evaluate-ir.js";
-import { FunnelAccumulator, type FunnelReport } from "./funnel.js";
-import { nearestMiss } from "./nearest-miss.js";
+import { IrEvaluator } from "../analysis/evaluate-ir.js";
+import { FunnelAccumulator, type FunnelReport } from "../analysis/funnel.js";
+import { nearestMiss } from "../analysis/nearest-miss.js";
 
 /** Everything the HTML report shows: the funnel numbers plus where they came from. */
 export interface ReportData {

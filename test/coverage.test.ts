@@ -102,5 +102,5 @@ example "big, s without x" {
     expect(lines[lines.length - 1]).toMatch(/^conditions covered: \d+ of \d+ \(\d+\.\d%\)$/);
     expect(r.stdout).toContain('cli.leaddef:11:24: condition `s contains "x"` — never true');
     expect(readFileSync(lcov, "utf8")).toContain("SF:cli.leaddef");
-  });
+  }, 180_000);
 });

@@ -50,7 +50,7 @@ beforeAll(async () => {
     headless: true,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -112,7 +112,7 @@ describe.skipIf(!haveBrowser)("leaddef report in headless Chromium", () => {
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await page.close();
-  }, 60_000);
+  }, 180_000);
 
   it("keeps hostile names and values as text: no script runs, no markup is injected", async () => {
     const dir = join(tmp, "hostile");
@@ -155,7 +155,7 @@ hot when x_crit and n > 1
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await page.close();
-  }, 60_000);
+  }, 180_000);
 });
 
 describe.skipIf(!haveBrowser)("the README's picture", () => {
@@ -170,5 +170,5 @@ describe.skipIf(!haveBrowser)("the README's picture", () => {
     if (process.env.UPDATE_SCREENSHOT === "1") writeFileSync(join(root, "docs", "report.png"), png);
     expect(existsSync(join(root, "docs", "report.png"))).toBe(true);
     await page.close();
-  }, 60_000);
+  }, 180_000);
 });

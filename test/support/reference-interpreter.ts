@@ -147,6 +147,11 @@ export class ReferenceInterpreter {
         const r = model.occurrences.get(e.path.id)!.resolution;
         if (r.kind === "member") return r.member;
         if (r.symbol.kind === "field") return readField(this.lead, r.symbol);
+        // A parameter is its written value (an enum member is a bare name).
+        if (r.symbol.kind === "param") {
+          const v = r.symbol.decl.value;
+          return v.kind === "Ref" ? v.path.text : this.value(model, v as A.Expr);
+        }
         return this.decl(r.symbol);
       }
       case "Call": {

@@ -16,6 +16,7 @@ import { compileFile, type CompileResult } from "../compile.js";
 import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
+import { DefinitionUsageError, diffCommand, type DiffCommandOptions } from "./definition-commands.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 export const VERSION = "0.1.0";
@@ -263,6 +264,20 @@ function buildCli(): Command {
       else process.stdout.write(code);
     });
 
+  cli.command("diff")
+    .description("what a change to a definition does to real leads: stage transitions, why, score shifts")
+    .argument("<old>", "the definition before: a file, or a git revision REV:path (HEAD~1:examples/acme.leaddef)")
+    .argument("<new>", "the definition after: a file or REV:path")
+    .requiredOption("--input <path>", "leads: .csv or .jsonl (- for standard input, CSV)")
+    .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
+    .option("--id <column>", "the input column that identifies a lead", "id")
+    .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("--fail-on-change", "exit 1 if any lead changes stage (a CI gate for refactors)")
+    .action(async (oldSpec: string, newSpec: string, opts: DiffCommandOptions) => {
+      process.exitCode = await diffCommand(oldSpec, newSpec, opts);
+    });
+
   cli.command("lsp")
     .description("start the language server (for editors)")
     .option("--stdio", "talk over standard input/output (the default)")
@@ -333,7 +348,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof DefinitionUsageError) {
       console.error(`leaddef: ${e.message}`);
       process.exitCode = EXIT.usage;
       return;

@@ -1,0 +1,108 @@
+import type { Program } from "../runtime/program.js";
+import { CsvBinder, JsonBinder, type Reject } from "../batch/js/binder.js";
+import { CsvRecordReader } from "../batch/sources/csv-records.js";
+import { JsonLinesReader, openInput, type InputFormat } from "../batch/sources/inputs.js";
+
+/**
+ * The one place where `diff` reads data: every input row bound once for each of two programs
+ * (their schemas may differ), with the same record readers and binders `run` uses. When value
+ * reading moves (codecs), this module is the only one that changes.
+ */
+
+/** One side of a row: its values bound for that program, or why the row was refused. */
+export type BoundSide = { values: unknown[]; reject: undefined } | { values: undefined; reject: Reject };
+
+export interface PairedRow {
+  id: string;
+  line: number;
+  old: BoundSide;
+  new: BoundSide;
+  /** The row as a lead object (flat dotted keys for CSV), for `Program.explain`; built on demand. */
+  lead(): Record<string, unknown>;
+}
+
+export interface PairedRowsSummary {
+  /** Data rows read (a row that is not readable as CSV or JSON counts, and is rejected on both sides). */
+  rows: number;
+  unknownColumns: { old: string[]; new: string[] };
+}
+
+/**
+ * Streams `input` once, calling `onRow` for every data row with both sides bound. The values
+ * arrays are reused between rows: read them inside the callback.
+ */
+export async function pairedRows(
+  programs: { old: Program; new: Program },
+  input: string,
+  format: InputFormat,
+  idColumn: string,
+  onRow: (row: PairedRow) => void,
+): Promise<PairedRowsSummary> {
+  const oldVals: unknown[] = new Array(programs.old.fields.length);
+  const newVals: unknown[] = new Array(programs.new.fields.length);
+  const side = (vals: unknown[], reject: Reject | undefined): BoundSide => (reject ? { values: undefined, reject } : { values: vals, reject: undefined });
+  let rows = 0;
+  let csv: { header: string[]; old: CsvBinder; new: CsvBinder } | undefined;
+  const jsonOld = new JsonBinder(programs.old.fields, idColumn);
+  const jsonNew = new JsonBinder(programs.new.fields, idColumn);
+
+  const unreadable = (line: number, reason: string, raw: string) => {
+    rows++;
+    const reject: Reject = { line, id: "", field: "", value: raw, reason };
+    onRow({ id: String(rows), line, old: side(oldVals, reject), new: side(newVals, reject), lead: () => ({}) });
+  };
+  const csvReader = new CsvRecordReader(
+    (cells, line) => {
+      if (!csv) {
+        csv = { header: cells.map((h) => h.trim()), old: new CsvBinder(programs.old.fields, cells, idColumn), new: new CsvBinder(programs.new.fields, cells, idColumn) };
+        return;
+      }
+      rows++;
+      const { header } = csv;
+      onRow({
+        id: csv.old.idOf(cells, rows),
+        line,
+        old: side(oldVals, csv.old.bind(cells, line, rows, oldVals)),
+        new: side(newVals, csv.new.bind(cells, line, rows, newVals)),
+        lead: () => {
+          // as `explain --input` reads a CSV row: non-empty cells under their header
+          const lead: Record<string, unknown> = {};
+          header.forEach((h, i) => {
+            if (cells[i] !== "" && cells[i] !== undefined && h !== idColumn) lead[h] = cells[i];
+          });
+          return lead;
+        },
+      });
+    },
+    (line, reason, raw) => {
+      if (!csv) throw new Error(`the header row is not readable: ${reason}`);
+      unreadable(line, `not readable as CSV: ${reason}`, raw);
+    },
+  );
+  const jsonReader = new JsonLinesReader(
+    (value, line) => {
+      rows++;
+      onRow({
+        id: jsonOld.idOf(value, rows),
+        line,
+        old: side(oldVals, jsonOld.bind(value, line, rows, oldVals)),
+        new: side(newVals, jsonNew.bind(value, line, rows, newVals)),
+        lead: () => value,
+      });
+    },
+    unreadable,
+  );
+
+  const stream = openInput(input);
+  stream.setEncoding("utf8");
+  const reader = format === "csv" ? csvReader : jsonReader;
+  for await (const text of stream as AsyncIterable<string>) reader.push(text);
+  reader.end();
+  if (format === "csv" && !csv) throw new Error(`${input} has no header row`);
+  return {
+    rows,
+    unknownColumns: format === "csv"
+      ? { old: csv!.old.unknownColumns, new: csv!.new.unknownColumns }
+      : { old: jsonOld.unknownColumns, new: jsonNew.unknownColumns },
+  };
+}

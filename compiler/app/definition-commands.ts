@@ -1,0 +1,70 @@
+import { basename } from "node:path";
+import { diffOnData } from "../analysis/diff.js";
+import { inputFormatOf } from "../batch/sources/inputs.js";
+import { compileFile } from "../compile.js";
+import type { Program } from "../runtime/program.js";
+import { asOfDays } from "../runtime/program.js";
+import { renderDiffJson, renderDiffMarkdown, renderDiffText, type DiffFormat } from "./diff.js";
+import { definitionSource } from "./git-host.js";
+import { renderText } from "./render.js";
+
+/**
+ * The commands that weigh one definition against another (`diff` on data, `compare` over all
+ * leads). Each returns its exit code: 0 as expected, 1 for what the command exists to catch
+ * (a changed stage under --fail-on-change, a definition that does not compile), 2 for usage.
+ */
+
+export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+
+/** A message for the user, exit code 2. */
+export class DefinitionUsageError extends Error {}
+
+/** Compiles OLD or NEW (a file or `REV:path`); prints its errors and returns undefined when it has any. */
+export function loadDefinition(spec: string): { label: string; program: Program } | undefined {
+  let source;
+  try {
+    source = definitionSource(spec);
+  } catch (e) {
+    throw new DefinitionUsageError((e as Error).message);
+  }
+  if (source.host.readFile(source.path) === undefined) throw new DefinitionUsageError(`cannot read \`${spec}\``);
+  const result = compileFile(source.path, source.host);
+  if (result.program) return { label: source.label, program: result.program };
+  const texts = new Map([...result.analysis.files].map(([path, m]) => [path, m.text]));
+  process.stderr.write(`${renderText(result.diagnostics.filter((d) => d.severity === "error"), texts)}\n`);
+  process.stderr.write(`${spec}: does not compile; fix it first\n`);
+  return undefined;
+}
+
+export interface DiffCommandOptions {
+  input: string;
+  asOf?: string;
+  id: string;
+  format: DiffFormat;
+  inputFormat?: "csv" | "jsonl";
+  failOnChange?: boolean;
+}
+
+/** `leaddef diff OLD NEW --input FILE`. */
+export async function diffCommand(oldSpec: string, newSpec: string, o: DiffCommandOptions): Promise<number> {
+  const format = o.inputFormat ?? (o.input === "-" ? "csv" : inputFormatOf(o.input));
+  if (format === undefined || format === "parquet") throw new DefinitionUsageError(`diff reads CSV or JSON Lines; cannot tell the format of \`${o.input}\` (name it .csv or .jsonl, or pass --input-format)`);
+  let asOf: number;
+  try {
+    asOf = asOfDays(o.asOf);
+  } catch (e) {
+    throw new DefinitionUsageError((e as Error).message);
+  }
+  const before = loadDefinition(oldSpec);
+  const after = loadDefinition(newSpec);
+  if (!before || !after) return EXIT.problems;
+  const report = await diffOnData({ old: before.program, new: after.program }, { input: o.input, format, asOf, idColumn: o.id });
+  const labels = { old: before.label, new: after.label };
+  const text = o.format === "json" ? renderDiffJson(report, labels) : o.format === "markdown" ? renderDiffMarkdown(report, labels) : renderDiffText(report, labels);
+  process.stdout.write(`${text}\n`);
+  if (report.compared === 0 && report.rows > 0) {
+    process.stderr.write(`leaddef: every row of ${basename(o.input)} is rejected by one definition or the other; nothing was compared\n`);
+    return EXIT.problems;
+  }
+  return o.failOnChange && report.changed > 0 ? EXIT.problems : EXIT.ok;
+}

@@ -16,7 +16,7 @@ import { compileFile, type CompileResult } from "../compile.js";
 import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
-import { DefinitionUsageError, diffCommand, type DiffCommandOptions } from "./definition-commands.js";
+import { compareCommand, DefinitionUsageError, diffCommand, type CompareCommandOptions, type DiffCommandOptions } from "./definition-commands.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 export const VERSION = "0.1.0";
@@ -276,6 +276,16 @@ function buildCli(): Command {
     .option("--fail-on-change", "exit 1 if any lead changes stage (a CI gate for refactors)")
     .action(async (oldSpec: string, newSpec: string, opts: DiffCommandOptions) => {
       process.exitCode = await diffCommand(oldSpec, newSpec, opts);
+    });
+
+  cli.command("compare")
+    .description("decide with an SMT solver whether two definitions agree on every possible lead; show counterexamples")
+    .argument("<old>", "the definition before: a file or REV:path")
+    .argument("<new>", "the definition after: a file or REV:path")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--fail-on-difference", "exit 1 unless the definitions are proved equivalent")
+    .action(async (oldSpec: string, newSpec: string, opts: CompareCommandOptions) => {
+      process.exitCode = await compareCommand(oldSpec, newSpec, opts);
     });
 
   cli.command("lsp")

@@ -1,9 +1,12 @@
 import { basename } from "node:path";
+import { compareDefinitions } from "../analysis/compare.js";
 import { diffOnData } from "../analysis/diff.js";
+import { shutdownSolvers } from "../analysis/smt.js";
 import { inputFormatOf } from "../batch/sources/inputs.js";
 import { compileFile } from "../compile.js";
 import type { Program } from "../runtime/program.js";
 import { asOfDays } from "../runtime/program.js";
+import { renderCompareJson, renderCompareText, type CompareFormat } from "./compare.js";
 import { renderDiffJson, renderDiffMarkdown, renderDiffText, type DiffFormat } from "./diff.js";
 import { definitionSource } from "./git-host.js";
 import { renderText } from "./render.js";
@@ -67,4 +70,27 @@ export async function diffCommand(oldSpec: string, newSpec: string, o: DiffComma
     return EXIT.problems;
   }
   return o.failOnChange && report.changed > 0 ? EXIT.problems : EXIT.ok;
+}
+
+export interface CompareCommandOptions {
+  format: CompareFormat;
+  failOnDifference?: boolean;
+}
+
+/** `leaddef compare OLD NEW`: exit 0 when equivalent (or, without the flag, whatever the answer). */
+export async function compareCommand(oldSpec: string, newSpec: string, o: CompareCommandOptions): Promise<number> {
+  const before = loadDefinition(oldSpec);
+  const after = loadDefinition(newSpec);
+  if (!before || !after) return EXIT.problems;
+  let report;
+  try {
+    report = await compareDefinitions({ old: before.program, new: after.program });
+  } finally {
+    await shutdownSolvers();
+  }
+  const labels = { old: before.label, new: after.label };
+  // the example blocks list the fields of both definitions, the new one's first
+  const fields = [...after.program.fields, ...before.program.fields.filter((f) => !after.program.fields.some((g) => g.path === f.path))];
+  process.stdout.write(`${o.format === "json" ? renderCompareJson(report, labels) : renderCompareText(report, labels, fields)}\n`);
+  return o.failOnDifference && report.equivalent !== true ? EXIT.problems : EXIT.ok;
 }

@@ -1,4 +1,4 @@
-import { formatDateDays } from "../../language/literals.js";
+import { formatDateDays, todayDays } from "../../language/literals.js";
 import type { LeadResult, Program } from "../runtime/program.js";
 import { randomLeads, setPath } from "./random-leads.js";
 import { openSolver, smtNumberValue, smtStringValue, type Sexp, type Solver } from "./smt.js";
@@ -172,7 +172,12 @@ async function solve(solver: Solver, queries: Query[], vocab: Vocabulary, defini
   await solver.reset([...declareVocabulary(vocab), ...definitions]);
   const names = modelNames(vocab);
   for (const q of queries) {
-    const answer = await solver.check(q.term, names);
+    let answer = await solver.check(q.term, names);
+    if (answer.status === "sat") {
+      // a counterexample as of today reads better than one as of 1970, when there is one
+      const today = await solver.check(`(and ${q.term} (= ${AS_OF} ${todayDays()}))`, names);
+      if (today.status === "sat") answer = today;
+    }
     if (answer.status === "unsat") {
       q.status = "none";
       q.by = "solver";

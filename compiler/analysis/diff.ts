@@ -18,6 +18,8 @@ export const EXAMPLES_PER_CELL = 5;
 /** One condition part (a top-level `and` operand) whose truth differs, or which exists on one side only. */
 export interface PartChange {
   text: string;
+  /** The part's text in the old definition, when it was rewritten. */
+  was?: string;
   /** null: the part is not in that side's condition */
   before: boolean | null;
   after: boolean | null;
@@ -226,14 +228,26 @@ function partChanges(o: DeclarationTrace | undefined, n: DeclarationTrace | unde
   const out: PartChange[] = [];
   const oldParts = o?.parts ?? [];
   const newParts = n?.parts ?? [];
+  const removed = oldParts.filter((p) => !newParts.some((q) => q.text === p.text));
+  const added = newParts.filter((q) => !oldParts.some((p) => p.text === q.text));
   for (const p of oldParts) {
     const q = newParts.find((x) => x.text === p.text);
-    if (q && q.holds === p.holds) continue;
-    out.push({ text: p.text, before: p.holds, after: q ? q.holds : null, fields: p.fields.map(shownValue) });
+    if (q && q.holds !== p.holds) out.push({ text: p.text, before: p.holds, after: q.holds, fields: q.fields.map(shownValue) });
   }
-  for (const q of newParts) {
-    if (oldParts.some((p) => p.text === q.text)) continue;
-    out.push({ text: q.text, before: null, after: q.holds, fields: q.fields.map(shownValue) });
+  // The same number of parts rewritten: the k-th removed one became the k-th added one (a
+  // threshold raised, a member added). A rewrite whose truth did not change decided nothing.
+  if (removed.length === added.length) {
+    removed.forEach((p, k) => {
+      const q = added[k];
+      if (p.holds !== q.holds) out.push({ text: q.text, was: p.text, before: p.holds, after: q.holds, fields: mergeFields(p.fields, q.fields) });
+    });
+    return out;
   }
+  for (const p of removed) out.push({ text: p.text, before: p.holds, after: null, fields: p.fields.map(shownValue) });
+  for (const q of added) out.push({ text: q.text, before: null, after: q.holds, fields: q.fields.map(shownValue) });
   return out;
+}
+
+function mergeFields(a: FieldValue[], b: FieldValue[]): PartChange["fields"] {
+  return [...a, ...b.filter((f) => !a.some((g) => g.path === f.path))].map(shownValue);
 }

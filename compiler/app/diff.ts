@@ -29,7 +29,7 @@ function partLine(p: PartChange): string {
   const values = p.fields.map((f) => `${f.path} = ${showValue(f.value)}`).join(", ");
   // a part only in the old condition is shown removed (-), only in the new one added (+)
   const state = p.before === null ? `+ ${truth(p.after)}` : p.after === null ? `- ${truth(p.before)}` : `${truth(p.before)}→${truth(p.after)}`;
-  return `${state} ${p.text}${values ? `    [${values}]` : ""}`;
+  return `${state} ${p.text}${p.was !== undefined ? ` (was: ${p.was})` : ""}${values ? `    [${values}]` : ""}`;
 }
 
 function reasonHead(x: Reason): string {

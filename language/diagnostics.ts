@@ -64,6 +64,13 @@ export const CATALOG = {
   LD2003: { severity: "warning", title: "stage skips the funnel" },
   LD2004: { severity: "warning", title: "condition can never be true" },
   LD2005: { severity: "warning", title: "unused import" },
+  // LD2006-LD2011: proved by the SMT solver; reported by `leaddef check --semantic`, not compile()
+  LD2006: { severity: "warning", title: "stage never reached" },
+  LD2007: { severity: "warning", title: "criterion always the same" },
+  LD2008: { severity: "warning", title: "score line never applies" },
+  LD2009: { severity: "warning", title: "cap or floor never applies" },
+  LD2010: { severity: "warning", title: "stage always passed" },
+  LD2011: { severity: "warning", title: "duplicate condition in at least" },
   LD3001: { severity: "error", title: "value does not fit field" },
   LD3002: { severity: "error", title: "duplicate example value" },
   LD3003: { severity: "error", title: "unknown expectation" },

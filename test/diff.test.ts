@@ -133,6 +133,10 @@ describe.concurrent("diff on data", () => {
       expect(texts).toMatch(/engagement\.score >= 75|contact\.seniority >= director|<= 21/);
       expect(e.reasons.flatMap((x) => x.parts.flatMap((p) => p.fields)).length).toBeGreaterThan(0);
     }
+    // a rewritten part is shown once, with its old text
+    const rewritten = left.examples.flatMap((e) => e.reasons.flatMap((x) => x.parts)).filter((p) => (p as { was?: string }).was !== undefined);
+    expect(rewritten.length).toBeGreaterThan(0);
+    for (const p of rewritten) expect((p as { was?: string }).was).toMatch(/>= 60|>= manager|<= 30/);
     for (const t of report.transitions.filter((x) => x.from === x.to)) expect(t.examples).toEqual([]);
     // priority reads recently_active (now 21 days), so some scores move
     expect(report.scores.priority.changed).toBeGreaterThan(0);

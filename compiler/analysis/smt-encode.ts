@@ -265,6 +265,8 @@ export interface EncodedProgram {
   isStage(stage: string): string;
   /** Real term of a score. */
   score(name: string): string;
+  /** Bool term of any condition of this program (a score line, an `at least` item). */
+  condition(e: IrExpr): string;
 }
 
 /** Encodes one program over the vocabulary; `prefix` keeps its names apart from another's. */
@@ -296,6 +298,7 @@ export function encodeProgram(p: IrProgram, v: Vocabulary, prefix: string): Enco
     reached: (stage) => (indexOf(stage) < 0 ? (stage === "none" ? "true" : "false") : `(>= ${prefix}stage ${indexOf(stage)})`),
     isStage: (stage) => (stage !== "none" && indexOf(stage) < 0 ? "false" : `(= ${prefix}stage ${int(indexOf(stage))})`),
     score: (name) => `${prefix}sc${p.scores.findIndex((s) => s.name === name)}`,
+    condition: (e) => enc.cond(e),
   };
 }
 

@@ -16,7 +16,7 @@ import { compileFile, type CompileResult } from "../compile.js";
 import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
-import { compareCommand, DefinitionUsageError, diffCommand, type CompareCommandOptions, type DiffCommandOptions } from "./definition-commands.js";
+import { compareCommand, DefinitionUsageError, diffCommand, withSemanticLints, type CompareCommandOptions, type DiffCommandOptions } from "./definition-commands.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 export const VERSION = "0.1.0";
@@ -97,8 +97,10 @@ function buildCli(): Command {
     .argument("<files...>", ".leaddef files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif", "github"]).default("text"))
     .option("--deny-warnings", "exit 1 on warnings too")
-    .action((files: string[], opts: { format: DiagnosticFormat; denyWarnings?: boolean }) => {
-      const results = files.map((f) => compileFile(f));
+    .option("--semantic", "also the warnings an SMT solver proves (unreachable stages, constant criteria, dead score lines, …); takes seconds")
+    .action(async (files: string[], opts: { format: DiagnosticFormat; denyWarnings?: boolean; semantic?: boolean }) => {
+      const compiled = files.map((f) => compileFile(f));
+      const results = opts.semantic ? await withSemanticLints(compiled) : compiled;
       printDiagnostics(results, opts.format);
       const all = uniqueDiagnostics(results);
       if (opts.format === "text") process.stderr.write(`${files.length} file${files.length === 1 ? "" : "s"} checked: ${countsLine(all)}\n`);

@@ -1,9 +1,11 @@
 import { basename } from "node:path";
 import { compareDefinitions } from "../analysis/compare.js";
 import { diffOnData } from "../analysis/diff.js";
-import { shutdownSolvers } from "../analysis/smt.js";
+import { semanticLints } from "../analysis/semantic-lints.js";
+import { openSolver, shutdownSolvers } from "../analysis/smt.js";
+import { compareDiagnostics } from "../../language/diagnostics.js";
 import { inputFormatOf } from "../batch/sources/inputs.js";
-import { compileFile } from "../compile.js";
+import { compileFile, type CompileResult } from "../compile.js";
 import type { Program } from "../runtime/program.js";
 import { asOfDays } from "../runtime/program.js";
 import { renderCompareJson, renderCompareText, type CompareFormat } from "./compare.js";
@@ -93,4 +95,30 @@ export async function compareCommand(oldSpec: string, newSpec: string, o: Compar
   const fields = [...after.program.fields, ...before.program.fields.filter((f) => !after.program.fields.some((g) => g.path === f.path))];
   process.stdout.write(`${o.format === "json" ? renderCompareJson(report, labels) : renderCompareText(report, labels, fields)}\n`);
   return o.failOnDifference && report.equivalent !== true ? EXIT.problems : EXIT.ok;
+}
+
+/**
+ * `check --semantic`: each error-free result with the solver's warnings added (LD2006-LD2011),
+ * sorted with the others. One solver serves every file.
+ */
+export async function withSemanticLints(results: CompileResult[]): Promise<CompileResult[]> {
+  if (!results.some((r) => r.program)) return results;
+  let solver;
+  try {
+    solver = await openSolver();
+  } catch (e) {
+    process.stderr.write(`leaddef: --semantic needs the z3-solver package: ${(e as Error).message}\n`);
+    return results;
+  }
+  try {
+    const out: CompileResult[] = [];
+    for (const r of results) {
+      const extra = await semanticLints(r, { solver });
+      out.push({ diagnostics: [...r.diagnostics, ...extra].sort(compareDiagnostics), analysis: r.analysis, program: r.program });
+    }
+    return out;
+  } finally {
+    solver.close();
+    await shutdownSolvers();
+  }
 }

@@ -138,15 +138,12 @@ export async function openSolver(): Promise<Solver> {
       Z3.solver_push(ctx, s);
       try {
         for (const a of parse(`${preamble}\n(assert ${term})`)) Z3.solver_assert(ctx, s, a);
-        const started = Date.now();
         const status = await Z3.solver_check(ctx, s);
-        if (process.env.LEADDEF_SMT_TRACE) process.stderr.write(`check ${status} in ${Date.now() - started} ms\n`);
         if (status === -1) return { status: "unsat" };
         if (status !== 1) return { status: "unknown", reason: Z3.solver_get_reason_unknown(ctx, s) };
         const model = Z3.solver_get_model(ctx, s);
         Z3.model_inc_ref(ctx, model);
         const printed = Z3.model_to_string(ctx, model);
-        if (process.env.LEADDEF_SMT_TRACE) process.stderr.write(`${printed}\n`);
         return { status: "sat", values: modelValues(printed, names) };
       } finally {
         Z3.solver_pop(ctx, s, 1);

@@ -2,7 +2,7 @@ import { formatDateDays, todayDays } from "../../language/literals.js";
 import type { LeadResult, Program } from "../runtime/program.js";
 import { irChildren, type IrExpr, type IrProgram } from "../ir.js";
 import { randomLeads, setPath } from "./random-leads.js";
-import { openSolver, smtNumberValue, smtStringValue, type Sexp, type Solver } from "./smt.js";
+import { openSolver, QUERY_TIMEOUT_MS, smtNumberValue, smtStringValue, type Sexp, type Solver } from "./smt.js";
 import {
   AS_OF, declareVocabulary, encodeProgram, exactVar, memberVar, presentVar, textFor, valueVar, vocabulary,
   type EncodedProgram, type Vocabulary,
@@ -121,6 +121,8 @@ export async function compareDefinitions(programs: { old: Program; new: Program 
     if (solver) {
       try {
         const rounding = await solve(solver, queries, vocab, [...encOld.definitions, ...encNew.definitions], programs);
+        const gaveUp = queries.filter((q) => q.status === "unknown").length - rounding.length;
+        if (gaveUp > 0) approximations.push(`the solver could not decide ${gaveUp} question${gaveUp === 1 ? "" : "s"} (a nonlinear condition, or over ${QUERY_TIMEOUT_MS / 1000} s), so ${gaveUp === 1 ? "it was" : "they were"} searched instead`);
         if (rounding.length) approximations.push("a counterexample found over exact real numbers did not reproduce in floating point (arithmetic or fractional score weights), so those questions were searched instead");
       } finally {
         solver.close();

@@ -235,3 +235,28 @@ describe("diff against git revisions", () => {
     expect(absent.stderr).toContain("cannot read");
   });
 });
+
+describe("diff on worker threads", () => {
+  it("gives the single-threaded report, examples and line numbers included, however the file is cut", async () => {
+    const { compileFile } = await import("../compiler/compile.js");
+    const { diffOnData } = await import("../compiler/analysis/diff.js");
+    const { parseDateDays } = await import("../language/literals.js");
+    const programs = { old: compileFile(join(examples, "acme.leaddef")).program!, new: compileFile(raised()).program! };
+    // hostile rows too: an unreadable quote, a row with too few cells, a value that does not fit
+    const input = join(tmp, "cut.csv");
+    const lines = readFileSync(join(examples, "leads.csv"), "utf8").trimEnd().split("\n");
+    lines.splice(200, 0, "L9,\"unterminated", "L10,only,three", lines[5].replace(/,(\d+),(DE|US|GB),/, ",lots,$2,"));
+    writeFileSync(input, `${lines.join("\n")}\n`);
+    const base = { input, format: "csv" as const, asOf: parseDateDays(AS_OF), idColumn: "id" };
+    const single = await diffOnData(programs, { ...base, parallel: { workers: 0 } });
+    const { diffCsvParallel } = await import("../compiler/analysis/diff-parallel.js");
+    for (const chunkBytes of [3000, 20_000]) {
+      // called directly: undefined would mean it fell back to the single thread
+      const parallel = await diffCsvParallel(programs, { ...base, parallel: { workers: 2, chunkBytes, minBytes: 0 } });
+      expect(parallel).toBeDefined();
+      expect(parallel).toEqual(single);
+    }
+    expect(single.rejected.before).toBeGreaterThan(12);
+    expect(single.changed).toBeGreaterThan(5);
+  }, 60_000);
+});

@@ -40,42 +40,29 @@ export async function pairedRows(
 ): Promise<PairedRowsSummary> {
   const oldVals: unknown[] = new Array(programs.old.fields.length);
   const newVals: unknown[] = new Array(programs.new.fields.length);
-  const side = (vals: unknown[], reject: Reject | undefined): BoundSide => (reject ? { values: undefined, reject } : { values: vals, reject: undefined });
   let rows = 0;
-  let csv: { header: string[]; old: CsvBinder; new: CsvBinder } | undefined;
+  let csvBinders: { old: CsvBinder; new: CsvBinder } | undefined;
   const jsonOld = new JsonBinder(programs.old.fields, idColumn);
   const jsonNew = new JsonBinder(programs.new.fields, idColumn);
 
   const unreadable = (line: number, reason: string, raw: string) => {
     rows++;
-    const reject: Reject = { line, id: "", field: "", value: raw, reason };
-    onRow({ id: String(rows), line, old: side(oldVals, reject), new: side(newVals, reject), lead: () => ({}) });
+    onRow(unreadableRow(line, reason, raw, rows, oldVals, newVals));
   };
+  let pairCsv: ((cells: string[], line: number, rowNumber: number) => PairedRow) | undefined;
   const csvReader = new CsvRecordReader(
     (cells, line) => {
-      if (!csv) {
-        csv = { header: cells.map((h) => h.trim()), old: new CsvBinder(programs.old.fields, cells, idColumn), new: new CsvBinder(programs.new.fields, cells, idColumn) };
+      if (!pairCsv) {
+        const pairer = csvRowPairer(programs, cells, idColumn, oldVals, newVals);
+        csvBinders = pairer.binders;
+        pairCsv = pairer.pair;
         return;
       }
       rows++;
-      const { header } = csv;
-      onRow({
-        id: csv.old.idOf(cells, rows),
-        line,
-        old: side(oldVals, csv.old.bind(cells, line, rows, oldVals)),
-        new: side(newVals, csv.new.bind(cells, line, rows, newVals)),
-        lead: () => {
-          // as `explain --input` reads a CSV row: non-empty cells under their header
-          const lead: Record<string, unknown> = {};
-          header.forEach((h, i) => {
-            if (cells[i] !== "" && cells[i] !== undefined && h !== idColumn) lead[h] = cells[i];
-          });
-          return lead;
-        },
-      });
+      onRow(pairCsv(cells, line, rows));
     },
     (line, reason, raw) => {
-      if (!csv) throw new Error(`the header row is not readable: ${reason}`);
+      if (!pairCsv) throw new Error(`the header row is not readable: ${reason}`);
       unreadable(line, `not readable as CSV: ${reason}`, raw);
     },
   );
@@ -98,11 +85,46 @@ export async function pairedRows(
   const reader = format === "csv" ? csvReader : jsonReader;
   for await (const text of stream as AsyncIterable<string>) reader.push(text);
   reader.end();
-  if (format === "csv" && !csv) throw new Error(`${input} has no header row`);
+  if (format === "csv" && !csvBinders) throw new Error(`${input} has no header row`);
   return {
     rows,
     unknownColumns: format === "csv"
-      ? { old: csv!.old.unknownColumns, new: csv!.new.unknownColumns }
+      ? { old: csvBinders!.old.unknownColumns, new: csvBinders!.new.unknownColumns }
       : { old: jsonOld.unknownColumns, new: jsonNew.unknownColumns },
   };
+}
+
+const side = (vals: unknown[], reject: Reject | undefined): BoundSide => (reject ? { values: undefined, reject } : { values: vals, reject: undefined });
+
+/** A record that is not readable as CSV or JSON: refused on both sides. */
+export function unreadableRow(line: number, reason: string, raw: string, rowNumber: number, oldVals: unknown[], newVals: unknown[]): PairedRow {
+  const reject: Reject = { line, id: "", field: "", value: raw, reason };
+  return { id: String(rowNumber), line, old: side(oldVals, reject), new: side(newVals, reject), lead: () => ({}) };
+}
+
+/**
+ * Binds CSV records under `header` for both programs (the diff's worker threads use it too).
+ * The values arrays are filled in place for each record.
+ */
+export function csvRowPairer(programs: { old: Program; new: Program }, header: string[], idColumn: string, oldVals: unknown[], newVals: unknown[]): {
+  binders: { old: CsvBinder; new: CsvBinder };
+  pair: (cells: string[], line: number, rowNumber: number) => PairedRow;
+} {
+  const binders = { old: new CsvBinder(programs.old.fields, header, idColumn), new: new CsvBinder(programs.new.fields, header, idColumn) };
+  const names = header.map((h) => h.trim());
+  const pair = (cells: string[], line: number, rowNumber: number): PairedRow => ({
+    id: binders.old.idOf(cells, rowNumber),
+    line,
+    old: side(oldVals, binders.old.bind(cells, line, rowNumber, oldVals)),
+    new: side(newVals, binders.new.bind(cells, line, rowNumber, newVals)),
+    lead: () => {
+      // as `explain --input` reads a CSV row: non-empty cells under their header
+      const lead: Record<string, unknown> = {};
+      names.forEach((h, i) => {
+        if (cells[i] !== "" && cells[i] !== undefined && h !== idColumn) lead[h] = cells[i];
+      });
+      return lead;
+    },
+  });
+  return { binders, pair };
 }

@@ -53,6 +53,10 @@ ${HOSTILE.map((h, i) => `criterion select_${i} when select.from = ${leaddefStrin
 ${HOSTILE.map((h, i) => `criterion contains_${i} when select.from contains ${leaddefString(h)}`).join("\n")}
 ${HOSTILE.map((h, i) => `criterion listed_${i} when order.by contains ${leaddefString(h)}`).join("\n")}
 criterion union when drop.table = union or drop.table >= leads
+# Source text is copied into SQL comments: none of these comment texts may end one early.
+criterion commented when # */ DROP TABLE leads; /*
+  select.from is present # \r DROP TABLE leads; --
+  and select.from != "x" # \u2028 DROP TABLE leads; \u0085 DROP TABLE leads; \v\f DROP TABLE leads;
 
 score select {
   +1 when select.from starts with ${leaddefString("'; DROP")}
@@ -140,7 +144,12 @@ describe("hostile names and strings", () => {
       for (const h of HOSTILE) expect(strings, JSON.stringify(h)).toContain(h);
       const code = tokens.filter((t) => t.kind === "code").map((t) => t.value).join(" ");
       expect(code).not.toMatch(/DROP|;(?!\s*$)|\/\*|\*\//);
-      expect(tokens.filter((t) => t.kind === "comment").length).toBe(1); // our header only
+      // Source text sits in `--` comments, and no comment holds a character that any SQL lexer
+      // may take as the end of the line (so what follows it in the comment stays a comment).
+      const comments = tokens.filter((t) => t.kind === "comment").map((t) => t.value);
+      expect(comments.some((c) => c.includes("*/ DROP TABLE leads; /*"))).toBe(true);
+      expect(comments.filter((c) => c.includes("DROP TABLE leads")).length).toBeGreaterThanOrEqual(5);
+      for (const c of comments) expect(c, JSON.stringify(c)).toMatch(/^--[^\r\n\u0085\u2028\u2029\v\f]*$/);
     });
   }
 });

@@ -54,7 +54,7 @@ describe("dialect text", () => {
       duckdb: "list_contains(l, x)",
       postgres: "(x = ANY(l))",
       bigquery: "(x IN UNNEST(l))",
-      snowflake: "ARRAY_CONTAINS(CAST(x AS VARIANT), l)",
+      snowflake: "ARRAY_CONTAINS(TO_VARIANT(x), l)",
       spark: "array_contains(l, x)",
     }));
   });

@@ -55,7 +55,8 @@ describe("names in the generated SQL", () => {
     expect(program.ir.scores.map((_, i) => n.decl("score", i))).toEqual(['"FIT_3"', "leaddef_input_2", '"Order"']);
     expect(program.ir.stages.map((_, i) => n.decl("stage", i))).toEqual(['"select"', '"Stage2"']);
     expect(n.cte("criterion", 5)).toBe("criterion_union");
-    expect(n.cte("score", 0)).toBe('"score_FIT_3"');
+    expect(n.cte("score", 0)).toBe("score_fit_3");
+    expect(n.cte("stage", 0)).toBe("stage_select");
     // Quoting follows the dialect.
     expect(sqlNames(program.ir, DIALECTS.spark, []).decl("criterion", 5)).toBe("`union`");
     expect(sqlNames(program.ir, DIALECTS.bigquery, []).field(0)).toBe("`Fit`");
@@ -128,9 +129,9 @@ describe("source comments", () => {
   it("put each declaration's file:line and text above its CTE, and each score line above its term", () => {
     const sql = emitSql(program.ir, { dialect: "duckdb" });
     expect(sql).toContain("-- input.leaddef:11\n-- criterion union when fit or a_b\ncriterion_union AS (");
-    expect(sql).toContain("-- input.leaddef:12\n-- score FIT {\n\"score_FIT_3\" AS (");
+    expect(sql).toContain("-- input.leaddef:12\n-- score FIT {\nscore_fit_3 AS (");
     expect(sql).toContain("      -- input.leaddef:14  +2 when a_b\n      + CASE WHEN a_b_2 THEN 2 ELSE 0 END");
-    expect(sql).toContain("-- input.leaddef:21\n-- Stage2 when select and leaddef_input >= 1 and Order > 0\n\"stage_Stage2\" AS (");
+    expect(sql).toContain("-- input.leaddef:21\n-- Stage2 when select and leaddef_input >= 1 and Order > 0\nstage_stage2 AS (");
   });
   it("name an imported declaration's file relative to the entry file", () => {
     const sql = emitSql(compile('import "common.leaddef"\ns when decision_maker\n', { path: "examples/x.leaddef" }).program!.ir, { dialect: "duckdb" });
@@ -138,5 +139,7 @@ describe("source comments", () => {
   });
   it("never let text end a comment", () => {
     expect(lineComments("a */ b\r\nc\rd\u2028e\u0085f\vg\fh\u0000i", "  ")).toBe("  -- a */ b\n  -- c\n  -- d\n  -- e\n  -- f\n  -- g\n  -- h i");
+    // Spark continues a line comment after a backslash at the end of the line.
+    expect(lineComments("x \\\ny\\  ")).toBe("-- x \\ --\n-- y\\ --");
   });
 });

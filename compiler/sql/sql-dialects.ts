@@ -123,7 +123,8 @@ const snowflake: SqlDialect = {
   daysBetween: (d, asOf) => `CAST(DATEDIFF(day, ${d}, ${asOf}) AS DOUBLE)`,
   containsCi: (h, n) => `CONTAINS(LOWER(${h}), LOWER(${n}))`,
   startsWithCi: (s, p) => `STARTSWITH(LOWER(${s}), LOWER(${p}))`,
-  listContains: (l, x) => `ARRAY_CONTAINS(CAST(${x} AS VARIANT), ${l})`,
+  // TO_VARIANT, not CAST(… AS VARIANT): the same value, and parsers without Snowflake's types read it.
+  listContains: (l, x) => `ARRAY_CONTAINS(TO_VARIANT(${x}), ${l})`,
   listMissing: (l) => `${l} IS NULL`,
 };
 

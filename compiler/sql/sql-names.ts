@@ -22,7 +22,7 @@ export interface SqlNames {
   field(i: number): string;
   /** Column holding a criterion, score or stage. */
   decl(kind: "criterion" | "score" | "stage", i: number): string;
-  /** The CTE that adds a criterion, score or stage (`criterion_icp_fit`, `score_priority`). */
+  /** The CTE that adds a criterion, score or stage (`criterion_icp_fit`, `score_priority`), never quoted. */
   cte(kind: "criterion" | "score" | "stage", i: number): string;
 }
 
@@ -49,9 +49,10 @@ export function sqlNames(ir: IrProgram, d: SqlDialect, reserved: readonly string
   return {
     field: (i) => write(fields[i]),
     decl: (kind, i) => write(decls[kind][i]),
-    // The kind prefix keeps CTE names apart from column and table names; column names are
-    // already distinct, so these are too.
-    cte: (kind, i) => write(`${kind}_${decls[kind][i]}`),
+    // The kind prefix keeps CTE names apart from column and table names and from keywords;
+    // column names are distinct in lower case, so these are too, and need no quotes (some
+    // parsers take no quoted CTE name).
+    cte: (kind, i) => `${kind}_${decls[kind][i].toLowerCase()}`,
   };
 }
 

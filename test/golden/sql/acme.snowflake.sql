@@ -115,8 +115,8 @@ criterion_tech_fit AS (
   SELECT
     *,
     (
-      COALESCE(ARRAY_CONTAINS(CAST('salesforce' AS VARIANT), company_technologies), FALSE)
-      OR COALESCE(ARRAY_CONTAINS(CAST('microsoft_dynamics' AS VARIANT), company_technologies), FALSE)
+      COALESCE(ARRAY_CONTAINS(TO_VARIANT('salesforce'), company_technologies), FALSE)
+      OR COALESCE(ARRAY_CONTAINS(TO_VARIANT('microsoft_dynamics'), company_technologies), FALSE)
     ) AS tech_fit
   FROM criterion_buying_role
 ),
@@ -171,7 +171,7 @@ criterion_winnable AS (
     *,
     (
       (NOT COALESCE(CONTAINS(LOWER(competition_incumbent), LOWER('globex')), FALSE))
-      AND (NOT COALESCE(ARRAY_CONTAINS(CAST('hooli' AS VARIANT), competition_evaluating), FALSE))
+      AND (NOT COALESCE(ARRAY_CONTAINS(TO_VARIANT('hooli'), competition_evaluating), FALSE))
     ) AS winnable
   FROM criterion_budget_ready
 ),

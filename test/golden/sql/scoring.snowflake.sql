@@ -44,7 +44,7 @@ score_fit AS (
       -- scoring.leaddef:44  +10 when contact.role = decision_maker
       + CASE WHEN COALESCE(contact_role = 'decision_maker', FALSE) THEN 10 ELSE 0 END
       -- scoring.leaddef:45  +10 when company.technologies contains "salesforce" or company.technologies contains "hubspot"
-      + CASE WHEN (COALESCE(ARRAY_CONTAINS(CAST('salesforce' AS VARIANT), company_technologies), FALSE) OR COALESCE(ARRAY_CONTAINS(CAST('hubspot' AS VARIANT), company_technologies), FALSE)) THEN 10 ELSE 0 END
+      + CASE WHEN (COALESCE(ARRAY_CONTAINS(TO_VARIANT('salesforce'), company_technologies), FALSE) OR COALESCE(ARRAY_CONTAINS(TO_VARIANT('hubspot'), company_technologies), FALSE)) THEN 10 ELSE 0 END
       -- scoring.leaddef:46  -30 when contact.title contains "intern" or contact.title contains "student"
       + CASE WHEN (COALESCE(CONTAINS(LOWER(contact_title), LOWER('intern')), FALSE) OR COALESCE(CONTAINS(LOWER(contact_title), LOWER('student')), FALSE)) THEN (-30) ELSE 0 END
       -- scoring.leaddef:47  -20 when company.industry in [public_sector, education]

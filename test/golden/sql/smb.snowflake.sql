@@ -78,8 +78,8 @@ criterion_easy_switch AS (
   SELECT
     *,
     (
-      (NOT COALESCE(ARRAY_CONTAINS(CAST('salesforce' AS VARIANT), company_technologies), FALSE))
-      OR COALESCE(ARRAY_CONTAINS(CAST('hubspot' AS VARIANT), company_technologies), FALSE)
+      (NOT COALESCE(ARRAY_CONTAINS(TO_VARIANT('salesforce'), company_technologies), FALSE))
+      OR COALESCE(ARRAY_CONTAINS(TO_VARIANT('hubspot'), company_technologies), FALSE)
     ) AS easy_switch
   FROM criterion_can_buy
 ),

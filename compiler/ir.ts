@@ -3,6 +3,7 @@ import type * as A from "../language/ast.js";
 import type { DeclSymbol, FieldSymbol, FileModel } from "../language/model.js";
 import { referencedDecls } from "../language/references.js";
 import type { Type } from "../language/types.js";
+import { dependencyOrder } from "./plan.js";
 
 /**
  * The checked program, lowered for the back ends: every name resolved to an index, every
@@ -174,23 +175,6 @@ function uniqueDeps(deps: Dep[]): Dep[] {
     seen.add(key);
     return true;
   });
-}
-
-function dependencyOrder(p: IrProgram): Dep[] {
-  const order: Dep[] = [];
-  const done = new Set<string>();
-  const lookup = (d: Dep) => (d.kind === "criterion" ? p.criteria[d.index] : d.kind === "score" ? p.scores[d.index] : p.stages[d.index]);
-  const visit = (d: Dep) => {
-    const key = `${d.kind}:${d.index}`;
-    if (done.has(key)) return;
-    done.add(key); // the checker has ruled out cycles
-    for (const dep of lookup(d).deps) visit(dep);
-    order.push(d);
-  };
-  p.criteria.forEach((_, index) => visit({ kind: "criterion", index }));
-  p.scores.forEach((_, index) => visit({ kind: "score", index }));
-  p.stages.forEach((_, index) => visit({ kind: "stage", index }));
-  return order;
 }
 
 class Lowerer {

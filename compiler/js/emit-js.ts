@@ -1,5 +1,7 @@
 import type { Dep, IrCondition, IrExpr, IrField, IrProgram } from "../ir.js";
 import { irChildren } from "../ir.js";
+import { codecOf, READER_PARAMS } from "../runtime/codecs/codec.js";
+import { closure, depKey, outputRoots } from "../plan.js";
 
 /**
  * JavaScript code generation. The program becomes the source of one factory function whose
@@ -11,7 +13,7 @@ import { irChildren } from "../ir.js";
  * The factory's parameters are the runtime readers and the field table (FACTORY_PARAMS);
  * it returns { evaluate, evaluateInto, evaluateIntoFull, explain }.
  */
-export const FACTORY_PARAMS = ["readNumber", "readDate", "readBoolean", "readString", "readEnum", "readList", "plainDateDays", "FIELDS"] as const;
+export const FACTORY_PARAMS: readonly string[] = [...READER_PARAMS, "FIELDS"];
 
 const str = JSON.stringify;
 
@@ -217,28 +219,6 @@ class FunctionEmitter {
   }
 }
 
-/** Which criteria, scores and stages a function must compute. */
-function closure(p: IrProgram, roots: Dep[]): Set<string> {
-  const need = new Set<string>();
-  const lookup = (d: Dep) => (d.kind === "criterion" ? p.criteria[d.index] : d.kind === "score" ? p.scores[d.index] : p.stages[d.index]);
-  const visit = (d: Dep) => {
-    const key = `${d.kind}:${d.index}`;
-    if (need.has(key)) return;
-    need.add(key);
-    lookup(d).deps.forEach(visit);
-  };
-  roots.forEach(visit);
-  return need;
-}
-
-function allRoots(p: IrProgram, withCriteria: boolean): Dep[] {
-  return [
-    ...p.stages.map((s) => ({ kind: "stage" as const, index: s.index })),
-    ...p.scores.map((s) => ({ kind: "score" as const, index: s.index })),
-    ...(withCriteria ? p.criteria.map((c) => ({ kind: "criterion" as const, index: c.index })) : []),
-  ];
-}
-
 /** The statements computing each needed declaration, in dependency order. */
 function bodyStatements(p: IrProgram, em: FunctionEmitter, need: Set<string>, explain: boolean): string[] {
   const out: string[] = [];
@@ -249,7 +229,7 @@ function bodyStatements(p: IrProgram, em: FunctionEmitter, need: Set<string>, ex
     return `const ${trace} = [${parts.join(", ")}]; const ${local} = ${trace}.every(Boolean);`;
   };
   for (const d of p.order) {
-    if (!need.has(`${d.kind}:${d.index}`)) continue;
+    if (!need.has(depKey(d))) continue;
     if (d.kind === "criterion" && em.inlined.has(d.index)) continue;
     if (d.kind === "criterion") out.push(condStatement(`c${d.index}`, p.criteria[d.index].cond, `xc${d.index}`));
     else if (d.kind === "stage") out.push(condStatement(`s${d.index}`, p.stages[d.index].cond, `xs${d.index}`));
@@ -318,31 +298,15 @@ function groupPrologue(fields: IrField[], used: number[]): { groups: Map<string,
 
 /**
  * Reads field i of a lead object: nested (`lead.company.industry`, through the group locals of
- * groupPrologue) or flat (`lead["company.industry"]`), the nested value first. Anything not
- * already a valid value of the field's JSON type goes through the slow path, which reads a
- * spelled value or throws a TypeError naming the field.
+ * groupPrologue) or flat (`lead["company.industry"]`), the nested value first. The field's
+ * codec gives the inline read; anything not already a valid value of the field's JSON type goes
+ * through the slow path, which reads a spelled value or throws a TypeError naming the field.
  */
 function objectRead(f: IrField, groups: Map<string, string>): string {
   const depth = f.segments.length - 1;
   const nested = step(groupLocal(groups, f.segments, depth), f.segments[depth], depth > 0);
   const get = depth > 0 ? `(${nested} ?? ${step("lead", f.path, false)})` : nested;
-  const i = f.index;
-  // The common case (present, of the right JSON type) is tested first; a missing value (absent
-  // or null) is decided inline; only anything else takes the checked slow path.
-  const missing = f.kind === "number" || f.kind === "date" ? "NaN" : "undefined";
-  const read = (fastTest: string) => `(${fastTest} ? v : v === undefined || v === null ? ${missing} : slow(${i}, v))`;
-  switch (f.kind) {
-    case "number":
-      // v - v === 0 excludes NaN and ±Infinity, which no data file can hold.
-      return read(f.integer ? `Number.isInteger(v = ${get})` : `typeof (v = ${get}) === "number" && v - v === 0`);
-    // a plain YYYY-MM-DD is parsed inline; timestamps and anything odd take the checked path
-    case "date":
-      return `(typeof (v = ${get}) === "string" && (t = plainDateDays(v)) === t ? t : v === undefined || v === null ? NaN : slow(${i}, v))`;
-    case "boolean": return read(`(v = ${get}) === true || v === false`);
-    case "string": case "enum": return read(`typeof (v = ${get}) === "string"`);
-    // every element must be a string
-    case "list": return read(`Array.isArray(v = ${get}) && allStrings(v)`);
-  }
+  return codecOf(f).inlineRead(get, `slow(${f.index}, v)`);
 }
 
 function fieldPrologue(em: FunctionEmitter, fields: IrField[], source: "object" | "values"): string[] {
@@ -421,8 +385,8 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
   const pool: string[] = [];
   const wanted = new Set(only);
   const skip = () => "";
-  const lean = closure(p, allRoots(p, false));
-  const full = closure(p, allRoots(p, true));
+  const lean = closure(p, outputRoots(p, false));
+  const full = closure(p, outputRoots(p, true));
   const scoresObject = `{ ${p.scores.map((s) => `${objectKey(s.name)}: sc${s.index}`).join(", ")} }`;
   const evaluate = !wanted.has("evaluate") ? skip() : emitFunction(p, pool, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject} };`, true);
   const intoTail = (withFlags: boolean) => () => {
@@ -453,7 +417,7 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
     ...enumTables,
     "function allStrings(a) { for (let i = 0; i < a.length; i++) if (typeof a[i] !== \"string\") return false; return true; }",
     ...pool,
-    "const READERS = FIELDS.map((f) => f.kind === \"number\" ? (v) => readNumber(v, f.integer) : f.kind === \"date\" ? readDate : f.kind === \"boolean\" ? readBoolean : f.kind === \"string\" ? readString : f.kind === \"enum\" ? (v) => readEnum(v, f.members) : readList);",
+    `const READERS = [${p.fields.map((f) => codecOf(f).readerSource(`FIELDS[${f.index}]`)).join(", ")}];`,
     // The slow path: anything not already of the field's JSON type is read (or refused) here.
     "function slow(i, v) { try { return READERS[i](v); } catch (e) { throw new TypeError(`field ${FIELDS[i].path}: ${e.message}`); } }",
     evaluate,

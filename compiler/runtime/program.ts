@@ -1,7 +1,8 @@
 import { formatDateDays, parseDateDays, todayDays } from "../../language/literals.js";
 import { emitFactory, FACTORY_PARAMS, fieldTable, type GeneratedFunction } from "../js/emit-js.js";
 import type { IrField, IrProgram } from "../ir.js";
-import { plainDateDays, readBoolean, readDate, readEnum, readList, readNumber, readString } from "./readers.js";
+import { readDate } from "./codecs/date.js";
+import { RUNTIME_FUNCTIONS } from "./codecs/codec.js";
 
 export interface EvaluateOptions {
   /** The date `days_since` counts to: `YYYY-MM-DD` or a Date. Default: today (UTC). */
@@ -97,7 +98,7 @@ export class Program {
     let f = this.compiled.get(name) as Generated[K] | undefined;
     if (!f) {
       const factory = new Function(...FACTORY_PARAMS, emitFactory(this.ir, [name])) as (...args: unknown[]) => Generated;
-      f = factory(readNumber, readDate, readBoolean, readString, readEnum, readList, plainDateDays, fieldTable(this.ir))[name];
+      f = factory(...RUNTIME_FUNCTIONS, fieldTable(this.ir))[name];
       this.compiled.set(name, f);
     }
     return f;

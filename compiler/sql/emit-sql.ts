@@ -3,6 +3,7 @@ import type { Dep, IrCondition, IrExpr, IrField, IrProgram } from "../ir.js";
 import { lineComments } from "./sql-comment.js";
 import { DIALECTS, type SqlDialect, type SqlDialectName } from "./sql-dialects.js";
 import { sqlNames, type SqlNames } from "./sql-names.js";
+import { closure, declarationOf, depKey, outputRoots } from "../plan.js";
 
 /**
  * SQL code generation. The query reads the needed field columns once (casting numbers to
@@ -68,17 +69,13 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   const passthrough = options.source?.passthrough ?? [];
   const names = sqlNames(ir, d, [ID, INPUT, ...passthrough]);
   const em = new SqlEmitter(ir, d, asOf, names);
-  const need = closure(ir, [
-    ...ir.stages.map((s) => ({ kind: "stage" as const, index: s.index })),
-    ...ir.scores.map((s) => ({ kind: "score" as const, index: s.index })),
-    ...(full ? ir.criteria.map((c) => ({ kind: "criterion" as const, index: c.index })) : []),
-  ]);
+  const need = closure(ir, outputRoots(ir, full));
 
   // One CTE per declaration, in dependency order; each reads the one before.
   const steps: string[] = [];
   let prev = INPUT;
   for (const dep of ir.order) {
-    if (!need.has(`${dep.kind}:${dep.index}`)) continue;
+    if (!need.has(depKey(dep))) continue;
     const name = names.cte(dep.kind, dep.index);
     steps.push(`${em.comment(dep)}
 ${name} AS (
@@ -132,20 +129,6 @@ function inputColumn(d: SqlDialect, f: IrField): string {
   return col;
 }
 
-/** Which criteria, scores and stages the query must compute (as in emit-js.ts). */
-function closure(p: IrProgram, roots: Dep[]): Set<string> {
-  const need = new Set<string>();
-  const lookup = (x: Dep) => (x.kind === "criterion" ? p.criteria[x.index] : x.kind === "score" ? p.scores[x.index] : p.stages[x.index]);
-  const visit = (x: Dep) => {
-    const k = `${x.kind}:${x.index}`;
-    if (need.has(k)) return;
-    need.add(k);
-    lookup(x).deps.forEach(visit);
-  };
-  roots.forEach(visit);
-  return need;
-}
-
 class SqlEmitter {
   readonly usedFields = new Set<number>();
 
@@ -153,7 +136,7 @@ class SqlEmitter {
 
   /** The comment above a declaration's CTE: where it is written, then its text. */
   comment(dep: Dep): string {
-    const src = dep.kind === "criterion" ? this.p.criteria[dep.index].source : dep.kind === "score" ? this.p.scores[dep.index].source : this.p.stages[dep.index].source;
+    const src = declarationOf(this.p, dep).source;
     // A score's lines and bounds are commented where they are summed.
     const text = dep.kind === "score" ? src.text.slice(0, src.text.indexOf("{") + 1).trimEnd() : src.text;
     return `${lineComments(`${src.file}:${src.line}`)}\n${lineComments(text)}`;

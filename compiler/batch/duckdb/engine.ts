@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { formatDateDays } from "../../../language/literals.js";
 import type { Reject } from "../js/binder.js";
+import type { Reason } from "../../runtime/codecs/reasons.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { BufferedWriter, csvCell, ResultWriter } from "../output.js";
 import { RejectLog } from "../reject-log.js";
@@ -13,6 +14,8 @@ import type { RunSummary } from "../summary.js";
 import { emitSql } from "../../sql/emit-sql.js";
 import type { IrField } from "../../ir.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
+import { codecOf, reasonOf } from "../../runtime/codecs/codec.js";
+import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
 
 export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "progress"> {
   inputFormat: "csv" | "jsonl" | "parquet";
@@ -27,71 +30,11 @@ const d = DIALECTS.duckdb;
 const lit = d.string;
 const q = d.ident;
 
-/** JS `\s` (what `String.prototype.trim` strips), for RE2, whose `\s` is ASCII only. */
-const JS_SPACE = "[\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]";
-/** The same set, negated, with `;` added: a list item with nothing to trim. */
-const LIST_ITEM = `[^;${JS_SPACE.slice(1, -1)}]+`;
-
-/** JS `String.prototype.trim`. */
-const trim = (x: string) => `regexp_replace(${x}, ${lit(`^${JS_SPACE}+|${JS_SPACE}+$`)}, '', 'g')`;
-const NUMBER_RE = lit(`${JS_SPACE}*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?${JS_SPACE}*`);
-/** A number with nothing to trim: DuckDB's cast then reads it as `Number` does (unless it overflows). */
-const PLAIN_NUMBER_RE = lit("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
-/** After trimming: `YYYY-MM-DD`, alone or followed by `T` or a space and anything. */
-const DATE_RE = lit(`(?s)${JS_SPACE}*\\d{4}-\\d\\d-\\d\\d(${JS_SPACE}*|[T ].*)`);
-const PLAIN_DATE_RE = lit("\\d{4}-\\d\\d-\\d\\d");
-const BOOLEAN_WORDS: [string, boolean][] = [["true", true], ["false", false], ["yes", true], ["no", false], ["1", true], ["0", false]];
-
-function enumShown(members: readonly string[]): string {
-  return members.length > 6 ? `${members.slice(0, 6).join(", ")}, …` : members.join(", ");
-}
-
-/**
- * SQL for reading one field from non-NULL text `s`: its value, NULL when the text does not fit
- * (the row is then rejected, so its values are never used), and the reason, evaluated only
- * for rejected rows. Each value first tries a cheap test that holds for nearly every cell
- * (`12`, `2026-11-20`, `true`), and falls back to the exact rules of runtime.ts only when it fails.
- */
-function textReader(f: IrField, s: string, shown: string): { value: string; reason: string } {
-  const tick = (msg: string) => `'\`' || ${shown} || ${lit(`\` ${msg}`)}`;
-  switch (f.kind) {
-    case "number": {
-      // Overflow: JS `Number` gives ±Infinity where DuckDB's cast gives NULL.
-      const exact = `CASE WHEN regexp_full_match(${s}, ${NUMBER_RE}) THEN COALESCE(TRY_CAST(${trim(s)} AS DOUBLE), CASE WHEN starts_with(${trim(s)}, '-') THEN CAST('-inf' AS DOUBLE) ELSE CAST('inf' AS DOUBLE) END) END`;
-      const v = `COALESCE(CASE WHEN regexp_full_match(${s}, ${PLAIN_NUMBER_RE}) THEN TRY_CAST(${s} AS DOUBLE) END, ${exact})`;
-      if (!f.integer) return { value: v, reason: tick("is not a number") };
-      return { value: v, reason: tick("is not a whole number") };
-    }
-    case "date": {
-      const exact = `CASE WHEN regexp_full_match(${s}, ${DATE_RE}) THEN TRY_CAST(substr(${trim(s)}, 1, 10) AS DATE) END`;
-      return { value: `COALESCE(CASE WHEN regexp_full_match(${s}, ${PLAIN_DATE_RE}) THEN TRY_CAST(${s} AS DATE) END, ${exact})`, reason: tick("is not a date (YYYY-MM-DD)") };
-    }
-    case "boolean": {
-      const words = (x: string) => BOOLEAN_WORDS.map(([w, b]) => `WHEN ${x} = '${w}' THEN ${b ? "TRUE" : "FALSE"}`).join(" ");
-      return {
-        value: `CASE ${words(s)} ELSE CASE ${words(`lower(${trim(s)})`)} END END`,
-        reason: tick("is not true/false/yes/no/1/0"),
-      };
-    }
-    case "enum": {
-      // A simple CASE, not IN: DuckDB plans a long IN list as a join, which loses row order.
-      const value = f.members.length ? `CASE ${s} ${f.members.map((m) => `WHEN ${lit(m)} THEN ${s}`).join(" ")} END` : "CAST(NULL AS VARCHAR)";
-      return { value, reason: tick(`is not one of ${enumShown(f.members)}`) };
-    }
-    case "list":
-      return {
-        value: `CASE WHEN regexp_full_match(${s}, ${lit(`${LIST_ITEM}(;${LIST_ITEM})*`)}) THEN string_split(${s}, ';') ELSE list_filter(list_transform(string_split(${s}, ';'), x -> ${trim("x")}), x -> x <> '') END`,
-        reason: "NULL",
-      };
-    case "string":
-      return { value: s, reason: "NULL" };
-  }
-}
-
 /**
  * One field, read in two steps: `present` and `value` over the input row; then, one level up,
  * the row is rejected for the first field that is missing (when required) or whose value is
- * NULL while present, and `reject` (the reason) is computed for that row only.
+ * NULL while present, and `reject` (field, value as shown, reason code) is computed for that row
+ * only. The value and the code come from the field's codec.
  */
 interface FieldSql { present: string; value: string; reject: string; optional: boolean }
 
@@ -99,55 +42,14 @@ interface FieldSql { present: string; value: string; reject: string; optional: b
 function csvField(f: IrField, col: string | undefined): FieldSql {
   if (col === undefined) return { present: "FALSE", value: "NULL", reject: "NULL", optional: f.optional };
   const c = q(col);
-  const r = textReader(f, c, c);
-  return { present: `${c} IS NOT NULL`, value: r.value, reject: `{'field': ${lit(f.path)}, 'value': ${c}, 'reason': ${r.reason}}`, optional: f.optional };
+  const r = codecOf(f).fromText(c);
+  return { present: `${c} IS NOT NULL`, value: r.value, reject: r.code === "NULL" ? "NULL" : `{'field': ${lit(f.path)}, 'value': ${c}, 'code': ${r.code}}`, optional: f.optional };
 }
 
-/** A JSON string's text, cheaply when it has no escapes. */
-const jsonStr = (x: string) => `CASE WHEN NOT contains(${x}, '\\') THEN trim(${x}, '"') ELSE json_extract_string(${x}, '$') END`;
-
-/**
- * JSON Lines: `x` is the field's JSON value (the nested path, else the flat dotted key), NULL
- * when absent or `null`. A value of the field's JSON type is read directly; a string spelling
- * it is read as a CSV cell is.
- */
+/** JSON Lines: `x` is the field's JSON value (the nested path, else the flat dotted key), NULL when absent or `null`. */
 function jsonField(f: IrField, x: string): FieldSql {
-  const t = `json_type(${x})`;
-  const isStr = `ascii(${x}) = 34`;
-  const isNum = `(ascii(${x}) = 45 OR ascii(${x}) BETWEEN 48 AND 57)`;
-  const str = jsonStr(x);
-  const json = `CAST(${x} AS VARCHAR)`;
-  const shown = `CASE WHEN ${isStr} THEN ${str} ELSE ${json} END`;
-  const r = textReader(f, str, str);
-  const tickJson = (msg: string) => `'\`' || ${json} || ${lit(`\` ${msg}`)}`;
-  let value: string, reason: string;
-  switch (f.kind) {
-    case "number":
-      // JSON numbers as JSON.parse reads them (overflow aside); strings as CSV cells.
-      value = `CASE WHEN ${isNum} THEN TRY_CAST(${x} AS DOUBLE) WHEN ${isStr} THEN ${r.value} END`;
-      reason = `CASE WHEN ${isStr} THEN ${r.reason} ELSE ${tickJson(f.integer ? "is not a whole number" : "is not a number")} END`;
-      break;
-    case "boolean":
-      value = `CASE WHEN ${x} = 'true' THEN TRUE WHEN ${x} = 'false' THEN FALSE WHEN ${isNum} THEN CASE TRY_CAST(${x} AS DOUBLE) WHEN 1 THEN TRUE WHEN 0 THEN FALSE END WHEN ${isStr} THEN ${r.value} END`;
-      reason = `CASE WHEN ${isStr} THEN ${r.reason} ELSE ${tickJson("is not true/false/yes/no/1/0")} END`;
-      break;
-    case "list": {
-      // ["a","b"] (as DuckDB writes JSON: no spaces) with no escapes: split it; else check every item.
-      const plain = lit(`\\[("[^"\\\\]*"(,"[^"\\\\]*")*)?\\]`);
-      const exact = `CASE WHEN list_bool_and(list_transform(json_extract(${x}, '$[*]'), e -> json_type(e) = 'VARCHAR')) OR json_array_length(${x}) = 0 THEN TRY_CAST(json_extract_string(${x}, '$[*]') AS VARCHAR[]) END`;
-      value = `CASE WHEN ${x} = '[]' THEN CAST([] AS VARCHAR[]) WHEN regexp_full_match(${x}, ${plain}) THEN string_split(${x}[3:-3], '","') WHEN ascii(${x}) = 91 THEN ${exact} WHEN ${isStr} THEN ${r.value} END`;
-      reason = `CASE WHEN ascii(${x}) = 91 THEN ${json} || ' is not a list of strings' ELSE ${tickJson("is not a list of strings")} END`;
-      break;
-    }
-    case "string":
-      value = `CASE WHEN ${isStr} THEN ${str} END`;
-      reason = tickJson("is not a string");
-      break;
-    default: // date, enum: only a string can spell them
-      value = `CASE WHEN ${isStr} THEN ${r.value} END`;
-      reason = `CASE WHEN ${isStr} THEN ${r.reason} ELSE ${tickJson(f.kind === "date" ? "is not a date (YYYY-MM-DD)" : `is not one of ${enumShown(f.members)}`)} END`;
-  }
-  return { present: `${x} IS NOT NULL`, value, reject: `{'field': ${lit(f.path)}, 'value': ${shown}, 'reason': ${reason}}`, optional: f.optional };
+  const r = codecOf(f).fromJson(x);
+  return { present: `${x} IS NOT NULL`, value: r.value, reject: `{'field': ${lit(f.path)}, 'value': ${r.shown}, 'code': ${r.code}}`, optional: f.optional };
 }
 
 /**
@@ -266,7 +168,7 @@ async function scanCsv(path: string, idColumn: string): Promise<CsvScan> {
     scan.records++;
     if (cells.length !== width) {
       const id = idIndex >= 0 ? cells[idIndex] ?? "" : String(scan.records);
-      scan.bad.push({ record: scan.records, line, id, field: "", value: "", reason: `row has ${cells.length} values, the header has ${width}` });
+      scan.bad.push({ record: scan.records, line, id, field: "", value: "", reason: { code: "row-width", cells: cells.length, width } });
     } else good(line);
   };
   const reader = new CsvRecordReader(
@@ -274,7 +176,7 @@ async function scanCsv(path: string, idColumn: string): Promise<CsvScan> {
     (line, reason, raw) => {
       if (!header) throw new Error(`the header row is not readable: ${reason}`);
       scan.records++;
-      scan.bad.push({ record: scan.records, line, id: "", field: "", value: raw, reason: `not readable as CSV: ${reason}` });
+      scan.bad.push({ record: scan.records, line, id: "", field: "", value: raw, reason: { code: "unreadable-csv", detail: reason } });
     },
     (data, start, end, line) => {
       if (!header) return record(data.slice(start, end).split(","), line);
@@ -430,7 +332,7 @@ async function runIn(
     const id = at([o.idColumn]);
     raw = `(SELECT leaddef_blank, leaddef_text, leaddef_doc IS NULL AS leaddef_bad, ${xs.join(", ")}, CASE WHEN leaddef_doc IS NULL THEN '' WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id FROM (SELECT leaddef_blank, leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${blank} AS leaddef_blank, ${text} AS leaddef_text FROM ${lines})))`;
     fieldSql = fields.map((f, i) => jsonField(f, `x${i}`));
-    rejectFirst = `WHEN leaddef_bad THEN {'field': '', 'value': leaddef_text, 'reason': ${lit(BAD_JSON)}}`;
+    rejectFirst = `WHEN leaddef_bad THEN {'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}`;
   } else {
     let reader: string;
     let header: string[];
@@ -473,7 +375,7 @@ async function runIn(
     const v = `v${i}`;
     const whole = fld.kind === "number" && fld.integer;
     typedCols.push(whole ? `CASE WHEN ${v} = floor(${v}) AND NOT isinf(${v}) THEN ${v} END AS f${i}` : `${v} AS f${i}`);
-    if (!f.optional) whens.push(`WHEN NOT (${f.present}) THEN {'field': ${lit(fld.path)}, 'value': '', 'reason': 'required field is missing'}`);
+    if (!f.optional) whens.push(`WHEN NOT (${f.present}) THEN {'field': ${lit(fld.path)}, 'value': '', 'code': 'required-missing'}`);
     if (f.reject !== "NULL" && f.present !== "FALSE") {
       const bad = whole ? `(${v} IS NULL OR ${v} <> floor(${v}) OR isinf(${v}))` : `${v} IS NULL`;
       whens.push(`WHEN ${f.optional ? `(${f.present}) AND ` : ""}${bad} THEN ${f.reject}`);
@@ -528,7 +430,7 @@ async function runIn(
   for (const row of summary.getRows()) {
     const n = Number(row[4]);
     duckRows += n;
-    const reject = row[2] as { entries: { field: string; value: string | null; reason: string | null } } | null;
+    const reject = row[2] as { entries: { field: string; value: string | null; code: string | null } } | null;
     if (!reject) {
       const stage = String(row[3]);
       stageCounts.set(stage, (stageCounts.get(stage) ?? 0) + n);
@@ -537,19 +439,21 @@ async function runIn(
     const g = Number(row[0]);
     const e = reject.entries;
     const line = scan ? lookup(scan, g).line : o.inputFormat === "parquet" ? g + 1 : g;
-    if (e.reason === BAD_JSON) {
+    if (e.code === BAD_JSON) {
       const text = e.value ?? "";
-      let reason = "a line must be a JSON object";
+      let reason: Reason = { code: "not-an-object" };
       try {
         const v: unknown = JSON.parse(text);
         if (v !== null && typeof v === "object" && !Array.isArray(v)) return fallback(`DuckDB and JSON.parse disagree about line ${line}`);
       } catch (err) {
-        reason = `not valid JSON: ${(err as Error).message}`;
+        reason = { code: "not-json", detail: (err as Error).message };
       }
       rejects.push({ line, id: "", field: "", value: text.slice(0, 200), reason });
       continue;
     }
-    rejects.push({ line, id: String(row[1] ?? ""), field: e.field, value: e.value ?? "", reason: e.reason ?? "" });
+    const field = fields.find((f) => f.path === e.field);
+    if (!field) throw new Error(`internal: a reject names no field (${e.field})`);
+    rejects.push({ line, id: String(row[1] ?? ""), field: e.field, value: e.value ?? "", reason: reasonOf(field, e.code ?? "", e.value ?? "") });
   }
   if (scan) {
     if (duckRows !== scan.good) return fallback(`DuckDB's CSV reader and the JS reader split the file differently (${duckRows} and ${scan.good} rows)`);

@@ -1,59 +1,21 @@
 import type { IrField } from "../../ir.js";
-import { plainDateDays, readBoolean, readDate, readEnum, readList, readNumber } from "../../runtime/readers.js";
+import { codecOf, reasonOfError } from "../../runtime/codecs/codec.js";
+import { shownValue, type Reason } from "../../runtime/codecs/reasons.js";
 
-/** Why a row was refused. */
+/** Why a row was refused: where, which field (empty for the row as a whole), its value as written, and the reason as data. */
 export interface Reject {
   line: number;
   id: string;
   field: string;
   value: string;
-  reason: string;
+  reason: Reason;
 }
 
-type CellReader = (cell: string) => unknown;
-
-/** Reads one non-empty CSV cell (or JSON value spelled as a string) by the field's type. */
-function cellReader(f: IrField): CellReader {
-  switch (f.kind) {
-    case "number": return f.integer ? (c) => readNumber(c, true) : (c) => readNumber(c, false);
-    case "date": return readDate;
-    case "boolean": return readBoolean;
-    case "string": return (c) => c;
-    case "enum": {
-      const members = new Set(f.members);
-      return (c) => (members.has(c) ? c : readEnum(c, f.members));
-    }
-    case "list": return readList;
-  }
-}
-
-function jsonReader(f: IrField): (v: unknown) => unknown {
-  switch (f.kind) {
-    case "number": return (v) => readNumber(v, f.integer);
-    // a plain YYYY-MM-DD without Date objects (the same day number); anything else as before
-    case "date": return (v) => {
-      if (typeof v === "string") {
-        const days = plainDateDays(v);
-        if (days === days) return days;
-      }
-      return readDate(v);
-    };
-    case "boolean": return readBoolean;
-    case "string": return (v) => {
-      if (typeof v === "string") return v;
-      throw new Error(`\`${JSON.stringify(v)}\` is not a string`);
-    };
-    case "enum": return (v) => readEnum(v, f.members);
-    case "list": return readList;
-  }
-}
-
-function missingValue(f: IrField): unknown {
-  return f.kind === "number" || f.kind === "date" ? NaN : undefined;
-}
-
-function shown(v: unknown): string {
-  return typeof v === "string" ? v : JSON.stringify(v) ?? "";
+/** The reason a reader's error carries; a reader only ever throws ReadFailures, so anything else is a defect. */
+function reasonFrom(e: unknown): Reason {
+  const r = reasonOfError(e);
+  if (!r) throw e;
+  return r;
 }
 
 /**
@@ -65,14 +27,14 @@ export class CsvBinder {
   readonly absentFields: IrField[];
   readonly idIndex: number;
   private readonly columnOf: Int32Array;
-  private readonly readers: CellReader[];
+  private readonly readers: ((cell: string) => unknown)[];
   private readonly missing: unknown[];
 
   constructor(private readonly fields: readonly IrField[], readonly header: string[], idColumn: string) {
     const position = new Map(header.map((h, i) => [h.trim(), i]));
     this.columnOf = Int32Array.from(fields, (f) => position.get(f.path) ?? -1);
-    this.readers = fields.map(cellReader);
-    this.missing = fields.map(missingValue);
+    this.readers = fields.map((f) => codecOf(f).read);
+    this.missing = fields.map((f) => codecOf(f).missing);
     this.idIndex = position.get(idColumn) ?? -1;
     const known = new Set([...fields.map((f) => f.path), idColumn]);
     this.unknownColumns = header.map((h) => h.trim()).filter((h) => h && !known.has(h));
@@ -83,21 +45,21 @@ export class CsvBinder {
   bind(cells: string[], line: number, rowNumber: number, vals: unknown[]): Reject | undefined {
     const id = this.idIndex >= 0 ? cells[this.idIndex] ?? "" : String(rowNumber);
     if (cells.length !== this.header.length) {
-      return { line, id, field: "", value: "", reason: `row has ${cells.length} values, the header has ${this.header.length}` };
+      return { line, id, field: "", value: "", reason: { code: "row-width", cells: cells.length, width: this.header.length } };
     }
     const fields = this.fields;
     for (let i = 0; i < fields.length; i++) {
       const col = this.columnOf[i];
       const cell = col >= 0 ? cells[col] : "";
       if (cell === "" || cell === undefined) {
-        if (!fields[i].optional) return { line, id, field: fields[i].path, value: "", reason: "required field is missing" };
+        if (!fields[i].optional) return { line, id, field: fields[i].path, value: "", reason: { code: "required-missing" } };
         vals[i] = this.missing[i];
         continue;
       }
       try {
         vals[i] = this.readers[i](cell);
       } catch (e) {
-        return { line, id, field: fields[i].path, value: cell, reason: (e as Error).message };
+        return { line, id, field: fields[i].path, value: cell, reason: reasonFrom(e) };
       }
     }
     return undefined;
@@ -121,8 +83,8 @@ export class JsonBinder {
    * scoring worker notes them all; the parallel path replays its notes under the usual limit).
    */
   constructor(private readonly fields: readonly IrField[], private readonly idColumn: string, private readonly noteLimit = 100) {
-    this.readers = fields.map(jsonReader);
-    this.missing = fields.map(missingValue);
+    this.readers = fields.map((f) => codecOf(f).read);
+    this.missing = fields.map((f) => codecOf(f).missing);
     for (const f of fields) this.seenKeys.add(f.path);
     this.seenKeys.add(idColumn);
   }
@@ -175,14 +137,14 @@ export class JsonBinder {
     for (let i = 0; i < fields.length; i++) {
       const raw = this.get(obj, fields[i]);
       if (raw === undefined || raw === null) {
-        if (!fields[i].optional) return { line, id: this.idOf(obj, rowNumber), field: fields[i].path, value: "", reason: "required field is missing" };
+        if (!fields[i].optional) return { line, id: this.idOf(obj, rowNumber), field: fields[i].path, value: "", reason: { code: "required-missing" } };
         vals[i] = this.missing[i];
         continue;
       }
       try {
         vals[i] = this.readers[i](raw);
       } catch (e) {
-        return { line, id: this.idOf(obj, rowNumber), field: fields[i].path, value: shown(raw), reason: (e as Error).message };
+        return { line, id: this.idOf(obj, rowNumber), field: fields[i].path, value: shownValue(raw), reason: reasonFrom(e) };
       }
     }
     return undefined;

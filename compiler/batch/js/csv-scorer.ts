@@ -4,6 +4,12 @@ import type { Program } from "../../runtime/program.js";
 import { CsvBinder, type Reject } from "./binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { ResultWriter, type OutputFormat, type TextSink } from "../output.js";
+import { plainBoolean } from "../../runtime/codecs/boolean.js";
+import { codecOf } from "../../runtime/codecs/codec.js";
+import { plainDate } from "../../runtime/codecs/date.js";
+import { plainMember } from "../../runtime/codecs/enum.js";
+import { listOf } from "../../runtime/codecs/list.js";
+import { plainDecimal } from "../../runtime/codecs/number.js";
 
 /** What scoring one piece of CSV produced. Line numbers count from 1 at the piece's start. */
 export interface ChunkResult {
@@ -31,7 +37,8 @@ export function fieldsRead(ir: IrProgram): Set<number> {
   return used;
 }
 
-// How a cell is read on the fast path; anything unusual falls back to the general readers.
+// How a cell is read on the fast path (each kind's fast reader lives in its codec); anything
+// unusual falls back to the codec's general reader through CsvBinder.
 const SKIP = 0; // string or list the program never reads: any non-empty text fits
 const STRING = 1;
 const LIST = 2;
@@ -40,132 +47,6 @@ const BOOLEAN = 4;
 const NUMBER = 5;
 const INTEGER = 6;
 const DATE = 7;
-
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
-/**
- * A plain decimal (`-12`, `3.5`, `.5`, `7.`) of at most 15 digits, or NaN for anything else.
- * m / 10^k with m < 2^53 and k <= 22 is exactly the correctly rounded value Number() gives.
- */
-export function plainDecimal(s: string, a: number, b: number): number {
-  let i = a;
-  let neg = false;
-  if (s.charCodeAt(i) === 45) {
-    neg = true;
-    i++;
-  }
-  let m = 0;
-  let digits = 0;
-  let k = 0;
-  let c = 0;
-  while (i < b && (c = s.charCodeAt(i) - 48) >= 0 && c <= 9) {
-    m = m * 10 + c;
-    digits++;
-    i++;
-  }
-  if (i < b && s.charCodeAt(i) === 46) {
-    i++;
-    while (i < b && (c = s.charCodeAt(i) - 48) >= 0 && c <= 9) {
-      m = m * 10 + c;
-      digits++;
-      k++;
-      i++;
-    }
-  }
-  if (i !== b || digits === 0 || digits > 15) return NaN;
-  const v = k === 0 ? m : m / POW10[k];
-  return neg ? -v : v;
-}
-
-function digit2(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48;
-  const b = s.charCodeAt(i + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-}
-
-/**
- * `YYYY-MM-DD`, or an ISO timestamp (`T` or a space after the date) whose date part is used, as
- * days since 1970-01-01; NaN for anything else, including years before 100 (which Date.UTC maps
- * to 19xx: the general reader decides those).
- */
-export function plainDate(s: string, a: number, b: number): number {
-  if (b - a !== 10) {
-    if (b - a < 10) return NaN;
-    const c = s.charCodeAt(a + 10);
-    if (c !== 84 /* T */ && c !== 32) return NaN;
-  }
-  if (s.charCodeAt(a + 4) !== 45 || s.charCodeAt(a + 7) !== 45) return NaN;
-  const hi = digit2(s, a);
-  const lo = digit2(s, a + 2);
-  const m = digit2(s, a + 5);
-  const d = digit2(s, a + 8);
-  if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1) return NaN;
-  const y = hi * 100 + lo;
-  if (y < 100) return NaN;
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  const dim = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-  if (d > dim) return NaN;
-  return daysFromCivil(y, m, d);
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, m: number, d: number): number {
-  const y = m <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (m + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** Whether s[a, a + word.length) is `word` (lowercase ASCII) in any case. */
-function wordAt(s: string, a: number, word: string): boolean {
-  for (let k = 0; k < word.length; k++) if ((s.charCodeAt(a + k) | 32) !== word.charCodeAt(k)) return false;
-  return true;
-}
-
-/** true/false/yes/no/1/0 in any ASCII case; anything else (spaces, junk) goes to the general reader. */
-function plainBoolean(s: string, a: number, b: number): boolean | undefined {
-  switch (b - a) {
-    case 4: return wordAt(s, a, "true") ? true : undefined;
-    case 5: return wordAt(s, a, "false") ? false : undefined;
-    case 1: {
-      const c = s.charCodeAt(a);
-      return c === 49 ? true : c === 48 ? false : undefined;
-    }
-    case 3: return wordAt(s, a, "yes") ? true : undefined;
-    case 2: return wordAt(s, a, "no") ? false : undefined;
-    default: return undefined;
-  }
-}
-
-function isSpace(c: number): boolean {
-  return c <= 32 || c >= 127;
-}
-
-/**
- * readList on `s[a, b)`: items split on `;`, trimmed, empty ones dropped. Items whose ends are
- * plain ASCII need no trim; others are trimmed exactly as readList does.
- */
-function listOf(s: string, a: number, b: number): string[] {
-  const items: string[] = [];
-  let p = a;
-  for (;;) {
-    let e = s.indexOf(";", p);
-    if (e < 0 || e > b) e = b;
-    if (e > p) {
-      if (isSpace(s.charCodeAt(p)) || isSpace(s.charCodeAt(e - 1))) {
-        const item = s.slice(p, e).trim();
-        if (item) items.push(item);
-      } else {
-        items.push(s.slice(p, e));
-      }
-    }
-    if (e >= b) return items;
-    p = e + 1;
-  }
-}
 
 class StringSink implements TextSink {
   text = "";
@@ -234,7 +115,7 @@ export class CsvChunkScorer {
       }
     });
     this.optional = Uint8Array.from(fields, (f) => (f.optional ? 1 : 0));
-    this.missing = fields.map((f) => (f.kind === "number" || f.kind === "date" ? NaN : undefined));
+    this.missing = fields.map((f) => codecOf(f).missing);
     this.members = fields.map((f) => f.members);
     this.cellStart = new Int32Array(this.width);
     this.cellEnd = new Int32Array(this.width);
@@ -262,7 +143,7 @@ export class CsvChunkScorer {
       (cells, line) => this.quotedRecord(cells, line),
       (line, reason, raw) => {
         this.rows++;
-        this.rejects.push({ line, id: "", field: "", value: raw, reason: `not readable as CSV: ${reason}` });
+        this.rejects.push({ line, id: "", field: "", value: raw, reason: { code: "unreadable-csv", detail: reason } });
       },
       (data, start, end, line) => this.plainLine(data, start, end, line),
       1,
@@ -360,15 +241,7 @@ export class CsvChunkScorer {
           vals[i] = listOf(data, a, b);
           break;
         case ENUM: {
-          const members = this.members[i];
-          let v: string | undefined;
-          for (let m = 0; m < members.length; m++) {
-            const name = members[m];
-            if (name.length === b - a && data.startsWith(name, a)) {
-              v = name;
-              break;
-            }
-          }
+          const v = plainMember(this.members[i], data, a, b);
           if (v === undefined) return false;
           vals[i] = v;
           break;

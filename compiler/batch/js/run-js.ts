@@ -124,7 +124,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     (line, reason, raw) => {
       if (!csvBinder) throw new Error(`the header row is not readable: ${reason}`);
       rowsRead++;
-      rejects.add({ line, id: "", field: "", value: raw, reason: `not readable as CSV: ${reason}` });
+      rejects.add({ line, id: "", field: "", value: raw, reason: { code: "unreadable-csv", detail: reason } });
     },
   );
   const jsonBinder = new JsonBinder(program.fields, o.idColumn);

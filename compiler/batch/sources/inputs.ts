@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
+import type { Reason } from "../../runtime/codecs/reasons.js";
 
 export type InputFormat = "csv" | "jsonl";
 
@@ -21,7 +22,7 @@ export class JsonLinesReader {
 
   constructor(
     private readonly onRow: (value: Record<string, unknown>, line: number, text: string) => void,
-    private readonly onBad: (line: number, reason: string, raw: string) => void,
+    private readonly onBad: (line: number, reason: Reason, raw: string) => void,
     /** Drop a byte-order mark opening line 1 (off for a piece that does not start the file). */
     private readonly stripBom = true,
   ) {}
@@ -54,11 +55,11 @@ export class JsonLinesReader {
     try {
       value = JSON.parse(text);
     } catch (e) {
-      this.onBad(this.line, `not valid JSON: ${(e as Error).message}`, text.slice(0, 200));
+      this.onBad(this.line, { code: "not-json", detail: (e as Error).message }, text.slice(0, 200));
       return;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      this.onBad(this.line, "a line must be a JSON object", text.slice(0, 200));
+      this.onBad(this.line, { code: "not-an-object" }, text.slice(0, 200));
       return;
     }
     this.onRow(value as Record<string, unknown>, this.line, text);

@@ -1,0 +1,65 @@
+import { readFailure } from "./reasons.js";
+import { BOOLEAN_WORDS } from "./spellings.js";
+import { json, jsonStr, lit, trim, type JsonSql, type TextSql } from "./sql-text.js";
+
+/**
+ * The boolean codec. Accepted: JSON true/false and 1/0; text spelling one of BOOLEAN_WORDS in
+ * any case, with surrounding white space. Internal value: true/false, undefined for missing.
+ */
+
+/** The general reader. Self-contained but for BOOLEAN_WORDS, which the module writer copies too. */
+export function readBoolean(v: unknown): boolean | undefined {
+  if (v === true || v === false) return v;
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === "string") {
+    const s = v.trim().toLowerCase();
+    for (const [word, value] of BOOLEAN_WORDS) if (s === word) return value;
+  }
+  if (v === 1) return true;
+  if (v === 0) return false;
+  throw readFailure({ code: "not-a-boolean", value: typeof v === "string" ? v : JSON.stringify(v) });
+}
+
+/**
+ * The fast path over text `s[a, b)`: a boolean word in any ASCII case, exactly (no spaces);
+ * undefined for anything else (the general reader then decides).
+ */
+export function plainBoolean(s: string, a: number, b: number): boolean | undefined {
+  const n = b - a;
+  words: for (let w = 0; w < BOOLEAN_WORDS.length; w++) {
+    const word = BOOLEAN_WORDS[w][0];
+    if (word.length !== n) continue;
+    for (let k = 0; k < n; k++) {
+      const c = s.charCodeAt(a + k);
+      const w = word.charCodeAt(k);
+      // ASCII letters in either case; anything else exactly (`| 32` would also map controls onto digits).
+      if (c !== w && (w < 97 || w > 122 || (c | 32) !== w)) continue words;
+    }
+    return BOOLEAN_WORDS[w][1];
+  }
+  return undefined;
+}
+
+/** The generated evaluator's inline test for a lead object's value `v`. */
+export function booleanInlineTest(get: string): string {
+  return `(v = ${get}) === true || v === false`;
+}
+
+function wordCases(x: string): string {
+  return BOOLEAN_WORDS.map(([w, b]) => `WHEN ${x} = ${lit(w)} THEN ${b ? "TRUE" : "FALSE"}`).join(" ");
+}
+
+/** SQL reading text `s` as readBoolean does: the exact word first, then trimmed and lowercased. */
+export function booleanFromText(s: string): TextSql {
+  return { value: `CASE ${wordCases(s)} ELSE CASE ${wordCases(`lower(${trim(s)})`)} END END`, code: lit("not-a-boolean") };
+}
+
+/** SQL reading a JSON value: true/false, the numbers 1 and 0, or a string spelling a boolean. */
+export function booleanFromJson(x: string): JsonSql {
+  const t = booleanFromText(jsonStr(x));
+  return {
+    value: `CASE WHEN ${x} = 'true' THEN TRUE WHEN ${x} = 'false' THEN FALSE WHEN ${json.isNumber(x)} THEN CASE TRY_CAST(${x} AS DOUBLE) WHEN 1 THEN TRUE WHEN 0 THEN FALSE END WHEN ${json.isString(x)} THEN ${t.value} END`,
+    code: t.code,
+    shown: json.shown(x),
+  };
+}

@@ -1,0 +1,132 @@
+import type { IrField } from "../../ir.js";
+import { booleanFromJson, booleanFromText, booleanInlineTest, readBoolean } from "./boolean.js";
+import { dateFromJson, dateFromText, dateInlineRead, daysFromCivil, digit2, plainDate, readDate, readDateGeneral } from "./date.js";
+import { enumFromJson, enumFromText, readEnum } from "./enum.js";
+import { listFromJson, listFromText, listInlineTest, readList } from "./list.js";
+import { numberFromJson, numberFromText, numberInlineTest, readNumber } from "./number.js";
+import { readFailure, reasonText, type Reason } from "./reasons.js";
+import { BOOLEAN_WORDS } from "./spellings.js";
+import { readString, stringFromJson, stringFromText, stringInlineTest } from "./string.js";
+import type { JsonSql, TextSql } from "./sql-text.js";
+
+/** The field facts a codec needs (an IrField has them). */
+export type ValueSpec = Pick<IrField, "kind" | "integer" | "members">;
+
+/**
+ * A value kind's one home, as each engine needs it: the general reader (JSON values and text
+ * cells, throwing a ReadFailure), the generated evaluator's inline read, and the SQL forms over
+ * text and over JSON. The CSV fast scanner's per-kind functions (plainDecimal, plainDate,
+ * plainBoolean, plainMember, listOf) live beside them in the kind's module.
+ */
+export interface Codec {
+  /** Reads a present value (a JSON value, or a non-empty text cell); throws a ReadFailure. */
+  read(v: unknown): unknown;
+  /** The JS source of a reader in the generated factory, given the field table entry `f`. */
+  readerSource(f: string): string;
+  /**
+   * The generated evaluator's read of a lead object's value: `get` is the expression fetching
+   * it, `slow` the call that reads anything else (or throws).
+   */
+  inlineRead(get: string, slow: string): string;
+  /** The value as stored when missing: NaN for numbers and dates, else undefined. */
+  missing: number | undefined;
+  fromText(s: string): TextSql;
+  fromJson(x: string): JsonSql;
+}
+
+function inline(fastTest: (get: string) => string, missing: string) {
+  // The common case (present, of the right JSON type) is tested first; a missing value (absent
+  // or null) is decided inline; only anything else takes the checked slow path.
+  return (get: string, slow: string) => `(${fastTest(get)} ? v : v === undefined || v === null ? ${missing} : ${slow})`;
+}
+
+/** The codec of a field's value kind. */
+export function codecOf(f: ValueSpec): Codec {
+  switch (f.kind) {
+    case "number": return {
+      read: (v) => readNumber(v, f.integer),
+      readerSource: (e) => `(v) => readNumber(v, ${e}.integer)`,
+      inlineRead: inline((get) => numberInlineTest(f.integer, get), "NaN"),
+      missing: NaN,
+      fromText: (s) => numberFromText(f.integer, s),
+      fromJson: (x) => numberFromJson(f.integer, x),
+    };
+    case "date": return {
+      read: readDate,
+      readerSource: () => "readDate",
+      inlineRead: dateInlineRead,
+      missing: NaN,
+      fromText: dateFromText,
+      fromJson: dateFromJson,
+    };
+    case "boolean": return {
+      read: readBoolean,
+      readerSource: () => "readBoolean",
+      inlineRead: inline(booleanInlineTest, "undefined"),
+      missing: undefined,
+      fromText: booleanFromText,
+      fromJson: booleanFromJson,
+    };
+    case "string": return {
+      read: readString,
+      readerSource: () => "readString",
+      inlineRead: inline(stringInlineTest, "undefined"),
+      missing: undefined,
+      fromText: stringFromText,
+      fromJson: stringFromJson,
+    };
+    case "enum": {
+      const members = new Set(f.members);
+      return {
+        read: (v) => (typeof v === "string" && members.has(v) ? v : readEnum(v, f.members)),
+        readerSource: (e) => `(v) => readEnum(v, ${e}.members)`,
+        inlineRead: inline(stringInlineTest, "undefined"),
+        missing: undefined,
+        fromText: (s) => enumFromText(f.members, s),
+        fromJson: (x) => enumFromJson(f.members, x),
+      };
+    }
+    case "list": return {
+      read: readList,
+      readerSource: () => "readList",
+      inlineRead: inline(listInlineTest, "undefined"),
+      missing: undefined,
+      fromText: listFromText,
+      fromJson: listFromJson,
+    };
+  }
+}
+
+/**
+ * The reason a field's SQL reported, as data: the SQL gives the code and the value as shown;
+ * the field gives the rest (an enum's members).
+ */
+export function reasonOf(f: ValueSpec, code: string, value: string): Reason {
+  if (code === "not-a-member") return { code, value, members: f.members };
+  if (code === "required-missing") return { code };
+  return { code, value } as Reason;
+}
+
+/** The reason carried by an error a reader threw (anything else is not a reader's refusal). */
+export function reasonOfError(e: unknown): Reason | undefined {
+  return e instanceof Error && "reason" in e ? (e as Error & { reason: Reason }).reason : undefined;
+}
+
+/**
+ * The run-time functions a generated module needs, as source text in dependency-free order
+ * (each is self-contained but for the names listed here). The in-process evaluator passes the
+ * same functions to the factory (READER_PARAMS).
+ */
+export const RUNTIME_FUNCTIONS = [readNumber, readDate, readDateGeneral, readBoolean, readString, readEnum, readList, plainDate, digit2, daysFromCivil, readFailure, reasonText];
+
+/** The source of the run-time support a generated module embeds. */
+export function runtimeSource(): string {
+  // The functions call each other by their own names, which the module defines. A module
+  // transform that rewrites imported names into namespace reads (`__vite_ssr_import_0__.x`, as
+  // the test runner's does) is undone here so that copies taken from it are the same code.
+  const own = (f: (...a: never[]) => unknown) => f.toString().replace(/__vite_ssr_import_\d+__\./g, "");
+  return [`const BOOLEAN_WORDS = ${JSON.stringify(BOOLEAN_WORDS)};`, ...RUNTIME_FUNCTIONS.map(own)].join("\n\n");
+}
+
+/** The names the generated factory receives the run-time functions under, in RUNTIME_FUNCTIONS order. */
+export const READER_PARAMS = RUNTIME_FUNCTIONS.map((f) => f.name);

@@ -1,0 +1,105 @@
+import { readFailure } from "./reasons.js";
+import { JS_SPACE, json, jsonStr, lit, trim, type JsonSql, type TextSql } from "./sql-text.js";
+
+/**
+ * The date codec. Accepted: `YYYY-MM-DD`, or an ISO timestamp (`T` or a space after the date)
+ * whose date part is used, with surrounding white space; a valid calendar date. Internal value:
+ * whole days since 1970-01-01, NaN for missing.
+ */
+
+/** The reader: the fast path first, then the general rules. Module-copied with the functions it calls. */
+export function readDate(v: unknown): number {
+  if (typeof v === "string") {
+    const fast = plainDate(v, 0, v.length);
+    if (fast === fast) return fast;
+  }
+  return readDateGeneral(v);
+}
+
+/** The general rules (the reference the fast path is tested against). Self-contained but for readFailure. */
+export function readDateGeneral(v: unknown): number {
+  if (v === null || v === undefined) return NaN;
+  if (typeof v === "string") {
+    const s = v.trim();
+    if (s.length === 10 || (s.length > 10 && (s[10] === "T" || s[10] === " "))) {
+      const y = Number(s.slice(0, 4));
+      const m = Number(s.slice(5, 7));
+      const d = Number(s.slice(8, 10));
+      if (s[4] === "-" && s[7] === "-" && /^\d{4}-\d\d-\d\d/.test(s) && m >= 1 && m <= 12 && d >= 1) {
+        const days = Date.UTC(y, m - 1, d) / 86400000;
+        // Date.UTC rolls 2026-02-30 over to March; a real date round-trips.
+        if (new Date(days * 86400000).getUTCDate() === d) return days;
+      }
+    }
+    throw readFailure({ code: "not-a-date", value: v });
+  }
+  if (v instanceof Date && !Number.isNaN(v.getTime())) return Math.floor(v.getTime() / 86400000);
+  throw readFailure({ code: "not-a-date", value: JSON.stringify(v) });
+}
+
+/** Two decimal digits at s[i], or -1. */
+export function digit2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The fast path over text `s[a, b)`: `YYYY-MM-DD`, or an ISO timestamp (`T` or a space after the
+ * date) whose date part is used, as days since 1970-01-01; NaN for anything else, including years
+ * before 100 (which Date.UTC maps to 19xx: the general reader decides those).
+ */
+export function plainDate(s: string, a: number, b: number): number {
+  if (b - a !== 10) {
+    if (b - a < 10) return NaN;
+    const c = s.charCodeAt(a + 10);
+    if (c !== 84 /* T */ && c !== 32) return NaN;
+  }
+  if (s.charCodeAt(a + 4) !== 45 || s.charCodeAt(a + 7) !== 45) return NaN;
+  const hi = digit2(s, a);
+  const lo = digit2(s, a + 2);
+  const m = digit2(s, a + 5);
+  const d = digit2(s, a + 8);
+  if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1) return NaN;
+  const y = hi * 100 + lo;
+  if (y < 100) return NaN;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const dim = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  if (d > dim) return NaN;
+  return daysFromCivil(y, m, d);
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+export function daysFromCivil(year: number, m: number, d: number): number {
+  const y = m <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (m + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/**
+ * The generated evaluator's inline read of a lead object's date: a plain spelling is read
+ * inline, a missing value decided inline, anything else goes to `slow`.
+ */
+export function dateInlineRead(get: string, slow: string): string {
+  return `(typeof (v = ${get}) === "string" && (t = plainDate(v, 0, v.length)) === t ? t : v === undefined || v === null ? NaN : ${slow})`;
+}
+
+/** After trimming: `YYYY-MM-DD`, alone or followed by `T` or a space and anything. */
+const DATE_RE = lit(`(?s)${JS_SPACE}*\\d{4}-\\d\\d-\\d\\d(${JS_SPACE}*|[T ].*)`);
+const PLAIN_DATE_RE = lit("\\d{4}-\\d\\d-\\d\\d");
+
+/** SQL reading text `s` as readDate does. */
+export function dateFromText(s: string): TextSql {
+  const exact = `CASE WHEN regexp_full_match(${s}, ${DATE_RE}) THEN TRY_CAST(substr(${trim(s)}, 1, 10) AS DATE) END`;
+  return { value: `COALESCE(CASE WHEN regexp_full_match(${s}, ${PLAIN_DATE_RE}) THEN TRY_CAST(${s} AS DATE) END, ${exact})`, code: lit("not-a-date") };
+}
+
+/** SQL reading a JSON value: only a string can spell a date. */
+export function dateFromJson(x: string): JsonSql {
+  const t = dateFromText(jsonStr(x));
+  return { value: `CASE WHEN ${json.isString(x)} THEN ${t.value} END`, code: t.code, shown: json.shown(x) };
+}

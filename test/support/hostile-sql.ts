@@ -23,6 +23,11 @@ export const HOSTILE = [
   "ünïcödé 😀 中文",
   "",
   " ",
+  // dbt renders its models as Jinja templates
+  "{{ var('x') }}",
+  "{% if true %}x{% endif %}",
+  "{# comment #}",
+  "{{{",
 ];
 
 /** How a .leaddef string literal spells `s`. */

@@ -254,11 +254,12 @@ function buildCli(): Command {
     .option("--as-of <date>", "SQL: inline this as-of date (default: the warehouse's current date, UTC)")
     .option("--id <column>", "SQL: the table's id column", "id")
     .addOption(new Option("--columns <which>", "SQL: default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
+    .addOption(new Option("--staging <kind>", "SQL: typed: the table's columns have the fields' types; text: every column is text, read by run's spelling rules, bad rows rejected (duckdb)").choices(["typed", "text"]).default("typed"))
     .option("--dbt-source <source.table>", "dbt: read the leads from {{ source(SOURCE, TABLE) }} (default crm.leads)")
     .option("--dbt-ref <model>", "dbt: read the leads from {{ ref(MODEL) }} instead")
     .option("--model <name>", "dbt: the model's name (default: the file's base name)")
     .addOption(new Option("--materialized <how>", "dbt: how the model is materialised").choices(["view", "table"]).default("view"))
-    .action((file: string, opts: { target: "js" | "sql" | "dbt"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; dbtSource?: string; dbtRef?: string; model?: string; materialized: "view" | "table" }) => {
+    .action((file: string, opts: { target: "js" | "sql" | "dbt"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; staging: "typed" | "text"; dbtSource?: string; dbtRef?: string; model?: string; materialized: "view" | "table" }) => {
       const { program } = programOrExit(file);
       if (opts.target !== "js" && !opts.dialect) throw new UsageError(`--target ${opts.target} needs --dialect (${SQL_DIALECTS.join(", ")})`);
       if (opts.target === "dbt") {
@@ -273,9 +274,15 @@ function buildCli(): Command {
         console.error(`wrote ${written.join(", ")}`);
         return;
       }
-      const code = opts.target === "sql"
-        ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns })
-        : emitModule(program.ir, basename(file), VERSION);
+      let code: string;
+      try {
+        code = opts.target === "sql"
+          ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns, staging: opts.staging })
+          : emitModule(program.ir, basename(file), VERSION);
+      } catch (e) {
+        if (e instanceof RangeError) throw new UsageError(e.message);
+        throw e;
+      }
       if (opts.out) writeFileSync(opts.out, code);
       else process.stdout.write(code);
     });

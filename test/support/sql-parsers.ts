@@ -2,7 +2,7 @@
 // dt-sql-parser (ANTLR grammar of Spark SQL) for Spark. dt-sql-parser ships ESM with directory
 // imports Node cannot load, so it is bundled with esbuild on first use into test/.cache/
 // (gitignored) and imported from there.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -24,10 +24,14 @@ async function sparkParser(): Promise<SparkParser> {
   const out = join(here, "..", ".cache", "dt-sql-parser-spark.mjs");
   if (!existsSync(out)) {
     mkdirSync(dirname(out), { recursive: true });
+    // Test files run in parallel workers: bundle to a file of our own, then rename it into
+    // place (atomic), so no worker imports a half-written bundle.
+    const tmp = `${out}.${process.pid}.${Date.now()}.tmp.mjs`;
     buildSync({
       stdin: { contents: 'export { SparkSQL } from "dt-sql-parser";', resolveDir: join(here, ".."), loader: "js" },
-      bundle: true, format: "esm", platform: "node", outfile: out, logLevel: "warning",
+      bundle: true, format: "esm", platform: "node", outfile: tmp, logLevel: "warning",
     });
+    renameSync(tmp, out);
   }
   const mod = (await import(pathToFileURL(out).href)) as { SparkSQL: new () => SparkParser };
   spark = new mod.SparkSQL();

@@ -10,6 +10,7 @@ import { DIALECTS } from "../compiler/sql/sql-dialects.js";
 import { sqlIdentifier, sqlNames } from "../compiler/sql/sql-names.js";
 import { lineComments } from "../compiler/sql/sql-comment.js";
 import { connectPostgres } from "./support/postgres.js";
+import { sqlParser } from "./support/sql-parsers.js";
 import { loadDuckdb, loadPostgres, openDuckdb, queryDuckdb, queryPostgres } from "./support/sql-tables.js";
 
 const LONG = "a_very_long_criterion_name_that_goes_on_and_on_and_on";
@@ -141,5 +142,49 @@ describe("source comments", () => {
     expect(lineComments("a */ b\r\nc\rd\u2028e\u0085f\vg\fh\u0000i", "  ")).toBe("  -- a */ b\n  -- c\n  -- d\n  -- e\n  -- f\n  -- g\n  -- h i");
     // Spark continues a line comment after a backslash at the end of the line.
     expect(lineComments("x \\\ny\\  ")).toBe("-- x \\ --\n-- y\\ --");
+  });
+});
+
+// Everyday RevOps names and SQL's soft keywords (function names, non-reserved words) are written
+// bare; each dialect's parser must still read them as columns, and the engines must agree.
+const EVERYDAY = `status type value name level data key comment source target sort cluster first last
+rank lead grade priority action count sum avg min max text json variant object format timezone
+zone sequence location region quarter week language system session file owner account role label
+tier result index hot warm cold mql sal sql current_stage day_count replace if_ coalesce_`.split(/\s+/);
+
+describe("everyday names and soft keywords", () => {
+  const source = `schema {\n  x: number?\n}\n${EVERYDAY.map((n, i) => `criterion ${n} when x > ${i}`).join("\n")}\nstage1 when ${EVERYDAY.join(" or ")}\n`;
+  const p = compile(source).program!;
+  it("are written bare", () => {
+    const sql = emitSql(p.ir, { dialect: "duckdb", columns: "all" });
+    const quoted = ["json", "session"]; // node-sql-parser refuses them bare
+    for (const n of EVERYDAY) expect(sql, n).toMatch(new RegExp(`\\) AS ${quoted.includes(n) ? `"${n}"` : n}\\n`));
+  });
+  for (const dialect of ["bigquery", "snowflake", "spark"] as const) {
+    it(`parse in ${dialect}`, async () => {
+      const parse = await sqlParser(dialect);
+      expect(parse(emitSql(p.ir, { dialect, columns: "all", asOf: "2026-11-22" }))).toEqual([]);
+    }, 120_000);
+  }
+  it("run in DuckDB and PostgreSQL with the JS evaluator's flags", async () => {
+    const leads = [{ id: 1, x: 3.5 }, { id: 2 }, { id: 3, x: 100 }];
+    const duck = await openDuckdb();
+    await loadDuckdb(duck, "leaddef_everyday", p.fields, leads);
+    const engines = [await queryDuckdb(duck, emitSql(p.ir, { dialect: "duckdb", table: "leaddef_everyday", columns: "all" }))];
+    const client = await connectPostgres();
+    if (client) {
+      await loadPostgres(client, "leaddef_everyday", p.fields, leads);
+      engines.push(await queryPostgres(client, emitSql(p.ir, { dialect: "postgres", table: "leaddef_everyday", columns: "all" })));
+      await client.query("DROP TABLE leaddef_everyday");
+      await client.end();
+    }
+    for (const rows of engines) {
+      for (const row of rows) {
+        const lead = leads.find((l) => l.id === Number(row.id))!;
+        const x = lead.x ?? NaN;
+        EVERYDAY.forEach((n, i) => expect(row[n], n).toBe(x > i));
+        expect(row.stage).toBe(p.evaluate(lead).stage);
+      }
+    }
   });
 });

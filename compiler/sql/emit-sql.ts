@@ -90,13 +90,7 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   for (const dep of ir.order) {
     if (!need.has(depKey(dep))) continue;
     const name = names.cte(dep.kind, dep.index);
-    steps.push(`${em.comment(dep)}
-${name} AS (
-  SELECT
-    *,
-    ${em.declaration(dep)} AS ${names.decl(dep.kind, dep.index)}
-  FROM ${prev}
-)`);
+    steps.push(`${em.comment(dep)}\n${name} AS (\n  SELECT\n    *,\n    ${em.declaration(dep)} AS ${names.decl(dep.kind, dep.index)}\n  FROM ${prev}\n)`);
     prev = name;
   }
 

@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { DuckDBConnection } from "@duckdb/node-api";
 import { compileFile } from "../dist/compiler/compile.js";
-import { runDuckdb } from "../dist/compiler/batch/duckdb/engine.js";
+import { runDuckdb } from "../dist/compiler/batch/duckdb/run.js";
 import { parseDateDays } from "../dist/language/literals.js";
 
 const [file, input, fmt = input.endsWith(".jsonl") ? "jsonl" : "csv"] = process.argv.slice(2);

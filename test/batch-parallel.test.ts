@@ -120,7 +120,7 @@ function hostileCsv(seed: number, rows: number, tricks = true): string {
 
 describe("parallel CSV path = single-threaded path, byte for byte", () => {
   it("the worker script is built (else the parallel path falls back and these tests prove nothing)", () => {
-    expect(existsSync(join(root, "dist", "compiler", "batch", "js", "csv-worker.js"))).toBe(true);
+    expect(existsSync(join(root, "dist", "compiler", "batch", "js", "score-worker.js"))).toBe(true);
   });
 
   for (const seed of [1, 2, 3, 5, 6, 7, 10, 14, 30, 42]) {
@@ -220,7 +220,7 @@ function hostileJsonl(seed: number, rows: number): string {
 
 describe("parallel JSON Lines path = single-threaded path, byte for byte", () => {
   it("the worker script is built (else the parallel path falls back and these tests prove nothing)", () => {
-    expect(existsSync(join(root, "dist", "compiler", "batch", "js", "jsonl-worker.js"))).toBe(true);
+    expect(existsSync(join(root, "dist", "compiler", "batch", "js", "score-worker.js"))).toBe(true);
   });
 
   for (const seed of [1, 2, 3, 5, 6, 10, 15, 30]) {

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runDuckdb } from "../compiler/batch/duckdb/engine.js";
+import { runDuckdb } from "../compiler/batch/duckdb/run.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
 import { compile } from "../compiler/compile.js";
 import { parseDateDays } from "../language/literals.js";

@@ -7,7 +7,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { runJs } from "../compiler/batch/js/run-js.js";
 import { compile, compileFile } from "../compiler/compile.js";
-import { runDuckdb } from "../compiler/batch/duckdb/engine.js";
+import { runDuckdb } from "../compiler/batch/duckdb/run.js";
 import type { Program } from "../compiler/runtime/program.js";
 import { parseDateDays } from "../language/literals.js";
 

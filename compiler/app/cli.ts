@@ -198,8 +198,9 @@ function buildCli(): Command {
       };
       // DuckDB is loaded only when asked for: the JS engine needs none of its native code.
       const summary = opts.engine === "duckdb" || detected === "parquet"
-        ? await (await import("../batch/duckdb/engine.js")).runDuckdb(job)
+        ? await (await import("../batch/duckdb/run.js")).runDuckdb(job)
         : await runJs({ ...job, inputFormat: detected, progress: opts.progress && process.stderr.isTTY === true });
+      for (const notice of summary.notices ?? []) process.stderr.write(`leaddef: ${notice}\n`);
       const report = renderSummary(summary);
       (opts.output ? process.stdout : process.stderr).write(`${report}\n`);
       process.exitCode = opts.failOnRejects && summary.rowsRejected > 0 ? EXIT.problems : EXIT.ok;

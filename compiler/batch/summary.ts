@@ -12,6 +12,8 @@ export interface RunSummary {
   rejectsPath: string | undefined;
   output: string | undefined;
   seconds: number;
+  /** What the user should know about how the run went (an engine falling back to another), for the application to show. */
+  notices?: string[];
 }
 
 function pct(n: number, d: number): string {

@@ -3,7 +3,8 @@ import { irChildren } from "../../ir.js";
 import type { Program } from "../../runtime/program.js";
 import { CsvBinder, type Reject } from "./binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
-import { ResultWriter, type OutputFormat, type TextSink } from "../output.js";
+import type { OutputFormat } from "../output.js";
+import { RowScorer, StringSink } from "./row-scorer.js";
 import { plainBoolean } from "../../runtime/codecs/boolean.js";
 import { codecOf } from "../../runtime/codecs/codec.js";
 import { plainDate } from "../../runtime/codecs/date.js";
@@ -48,13 +49,6 @@ const NUMBER = 5;
 const INTEGER = 6;
 const DATE = 7;
 
-class StringSink implements TextSink {
-  text = "";
-  append(t: string): void {
-    this.text += t;
-  }
-}
-
 /**
  * Scores whole CSV records (pieces cut at record boundaries, after the header) with the
  * program, producing result rows, rejects and stage counts. Quote-free lines are read in place
@@ -74,17 +68,12 @@ export class CsvChunkScorer {
   private readonly members: (readonly string[])[];
   private readonly cellStart: Int32Array;
   private readonly cellEnd: Int32Array;
-  private readonly vals: unknown[];
-  private readonly out: unknown[];
-  private readonly nValues: number;
-  private readonly stageNames: string[];
   private readonly full: boolean;
 
   // per piece
   private sink = new StringSink();
-  private results: ResultWriter;
+  private scorer: RowScorer;
   private rejects: Reject[] = [];
-  private stageCounts: number[] = [];
   private rows = 0;
   private rowBase = 0;
 
@@ -119,12 +108,8 @@ export class CsvChunkScorer {
     this.members = fields.map((f) => f.members);
     this.cellStart = new Int32Array(this.width);
     this.cellEnd = new Int32Array(this.width);
-    this.vals = new Array(fields.length).fill(undefined);
-    this.nValues = columns.length - 2;
-    this.out = new Array(1 + this.nValues).fill(0);
-    this.stageNames = program.stages;
     this.full = full;
-    this.results = new ResultWriter(this.sink, outputFormat, columns);
+    this.scorer = new RowScorer(program, asOf, columns, full, this.sink, outputFormat);
   }
 
   /**
@@ -135,9 +120,8 @@ export class CsvChunkScorer {
   score(text: string, rowBase = 0): ChunkResult {
     this.rowBase = rowBase;
     this.sink = new StringSink();
-    this.results = new ResultWriter(this.sink, this.outputFormat, this.columns);
+    this.scorer = new RowScorer(this.program, this.asOf, this.columns, this.full, this.sink, this.outputFormat);
     this.rejects = [];
-    this.stageCounts = new Array<number>(this.stageNames.length + 1).fill(0);
     this.rows = 0;
     const reader = new CsvRecordReader(
       (cells, line) => this.quotedRecord(cells, line),
@@ -151,22 +135,18 @@ export class CsvChunkScorer {
     );
     reader.push(text);
     reader.end();
-    return { out: this.sink.text, rejects: this.rejects, stageCounts: this.stageCounts, rows: this.rows, lines: reader.nextLine - 1 };
+    return { out: this.sink.text, rejects: this.rejects, stageCounts: this.scorer.stageCounts, rows: this.rows, lines: reader.nextLine - 1 };
   }
 
   private emit(id: string): void {
-    const out = this.out;
-    this.program.evaluateValues(this.vals, this.asOf, out, this.full);
-    const stageIndex = out[0] as number;
-    this.stageCounts[stageIndex + 1]++;
-    this.results.row(id, stageIndex < 0 ? "none" : this.stageNames[stageIndex], out, this.nValues);
+    this.scorer.emit(id);
   }
 
   /** A record with cells already split: the general path. */
   private record(cells: string[], line: number): void {
     this.rows++;
     const row = this.rowBase + this.rows;
-    const reject = this.binder.bind(cells, line, row, this.vals);
+    const reject = this.binder.bind(cells, line, row, this.scorer.vals);
     if (reject) this.rejects.push(reject);
     else this.emit(this.binder.idOf(cells, row));
   }
@@ -218,7 +198,7 @@ export class CsvChunkScorer {
   private bindCells(data: string): boolean {
     const cs = this.cellStart;
     const ce = this.cellEnd;
-    const vals = this.vals;
+    const vals = this.scorer.vals;
     const columnOf = this.columnOf;
     const mode = this.mode;
     const n = mode.length;

@@ -2,7 +2,8 @@ import type { Program } from "../../runtime/program.js";
 import { JsonBinder, type Reject } from "./binder.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import { JsonLinesReader } from "../sources/inputs.js";
-import { ResultWriter, type OutputFormat, type TextSink } from "../output.js";
+import type { OutputFormat } from "../output.js";
+import { RowScorer, StringSink } from "./row-scorer.js";
 
 /** What scoring one piece of JSON Lines produced. Line numbers count from 1 at the piece's start. */
 export interface JsonlChunkResult extends ChunkResult {
@@ -19,22 +20,11 @@ export interface JsonlChunkResult extends ChunkResult {
   text?: string;
 }
 
-class StringSink implements TextSink {
-  text = "";
-  append(t: string): void {
-    this.text += t;
-  }
-}
-
 /**
  * Scores whole lines of JSON Lines (a piece cut just after a newline) exactly as the
  * single-threaded path does: the same reader, binder and evaluator, one piece at a time.
  */
 export class JsonlChunkScorer {
-  private readonly vals: unknown[];
-  private readonly out: unknown[];
-  private readonly nValues: number;
-
   constructor(
     private readonly program: Program,
     private readonly idColumn: string,
@@ -42,24 +32,18 @@ export class JsonlChunkScorer {
     private readonly columns: string[],
     private readonly full: boolean,
     private readonly outputFormat: OutputFormat,
-  ) {
-    this.vals = new Array(program.fields.length).fill(undefined);
-    this.nValues = columns.length - 2;
-    this.out = new Array(1 + this.nValues).fill(0);
-  }
+  ) {}
 
   /**
    * Scores `text`; `rowBase` is the number of rows before the piece (the ids of rows without
    * one), undefined when not known: a piece that needs it then comes back with its text.
    */
   score(text: string, rowBase?: number): JsonlChunkResult {
-    const { program, vals, out, nValues, idColumn } = this;
-    const stageNames = program.stages;
+    const { program, idColumn } = this;
     const binder = new JsonBinder(program.fields, idColumn, Infinity);
     const sink = new StringSink();
-    const results = new ResultWriter(sink, this.outputFormat, this.columns);
+    const scorer = new RowScorer(program, this.asOf, this.columns, this.full, sink, this.outputFormat);
     const rejects: Reject[] = [];
-    const stageCounts = new Array<number>(stageNames.length + 1).fill(0);
     const unknownRows: string[] = [];
     let rows = 0;
     let needsRowBase = false;
@@ -70,16 +54,13 @@ export class JsonlChunkScorer {
         // the condition under which JsonBinder.idOf falls back to the row number
         if (value[idColumn] === undefined || value[idColumn] === null) needsRowBase = true;
         const known = binder.unknownColumns.length;
-        const reject = binder.bind(value, line, row, vals);
+        const reject = binder.bind(value, line, row, scorer.vals);
         if (binder.unknownColumns.length > known) unknownRows.push(lineText);
         if (reject) {
           rejects.push(reject);
           return;
         }
-        program.evaluateValues(vals, this.asOf, out, this.full);
-        const stageIndex = out[0] as number;
-        stageCounts[stageIndex + 1]++;
-        results.row(binder.idOf(value, row), stageIndex < 0 ? "none" : stageNames[stageIndex], out, nValues);
+        scorer.emit(binder.idOf(value, row));
       },
       (line, reason, raw) => {
         rows++;
@@ -89,7 +70,7 @@ export class JsonlChunkScorer {
     );
     reader.push(text);
     reader.end();
-    const result: JsonlChunkResult = { out: sink.text, rejects, stageCounts, rows, lines: reader.lines, unknownRows };
+    const result: JsonlChunkResult = { out: sink.text, rejects, stageCounts: scorer.stageCounts, rows, lines: reader.lines, unknownRows };
     if (needsRowBase && rowBase === undefined) result.text = text;
     return result;
   }

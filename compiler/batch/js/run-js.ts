@@ -6,10 +6,12 @@ import type { Program } from "../../runtime/program.js";
 import { CsvBinder, JsonBinder } from "./binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { JsonLinesReader, openInput, type InputFormat } from "../sources/inputs.js";
-import { BufferedWriter, ResultWriter, type OutputFormat } from "../output.js";
+import { BufferedWriter, type OutputFormat } from "../output.js";
+import { RowScorer } from "./row-scorer.js";
 import { RejectLog } from "../reject-log.js";
-import { runCsvParallel } from "./run-parallel.js";
-import { runJsonlParallel } from "./run-parallel-jsonl.js";
+import { runParallel } from "./run-parallel.js";
+import { csvPieces } from "./csv-pieces.js";
+import { jsonlPieces } from "./jsonl-pieces.js";
 import { jsRunSummary, type RunSummary } from "../summary.js";
 
 export interface RunOptions {
@@ -73,7 +75,7 @@ export async function runJs(o: RunOptions): Promise<RunSummary> {
         chunkBytes: o.parallel?.chunkBytes ?? 512 << 10,
         onProgress: bar ? (bytes: number, rows: number) => bar.update(bytes, { rows }) : undefined,
       };
-      const summary = o.inputFormat === "jsonl" ? await runJsonlParallel(job) : await runCsvParallel(job);
+      const summary = o.inputFormat === "jsonl" ? await runParallel(job, jsonlPieces(job)) : await runParallel(job, csvPieces(job));
       if (summary) return summary;
     } finally {
       bar?.stop();
@@ -87,25 +89,14 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
   const columns = resultColumns(program, o.columns);
-  const nValues = columns.length - 2;
-  const stageNames = program.stages;
-  const stageCounts = new Array<number>(stageNames.length + 1).fill(0);
   const outWriter = new BufferedWriter(o.output ?? process.stdout);
-  const results = new ResultWriter(outWriter, o.outputFormat, columns);
+  const scorer = new RowScorer(program, o.asOf, columns, o.columns === "all", outWriter, o.outputFormat);
+  const vals = scorer.vals;
+  const emit = (id: string) => scorer.emit(id);
   const rejects = new RejectLog(o.rejectsPath);
-  const vals: unknown[] = new Array(program.fields.length);
-  const out: unknown[] = new Array(1 + nValues);
-  const full = o.columns === "all";
   let rowsRead = 0;
   let unknownColumns: string[] = [];
   let absentFields: string[] = [];
-
-  const emit = (id: string) => {
-    program.evaluateValues(vals, o.asOf, out, full);
-    const stageIndex = out[0] as number;
-    stageCounts[stageIndex + 1]++;
-    results.row(id, stageIndex < 0 ? "none" : stageNames[stageIndex], out, nValues);
-  };
 
   let csvBinder: CsvBinder | undefined;
   const csv = new CsvRecordReader(
@@ -144,7 +135,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const stream: Readable = openInput(o.input);
   stream.setEncoding("utf8");
   const bar = o.progress && o.input !== "-" ? startProgress(o.input) : undefined;
-  results.header();
+  scorer.header();
   try {
     for await (const text of stream as AsyncIterable<string>) {
       if (o.inputFormat === "csv") csv.push(text);
@@ -164,8 +155,8 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   return jsRunSummary({
     rowsRead,
     rowsRejected: rejects.count,
-    stageCounts,
-    stageNames: stageNames,
+    stageCounts: scorer.stageCounts,
+    stageNames: program.stages,
     unknownColumns: unknownColumns,
     absentFields: absentFields,
     rejectsPath: o.rejectsPath,

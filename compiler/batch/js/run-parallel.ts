@@ -1,16 +1,13 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Program } from "../../runtime/program.js";
-import { CsvBinder } from "./binder.js";
-import { firstRecordsEnd, lastRecordEnd } from "../sources/csv-cut.js";
-import { CsvRecordReader } from "../sources/csv-records.js";
 import type { ChunkResult } from "./csv-scorer.js";
-import type { CsvWorkerTask } from "./csv-worker.js";
+import type { WorkerSetup, WorkerTask } from "./score-worker.js";
 import { OrderedResults } from "../ordered-results.js";
 import type { OutputFormat } from "../output.js";
 import { jsRunSummary, type RunSummary } from "../summary.js";
 
-export interface ParallelCsvOptions {
+export interface ParallelOptions {
   program: Program;
   input: string;
   output: string | undefined;
@@ -27,7 +24,7 @@ export interface ParallelCsvOptions {
 }
 
 /** The built worker script; undefined when running from sources with nothing built. */
-export function workerScript(name = "csv-worker"): URL | undefined {
+export function workerScript(name = "score-worker"): URL | undefined {
   const here = new URL(import.meta.url);
   const url = here.pathname.endsWith(".ts") ? new URL(`../../../../dist/compiler/batch/js/${name}.js`, here) : new URL(`./${name}.js`, here);
   return existsSync(url) ? url : undefined;
@@ -77,7 +74,7 @@ export class Pool<R = ChunkResult> {
     const w = this.workers[seq % this.workers.length];
     return new Promise<R>((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      const task: CsvWorkerTask = { seq, buffer, length };
+      const task: WorkerTask = { seq, buffer, length };
       w.postMessage(task, [buffer]);
     });
   }
@@ -105,61 +102,90 @@ export function readPiece(fd: number, carry: Buffer, size: number): { data: Buff
 }
 
 /**
- * Scores a CSV file on worker threads. The main thread reads large pieces, cuts each at the last
- * record boundary (csv-cut, quote-aware), moves the bytes to a worker, and writes the workers'
- * results in input order (OrderedResults).
- *
- * Returns undefined, having written nothing, when the file needs the single-threaded path: an
- * unreadable or missing header, or no id column (ids are then row numbers, known only in order).
+ * How one input format is cut into pieces for the workers: what precedes the records (a CSV
+ * header), where a piece may end, and the format's hooks on results at their turn.
  */
-export async function runCsvParallel(o: ParallelCsvOptions): Promise<RunSummary | undefined> {
+/** What a source's prologue found. */
+export interface Opened {
+  setup: WorkerSetup;
+  /** The bytes read after the prologue. */
+  rest: Buffer;
+  eof: boolean;
+  /** Lines before the first record (a CSV header's). */
+  lineOffset: number;
+}
+
+export interface PieceSource<R extends ChunkResult> {
+  /**
+   * Reads what precedes the records from the file's first bytes (reading on with `more`, which
+   * appends to the bytes it is given, while needed); gives the worker setup, the bytes after the
+   * prologue and the lines it spans, or undefined when the file needs the single-threaded path.
+   */
+  prologue(first: Buffer, eof: boolean, more: (carry: Buffer) => { data: Buffer; eof: boolean }): Opened | undefined;
+  /** The bytes of a piece to score, once its start is known (a byte-order mark dropped); undefined: read on. */
+  opening?(data: Buffer, eof: boolean): Buffer | undefined;
+  /** Where the piece may be cut: the end of its last whole record (0: none yet). */
+  cut(data: Buffer, eof: boolean): number;
+  /** Sees each result at its turn, with the rows read before it; may replace it. */
+  atTurn?(r: R, rowsBefore: number): R;
+  /** The columns the run noted: unknown ones, and fields without one. */
+  noted(): { unknownColumns: string[]; absentFields: string[] };
+}
+
+/**
+ * Scores a file on worker threads, for any input format: the main thread reads large pieces,
+ * cuts each at its last record boundary (the format's PieceSource), moves the bytes to a worker,
+ * and writes the workers' results in input order (OrderedResults), so output, rejects and
+ * summary are byte-identical to the single-threaded path's.
+ *
+ * Returns undefined, having written nothing, when no worker script is built or the source asks
+ * for the single-threaded path.
+ */
+export async function runParallel<R extends ChunkResult>(o: ParallelOptions, source: PieceSource<R>): Promise<RunSummary | undefined> {
   const started = performance.now();
   const script = workerScript();
   if (!script) return undefined;
   const fd = openSync(o.input, "r");
   try {
-    // The header: read until its record is complete.
-    let carry: Buffer = Buffer.alloc(0);
-    let eof = false;
-    let headerEnd = -1;
     let bytesRead = 0;
-    while (headerEnd < 0) {
-      const piece = readPiece(fd, carry, o.chunkBytes);
+    const read = (carry: Buffer, size: number) => {
+      const piece = readPiece(fd, carry, size);
       bytesRead += piece.data.length - carry.length;
-      carry = piece.data;
-      eof = piece.eof;
-      headerEnd = firstRecordsEnd(carry, 1, eof);
-      if (headerEnd < 0 && eof) return undefined;
-    }
-    let header: string[] | undefined;
-    let headerBad = false;
-    const headerReader = new CsvRecordReader(
-      (cells) => { header ??= cells; },
-      () => { headerBad = true; },
+      return piece;
+    };
+    const first = read(Buffer.alloc(0), o.chunkBytes);
+    const opened = source.prologue(first.data, first.eof, (carry) => read(carry, o.chunkBytes));
+    if (!opened) return undefined;
+    let carry = opened.rest;
+    let eof = opened.eof;
+    const pool = new Pool<R>(script, o.workers, opened.setup);
+    const results = new OrderedResults<R>(
+      pool,
+      { ...o, stageCount: o.program.stages.length, lineOffset: opened.lineOffset, onProgress: (rows) => o.onProgress?.(bytesRead, rows) },
+      source.atTurn?.bind(source),
     );
-    headerReader.push(carry.subarray(0, headerEnd).toString("utf8"));
-    headerReader.end();
-    if (!header || headerBad) return undefined;
-    const binder = new CsvBinder(o.program.fields, header, o.idColumn);
-    if (binder.idIndex < 0) return undefined;
-    const lineOffset = headerReader.nextLine - 1;
-    carry = Buffer.from(carry.subarray(headerEnd));
-
-    const pool = new Pool(script, o.workers, {
-      ir: o.program.ir, header, idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat,
-    });
-    const results = new OrderedResults(pool, {
-      ...o, stageCount: o.program.stages.length, lineOffset, onProgress: (rows) => o.onProgress?.(bytesRead, rows),
-    });
+    let opening = true;
     try {
       while (carry.length > 0 || !eof) {
         // a fresh, unpooled buffer each time: its memory is moved to a worker
-        const piece = readPiece(fd, carry, eof ? 0 : o.chunkBytes);
-        bytesRead += piece.data.length - carry.length;
-        const data = piece.data;
+        const piece = read(carry, eof ? 0 : o.chunkBytes);
+        let data = piece.data;
         eof ||= piece.eof;
-        if (data.length === 0) break;
-        const cut = lastRecordEnd(data, eof);
+        if (opening && source.opening) {
+          const opened = source.opening(data, eof);
+          if (opened === undefined) {
+            carry = data; // too few bytes yet to know how the file starts
+            continue;
+          }
+          data = opened;
+        }
+        opening = false;
+        if (data.length === 0) {
+          if (eof) break;
+          carry = data;
+          continue;
+        }
+        const cut = source.cut(data, eof);
         if (cut === 0) {
           carry = data; // one record longer than a piece: read on
           continue;
@@ -171,13 +197,14 @@ export async function runCsvParallel(o: ParallelCsvOptions): Promise<RunSummary 
     } finally {
       await results.close();
     }
+    const noted = source.noted();
     return jsRunSummary({
       rowsRead: results.rowsRead,
       rowsRejected: results.rowsRejected,
       stageCounts: results.stageCounts,
       stageNames: o.program.stages,
-      unknownColumns: binder.unknownColumns,
-      absentFields: binder.absentFields.map((f) => f.path),
+      unknownColumns: noted.unknownColumns,
+      absentFields: noted.absentFields,
       rejectsPath: o.rejectsPath,
       output: o.output,
       started,

@@ -1,20 +1,21 @@
-import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { formatDateDays } from "../../../language/literals.js";
 import type { Reject } from "../js/binder.js";
 import type { Reason } from "../../runtime/codecs/reasons.js";
-import { CsvRecordReader } from "../sources/csv-records.js";
 import { BufferedWriter, csvCell, ResultWriter } from "../output.js";
 import { RejectLog } from "../reject-log.js";
 import type { RunOptions } from "../js/run-js.js";
 import { resultColumns, runJs } from "../js/run-js.js";
 import type { RunSummary } from "../summary.js";
 import { emitSql } from "../../sql/emit-sql.js";
-import type { IrField } from "../../ir.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
-import { codecOf, reasonOf } from "../../runtime/codecs/codec.js";
+import { reasonOf } from "../../runtime/codecs/codec.js";
+import { csvField, jsonField, jsonStructure, type FieldSql } from "./readers.js";
+import { jsonlNeedsJs, recordAt, scanCsv, type CsvScan } from "./scan.js";
+import { csvCellSql, MACROS } from "./sql-output.js";
 import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
 
 export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "progress"> {
@@ -26,208 +27,14 @@ export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "prog
   threads?: number;
 }
 
+
 const d = DIALECTS.duckdb;
 const lit = d.string;
 const q = d.ident;
 
-/**
- * One field, read in two steps: `present` and `value` over the input row; then, one level up,
- * the row is rejected for the first field that is missing (when required) or whose value is
- * NULL while present, and `reject` (field, value as shown, reason code) is computed for that row
- * only. The value and the code come from the field's codec.
- */
-interface FieldSql { present: string; value: string; reject: string; optional: boolean }
-
-/** CSV (and Parquet read as text): every cell is text, NULL when empty. */
-function csvField(f: IrField, col: string | undefined): FieldSql {
-  if (col === undefined) return { present: "FALSE", value: "NULL", reject: "NULL", optional: f.optional };
-  const c = q(col);
-  const r = codecOf(f).fromText(c);
-  return { present: `${c} IS NOT NULL`, value: r.value, reject: r.code === "NULL" ? "NULL" : `{'field': ${lit(f.path)}, 'value': ${c}, 'code': ${r.code}}`, optional: f.optional };
-}
-
-/** JSON Lines: `x` is the field's JSON value (the nested path, else the flat dotted key), NULL when absent or `null`. */
-function jsonField(f: IrField, x: string): FieldSql {
-  const r = codecOf(f).fromJson(x);
-  return { present: `${x} IS NOT NULL`, value: r.value, reject: `{'field': ${lit(f.path)}, 'value': ${r.shown}, 'code': ${r.code}}`, optional: f.optional };
-}
-
-/**
- * The CSV header row, read here rather than sniffed: DuckDB's sniffer guesses a different
- * dialect (or no header) for some malformed files, which would silently misread every row.
- */
-export function csvHeader(path: string): string[] {
-  const fd = openSync(path, "r");
-  let text = "";
-  try {
-    const buf = Buffer.alloc(1 << 16);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) break;
-      text += buf.toString("utf8", 0, n);
-      if (/\r?\n/.test(text.replace(/"[^"]*"/g, ""))) break;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  text = text.replace(/^\uFEFF/, "");
-  const cells: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") { cells.push(cur); cur = ""; }
-    else if (ch === "\n" || ch === "\r") break;
-    else cur += ch;
-  }
-  cells.push(cur);
-  return cells;
-}
-
 async function columnsOf(con: DuckDBConnection, from: string): Promise<string[]> {
   const r = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
   return r.getRows().map((row) => String(row[0]));
-}
-
-/** `csvCell` (output.ts) in SQL. */
-const csvCellSql = (x: string) =>
-  `CASE WHEN regexp_matches(${x}, ${lit(`[",\\r\\n]|^${JS_SPACE}|${JS_SPACE}$`)}) THEN '"' || replace(${x}, '"', '""') || '"' ELSE ${x} END`;
-
-/**
- * JS `String(n)` for a DOUBLE, in SQL. Whole numbers below 2^53 (nearly every score) print as
- * integers. Otherwise DuckDB's own text has the same shortest round-trip digits as JS, only laid
- * out differently (`4.0`, `3.9e-06`), so the digits and decimal exponent are taken from it and laid
- * out by the rules of ECMAScript Number::toString.
- */
-const MACROS = `
-CREATE OR REPLACE TEMP MACRO leaddef_js_layout(sign, d, n) AS
-  CASE WHEN d = '' THEN '0'
-    WHEN length(d) <= n AND n <= 21 THEN sign || d || repeat('0', n - length(d))
-    WHEN 0 < n AND n <= 21 THEN sign || d[1:n] || '.' || d[n + 1:]
-    WHEN -6 < n AND n <= 0 THEN sign || '0.' || repeat('0', -n) || d
-    ELSE sign || d[1:1] || CASE WHEN length(d) > 1 THEN '.' || d[2:] ELSE '' END || 'e' || CASE WHEN n - 1 >= 0 THEN '+' ELSE '-' END || CAST(abs(n - 1) AS VARCHAR)
-  END;
-CREATE OR REPLACE TEMP MACRO leaddef_js_digits(sign, i, f, e) AS
-  leaddef_js_layout(sign, rtrim(ltrim(i || f, '0'), '0'), length(i) + e - (length(i || f) - length(ltrim(i || f, '0'))));
-CREATE OR REPLACE TEMP MACRO leaddef_js_text(t) AS
-  leaddef_js_digits(CASE WHEN starts_with(t, '-') THEN '-' ELSE '' END, regexp_extract(t, '^-?(\\d*)', 1), regexp_extract(t, '\\.(\\d*)', 1), COALESCE(TRY_CAST(regexp_extract(t, '[eE]([+-]?\\d+)$', 1) AS INTEGER), 0));
-CREATE OR REPLACE TEMP MACRO leaddef_js_num(v) AS
-  CASE WHEN v IS NULL THEN 'undefined'
-    WHEN isnan(v) THEN 'NaN'
-    WHEN isinf(v) THEN CASE WHEN v > 0 THEN 'Infinity' ELSE '-Infinity' END
-    WHEN v = trunc(v) AND abs(v) < 9007199254740992 THEN CAST(CAST(v AS BIGINT) AS VARCHAR)
-    ELSE leaddef_js_text(CAST(v AS VARCHAR))
-  END;
-`;
-
-/** Where each good CSV record starts, and the records DuckDB cannot read, as the JS reader sees them. */
-interface CsvScan {
-  header: string[];
-  records: number;
-  good: number;
-  bad: (Reject & { record: number })[];
-  /** Breakpoints over good records g (1-based): from `from[k]` on, record = g + dRecord[k], line = g + dLine[k]. */
-  from: number[];
-  dRecord: number[];
-  dLine: number[];
-}
-
-/**
- * Reads the CSV once with the JS engine's own record reader (no binding, no evaluation): the
- * record count, the physical line each record starts on, and the records that are not rows of
- * the header's width. DuckDB's reader skips those; this maps its rows back to records and lines.
- */
-async function scanCsv(path: string, idColumn: string): Promise<CsvScan> {
-  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [] };
-  let header: string[] | undefined;
-  let idIndex = -1;
-  let width = 0;
-  const good = (line: number) => {
-    const g = ++scan.good;
-    const k = scan.from.length - 1;
-    const dr = scan.records - g;
-    const dl = line - g;
-    if (k < 0 || scan.dRecord[k] !== dr || scan.dLine[k] !== dl) {
-      scan.from.push(g);
-      scan.dRecord.push(dr);
-      scan.dLine.push(dl);
-    }
-  };
-  const record = (cells: string[], line: number) => {
-    if (!header) {
-      header = cells;
-      width = cells.length;
-      idIndex = new Map(cells.map((h, i) => [h.trim(), i])).get(idColumn) ?? -1;
-      return;
-    }
-    scan.records++;
-    if (cells.length !== width) {
-      const id = idIndex >= 0 ? cells[idIndex] ?? "" : String(scan.records);
-      scan.bad.push({ record: scan.records, line, id, field: "", value: "", reason: { code: "row-width", cells: cells.length, width } });
-    } else good(line);
-  };
-  const reader = new CsvRecordReader(
-    record,
-    (line, reason, raw) => {
-      if (!header) throw new Error(`the header row is not readable: ${reason}`);
-      scan.records++;
-      scan.bad.push({ record: scan.records, line, id: "", field: "", value: raw, reason: { code: "unreadable-csv", detail: reason } });
-    },
-    (data, start, end, line) => {
-      if (!header) return record(data.slice(start, end).split(","), line);
-      let cells = 1;
-      for (let p = data.indexOf(",", start); p >= 0 && p < end; p = data.indexOf(",", p + 1)) cells++;
-      if (cells !== width) record(data.slice(start, end).split(","), line);
-      else {
-        scan.records++;
-        good(line);
-      }
-    },
-  );
-  const stream = createReadStream(path, { highWaterMark: 1 << 22 });
-  stream.setEncoding("utf8");
-  for await (const text of stream as AsyncIterable<string>) reader.push(text);
-  reader.end();
-  scan.header = header ?? [];
-  return scan;
-}
-
-function lookup(scan: CsvScan, g: number): { record: number; line: number } {
-  let lo = 0;
-  let hi = scan.from.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (scan.from[mid] <= g) lo = mid;
-    else hi = mid - 1;
-  }
-  return { record: g + (scan.dRecord[lo] ?? 0), line: g + (scan.dLine[lo] ?? 1) };
-}
-
-/**
- * JSON Lines that DuckDB's line reader would split differently from the JS reader (CR, U+0001),
- * or with a byte order mark at the start of a line other than the first (the SQL strips one at
- * the start of any line, the JS reader only at the start of the file).
- */
-async function jsonlNeedsJs(path: string): Promise<string | undefined> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 22 });
-  const bom = Buffer.from("\n\uFEFF");
-  let tail = Buffer.alloc(0);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
-    const why = buf.indexOf(13) >= 0 || buf.indexOf(1) >= 0 ? "carriage returns or U+0001 characters, which DuckDB's line reader splits differently"
-      : buf.indexOf(bom) >= 0 ? "a byte order mark at the start of a line" : undefined;
-    if (why) {
-      stream.destroy();
-      return why;
-    }
-    tail = Buffer.from(buf.subarray(Math.max(0, buf.length - bom.length + 1)));
-  }
-  return undefined;
 }
 
 /** The marker for a JSON line DuckDB found unparsable; Node reads it again for JSON.parse's message. */
@@ -246,8 +53,8 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
   const fallback = async (why: string): Promise<RunSummary> => {
-    process.stderr.write(`leaddef: ${why}; scoring with the JS engine instead (same results)\n`);
-    return runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl", progress: false });
+    const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl", progress: false });
+    return { ...summary, notices: [...(summary.notices ?? []), `${why}; scored with the JS engine instead (same results)`] };
   };
   let scan: CsvScan | undefined;
   if (o.inputFormat === "csv") {
@@ -273,28 +80,6 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
     db.closeSync();
     if (ownTemp) rmSync(temp, { recursive: true, force: true });
   }
-}
-
-/** The nested JSON structure `json_transform` reads: each field's nested path and flat dotted key, and the id. */
-function jsonStructure(paths: string[][]): Record<string, unknown> | undefined {
-  const root: Record<string, unknown> = {};
-  for (const segs of paths) {
-    let node = root;
-    for (let k = 0; k < segs.length; k++) {
-      const key = segs[k];
-      const leaf = k === segs.length - 1;
-      const has = Object.prototype.hasOwnProperty.call(node, key);
-      if (leaf) {
-        if (has && node[key] !== "JSON") return undefined; // a field is also another's parent
-        node[key] = "JSON";
-      } else {
-        if (!has) node[key] = {};
-        else if (node[key] === "JSON") return undefined;
-        node = node[key] as Record<string, unknown>;
-      }
-    }
-  }
-  return root;
 }
 
 async function runIn(
@@ -438,7 +223,7 @@ async function runIn(
     }
     const g = Number(row[0]);
     const e = reject.entries;
-    const line = scan ? lookup(scan, g).line : o.inputFormat === "parquet" ? g + 1 : g;
+    const line = scan ? recordAt(scan, g).line : o.inputFormat === "parquet" ? g + 1 : g;
     if (e.code === BAD_JSON) {
       const text = e.value ?? "";
       let reason: Reason = { code: "not-an-object" };

@@ -1,0 +1,152 @@
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import type { Reject } from "../js/binder.js";
+import { CsvRecordReader } from "../sources/csv-records.js";
+
+/**
+ * What the DuckDB engine learns about a file before DuckDB reads it, with the JS engine's own
+ * record readers, so that both engines see the same records: the CSV header, where each record
+ * starts, which records are malformed, and JSON Lines that DuckDB's line reader would split
+ * differently.
+ */
+
+/**
+ * The CSV header row, read here rather than sniffed: DuckDB's sniffer guesses a different
+ * dialect (or no header) for some malformed files, which would silently misread every row.
+ */
+export function csvHeader(path: string): string[] {
+  const fd = openSync(path, "r");
+  let text = "";
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      text += buf.toString("utf8", 0, n);
+      if (/\r?\n/.test(text.replace(/"[^"]*"/g, ""))) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  text = text.replace(/^\uFEFF/, "");
+  const cells: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cur += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { cells.push(cur); cur = ""; }
+    else if (ch === "\n" || ch === "\r") break;
+    else cur += ch;
+  }
+  cells.push(cur);
+  return cells;
+}
+
+/** Where each good CSV record starts, and the records DuckDB cannot read, as the JS reader sees them. */
+export interface CsvScan {
+  header: string[];
+  records: number;
+  good: number;
+  bad: (Reject & { record: number })[];
+  /** Breakpoints over good records g (1-based): from `from[k]` on, record = g + dRecord[k], line = g + dLine[k]. */
+  from: number[];
+  dRecord: number[];
+  dLine: number[];
+}
+
+/**
+ * Reads the CSV once with the JS engine's own record reader (no binding, no evaluation): the
+ * record count, the physical line each record starts on, and the records that are not rows of
+ * the header's width. DuckDB's reader skips those; this maps its rows back to records and lines.
+ */
+export async function scanCsv(path: string, idColumn: string): Promise<CsvScan> {
+  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [] };
+  let header: string[] | undefined;
+  let idIndex = -1;
+  let width = 0;
+  const good = (line: number) => {
+    const g = ++scan.good;
+    const k = scan.from.length - 1;
+    const dr = scan.records - g;
+    const dl = line - g;
+    if (k < 0 || scan.dRecord[k] !== dr || scan.dLine[k] !== dl) {
+      scan.from.push(g);
+      scan.dRecord.push(dr);
+      scan.dLine.push(dl);
+    }
+  };
+  const record = (cells: string[], line: number) => {
+    if (!header) {
+      header = cells;
+      width = cells.length;
+      idIndex = new Map(cells.map((h, i) => [h.trim(), i])).get(idColumn) ?? -1;
+      return;
+    }
+    scan.records++;
+    if (cells.length !== width) {
+      const id = idIndex >= 0 ? cells[idIndex] ?? "" : String(scan.records);
+      scan.bad.push({ record: scan.records, line, id, field: "", value: "", reason: { code: "row-width", cells: cells.length, width } });
+    } else good(line);
+  };
+  const reader = new CsvRecordReader(
+    record,
+    (line, reason, raw) => {
+      if (!header) throw new Error(`the header row is not readable: ${reason}`);
+      scan.records++;
+      scan.bad.push({ record: scan.records, line, id: "", field: "", value: raw, reason: { code: "unreadable-csv", detail: reason } });
+    },
+    (data, start, end, line) => {
+      if (!header) return record(data.slice(start, end).split(","), line);
+      let cells = 1;
+      for (let p = data.indexOf(",", start); p >= 0 && p < end; p = data.indexOf(",", p + 1)) cells++;
+      if (cells !== width) record(data.slice(start, end).split(","), line);
+      else {
+        scan.records++;
+        good(line);
+      }
+    },
+  );
+  const stream = createReadStream(path, { highWaterMark: 1 << 22 });
+  stream.setEncoding("utf8");
+  for await (const text of stream as AsyncIterable<string>) reader.push(text);
+  reader.end();
+  scan.header = header ?? [];
+  return scan;
+}
+
+export function recordAt(scan: CsvScan, g: number): { record: number; line: number } {
+  let lo = 0;
+  let hi = scan.from.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (scan.from[mid] <= g) lo = mid;
+    else hi = mid - 1;
+  }
+  return { record: g + (scan.dRecord[lo] ?? 0), line: g + (scan.dLine[lo] ?? 1) };
+}
+
+/**
+ * JSON Lines that DuckDB's line reader would split differently from the JS reader (CR, U+0001),
+ * or with a byte order mark at the start of a line other than the first (the SQL strips one at
+ * the start of any line, the JS reader only at the start of the file).
+ */
+export async function jsonlNeedsJs(path: string): Promise<string | undefined> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 22 });
+  const bom = Buffer.from("\n\uFEFF");
+  let tail = Buffer.alloc(0);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+    const why = buf.indexOf(13) >= 0 || buf.indexOf(1) >= 0 ? "carriage returns or U+0001 characters, which DuckDB's line reader splits differently"
+      : buf.indexOf(bom) >= 0 ? "a byte order mark at the start of a line" : undefined;
+    if (why) {
+      stream.destroy();
+      return why;
+    }
+    tail = Buffer.from(buf.subarray(Math.max(0, buf.length - bom.length + 1)));
+  }
+  return undefined;
+}

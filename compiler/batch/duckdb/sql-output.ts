@@ -1,0 +1,36 @@
+import { DIALECTS } from "../../sql/sql-dialects.js";
+import { JS_SPACE } from "../../runtime/codecs/sql-text.js";
+
+/** How the DuckDB engine formats results in SQL exactly as the JS writers do (output.ts). */
+const lit = DIALECTS.duckdb.string;
+
+/** `csvCell` (output.ts) in SQL. */
+export const csvCellSql = (x: string) =>
+  `CASE WHEN regexp_matches(${x}, ${lit(`[",\\r\\n]|^${JS_SPACE}|${JS_SPACE}$`)}) THEN '"' || replace(${x}, '"', '""') || '"' ELSE ${x} END`;
+
+/**
+ * JS `String(n)` for a DOUBLE, in SQL. Whole numbers below 2^53 (nearly every score) print as
+ * integers. Otherwise DuckDB's own text has the same shortest round-trip digits as JS, only laid
+ * out differently (`4.0`, `3.9e-06`), so the digits and decimal exponent are taken from it and laid
+ * out by the rules of ECMAScript Number::toString.
+ */
+export const MACROS = `
+CREATE OR REPLACE TEMP MACRO leaddef_js_layout(sign, d, n) AS
+  CASE WHEN d = '' THEN '0'
+    WHEN length(d) <= n AND n <= 21 THEN sign || d || repeat('0', n - length(d))
+    WHEN 0 < n AND n <= 21 THEN sign || d[1:n] || '.' || d[n + 1:]
+    WHEN -6 < n AND n <= 0 THEN sign || '0.' || repeat('0', -n) || d
+    ELSE sign || d[1:1] || CASE WHEN length(d) > 1 THEN '.' || d[2:] ELSE '' END || 'e' || CASE WHEN n - 1 >= 0 THEN '+' ELSE '-' END || CAST(abs(n - 1) AS VARCHAR)
+  END;
+CREATE OR REPLACE TEMP MACRO leaddef_js_digits(sign, i, f, e) AS
+  leaddef_js_layout(sign, rtrim(ltrim(i || f, '0'), '0'), length(i) + e - (length(i || f) - length(ltrim(i || f, '0'))));
+CREATE OR REPLACE TEMP MACRO leaddef_js_text(t) AS
+  leaddef_js_digits(CASE WHEN starts_with(t, '-') THEN '-' ELSE '' END, regexp_extract(t, '^-?(\\d*)', 1), regexp_extract(t, '\\.(\\d*)', 1), COALESCE(TRY_CAST(regexp_extract(t, '[eE]([+-]?\\d+)$', 1) AS INTEGER), 0));
+CREATE OR REPLACE TEMP MACRO leaddef_js_num(v) AS
+  CASE WHEN v IS NULL THEN 'undefined'
+    WHEN isnan(v) THEN 'NaN'
+    WHEN isinf(v) THEN CASE WHEN v > 0 THEN 'Infinity' ELSE '-Infinity' END
+    WHEN v = trunc(v) AND abs(v) < 9007199254740992 THEN CAST(CAST(v AS BIGINT) AS VARCHAR)
+    ELSE leaddef_js_text(CAST(v AS VARCHAR))
+  END;
+`;

@@ -1,0 +1,43 @@
+import { parentPort, workerData } from "node:worker_threads";
+import type { IrProgram } from "../../ir.js";
+import { Program } from "../../runtime/program.js";
+import { CsvChunkScorer, type ChunkResult } from "./csv-scorer.js";
+import { JsonlChunkScorer } from "./jsonl-scorer.js";
+import type { OutputFormat } from "../output.js";
+
+/** What a scoring worker is started with (plain data: it crosses the thread boundary). */
+export interface WorkerSetup {
+  format: "csv" | "jsonl";
+  ir: IrProgram;
+  /** CSV: the header row, read by the main thread. */
+  header: string[];
+  idColumn: string;
+  asOf: number;
+  columns: string[];
+  full: boolean;
+  outputFormat: OutputFormat;
+}
+
+/** One piece of input: whole records, the bytes moved (not copied) to the worker. */
+export interface WorkerTask {
+  seq: number;
+  buffer: ArrayBuffer;
+  length: number;
+}
+
+// A worker thread of the parallel batch path, for every input format: decodes each piece it is
+// sent, scores it with the format's chunk scorer and posts back the formatted rows, rejects and
+// counts; the main thread writes them in order.
+const setup = workerData as WorkerSetup;
+const program = new Program(setup.ir);
+const scorer: { score(text: string): ChunkResult } = setup.format === "csv"
+  ? new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat)
+  : new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat);
+parentPort!.on("message", (task: WorkerTask) => {
+  try {
+    const text = Buffer.from(task.buffer, 0, task.length).toString("utf8");
+    parentPort!.postMessage({ seq: task.seq, result: scorer.score(text) });
+  } catch (e) {
+    parentPort!.postMessage({ seq: task.seq, error: (e as Error).stack ?? String(e) });
+  }
+});

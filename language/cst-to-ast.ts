@@ -102,6 +102,14 @@ export class AstBuilder {
         }),
       );
     }
+    const nul = t.image.indexOf("\u0000");
+    if (nul >= 0) {
+      // PostgreSQL text cannot hold NUL and DuckDB's SQL parser stops at one: no engine could run it.
+      const at = t.startOffset + nul;
+      this.diagnostics.push(
+        diagnostic("LD0004", this.file, { start: at, end: at + 1 }, "a string cannot contain the NUL character", { help: "remove the NUL character (U+0000) from the string" }),
+      );
+    }
     return { kind: "StringLit", id: this.id(), span: this.tokenSpan(t), value: decoded.value, raw: t.image };
   }
 

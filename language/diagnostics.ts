@@ -59,6 +59,8 @@ export const CATALOG = {
   LD1016: { severity: "error", title: "duplicate enum member" },
   LD1017: { severity: "error", title: "cap below floor" },
   LD1018: { severity: "error", title: "field path conflict" },
+  /** The import rule (language/import-rule.ts): `.leaddef` regular files of at most 4 MB inside the project. */
+  LD1019: { severity: "error", title: "import refused" },
   LD2001: { severity: "warning", title: "unused criterion" },
   LD2002: { severity: "warning", title: "unused score" },
   LD2003: { severity: "warning", title: "stage skips the funnel" },

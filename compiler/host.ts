@@ -1,7 +1,14 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { findProjectRoot, MAX_IMPORT_BYTES, PROJECT_MARKERS, type FileFacts } from "../language/import-rule.js";
+import { findProjectRoot, PROJECT_MARKERS, type FileFacts } from "../language/import-rule.js";
 import type { CompilerHost } from "../language/model.js";
+
+/**
+ * No read returns more than this. Imports are held to MAX_IMPORT_BYTES by the import rule before
+ * they are read; this bound is for the entry file, which the user named (a 5 MB definition is
+ * still checked), and for a file that grows between the rule's stat and the read.
+ */
+export const MAX_READ_BYTES = 256 * 1024 * 1024;
 
 export interface NodeHostOptions {
   /**
@@ -14,15 +21,15 @@ export interface NodeHostOptions {
 /**
  * Reads files from disk; `overlay` (path → text) wins, for unsaved editor buffers and stdin.
  * The import rule (language/import-rule.ts) is fed from here: `describe` stats without reading,
- * and `readFile` itself reads only regular files of at most MAX_IMPORT_BYTES, checked on the
- * open descriptor, so a file swapped for a FIFO between the check and the read still cannot hang.
+ * and `readFile` itself reads only regular files of at most MAX_READ_BYTES, checked on the open
+ * descriptor, so a file swapped for a FIFO between the check and the read still cannot hang.
  */
 export function nodeHost(overlay: ReadonlyMap<string, string> = new Map(), options: NodeHostOptions = {}): CompilerHost {
   return {
     readFile(path) {
       const open = overlay.get(path);
       if (open !== undefined) return open;
-      return readBoundedFile(path, MAX_IMPORT_BYTES);
+      return readBoundedFile(path, MAX_READ_BYTES);
     },
     resolveImport(fromPath, spec) {
       return resolve(dirname(fromPath), spec);

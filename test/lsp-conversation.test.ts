@@ -1,6 +1,6 @@
 // Whole conversations with the built language server over real stdio JSON-RPC:
 // `node dist/lsp/main.js --stdio` (built by `npm run build`, which `npm test` runs first).
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -400,10 +400,16 @@ describe("language server over stdio", () => {
   it("refuses imports of devices and files outside the project without echoing them, and stays alive", async () => {
     const hostileUri = pathToFileURL(join(work, "hostile-import.leaddef")).href;
     const since = client.published.length;
-    const text = 'import "/dev/zero"\nimport "../../../../../../../../etc/passwd"\nimport "../../../../../../../../etc/x.leaddef"\n';
+    // A FIFO with the right extension inside the workspace: reading it would block the server forever.
+    execFileSync("mkfifo", [join(work, "pipe.leaddef")]);
+    const text = 'import "/dev/zero"\nimport "../../../../../../../../etc/passwd"\nimport "../../../../../../../../etc/x.leaddef"\nimport "pipe.leaddef"\n';
     await client.notify("textDocument/didOpen", { textDocument: { uri: hostileUri, languageId: "leaddef", version: 1, text } });
-    const p = await client.diagnostics(hostileUri, (x) => x.diagnostics.filter((d) => d.code === "LD1019").length === 3, since);
-    expect(p.diagnostics.map((d) => d.range.start.line).sort()).toEqual([0, 1, 2]);
+    const p = await client.diagnostics(hostileUri, (x) => x.diagnostics.filter((d) => d.code === "LD1019").length === 4, since);
+    expect(p.diagnostics.map((d) => d.range.start.line).sort()).toEqual([0, 1, 2, 3]);
+    expect(p.diagnostics[3].message).toMatch(/not a regular file/);
+    // Workspace-wide requests walk the folder, FIFO included, and still answer.
+    const symbols = await client.request<unknown[]>("workspace/symbol", { query: "" });
+    expect(Array.isArray(symbols)).toBe(true);
     expect(JSON.stringify(p)).not.toMatch(/root:/);
     const hover = await client.request("textDocument/hover", { textDocument: { uri: hostileUri }, position: { line: 0, character: 2 } });
     expect(hover === null || typeof hover === "object").toBe(true);

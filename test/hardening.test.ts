@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { CstNode } from "chevrotain";
 import { afterAll, describe, expect, it } from "vitest";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { compile, compileFile } from "../compiler/compile.js";
 import { nodeHost } from "../compiler/host.js";
 import { emitModule } from "../compiler/js/emit-module.js";
@@ -213,6 +214,21 @@ describe("item 6: line breaks are the LSP's (CR, LF, CRLF)", () => {
     expect(index.position(10)).toEqual({ line: 5, character: 0 });
     expect(index.offset({ line: 5, character: 0 })).toBe(10);
     expect(index.offset({ line: 2, character: 99 })).toBe(5);
+  });
+
+  it("agrees with the LSP's own TextDocument on every offset of random mixed line ends", () => {
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let k = 0; k < 300; k++) {
+      const text = Array.from({ length: rand(40) }, () => ["a", "\r", "\n", "\r\n", "é"][rand(5)]).join("");
+      const index = new LineIndex(text);
+      const doc = TextDocument.create("file:///x", "leaddef", 1, text);
+      expect(index.lineCount).toBe(doc.lineCount);
+      for (let offset = 0; offset <= text.length; offset++) expect(index.position(offset), JSON.stringify(text)).toEqual(doc.positionAt(offset));
+      for (let line = 0; line < doc.lineCount; line++) {
+        for (const character of [0, 1, 3, 99]) expect(index.offset({ line, character })).toBe(doc.offsetAt({ line, character }));
+      }
+    }
   });
 
   it.each([

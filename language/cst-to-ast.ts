@@ -98,7 +98,7 @@ export class AstBuilder {
       const at = t.startOffset + 1 + decoded.badEscapeAt - 1;
       this.diagnostics.push(
         diagnostic("LD0004", this.file, { start: at, end: at + 2 }, `unknown escape \`${t.image.slice(decoded.badEscapeAt, decoded.badEscapeAt + 2)}\` in a string`, {
-          help: "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`",
+          help: "the escapes are `\\\"`, `\\\\`, `\\n`, `\\r` and `\\t`",
         }),
       );
     }

@@ -241,6 +241,14 @@ describe("item 6: line breaks are the LSP's (CR, LF, CRLF)", () => {
     expect(d.range).toEqual({ start: { line: 4, character: 17 }, end: { line: 4, character: 18 } });
   });
 
+  it("a raw CR ends a string like an LF does; `\\r` is how a string holds one", () => {
+    const raw = compile('schema {\n  a: string\n}\ncriterion c when a = "x\ry"\n');
+    expect(raw.diagnostics.map((d) => d.code)).toContain("LD0004");
+    const escaped = compile('schema {\n  a: string\n}\ncriterion c when a = "x\\ry"\nhot when c\n');
+    expect(escaped.diagnostics).toEqual([]);
+    expect(escaped.program!.evaluate({ a: "x\ry" }).stage).toBe("hot");
+  });
+
   it("a comment ends at a lone CR, so the next line is code (mixed line ends)", () => {
     const text = "schema {\r\n  a: integer\n}\r# note\rcriterion c when b > 1\n";
     const result = compile(text);

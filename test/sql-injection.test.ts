@@ -38,7 +38,7 @@ export const HOSTILE = [
 
 /** How a .leaddef string literal spells `s`. */
 function leaddefString(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t")}"`;
 }
 
 // Names: every character the grammar allows is a letter, digit or `_`, so the hostile names are

@@ -60,7 +60,7 @@ const DATES = ["2026-11-22", "2026-11-21", "2026-10-23", "2026-08-24", "2025-11-
 const AS_OF = ["2026-11-22", "2026-12-01", "2027-03-01"];
 
 function str(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t")}"`;
 }
 
 export interface GenOptions {

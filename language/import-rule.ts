@@ -63,7 +63,7 @@ export function refusalText(spec: string, refusal: Exclude<ImportRefusal, "missi
     case "outside-project":
       return {
         message: `cannot import ${shown}: it is outside the project`,
-        help: `imports must stay inside the project folder${projectRoot ? ` ${projectRoot}` : ""} (the nearest folder above with a package.json or .git; set it with --project-root)`,
+        help: `imports must stay inside the project folder${projectRoot ? ` ${projectRoot}` : ""} (the nearest folder above with a package.json or .git, or the editor's workspace folder; set it with --project-root or the leaddef.projectRoot setting)`,
       };
     case "not-a-file":
       return { message: `cannot import ${shown}: not a regular file`, help: "a folder, device, pipe or socket cannot be imported" };

@@ -29,7 +29,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 interface Run { code: number | null; signal: string | null; stdout: string; stderr: string }
 
 /** Runs the CLI; kills it after `timeout` ms, so a hang fails the test instead of stalling it. */
-function cli(args: string[], cwd = root, timeout = 20_000): Promise<Run> {
+function cli(args: string[], cwd = root, timeout = 90_000): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
     let stdout = "";
@@ -118,7 +118,7 @@ describe("items 1, 2 and 13: imports through the disk host", () => {
     const allowed = await cli(["check", "--project-root", dir, main]);
     expect(allowed.stdout + allowed.stderr).not.toMatch(/LD1019/);
     expect(allowed.code).toBe(0);
-  });
+  }, 240_000);
 
   it("judges a symlink by where it leads", () => {
     const { dir, secret } = project("symlink");
@@ -154,7 +154,7 @@ describe("items 1, 2 and 13: imports through the disk host", () => {
       "cannot import `folder.leaddef`: not a regular file",
       "cannot import `big.leaddef`: larger than 4 MB",
     ]);
-  });
+  }, 240_000);
 
   it("an entry file that is a device or a FIFO is reported, not read forever", async () => {
     const fifo = join(tmp, "entry-fifo.leaddef");
@@ -165,7 +165,7 @@ describe("items 1, 2 and 13: imports through the disk host", () => {
       expect(run.code).toBe(1);
       expect(run.stdout + run.stderr).toMatch(/LD1009/);
     }
-  });
+  }, 240_000);
 
   it("the language server's project is its workspace folder, or the projectRoot option", () => {
     const { dir } = project("editor");
@@ -323,7 +323,9 @@ describe("item 9: did-you-mean and long lists stay linear", () => {
     expect(closestName("company.employes", candidates)).toBe("company.employees");
   });
 
-  it("checking 4× the list items costs well under 16× (linear, not quadratic) CPU", () => {
+  it("checking 4× the list items costs well under 16× (linear, not quadratic) CPU", async () => {
+    // Between compilations, let vitest's own messages through (a long synchronous test times its RPC out).
+    const breathe = () => new Promise((resolvePromise) => setImmediate(resolvePromise));
     const cpu = () => {
       const u = process.cpuUsage();
       return u.user + u.system;
@@ -338,8 +340,16 @@ describe("item 9: did-you-mean and long lists stay linear", () => {
       return cpu() - start;
     };
     cost(2_000); // warm up
-    const small = Math.min(cost(5_000), cost(5_000));
-    const large = Math.min(cost(20_000), cost(20_000));
+    const samples = async (n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        await breathe();
+        out.push(cost(n));
+      }
+      return Math.min(...out);
+    };
+    const small = await samples(4_000);
+    const large = await samples(16_000);
     expect(large / small).toBeLessThan(10);
   }, 120_000);
 });

@@ -11,6 +11,11 @@ export interface CompileOptions {
   path?: string;
   /** How files are read; default: from disk, with `source` standing in for `path`. */
   host?: CompilerHost;
+  /**
+   * The folder imports must stay inside (with the default host). Default: the nearest folder
+   * above `path` holding a package.json or .git, else `path`'s folder. See docs/language.md, "Imports".
+   */
+  projectRoot?: string;
 }
 
 export interface CompileResult {
@@ -28,11 +33,11 @@ export interface CompileResult {
  */
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
   const path = resolve(options.path ?? "input.leaddef");
-  const host = options.host ?? nodeHost(new Map([[path, source]]));
+  const host = options.host ?? nodeHost(new Map([[path, source]]), { projectRoot: options.projectRoot });
   return compileWith(path, host);
 }
 
-/** Compiles a file from disk (or from `host`). */
+/** Compiles a file from disk (or from `host`; `nodeHost({ projectRoot })` sets the import boundary). */
 export function compileFile(path: string, host: CompilerHost = nodeHost()): CompileResult {
   return compileWith(resolve(path), host);
 }

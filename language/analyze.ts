@@ -3,6 +3,7 @@ import { FileChecker } from "./checker.js";
 import { codeList, compareDiagnostics, diagnostic, helpText, message } from "./diagnostics.js";
 import { checkReferenceCycles, lintFile, lintUnusedImports } from "./lint.js";
 import type { Analysis, CompilerHost, FileModel, LeaddefSymbol } from "./model.js";
+import { importRefusal, refusalText } from "./import-rule.js";
 import { parseFile } from "./parse.js";
 import { baseName, LineIndex } from "./source.js";
 
@@ -36,6 +37,7 @@ export function analyze(entryPath: string, host: CompilerHost): Analysis {
   const files = new Map<string, FileModel>();
   const ids = { value: 1 };
   const loading: string[] = [];
+  const projectRoot = host.projectRoot?.(entryPath);
 
   const load = (path: string): FileModel | undefined => {
     const done = files.get(path);
@@ -49,6 +51,13 @@ export function analyze(entryPath: string, host: CompilerHost): Analysis {
     for (const decl of model.ast.declarations) {
       if (decl.kind !== "ImportDecl" || decl.path.kind !== "StringLit") continue;
       const target = host.resolveImport(path, decl.path.value);
+      const refusal = importRefusal(target, host.describe?.(target), projectRoot);
+      if (refusal !== undefined && refusal !== "missing") {
+        const { message, help } = refusalText(decl.path.value, refusal, projectRoot);
+        model.diagnostics.push(diagnostic(path, decl.path.span, message, { help }));
+        model.imports.set(decl.id, undefined);
+        continue;
+      }
       if (loading.includes(target)) {
         const cycle = codeList([...loading.slice(loading.indexOf(target)), target].map(baseName), " → ");
         model.diagnostics.push(diagnostic(path, decl.span, message("importCycle", { cycle }), { help: helpText("moveShared") }));

@@ -105,6 +105,14 @@ export class AstBuilder {
         }),
       );
     }
+    const nul = t.image.indexOf("\u0000");
+    if (nul >= 0) {
+      // PostgreSQL text cannot hold NUL and DuckDB's SQL parser stops at one: no engine could run it.
+      const at = t.startOffset + nul;
+      this.diagnostics.push(
+        diagnostic(this.file, { start: at, end: at + 1 }, message("nulInString"), { help: helpText("removeNul") }),
+      );
+    }
     return { kind: "StringLit", id: this.id(), span: this.tokenSpan(t), value: decoded.value, raw: t.image };
   }
 
@@ -465,7 +473,24 @@ export class AstBuilder {
       kind: "ListLit",
       id: this.id(),
       span,
-      items: this.subs(node, "expression").filter((e) => this.nodeSpan(e)).map((e) => this.expression(e)),
+      items: this.subs(node, "listItem").filter((e) => this.nodeSpan(e)).map((e) => this.listItem(e)),
     };
+  }
+
+  /** A list item: the AST a lone literal or name gets from `primary`, or any expression. */
+  private listItem(node: CstNode): A.Expr {
+    const inner = this.sub(node, "expression");
+    if (inner) return this.expression(inner);
+    const num = this.tok(node, "NumberLiteral");
+    if (num) return this.numberLit(num);
+    const s = this.tok(node, "StringLiteral");
+    if (s) return this.stringLit(s);
+    const d = this.tok(node, "DateLiteral");
+    if (d) return this.dateLit(d);
+    const span = this.spanOf(node, 0);
+    if (this.tok(node, "True")) return { kind: "BoolLit", id: this.id(), span, value: true };
+    if (this.tok(node, "False")) return { kind: "BoolLit", id: this.id(), span, value: false };
+    const p = this.path(node, span.start);
+    return { kind: "Ref", id: this.id(), span: p.span, path: p };
   }
 }

@@ -1,6 +1,7 @@
 import type { IToken } from "chevrotain";
 import { walk } from "./ast.js";
 import { parseFile } from "./parse.js";
+import { countLineBreaks } from "./source.js";
 import * as T from "./tokens.js";
 
 export interface FormatResult {
@@ -14,11 +15,6 @@ const OPENERS = new Set([T.LParen, T.LBracket]);
 const CLOSERS = new Set([T.RParen, T.RBracket]);
 const NO_SPACE_BEFORE = new Set([T.Comma, T.RParen, T.RBracket, T.Dot, T.Colon, T.Question]);
 const NO_SPACE_AFTER = new Set([T.LParen, T.LBracket, T.Dot]);
-/** After these, a `+` or `-` is a sign, written against its operand. */
-const BEFORE_PREFIX = new Set([
-  T.LParen, T.LBracket, T.Comma, T.Equals, T.NotEquals, T.Less, T.LessEquals, T.Greater, T.GreaterEquals,
-  T.Plus, T.Minus, T.Star, T.Slash, T.When, T.And, T.Or, T.Not, T.Cap, T.Floor, T.Contains, T.With, T.In,
-]);
 
 /**
  * The canonical layout. Works on the token stream, so it cannot change meaning or drop a
@@ -34,8 +30,11 @@ export function format(text: string): FormatResult {
   if (syntaxError) return { text, changed: false, error: `cannot format a file with syntax errors: ${syntaxError.message}` };
 
   const itemStarts = new Set<number>();
+  // Left operands' ends of binary `+`/`-`: the operator is the first `+`/`-` token after it.
+  const binaryLeftEnds: number[] = [];
   for (const decl of parsed.ast.declarations) {
     walk(decl, (n) => {
+      if (n.kind === "Binary" && (n.op === "+" || n.op === "-")) binaryLeftEnds.push(n.left.span.end);
       switch (n.kind) {
         case "ImportDecl": case "SchemaDecl": case "CriterionDecl": case "ScoreDecl": case "StageDecl": case "ExampleDecl": case "ParamDecl":
         case "FieldDecl": case "ScoreLine": case "ScoreBound": case "ExampleAssign": case "ExampleAsOf":
@@ -44,6 +43,8 @@ export function format(text: string): FormatResult {
       }
     });
   }
+
+  const binaryOperators = binaryOperatorTokens(parsed.tokens, binaryLeftEnds);
 
   type Piece = { token: IToken; comment: boolean };
   const pieces: Piece[] = [
@@ -69,7 +70,7 @@ export function format(text: string): FormatResult {
   for (const { token, comment } of pieces) {
     const type = token.tokenType;
     const gap = text.slice(prevEnd, token.startOffset);
-    const newlines = (gap.match(/\n/g) ?? []).length;
+    const newlines = countLineBreaks(gap);
     const itemStart = !comment && (itemStarts.has(token.startOffset) || type === T.RBrace);
     const afterOpenBrace = prev?.tokenType === T.LBrace && line.trimEnd().endsWith("{");
 
@@ -92,7 +93,9 @@ export function format(text: string): FormatResult {
       line = " ".repeat(indent) + (comment ? token.image.trimEnd() : token.image);
     } else {
       const prevType = prev!.tokenType;
-      const prevIsSign = (prevType === T.Plus || prevType === T.Minus) && isPrefixSign(pieces, prev!);
+      // Whether a `+`/`-` is a sign or an operator is the parser's knowledge, not the layout's:
+      // guessing from the tokens around it made `present-5` and `8 \r- a` flip between passes.
+      const prevIsSign = (prevType === T.Plus || prevType === T.Minus) && !binaryOperators.has(prev!);
       const tight = NO_SPACE_BEFORE.has(type) || NO_SPACE_AFTER.has(prevType) || prevIsSign || (type === T.LParen && prevType === T.Identifier);
       line += (tight ? "" : " ") + token.image;
       if (CLOSERS.has(type)) parenDepth = Math.max(0, parenDepth - 1);
@@ -135,11 +138,19 @@ function nextIsItemStart(pieces: { token: IToken; comment: boolean }[], token: I
   return next === undefined || itemStarts.has(next.token.startOffset) || next.token.tokenType === T.RBrace;
 }
 
-/** Whether this `+`/`-` is a sign (score weights, negative numbers) rather than an operator. */
-function isPrefixSign(pieces: { token: IToken; comment: boolean }[], sign: IToken): boolean {
-  let i = pieces.findIndex((p) => p.token === sign) - 1;
-  while (i >= 0 && pieces[i].comment) i--;
-  if (i < 0) return true;
-  const before = pieces[i].token;
-  return BEFORE_PREFIX.has(before.tokenType) || before.tokenType === T.LBrace || (sign as T.LeaddefToken).startsLine;
+/** The `+`/`-` tokens that are binary operators: for each left operand's end, the first such token after it. */
+function binaryOperatorTokens(tokens: readonly IToken[], leftEnds: number[]): Set<IToken> {
+  const out = new Set<IToken>();
+  const signs = tokens.filter((t) => t.tokenType === T.Plus || t.tokenType === T.Minus);
+  for (const end of leftEnds) {
+    let lo = 0;
+    let hi = signs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (signs[mid].startOffset < end) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < signs.length) out.add(signs[lo]);
+  }
+  return out;
 }

@@ -46,7 +46,8 @@ export interface StringDecodeResult {
 }
 
 /**
- * Decodes a string token including its quotes; escapes `\" \\ \n \t`. The token may be
+ * Decodes a string token including its quotes; escapes `\" \\ \n \r \t` (`\r`: a raw CR ends the
+ * line, as in the LSP, so this is how a string holds one). The token may be
  * unterminated (`"abc`, `"abc\"`, `"abc\`): decoding stops at the closing quote or the end,
  * and a lone backslash at the end is not an escape (the missing quote is reported instead).
  */
@@ -65,6 +66,7 @@ export function decodeStringLiteral(raw: string): StringDecodeResult {
     if (next === '"' || next === "\\") value += next;
     else if (next === "n") value += "\n";
     else if (next === "t") value += "\t";
+    else if (next === "r") value += "\r";
     else {
       badEscapeAt ??= i - 1; // the backslash's offset within the token
       value += next;

@@ -1,5 +1,6 @@
 import type { IToken } from "chevrotain";
 import type * as A from "./ast.js";
+import type { FileFacts } from "./import-rule.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { LineIndex } from "./source.js";
 import type { Type } from "./types.js";
@@ -102,7 +103,12 @@ export interface Analysis {
 }
 
 export interface CompilerHost {
+  /** The file's text; undefined when it cannot be read (the disk host also refuses non-regular and oversized files). */
   readFile(path: string): string | undefined;
   /** The path an `import "spec"` in `fromPath` refers to. */
   resolveImport(fromPath: string, spec: string): string;
+  /** What is at `path` (kind, size, real path), for the import rule; hosts without a file system omit it. */
+  describe?(path: string): FileFacts;
+  /** The folder, symlinks resolved, that imports of a definition rooted at `entryPath` must stay inside; omitted: no containment. */
+  projectRoot?(entryPath: string): string | undefined;
 }

@@ -9,6 +9,12 @@ import * as T from "./tokens.js";
 
 /** Deeper nesting than this is refused before parsing, so no phase can exhaust the stack. */
 export const MAX_NESTING = 100;
+/**
+ * Lists never nest in a valid definition (their items are values or criterion names), and an
+ * unclosed `[` costs chevrotain's error recovery several times the stack of a `(`: past this
+ * many open brackets the declaration is refused before parsing.
+ */
+export const MAX_LIST_NESTING = 8;
 /** The deepest syntax tree a declaration may have; later phases recurse over it. */
 export const MAX_TREE_DEPTH = 400;
 
@@ -64,18 +70,43 @@ function splitDeclarations(tokens: T.LeaddefToken[]): T.LeaddefToken[][] {
   return chunks;
 }
 
-/** The first token at which brackets or prefix operators nest deeper than MAX_NESTING. */
-function tooDeep(chunk: IToken[]): IToken | undefined {
+/** Where and why a declaration nests too deeply to parse safely. */
+interface TooDeep {
+  token: IToken;
+  message: Message;
+}
+
+/** The first token at which brackets or prefix operators nest deeper than MAX_NESTING (lists: MAX_LIST_NESTING). */
+function tooDeep(chunk: IToken[]): TooDeep | undefined {
   let depth = 0;
+  let lists = 0;
   let prefixRun = 0;
   for (const t of chunk) {
     const type = t.tokenType;
     if (type === T.LParen || type === T.LBracket) depth++;
     else if (type === T.RParen || type === T.RBracket) depth = Math.max(0, depth - 1);
+    if (type === T.LBracket) lists++;
+    else if (type === T.RBracket) lists = Math.max(0, lists - 1);
     prefixRun = type === T.Not || type === T.Minus ? prefixRun + 1 : 0;
-    if (depth > MAX_NESTING || prefixRun > MAX_NESTING) return t;
+    if (lists > MAX_LIST_NESTING) return { token: t, message: message("listsTooDeep", { max: MAX_LIST_NESTING }) };
+    if (depth > MAX_NESTING || prefixRun > MAX_NESTING) return { token: t, message: message("nestedTooDeep", { max: MAX_NESTING }) };
   }
   return undefined;
+}
+
+/**
+ * Runs the parser, turning a stack overflow into undefined. The limits above keep every known
+ * input far from the stack's end, but the stack left to the parser depends on the caller (a
+ * test worker, a language-server handler), so this is the guarantee that no input can take
+ * `compile()` down.
+ */
+function parseGuarded(chunk: IToken[]): ReturnType<typeof parseDeclarationTokens> | undefined {
+  try {
+    return parseDeclarationTokens(chunk);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
 
 const TOKEN_LABELS: Record<string, string> = {
@@ -209,12 +240,18 @@ function parseChunk(path: string, chunk: T.LeaddefToken[], builder: AstBuilder, 
   const result: ChunkResult = { start: chunk[0].startOffset, firstId, idCount: 0, decl: undefined, deep: undefined, syntax: [], literal: [] };
   const deep = tooDeep(chunk);
   if (deep) {
-    result.deep = diagnostic(path, { start: deep.startOffset, end: deep.endOffset! + 1 }, message("nestedTooDeep", { max: MAX_NESTING }), {
+    result.deep = diagnostic(path, { start: deep.token.startOffset, end: deep.token.endOffset! + 1 }, deep.message, {
       help: helpText("splitIntoCriteria"),
     });
     return result;
   }
-  const { cst, errors } = parseDeclarationTokens(chunk);
+  const parsed = parseGuarded(chunk);
+  if (!parsed) {
+    const first = chunk[0];
+    result.deep = diagnostic(path, { start: first.startOffset, end: first.endOffset! + 1 }, message("tooDeepToParse"), { help: helpText("splitIntoCriteria") });
+    return result;
+  }
+  const { cst, errors } = parsed;
   const seenLines = new Set<number>();
   for (const e of errors) {
     const token = e.token;

@@ -302,8 +302,31 @@ class LeaddefCstParser extends CstParser {
 
   listLiteral = this.RULE("listLiteral", () => {
     this.CONSUME(T.LBracket);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.listItem) });
     this.CONSUME(T.RBracket);
+  });
+
+  /** A lone literal or name followed by `,` or `]`: the common list item. */
+  private readonly atomItem = (): boolean => {
+    const next = this.LA(2).tokenType;
+    return next === T.Comma || next === T.RBracket;
+  };
+
+  // An item that is one literal or name — nearly every item, in lists of up to 100,000 — is read
+  // without descending the ten expression rules; that descent made long lists slow to check.
+  listItem = this.RULE("listItem", () => {
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { GATE: this.atomItem, ALT: () => this.CONSUME(T.StringLiteral) },
+        { GATE: this.atomItem, ALT: () => this.CONSUME(T.NumberLiteral) },
+        { GATE: this.atomItem, ALT: () => this.CONSUME(T.DateLiteral) },
+        { GATE: this.atomItem, ALT: () => this.CONSUME(T.True) },
+        { GATE: this.atomItem, ALT: () => this.CONSUME(T.False) },
+        { GATE: this.atomItem, ALT: () => this.CONSUME(T.Identifier) },
+        { ALT: () => this.SUBRULE(this.expression) },
+      ],
+    });
   });
 }
 

@@ -15,6 +15,59 @@ export interface Range {
   end: Position;
 }
 
+/**
+ * Line breaks are the LSP's: `\r\n`, `\n` and a lone `\r` each end a line. Every offset-to-line
+ * computation in the toolchain (diagnostic ranges, the CLI's source excerpts, editor positions)
+ * goes through this module so a file with old-Mac or mixed line ends lands on the same line in
+ * the terminal and in the editor.
+ */
+const LF = 10;
+const CR = 13;
+
+/** The length of the line break starting at `offset` (2 for CRLF, 1 for CR or LF), else 0. */
+export function lineBreakLength(text: string, offset: number): number {
+  const c = text.charCodeAt(offset);
+  if (c === LF) return 1;
+  if (c === CR) return text.charCodeAt(offset + 1) === LF ? 2 : 1;
+  return 0;
+}
+
+/** How many line breaks `text` holds (a CRLF counts once). */
+export function countLineBreaks(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const len = lineBreakLength(text, i);
+    if (len) {
+      n++;
+      i += len - 1;
+    }
+  }
+  return n;
+}
+
+/** The offset at which the line holding `offset` begins. */
+export function lineStartOf(text: string, offset: number): number {
+  let i = Math.min(offset, text.length);
+  // A CR directly before an LF at `offset` is the same break, not a line of its own.
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c === LF || c === CR) break;
+    i--;
+  }
+  return i;
+}
+
+/** The offset at which the line holding `offset` ends (before its line break). */
+export function lineEndOf(text: string, offset: number): number {
+  let i = Math.max(0, offset);
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === LF || c === CR) break;
+    i++;
+  }
+  return i;
+}
+
 /** The last segment of a path, with either separator: how a file is named to people in messages. */
 export function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
@@ -22,20 +75,32 @@ export function baseName(path: string): string {
 
 /** Maps offsets to line/character and back, built once per file. */
 export class LineIndex {
+  /** Where each line's text begins. */
   private readonly lineStarts: number[];
+  /** Where each line's text ends, before its line break. */
+  private readonly lineEnds: number[];
 
   constructor(readonly text: string) {
     const starts = [0];
+    const ends: number[] = [];
     for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
+      const len = lineBreakLength(text, i);
+      if (len) {
+        ends.push(i);
+        i += len - 1;
+        starts.push(i + 1);
+      }
     }
+    ends.push(text.length);
     this.lineStarts = starts;
+    this.lineEnds = ends;
   }
 
   get lineCount(): number {
     return this.lineStarts.length;
   }
 
+  /** The LSP position of `offset`; an offset inside a CRLF belongs to the end of its line. */
   position(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;
@@ -45,13 +110,12 @@ export class LineIndex {
       if (this.lineStarts[mid] <= clamped) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: clamped - this.lineStarts[lo] };
+    return { line: lo, character: Math.min(clamped, this.lineEnds[lo]) - this.lineStarts[lo] };
   }
 
   offset(position: Position): number {
     const line = Math.max(0, Math.min(position.line, this.lineStarts.length - 1));
-    const lineEnd = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.text.length;
-    return Math.min(this.lineStarts[line] + Math.max(0, position.character), lineEnd);
+    return Math.min(this.lineStarts[line] + Math.max(0, position.character), this.lineEnds[line]);
   }
 
   range(span: Span): Range {
@@ -59,8 +123,7 @@ export class LineIndex {
   }
 
   lineText(line: number): string {
-    const start = this.lineStarts[line] ?? this.text.length;
-    const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.text.length;
-    return this.text.slice(start, end).replace(/\r$/, "");
+    if (line < 0 || line >= this.lineStarts.length) return "";
+    return this.text.slice(this.lineStarts[line], this.lineEnds[line]);
   }
 }

@@ -75,7 +75,7 @@ const keywordTokens = [
 ];
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
-export const Comment = createToken({ name: "Comment", pattern: /#[^\n]*/, group: "comments" });
+export const Comment = createToken({ name: "Comment", pattern: /#[^\r\n]*/, group: "comments" });
 
 // A date must come before Number: `2026-11-20` is one token; `5 - 3` needs spaces.
 export const DateLiteral = createToken({
@@ -94,8 +94,8 @@ export const BadNumber = createToken({
   pattern: /\d[\w.]*/,
   start_chars_hint: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
 });
-export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\n]|\\[^\n])*"/ });
-export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\n]|\\[^\n])*\\?/ });
+export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/ });
+export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/ });
 
 export const NotEquals = createToken({ name: "NotEquals", pattern: /!=/ });
 export const LessEquals = createToken({ name: "LessEquals", pattern: /<=/ });

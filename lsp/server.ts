@@ -213,8 +213,9 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     if (roots.length === 0 && typeof params?.rootUri === "string") roots.push(workspace.pathOf(params.rootUri));
     else if (roots.length === 0 && typeof params?.rootPath === "string") roots.push(params.rootPath);
     workspace.roots = roots;
-    const init = params?.initializationOptions as { asOf?: unknown } | null | undefined;
+    const init = params?.initializationOptions as { asOf?: unknown; projectRoot?: unknown } | null | undefined;
     if (typeof init?.asOf === "string" && /^\d{4}-\d{2}-\d{2}$/.test(init.asOf)) asOf = init.asOf;
+    if (typeof init?.projectRoot === "string" && init.projectRoot !== "") workspace.projectRoot = init.projectRoot;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },

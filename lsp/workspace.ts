@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { compileFile, type CompileResult } from "../compiler/compile.js";
 import { nodeHost } from "../compiler/host.js";
+import { isInside } from "../language/import-rule.js";
 import type { CompilerHost } from "../language/model.js";
 
 /** Past this many characters a document is not compiled: editor features go quiet instead of slow. */
@@ -25,7 +26,9 @@ interface OpenDocument {
 export class Workspace {
   private readonly docs = new Map<string, OpenDocument>();
   private readonly overlay = new Map<string, string>();
-  private readonly host: CompilerHost = nodeHost(this.overlay);
+  /** The import boundary from the client's `projectRoot` initialization option; default: the workspace folder holding the file. */
+  projectRoot: string | undefined;
+  private readonly host: CompilerHost = nodeHost(this.overlay, { projectRoot: (entry) => this.projectRootFor(entry) });
   private readonly cache = new Map<string, { generation: number; result: CompileResult }>();
   private workspaceCache: { generation: number; results: CompileResult[] } | undefined;
   /** Bumped on every change to any file: a cached compilation from an older generation is stale. */
@@ -153,6 +156,17 @@ export class Workspace {
     }
     this.workspaceCache = { generation: this.generation, results };
     return results;
+  }
+
+  /**
+   * The folder a file's imports must stay inside: the configured one, else the innermost
+   * workspace folder holding the file, else (a file opened outside every folder) undefined,
+   * which the host turns into the nearest folder with a package.json or .git.
+   */
+  private projectRootFor(entry: string): string | undefined {
+    if (this.projectRoot !== undefined) return this.projectRoot;
+    const holding = this.roots.filter((r) => isInside(resolve(r), entry)).sort((a, b) => b.length - a.length);
+    return holding[0];
   }
 
   private workspaceFiles(): string[] {

@@ -158,7 +158,7 @@ const DECL_KEYWORDS = new Set(["import", "schema", "criterion", "score", "exampl
 const COMMENT_CHARS = "abc XYZ 09 #\"'\\{}[]()+-*/<>=!.,:;?`~$%^&_|—é";
 
 function str(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t")}"`;
 }
 
 /** A random valid program: the SQL tests' generator plus example blocks. */

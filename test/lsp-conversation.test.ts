@@ -1,6 +1,6 @@
 // Whole conversations with the built language server over real stdio JSON-RPC:
 // `node dist/lsp/main.js --stdio` (built by `npm run build`, which `npm test` runs first).
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -380,6 +380,41 @@ describe("language server over stdio", () => {
     expect(await client.request("textDocument/hover", { textDocument: { uri }, position: { line: 0, character: 12 } })).toBeNull();
     await client.notify("textDocument/didClose", { textDocument: { uri } });
   }, 30_000);
+
+  // Issue 10, items 1–3 and 6: hostile documents are answered with ordinary diagnostics.
+  it("publishes a diagnostic for brackets nested past the stack, at the right line for CR-only text", async () => {
+    const deepUri = pathToFileURL(join(work, "deep.leaddef")).href;
+    const since = client.published.length;
+    await client.notify("textDocument/didOpen", { textDocument: { uri: deepUri, languageId: "leaddef", version: 1, text: `x when ${"[".repeat(200)}` } });
+    const deep = await client.diagnostics(deepUri, (x) => x.diagnostics.some((d) => d.code === "LD0005"), since);
+    expect(deep.diagnostics.find((d) => d.code === "LD0005")!.message).toMatch(/nested more than/);
+
+    const crUri = pathToFileURL(join(work, "cr.leaddef")).href;
+    const crSince = client.published.length;
+    // Old-Mac line ends, then a CRLF and an LF: the unknown name is on LSP line 5.
+    const text = "schema {\r  a: integer\r}\r\r\ncriterion c when a > 1\ncriterion d when b > 1\r";
+    await client.notify("textDocument/didOpen", { textDocument: { uri: crUri, languageId: "leaddef", version: 1, text } });
+    const cr = await client.diagnostics(crUri, (x) => x.diagnostics.some((d) => d.code === "LD1002"), crSince);
+    expect(cr.diagnostics.find((d) => d.code === "LD1002")!.range).toEqual({ start: { line: 5, character: 17 }, end: { line: 5, character: 18 } });
+  });
+
+  it("refuses imports of devices and files outside the project without echoing them, and stays alive", async () => {
+    const hostileUri = pathToFileURL(join(work, "hostile-import.leaddef")).href;
+    const since = client.published.length;
+    // A FIFO with the right extension inside the workspace: reading it would block the server forever.
+    execFileSync("mkfifo", [join(work, "pipe.leaddef")]);
+    const text = 'import "/dev/zero"\nimport "../../../../../../../../etc/passwd"\nimport "../../../../../../../../etc/x.leaddef"\nimport "pipe.leaddef"\n';
+    await client.notify("textDocument/didOpen", { textDocument: { uri: hostileUri, languageId: "leaddef", version: 1, text } });
+    const p = await client.diagnostics(hostileUri, (x) => x.diagnostics.filter((d) => d.code === "LD1019").length === 4, since);
+    expect(p.diagnostics.map((d) => d.range.start.line).sort()).toEqual([0, 1, 2, 3]);
+    expect(p.diagnostics[3].message).toMatch(/not a regular file/);
+    // Workspace-wide requests walk the folder, FIFO included, and still answer.
+    const symbols = await client.request<unknown[]>("workspace/symbol", { query: "" });
+    expect(Array.isArray(symbols)).toBe(true);
+    expect(JSON.stringify(p)).not.toMatch(/root:/);
+    const hover = await client.request("textDocument/hover", { textDocument: { uri: hostileUri }, position: { line: 0, character: 2 } });
+    expect(hover === null || typeof hover === "object").toBe(true);
+  });
 
   it("shuts down and exits cleanly", async () => {
     await client.request("shutdown", null);

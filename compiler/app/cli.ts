@@ -15,6 +15,7 @@ import { buildDbt } from "./build-dbt.js";
 import { SQL_DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
 import { renderSummary } from "../batch/summary.js";
 import { compileFile, type CompileResult } from "../compile.js";
+import { nodeHost } from "../host.js";
 import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
@@ -76,7 +77,7 @@ function countsLine(diagnostics: Diagnostic[]): string {
  * `params` are `--param NAME=VALUE` flags: a bad one is a usage error.
  */
 function programOrExit(file: string, params: readonly string[] = []) {
-  const result = compileFile(file);
+  const result = compileFile(file, diskHost());
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (!result.program) {
     printDiagnostics([result], "text", process.stderr);
@@ -129,11 +130,23 @@ function parseAsOf(value: string | undefined): number {
   }
 }
 
+/** The import boundary chosen with --project-root (read in the preAction hook); default: found per entry file. */
+let projectRootOption: string | undefined;
+
+/** The disk host every command compiles through, with the project root the user chose. */
+function diskHost() {
+  return nodeHost(new Map(), { projectRoot: projectRootOption });
+}
+
 function buildCli(): Command {
   const cli = new Command("leaddef")
     .description("Check, test, format and run lead-qualification definitions (.leaddef files).")
     .version(VERSION)
     .showHelpAfterError()
+    .option("--project-root <dir>", "the folder imports must stay inside (default: the nearest folder above the file with a package.json or .git)")
+    .hook("preAction", (command) => {
+      projectRootOption = command.opts().projectRoot as string | undefined;
+    })
     .addHelpText("after", "\nExit codes: 0 success; 1 problems found (errors in a definition, failing examples,\nunformatted files with --check, rejected rows with --fail-on-rejects); 2 usage or I/O error.");
 
   cli.command("check")
@@ -143,7 +156,7 @@ function buildCli(): Command {
     .option("--deny-warnings", "exit 1 on warnings too")
     .option("--semantic", "also the warnings an SMT solver proves (unreachable stages, constant criteria, dead score lines, …); takes seconds")
     .action(async (files: string[], opts: { format: DiagnosticFormat; denyWarnings?: boolean; semantic?: boolean }) => {
-      const compiled = files.map((f) => compileFile(f));
+      const compiled = files.map((f) => compileFile(f, diskHost()));
       const results = opts.semantic ? await withSemanticLints(compiled) : compiled;
       printDiagnostics(results, opts.format);
       const all = uniqueDiagnostics(results);
@@ -165,7 +178,7 @@ function buildCli(): Command {
       let passed = 0;
       let failed = 0;
       for (const file of files) {
-        const result = compileFile(file);
+        const result = compileFile(file, diskHost());
         if (!result.program) {
           printDiagnostics([result], "text");
           const examples = result.analysis.entry.examples.length;

@@ -2,7 +2,7 @@ import type { CompileResult } from "../../compiler/compile.js";
 import { walk, type Node, type SchemaDecl } from "../../language/ast.js";
 import type { Diagnostic } from "../../language/diagnostics.js";
 import type { FileModel } from "../../language/model.js";
-import { baseName, type Span } from "../../language/source.js";
+import { baseName, lineStartOf, type Span } from "../../language/source.js";
 import { modelOf } from "./lookup.js";
 import type { TextEdit } from "./rename.js";
 
@@ -119,8 +119,8 @@ function addFieldAction(result: CompileResult, model: FileModel, d: Diagnostic):
 function insertIntoSchema(model: FileModel, block: SchemaDecl, line: string): { at: number; text: string } | undefined {
   if (model.text[block.span.end - 1] !== "}") return undefined;
   const brace = block.span.end - 1;
-  const lineStart = model.text.lastIndexOf("\n", brace - 1) + 1;
-  const before = block.fields[0] ? model.text.slice(model.text.lastIndexOf("\n", block.fields[0].span.start - 1) + 1, block.fields[0].span.start) : "";
+  const lineStart = lineStartOf(model.text, brace);
+  const before = block.fields[0] ? model.text.slice(lineStartOf(model.text, block.fields[0].span.start), block.fields[0].span.start) : "";
   const indent = before && /^[ \t]+$/.test(before) ? before : "  ";
   return model.text.slice(lineStart, brace).trim() === ""
     ? { at: lineStart, text: `${indent}${line}\n` }

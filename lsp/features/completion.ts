@@ -1,7 +1,7 @@
 import type { IToken } from "chevrotain";
 import type { CompileResult } from "../../compiler/compile.js";
 import type { FieldSymbol, FileModel } from "../../language/model.js";
-import type { Span } from "../../language/source.js";
+import { lineStartOf, type Span } from "../../language/source.js";
 import { isKeyword } from "../../language/tokens.js";
 import { TYPE_NAMES, typeSource } from "../../language/types.js";
 import { KEYWORD_HELP } from "./hover.js";
@@ -76,7 +76,7 @@ export function complete(result: CompileResult, offset: number, path?: string): 
   }
   const prefix = text.slice(prefixStart, wordStart);
 
-  const lineStart = text.lastIndexOf("\n", prefixStart - 1) + 1;
+  const lineStart = lineStartOf(text, prefixStart);
   const lineBefore = text.slice(lineStart, prefixStart);
   const tokens = tokensBefore(model, prefixStart);
   let decl = tokens.slice(declarationStart(tokens));

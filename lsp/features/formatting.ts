@@ -1,6 +1,6 @@
 import { format } from "../../language/formatter.js";
 import { parseFile } from "../../language/parse.js";
-import { LineIndex, type Range, type Span } from "../../language/source.js";
+import { LineIndex, lineEndOf, lineStartOf, type Range, type Span } from "../../language/source.js";
 
 export interface FormatEdit {
   span: Span;
@@ -61,11 +61,9 @@ export function formatRange(text: string, range: Range): { edits: FormatEdit[]; 
  * the end of its last line when only blanks and a comment follow it there.
  */
 function wholeLines(text: string, start: number, end: number): Span {
-  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const lineStart = lineStartOf(text, start);
   if (/^[ \t]*$/.test(text.slice(lineStart, start))) start = lineStart;
-  let lineEnd = text.indexOf("\n", end);
-  if (lineEnd < 0) lineEnd = text.length;
-  if (text[lineEnd - 1] === "\r") lineEnd--;
+  const lineEnd = lineEndOf(text, end);
   if (/^[ \t]*(#.*)?$/.test(text.slice(end, lineEnd))) end = lineEnd;
   return { start, end };
 }

@@ -61,12 +61,18 @@ const DATES = ["2026-11-22", "2026-11-21", "2026-10-23", "2026-08-24", "2025-11-
 const AS_OF = ["2026-11-22", "2026-12-01", "2027-03-01"];
 
 function str(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t")}"`;
+}
+
+export interface GenOptions {
+  /** The string values literals and leads draw from (default: ASCII edge cases plus a few accented letters). */
+  strings?: readonly string[];
 }
 
 /** Generates one program (as source text) and `leadCount` leads from `seed`. */
-export function generateCase(seed: number, leadCount: number): GenCase {
+export function generateCase(seed: number, leadCount: number, options: GenOptions = {}): GenCase {
   const r = rng(seed);
+  const strings = options.strings ?? STRINGS;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const chance = (p: number) => r() < p;
 
@@ -114,7 +120,7 @@ export function generateCase(seed: number, leadCount: number): GenCase {
       }
       case "str": {
         const f = pick(ofType("string")).path;
-        const other = () => (chance(0.8) ? str(pick(STRINGS)) : pick(ofType("string")).path);
+        const other = () => (chance(0.8) ? str(pick(strings)) : pick(ofType("string")).path);
         const op = pick(["=", "!=", "contains", "starts with", "in", "not in"]);
         if (op === "in" || op === "not in") return `${f} ${op} [${Array.from({ length: 1 + Math.floor(r() * 3) }, other).join(", ")}]`;
         return `${f} ${op} ${other()}`;
@@ -137,7 +143,7 @@ export function generateCase(seed: number, leadCount: number): GenCase {
         return `${f.path} ${pick(["=", "!=", "<", "<=", ">", ">="])} ${other}`;
       }
       case "list": {
-        const needle = chance(0.8) ? str(pick(STRINGS)) : ofType("string").length ? pick(ofType("string")).path : str("a");
+        const needle = chance(0.8) ? str(pick(strings)) : ofType("string").length ? pick(ofType("string")).path : str("a");
         return `${pick(ofType("list")).path} contains ${needle}`;
       }
       case "presence": return `${pick(fields).path} is ${chance(0.5) ? "missing" : "present"}`;
@@ -192,10 +198,10 @@ export function generateCase(seed: number, leadCount: number): GenCase {
         case "number": lead[f.path] = pick(NUMBERS); break;
         case "integer": lead[f.path] = pick(INTS); break;
         case "boolean": lead[f.path] = chance(0.5); break;
-        case "string": lead[f.path] = chance(0.7) ? pick(STRINGS) : pick(STRINGS) + pick(STRINGS); break;
+        case "string": lead[f.path] = chance(0.7) ? pick(strings) : pick(strings) + pick(strings); break;
         case "date": lead[f.path] = pick(DATES); break;
         case "enum": lead[f.path] = pick(f.members!); break;
-        case "list": lead[f.path] = Array.from({ length: Math.floor(r() * 3) }, () => pick(STRINGS)); break;
+        case "list": lead[f.path] = Array.from({ length: Math.floor(r() * 3) }, () => pick(strings)); break;
       }
     }
     return lead;

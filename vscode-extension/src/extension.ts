@@ -53,6 +53,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.leaddef") },
     outputChannel: serverOutput,
     traceOutputChannel: serverOutput,
+    // The import boundary (docs/language.md, "Imports"); empty: the workspace folder.
+    initializationOptions: { projectRoot: vscode.workspace.getConfiguration("leaddef").get<string>("projectRoot", "").trim() || undefined },
   };
   // The id `leaddef` makes the client read the `leaddef.trace.server` setting.
   client = new LanguageClient("leaddef", "leaddef language server", serverOptions(context.extensionPath, configured), clientOptions);

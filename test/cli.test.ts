@@ -454,11 +454,11 @@ describe.concurrent("run", () => {
     expect(code).toBe(0);
   });
 
-  it("an empty CSV file has no header: refused (exit 2), nothing written; an empty JSON Lines file is zero rows", async () => {
+  it("an empty CSV file has no header: refused (exit 1: the file is wrong as a whole), nothing written; an empty JSON Lines file is zero rows", async () => {
     const input = join(tmp, "empty.csv");
     writeFileSync(input, "");
     const r = await cli(["run", "examples/acme.leaddef", "--input", input, "--output", join(tmp, "empty.out.csv"), "--as-of", AS_OF]);
-    exited(r, 2);
+    exited(r, 1);
     expect(r.stderr).toContain("the CSV file has no header row");
     expect(existsSync(join(tmp, "empty.out.csv"))).toBe(false);
     const jsonl = join(tmp, "empty.jsonl");

@@ -1,3 +1,4 @@
+import { foldCase } from "../runtime/case-fold.js";
 import type { IrExpr, IrProgram } from "../ir.js";
 
 /**
@@ -122,7 +123,7 @@ export class IrEvaluator {
         return (env) => {
           const a = l(env) as string | undefined;
           const b = r(env) as string | undefined;
-          return a !== undefined && b !== undefined && a.toLowerCase().includes(b.toLowerCase());
+          return a !== undefined && b !== undefined && foldCase(a).includes(foldCase(b));
         };
       }
       case "startsWith": {
@@ -131,7 +132,7 @@ export class IrEvaluator {
         return (env) => {
           const a = l(env) as string | undefined;
           const b = r(env) as string | undefined;
-          return a !== undefined && b !== undefined && a.toLowerCase().startsWith(b.toLowerCase());
+          return a !== undefined && b !== undefined && foldCase(a).startsWith(foldCase(b));
         };
       }
       case "presence": {

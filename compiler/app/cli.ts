@@ -16,6 +16,7 @@ import { compileFile, type CompileResult } from "../compile.js";
 import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
+import { registerInit } from "./init.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 export const VERSION = "0.1.0";
@@ -263,6 +264,8 @@ function buildCli(): Command {
       if (opts.out) writeFileSync(opts.out, code);
       else process.stdout.write(code);
     });
+
+  registerInit(cli);
 
   cli.command("lsp")
     .description("start the language server (for editors)")

@@ -17,6 +17,8 @@ import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
 import { registerInit } from "./init.js";
+import { WriteBackError } from "./write-back.js";
+import { addWriteBackOptions, prepareWriteBack, type WriteBackOptions } from "./write-back-run.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 export const VERSION = "0.1.0";
@@ -168,7 +170,7 @@ function buildCli(): Command {
     .description("score a CRM export (CSV or JSON Lines), streaming; prints the funnel")
     .argument("<file>", "the .leaddef definition")
     .requiredOption("--input <path>", "leads: .csv or .jsonl (- for standard input, CSV)")
-    .option("--output <path>", "results: .csv or .jsonl (default: standard output, CSV)")
+    .option("-o, --output <path>", "results: .csv or .jsonl (default: standard output, CSV)")
     .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
     .option("--rejects <path>", "where rejected rows go (default: <output or input>.rejects.csv)")
     .option("--id <column>", "the input column that identifies a lead", "id")
@@ -177,8 +179,9 @@ function buildCli(): Command {
     .option("--fail-on-rejects", "exit 1 if any row was rejected")
     .option("--no-progress", "no progress bar")
     .addOption(new Option("--engine <engine>", "js: the generated JavaScript evaluator; duckdb: the generated SQL in DuckDB (also reads Parquet)").choices(["js", "duckdb"]).default("js"))
-    .action(async (file: string, opts: { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; progress: boolean; engine: "js" | "duckdb" }) => {
+    .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; progress: boolean; engine: "js" | "duckdb" }) => {
       const { program } = programOrExit(file);
+      const writeBack = prepareWriteBack(opts, program);
       const asOf = parseAsOf(opts.asOf);
       const detected = opts.inputFormat ?? (opts.input === "-" ? "csv" : inputFormatOf(opts.input));
       if (detected === undefined) throw new UsageError(`cannot tell the format of \`${opts.input}\`; name it .csv or .jsonl, or pass --input-format`);
@@ -189,10 +192,10 @@ function buildCli(): Command {
         program,
         input: opts.input,
         inputFormat: detected,
-        output: opts.output,
-        outputFormat: formatOf(opts.output),
+        output: writeBack?.resultsPath ?? opts.output,
+        outputFormat: writeBack ? "csv" as const : formatOf(opts.output),
         asOf,
-        idColumn: opts.id,
+        idColumn: writeBack?.idColumn ?? opts.id,
         columns: opts.columns,
         rejectsPath,
       };
@@ -203,8 +206,10 @@ function buildCli(): Command {
       for (const notice of summary.notices ?? []) process.stderr.write(`leaddef: ${notice}\n`);
       const report = renderSummary(summary);
       (opts.output ? process.stdout : process.stderr).write(`${report}\n`);
-      process.exitCode = opts.failOnRejects && summary.rowsRejected > 0 ? EXIT.problems : EXIT.ok;
+      const writeBackCode = writeBack?.finish() ?? EXIT.ok;
+      process.exitCode = (opts.failOnRejects && summary.rowsRejected > 0) || writeBackCode !== EXIT.ok ? EXIT.problems : EXIT.ok;
     });
+  addWriteBackOptions(cli.commands.find((c) => c.name() === "run")!);
 
   cli.command("explain")
     .description("show why a lead gets its stage and scores")
@@ -337,7 +342,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof WriteBackError) {
       console.error(`leaddef: ${e.message}`);
       process.exitCode = EXIT.usage;
       return;

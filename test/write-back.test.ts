@@ -2,7 +2,7 @@
 // documented import rules (see ../shared/crm-formats.md and compiler/app/write-back.ts), as pure
 // functions and through the built CLI (needs `npx tsc -p .`).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -144,6 +144,15 @@ describe("leaddef run --write-back (CLI)", () => {
     expect(orphan.stderr).toMatch(/need --write-back/);
     const missing = run("--write-back", "hubspot", "--changed-since", join(tmp, "no-such.csv"));
     expect(missing.status).toBe(2);
+  });
+  it("refuses an input without the key column instead of keying records by row number", () => {
+    const keyless = join(tmp, "keyless.csv");
+    writeFileSync(keyless, "company.employees,Email\n500,a@x.com\n");
+    const out = join(tmp, "keyless-import.csv");
+    const r = spawnSync(process.execPath, [bin, "run", definition, "--input", keyless, "--write-back", "hubspot", "-o", out], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("has no `Record ID` column");
+    expect(existsSync(out)).toBe(false);
   });
   it("exits 1 when a key's rows disagree and leaves that key out", () => {
     const conflicted = join(tmp, "conflict.csv");

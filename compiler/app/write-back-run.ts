@@ -10,6 +10,8 @@ import { Option, type Command } from "commander";
 import { CsvRecordReader } from "../batch/sources/csv-records.js";
 import { resultColumns } from "../batch/js/run-js.js";
 import type { Program } from "../runtime/program.js";
+import { sampleCsv, sampleJsonl } from "../infer/sample.js";
+import { readPrefix } from "./init.js";
 import { buildImport, CRMS, planWriteBack, WriteBackError, type Crm, type Table } from "./write-back.js";
 
 /** Adds `--write-back`, `--write-back-key`, `--property` and `--changed-since` to `run`. */
@@ -27,6 +29,8 @@ export interface WriteBackOptions {
   property: string[];
   changedSince?: string;
   id: string;
+  input: string;
+  inputFormat?: "csv" | "jsonl";
   output?: string;
   columns: "default" | "all";
 }
@@ -55,6 +59,22 @@ export function readTable(text: string, what: string): Table {
 }
 
 /**
+ * The columns (CSV header cells, or JSON Lines keys of the first records) of an input file.
+ * Without its key column a run numbers the rows instead, and row numbers written as CRM ids
+ * would overwrite other records: so write-back checks the column is there before running.
+ */
+export function inputColumns(path: string, format: "csv" | "jsonl" | "parquet" | undefined): string[] | undefined {
+  if (format === "parquet" || format === undefined) return undefined; // DuckDB reports a missing column itself
+  const { text, complete } = readPrefix(path, 1 << 20);
+  try {
+    const sample = format === "jsonl" ? sampleJsonl(text, 100, complete) : sampleCsv(text, 1, complete);
+    return sample.columns.map((c) => c.header);
+  } catch {
+    return [];
+  }
+}
+
+/**
  * Validates the write-back options before anything runs; undefined without `--write-back`.
  * Throws WriteBackError for options the CRM cannot accept.
  */
@@ -70,6 +90,11 @@ export function prepareWriteBack(opts: WriteBackOptions, program: Program): Writ
   }
   const key = opts.writeBackKey ?? (opts.id !== "id" ? opts.id : undefined);
   const plan = planWriteBack(opts.writeBack, key, opts.property, resultColumns(program, opts.columns));
+  if (opts.input === "-") throw new WriteBackError("--write-back reads its input from a file, not standard input (the key column is checked first)");
+  const columns = inputColumns(opts.input, opts.inputFormat ?? (/\.(jsonl|ndjson)$/i.test(opts.input) ? "jsonl" : /\.parquet$/i.test(opts.input) ? "parquet" : "csv"));
+  if (columns && !columns.includes(plan.keyColumn)) {
+    throw new WriteBackError(`${opts.input} has no \`${plan.keyColumn}\` column to key the ${opts.writeBack} import on${columns.length ? ` (its columns: ${columns.slice(0, 12).join(", ")}${columns.length > 12 ? ", …" : ""})` : ""}; name it with --write-back-key`);
+  }
   // Read before the run, so a missing or unreadable previous file fails before any work.
   const previous = opts.changedSince ? readTable(readFileSync(opts.changedSince, "utf8"), opts.changedSince) : undefined;
   const dir = mkdtempSync(join(tmpdir(), "leaddef-write-back-"));

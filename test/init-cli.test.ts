@@ -60,10 +60,11 @@ describe("leaddef init", () => {
   });
   it("reads JSON Lines by the file name", () => {
     const jsonl = join(tmp, "dump.jsonl");
-    writeFileSync(jsonl, '{"id":"a","company":{"employees":"12"}}\n{"id":"b","company":{"employees":"7"}}\n');
+    writeFileSync(jsonl, '{"id":"a","company":{"employees":"12"},"tech":["x"]}\n{"id":"b","company":{"employees":"7"},"tech":[]}\n');
     const r = init("--from", jsonl);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('lead.company_employees: integer from "company.employees"');
+    expect(r.stdout).toContain('lead.tech: list(string)? from "tech"');
   });
   it("reads a prefix without cutting a character in half", () => {
     const file = join(tmp, "accents.csv");

@@ -14,7 +14,9 @@ export type InferredType =
   | { kind: "date"; layout?: string }
   /** Members in declaration order; `open` when the sample may not show every value. */
   | { kind: "enum"; members: string[]; open: boolean }
-  | { kind: "string" };
+  | { kind: "string" }
+  /** A JSON Lines array. */
+  | { kind: "list" };
 
 export interface InferredColumn {
   header: string;
@@ -207,7 +209,7 @@ export function sampleValues(values: readonly string[], limit = 3): string[] {
 export function inferColumns(columns: readonly SampleColumn[], decimalComma: boolean): InferredColumn[] {
   return columns.map((c) => ({
     header: c.header,
-    type: inferType(c.header, c.values, decimalComma),
+    type: c.list ? { kind: "list" } : inferType(c.header, c.values, decimalComma),
     optional: c.values.some((v) => v === "") || c.values.length === 0,
     samples: sampleValues(c.values),
   }));

@@ -10,6 +10,8 @@
 export interface SampleColumn {
   header: string;
   values: string[];
+  /** JSON Lines: some record holds an array under this key (a `list(string)` field). */
+  list?: boolean;
 }
 
 /** What `init` learned about the file as a whole. */
@@ -204,7 +206,11 @@ export function sampleJsonl(text: string, maxRows: number, complete: boolean): E
   return {
     format: "jsonl",
     delimiter: ",",
-    columns: keys.map((k) => ({ header: k, values: records.map((r) => cellText(r.get(k))) })),
+    columns: keys.map((k) => ({
+      header: k,
+      values: records.map((r) => cellText(r.get(k))),
+      ...(records.some((r) => Array.isArray(r.get(k))) ? { list: true } : {}),
+    })),
     rows: records.length,
     truncated: !complete || total > maxRows,
     trailerLines: 0,

@@ -41,6 +41,8 @@ export function typeText(type: InferredType): string {
       return type.layout ? `date(${stringLiteral(type.layout)})` : "date";
     case "enum":
       return `enum(${[...type.members.map(memberText), ...(type.open ? ["..."] : [])].join(", ")})`;
+    case "list":
+      return "list(string)";
     default:
       return type.kind;
   }

@@ -20,6 +20,12 @@ export interface IrField {
   members: readonly string[];
   optional: boolean;
   integer: boolean;
+  /** The input column (CSV) or key (JSON Lines) the field binds to: its `from "…"`, else its path. */
+  column: string;
+  /** An open enum (`...`): values that are no member are accepted and equal no member. */
+  open: boolean;
+  /** A date's declared layout (`M/D/YYYY`), read besides ISO dates. */
+  layout: string | undefined;
 }
 
 export type IrExpr =
@@ -99,6 +105,9 @@ export function lower(entry: FileModel, files: Map<string, FileModel>): IrProgra
     members: f.type.kind === "enum" ? f.type.members : [],
     optional: f.optional,
     integer: f.type.kind === "integer",
+    column: f.decl.column?.value ?? f.name,
+    open: f.type.kind === "enum" && f.type.open === true,
+    layout: f.type.kind === "date" ? f.type.layout : undefined,
   }));
   const fieldIndex = new Map<FieldSymbol, IrField>([...entry.fields.values()].map((f, i) => [f, fields[i]]));
 
@@ -189,7 +198,8 @@ class Lowerer {
   expr(e: A.Expr): IrExpr {
     switch (e.kind) {
       case "NumberLit": return { k: "const", kind: "number", value: e.value };
-      case "StringLit": return { k: "const", kind: "string", value: e.value };
+      // a string beside an enum names one of its members
+      case "StringLit": return { k: "const", kind: this.type(e).kind === "enum" ? "enum" : "string", value: e.value };
       case "DateLit": return { k: "const", kind: "date", value: e.days };
       case "BoolLit": return { k: "const", kind: "boolean", value: e.value };
       case "Paren": return this.expr(e.inner);

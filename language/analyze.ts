@@ -1,10 +1,10 @@
 import type * as A from "./ast.js";
 import { FileChecker } from "./checker.js";
-import { compareDiagnostics, diagnostic } from "./diagnostics.js";
+import { codeList, compareDiagnostics, diagnostic, helpText, message } from "./diagnostics.js";
 import { checkReferenceCycles, lintFile, lintUnusedImports } from "./lint.js";
 import type { Analysis, CompilerHost, FileModel, LeaddefSymbol } from "./model.js";
 import { parseFile } from "./parse.js";
-import { LineIndex } from "./source.js";
+import { baseName, LineIndex } from "./source.js";
 
 function newModel(path: string, text: string, ids: { value: number }): FileModel {
   const parsed = parseFile(path, text, ids);
@@ -50,15 +50,15 @@ export function analyze(entryPath: string, host: CompilerHost): Analysis {
       if (decl.kind !== "ImportDecl" || decl.path.kind !== "StringLit") continue;
       const target = host.resolveImport(path, decl.path.value);
       if (loading.includes(target)) {
-        const cycle = [...loading.slice(loading.indexOf(target)), target].map((p) => `\`${baseName(p)}\``).join(" → ");
-        model.diagnostics.push(diagnostic("LD1010", path, decl.span, `import cycle: ${cycle}`, { help: "move the shared declarations into a file both can import" }));
+        const cycle = codeList([...loading.slice(loading.indexOf(target)), target].map(baseName), " → ");
+        model.diagnostics.push(diagnostic(path, decl.span, message("importCycle", { cycle }), { help: helpText("moveShared") }));
         model.imports.set(decl.id, undefined);
         continue;
       }
       const child = load(target);
       model.imports.set(decl.id, child ? target : undefined);
       if (!child) {
-        model.diagnostics.push(diagnostic("LD1009", path, decl.path.span, `cannot find \`${decl.path.value}\``, { help: `looked for ${target}` }));
+        model.diagnostics.push(diagnostic(path, decl.path.span, message("importNotFound", { path: decl.path.value }), { help: helpText("lookedFor", { target }) }));
         continue;
       }
       imported.push(child);
@@ -74,7 +74,7 @@ export function analyze(entryPath: string, host: CompilerHost): Analysis {
   let entry = load(entryPath);
   if (!entry) {
     entry = newModel(entryPath, "", ids);
-    entry.diagnostics.push(diagnostic("LD1009", entryPath, { start: 0, end: 0 }, `cannot read \`${entryPath}\``));
+    entry.diagnostics.push(diagnostic(entryPath, { start: 0, end: 0 }, message("cannotRead", { path: entryPath })));
     files.set(entryPath, entry);
   }
   // The lints follow references recursively; past the depth limit (an error anyway) they are skipped.
@@ -102,7 +102,7 @@ function importScope(model: FileModel, child: FileModel, decl: A.ImportDecl): vo
   for (const [name, field] of child.fields) {
     const existing = model.fields.get(name);
     if (existing && existing !== field) {
-      model.diagnostics.push(diagnostic("LD1005", model.path, decl.span, `field \`${name}\` from \`${baseName(child.path)}\` is already declared in \`${baseName(existing.file)}\``));
+      model.diagnostics.push(diagnostic(model.path, decl.span, message("importedFieldClash", { field: name, file: baseName(child.path), other: baseName(existing.file) })));
       continue;
     }
     model.fields.set(name, field);
@@ -111,7 +111,7 @@ function importScope(model: FileModel, child: FileModel, decl: A.ImportDecl): vo
     if (symbol.kind === "stage") continue;
     const existing = model.names.get(name);
     if (existing && existing !== symbol) {
-      model.diagnostics.push(diagnostic("LD1004", model.path, decl.span, `\`${name}\` from \`${baseName(child.path)}\` is already declared in \`${baseName(existing.file)}\``));
+      model.diagnostics.push(diagnostic(model.path, decl.span, message("importedNameClash", { name, file: baseName(child.path), other: baseName(existing.file) })));
       continue;
     }
     model.names.set(name, symbol);
@@ -126,8 +126,4 @@ function usedSymbols(files: Map<string, FileModel>): Set<LeaddefSymbol> {
     }
   }
   return used;
-}
-
-function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
 }

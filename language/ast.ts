@@ -35,8 +35,10 @@ export type TypeName = "boolean" | "integer" | "number" | "string" | "date" | "e
 export interface TypeRef extends NodeBase {
   kind: "TypeRef";
   name: Name;
-  /** enum members, or the element type of list(...) */
-  args: Name[];
+  /** enum members (names, or strings where they are not plain names), the element type of list(...), a date's layout */
+  args: (Name | StringLit)[];
+  /** Where `...` was written: the enum is open (accepts other values). */
+  ellipsis?: Span;
   optional: boolean;
   /** Set when the parenthesised argument list was written, even if empty. */
   hasArgs: boolean;
@@ -52,6 +54,11 @@ export interface NumberLit extends NodeBase {
   value: number;
   raw: string;
 }
+/** An enum member or type argument as written: a name's text or a string's value. */
+export function argText(a: Name | StringLit): string {
+  return a.kind === "Name" ? a.text : a.value;
+}
+
 export interface StringLit extends NodeBase {
   kind: "StringLit";
   value: string;
@@ -131,6 +138,8 @@ export interface FieldDecl extends NodeBase {
   kind: "FieldDecl";
   path: FieldPath;
   type: TypeRef | Missing;
+  /** `from "Column Header"`: the input column (CSV) or key (JSON Lines) the field binds to. */
+  column?: StringLit;
 }
 export interface SchemaDecl extends NodeBase {
   kind: "SchemaDecl";
@@ -221,7 +230,7 @@ export function children(node: Node): Node[] {
     case "SourceFile": return node.declarations;
     case "ImportDecl": return [node.path];
     case "SchemaDecl": return node.fields;
-    case "FieldDecl": return [node.path, node.type];
+    case "FieldDecl": return node.column ? [node.path, node.type, node.column] : [node.path, node.type];
     case "TypeRef": return [node.name, ...node.args];
     case "CriterionDecl": return [node.name, node.condition];
     case "StageDecl": return [node.name, node.condition];
@@ -258,7 +267,7 @@ export function forEachChild<C>(node: Node, fn: (child: Node, parent: Node, cont
     case "SourceFile": for (const d of node.declarations) fn(d, node, context); return;
     case "ImportDecl": fn(node.path, node, context); return;
     case "SchemaDecl": for (const f of node.fields) fn(f, node, context); return;
-    case "FieldDecl": fn(node.path, node, context); fn(node.type, node, context); return;
+    case "FieldDecl": fn(node.path, node, context); fn(node.type, node, context); if (node.column) fn(node.column, node, context); return;
     case "TypeRef": fn(node.name, node, context); for (const a of node.args) fn(a, node, context); return;
     case "CriterionDecl": case "StageDecl": fn(node.name, node, context); fn(node.condition, node, context); return;
     case "ScoreDecl":

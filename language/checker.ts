@@ -1,7 +1,9 @@
-import type * as A from "./ast.js";
-import { diagnostic, type DiagnosticCode, type DiagnosticInit } from "./diagnostics.js";
+import * as A from "./ast.js";
+import { layoutPattern } from "./date-layout.js";
+import { codeList, diagnostic, helpText, message, type DiagnosticInit, type Message } from "./diagnostics.js";
 import { DocComments } from "./docs.js";
 import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, Resolution } from "./model.js";
+import { baseName } from "./source.js";
 import { closestName } from "./spelling.js";
 import { isKeyword } from "./tokens.js";
 import * as Ty from "./types.js";
@@ -19,8 +21,13 @@ type EnumType = Extract<Type, { kind: "enum" }>;
 export class FileChecker {
   constructor(private readonly model: FileModel) {}
 
-  private report(code: DiagnosticCode, node: { span: A.Node["span"] }, message: string, init?: DiagnosticInit): void {
-    this.model.diagnostics.push(diagnostic(code, this.model.path, node.span, message, init));
+  private report(node: { span: A.Node["span"] }, message: Message, init?: DiagnosticInit): void {
+    this.model.diagnostics.push(diagnostic(this.model.path, node.span, message, init));
+  }
+
+  /** A quick fix that replaces `node` with the name `near`. */
+  private changeTo(node: { span: A.Node["span"] }, near: string): DiagnosticInit["suggestion"] {
+    return { message: helpText("changeTo", { name: near }), span: node.span, text: near };
   }
 
   private record(node: A.Name | A.FieldPath, resolution: Resolution): void {
@@ -29,7 +36,7 @@ export class FileChecker {
 
   private where(symbol: LeaddefSymbol): string {
     const line = symbol.file === this.model.path ? this.model.lines.position(symbol.decl.span.start).line + 1 : undefined;
-    return line !== undefined ? `line ${line}` : `\`${symbol.file.split(/[\\/]/).pop()}\``;
+    return line !== undefined ? helpText("atLine", { line }) : helpText("quoted", { text: baseName(symbol.file) });
   }
 
   // ---- declarations ----
@@ -71,18 +78,18 @@ export class FileChecker {
     const symbol: FieldSymbol = { kind: "field", name: path, type, optional, decl: field, file: this.model.path, doc };
     const root = field.path.segments[0];
     if (root && isKeyword(root.text)) {
-      this.report("LD1007", root, `\`${root.text}\` is a keyword and cannot begin a field path`, { help: "rename the field, e.g. `lead." + path + "`" });
+      this.report(root, message("keywordFieldRoot", { name: root.text }), { help: helpText("renameField", { path }) });
       return;
     }
     const existing = this.model.fields.get(path);
     if (existing) {
-      this.report("LD1005", field.path, `field \`${path}\` is already declared at ${this.where(existing)}`, { help: "declare each field once; schema blocks merge" });
+      this.report(field.path, message("fieldDeclaredTwice", { path, where: this.where(existing) }), { help: helpText("declareFieldOnce") });
       this.record(field.path, { kind: "symbol", symbol: existing, declaration: false });
       return;
     }
     const clash = this.model.names.get(path);
     if (clash) {
-      this.report("LD1004", field.path, `\`${path}\` is already declared as a ${clash.kind} at ${this.where(clash)}`);
+      this.report(field.path, message("alreadyDeclaredAs", { name: path, kind: clash.kind, where: this.where(clash) }));
       return;
     }
     this.model.fields.set(path, symbol);
@@ -98,9 +105,7 @@ export class FileChecker {
       for (let i = 1; i < segs.length; i++) {
         const prefix = segs.slice(0, i).join(".");
         if (all.has(prefix)) {
-          this.report("LD1018", f.decl.path, `field \`${f.name}\` lies under field \`${prefix}\`, which is a value, not a group`, {
-            help: "rename one of them so that no field path is the start of another",
-          });
+          this.report(f.decl.path, message("fieldUnderField", { field: f.name, prefix }), { help: helpText("renameFieldPrefix") });
           break;
         }
       }
@@ -110,19 +115,19 @@ export class FileChecker {
   private declareName(symbol: DeclSymbol, name: A.Name): boolean {
     if (!name.text) return false;
     if (isKeyword(name.text)) {
-      const help = name.text === "none" ? "`none` means \"no stage\" in results; choose another name" : "choose a name that is not a keyword";
-      this.report("LD1007", name, `\`${name.text}\` is a keyword and cannot name a ${symbol.kind}`, { help });
+      const help = name.text === "none" ? helpText("noneMeansNoStage") : helpText("notAKeyword");
+      this.report(name, message("keywordName", { name: name.text, kind: symbol.kind }), { help });
       return false;
     }
     const existing = this.model.names.get(name.text);
     if (existing) {
-      this.report("LD1004", name, `\`${name.text}\` is already declared as a ${existing.kind} at ${this.where(existing)}`, {
-        help: "criteria, scores and stages share one set of names",
+      this.report(name, message("alreadyDeclaredAs", { name: name.text, kind: existing.kind, where: this.where(existing) }), {
+        help: helpText("oneSetOfNames"),
       });
       return false;
     }
     if (this.model.fields.has(name.text)) {
-      this.report("LD1004", name, `\`${name.text}\` is already declared as a field`);
+      this.report(name, message("alreadyDeclaredAsField", { name: name.text }));
       return false;
     }
     this.model.names.set(name.text, symbol);
@@ -135,33 +140,49 @@ export class FileChecker {
     const name = ref.name.text;
     if (!(Ty.TYPE_NAMES as readonly string[]).includes(name)) {
       const near = closestName(name, Ty.TYPE_NAMES);
-      this.report("LD1011", ref.name, `unknown type \`${name}\``, {
-        help: `the types are ${Ty.TYPE_NAMES.join(", ")}`,
-        ...(near ? { suggestion: { message: `change to \`${near}\``, span: ref.name.span, text: near } } : {}),
+      this.report(ref.name, message("unknownType", { name }), {
+        help: helpText("theTypes", { types: Ty.TYPE_NAMES.join(", ") }),
+        ...(near ? { suggestion: this.changeTo(ref.name, near) } : {}),
       });
       return Ty.ERROR;
     }
     if (name === "enum") {
       if (ref.args.length === 0) {
-        this.report("LD1011", ref, "an enum needs at least one member", { help: "write the members in parentheses: `enum(a, b, c)`" });
+        this.report(ref, message("emptyEnum"), { help: helpText("enumSyntax") });
         return Ty.ERROR;
       }
       const seen = new Set<string>();
       for (const arg of ref.args) {
-        if (seen.has(arg.text)) this.report("LD1016", arg, `enum member \`${arg.text}\` is listed twice`);
-        else if (isKeyword(arg.text)) this.report("LD1007", arg, `\`${arg.text}\` is a keyword and cannot be an enum member`);
-        seen.add(arg.text);
+        const text = A.argText(arg);
+        if (ref.ellipsis && arg.span.start > ref.ellipsis.start) this.report(arg, message("ellipsisNotLast"), { help: helpText("ellipsisLast") });
+        if (seen.has(text)) this.report(arg, message("enumMemberTwice", { member: text }));
+        else if (arg.kind === "Name" && isKeyword(text)) this.report(arg, message("keywordMember", { name: text }), { help: helpText("quoteMember", { name: text }) });
+        else if (arg.kind === "StringLit" && text.trim() === "") this.report(arg, message("emptyMember"));
+        seen.add(text);
       }
-      return { kind: "enum", members: [...seen], field: "" };
+      return { kind: "enum", members: [...seen], field: "", ...(ref.ellipsis ? { open: true } : {}) };
+    }
+    if (name === "date" && ref.hasArgs) {
+      const layout = ref.args[0];
+      if (ref.args.length !== 1 || layout.kind !== "StringLit") {
+        this.report(ref, message("dateLayoutArgs"));
+        return Ty.ERROR;
+      }
+      const pattern = layoutPattern(layout.value);
+      if ("error" in pattern) {
+        this.report(layout, message("badDateLayout", { layout: layout.value, problem: pattern.error }), { help: helpText("dateLayoutExample") });
+        return Ty.ERROR;
+      }
+      return { kind: "date", layout: layout.value };
     }
     if (name === "list") {
-      if (ref.args.length !== 1 || ref.args[0].text !== "string") {
-        this.report("LD1011", ref, "lists hold strings: write `list(string)`");
+      if (ref.args.length !== 1 || ref.args[0].kind !== "Name" || ref.args[0].text !== "string") {
+        this.report(ref, message("listOfStrings"));
         return Ty.ERROR;
       }
       return Ty.LIST;
     }
-    if (ref.hasArgs) this.report("LD1011", ref, `\`${name}\` takes no arguments`);
+    if (ref.hasArgs) this.report(ref, message("typeTakesNoArguments", { name }));
     return { kind: name } as Type;
   }
 
@@ -189,23 +210,33 @@ export class FileChecker {
     const caps = decl.bounds.filter((b) => b.bound === "cap");
     const floors = decl.bounds.filter((b) => b.bound === "floor");
     for (const extra of [...caps.slice(1), ...floors.slice(1)]) {
-      this.report("LD1004", extra, `\`${extra.bound}\` is set twice in score \`${decl.name.text}\``);
+      this.report(extra, message("boundSetTwice", { bound: extra.bound, score: decl.name.text }));
     }
     if (caps[0] && floors[0] && caps[0].value < floors[0].value) {
-      this.report("LD1017", caps[0], `cap ${caps[0].raw} is below floor ${floors[0].raw}`, { help: "the cap is the highest score allowed, the floor the lowest" });
+      this.report(caps[0], message("capBelowFloor", { cap: caps[0].raw, floor: floors[0].raw }), { help: helpText("capAndFloor") });
     }
   }
 
   private expectBoolean(expr: A.Expr, where: string): void {
     const t = this.infer(expr);
     if (t.kind !== "boolean" && t.kind !== "error") {
-      this.report("LD1006", expr, `the condition of ${where} must be true or false, found ${Ty.typeText(t)}`, {
-        help: t.kind === "integer" || t.kind === "number" ? "compare it, e.g. `>= 50`" : undefined,
+      this.report(expr, message("conditionNotBoolean", { where, found: Ty.typeText(t) }), {
+        help: t.kind === "integer" || t.kind === "number" ? helpText("compareIt") : undefined,
       });
     }
   }
 
+  /**
+   * Records `expr`'s type. A node has one type: recording the same type again is harmless, a
+   * different one means the checker typed the node twice in two contexts, which would report its
+   * errors twice. That is a checker bug, so it throws rather than silently overwriting (cel-go's
+   * `setType` does the same).
+   */
   private setType(expr: A.Expr, t: Type): Type {
+    const before = this.model.types.get(expr.id);
+    if (before !== undefined && !Ty.sameType(before, t)) {
+      throw new Error(`internal error: node ${expr.id} typed as ${Ty.typeText(before)}, then as ${Ty.typeText(t)}`);
+    }
     this.model.types.set(expr.id, t);
     return t;
   }
@@ -219,26 +250,26 @@ export class FileChecker {
     switch (expr.kind) {
       case "Missing": return Ty.ERROR;
       case "NumberLit": return Number.isInteger(expr.value) ? Ty.INTEGER : Ty.NUMBER;
-      case "StringLit": return Ty.STRING;
+      case "StringLit": return enumContext ? this.memberString(expr, enumContext) : Ty.STRING;
       case "DateLit": return Number.isNaN(expr.days) ? Ty.ERROR : Ty.DATE;
       case "BoolLit": return Ty.BOOLEAN;
       case "Paren": return this.infer(expr.inner, enumContext);
       case "Ref": return this.resolveRef(expr, enumContext);
       case "ListLit":
-        this.report("LD1014", expr, "a list can only follow `in`, `not in` or `at least N of`");
+        this.report(expr, message("listOutOfPlace"));
         for (const item of expr.items) this.infer(item);
         return Ty.ERROR;
       case "Call": return this.checkCall(expr);
       case "AtLeast": return this.checkAtLeast(expr);
       case "Unary": {
         if (expr.op === "not") {
-          this.expectOperand(expr.operand, (t) => t.kind === "boolean", "`not` takes a condition");
+          this.expectOperand(expr.operand, (t) => t.kind === "boolean", (found) => message("notTakesCondition", { found }));
           return Ty.BOOLEAN;
         }
         const t = this.infer(expr.operand);
         if (t.kind === "error") return t;
         if (!Ty.isNumeric(t)) {
-          this.report("LD1006", expr.operand, `\`-\` takes a number, found ${Ty.typeText(t)}`);
+          this.report(expr.operand, message("minusTakesNumber", { found: Ty.typeText(t) }));
           return Ty.ERROR;
         }
         return t;
@@ -250,8 +281,8 @@ export class FileChecker {
         const resolved = target.kind === "Ref" ? this.model.occurrences.get(target.path.id)?.resolution : undefined;
         const isField = resolved?.kind === "symbol" && resolved.symbol.kind === "field";
         if (!isField && t.kind !== "error") {
-          this.report("LD1012", expr.operand, `\`is ${expr.missing ? "missing" : "present"}\` takes a field path`, {
-            help: "only fields can be missing; criteria, scores and stages always have a value",
+          this.report(expr.operand, message("presenceNeedsField", { test: expr.missing ? "missing" : "present" }), {
+            help: helpText("onlyFieldsMissing"),
           });
         }
         return Ty.BOOLEAN;
@@ -260,9 +291,10 @@ export class FileChecker {
     }
   }
 
-  private expectOperand(expr: A.Expr, ok: (t: Type) => boolean, message: string, enumContext?: EnumType): Type {
+  /** Types `expr` and reports `mismatch(found type)` when `ok` refuses the type. */
+  private expectOperand(expr: A.Expr, ok: (t: Type) => boolean, mismatch: (found: string) => Message, enumContext?: EnumType): Type {
     const t = this.infer(expr, enumContext);
-    if (t.kind !== "error" && !ok(t)) this.report("LD1006", expr, `${message}, found ${Ty.typeText(t)}`);
+    if (t.kind !== "error" && !ok(t)) this.report(expr, mismatch(Ty.typeText(t)));
     return t;
   }
 
@@ -270,30 +302,30 @@ export class FileChecker {
     const name = expr.callee.text;
     if (name !== "days_since") {
       const near = closestName(name, FUNCTIONS);
-      this.report("LD1013", expr.callee, `unknown function \`${name}\``, {
-        help: "the one function is `days_since(date)`",
-        ...(near ? { suggestion: { message: `change to \`${near}\``, span: expr.callee.span, text: near } } : {}),
+      this.report(expr.callee, message("unknownFunction", { name }), {
+        help: helpText("oneFunction"),
+        ...(near ? { suggestion: this.changeTo(expr.callee, near) } : {}),
       });
       for (const a of expr.args) this.infer(a);
       return Ty.ERROR;
     }
     if (expr.args.length !== 1) {
-      this.report("LD1006", expr, `\`days_since\` takes one date, found ${expr.args.length} arguments`);
+      this.report(expr, message("daysSinceArity", { count: expr.args.length }));
       for (const a of expr.args) this.infer(a);
       return Ty.INTEGER;
     }
-    this.expectOperand(expr.args[0], (t) => t.kind === "date", "`days_since` takes a date");
+    this.expectOperand(expr.args[0], (t) => t.kind === "date", (found) => message("daysSinceTakesDate", { found }));
     return Ty.INTEGER;
   }
 
   private checkAtLeast(expr: A.AtLeast): Type {
     const items = expr.list.kind === "ListLit" ? expr.list.items : [];
-    for (const item of items) this.expectOperand(item, (t) => t.kind === "boolean", "`at least N of` takes conditions");
+    for (const item of items) this.expectOperand(item, (t) => t.kind === "boolean", (found) => message("atLeastTakesConditions", { found }));
     if (expr.count.kind === "NumberLit") {
       const n = expr.count.value;
       if (!Number.isInteger(n) || n < 1 || (expr.list.kind === "ListLit" && n > items.length)) {
-        this.report("LD1015", expr.count, `\`at least ${expr.count.raw} of\` a list of ${items.length} can never hold as intended`, {
-          help: `use a whole number from 1 to ${Math.max(1, items.length)}`,
+        this.report(expr.count, message("atLeastCount", { count: expr.count.raw, size: items.length }), {
+          help: helpText("atLeastRange", { max: Math.max(1, items.length) }),
         });
       }
     }
@@ -304,18 +336,19 @@ export class FileChecker {
   private checkIn(expr: A.InList): Type {
     const operandType = this.inferBeside(expr.operand, expr.list.kind === "ListLit" ? expr.list.items[0] : undefined);
     if (operandType.kind === "list") {
-      this.report("LD1006", expr.operand, "`in` takes a single value, found a list", { help: "to test a list field, use `contains`" });
+      this.report(expr.operand, message("inTakesSingleValue"), { help: helpText("useContains") });
       return Ty.BOOLEAN;
     }
     if (operandType.kind === "boolean") {
-      this.report("LD1006", expr.operand, "`in` takes a number, string, date or enum value, found boolean");
+      this.report(expr.operand, message("inTakesScalar"));
     }
     if (expr.list.kind !== "ListLit") return Ty.BOOLEAN;
     this.setType(expr.list, Ty.LIST);
     for (const item of expr.list.items) {
-      const t = this.inferNextTo(item, operandType);
+      // The first item may already be typed (and its errors reported) to type a bare operand beside it.
+      const t = this.model.types.get(item.id) ?? this.inferNextTo(item, operandType);
       if (!Ty.comparable(operandType, t)) {
-        this.report("LD1006", item, `\`${item.kind === "Ref" ? item.path.text : "this value"}\` (${Ty.typeText(t)}) cannot be in a list compared with ${Ty.typeText(operandType)}`);
+        this.report(item, message("listItemMismatch", { item: item.kind === "Ref" ? item.path.text : "this value", type: Ty.typeText(t), operand: Ty.typeText(operandType) }));
       }
     }
     return Ty.BOOLEAN;
@@ -326,7 +359,7 @@ export class FileChecker {
    * is a member of that enum, so the other side is typed first when `expr` is a bare name.
    */
   private inferBeside(expr: A.Expr, other: A.Expr | undefined): Type {
-    if (other && isBareName(expr) && !isBareName(other)) {
+    if (other && (isBareName(expr) || expr.kind === "StringLit") && !isBareName(other) && other.kind !== "StringLit") {
       const otherType = this.infer(other);
       return this.infer(expr, otherType.kind === "enum" ? otherType : undefined);
     }
@@ -338,33 +371,30 @@ export class FileChecker {
     switch (op) {
       case "and":
       case "or":
-        this.expectOperand(left, (t) => t.kind === "boolean", `\`${op}\` takes conditions`);
-        this.expectOperand(right, (t) => t.kind === "boolean", `\`${op}\` takes conditions`);
+        this.expectOperand(left, (t) => t.kind === "boolean", (found) => message("takesConditions", { op, found }));
+        this.expectOperand(right, (t) => t.kind === "boolean", (found) => message("takesConditions", { op, found }));
         return Ty.BOOLEAN;
       case "=": case "!=": case "<": case "<=": case ">": case ">=": {
         const [lt, rt] = this.inferPair(left, right);
         const ok = op === "=" || op === "!=" ? Ty.comparable(lt, rt) : Ty.orderable(lt, rt);
         if (!ok) {
-          const help = op === "=" || op === "!="
-            ? "both sides must have the same type (integers and numbers mix)"
-            : "`<`, `<=`, `>` and `>=` order numbers, dates, and members of one enum";
-          this.report("LD1006", expr, `\`${op}\` cannot compare ${Ty.typeText(lt)} with ${Ty.typeText(rt)}`, { help });
+          const help = op === "=" || op === "!=" ? helpText("sameTypes") : helpText("orderable");
+          this.report(expr, message("cannotCompare", { op, left: Ty.typeText(lt), right: Ty.typeText(rt) }), { help });
         }
         return Ty.BOOLEAN;
       }
       case "contains": {
-        const lt = this.expectOperand(left, (t) => t.kind === "string" || t.kind === "list", "`contains` looks inside a string or a list");
-        this.expectOperand(right, (t) => t.kind === "string", `\`contains\` looks for a string`);
-        void lt;
+        this.expectOperand(left, (t) => t.kind === "string" || t.kind === "list", (found) => message("containsLooksInside", { found }));
+        this.expectOperand(right, (t) => t.kind === "string", (found) => message("containsLooksFor", { found }));
         return Ty.BOOLEAN;
       }
       case "starts with":
-        this.expectOperand(left, (t) => t.kind === "string", "`starts with` tests a string");
-        this.expectOperand(right, (t) => t.kind === "string", "`starts with` takes a string prefix");
+        this.expectOperand(left, (t) => t.kind === "string", (found) => message("startsWithTests", { found }));
+        this.expectOperand(right, (t) => t.kind === "string", (found) => message("startsWithPrefix", { found }));
         return Ty.BOOLEAN;
       case "+": case "-": case "*": case "/": {
-        const lt = this.expectOperand(left, Ty.isNumeric, `\`${op}\` takes numbers`);
-        const rt = this.expectOperand(right, Ty.isNumeric, `\`${op}\` takes numbers`);
+        const lt = this.expectOperand(left, Ty.isNumeric, (found) => message("takesNumbers", { op, found }));
+        const rt = this.expectOperand(right, Ty.isNumeric, (found) => message("takesNumbers", { op, found }));
         if (!Ty.isNumeric(lt) || !Ty.isNumeric(rt)) return lt.kind === "error" || rt.kind === "error" ? Ty.ERROR : Ty.NUMBER;
         return op !== "/" && lt.kind === "integer" && rt.kind === "integer" ? Ty.INTEGER : Ty.NUMBER;
       }
@@ -399,12 +429,23 @@ export class FileChecker {
    * likely a member of that field's enum, so it is not reported a second time.
    */
   private inferNextTo(expr: A.Expr, other: Type): Type {
-    this.besideUnknown = other.kind === "error" && isBareName(expr);
+    this.besideUnknown = other.kind === "error" && (isBareName(expr) || expr.kind === "StringLit");
     try {
       return this.infer(expr, other.kind === "enum" ? other : undefined);
     } finally {
       this.besideUnknown = false;
     }
+  }
+
+  /** A string beside an enum value names one of its members (`lead.status = "Working - Contacted"`). */
+  private memberString(lit: A.StringLit, enumContext: EnumType): Type {
+    if (enumContext.members.includes(lit.value)) return enumContext;
+    const near = closestName(lit.value, enumContext.members);
+    const notAMember = enumContext.field ? message("notAMemberOf", { name: lit.value, field: enumContext.field }) : message("notAMemberOfThisEnum", { name: lit.value });
+    this.report(lit, notAMember, near
+      ? { help: helpText("didYouMean", { name: near }), suggestion: { message: helpText("changeTo", { name: near }), span: lit.span, text: JSON.stringify(near) } }
+      : { help: helpText("theMembers", { members: codeList(enumContext.members) }) });
+    return Ty.ERROR;
   }
 
   private resolveRef(ref: A.Ref, enumContext?: EnumType): Type {
@@ -435,31 +476,25 @@ export class FileChecker {
     const text = path.text;
     // `company.` half-typed: the syntax error already says a name is missing after the dot.
     if (this.model.text.charCodeAt(path.span.end) === 46 /* . */) return;
-    const fix = (near: string) => ({ suggestion: { message: `change to \`${near}\``, span: path.span, text: near } });
+    const fix = (near: string) => ({ help: helpText("didYouMean", { name: near }), suggestion: this.changeTo(path, near) });
     if (path.segments.length > 1) {
       const near = closestName(text, this.model.fields.keys());
       const root = path.segments[0].text;
       const siblings = [...this.model.fields.keys()].filter((f) => f.startsWith(root + "."));
-      this.report("LD1001", path, `unknown field \`${text}\``, {
-        help: near ? `did you mean \`${near}\`?` : siblings.length ? `fields under \`${root}\`: ${siblings.slice(0, 6).map((s) => `\`${s}\``).join(", ")}` : "declare it in a `schema` block",
-        ...(near ? fix(near) : {}),
+      this.report(path, message("unknownField", { path: text }), near ? fix(near) : {
+        help: siblings.length ? helpText("fieldsUnder", { root, fields: codeList(siblings.slice(0, 6)) }) : helpText("declareInSchema"),
       });
       return;
     }
     if (enumContext) {
       const near = closestName(text, enumContext.members);
-      this.report("LD1003", path, `\`${text}\` is not a member of ${enumContext.field ? `\`${enumContext.field}\`` : "this enum"}`, {
-        help: near ? `did you mean \`${near}\`?` : `the members are ${enumContext.members.map((m) => `\`${m}\``).join(", ")}`,
-        ...(near ? fix(near) : {}),
-      });
+      const notAMember = enumContext.field ? message("notAMemberOf", { name: text, field: enumContext.field }) : message("notAMemberOfThisEnum", { name: text });
+      this.report(path, notAMember, near ? fix(near) : { help: helpText("theMembers", { members: codeList(enumContext.members) }) });
       return;
     }
     if (this.besideUnknown) return;
     const near = closestName(text, [...this.model.names.keys(), ...this.model.fields.keys()]);
-    this.report("LD1002", path, `unknown name \`${text}\``, {
-      help: near ? `did you mean \`${near}\`?` : "a bare name must be a criterion, score or stage, or a member beside an enum field",
-      ...(near ? fix(near) : {}),
-    });
+    this.report(path, message("unknownName", { name: text }), near ? fix(near) : { help: helpText("bareName") });
   }
 
   // ---- examples ----
@@ -474,16 +509,14 @@ export class FileChecker {
       }
       this.record(a.path, { kind: "symbol", symbol: field, declaration: false });
       if (assigned.has(field.name)) {
-        this.report("LD3002", a.path, `\`${field.name}\` is set twice in this example`);
+        this.report(a.path, message("setTwiceInExample", { field: field.name }));
       }
       assigned.set(field.name, a);
       this.checkExampleValue(a, field);
     }
     for (const e of example.expectations) this.checkExpectation(e);
     if (example.expectations.length === 0) {
-      this.report("LD3004", example.title.kind === "StringLit" ? example.title : example, "this example expects nothing, so it can never fail", {
-        help: "add `expect stage NAME` or `expect score NAME = N`",
-      });
+      this.report(example.title.kind === "StringLit" ? example.title : example, message("expectsNothing"), { help: helpText("addExpect") });
     }
   }
 
@@ -502,6 +535,10 @@ export class FileChecker {
         ok = v.kind === "ListLit" && v.items.every((i) => i.kind === "StringLit");
         break;
       case "enum": {
+        if (v.kind === "StringLit") {
+          this.memberString(v, t);
+          return;
+        }
         if (v.kind === "Ref") {
           const member = v.path.text;
           if (t.members.includes(member)) {
@@ -516,9 +553,7 @@ export class FileChecker {
       }
     }
     if (!ok) {
-      this.report("LD3001", v, `\`${field.name}\` is ${Ty.typeText(t)}; this value does not fit`, {
-        help: exampleValueHelp(t),
-      });
+      this.report(v, message("valueDoesNotFit", { field: field.name, type: Ty.typeText(t) }), { help: exampleValueHelp(t) });
     }
   }
 
@@ -534,9 +569,9 @@ export class FileChecker {
           return;
         }
         const near = closestName(name, [...stages, "none"]);
-        this.report("LD3003", e.stage, `no stage named \`${name}\``, {
-          help: `the stages are ${[...stages, "none"].map((s) => `\`${s}\``).join(", ")}`,
-          ...(near ? { suggestion: { message: `change to \`${near}\``, span: e.stage.span, text: near } } : {}),
+        this.report(e.stage, message("noStageNamed", { name }), {
+          help: helpText("theStages", { stages: codeList([...stages, "none"]) }),
+          ...(near ? { suggestion: this.changeTo(e.stage, near) } : {}),
         });
         return;
       }
@@ -553,9 +588,8 @@ export class FileChecker {
         }
         const candidates = [...this.model.names.values()].filter((s) => wanted.includes(s.kind)).map((s) => s.name);
         const near = closestName(name, candidates);
-        this.report("LD3003", nameNode, e.kind === "ExpectScore" ? `no score named \`${name}\`` : `no criterion or stage named \`${name}\``, {
-          ...(near ? { help: `did you mean \`${near}\`?`, suggestion: { message: `change to \`${near}\``, span: nameNode.span, text: near } } : {}),
-        });
+        const unknown = e.kind === "ExpectScore" ? message("noScoreNamed", { name }) : message("noCriterionOrStageNamed", { name });
+        this.report(nameNode, unknown, near ? { help: helpText("didYouMean", { name: near }), suggestion: this.changeTo(nameNode, near) } : {});
         return;
       }
     }
@@ -564,13 +598,13 @@ export class FileChecker {
 
 function exampleValueHelp(t: Type): string {
   switch (t.kind) {
-    case "boolean": return "write `true` or `false`";
-    case "integer": return "write a whole number, e.g. `500`";
-    case "number": return "write a number, e.g. `250M`";
-    case "string": return "write a string in double quotes";
-    case "date": return "write a date, e.g. `2026-11-20`";
-    case "list": return "write a list of strings, e.g. `[\"salesforce\", \"sap\"]`";
-    case "enum": return `write one of ${t.members.map((m) => `\`${m}\``).join(", ")}`;
+    case "boolean": return helpText("writeBoolean");
+    case "integer": return helpText("writeInteger");
+    case "number": return helpText("writeNumber");
+    case "string": return helpText("writeString");
+    case "date": return helpText("writeDate");
+    case "list": return helpText("writeList");
+    case "enum": return helpText("writeOneOf", { members: codeList(t.members) });
     default: return "";
   }
 }

@@ -1,6 +1,6 @@
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./ast.js";
-import { diagnostic, type Diagnostic } from "./diagnostics.js";
+import { diagnostic, helpText, message, type Diagnostic } from "./diagnostics.js";
 import { decodeStringLiteral, parseDateDays, parseNumberLiteral } from "./literals.js";
 import type { Span } from "./source.js";
 
@@ -65,6 +65,11 @@ export class AstBuilder {
     return { kind: "Missing", id: this.id(), span: { start: at, end: at }, expected };
   }
 
+  /** `node` built by `build` when the parser produced it with some text, else a `Missing` node saying what was `expected` at `at`. */
+  private orMissing<T>(node: CstNode | undefined, build: (n: CstNode) => T, expected: string, at: number): T | A.Missing {
+    return node && this.nodeSpan(node) ? build(node) : this.missing(expected, at);
+  }
+
   private name(t: IToken): A.Name {
     return { kind: "Name", id: this.id(), span: this.tokenSpan(t), text: t.image };
   }
@@ -77,9 +82,7 @@ export class AstBuilder {
     const value = parseNumberLiteral(t.image);
     if (Number.isNaN(value)) {
       this.diagnostics.push(
-        diagnostic("LD0006", this.file, this.tokenSpan(t), `\`${t.image}\` is not a number`, {
-          help: "write digits with an optional `_` separator and an optional K, M or B suffix, e.g. `1_500`, `2.5M`",
-        }),
+        diagnostic(this.file, this.tokenSpan(t), message("notANumber", { text: t.image }), { help: helpText("numberSyntax") }),
       );
     }
     const span = this.tokenSpan(t);
@@ -97,8 +100,8 @@ export class AstBuilder {
     if (decoded.badEscapeAt !== undefined) {
       const at = t.startOffset + 1 + decoded.badEscapeAt - 1;
       this.diagnostics.push(
-        diagnostic("LD0004", this.file, { start: at, end: at + 2 }, `unknown escape \`${t.image.slice(decoded.badEscapeAt, decoded.badEscapeAt + 2)}\` in a string`, {
-          help: "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`",
+        diagnostic(this.file, { start: at, end: at + 2 }, message("unknownEscape", { escape: t.image.slice(decoded.badEscapeAt, decoded.badEscapeAt + 2) }), {
+          help: helpText("escapes"),
         }),
       );
     }
@@ -109,9 +112,7 @@ export class AstBuilder {
     const days = parseDateDays(t.image);
     if (Number.isNaN(days)) {
       this.diagnostics.push(
-        diagnostic("LD0003", this.file, this.tokenSpan(t), `\`${t.image}\` is not a calendar date`, {
-          help: "dates are written YYYY-MM-DD and must exist, e.g. `2026-02-28`",
-        }),
+        diagnostic(this.file, this.tokenSpan(t), message("notADate", { text: t.image }), { help: helpText("dateSyntax") }),
       );
     }
     return { kind: "DateLit", id: this.id(), span: this.tokenSpan(t), days, raw: t.image };
@@ -156,21 +157,25 @@ export class AstBuilder {
       if (!fspan) return [];
       const path = this.path(this.sub(f, "path"), fspan.start);
       const typeNode = this.sub(f, "typeRef");
-      const type = typeNode && this.nodeSpan(typeNode) ? this.typeRef(typeNode) : this.missing("a type", fspan.end);
-      return [{ kind: "FieldDecl", id: this.id(), span: fspan, path, type } satisfies A.FieldDecl];
+      const type = this.orMissing(typeNode, (n) => this.typeRef(n), "a type", fspan.end);
+      const columnTok = this.tok(f, "StringLiteral");
+      const column = columnTok ? this.stringLit(columnTok) : undefined;
+      return [{ kind: "FieldDecl", id: this.id(), span: fspan, path, type, ...(column ? { column } : {}) } satisfies A.FieldDecl];
     });
     return { kind: "SchemaDecl", id: this.id(), span, fields };
   }
 
   private typeRef(node: CstNode): A.TypeRef {
     const span = this.spanOf(node, 0);
+    const ellipsis = this.tok(node, "Ellipsis");
     const nameTok = this.tok(node, "Identifier");
     return {
       kind: "TypeRef",
       id: this.id(),
       span,
       name: this.nameOrMissing(nameTok, span.start),
-      args: this.tokens(node, "NameLike").map((t) => this.name(t)),
+      args: this.tokens(node, "NameLike", "StringLiteral").map((t) => (t.tokenType.name === "StringLiteral" ? this.stringLit(t) : this.name(t))),
+      ...(ellipsis ? { ellipsis: this.tokenSpan(ellipsis) } : {}),
       optional: this.tok(node, "Question") !== undefined,
       hasArgs: this.tok(node, "LParen") !== undefined,
     };
@@ -235,7 +240,7 @@ export class AstBuilder {
         id: this.id(),
         span: aspan,
         path: this.path(this.sub(a, "path"), aspan.start),
-        value: valueNode && this.nodeSpan(valueNode) ? this.exampleValue(valueNode) : this.missing("a value", aspan.end),
+        value: this.orMissing(valueNode, (n) => this.exampleValue(n), "a value", aspan.end),
       }];
     });
     const asOfs = this.subs(node, "exampleAsOf").flatMap((a): A.ExampleAsOf[] => {
@@ -265,7 +270,7 @@ export class AstBuilder {
       return [{ kind: "ExpectFlag", id: this.id(), span: espan, name: this.name(nameTok), value: this.tok(e, "Not") === undefined }];
     });
     if (asOfs.length > 1) {
-      this.diagnostics.push(diagnostic("LD3002", this.file, asOfs[1].span, "the example sets `as of` twice", { help: "keep one `as of` date per example" }));
+      this.diagnostics.push(diagnostic(this.file, asOfs[1].span, message("asOfTwice"), { help: helpText("oneAsOf") }));
     }
     return {
       kind: "ExampleDecl",
@@ -305,17 +310,17 @@ export class AstBuilder {
   // ---- expressions ----
 
   expressionOrMissing(node: CstNode | undefined, at: number): A.Expr {
-    return node && this.nodeSpan(node) ? this.expression(node) : this.missing("a condition", at);
+    return this.orMissing(node, (n) => this.expression(n), "a condition", at);
   }
 
   private binaryChain(node: CstNode, operandRule: string, operatorTokens: string[], convert: (n: CstNode) => A.Expr, opText?: (t: IToken) => A.Binary["op"]): A.Expr {
     const operands = this.subs(node, operandRule);
     const ops = this.tokens(node, ...operatorTokens);
     const span = this.spanOf(node, 0);
-    let result = operands[0] && this.nodeSpan(operands[0]) ? convert(operands[0]) : this.missing("an operand", span.start);
+    let result = this.orMissing(operands[0], convert, "an operand", span.start);
     for (let i = 0; i < ops.length; i++) {
       const rightNode = operands[i + 1];
-      const right = rightNode && this.nodeSpan(rightNode) ? convert(rightNode) : this.missing("an operand", ops[i].endOffset! + 1);
+      const right = this.orMissing(rightNode, convert, "an operand", ops[i].endOffset! + 1);
       result = {
         kind: "Binary",
         id: this.id(),
@@ -341,18 +346,18 @@ export class AstBuilder {
     const span = this.spanOf(node, 0);
     if (not) {
       const inner = this.sub(node, "notExpr");
-      const operand = inner && this.nodeSpan(inner) ? this.notExpr(inner) : this.missing("a condition", span.end);
+      const operand = this.orMissing(inner, (n) => this.notExpr(n), "a condition", span.end);
       return { kind: "Unary", id: this.id(), span, op: "not", operand };
     }
     const cmp = this.sub(node, "comparison");
-    return cmp && this.nodeSpan(cmp) ? this.comparison(cmp) : this.missing("a condition", span.start);
+    return this.orMissing(cmp, (n) => this.comparison(n), "a condition", span.start);
   }
 
   private comparison(node: CstNode): A.Expr {
     const span = this.spanOf(node, 0);
     const operands = this.subs(node, "additive");
-    const left = operands[0] && this.nodeSpan(operands[0]) ? this.additive(operands[0]) : this.missing("an operand", span.start);
-    const rightOf = (at: number) => (operands[1] && this.nodeSpan(operands[1]) ? this.additive(operands[1]) : this.missing("an operand", at));
+    const left = this.orMissing(operands[0], (n) => this.additive(n), "an operand", span.start);
+    const rightOf = (at: number) => this.orMissing(operands[1], (n) => this.additive(n), "an operand", at);
     const cmpTok = this.tokens(node, "Equals", "NotEquals", "Less", "LessEquals", "Greater", "GreaterEquals")[0];
     if (cmpTok) {
       const right = rightOf(cmpTok.endOffset! + 1);
@@ -361,7 +366,7 @@ export class AstBuilder {
     const inTok = this.tok(node, "In");
     if (inTok) {
       const listNode = this.sub(node, "listLiteral");
-      const list = listNode && this.nodeSpan(listNode) ? this.listLiteral(listNode, inTok.endOffset! + 1) : this.missing("a list `[...]`", inTok.endOffset! + 1);
+      const list = this.orMissing(listNode, (n) => this.listLiteral(n, inTok.endOffset! + 1), "a list `[...]`", inTok.endOffset! + 1);
       return { kind: "InList", id: this.id(), span, negated: this.tok(node, "Not") !== undefined, operand: left, list };
     }
     const containsTok = this.tok(node, "Contains");
@@ -386,11 +391,11 @@ export class AstBuilder {
     const span = this.spanOf(node, 0);
     if (this.tok(node, "Minus")) {
       const inner = this.sub(node, "unary");
-      const operand = inner && this.nodeSpan(inner) ? this.unary(inner) : this.missing("a number", span.end);
+      const operand = this.orMissing(inner, (n) => this.unary(n), "a number", span.end);
       return { kind: "Unary", id: this.id(), span, op: "-", operand };
     }
     const p = this.sub(node, "primary");
-    return p && this.nodeSpan(p) ? this.primary(p) : this.missing("a value", span.start);
+    return this.orMissing(p, (n) => this.primary(n), "a value", span.start);
   }
 
   private primary(node: CstNode): A.Expr {
@@ -415,7 +420,7 @@ export class AstBuilder {
         id: this.id(),
         span: aspan,
         count: n ? this.numberLit(n) : this.missing("a count", aspan.end),
-        list: l && this.nodeSpan(l) ? this.listLiteral(l, aspan.end) : this.missing("a list of conditions `[...]`", aspan.end),
+        list: this.orMissing(l, (n) => this.listLiteral(n, aspan.end), "a list of conditions `[...]`", aspan.end),
       };
     }
     const call = this.sub(node, "call");

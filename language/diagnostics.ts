@@ -74,23 +74,221 @@ export const CATALOG = {
 
 export type DiagnosticCode = keyof typeof CATALOG;
 
+interface MessageEntry {
+  code: DiagnosticCode;
+  /** The text, with `{name}` where an argument goes. Cedar's style: lowercase start, no final period, user text in backticks. */
+  text: string;
+}
+
+/**
+ * Every diagnostic message, one place, as TypeScript's `diagnosticMessages.json` keeps them:
+ * template, code (and through it the severity) are data; call sites pass the arguments with
+ * `message(key, { … })`. One code may have several messages (a code names the kind of mistake).
+ */
+export const MESSAGES = {
+  // ---- LD0xxx: syntax ----
+  unexpectedCharacter: { code: "LD0001", text: "unexpected character `{text}`" },
+  unexpectedCharacters: { code: "LD0001", text: "unexpected characters `{text}`" },
+  syntaxExpectedIn: { code: "LD0002", text: "expected {expected} in {rule}, found {found}" },
+  syntaxExpected: { code: "LD0002", text: "expected {expected}, found {found}" },
+  syntaxUnexpectedIn: { code: "LD0002", text: "unexpected {found} in {rule}" },
+  syntaxUnexpected: { code: "LD0002", text: "unexpected {found}" },
+  notADate: { code: "LD0003", text: "`{text}` is not a calendar date" },
+  unterminatedString: { code: "LD0004", text: "unterminated string" },
+  unknownEscape: { code: "LD0004", text: "unknown escape `{escape}` in a string" },
+  nestedTooDeep: { code: "LD0005", text: "expression nested more than {max} levels deep" },
+  chainedTooDeep: { code: "LD0005", text: "this declaration is nested or chained more than {max} levels deep" },
+  dependencyChainTooLong: { code: "LD0005", text: "`{name}` depends on a chain of more than {max} criteria, scores and stages" },
+  notANumber: { code: "LD0006", text: "`{text}` is not a number" },
+  tooManySyntaxErrors: { code: "LD0007", text: "more than {max} syntax errors; stopped here" },
+  // ---- LD1xxx: names and types ----
+  unknownField: { code: "LD1001", text: "unknown field `{path}`" },
+  unknownName: { code: "LD1002", text: "unknown name `{name}`" },
+  notAMemberOf: { code: "LD1003", text: "`{name}` is not a member of `{field}`" },
+  notAMemberOfThisEnum: { code: "LD1003", text: "`{name}` is not a member of this enum" },
+  alreadyDeclaredAs: { code: "LD1004", text: "`{name}` is already declared as a {kind} at {where}" },
+  alreadyDeclaredAsField: { code: "LD1004", text: "`{name}` is already declared as a field" },
+  boundSetTwice: { code: "LD1004", text: "`{bound}` is set twice in score `{score}`" },
+  importedNameClash: { code: "LD1004", text: "`{name}` from `{file}` is already declared in `{other}`" },
+  fieldDeclaredTwice: { code: "LD1005", text: "field `{path}` is already declared at {where}" },
+  importedFieldClash: { code: "LD1005", text: "field `{field}` from `{file}` is already declared in `{other}`" },
+  conditionNotBoolean: { code: "LD1006", text: "the condition of {where} must be true or false, found {found}" },
+  notTakesCondition: { code: "LD1006", text: "`not` takes a condition, found {found}" },
+  minusTakesNumber: { code: "LD1006", text: "`-` takes a number, found {found}" },
+  daysSinceArity: { code: "LD1006", text: "`days_since` takes one date, found {count} arguments" },
+  daysSinceTakesDate: { code: "LD1006", text: "`days_since` takes a date, found {found}" },
+  atLeastTakesConditions: { code: "LD1006", text: "`at least N of` takes conditions, found {found}" },
+  inTakesSingleValue: { code: "LD1006", text: "`in` takes a single value, found a list" },
+  inTakesScalar: { code: "LD1006", text: "`in` takes a number, string, date or enum value, found boolean" },
+  listItemMismatch: { code: "LD1006", text: "`{item}` ({type}) cannot be in a list compared with {operand}" },
+  takesConditions: { code: "LD1006", text: "`{op}` takes conditions, found {found}" },
+  cannotCompare: { code: "LD1006", text: "`{op}` cannot compare {left} with {right}" },
+  containsLooksInside: { code: "LD1006", text: "`contains` looks inside a string or a list, found {found}" },
+  containsLooksFor: { code: "LD1006", text: "`contains` looks for a string, found {found}" },
+  startsWithTests: { code: "LD1006", text: "`starts with` tests a string, found {found}" },
+  startsWithPrefix: { code: "LD1006", text: "`starts with` takes a string prefix, found {found}" },
+  takesNumbers: { code: "LD1006", text: "`{op}` takes numbers, found {found}" },
+  keywordFieldRoot: { code: "LD1007", text: "`{name}` is a keyword and cannot begin a field path" },
+  keywordName: { code: "LD1007", text: "`{name}` is a keyword and cannot name a {kind}" },
+  keywordMember: { code: "LD1007", text: "`{name}` is a keyword and cannot be an enum member" },
+  dependsOnItself: { code: "LD1008", text: "`{name}` depends on itself: {cycle}" },
+  importNotFound: { code: "LD1009", text: "cannot find `{path}`" },
+  cannotRead: { code: "LD1009", text: "cannot read `{path}`" },
+  importCycle: { code: "LD1010", text: "import cycle: {cycle}" },
+  unknownType: { code: "LD1011", text: "unknown type `{name}`" },
+  emptyEnum: { code: "LD1011", text: "an enum needs at least one member" },
+  ellipsisNotLast: { code: "LD1011", text: "`...` must be the last member of an enum" },
+  emptyMember: { code: "LD1011", text: "an enum member cannot be empty" },
+  dateLayoutArgs: { code: "LD1011", text: "a date layout is one string: `date(\"M/D/YYYY\")`" },
+  badDateLayout: { code: "LD1011", text: "`{layout}` is not a date layout: {problem}" },
+  listOfStrings: { code: "LD1011", text: "lists hold strings: write `list(string)`" },
+  typeTakesNoArguments: { code: "LD1011", text: "`{name}` takes no arguments" },
+  presenceNeedsField: { code: "LD1012", text: "`is {test}` takes a field path" },
+  unknownFunction: { code: "LD1013", text: "unknown function `{name}`" },
+  listOutOfPlace: { code: "LD1014", text: "a list can only follow `in`, `not in` or `at least N of`" },
+  atLeastCount: { code: "LD1015", text: "`at least {count} of` a list of {size} can never hold as intended" },
+  enumMemberTwice: { code: "LD1016", text: "enum member `{member}` is listed twice" },
+  capBelowFloor: { code: "LD1017", text: "cap {cap} is below floor {floor}" },
+  fieldUnderField: { code: "LD1018", text: "field `{field}` lies under field `{prefix}`, which is a value, not a group" },
+  // ---- LD2xxx: warnings about meaning ----
+  unusedCriterion: { code: "LD2001", text: "criterion `{name}` is never used" },
+  unusedScore: { code: "LD2002", text: "score `{name}` is never used" },
+  skipsFunnel: { code: "LD2003", text: "stage `{stage}` does not require `{previous}`, so a lead can skip the funnel" },
+  neverTrue: { code: "LD2004", text: "this condition can never be true: no value of `{field}` meets all its bounds" },
+  unusedImport: { code: "LD2005", text: "nothing from `{file}` is used in this file" },
+  // ---- LD3xxx: examples ----
+  valueDoesNotFit: { code: "LD3001", text: "`{field}` is {type}; this value does not fit" },
+  setTwiceInExample: { code: "LD3002", text: "`{field}` is set twice in this example" },
+  asOfTwice: { code: "LD3002", text: "the example sets `as of` twice" },
+  noStageNamed: { code: "LD3003", text: "no stage named `{name}`" },
+  noScoreNamed: { code: "LD3003", text: "no score named `{name}`" },
+  noCriterionOrStageNamed: { code: "LD3003", text: "no criterion or stage named `{name}`" },
+  expectsNothing: { code: "LD3004", text: "this example expects nothing, so it can never fail" },
+  /** `failure` is rendered by the application (compiler/app/render.ts), the one place example failures become English. */
+  exampleFails: { code: "LD3005", text: "example fails: {failure}" },
+} as const satisfies Record<string, MessageEntry>;
+
+/**
+ * Every help line, fix title and message fragment, one place: the advice after `= help:`, the
+ * title of a quick fix, and the pieces other templates take as arguments (`line 4`).
+ */
+export const HELP = {
+  didYouMean: "did you mean `{name}`?",
+  changeTo: "change to `{name}`",
+  closeString: "close the string with `\"` on the same line",
+  splitIntoCriteria: "split it into named criteria",
+  flattenChain: "a chain this long cannot be what the team meant; flatten it",
+  numberSyntax: "write digits with an optional `_` separator and an optional K, M or B suffix, e.g. `1_500`, `2.5M`",
+  escapes: "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`",
+  dateSyntax: "dates are written YYYY-MM-DD and must exist, e.g. `2026-02-28`",
+  oneAsOf: "keep one `as of` date per example",
+  renameField: "rename the field, e.g. `lead.{path}`",
+  declareFieldOnce: "declare each field once; schema blocks merge",
+  oneSetOfNames: "criteria, scores and stages share one set of names",
+  renameFieldPrefix: "rename one of them so that no field path is the start of another",
+  noneMeansNoStage: "`none` means \"no stage\" in results; choose another name",
+  notAKeyword: "choose a name that is not a keyword",
+  theTypes: "the types are {types}",
+  enumSyntax: "write the members in parentheses: `enum(a, b, c)`, quoting any that are not plain names: `enum(\"Open - Not Contacted\", \"Working - Contacted\")`",
+  ellipsisLast: "move `...` to the end: it stands for every value not listed",
+  quoteMember: "write it as a string: `\"{name}\"`",
+  dateLayoutExample: "for example `date(\"M/D/YYYY\")` or `date(\"DD.MM.YYYY\")`",
+  capAndFloor: "the cap is the highest score allowed, the floor the lowest",
+  compareIt: "compare it, e.g. `>= 50`",
+  onlyFieldsMissing: "only fields can be missing; criteria, scores and stages always have a value",
+  oneFunction: "the one function is `days_since(date)`",
+  atLeastRange: "use a whole number from 1 to {max}",
+  useContains: "to test a list field, use `contains`",
+  sameTypes: "both sides must have the same type (integers and numbers mix)",
+  orderable: "`<`, `<=`, `>` and `>=` order numbers, dates, and members of one enum",
+  fieldsUnder: "fields under `{root}`: {fields}",
+  declareInSchema: "declare it in a `schema` block",
+  theMembers: "the members are {members}",
+  bareName: "a bare name must be a criterion, score or stage, or a member beside an enum field",
+  addExpect: "add `expect stage NAME` or `expect score NAME = N`",
+  theStages: "the stages are {stages}",
+  writeBoolean: "write `true` or `false`",
+  writeInteger: "write a whole number, e.g. `500`",
+  writeNumber: "write a number, e.g. `250M`",
+  writeString: "write a string in double quotes",
+  writeDate: "write a date, e.g. `2026-11-20`",
+  writeList: "write a list of strings, e.g. `[\"salesforce\", \"sap\"]`",
+  writeOneOf: "write one of {members}",
+  useOrDelete: "use it in a stage, score or criterion, or delete it",
+  scoreStillReported: "a score is still reported per lead; use it in a stage or an example's `expect score` to make it part of the definition",
+  deleteImport: "delete the import, or use its fields, criteria or scores",
+  funnelOrder: "stages are ordered low to high; start the condition with `{previous} and` if every `{stage}` must first be `{previous}`",
+  requirePrevious: "require `{previous}`",
+  checkComparisons: "check the comparisons on this field; did you mean `or`?",
+  noSelfReference: "a criterion, score or stage cannot refer back to itself",
+  moveShared: "move the shared declarations into a file both can import",
+  lookedFor: "looked for {target}",
+  atLine: "line {line}",
+  quoted: "`{text}`",
+  alternatives: "{some} or {last}",
+  endOfDeclaration: "the end of the declaration",
+} as const satisfies Record<string, string>;
+
+export type MessageKey = keyof typeof MESSAGES;
+export type HelpKey = keyof typeof HELP;
+
+/** The argument names a template asks for: `"{a} and {b}"` gives `"a" | "b"`. */
+export type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | Placeholders<Rest> : never;
+
+/** A template's arguments as a rest parameter: none for a plain text, one object naming exactly its placeholders otherwise. */
+export type TemplateArgs<S extends string> = [Placeholders<S>] extends [never] ? [] : [args: { [P in Placeholders<S>]: string | number }];
+
+/** A rendered message with its code, as `diagnostic()` takes it. */
+export interface Message {
+  code: DiagnosticCode;
+  text: string;
+}
+
+/**
+ * Renders a template with its arguments: the one function that fills a `{name}`. An argument
+ * the template does not name, or a placeholder with no argument, is a bug at the call site, so
+ * it throws rather than printing a half-filled message.
+ */
+export function renderTemplate(template: string, args: Readonly<Record<string, string | number>> = {}): string {
+  const used = new Set<string>();
+  const text = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!Object.hasOwn(args, name)) throw new Error(`internal error: no argument {${name}} for "${template}"`);
+    used.add(name);
+    return String(args[name]);
+  });
+  const extra = Object.keys(args).filter((k) => !used.has(k));
+  if (extra.length) throw new Error(`internal error: "${template}" takes no argument ${extra.map((k) => `{${k}}`).join(", ")}`);
+  return text;
+}
+
+/** The catalog message `key` with its arguments filled in, and its code. */
+export function message<K extends MessageKey>(key: K, ...args: TemplateArgs<(typeof MESSAGES)[K]["text"]>): Message {
+  const entry: MessageEntry = MESSAGES[key];
+  return { code: entry.code, text: renderTemplate(entry.text, args[0]) };
+}
+
+/** The help line, fix title or fragment `key` with its arguments filled in. */
+export function helpText<K extends HelpKey>(key: K, ...args: TemplateArgs<(typeof HELP)[K]>): string {
+  return renderTemplate(HELP[key], args[0]);
+}
+
+/** Names in backticks, joined: `` `a`, `b` `` (or with `separator`, e.g. `" → "` for a cycle). */
+export function codeList(names: readonly string[], separator = ", "): string {
+  return names.map((n) => `\`${n}\``).join(separator);
+}
+
 export interface DiagnosticInit {
   help?: string;
   suggestion?: Suggestion;
   severity?: Severity;
 }
 
-export function diagnostic(
-  code: DiagnosticCode,
-  file: string,
-  span: Span,
-  message: string,
-  init: DiagnosticInit = {},
-): Diagnostic {
+/** A diagnostic for `message` at `span` in `file`; its severity is its code's unless `init` says otherwise. */
+export function diagnostic(file: string, span: Span, message: Message, init: DiagnosticInit = {}): Diagnostic {
   return {
-    code,
-    severity: init.severity ?? CATALOG[code].severity,
-    message,
+    code: message.code,
+    severity: init.severity ?? CATALOG[message.code].severity,
+    message: message.text,
     file,
     span,
     ...(init.help !== undefined ? { help: init.help } : {}),

@@ -59,7 +59,6 @@ export function format(text: string): FormatResult {
   let prev: IToken | undefined; // the last code token
   let started = false;
   let prevEnd = 0;
-  let prevLine = 0;
 
   const flush = () => {
     out.push({ code: line.trimEnd(), comment: trailing });
@@ -104,9 +103,7 @@ export function format(text: string): FormatResult {
     if (type === T.LBrace) braceDepth++;
     if (OPENERS.has(type)) parenDepth++;
     prev = token;
-    prevLine = token.endLine!;
   }
-  void prevLine;
   if (line !== "") flush();
   while (out.length && out[out.length - 1].code === "" && !out[out.length - 1].comment) out.pop();
   const formatted = out.length ? `${alignTrailingComments(out).join("\n")}\n` : "";

@@ -1,7 +1,8 @@
 import { walk, type Binary, type Expr, type Node } from "./ast.js";
-import { diagnostic } from "./diagnostics.js";
+import { codeList, diagnostic, helpText, message } from "./diagnostics.js";
 import type { DeclSymbol, FileModel, LeaddefSymbol, StageSymbol } from "./model.js";
 import { referencedDecls } from "./references.js";
+import { baseName } from "./source.js";
 
 /**
  * Warnings about meaning rather than form: declarations nothing uses, stages a lead can reach
@@ -13,11 +14,10 @@ export function lintFile(model: FileModel, used: ReadonlySet<LeaddefSymbol>): vo
   if (model.stages.length > 0) {
     for (const symbol of model.ownDecls) {
       if (symbol.kind === "stage" || used.has(symbol)) continue;
-      const code = symbol.kind === "criterion" ? "LD2001" : "LD2002";
-      const help = symbol.kind === "criterion"
-        ? "use it in a stage, score or criterion, or delete it"
-        : "a score is still reported per lead; use it in a stage or an example's `expect score` to make it part of the definition";
-      model.diagnostics.push(diagnostic(code, model.path, symbol.decl.name.span, `${symbol.kind} \`${symbol.name}\` is never used`, { help }));
+      const unused = symbol.kind === "criterion"
+        ? { message: message("unusedCriterion", { name: symbol.name }), help: helpText("useOrDelete") }
+        : { message: message("unusedScore", { name: symbol.name }), help: helpText("scoreStillReported") };
+      model.diagnostics.push(diagnostic(model.path, symbol.decl.name.span, unused.message, { help: unused.help }));
     }
   }
   for (let i = 1; i < model.stages.length; i++) lintFunnelOrder(model, model.stages[i], model.stages[i - 1]);
@@ -49,9 +49,7 @@ export function lintUnusedImports(model: FileModel, files: ReadonlyMap<string, F
     visit(target);
     if ([...reachable].some((f) => usedFiles.has(f))) continue;
     model.diagnostics.push(
-      diagnostic("LD2005", model.path, decl.span, `nothing from \`${target.split(/[\\/]/).pop()}\` is used in this file`, {
-        help: "delete the import, or use its fields, criteria or scores",
-      }),
+      diagnostic(model.path, decl.span, message("unusedImport", { file: baseName(target) }), { help: helpText("deleteImport") }),
     );
   }
 }
@@ -60,9 +58,9 @@ function lintFunnelOrder(model: FileModel, stage: StageSymbol, previous: StageSy
   if (requires(model, stage.decl.condition, previous, new Set())) return;
   const at = stage.decl.condition.span.start;
   model.diagnostics.push(
-    diagnostic("LD2003", model.path, stage.decl.name.span, `stage \`${stage.name}\` does not require \`${previous.name}\`, so a lead can skip the funnel`, {
-      help: `stages are ordered low to high; start the condition with \`${previous.name} and\` if every \`${stage.name}\` must first be \`${previous.name}\``,
-      suggestion: { message: `require \`${previous.name}\``, span: { start: at, end: at }, text: `${previous.name} and ` },
+    diagnostic(model.path, stage.decl.name.span, message("skipsFunnel", { stage: stage.name, previous: previous.name }), {
+      help: helpText("funnelOrder", { previous: previous.name, stage: stage.name }),
+      suggestion: { message: helpText("requirePrevious", { previous: previous.name }), span: { start: at, end: at }, text: `${previous.name} and ` },
     }),
   );
 }
@@ -112,9 +110,7 @@ function lintImpossibleConjunction(model: FileModel, node: Node, parent: Node | 
       || (iv.equals !== undefined && !within(iv, iv.equals));
     if (empty) {
       model.diagnostics.push(
-        diagnostic("LD2004", model.path, node.span, `this condition can never be true: no value of \`${field}\` meets all its bounds`, {
-          help: "check the comparisons on this field; did you mean `or`?",
-        }),
+        diagnostic(model.path, node.span, message("neverTrue", { field }), { help: helpText("checkComparisons") }),
       );
     }
   }
@@ -203,9 +199,9 @@ export function checkReferenceCycles(files: Map<string, FileModel>): boolean {
         const { symbol: target, at } = frame.refs[frame.next++];
         const s = state.get(target);
         if (s === "active") {
-          const cycle = [...path.slice(path.indexOf(target)), target].map((x) => `\`${x.name}\``).join(" → ");
-          frame.model.diagnostics.push(diagnostic("LD1008", frame.model.path, at.span, `\`${frame.symbol.name}\` depends on itself: ${cycle}`, {
-            help: "a criterion, score or stage cannot refer back to itself",
+          const cycle = codeList([...path.slice(path.indexOf(target)), target].map((x) => x.name), " → ");
+          frame.model.diagnostics.push(diagnostic(frame.model.path, at.span, message("dependsOnItself", { name: frame.symbol.name, cycle }), {
+            help: helpText("noSelfReference"),
           }));
         } else if (s === undefined) {
           stack.push(enter(target));
@@ -219,8 +215,8 @@ export function checkReferenceCycles(files: Map<string, FileModel>): boolean {
       depth.set(frame.symbol, d);
       if (d > MAX_DEPENDENCY_DEPTH && withinLimit) {
         withinLimit = false;
-        frame.model.diagnostics.push(diagnostic("LD0005", frame.model.path, frame.symbol.decl.name.span, `\`${frame.symbol.name}\` depends on a chain of more than ${MAX_DEPENDENCY_DEPTH} criteria, scores and stages`, {
-          help: "a chain this long cannot be what the team meant; flatten it",
+        frame.model.diagnostics.push(diagnostic(frame.model.path, frame.symbol.decl.name.span, message("dependencyChainTooLong", { name: frame.symbol.name, max: MAX_DEPENDENCY_DEPTH }), {
+          help: helpText("flattenChain"),
         }));
       }
     }

@@ -2,7 +2,7 @@ import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import { children } from "./ast.js";
 import type * as A from "./ast.js";
 import { AstBuilder } from "./cst-to-ast.js";
-import { diagnostic, type Diagnostic } from "./diagnostics.js";
+import { diagnostic, helpText, message, type Diagnostic, type Message } from "./diagnostics.js";
 import { ParseCache, relocate, type ChunkResult } from "./parse-cache.js";
 import { parseDeclarationTokens } from "./parser.js";
 import * as T from "./tokens.js";
@@ -88,7 +88,7 @@ const TOKEN_LABELS: Record<string, string> = {
 function label(tokenName: string): string {
   if (TOKEN_LABELS[tokenName]) return TOKEN_LABELS[tokenName];
   const word = tokenName.toLowerCase();
-  return T.isKeyword(word) ? `\`${word}\`` : tokenName;
+  return T.isKeyword(word) ? helpText("quoted", { text: word }) : tokenName;
 }
 
 const RULE_LABELS: Record<string, string> = {
@@ -100,21 +100,23 @@ const RULE_LABELS: Record<string, string> = {
 };
 
 /** A short, plain message from chevrotain's exception: what was expected, what was found. */
-function syntaxMessage(e: IRecognitionException, found: string): string {
+function syntaxMessage(e: IRecognitionException, found: string): Message {
   const expected = new Set<string>();
   // chevrotain names expected tokens as `--> Name <--` or inside `[Name, ...]` sequences.
   for (const m of e.message.matchAll(/-->\s*(\w+)\s*<--/g)) if (m[1] !== found) expected.add(label(m[1]));
   for (const m of e.message.matchAll(/\[([\w, ]+)\]/g)) expected.add(label(m[1].split(",")[0].trim()));
   const rule = [...e.context.ruleStack].reverse().find((r) => RULE_LABELS[r]);
-  const where = rule ? ` in ${RULE_LABELS[rule]}` : "";
   // Listing every token that may start an operand helps nobody.
   if (expected.has("a number") && expected.has("a string")) {
     for (const starter of ["`-`", "`not`", "a number", "a string", "a date", "`true`", "`false`", "`(`", "`[`", "`at`", "a name"]) expected.delete(starter);
     expected.add("a value");
   }
   const list = [...expected].slice(0, 5);
-  const expectedText = list.length === 0 ? "" : list.length === 1 ? `expected ${list[0]}` : `expected ${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}`;
-  return expectedText ? `${expectedText}${where}, found ${found}` : `unexpected ${found}${where}`;
+  if (list.length === 0) return rule ? message("syntaxUnexpectedIn", { found, rule: RULE_LABELS[rule] }) : message("syntaxUnexpected", { found });
+  const alternatives = list.length === 1 ? list[0] : helpText("alternatives", { some: list.slice(0, -1).join(", "), last: list[list.length - 1] });
+  return rule
+    ? message("syntaxExpectedIn", { expected: alternatives, rule: RULE_LABELS[rule], found })
+    : message("syntaxExpected", { expected: alternatives, found });
 }
 
 /**
@@ -127,13 +129,15 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
   for (const bad of lexed.badText.slice(0, MAX_SYNTAX_ERRORS)) {
     const chars = text.slice(bad.offset, bad.offset + bad.length);
     diagnostics.push(
-      diagnostic("LD0001", path, { start: bad.offset, end: bad.offset + bad.length }, `unexpected ${chars.length === 1 ? "character" : "characters"} \`${printable(chars)}\``),
+      diagnostic(path, { start: bad.offset, end: bad.offset + bad.length }, chars.length === 1
+        ? message("unexpectedCharacter", { text: printable(chars) })
+        : message("unexpectedCharacters", { text: printable(chars) })),
     );
   }
   const lexicalErrorAt = new Set(lexed.badText.map((b) => b.offset));
   for (const t of lexed.tokens) {
     if (t.tokenType === T.UnterminatedString) {
-      diagnostics.push(diagnostic("LD0004", path, { start: t.startOffset, end: t.endOffset! + 1 }, "unterminated string", { help: "close the string with `\"` on the same line" }));
+      diagnostics.push(diagnostic(path, { start: t.startOffset, end: t.endOffset! + 1 }, message("unterminatedString"), { help: helpText("closeString") }));
       // Read on as if it were closed, so the rest of the declaration still parses.
       // The parser matches on tokenTypeIdx, so both must change.
       t.tokenType = T.StringLiteral;
@@ -179,7 +183,7 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
       diagnostics.push(d);
     }
     if (stopped) {
-      diagnostics.push(diagnostic("LD0007", path, { start, end: start }, `more than ${MAX_SYNTAX_ERRORS} syntax errors; stopped here`));
+      diagnostics.push(diagnostic(path, { start, end: start }, message("tooManySyntaxErrors", { max: MAX_SYNTAX_ERRORS })));
       break;
     }
     if (r.decl) declarations.push(r.decl);
@@ -204,8 +208,8 @@ function parseChunk(path: string, chunk: T.LeaddefToken[], builder: AstBuilder, 
   const result: ChunkResult = { start: chunk[0].startOffset, firstId, idCount: 0, decl: undefined, deep: undefined, syntax: [], literal: [] };
   const deep = tooDeep(chunk);
   if (deep) {
-    result.deep = diagnostic("LD0005", path, { start: deep.startOffset, end: deep.endOffset! + 1 }, `expression nested more than ${MAX_NESTING} levels deep`, {
-      help: "split it into named criteria",
+    result.deep = diagnostic(path, { start: deep.startOffset, end: deep.endOffset! + 1 }, message("nestedTooDeep", { max: MAX_NESTING }), {
+      help: helpText("splitIntoCriteria"),
     });
     return result;
   }
@@ -223,8 +227,8 @@ function parseChunk(path: string, chunk: T.LeaddefToken[], builder: AstBuilder, 
     const line = afterBefore ? before.endLine! : token.startLine!;
     if (seenLines.has(line) || lexicalErrorAt.has(start)) continue;
     seenLines.add(line);
-    const found = atEnd ? "the end of the declaration" : `\`${printable(token.image)}\``;
-    result.syntax.push(diagnostic("LD0002", path, { start, end }, syntaxMessage(e, found)));
+    const found = atEnd ? helpText("endOfDeclaration") : helpText("quoted", { text: printable(token.image) });
+    result.syntax.push(diagnostic(path, { start, end }, syntaxMessage(e, found)));
   }
   if (!cst) return result;
   const before = builder.diagnostics.length;
@@ -232,8 +236,8 @@ function parseChunk(path: string, chunk: T.LeaddefToken[], builder: AstBuilder, 
   result.literal = builder.diagnostics.slice(before);
   // Long operator chains (`a and b and …`) nest as deeply as parentheses do.
   if (result.decl && treeDepth(result.decl) > MAX_TREE_DEPTH) {
-    result.deep = diagnostic("LD0005", path, { start: result.start, end: result.start + 1 }, `this declaration is nested or chained more than ${MAX_TREE_DEPTH} levels deep`, {
-      help: "split it into named criteria",
+    result.deep = diagnostic(path, { start: result.start, end: result.start + 1 }, message("chainedTooDeep", { max: MAX_TREE_DEPTH }), {
+      help: helpText("splitIntoCriteria"),
     });
     result.decl = undefined;
   }

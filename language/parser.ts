@@ -49,13 +49,24 @@ class LeaddefCstParser extends CstParser {
     this.SUBRULE(this.path);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.typeRef);
+    this.OPTION(() => {
+      this.CONSUME(T.From);
+      this.CONSUME(T.StringLiteral);
+    });
   });
 
   typeRef = this.RULE("typeRef", () => {
     this.CONSUME(T.Identifier);
     this.OPTION(() => {
       this.CONSUME(T.LParen);
-      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.NameLike) });
+      this.MANY_SEP({
+        SEP: T.Comma,
+        DEF: () => this.OR([
+          { ALT: () => this.CONSUME(T.NameLike) },
+          { ALT: () => this.CONSUME(T.StringLiteral) },
+          { ALT: () => this.CONSUME(T.Ellipsis) },
+        ]),
+      });
       this.CONSUME(T.RParen);
     });
     this.OPTION2(() => this.CONSUME(T.Question));

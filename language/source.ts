@@ -15,6 +15,11 @@ export interface Range {
   end: Position;
 }
 
+/** The last segment of a path, with either separator: how a file is named to people in messages. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
 /** Maps offsets to line/character and back, built once per file. */
 export class LineIndex {
   private readonly lineStarts: number[];

@@ -57,6 +57,18 @@ export const True = keyword("true");
 export const False = keyword("false");
 export const None = keyword("none");
 
+/**
+ * `from` in `field: type from "Column"`: a contextual word, not a keyword, so it still names
+ * fields and declarations (it is an Identifier to the parser everywhere else).
+ */
+export const From = createToken({
+  name: "From",
+  pattern: /from(?![A-Za-z0-9_])/,
+  start_chars_hint: ["f"],
+  longer_alt: Identifier,
+  categories: [Identifier, NameLike],
+});
+
 const keywordTokens = [
   Import, Schema, Criterion, Score, When, Example, Expect, Stage, As, Of, Cap, Floor, And, Or,
   Not, In, Contains, Starts, With, At, Least, Is, Missing, Present, True, False, None,
@@ -102,6 +114,8 @@ export const RBracket = createToken({ name: "RBracket", pattern: /\]/ });
 export const LBrace = createToken({ name: "LBrace", pattern: /\{/ });
 export const RBrace = createToken({ name: "RBrace", pattern: /\}/ });
 export const Comma = createToken({ name: "Comma", pattern: /,/ });
+/** `...`: the last member of an open enum. */
+export const Ellipsis = createToken({ name: "Ellipsis", pattern: /\.\.\./ });
 export const Dot = createToken({ name: "Dot", pattern: /\./ });
 export const Colon = createToken({ name: "Colon", pattern: /:/ });
 export const Question = createToken({ name: "Question", pattern: /\?/ });
@@ -109,8 +123,8 @@ export const Question = createToken({ name: "Question", pattern: /\?/ });
 export const allTokens: TokenType[] = [
   WhiteSpace, Comment, DateLiteral, NumberLiteral, BadNumber, StringLiteral, UnterminatedString,
   NotEquals, LessEquals, GreaterEquals, Less, Greater, Equals, Plus, Minus, Star, Slash,
-  LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Dot, Colon, Question,
-  ...keywordTokens, Identifier, NameLike,
+  LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Ellipsis, Dot, Colon, Question,
+  ...keywordTokens, From, Identifier, NameLike,
 ];
 
 export const keywordSet: ReadonlySet<string> = new Set(KEYWORDS);

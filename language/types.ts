@@ -4,10 +4,12 @@ export type Type =
   | { kind: "integer" }
   | { kind: "number" }
   | { kind: "string" }
-  | { kind: "date" }
+  /** `layout`: how the data writes dates besides ISO (`M/D/YYYY`), from `date("…")`. */
+  | { kind: "date"; layout?: string }
   | { kind: "list" }
   /** `field` names the field whose declaration introduced the enum, for messages. */
-  | { kind: "enum"; members: readonly string[]; field: string }
+  /** `open`: declared with `...`, so other values are accepted (and equal no member). */
+  | { kind: "enum"; members: readonly string[]; field: string; open?: boolean }
   /** Already reported; suppresses follow-on errors. */
   | { kind: "error" };
 
@@ -29,6 +31,11 @@ export function isNumeric(t: Type): boolean {
 /** Two enums are the same type when they have the same members in the same order. */
 export function sameEnum(a: Type, b: Type): boolean {
   return a.kind === "enum" && b.kind === "enum" && a.members.length === b.members.length && a.members.every((m, i) => m === b.members[i]);
+}
+
+/** Whether two types are the same type (enums by their members). */
+export function sameType(a: Type, b: Type): boolean {
+  return a.kind === "enum" || b.kind === "enum" ? sameEnum(a, b) : a.kind === b.kind;
 }
 
 /** Whether `=`, `!=` and `in` may compare values of these two types. */
@@ -62,5 +69,12 @@ export function typeText(t: Type): string {
 
 /** The type as written in a schema, for hover: `enum(a, b, c)`, `list(string)`. */
 export function typeSource(t: Type): string {
-  return t.kind === "enum" ? `enum(${t.members.join(", ")})` : typeText(t);
+  if (t.kind === "enum") return `enum(${[...t.members.map(memberSource), ...(t.open ? ["..."] : [])].join(", ")})`;
+  if (t.kind === "date" && t.layout !== undefined) return `date(${JSON.stringify(t.layout)})`;
+  return typeText(t);
+}
+
+/** An enum member as the schema writes it: bare when it is a plain name, else quoted. */
+export function memberSource(m: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(m) ? m : JSON.stringify(m);
 }

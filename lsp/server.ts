@@ -6,7 +6,9 @@
 import lsp from "vscode-languageserver/node.js";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { CompileResult } from "../compiler/compile.js";
+import { VERSION } from "../compiler/version.js";
 import { formatDateDays, todayDays } from "../language/literals.js";
+import { baseName } from "../language/source.js";
 import { codeActions } from "./features/code-actions.js";
 import { exampleReport, examplesText, runOneExample, RUN_EXAMPLES_COMMAND, type ExampleReport } from "./features/code-lens.js";
 import { complete } from "./features/completion.js";
@@ -14,7 +16,6 @@ import { definition, references } from "./features/definition.js";
 import { foldingRanges } from "./features/folding.js";
 import { formatDocument, formatRange } from "./features/formatting.js";
 import { hover } from "./features/hover.js";
-import { baseName } from "./features/lookup.js";
 import { prepareRename, rename } from "./features/rename.js";
 import { encodeSemanticTokens, semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./features/semantic-tokens.js";
 import { documentSymbols, workspaceSymbols } from "./features/symbols.js";
@@ -232,7 +233,7 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
         semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true, range: false },
         executeCommandProvider: { commands: SERVER_COMMANDS },
       },
-      serverInfo: { name: "leaddef", version: "0.1.0" },
+      serverInfo: { name: "leaddef", version: VERSION },
     };
   });
 

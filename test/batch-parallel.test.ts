@@ -54,7 +54,7 @@ const rej = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "<none>");
 async function agree(program: Program, input: string, opts: { columns?: "default" | "all"; output?: "csv" | "jsonl"; pieces?: number[]; idColumn?: string; inputFormat?: "csv" | "jsonl" } = {}) {
   const columns = opts.columns ?? "default";
   const ext = opts.output ?? "csv";
-  const base = { program, input, inputFormat: opts.inputFormat ?? "csv", asOf: parseDateDays("2026-11-22"), idColumn: opts.idColumn ?? "id", columns, outputFormat: ext, progress: false };
+  const base = { program, input, inputFormat: opts.inputFormat ?? "csv", asOf: parseDateDays("2026-11-22"), idColumn: opts.idColumn ?? "id", columns, outputFormat: ext };
   const k = n++;
   const ref = await runJs({ ...base, output: join(dir, `ref${k}.${ext}`), rejectsPath: join(dir, `ref${k}.rej.csv`), parallel: { workers: 0 } });
   const want = readFileSync(join(dir, `ref${k}.${ext}`), "utf8");

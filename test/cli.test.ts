@@ -79,7 +79,35 @@ describe.concurrent("help and exit codes", () => {
   it("--version", async () => {
     const r = await cli(["--version"]);
     exited(r, 0);
-    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    // One home for the version: the root package.json.
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
+  });
+});
+
+describe("lsp", () => {
+  it("`leaddef lsp --stdio` starts the language server, which answers initialize", async () => {
+    const child = spawn(process.execPath, [bin, "lsp", "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    try {
+      const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { processId: null, rootUri: null, capabilities: {} } });
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      const answer = await new Promise<string>((resolveAnswer, reject) => {
+        let out = "";
+        let err = "";
+        const timer = setTimeout(() => reject(new Error(`no answer; stderr: ${err}`)), 30_000);
+        child.stderr.on("data", (b) => (err += b));
+        child.stdout.on("data", (b) => {
+          out += b;
+          if (out.includes("serverInfo")) {
+            clearTimeout(timer);
+            resolveAnswer(out);
+          }
+        });
+        child.on("close", (code) => reject(new Error(`exited ${code}; stderr: ${err}`)));
+      });
+      expect(answer).toContain('"name":"leaddef"');
+    } finally {
+      child.kill();
+    }
   });
 });
 
@@ -96,6 +124,15 @@ describe.concurrent("check", () => {
     expect(r.stderr).toContain("1 file checked: 1 error, 0 warnings");
     exited(await cli(["check", warn]), 0);
     exited(await cli(["check", "--deny-warnings", warn]), 1);
+  });
+
+  it("the summary starts its own line even when the last diagnostic ends with help and no fix", async () => {
+    const file = join(tmp, "help-last.leaddef");
+    writeFileSync(file, "schema {\n  contact.role: enum(champion, influencer)\n}\ncriterion x when contact.role = zzzzzzzz\ncriterion y when contact.role = qqqqqqqqqqq\ncriterion z when contact.role = wwwwwwwwwwww\nmql when x and y and z\n");
+    const r = await cli(["check", file]);
+    exited(r, 1);
+    const lines = `${r.stdout}${r.stderr}`.split("\n");
+    expect(lines.slice(-3)).toEqual(["  = help: the members are `champion`, `influencer`", "1 file checked: 3 errors, 0 warnings", ""]);
   });
 
   it("--format json is valid JSON with 1-based ranges", async () => {
@@ -306,6 +343,18 @@ describe.concurrent("run", () => {
       const r = program.evaluate(lead, { asOf: AS_OF });
       expect({ id: lead.id, stage: r.stage, priority: r.scores.priority }).toEqual(row);
     }
+  });
+
+  it("run --engine duckdb on input DuckDB reads differently: the CLI says it scored with the JS engine, before the summary", async () => {
+    const input = join(tmp, "crlf.jsonl");
+    writeFileSync(input, '{"id": "a", "a": {"n": 6}}\r\n{"id": "b", "a": {"n": 3}}\r\n');
+    const definition = join(tmp, "crlf.leaddef");
+    writeFileSync(definition, "schema {\n  a.n: number\n}\nmql when a.n > 5\n");
+    const r = await cli(["run", definition, "--input", input, "--as-of", AS_OF, "--engine", "duckdb"]);
+    exited(r, 0);
+    expect(r.stderr.split("\n")[0]).toBe("leaddef: the JSON Lines file has carriage returns or U+0001 characters, which DuckDB's line reader splits differently; scoring with the JS engine instead (same results)");
+    expect(r.stderr).toContain("(js, ");
+    expect(parseCsv(r.stdout)).toEqual([["id", "stage"], ["a", "mql"], ["b", "none"]]);
   });
 
   it("--columns all adds every criterion and stage flag", async () => {

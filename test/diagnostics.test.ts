@@ -220,3 +220,18 @@ describe("ranges", () => {
     expect(a.diagnostics.map(({ file: _f, ...d }) => d)).toEqual(b.diagnostics.map(({ file: _f, ...d }) => d));
   });
 });
+
+describe("a node gets one type, so its errors are reported once", () => {
+  it("an unknown field as the first item of an `in` list beside a bare name is reported once", () => {
+    const source = "schema {\n  t: enum(a, b)\n}\ncriterion x when t in [company.nope, 1]\n";
+    const result = compile(source, { path: resolve("in-list.leaddef") });
+    const unknown = result.diagnostics.filter((d) => d.code === "LD1001");
+    expect(unknown.map((d) => d.message)).toEqual(["unknown field `company.nope`"]);
+  });
+
+  it("the same shape with a declared first item types every item once and reports the mismatch once", () => {
+    const source = "schema {\n  t: enum(a, b)\n  company.size: integer\n}\ncriterion x when t in [company.size, a]\n";
+    const result = compile(source, { path: resolve("in-list2.leaddef") });
+    expect(result.diagnostics.filter((d) => d.code === "LD1006")).toHaveLength(1);
+  });
+});

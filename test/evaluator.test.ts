@@ -309,12 +309,16 @@ describe("reading leads", () => {
     expect((error as Error).message).toContain(`field ${field}:`);
   });
 
-  it("evaluate() trusts enum strings (the batch readers validate them): an unknown member is present but ranks nowhere", () => {
-    holds("e is present", { e: "nope" }, true);
-    holds("e = low", { e: "nope" }, false);
-    holds("e != low", { e: "nope" }, true);
-    holds("e >= low", { e: "nope" }, false);
-    holds("e < high", { e: "nope" }, false);
+  it("evaluate() reads enum strings as the batch readers do: any case and spacing names the member, anything else is refused", () => {
+    holds("e = low", { e: " LOW " }, true);
+    holds("e >= mid", { e: "High" }, true);
+    expect(() => programOf(`${SCHEMA}\nyes when e = low\n`).evaluate({ e: "nope" })).toThrow("`nope` is not one of low, mid, high");
+  });
+
+  it("an open enum (`...`) takes any other value: present, equal to no member, ranked nowhere", () => {
+    const program = programOf(`schema {\n  e: enum(low, mid, high, ...)?\n}\ncriterion p when e is present\ncriterion eq when e = low\ncriterion ne when e != low\ncriterion ge when e >= low\ncriterion lt when e < high\n`);
+    const flags = program.explain({ e: "nope" }, { asOf: "2026-11-22" }).criteria.map((c) => [c.name, c.holds]);
+    expect(Object.fromEntries(flags)).toEqual({ p: true, eq: false, ne: true, ge: false, lt: false });
   });
 
   it("a non-object lead and a bad as-of date are refused", () => {

@@ -18,6 +18,8 @@ describe("vscode-extension manifest", () => {
     expect(existsSync(join(ext, "README.md"))).toBe(true);
     // vsce refuses dependencies it would have to ship; everything is bundled by build.mjs.
     expect(manifest.dependencies ?? {}).toEqual({});
+    // The extension bundles this toolchain, so it carries the toolchain's version.
+    expect(manifest.version).toBe(JSON.parse(readFileSync(join(ext, "..", "package.json"), "utf8")).version);
   });
 
   it("contributes the leaddef language, grammar and snippets from files that exist", () => {

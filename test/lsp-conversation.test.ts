@@ -104,13 +104,14 @@ describe("language server over stdio", () => {
     commonUri = pathToFileURL(join(work, "common.leaddef")).href;
     otherUri = pathToFileURL(join(work, "other.leaddef")).href;
     client = new Client();
-    const init = await client.request<{ capabilities: Record<string, unknown>; serverInfo: { name: string } }>("initialize", {
+    const init = await client.request<{ capabilities: Record<string, unknown>; serverInfo: { name: string; version: string } }>("initialize", {
       processId: process.pid,
       rootUri: pathToFileURL(work).href,
       workspaceFolders: [{ uri: pathToFileURL(work).href, name: "work" }],
       capabilities: {},
     });
     expect(init.serverInfo.name).toBe("leaddef");
+    expect(init.serverInfo.version).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
     expect(init.capabilities).toMatchObject({
       hoverProvider: true,
       definitionProvider: true,
@@ -289,7 +290,7 @@ describe("language server over stdio", () => {
     const outputs: string[] = [];
     for (const lens of lenses) outputs.push(await client.request<string>("workspace/executeCommand", { command: lens.command.command, arguments: lens.command.arguments }));
     expect(outputs[0]).toBe("lenses.leaddef\n✓ first (stage mql)\n1 passed, 0 failed");
-    expect(outputs[1]).toMatch(/^lenses.leaddef\n✗ second\n.*stage expected mql, got none\n0 passed, 1 failed$/);
+    expect(outputs[1]).toMatch(/^lenses.leaddef\n✗ second\n.*expected stage mql, got none\n0 passed, 1 failed$/);
     const all = await client.request<string>("workspace/executeCommand", { command: "leaddef.runExamples", arguments: [uri] });
     expect(all).toMatch(/✓ first[\s\S]*✗ second[\s\S]*1 passed, 1 failed$/);
     expect(await client.request<string>("workspace/executeCommand", { command: "leaddef.runExamples", arguments: [uri, null] })).toBe(all);

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LineIndex } from "../language/source.js";
 import { describe, expect, it } from "vitest";
+import { renderExampleFailure, renderExampleOutcome } from "../compiler/app/render.js";
 import { compileFile, type CompileResult } from "../compiler/compile.js";
 import { nodeHost } from "../compiler/host.js";
 import { codeActions } from "../lsp/features/code-actions.js";
@@ -339,7 +340,7 @@ describe("examples: code lens and diagnostics", () => {
     const report = exampleReport(result, "2026-01-01");
     expect(report.lenses.map((l) => `${l.range.start.line}: ${l.title}`)).toEqual([
       "3: ▶ run · ✓ passed (stage mql)",
-      "8: ▶ run · ✗ failed: stage expected mql, got none; score fit expected 15, got 0",
+      "8: ▶ run · ✗ failed: expected stage mql, got none; expected score fit 15, got 0",
     ]);
     expect(report.problems.map((p) => `${p.range.start.line}: ${p.code} ${p.message}`)).toEqual([
       "11: LD3005 example fails: expected stage mql, got none",
@@ -349,12 +350,27 @@ describe("examples: code lens and diagnostics", () => {
     expect(examplesText(report, "input.leaddef")).toMatch(/✓ passes[\s\S]*✗ fails[\s\S]*1 passed, 1 failed/);
   });
 
+  it("one failure has one wording: the CLI's `test`, the diagnostic, the lens and the run-examples text", () => {
+    const { result } = setup(`${IMPORT}\nmql when icp_fit\nexample "flag" {\n  company.industry = retail\n  company.employees = 900\n  expect icp_fit\n  expect score fit = 15\n  expect stage mql\n}`);
+    const report = exampleReport(result, "2026-01-01");
+    const outcome = report.outcomes![0];
+    const wordings = outcome.failures.map(renderExampleFailure);
+    expect(wordings).toEqual(["expected stage mql, got none", "expected score fit 15, got 0", "expected `icp_fit` to be true, got false"]);
+    expect(report.problems).toHaveLength(3);
+    for (const w of wordings) {
+      expect(report.problems.map((p) => p.message)).toContain(`example fails: ${w}`);
+      expect(report.lenses[0].title).toContain(w);
+      expect(examplesText(report, "input.leaddef")).toContain(`: ${w}`);
+      expect(renderExampleOutcome("input.leaddef", outcome)).toContain(`: ${w}`);
+    }
+  });
+
   it("each lens carries its example's index; running one index runs and reports only that example", () => {
     const { result } = setup(`${IMPORT}\nmql when icp_fit\nexample "passes" {\n  company.industry = telecom\n  company.employees = 900\n  expect stage mql\n}\nexample "fails" {\n  company.industry = retail\n  expect stage mql\n}\nexample "third" {\n  expect stage none\n}`);
     expect(exampleReport(result, "2026-01-01").lenses.map((l) => l.example)).toEqual([0, 1, 2]);
     const second = runOneExample(result, 1, "2026-01-01");
     expect(second.outcomes?.map((o) => o.title)).toEqual(["fails"]);
-    expect(examplesText(second, "input.leaddef")).toBe("input.leaddef\n✗ fails\n    line 9: stage expected mql, got none\n0 passed, 1 failed");
+    expect(examplesText(second, "input.leaddef")).toBe("input.leaddef\n✗ fails\n    line 9: expected stage mql, got none\n0 passed, 1 failed");
     expect(examplesText(runOneExample(result, 2, "2026-01-01"), "input.leaddef")).toBe("input.leaddef\n✓ third (stage none)\n1 passed, 0 failed");
     expect(runOneExample(result, 3).error).toMatch(/no example 3 \(the file has 3 examples\)/);
     expect(runOneExample(result, -1).error).toMatch(/no example -1/);

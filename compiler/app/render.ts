@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import type { Diagnostic } from "../../language/diagnostics.js";
 import { CATALOG } from "../../language/diagnostics.js";
 import { LineIndex } from "../../language/source.js";
-import type { ExampleOutcome } from "../runtime/examples.js";
+import type { ExampleFailure, ExampleOutcome } from "../runtime/examples.js";
 import type { Explanation } from "../runtime/program.js";
 
 export type DiagnosticFormat = "text" | "json" | "sarif" | "github";
@@ -143,12 +143,25 @@ export function renderExplanation(e: Explanation): string {
   return out.join("\n");
 }
 
+/**
+ * One failed expectation in words, the same wherever it is shown: `leaddef test`, the language
+ * server's LD3005 diagnostic, the code lens and the run-examples command.
+ */
+export function renderExampleFailure(f: ExampleFailure): string {
+  switch (f.kind) {
+    case "stage": return `expected stage ${f.expected}, got ${f.actual}`;
+    case "score": return `expected score ${f.name} ${f.expected}, got ${f.actual ?? "nothing"}`;
+    case "flag": return `expected \`${f.name}\` to be ${f.expected}, got ${f.actual}`;
+  }
+}
+
+/** An example's result for `leaddef test`: a ✓ line, or a ✗ line with each failure and the explanation. */
 export function renderExampleOutcome(file: string, o: ExampleOutcome): string {
   const head = `${o.passed ? "✓" : "✗"} ${displayPath(file)}:${o.line} ${o.title}`;
   if (o.passed) return head;
   const out = [head];
   if (o.error) out.push(`    error: ${o.error}`);
-  for (const f of o.failures) out.push(`    line ${f.line}: expected ${f.what} ${f.expected}, got ${f.actual}`);
+  for (const f of o.failures) out.push(`    line ${f.line}: ${renderExampleFailure(f)}`);
   if (o.explanation) out.push(...renderExplanation(o.explanation).split("\n").map((l) => (l ? `    | ${l}` : "    |")));
   return out.join("\n");
 }

@@ -1,10 +1,10 @@
 import type { ChunkResult } from "./js/csv-scorer.js";
-import { BufferedWriter, ResultWriter, type OutputFormat } from "./output.js";
+import { BufferedWriter, ResultWriter, type OutputFormat, type OutputTarget } from "./output.js";
 import { RejectLog } from "./reject-log.js";
 import type { Pool } from "./js/run-parallel.js";
 
 export interface OrderedResultsOptions {
-  output: string | undefined;
+  output: OutputTarget;
   outputFormat: OutputFormat;
   columns: string[];
   rejectsPath: string;
@@ -37,7 +37,7 @@ export class OrderedResults<R extends ChunkResult> {
   ) {
     this.stageCounts = new Array<number>(o.stageCount + 1).fill(0);
     this.lineOffset = o.lineOffset;
-    this.out = new BufferedWriter(o.output ?? process.stdout);
+    this.out = new BufferedWriter(o.output);
     this.rejects = new RejectLog(o.rejectsPath);
     new ResultWriter(this.out, o.outputFormat, o.columns).header();
   }

@@ -8,6 +8,17 @@ export function csvCell(value: string): string {
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
+/**
+ * Where a run writes its scored rows: a file path, or a stream the caller owns. Standard output
+ * is only ever passed in by the application, so nothing below it writes to the process's streams.
+ */
+export type OutputTarget = string | Writable;
+
+/** The path of an output target, or undefined when it is a caller's stream. */
+export function outputPath(target: OutputTarget): string | undefined {
+  return typeof target === "string" ? target : undefined;
+}
+
 /** Where formatted rows are appended. */
 export interface TextSink {
   append(text: string): void;

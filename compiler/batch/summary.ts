@@ -1,3 +1,5 @@
+import { outputPath, type OutputTarget } from "./output.js";
+
 /** What a batch run did, whichever engine ran it. rowsRead = rowsWritten + rowsRejected, always. */
 export interface RunSummary {
   engine: "js" | "duckdb";
@@ -12,8 +14,8 @@ export interface RunSummary {
   rejectsPath: string | undefined;
   output: string | undefined;
   seconds: number;
-  /** What the user should know about how the run went (an engine falling back to another), for the application to show. */
-  notices?: string[];
+  /** Notices for the person running it, e.g. that the DuckDB engine handed the file to the JS engine; the CLI prints them. */
+  warnings: string[];
 }
 
 function pct(n: number, d: number): string {
@@ -49,7 +51,7 @@ export function jsRunSummary(c: {
   unknownColumns: string[];
   absentFields: string[];
   rejectsPath: string;
-  output: string | undefined;
+  output: OutputTarget;
   started: number;
 }): RunSummary {
   return {
@@ -61,7 +63,8 @@ export function jsRunSummary(c: {
     unknownColumns: c.unknownColumns,
     absentFields: c.absentFields,
     rejectsPath: c.rowsRejected > 0 ? c.rejectsPath : undefined,
-    output: c.output,
+    output: outputPath(c.output),
     seconds: (performance.now() - c.started) / 1000,
+    warnings: [],
   };
 }

@@ -305,8 +305,10 @@ function groupPrologue(fields: IrField[], used: number[]): { groups: Map<string,
 function objectRead(f: IrField, groups: Map<string, string>): string {
   const depth = f.segments.length - 1;
   const nested = step(groupLocal(groups, f.segments, depth), f.segments[depth], depth > 0);
-  const get = depth > 0 ? `(${nested} ?? ${step("lead", f.path, false)})` : nested;
-  return codecOf(f).inlineRead(get, `slow(${f.index}, v)`);
+  const byPath = depth > 0 ? `(${nested} ?? ${step("lead", f.path, false)})` : nested;
+  // A field bound to a column (`from "Annual Revenue"`) reads that key first.
+  const get = f.column !== f.path ? `(${step("lead", f.column, false)} ?? ${byPath})` : byPath;
+  return codecOf(f).inlineRead(get, `slow(${f.index}, v)`, f.index);
 }
 
 function fieldPrologue(em: FunctionEmitter, fields: IrField[], source: "object" | "values"): string[] {
@@ -430,8 +432,8 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
 }
 
 /** The field table the factory receives: plain data, safe to print as JSON. */
-export function fieldTable(p: IrProgram): { path: string; kind: string; integer: boolean; members: readonly string[]; optional: boolean }[] {
-  return p.fields.map((f) => ({ path: f.path, kind: f.kind, integer: f.integer, members: f.members, optional: f.optional }));
+export function fieldTable(p: IrProgram): { path: string; column: string; kind: string; integer: boolean; members: readonly string[]; open: boolean; layout: string | null; optional: boolean }[] {
+  return p.fields.map((f) => ({ path: f.path, column: f.column, kind: f.kind, integer: f.integer, members: f.members, open: f.open, layout: f.layout ?? null, optional: f.optional }));
 }
 
 export { irChildren };

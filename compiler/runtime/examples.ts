@@ -2,12 +2,18 @@ import { formatDateDays } from "../../language/literals.js";
 import type { IrExample } from "../ir.js";
 import type { Explanation, LeadResult, Program } from "./program.js";
 
-export interface ExampleFailure {
-  line: number;
-  what: string;
-  expected: string;
-  actual: string;
-}
+/**
+ * One expectation of an example that did not hold, as data: which kind, what was expected and
+ * what the lead got. compiler/app/render.ts is the one place that turns it into English, for the
+ * CLI, the language server's diagnostics and its code lenses alike.
+ */
+export type ExampleFailure =
+  /** `expect stage NAME`: the lead reached another stage (`none` for no stage). */
+  | { kind: "stage"; line: number; expected: string; actual: string }
+  /** `expect score NAME = N`: the score came out different. */
+  | { kind: "score"; line: number; name: string; expected: number; actual: number | undefined }
+  /** `expect NAME` / `expect not NAME`: a criterion or stage held when it should not, or the reverse. */
+  | { kind: "flag"; line: number; name: string; expected: boolean; actual: boolean };
 
 export interface ExampleOutcome {
   title: string;
@@ -42,18 +48,18 @@ export function runExample(program: Program, example: IrExample, defaultAsOf: st
   }
   const failures: ExampleFailure[] = [];
   if (example.expectStage !== undefined && result.stage !== example.expectStage) {
-    failures.push({ line: example.line, what: "stage", expected: example.expectStage, actual: result.stage });
+    failures.push({ kind: "stage", line: example.line, expected: example.expectStage, actual: result.stage });
   }
   for (const s of example.expectScores) {
     const actual = result.scores[s.name];
-    if (!sameNumber(actual, s.value)) failures.push({ line: s.line, what: `score ${s.name}`, expected: String(s.value), actual: String(actual) });
+    if (!sameNumber(actual, s.value)) failures.push({ kind: "score", line: s.line, name: s.name, expected: s.value, actual });
   }
   let explanation: Explanation | undefined;
   if (example.expectFlags.length > 0 || failures.length > 0) explanation = program.explain(lead, { asOf });
   for (const f of example.expectFlags) {
     const list = f.kind === "stage" ? explanation!.stages : explanation!.criteria;
     const holds = list.find((d) => d.name === f.name)?.holds ?? false;
-    if (holds !== f.value) failures.push({ line: f.line, what: f.name, expected: String(f.value), actual: String(holds) });
+    if (holds !== f.value) failures.push({ kind: "flag", line: f.line, name: f.name, expected: f.value, actual: holds });
   }
   const passed = failures.length === 0;
   return { title: example.title, line: example.line, passed, asOf, result, failures, ...(passed ? {} : { explanation }) };

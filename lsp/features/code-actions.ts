@@ -2,8 +2,8 @@ import type { CompileResult } from "../../compiler/compile.js";
 import { walk, type Node, type SchemaDecl } from "../../language/ast.js";
 import type { Diagnostic } from "../../language/diagnostics.js";
 import type { FileModel } from "../../language/model.js";
-import type { Span } from "../../language/source.js";
-import { baseName, modelOf } from "./lookup.js";
+import { baseName, type Span } from "../../language/source.js";
+import { modelOf } from "./lookup.js";
 import type { TextEdit } from "./rename.js";
 
 export interface CodeAction {

@@ -1,5 +1,7 @@
 import type { CompileResult } from "../../compiler/compile.js";
-import { runExample, runExamples, type ExampleOutcome } from "../../compiler/runtime/examples.js";
+import { renderExampleFailure } from "../../compiler/app/render.js";
+import { runExample, runExamples, type ExampleFailure, type ExampleOutcome } from "../../compiler/runtime/examples.js";
+import { message } from "../../language/diagnostics.js";
 import type { ExampleDecl } from "../../language/ast.js";
 import type { Range, Span } from "../../language/source.js";
 import { formatDateDays, todayDays } from "../../language/literals.js";
@@ -54,37 +56,38 @@ export function exampleReport(result: CompileResult, asOf: string = formatDateDa
     else if (!o) title = "▶ run";
     else if (o.error) title = `▶ run · ✗ ${o.error}`;
     else if (o.passed) title = `▶ run · ✓ passed (stage ${o.result?.stage})`;
-    else title = `▶ run · ✗ failed: ${o.failures.map((f) => `${f.what} expected ${f.expected}, got ${f.actual}`).join("; ")}`;
+    else title = `▶ run · ✗ failed: ${o.failures.map(renderExampleFailure).join("; ")}`;
     lenses.push({ range, title, example: i });
     if (!o || o.passed) return;
     if (o.error) {
-      problems.push(problem(model.lines, decl.title.span, `example fails: ${o.error}`));
+      problems.push(problem(model.lines, decl.title.span, o.error));
       return;
     }
     for (const f of o.failures) {
-      const span = expectationSpan(decl, f.what, f.line, model.lines) ?? decl.title.span;
-      const expectedText = f.what === "stage" || f.what.startsWith("score ") ? `${f.what} ${f.expected}` : `\`${f.what}\` to be ${f.expected}`;
-      problems.push(problem(model.lines, span, `example fails: expected ${expectedText}, got ${f.actual}`, whyHelp(o, f.what)));
+      const span = expectationSpan(decl, f, model.lines) ?? decl.title.span;
+      problems.push(problem(model.lines, span, renderExampleFailure(f), whyHelp(o, f)));
     }
   });
   return { outcomes, lenses, problems };
 }
 
-function problem(lines: CompileResult["analysis"]["entry"]["lines"], span: Span, message: string, help?: string): ExampleProblem {
-  return { code: "LD3005", severity: "error", message, span, range: lines.range(span), ...(help ? { help } : {}) };
+/** An LD3005 diagnostic at `span` saying why the example fails. */
+function problem(lines: CompileResult["analysis"]["entry"]["lines"], span: Span, failure: string, help?: string): ExampleProblem {
+  const fails = message("exampleFails", { failure });
+  return { code: "LD3005", severity: "error", message: fails.text, span, range: lines.range(span), ...(help ? { help } : {}) };
 }
 
-function expectationSpan(decl: ExampleDecl, what: string, line: number, lines: CompileResult["analysis"]["entry"]["lines"]): Span | undefined {
+function expectationSpan(decl: ExampleDecl, f: ExampleFailure, lines: CompileResult["analysis"]["entry"]["lines"]): Span | undefined {
   const e =
-    what === "stage"
+    f.kind === "stage"
       ? decl.expectations.find((x) => x.kind === "ExpectStage")
-      : decl.expectations.find((x) => lines.position(x.span.start).line + 1 === line);
+      : decl.expectations.find((x) => lines.position(x.span.start).line + 1 === f.line);
   return e?.span;
 }
 
 /** Which stage conditions failed, in words, for a failed stage expectation. */
-function whyHelp(o: ExampleOutcome, what: string): string | undefined {
-  if (what !== "stage" || !o.explanation) return undefined;
+function whyHelp(o: ExampleOutcome, f: ExampleFailure): string | undefined {
+  if (f.kind !== "stage" || !o.explanation) return undefined;
   const failed = o.explanation.stages.filter((s) => !s.holds).map((s) => {
     const parts = s.parts.filter((p) => !p.holds).map((p) => p.text.replace(/\s+/g, " "));
     return `\`${s.name}\` fails on ${parts.map((p) => `\`${p}\``).join(", ")}`;
@@ -118,7 +121,7 @@ export function examplesText(report: Pick<ExampleReport, "outcomes">, fileName: 
   const lines = report.outcomes.map((o) => {
     if (o.passed) return `✓ ${o.title} (stage ${o.result?.stage})`;
     if (o.error) return `✗ ${o.title}: ${o.error}`;
-    return `✗ ${o.title}\n${o.failures.map((f) => `    line ${f.line}: ${f.what} expected ${f.expected}, got ${f.actual}`).join("\n")}`;
+    return `✗ ${o.title}\n${o.failures.map((f) => `    line ${f.line}: ${renderExampleFailure(f)}`).join("\n")}`;
   });
   const failed = report.outcomes.filter((o) => !o.passed).length;
   lines.push(`${report.outcomes.length - failed} passed, ${failed} failed`);

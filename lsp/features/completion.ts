@@ -5,7 +5,7 @@ import type { Span } from "../../language/source.js";
 import { isKeyword } from "../../language/tokens.js";
 import { TYPE_NAMES, typeSource } from "../../language/types.js";
 import { KEYWORD_HELP } from "./hover.js";
-import { isNameChar, modelOf } from "./lookup.js";
+import { isNameChar, modelOf, tokenBeforeCursor } from "./lookup.js";
 
 export type CompletionKind =
   | "keyword" | "field" | "group" | "criterion" | "score" | "stage" | "member" | "function" | "snippet" | "type" | "value" | "operator";
@@ -156,24 +156,11 @@ function insideCommentOrString(model: FileModel, offset: number): boolean {
     if (c.startOffset < offset && offset <= c.endOffset! + 1) return true;
     if (c.startOffset > offset) break;
   }
-  const t = tokenContaining(model.tokens, offset);
+  const t = tokenBeforeCursor(model.tokens, offset);
   if (!t) return false;
   const name = t.tokenType.name;
   if (name === "UnterminatedString") return offset > t.startOffset;
   return name === "StringLiteral" && offset > t.startOffset && offset <= t.endOffset!;
-}
-
-function tokenContaining(tokens: IToken[], offset: number): IToken | undefined {
-  let lo = 0;
-  let hi = tokens.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const t = tokens[mid];
-    if (t.endOffset! + 1 < offset) lo = mid + 1;
-    else if (t.startOffset >= offset) hi = mid - 1;
-    else return t;
-  }
-  return undefined;
 }
 
 /** Tokens that end at or before `offset`. */

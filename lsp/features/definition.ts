@@ -1,3 +1,4 @@
+import { argText } from "../../language/ast.js";
 import type { CompileResult } from "../../compiler/compile.js";
 import type { FileModel, Occurrence, Resolution } from "../../language/model.js";
 import type { Span } from "../../language/source.js";
@@ -15,7 +16,7 @@ export function declarationOf(result: CompileResult, r: Resolution): Location | 
   if (r.kind === "member") {
     const field = r.field;
     if (!field || field.decl.type.kind !== "TypeRef") return undefined;
-    const arg = field.decl.type.args.find((a) => a.text === r.member);
+    const arg = field.decl.type.args.find((a) => argText(a) === r.member);
     const model = result.analysis.files.get(field.file);
     return arg && model ? locationIn(model, arg.span) : undefined;
   }
@@ -34,6 +35,8 @@ export function occurrencesOf(model: FileModel, key: string): { span: Span; decl
   for (const field of model.ownFields) {
     if (field.decl.type.kind !== "TypeRef" || field.type.kind !== "enum") continue;
     for (const arg of field.decl.type.args) {
+      // Members written as strings are found by definition but not renamed in place: a rename would have to requote them.
+      if (arg.kind !== "Name") continue;
       if (`${field.file}\0member\0${field.name}\0${arg.text}` === key) {
         out.push({ span: arg.span, declaration: true, occurrence: { node: arg, resolution: { kind: "member", field, enumType: field.type, member: arg.text } } });
       }

@@ -1,8 +1,8 @@
 import type { CompileResult } from "../../compiler/compile.js";
 import type { FileModel, LeaddefSymbol, Resolution } from "../../language/model.js";
-import type { Range } from "../../language/source.js";
+import { baseName, type Range } from "../../language/source.js";
 import { typeSource } from "../../language/types.js";
-import { baseName, modelOf, occurrenceAt, tokenAt } from "./lookup.js";
+import { modelOf, occurrenceAt, tokenAt } from "./lookup.js";
 
 export interface HoverResult {
   /** Markdown. */

@@ -43,23 +43,37 @@ function enumMemberDeclAt(model: FileModel, path: Node[]): Occurrence | undefine
   return { node: name, resolution: { kind: "member", field, enumType: field.type, member: name.text } };
 }
 
-/** The token whose text contains `offset` (end inclusive), preferring the one that starts there. */
-export function tokenAt(tokens: IToken[], offset: number): IToken | undefined {
+/**
+ * Binary search over tokens in file order: the index of one for which `place` gives 0, where
+ * `place` gives a negative number for a token wholly before the wanted place and a positive one
+ * for a token after it; -1 when there is none.
+ */
+function searchTokens(tokens: IToken[], place: (t: IToken) => number): number {
   let lo = 0;
   let hi = tokens.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const t = tokens[mid];
-    if (t.endOffset! + 1 < offset) lo = mid + 1;
-    else if (t.startOffset > offset) hi = mid - 1;
-    else {
-      // offset lies in [start, end+1]; a token starting exactly at offset wins over one ending there
-      const next = tokens[mid + 1];
-      if (next && next.startOffset === offset) return next;
-      return t;
-    }
+    const p = place(tokens[mid]);
+    if (p < 0) lo = mid + 1;
+    else if (p > 0) hi = mid - 1;
+    else return mid;
   }
-  return undefined;
+  return -1;
+}
+
+/** The token whose text contains `offset` (end inclusive), preferring the one that starts there. */
+export function tokenAt(tokens: IToken[], offset: number): IToken | undefined {
+  const i = searchTokens(tokens, (t) => (t.endOffset! + 1 < offset ? -1 : t.startOffset > offset ? 1 : 0));
+  if (i < 0) return undefined;
+  // offset lies in [start, end+1]; a token starting exactly at offset wins over one ending there
+  const next = tokens[i + 1];
+  return next && next.startOffset === offset ? next : tokens[i];
+}
+
+/** The token `offset` lies inside or just after (start < offset <= end+1): the word being typed at a cursor. */
+export function tokenBeforeCursor(tokens: IToken[], offset: number): IToken | undefined {
+  const i = searchTokens(tokens, (t) => (t.endOffset! + 1 < offset ? -1 : t.startOffset >= offset ? 1 : 0));
+  return i < 0 ? undefined : tokens[i];
 }
 
 /** The span of a symbol's name at its declaration. */
@@ -75,10 +89,6 @@ export function resolutionKey(r: Resolution): string | undefined {
   if (r.kind === "symbol") return `${r.symbol.file}\0${r.symbol.kind}\0${r.symbol.name}`;
   if (!r.field) return undefined;
   return `${r.field.file}\0member\0${r.field.name}\0${r.member}`;
-}
-
-export function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
 }
 
 /** Identifier characters. */

@@ -1,6 +1,6 @@
 import type { CompileResult } from "../../compiler/compile.js";
 import type { Resolution } from "../../language/model.js";
-import type { Range, Span } from "../../language/source.js";
+import { baseName, type Range, type Span } from "../../language/source.js";
 import { isKeyword } from "../../language/tokens.js";
 import { occurrencesOf } from "./definition.js";
 import { modelOf, occurrenceAt, resolutionKey, tokenAt } from "./lookup.js";
@@ -98,5 +98,5 @@ function validate(r: Resolution, newName: string, all: CompileResult[]): string 
 }
 
 function where(declFile: string, inFile: string): string {
-  return declFile === inFile ? "" : ` in \`${declFile.split(/[\\/]/).pop()}\``;
+  return declFile === inFile ? "" : ` in \`${baseName(declFile)}\``;
 }

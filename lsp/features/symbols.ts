@@ -1,7 +1,7 @@
 import type { CompileResult } from "../../compiler/compile.js";
 import type { Declaration } from "../../language/ast.js";
 import type { FileModel } from "../../language/model.js";
-import type { Range } from "../../language/source.js";
+import { baseName, type Range } from "../../language/source.js";
 import { typeSource } from "../../language/types.js";
 import { declarationSpan, modelOf } from "./lookup.js";
 
@@ -82,7 +82,7 @@ export function workspaceSymbols(results: CompileResult[], query: string, limit 
         const id = `${s.file}\0${s.kind}\0${s.name}`;
         if (seen.has(id) || !fuzzy(s.name.toLowerCase(), q)) continue;
         seen.add(id);
-        out.push({ name: s.name, kind: s.kind, path: s.file, range: model.lines.range(declarationSpan(s)), container: s.file.split(/[\\/]/).pop() });
+        out.push({ name: s.name, kind: s.kind, path: s.file, range: model.lines.range(declarationSpan(s)), container: baseName(s.file) });
         if (out.length >= limit) return out;
       }
     }

@@ -46,14 +46,22 @@ function readField(lead: Record<string, unknown>, field: FieldSymbol): Value {
     case "boolean": {
       if (typeof v === "boolean") return v;
       const s = String(v).trim().toLowerCase();
-      if (["true", "yes", "1"].includes(s)) return true;
-      if (["false", "no", "0"].includes(s)) return false;
+      if (["true", "yes", "y", "on", "1"].includes(s)) return true;
+      if (["false", "no", "n", "off", "0"].includes(s)) return false;
       throw bad();
     }
     case "string":
-    case "enum":
       if (typeof v !== "string") throw bad();
       return v;
+    case "enum": {
+      // a member, ignoring case and surrounding spaces; an open enum also takes any other text
+      if (typeof v !== "string") throw bad();
+      const t = field.type;
+      const member = t.members.find((m) => m.toLowerCase() === v.trim().toLowerCase());
+      if (member !== undefined) return t.members.includes(v) ? v : member;
+      if (t.open) return v.trim();
+      throw bad();
+    }
     case "list":
       if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
       if (typeof v === "string") return v.split(";").map((x) => x.trim()).filter(Boolean);

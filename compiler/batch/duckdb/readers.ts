@@ -1,5 +1,5 @@
 import type { IrField } from "../../ir.js";
-import { codecOf } from "../../runtime/codecs/codec.js";
+import { codecOf, type ReadOptions } from "../../runtime/codecs/codec.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
 
 /**
@@ -18,16 +18,16 @@ const q = DIALECTS.duckdb.ident;
 export interface FieldSql { present: string; value: string; reject: string; optional: boolean }
 
 /** CSV (and Parquet read as text): every cell is text, NULL when empty. */
-export function csvField(f: IrField, col: string | undefined): FieldSql {
+export function csvField(f: IrField, col: string | undefined, options: ReadOptions = {}): FieldSql {
   if (col === undefined) return { present: "FALSE", value: "NULL", reject: "NULL", optional: f.optional };
   const c = q(col);
-  const r = codecOf(f).fromText(c);
+  const r = codecOf(f, options).fromText(c);
   return { present: `${c} IS NOT NULL`, value: r.value, reject: r.code === "NULL" ? "NULL" : `{'field': ${lit(f.path)}, 'value': ${c}, 'code': ${r.code}}`, optional: f.optional };
 }
 
 /** JSON Lines: `x` is the field's JSON value (the nested path, else the flat dotted key), NULL when absent or `null`. */
-export function jsonField(f: IrField, x: string): FieldSql {
-  const r = codecOf(f).fromJson(x);
+export function jsonField(f: IrField, x: string, options: ReadOptions = {}): FieldSql {
+  const r = codecOf(f, options).fromJson(x);
   return { present: `${x} IS NOT NULL`, value: r.value, reject: `{'field': ${lit(f.path)}, 'value': ${r.shown}, 'code': ${r.code}}`, optional: f.optional };
 }
 

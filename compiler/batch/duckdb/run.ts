@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { formatDateDays } from "../../../language/literals.js";
-import type { Reject } from "../js/binder.js";
+import { type Reject, rejectOf } from "../js/binder.js";
 import type { Reason } from "../../runtime/codecs/reasons.js";
-import { BufferedWriter, csvCell, ResultWriter } from "../output.js";
+import { BufferedWriter, csvCell, outputPath, ResultWriter } from "../output.js";
 import { RejectLog } from "../reject-log.js";
 import type { RunOptions } from "../js/run-js.js";
 import { resultColumns, runJs } from "../js/run-js.js";
@@ -53,8 +53,8 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
   const fallback = async (why: string): Promise<RunSummary> => {
-    const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl", progress: false });
-    return { ...summary, notices: [...(summary.notices ?? []), `${why}; scored with the JS engine instead (same results)`] };
+    const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl" });
+    return { ...summary, warnings: [...summary.warnings, `${why}; scoring with the JS engine instead (same results)`] };
   };
   let scan: CsvScan | undefined;
   if (o.inputFormat === "csv") {
@@ -92,6 +92,7 @@ async function runIn(
   const { program } = o;
   const path = lit(o.input);
   const fields = program.fields;
+  const options = { decimalComma: o.decimalComma };
   // raw: one row per input row, in file order, so that the result table's rowid is the row's
   // position (no window function, which would serialise the scan). It has `leaddef_blank`,
   // `leaddef_id` (NULL: the record number, filled in afterwards) and the columns fieldSql reads.
@@ -105,19 +106,20 @@ async function runIn(
   if (o.inputFormat === "jsonl") {
     // Each physical line as text (a blank line is NULL), so rowid + 1 is the line number.
     const lines = `read_csv(${path}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, columns = {'t': 'VARCHAR'})`;
-    const paths = [...fields.flatMap((f) => (f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments])), [o.idColumn]];
+    // A field bound to a key (`from "…"`) reads that key; others their nested path, then their flat dotted key.
+    const paths = [...fields.flatMap((f) => (f.column !== f.path ? [[f.column]] : f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments])), [o.idColumn]];
     const structure = jsonStructure(paths);
     if (!structure) return fallback("a field's JSON key is also another field's parent object");
     const at = (segs: string[]) => segs.reduce((e, k) => `struct_extract(${e}, ${lit(k)})`, "leaddef_doc");
-    const xs = fields.map((f, i) => `${f.segments.length > 1 ? `COALESCE(${at(f.segments)}, ${at([f.path])})` : at(f.segments)} AS x${i}`);
+    const xs = fields.map((f, i) => `${f.column !== f.path ? at([f.column]) : f.segments.length > 1 ? `COALESCE(${at(f.segments)}, ${at([f.path])})` : at(f.segments)} AS x${i}`);
     // The line parsed once, when it is a JSON object (valid, and starting with `{`), into the JSON value of every key read.
     const doc = `CASE WHEN NOT leaddef_blank AND json_valid(leaddef_text) AND regexp_matches(leaddef_text, '^[ \\t]*[{]') THEN json_transform(leaddef_text, ${lit(JSON.stringify(structure))}) END`;
     const text = `CASE WHEN starts_with(t, chr(65279)) THEN substr(t, 2) ELSE t END`;
     const blank = `(t IS NULL OR regexp_full_match(t, ${lit(`${JS_SPACE}*`)}))`;
     const id = at([o.idColumn]);
     raw = `(SELECT leaddef_blank, leaddef_text, leaddef_doc IS NULL AS leaddef_bad, ${xs.join(", ")}, CASE WHEN leaddef_doc IS NULL THEN '' WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id FROM (SELECT leaddef_blank, leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${blank} AS leaddef_blank, ${text} AS leaddef_text FROM ${lines})))`;
-    fieldSql = fields.map((f, i) => jsonField(f, `x${i}`));
-    rejectFirst = `WHEN leaddef_bad THEN {'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}`;
+    fieldSql = fields.map((f, i) => jsonField(f, `x${i}`, options));
+    rejectFirst = `WHEN leaddef_bad THEN [{'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}]`;
   } else {
     let reader: string;
     let header: string[];
@@ -134,14 +136,14 @@ async function runIn(
       colName = (i) => header[i];
     }
     const position = new Map(header.map((h, i) => [h, i]));
-    const known = new Set([...fields.map((f) => f.path), o.idColumn]);
+    const known = new Set([...fields.map((f) => f.column), o.idColumn]);
     unknownColumns = header.filter((h) => h && !known.has(h));
-    absentFields = fields.filter((f) => !position.has(f.path)).map((f) => f.path);
+    absentFields = fields.filter((f) => !position.has(f.column)).map((f) => f.path);
     // Parquet columns are read as text and checked like CSV cells.
     const textCols = header.map((_, i) => (o.inputFormat === "parquet" ? `CAST(${q(colName(i))} AS VARCHAR) AS ${q(`c${i}`)}` : q(colName(i))));
     const idSql = position.has(o.idColumn) ? `COALESCE(${q(`c${position.get(o.idColumn)}`)}, '')` : "CAST(NULL AS VARCHAR)";
     raw = `(SELECT FALSE AS leaddef_blank, ${textCols.join(", ")}, ${idSql} AS leaddef_id FROM ${reader})`;
-    fieldSql = fields.map((f) => csvField(f, position.has(f.path) ? `c${position.get(f.path)}` : undefined));
+    fieldSql = fields.map((f) => csvField(f, position.has(f.column) ? `c${position.get(f.column)}` : undefined, options));
     if (!position.has(o.idColumn) && scan && scan.bad.length > 0) {
       // No id column: the id is the record number, and skipped records count.
       const steps = scan.from.map((g, k) => [g, scan.dRecord[k]] as const).filter(([, d], k, a) => k === 0 || d !== a[k - 1][1]);
@@ -153,19 +155,26 @@ async function runIn(
   // Values once per field; then the first reject reason, computed only for rows that fail a
   // (cheap) test: a required field missing, or a present value that read as NULL.
   const values = `(SELECT *, ${fieldSql.map((f, i) => `${f.value} AS v${i}`).join(", ")} FROM ${raw})`;
-  const whens = [rejectFirst];
+  // Every problem of a row, as in the JS binder; the list is built only for rows that fail a
+  // (cheap) test: a required field missing, or a present value that read as NULL.
+  const checks: { bad: string; problem: string }[] = [];
   const typedCols: string[] = [];
   fieldSql.forEach((f, i) => {
     const fld = fields[i];
     const v = `v${i}`;
     const whole = fld.kind === "number" && fld.integer;
     typedCols.push(whole ? `CASE WHEN ${v} = floor(${v}) AND NOT isinf(${v}) THEN ${v} END AS f${i}` : `${v} AS f${i}`);
-    if (!f.optional) whens.push(`WHEN NOT (${f.present}) THEN {'field': ${lit(fld.path)}, 'value': '', 'code': 'required-missing'}`);
+    if (!f.optional) checks.push({ bad: `NOT (${f.present})`, problem: `{'field': ${lit(fld.path)}, 'value': '', 'code': 'required-missing'}` });
     if (f.reject !== "NULL" && f.present !== "FALSE") {
       const bad = whole ? `(${v} IS NULL OR ${v} <> floor(${v}) OR isinf(${v}))` : `${v} IS NULL`;
-      whens.push(`WHEN ${f.optional ? `(${f.present}) AND ` : ""}${bad} THEN ${f.reject}`);
+      checks.push({ bad: `((${f.present}) AND ${bad})`, problem: f.reject });
     }
   });
+  const whens = [rejectFirst];
+  if (checks.length) {
+    const problems = `list_filter([${checks.map((c) => `CASE WHEN ${c.bad} THEN ${c.problem} END`).join(", ")}], x -> x IS NOT NULL)`;
+    whens.push(`WHEN ${checks.map((c) => c.bad).join(" OR ")} THEN ${problems}`);
+  }
   const rejectCase = whens.some((w) => w) ? `CASE WHEN leaddef_blank THEN NULL ${whens.filter((w) => w).join(" ")} END` : "NULL";
   const typed = `(SELECT leaddef_blank, leaddef_id, ${rejectCase} AS leaddef_reject${typedCols.map((c) => `, ${c}`).join("")} FROM ${values})`;
   const query = emitSql(program.ir, {
@@ -215,14 +224,14 @@ async function runIn(
   for (const row of summary.getRows()) {
     const n = Number(row[4]);
     duckRows += n;
-    const reject = row[2] as { entries: { field: string; value: string | null; code: string | null } } | null;
+    const reject = row[2] as { items: { entries: { field: string; value: string | null; code: string | null } }[] } | null;
     if (!reject) {
       const stage = String(row[3]);
       stageCounts.set(stage, (stageCounts.get(stage) ?? 0) + n);
       continue;
     }
     const g = Number(row[0]);
-    const e = reject.entries;
+    const e = reject.items[0].entries;
     const line = scan ? recordAt(scan, g).line : o.inputFormat === "parquet" ? g + 1 : g;
     if (e.code === BAD_JSON) {
       const text = e.value ?? "";
@@ -233,12 +242,15 @@ async function runIn(
       } catch (err) {
         reason = { code: "not-json", detail: (err as Error).message };
       }
-      rejects.push({ line, id: "", field: "", value: text.slice(0, 200), reason });
+      rejects.push(rejectOf(line, "", "", text.slice(0, 200), reason));
       continue;
     }
-    const field = fields.find((f) => f.path === e.field);
-    if (!field) throw new Error(`internal: a reject names no field (${e.field})`);
-    rejects.push({ line, id: String(row[1] ?? ""), field: e.field, value: e.value ?? "", reason: reasonOf(field, e.code ?? "", e.value ?? "") });
+    const problems = reject.items.map(({ entries: p }) => {
+      const field = fields.find((f) => f.path === p.field);
+      if (!field) throw new Error(`internal: a reject names no field (${p.field})`);
+      return { field: p.field, value: p.value ?? "", reason: reasonOf(field, p.code ?? "", p.value ?? "") };
+    });
+    rejects.push({ line, id: String(row[1] ?? ""), problems });
   }
   if (scan) {
     if (duckRows !== scan.good) return fallback(`DuckDB's CSV reader and the JS reader split the file differently (${duckRows} and ${scan.good} rows)`);
@@ -249,7 +261,7 @@ async function runIn(
   const rowsRead = scan ? scan.records : duckRows;
 
   let rowsWritten = 0;
-  const copyCsv = o.output !== undefined && o.outputFormat === "csv";
+  const copyCsv = typeof o.output === "string" && o.outputFormat === "csv";
   const header = columns.map(csvCell).join(",");
   const good = `FROM leaddef_result WHERE leaddef_reject IS NULL AND NOT leaddef_blank`;
   if (copyCsv) {
@@ -258,11 +270,11 @@ async function runIn(
       i < nScores ? `leaddef_js_num(CAST(leaddef_v${i} AS DOUBLE))` : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
     const line = `concat_ws(',', ${csvCellSql(idOut)}, leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
     const copied = await con.runAndReadAll(
-      `COPY (SELECT ${line} AS ${q(header)} ${good}${ordered ? "" : ` ORDER BY ${pos}`}) TO ${lit(o.output!)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
+      `COPY (SELECT ${line} AS ${q(header)} ${good}${ordered ? "" : ` ORDER BY ${pos}`}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
     );
     rowsWritten = Number(copied.getRows()[0]?.[0] ?? 0);
   } else {
-    const outWriter = new BufferedWriter(o.output ?? process.stdout);
+    const outWriter = new BufferedWriter(o.output);
     const results = new ResultWriter(outWriter, o.outputFormat, columns);
     const values: unknown[] = new Array(nValues + 1);
     try {
@@ -294,8 +306,9 @@ async function runIn(
     unknownColumns,
     absentFields,
     rejectsPath: rowsRejected > 0 ? o.rejectsPath : undefined,
-    output: o.output,
+    output: outputPath(o.output),
     seconds: (performance.now() - started) / 1000,
+    warnings: [],
   };
 }
 

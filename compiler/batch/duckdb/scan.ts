@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
-import type { Reject } from "../js/binder.js";
+import { type Reject, rejectOf } from "../js/binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 
 /**
@@ -89,7 +89,7 @@ export async function scanCsv(path: string, idColumn: string): Promise<CsvScan> 
     scan.records++;
     if (cells.length !== width) {
       const id = idIndex >= 0 ? cells[idIndex] ?? "" : String(scan.records);
-      scan.bad.push({ record: scan.records, line, id, field: "", value: "", reason: { code: "row-width", cells: cells.length, width } });
+      scan.bad.push({ record: scan.records, ...rejectOf(line, id, "", "", { code: "row-width", cells: cells.length, width }) });
     } else good(line);
   };
   const reader = new CsvRecordReader(
@@ -97,7 +97,7 @@ export async function scanCsv(path: string, idColumn: string): Promise<CsvScan> 
     (line, reason, raw) => {
       if (!header) throw new Error(`the header row is not readable: ${reason}`);
       scan.records++;
-      scan.bad.push({ record: scan.records, line, id: "", field: "", value: raw, reason: { code: "unreadable-csv", detail: reason } });
+      scan.bad.push({ record: scan.records, ...rejectOf(line, "", "", raw, { code: "unreadable-csv", detail: reason }) });
     },
     (data, start, end, line) => {
       if (!header) return record(data.slice(start, end).split(","), line);

@@ -1,14 +1,24 @@
 import type { IrField } from "../../ir.js";
-import { codecOf, reasonOfError } from "../../runtime/codecs/codec.js";
+import { codecOf, reasonOfError, type ReadOptions } from "../../runtime/codecs/codec.js";
 import { shownValue, type Reason } from "../../runtime/codecs/reasons.js";
 
-/** Why a row was refused: where, which field (empty for the row as a whole), its value as written, and the reason as data. */
-export interface Reject {
-  line: number;
-  id: string;
+/** One thing wrong with a row: which field (empty for the row as a whole), its value as written, and the reason as data. */
+export interface Problem {
   field: string;
   value: string;
   reason: Reason;
+}
+
+/** Why a row was refused: where, and every problem found in it (each failing field, not only the first). */
+export interface Reject {
+  line: number;
+  id: string;
+  problems: Problem[];
+}
+
+/** A reject with one problem. */
+export function rejectOf(line: number, id: string, field: string, value: string, reason: Reason): Reject {
+  return { line, id, problems: [{ field, value, reason }] };
 }
 
 /** The reason a reader's error carries; a reader only ever throws ReadFailures, so anything else is a defect. */
@@ -30,39 +40,40 @@ export class CsvBinder {
   private readonly readers: ((cell: string) => unknown)[];
   private readonly missing: unknown[];
 
-  constructor(private readonly fields: readonly IrField[], readonly header: string[], idColumn: string) {
+  constructor(private readonly fields: readonly IrField[], readonly header: string[], idColumn: string, options: ReadOptions = {}) {
     const position = new Map(header.map((h, i) => [h.trim(), i]));
-    this.columnOf = Int32Array.from(fields, (f) => position.get(f.path) ?? -1);
-    this.readers = fields.map((f) => codecOf(f).read);
+    this.columnOf = Int32Array.from(fields, (f) => position.get(f.column) ?? -1);
+    this.readers = fields.map((f) => codecOf(f, options).read);
     this.missing = fields.map((f) => codecOf(f).missing);
     this.idIndex = position.get(idColumn) ?? -1;
-    const known = new Set([...fields.map((f) => f.path), idColumn]);
+    const known = new Set([...fields.map((f) => f.column), idColumn]);
     this.unknownColumns = header.map((h) => h.trim()).filter((h) => h && !known.has(h));
     this.absentFields = fields.filter((f, i) => this.columnOf[i] < 0);
   }
 
-  /** Fills `vals` from `cells`; returns a reject for the first value that does not fit. */
+  /** Fills `vals` from `cells`; returns a reject naming every value that does not fit. */
   bind(cells: string[], line: number, rowNumber: number, vals: unknown[]): Reject | undefined {
     const id = this.idIndex >= 0 ? cells[this.idIndex] ?? "" : String(rowNumber);
     if (cells.length !== this.header.length) {
-      return { line, id, field: "", value: "", reason: { code: "row-width", cells: cells.length, width: this.header.length } };
+      return rejectOf(line, id, "", "", { code: "row-width", cells: cells.length, width: this.header.length });
     }
     const fields = this.fields;
+    let problems: Problem[] | undefined;
     for (let i = 0; i < fields.length; i++) {
       const col = this.columnOf[i];
       const cell = col >= 0 ? cells[col] : "";
       if (cell === "" || cell === undefined) {
-        if (!fields[i].optional) return { line, id, field: fields[i].path, value: "", reason: { code: "required-missing" } };
+        if (!fields[i].optional) (problems ??= []).push({ field: fields[i].path, value: "", reason: { code: "required-missing" } });
         vals[i] = this.missing[i];
         continue;
       }
       try {
         vals[i] = this.readers[i](cell);
       } catch (e) {
-        return { line, id, field: fields[i].path, value: cell, reason: reasonFrom(e) };
+        (problems ??= []).push({ field: fields[i].path, value: cell, reason: reasonFrom(e) });
       }
     }
-    return undefined;
+    return problems ? { line, id, problems } : undefined;
   }
 
   idOf(cells: string[], rowNumber: number): string {
@@ -82,14 +93,16 @@ export class JsonBinder {
    * `noteLimit`: keys that are not fields are noted while fewer than this many are known (a
    * scoring worker notes them all; the parallel path replays its notes under the usual limit).
    */
-  constructor(private readonly fields: readonly IrField[], private readonly idColumn: string, private readonly noteLimit = 100) {
-    this.readers = fields.map((f) => codecOf(f).read);
+  constructor(private readonly fields: readonly IrField[], private readonly idColumn: string, private readonly noteLimit = 100, options: ReadOptions = {}) {
+    this.readers = fields.map((f) => codecOf(f, options).read);
     this.missing = fields.map((f) => codecOf(f).missing);
-    for (const f of fields) this.seenKeys.add(f.path);
+    for (const f of fields) this.seenKeys.add(f.column);
     this.seenKeys.add(idColumn);
   }
 
   private get(obj: Record<string, unknown>, f: IrField): unknown {
+    // A field bound to a key (`from "Annual Revenue"`) reads that key only.
+    if (f.column !== f.path) return Object.prototype.hasOwnProperty.call(obj, f.column) ? obj[f.column] : undefined;
     let v: unknown = obj;
     for (const s of f.segments) {
       if (v === null || typeof v !== "object") {
@@ -134,19 +147,20 @@ export class JsonBinder {
   bind(obj: Record<string, unknown>, line: number, rowNumber: number, vals: unknown[]): Reject | undefined {
     this.noteUnknownKeys(obj);
     const fields = this.fields;
+    let problems: Problem[] | undefined;
     for (let i = 0; i < fields.length; i++) {
       const raw = this.get(obj, fields[i]);
       if (raw === undefined || raw === null) {
-        if (!fields[i].optional) return { line, id: this.idOf(obj, rowNumber), field: fields[i].path, value: "", reason: { code: "required-missing" } };
+        if (!fields[i].optional) (problems ??= []).push({ field: fields[i].path, value: "", reason: { code: "required-missing" } });
         vals[i] = this.missing[i];
         continue;
       }
       try {
         vals[i] = this.readers[i](raw);
       } catch (e) {
-        return { line, id: this.idOf(obj, rowNumber), field: fields[i].path, value: shownValue(raw), reason: reasonFrom(e) };
+        (problems ??= []).push({ field: fields[i].path, value: shownValue(raw), reason: reasonFrom(e) });
       }
     }
-    return undefined;
+    return problems ? { line, id: this.idOf(obj, rowNumber), problems } : undefined;
   }
 }

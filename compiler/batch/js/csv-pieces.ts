@@ -32,10 +32,10 @@ export function csvPieces(o: ParallelOptions): PieceSource<ChunkResult> {
       reader.push(carry.subarray(0, headerEnd).toString("utf8"));
       reader.end();
       if (!header || headerBad) return undefined;
-      binder = new CsvBinder(o.program.fields, header, o.idColumn);
+      binder = new CsvBinder(o.program.fields, header, o.idColumn, o.read);
       if (binder.idIndex < 0) return undefined;
       return {
-        setup: { format: "csv", ir: o.program.ir, header, idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat },
+        setup: { format: "csv", ir: o.program.ir, header, idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat, read: o.read },
         rest: Buffer.from(carry.subarray(headerEnd)),
         eof,
         lineOffset: reader.nextLine - 1,

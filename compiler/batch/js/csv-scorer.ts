@@ -1,12 +1,12 @@
 import type { IrExpr, IrProgram } from "../../ir.js";
 import { irChildren } from "../../ir.js";
 import type { Program } from "../../runtime/program.js";
-import { CsvBinder, type Reject } from "./binder.js";
+import { CsvBinder, type Reject, rejectOf } from "./binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import type { OutputFormat } from "../output.js";
 import { RowScorer, StringSink } from "./row-scorer.js";
 import { plainBoolean } from "../../runtime/codecs/boolean.js";
-import { codecOf } from "../../runtime/codecs/codec.js";
+import { codecOf, type ReadOptions } from "../../runtime/codecs/codec.js";
 import { plainDate } from "../../runtime/codecs/date.js";
 import { plainMember } from "../../runtime/codecs/enum.js";
 import { listOf } from "../../runtime/codecs/list.js";
@@ -48,6 +48,7 @@ const BOOLEAN = 4;
 const NUMBER = 5;
 const INTEGER = 6;
 const DATE = 7;
+const GENERAL = 8; // always the general reader
 
 /**
  * Scores whole CSV records (pieces cut at record boundaries, after the header) with the
@@ -85,13 +86,14 @@ export class CsvChunkScorer {
     private readonly columns: string[],
     full: boolean,
     private readonly outputFormat: OutputFormat,
+    read: ReadOptions = {},
   ) {
     const fields = program.fields;
-    this.binder = new CsvBinder(fields, header, idColumn);
+    this.binder = new CsvBinder(fields, header, idColumn, read);
     this.width = header.length;
     // the binder's own mapping: a trimmed header name, the last column of that name
     const position = new Map(header.map((h, i) => [h.trim(), i]));
-    this.columnOf = Int32Array.from(fields, (f) => position.get(f.path) ?? -1);
+    this.columnOf = Int32Array.from(fields, (f) => position.get(f.column) ?? -1);
     const used = fieldsRead(program.ir);
     this.mode = Uint8Array.from(fields, (f) => {
       switch (f.kind) {
@@ -99,7 +101,8 @@ export class CsvChunkScorer {
         case "list": return used.has(f.index) ? LIST : SKIP;
         case "enum": return ENUM;
         case "boolean": return BOOLEAN;
-        case "number": return f.integer ? INTEGER : NUMBER;
+        // plainDecimal reads `1.234` as a decimal: with decimal commas every number takes the general reader
+        case "number": return read.decimalComma ? GENERAL : f.integer ? INTEGER : NUMBER;
         case "date": return DATE;
       }
     });
@@ -127,7 +130,7 @@ export class CsvChunkScorer {
       (cells, line) => this.quotedRecord(cells, line),
       (line, reason, raw) => {
         this.rows++;
-        this.rejects.push({ line, id: "", field: "", value: raw, reason: { code: "unreadable-csv", detail: reason } });
+        this.rejects.push(rejectOf(line, "", "", raw, { code: "unreadable-csv", detail: reason }));
       },
       (data, start, end, line) => this.plainLine(data, start, end, line),
       1,
@@ -244,6 +247,8 @@ export class CsvChunkScorer {
           vals[i] = v;
           break;
         }
+        case GENERAL:
+          return false;
         case DATE: {
           const v = plainDate(data, a, b);
           if (v !== v) return false;

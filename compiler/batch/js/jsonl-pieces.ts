@@ -14,7 +14,7 @@ export function jsonlPieces(o: ParallelOptions): PieceSource<JsonlChunkResult> {
   const unknown = new JsonBinder(o.program.fields, o.idColumn);
   return {
     prologue: (first, eof) => ({
-      setup: { format: "jsonl", ir: o.program.ir, header: [], idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat },
+      setup: { format: "jsonl", ir: o.program.ir, header: [], idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat, read: o.read },
       rest: first,
       eof,
       lineOffset: 0,
@@ -31,7 +31,7 @@ export function jsonlPieces(o: ParallelOptions): PieceSource<JsonlChunkResult> {
     cut: (data, eof) => (eof ? data.length : data.lastIndexOf(10) + 1),
     atTurn(r, rowsBefore) {
       if (r.text !== undefined) {
-        local ??= new JsonlChunkScorer(o.program, o.idColumn, o.asOf, o.columns, o.full, o.outputFormat);
+        local ??= new JsonlChunkScorer(o.program, o.idColumn, o.asOf, o.columns, o.full, o.outputFormat, o.read);
         r = local.score(r.text, rowsBefore);
       }
       for (const text of r.unknownRows) unknown.noteUnknownKeys(JSON.parse(text) as Record<string, unknown>);

@@ -1,8 +1,9 @@
 import type { Program } from "../../runtime/program.js";
-import { JsonBinder, type Reject } from "./binder.js";
+import { JsonBinder, type Reject, rejectOf } from "./binder.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import { JsonLinesReader } from "../sources/inputs.js";
 import type { OutputFormat } from "../output.js";
+import type { ReadOptions } from "../../runtime/codecs/codec.js";
 import { RowScorer, StringSink } from "./row-scorer.js";
 
 /** What scoring one piece of JSON Lines produced. Line numbers count from 1 at the piece's start. */
@@ -32,6 +33,7 @@ export class JsonlChunkScorer {
     private readonly columns: string[],
     private readonly full: boolean,
     private readonly outputFormat: OutputFormat,
+    private readonly read: ReadOptions = {},
   ) {}
 
   /**
@@ -40,7 +42,7 @@ export class JsonlChunkScorer {
    */
   score(text: string, rowBase?: number): JsonlChunkResult {
     const { program, idColumn } = this;
-    const binder = new JsonBinder(program.fields, idColumn, Infinity);
+    const binder = new JsonBinder(program.fields, idColumn, Infinity, this.read);
     const sink = new StringSink();
     const scorer = new RowScorer(program, this.asOf, this.columns, this.full, sink, this.outputFormat);
     const rejects: Reject[] = [];
@@ -64,7 +66,7 @@ export class JsonlChunkScorer {
       },
       (line, reason, raw) => {
         rows++;
-        rejects.push({ line, id: "", field: "", value: raw, reason });
+        rejects.push(rejectOf(line, "", "", raw, reason));
       },
       false,
     );

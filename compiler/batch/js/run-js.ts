@@ -1,12 +1,12 @@
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { Program } from "../../runtime/program.js";
-import { CsvBinder, JsonBinder } from "./binder.js";
+import { CsvBinder, JsonBinder, rejectOf } from "./binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { JsonLinesReader, openInput, type InputFormat } from "../sources/inputs.js";
-import { BufferedWriter, type OutputFormat } from "../output.js";
+import { BufferedWriter, type OutputFormat, type OutputTarget } from "../output.js";
 import { RowScorer } from "./row-scorer.js";
 import { RejectLog } from "../reject-log.js";
 import { runParallel } from "./run-parallel.js";
@@ -18,15 +18,18 @@ export interface RunOptions {
   program: Program;
   input: string;
   inputFormat: InputFormat;
-  /** A path, or undefined for standard output. */
-  output: string | undefined;
+  /** A path, or a stream the caller owns (the CLI passes standard output). */
+  output: OutputTarget;
   outputFormat: OutputFormat;
   /** As-of date as a day number. */
   asOf: number;
   idColumn: string;
   columns: "default" | "all";
+  /** Numbers are written with a decimal comma (`1.234.567,89`), as European exports do. */
+  decimalComma?: boolean;
   rejectsPath: string;
-  progress: boolean;
+  /** Where to draw a progress bar (the CLI passes standard error when it is a terminal); none when absent. */
+  progress?: Writable;
   /**
    * CSV and JSON Lines files are scored on worker threads (default: one per available core,
    * pieces of 512 KiB, files of 8 MiB and up). `workers: 0` keeps everything on this thread.
@@ -59,7 +62,7 @@ export function resultColumns(program: Program, columns: "default" | "all"): str
 export async function runJs(o: RunOptions): Promise<RunSummary> {
   const workers = parallelWorkers(o);
   if (workers > 0) {
-    const bar = o.progress ? startProgress(o.input) : undefined;
+    const bar = o.progress ? startProgress(o.input, o.progress) : undefined;
     try {
       const job = {
         program: o.program,
@@ -73,6 +76,7 @@ export async function runJs(o: RunOptions): Promise<RunSummary> {
         rejectsPath: o.rejectsPath,
         workers,
         chunkBytes: o.parallel?.chunkBytes ?? 512 << 10,
+        read: { decimalComma: o.decimalComma },
         onProgress: bar ? (bytes: number, rows: number) => bar.update(bytes, { rows }) : undefined,
       };
       const summary = o.inputFormat === "jsonl" ? await runParallel(job, jsonlPieces(job)) : await runParallel(job, csvPieces(job));
@@ -89,7 +93,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
   const columns = resultColumns(program, o.columns);
-  const outWriter = new BufferedWriter(o.output ?? process.stdout);
+  const outWriter = new BufferedWriter(o.output);
   const scorer = new RowScorer(program, o.asOf, columns, o.columns === "all", outWriter, o.outputFormat);
   const vals = scorer.vals;
   const emit = (id: string) => scorer.emit(id);
@@ -102,7 +106,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const csv = new CsvRecordReader(
     (cells, line) => {
       if (!csvBinder) {
-        csvBinder = new CsvBinder(program.fields, cells, o.idColumn);
+        csvBinder = new CsvBinder(program.fields, cells, o.idColumn, { decimalComma: o.decimalComma });
         unknownColumns = csvBinder.unknownColumns;
         absentFields = csvBinder.absentFields.map((f) => f.path);
         return;
@@ -115,10 +119,10 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     (line, reason, raw) => {
       if (!csvBinder) throw new Error(`the header row is not readable: ${reason}`);
       rowsRead++;
-      rejects.add({ line, id: "", field: "", value: raw, reason: { code: "unreadable-csv", detail: reason } });
+      rejects.add(rejectOf(line, "", "", raw, { code: "unreadable-csv", detail: reason }));
     },
   );
-  const jsonBinder = new JsonBinder(program.fields, o.idColumn);
+  const jsonBinder = new JsonBinder(program.fields, o.idColumn, 100, { decimalComma: o.decimalComma });
   const jsonl = new JsonLinesReader(
     (value, line) => {
       rowsRead++;
@@ -128,13 +132,13 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     },
     (line, reason, raw) => {
       rowsRead++;
-      rejects.add({ line, id: "", field: "", value: raw, reason });
+      rejects.add(rejectOf(line, "", "", raw, reason));
     },
   );
 
   const stream: Readable = openInput(o.input);
   stream.setEncoding("utf8");
-  const bar = o.progress && o.input !== "-" ? startProgress(o.input) : undefined;
+  const bar = o.progress && o.input !== "-" ? startProgress(o.input, o.progress) : undefined;
   scorer.header();
   try {
     for await (const text of stream as AsyncIterable<string>) {
@@ -165,7 +169,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   });
 }
 
-function startProgress(input: string): cliProgress.SingleBar | undefined {
+function startProgress(input: string, stream: Writable): cliProgress.SingleBar | undefined {
   let total: number;
   try {
     total = statSync(input).size;
@@ -173,7 +177,7 @@ function startProgress(input: string): cliProgress.SingleBar | undefined {
     return undefined;
   }
   const bar = new cliProgress.SingleBar(
-    { format: "scoring [{bar}] {percentage}% | {rows} rows | ETA {eta_formatted}", stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    { format: "scoring [{bar}] {percentage}% | {rows} rows | ETA {eta_formatted}", stream: stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { rows: 0 });

@@ -4,13 +4,14 @@ import type { Program } from "../../runtime/program.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import type { WorkerSetup, WorkerTask } from "./score-worker.js";
 import { OrderedResults } from "../ordered-results.js";
-import type { OutputFormat } from "../output.js";
+import type { OutputFormat, OutputTarget } from "../output.js";
+import type { ReadOptions } from "../../runtime/codecs/codec.js";
 import { jsRunSummary, type RunSummary } from "../summary.js";
 
 export interface ParallelOptions {
   program: Program;
   input: string;
-  output: string | undefined;
+  output: OutputTarget;
   outputFormat: OutputFormat;
   asOf: number;
   idColumn: string;
@@ -21,6 +22,7 @@ export interface ParallelOptions {
   /** Bytes read per piece (a piece grows when one record is longer). */
   chunkBytes: number;
   onProgress?: (bytes: number, rows: number) => void;
+  read: ReadOptions;
 }
 
 /** The built worker script; undefined when running from sources with nothing built. */

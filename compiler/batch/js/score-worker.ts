@@ -4,6 +4,7 @@ import { Program } from "../../runtime/program.js";
 import { CsvChunkScorer, type ChunkResult } from "./csv-scorer.js";
 import { JsonlChunkScorer } from "./jsonl-scorer.js";
 import type { OutputFormat } from "../output.js";
+import type { ReadOptions } from "../../runtime/codecs/codec.js";
 
 /** What a scoring worker is started with (plain data: it crosses the thread boundary). */
 export interface WorkerSetup {
@@ -16,6 +17,7 @@ export interface WorkerSetup {
   columns: string[];
   full: boolean;
   outputFormat: OutputFormat;
+  read: ReadOptions;
 }
 
 /** One piece of input: whole records, the bytes moved (not copied) to the worker. */
@@ -31,8 +33,8 @@ export interface WorkerTask {
 const setup = workerData as WorkerSetup;
 const program = new Program(setup.ir);
 const scorer: { score(text: string): ChunkResult } = setup.format === "csv"
-  ? new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat)
-  : new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat);
+  ? new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read)
+  : new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read);
 parentPort!.on("message", (task: WorkerTask) => {
   try {
     const text = Buffer.from(task.buffer, 0, task.length).toString("utf8");

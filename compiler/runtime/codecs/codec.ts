@@ -1,16 +1,23 @@
 import type { IrField } from "../../ir.js";
 import { booleanFromJson, booleanFromText, booleanInlineTest, readBoolean } from "./boolean.js";
-import { dateFromJson, dateFromText, dateInlineRead, daysFromCivil, digit2, plainDate, readDate, readDateGeneral } from "./date.js";
+import { dateFromJson, dateFromText, dateInlineRead, daysFromCivil, digit2, layoutDate, plainDate, readDate, readDateGeneral } from "./date.js";
+import { layoutPattern } from "../../../language/date-layout.js";
 import { enumFromJson, enumFromText, readEnum } from "./enum.js";
 import { listFromJson, listFromText, listInlineTest, readList } from "./list.js";
-import { numberFromJson, numberFromText, numberInlineTest, readNumber } from "./number.js";
+import { numberFromJson, numberFromText, numberInlineTest, numberPattern, readNumber } from "./number.js";
 import { readFailure, reasonText, type Reason } from "./reasons.js";
 import { BOOLEAN_WORDS } from "./spellings.js";
 import { readString, stringFromJson, stringFromText, stringInlineTest } from "./string.js";
 import type { JsonSql, TextSql } from "./sql-text.js";
 
 /** The field facts a codec needs (an IrField has them). */
-export type ValueSpec = Pick<IrField, "kind" | "integer" | "members">;
+export type ValueSpec = Pick<IrField, "kind" | "integer" | "members"> & Partial<Pick<IrField, "open" | "layout">>;
+
+/** How a run reads text that the file alone cannot tell: set by the user (`--decimal-comma`). */
+export interface ReadOptions {
+  /** Numbers are written `1.234.567,89` (European exports). */
+  decimalComma?: boolean;
+}
 
 /**
  * A value kind's one home, as each engine needs it: the general reader (JSON values and text
@@ -25,9 +32,9 @@ export interface Codec {
   readerSource(f: string): string;
   /**
    * The generated evaluator's read of a lead object's value: `get` is the expression fetching
-   * it, `slow` the call that reads anything else (or throws).
+   * it, `slow` the call that reads anything else (or throws), `index` the field's index.
    */
-  inlineRead(get: string, slow: string): string;
+  inlineRead(get: string, slow: string, index: number): string;
   /** The value as stored when missing: NaN for numbers and dates, else undefined. */
   missing: number | undefined;
   fromText(s: string): TextSql;
@@ -41,24 +48,28 @@ function inline(fastTest: (get: string) => string, missing: string) {
 }
 
 /** The codec of a field's value kind. */
-export function codecOf(f: ValueSpec): Codec {
+export function codecOf(f: ValueSpec, options: ReadOptions = {}): Codec {
+  const decimalComma = options.decimalComma === true;
   switch (f.kind) {
     case "number": return {
-      read: (v) => readNumber(v, f.integer),
+      read: (v) => readNumber(v, f.integer, decimalComma),
       readerSource: (e) => `(v) => readNumber(v, ${e}.integer)`,
       inlineRead: inline((get) => numberInlineTest(f.integer, get), "NaN"),
       missing: NaN,
-      fromText: (s) => numberFromText(f.integer, s),
-      fromJson: (x) => numberFromJson(f.integer, x),
+      fromText: (s) => numberFromText(f.integer, s, decimalComma),
+      fromJson: (x) => numberFromJson(f.integer, x, decimalComma),
     };
-    case "date": return {
-      read: readDate,
-      readerSource: () => "readDate",
-      inlineRead: dateInlineRead,
-      missing: NaN,
-      fromText: dateFromText,
-      fromJson: dateFromJson,
-    };
+    case "date": {
+      const layout = f.layout ?? undefined;
+      return {
+        read: (v) => readDate(v, layout),
+        readerSource: (e) => `(v) => readDate(v, ${e}.layout)`,
+        inlineRead: dateInlineRead,
+        missing: NaN,
+        fromText: (s) => dateFromText(s, layout),
+        fromJson: (x) => dateFromJson(x, layout),
+      };
+    }
     case "boolean": return {
       read: readBoolean,
       readerSource: () => "readBoolean",
@@ -77,13 +88,16 @@ export function codecOf(f: ValueSpec): Codec {
     };
     case "enum": {
       const members = new Set(f.members);
+      const open = f.open === true;
       return {
-        read: (v) => (typeof v === "string" && members.has(v) ? v : readEnum(v, f.members)),
-        readerSource: (e) => `(v) => readEnum(v, ${e}.members)`,
-        inlineRead: inline(stringInlineTest, "undefined"),
+        read: (v) => (typeof v === "string" && members.has(v) ? v : readEnum(v, f.members, open)),
+        readerSource: (e) => `(v) => readEnum(v, ${e}.members, ${e}.open)`,
+        // a member as declared is read inline (its rank table E<i> knows it); any other text is
+        // matched ignoring case, or refused, on the slow path
+        inlineRead: (get, slow, index) => inline((g) => `typeof (v = ${g}) === "string" && E${index}[v] !== undefined`, "undefined")(get, slow),
         missing: undefined,
-        fromText: (s) => enumFromText(f.members, s),
-        fromJson: (x) => enumFromJson(f.members, x),
+        fromText: (s) => enumFromText(f.members, open, s),
+        fromJson: (x) => enumFromJson(f.members, open, x),
       };
     }
     case "list": return {
@@ -117,7 +131,7 @@ export function reasonOfError(e: unknown): Reason | undefined {
  * (each is self-contained but for the names listed here). The in-process evaluator passes the
  * same functions to the factory (READER_PARAMS).
  */
-export const RUNTIME_FUNCTIONS = [readNumber, readDate, readDateGeneral, readBoolean, readString, readEnum, readList, plainDate, digit2, daysFromCivil, readFailure, reasonText];
+export const RUNTIME_FUNCTIONS = [numberPattern, readNumber, readDate, layoutDate, layoutPattern, readDateGeneral, readBoolean, readString, readEnum, readList, plainDate, digit2, daysFromCivil, readFailure, reasonText];
 
 /** The source of the run-time support a generated module embeds. */
 export function runtimeSource(): string {

@@ -1,19 +1,40 @@
+import { layoutPattern } from "../../../language/date-layout.js";
 import { readFailure } from "./reasons.js";
 import { JS_SPACE, json, jsonStr, lit, trim, type JsonSql, type TextSql } from "./sql-text.js";
 
 /**
- * The date codec. Accepted: `YYYY-MM-DD`, or an ISO timestamp (`T` or a space after the date)
- * whose date part is used, with surrounding white space; a valid calendar date. Internal value:
- * whole days since 1970-01-01, NaN for missing.
+ * The date codec. Accepted: `YYYY-MM-DD`, or an ISO timestamp (`T` or a space after the date,
+ * then anything: seconds, fraction, zone) whose date as written is used, with surrounding white
+ * space; and, when the field declares one, its layout (`date("M/D/YYYY")`), optionally followed by
+ * a time. A valid calendar date. Internal value: whole days since 1970-01-01, NaN for missing.
  */
 
-/** The reader: the fast path first, then the general rules. Module-copied with the functions it calls. */
-export function readDate(v: unknown): number {
+/** The reader: the fast path first, then the declared layout, then the general rules. Module-copied with the functions it calls. */
+export function readDate(v: unknown, layout?: string | null): number {
   if (typeof v === "string") {
     const fast = plainDate(v, 0, v.length);
     if (fast === fast) return fast;
+    if (layout) {
+      const days = layoutDate(v, layout);
+      if (days === days) return days;
+    }
   }
   return readDateGeneral(v);
+}
+
+/** Text in a declared layout (the time after it ignored) as days, NaN when it is not. Self-contained but for layoutPattern and daysFromCivil. */
+export function layoutDate(text: string, layout: string): number {
+  const p = layoutPattern(layout);
+  if ("error" in p) return NaN;
+  const m = new RegExp("^" + p.source + "(?:[T ].*)?$", "s").exec(text.trim());
+  if (!m) return NaN;
+  const y = Number(m[p.year]);
+  const mo = Number(m[p.month]);
+  const d = Number(m[p.day]);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const dim = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+  if (mo < 1 || mo > 12 || d < 1 || d > dim || y < 100) return NaN;
+  return daysFromCivil(y, mo, d);
 }
 
 /** The general rules (the reference the fast path is tested against). Self-contained but for readFailure. */
@@ -93,13 +114,25 @@ const DATE_RE = lit(`(?s)${JS_SPACE}*\\d{4}-\\d\\d-\\d\\d(${JS_SPACE}*|[T ].*)`)
 const PLAIN_DATE_RE = lit("\\d{4}-\\d\\d-\\d\\d");
 
 /** SQL reading text `s` as readDate does. */
-export function dateFromText(s: string): TextSql {
+export function dateFromText(s: string, layout?: string): TextSql {
   const exact = `CASE WHEN regexp_full_match(${s}, ${DATE_RE}) THEN TRY_CAST(substr(${trim(s)}, 1, 10) AS DATE) END`;
-  return { value: `COALESCE(CASE WHEN regexp_full_match(${s}, ${PLAIN_DATE_RE}) THEN TRY_CAST(${s} AS DATE) END, ${exact})`, code: lit("not-a-date") };
+  const plain = `CASE WHEN regexp_full_match(${s}, ${PLAIN_DATE_RE}) THEN TRY_CAST(${s} AS DATE) END`;
+  return { value: `COALESCE(${plain}, ${exact}${layout ? `, ${layoutSql(s, layout)}` : ""})`, code: lit("not-a-date") };
+}
+
+/** SQL reading text `s` in a declared layout, as layoutDate does. */
+function layoutSql(s: string, layout: string): string {
+  const p = layoutPattern(layout);
+  if ("error" in p) return "NULL"; // the checker refuses such layouts
+  const re = lit(`(?s)^${p.source}(?:[T ].*)?$`);
+  const t = trim(s);
+  const part = (n: number) => `TRY_CAST(regexp_extract(${t}, ${re}, ${n}) AS INTEGER)`;
+  // A year before 100 is refused, as in JS (where Date.UTC would move it to 19xx).
+  return `CASE WHEN regexp_matches(${t}, ${re}) AND ${part(p.year)} >= 100 THEN TRY_CAST(printf('%04d-%02d-%02d', ${part(p.year)}, ${part(p.month)}, ${part(p.day)}) AS DATE) END`;
 }
 
 /** SQL reading a JSON value: only a string can spell a date. */
-export function dateFromJson(x: string): JsonSql {
-  const t = dateFromText(jsonStr(x));
+export function dateFromJson(x: string, layout?: string): JsonSql {
+  const t = dateFromText(jsonStr(x), layout);
   return { value: `CASE WHEN ${json.isString(x)} THEN ${t.value} END`, code: t.code, shown: json.shown(x) };
 }

@@ -1,15 +1,22 @@
 import { readFailure } from "./reasons.js";
-import { json, jsonStr, lit, type JsonSql, type TextSql } from "./sql-text.js";
+import { json, jsonStr, lit, trim, type JsonSql, type TextSql } from "./sql-text.js";
 
 /**
- * The enum codec. Accepted: a string equal to one of the members. Internal value: the member
- * name, undefined for missing.
+ * The enum codec. Accepted: a string naming one of the members, ignoring case and surrounding
+ * white space (exports write `marketingqualifiedlead` or `Marketing Qualified Lead`); for an open
+ * enum (`...`), any other string too, which equals no member. Internal value: the member as
+ * declared (another value of an open enum: its text, trimmed), undefined for missing.
  */
 
-/** The general reader. Self-contained: the module writer copies its source. */
-export function readEnum(v: unknown, members: readonly string[]): string | undefined {
+/** The general reader. Self-contained but for readFailure: module-copied. */
+export function readEnum(v: unknown, members: readonly string[], open = false): string | undefined {
   if (v === null || v === undefined) return undefined;
-  if (typeof v === "string" && members.includes(v)) return v;
+  if (typeof v === "string") {
+    if (members.includes(v)) return v;
+    const key = v.trim().toLowerCase();
+    for (const m of members) if (m.toLowerCase() === key) return m;
+    if (open) return v.trim();
+  }
   throw readFailure({ code: "not-a-member", value: typeof v === "string" ? v : JSON.stringify(v), members });
 }
 
@@ -23,14 +30,16 @@ export function plainMember(members: readonly string[], s: string, a: number, b:
 }
 
 /** SQL reading text `s`: a member, exactly. */
-export function enumFromText(members: readonly string[], s: string): TextSql {
+export function enumFromText(members: readonly string[], open: boolean, s: string): TextSql {
   // A simple CASE, not IN: DuckDB plans a long IN list as a join, which loses row order.
-  const value = members.length ? `CASE ${s} ${members.map((m) => `WHEN ${lit(m)} THEN ${s}`).join(" ")} END` : "CAST(NULL AS VARCHAR)";
+  const other = open ? trim(s) : "NULL";
+  const folded = members.length ? `CASE lower(${trim(s)}) ${members.map((m) => `WHEN ${lit(m.toLowerCase())} THEN ${lit(m)}`).join(" ")} ELSE ${other} END` : other;
+  const value = members.length ? `CASE ${s} ${members.map((m) => `WHEN ${lit(m)} THEN ${s}`).join(" ")} ELSE ${folded} END` : "CAST(NULL AS VARCHAR)";
   return { value, code: lit("not-a-member") };
 }
 
 /** SQL reading a JSON value: only a string can spell a member. */
-export function enumFromJson(members: readonly string[], x: string): JsonSql {
-  const t = enumFromText(members, jsonStr(x));
+export function enumFromJson(members: readonly string[], open: boolean, x: string): JsonSql {
+  const t = enumFromText(members, open, jsonStr(x));
   return { value: `CASE WHEN ${json.isString(x)} THEN ${t.value} END`, code: t.code, shown: json.shown(x) };
 }

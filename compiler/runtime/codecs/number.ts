@@ -1,14 +1,30 @@
 import { readFailure } from "./reasons.js";
-import { JS_SPACE, json, jsonStr, lit, trim, type JsonSql, type TextSql } from "./sql-text.js";
+import { JS_SPACE, json, jsonStr, lit, type JsonSql, type TextSql } from "./sql-text.js";
 
 /**
- * The number and integer codec. Accepted: JSON numbers; text `[+-]digits[.digits][e±n]` with
- * surrounding white space. An integer must be whole (`2500.0` is 2500). Internal value: a JS
- * number, NaN for missing.
+ * The number and integer codec. Accepted: JSON numbers; text as exports write it — an optional
+ * sign, a currency symbol (`$ € £ ¥`) or a three-letter code (`USD `) before or after, digits
+ * with or without grouping (`1,200,000.50`; with `decimalComma`, `1.200.000,50`), a fraction,
+ * an exponent, surrounding white space. An integer must be whole (`2500.0` is 2500). Internal
+ * value: a JS number, NaN for missing.
  */
 
-/** The general reader. Self-contained: the module writer copies its source. */
-export function readNumber(v: unknown, integer: boolean): number {
+/**
+ * The accepted text, as a regular expression source that JavaScript and RE2 (DuckDB) read
+ * alike; `space` is the white-space class. Groups: 1 and 2 the signs (before and after a leading
+ * currency: at most one may be written), 3 the digits. Self-contained: module-copied.
+ */
+export function numberPattern(space: string, decimalComma: boolean): string {
+  const currency = "(?:[$€£¥]|[A-Z]{3}" + space + ")";
+  const digits = decimalComma
+    ? "(?:\\d{1,3}(?:\\.\\d{3})+(?:,\\d*)?|\\d+(?:,\\d*)?|,\\d+)"
+    : "(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d*)?|\\d+\\.?\\d*|\\.\\d+)";
+  const trailing = "(?:[$€£¥]|[A-Z]{3})";
+  return "^" + space + "*([+-]?)" + space + "*(?:" + currency + space + "*)?([+-]?)(" + digits + "(?:[eE][+-]?\\d+)?)" + space + "*(?:" + trailing + ")?" + space + "*$";
+}
+
+/** The general reader. Self-contained but for numberPattern and readFailure: module-copied. */
+export function readNumber(v: unknown, integer: boolean, decimalComma = false): number {
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw readFailure({ code: "not-a-number", value: String(v) });
     if (integer && !Number.isInteger(v)) throw readFailure({ code: "not-a-whole-number", value: String(v) });
@@ -16,9 +32,10 @@ export function readNumber(v: unknown, integer: boolean): number {
   }
   if (v === null || v === undefined) return NaN;
   if (typeof v === "string") {
-    const s = v.trim();
-    if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s)) {
-      const n = Number(s);
+    const m = new RegExp(numberPattern("\\s", decimalComma)).exec(v);
+    if (m && !(m[1] && m[2])) {
+      const plain = decimalComma ? m[3].replace(/\./g, "").replace(",", ".") : m[3].replace(/,/g, "");
+      const n = Number((m[1] || m[2]) + plain);
       if (integer && !Number.isInteger(n)) throw readFailure({ code: "not-a-whole-number", value: v });
       return n;
     }
@@ -69,19 +86,23 @@ export function numberInlineTest(integer: boolean, get: string): string {
   return integer ? `Number.isInteger(v = ${get})` : `typeof (v = ${get}) === "number" && v - v === 0`;
 }
 
-const NUMBER_RE = lit(`${JS_SPACE}*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?${JS_SPACE}*`);
-/** A number with nothing to trim: DuckDB's cast then reads it as `Number` does (unless it overflows). */
+/** A number with nothing to trim or strip: DuckDB's cast then reads it as `Number` does (unless it overflows). */
 const PLAIN_NUMBER_RE = lit("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
 /** SQL reading text `s` as readNumber does (wholeness is checked by the engine, on the value). */
-export function numberFromText(integer: boolean, s: string): TextSql {
+export function numberFromText(integer: boolean, s: string, decimalComma = false): TextSql {
+  const re = lit(numberPattern(JS_SPACE, decimalComma));
+  const group = (n: number) => `regexp_extract(${s}, ${re}, ${n})`;
+  const digits = decimalComma ? `replace(replace(${group(3)}, '.', ''), ',', '.')` : `replace(${group(3)}, ',', '')`;
+  const text = `${group(1)} || ${group(2)} || ${digits}`;
   // Overflow: JS `Number` gives ±Infinity where DuckDB's cast gives NULL.
-  const exact = `CASE WHEN regexp_full_match(${s}, ${NUMBER_RE}) THEN COALESCE(TRY_CAST(${trim(s)} AS DOUBLE), CASE WHEN starts_with(${trim(s)}, '-') THEN CAST('-inf' AS DOUBLE) ELSE CAST('inf' AS DOUBLE) END) END`;
-  return { value: `COALESCE(CASE WHEN regexp_full_match(${s}, ${PLAIN_NUMBER_RE}) THEN TRY_CAST(${s} AS DOUBLE) END, ${exact})`, code: lit(integer ? "not-a-whole-number" : "not-a-number") };
+  const exact = `CASE WHEN regexp_matches(${s}, ${re}) AND (${group(1)} = '' OR ${group(2)} = '') THEN COALESCE(TRY_CAST(${text} AS DOUBLE), CASE WHEN starts_with(${text}, '-') THEN CAST('-inf' AS DOUBLE) ELSE CAST('inf' AS DOUBLE) END) END`;
+  const plain = decimalComma ? "NULL" : `CASE WHEN regexp_full_match(${s}, ${PLAIN_NUMBER_RE}) THEN TRY_CAST(${s} AS DOUBLE) END`;
+  return { value: `COALESCE(${plain}, ${exact})`, code: lit(integer ? "not-a-whole-number" : "not-a-number") };
 }
 
 /** SQL reading a JSON value `x`: numbers as JSON.parse reads them (overflow aside), strings as text. */
-export function numberFromJson(integer: boolean, x: string): JsonSql {
-  const t = numberFromText(integer, jsonStr(x));
+export function numberFromJson(integer: boolean, x: string, decimalComma = false): JsonSql {
+  const t = numberFromText(integer, jsonStr(x), decimalComma);
   return { value: `CASE WHEN ${json.isNumber(x)} THEN TRY_CAST(${x} AS DOUBLE) WHEN ${json.isString(x)} THEN ${t.value} END`, code: t.code, shown: json.shown(x) };
 }

@@ -89,6 +89,26 @@ describe("init round trip on each export", () => {
   }
 });
 
+describe("init round trip on a JSON Lines dump", () => {
+  it("examples/leads.jsonl: nested keys bind by path; only the generator's deliberately bad rows are rejected, on both engines", () => {
+    const starter = join(tmp, "starter-leads-jsonl.leaddef");
+    expect(leaddef(["init", "--from", join(root, "examples", "leads.jsonl"), "-o", starter]).status).toBe(0);
+    writeFileSync(starter, `${readFileSync(starter, "utf8")}\nmql when true\n`);
+    const runs = ["js", "duckdb"].map((engine) => {
+      const output = join(tmp, `jsonl-${engine}.csv`);
+      const rejects = join(tmp, `jsonl-${engine}.rejects.csv`);
+      const run = leaddef(["run", starter, "--input", join(root, "examples", "leads.jsonl"), "--engine", engine, "--output", output, "--rejects", rejects, "--no-progress"]);
+      expect(run.status, run.stderr).toBe(0);
+      return { results: readFileSync(output, "utf8"), rejects: readFileSync(rejects, "utf8") };
+    });
+    // 8 rows carry an impossible date (2026-02-30) or `n/a` for a number: bad data, not bad inference.
+    const rejected = new Set(runs[0].rejects.trim().split("\n").slice(1).map((line) => line.split(",")[0]));
+    expect(rejected.size).toBe(8);
+    expect(runs[0].rejects).not.toMatch(/is not a string|not a member/);
+    expect(runs[1].results).toBe(runs[0].results);
+  });
+});
+
 describe("the example definitions", () => {
   for (const exp of EXPORTS) {
     it(`${exp.definition} checks clean and passes its examples`, () => {

@@ -63,8 +63,9 @@ describe("leaddef init", () => {
     writeFileSync(jsonl, '{"id":"a","company":{"employees":"12"},"tech":["x"]}\n{"id":"b","company":{"employees":"7"},"tech":[]}\n');
     const r = init("--from", jsonl);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain('lead.company_employees: integer from "company.employees"');
-    expect(r.stdout).toContain('lead.tech: list(string)? from "tech"');
+    // A key that is a valid path binds by its path (nested or flat); `from` names top-level keys.
+    expect(r.stdout).toContain("  company.employees: integer\n");
+    expect(r.stdout).toContain("  tech: list(string)?\n");
   });
   it("reads a prefix without cutting a character in half", () => {
     const file = join(tmp, "accents.csv");

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { detectDecimalComma, inferType, numericDateLayout } from "../compiler/infer/column-types.js";
+import { detectDecimalComma, inferColumnType, inferType, numericDateLayout } from "../compiler/infer/column-types.js";
 import { inferStarter } from "../compiler/infer/index.js";
 import { fieldPaths, snakeName } from "../compiler/infer/names.js";
 import { detectDelimiter, sampleCsv, sampleJsonl, trailerStart } from "../compiler/infer/sample.js";
@@ -104,6 +104,11 @@ describe("inferring a column's type", () => {
     expect(t("Umsatz", ["1.234.567,89", "72,5"], false)).toEqual({ kind: "string" });
     expect(t("Mitarbeiter", ["1.234", "12"], true)).toEqual({ kind: "integer" });
   });
+  it("a dotted JSON key is judged by its last segment, a label with spaces whole", () => {
+    expect(t("company.locations", ["1", "2", "3"])).toEqual({ kind: "integer" });
+    expect(t("company.name", ["1", "2", "3"])).toEqual({ kind: "string" });
+    expect(t("No. of Employees", ["1", "0", "1"])).toEqual({ kind: "integer" });
+  });
   it("codes with a leading zero and identifiers stay strings", () => {
     expect(t("Zip", ["02134", "90210", "02134"])).toEqual({ kind: "string" });
     expect(t("Record ID", ["51205112", "51205900"])).toEqual({ kind: "string" });
@@ -145,6 +150,20 @@ describe("inferring a column's type", () => {
   });
 });
 
+describe("tolerating a few bad cells", () => {
+  it("a column of 50+ cells with at most 1% stray values keeps its type and names the strays", () => {
+    const values = [...Array.from({ length: 99 }, (_, i) => String(i * 7 + 3)), "n/a"];
+    expect(inferColumnType("Employees", values, false)).toEqual({ type: { kind: "integer" }, strays: ["n/a"] });
+    expect(inferColumnType("Employees", values.slice(50), false)).toEqual({ type: { kind: "string" }, strays: [] }); // too few cells
+    const twoBad = [...values.slice(0, 98), "n/a", "lots"];
+    expect(inferColumnType("Employees", twoBad, false).type).toEqual({ kind: "string" }); // 2% is data, not strays
+  });
+  it("the starter says which values will be rejected", () => {
+    const csv = "n\n" + Array.from({ length: 99 }, (_, i) => `${i + 1}`).join("\n") + "\nn/a\n";
+    expect(inferStarter(csv, { source: "x.csv" }).text).toContain("do not read as integer and will be rejected: n/a");
+  });
+});
+
 describe("detecting decimal commas", () => {
   it("sees European numbers and refuses when a US-only number appears", () => {
     expect(detectDecimalComma([{ header: "x", values: ["1.234.567,89"] }])).toBe(true);
@@ -165,6 +184,11 @@ describe("naming fields", () => {
     expect(snakeName("HubSpot Score")).toBe("hubspot_score");
     expect(snakeName("2024 Budget")).toBe("n2024_budget");
     expect(snakeName("€€€")).toBe("");
+  });
+  it("JSON Lines keys that are valid paths stay paths; others are grouped and bound with from", () => {
+    expect(fieldPaths(["company.name", "Annual Revenue", "score", "lead.annual_revenue"], true)).toEqual([
+      "company.name", "lead.annual_revenue_2", "lead.score", "lead.annual_revenue",
+    ]);
   });
   it("groups under lead., so keywords and stage names cannot clash, and deduplicates", () => {
     expect(fieldPaths(["Score", "stage", "Stage", "", "€", "mql"])).toEqual([

@@ -25,6 +25,8 @@ export interface InferredColumn {
   optional: boolean;
   /** Up to three distinct non-blank values, most frequent first. */
   samples: string[];
+  /** The few sampled values the type does not read (see inferColumnType). */
+  strays: string[];
 }
 
 /** The largest number of distinct values a column may have to become an enum. */
@@ -156,8 +158,7 @@ function distinctValues(values: readonly string[]): Map<string, { text: string; 
 }
 
 /** The type of one column: the first of boolean, integer, number, date, enum that fits every cell. */
-export function inferType(header: string, values: readonly string[], decimalComma: boolean): InferredType {
-  const present = values.filter((v) => v !== "");
+function strictType(header: string, present: readonly string[], decimalComma: boolean): InferredType {
   if (present.length === 0) return { kind: "string" };
   // `Email clicks` is a count and `Company Revenue` money, whatever else their header says.
   const freeText = FREE_TEXT_HEADER.test(header) && !QUANTITY_HEADER.test(header) && !MONEY_HEADER.test(header);
@@ -196,6 +197,45 @@ export function inferType(header: string, values: readonly string[], decimalComm
   return { kind: "string" };
 }
 
+/**
+ * The part of a header the name rules look at: the last segment of a dotted key without spaces
+ * (`company.locations` is about locations, not a company name); a label (`No. of Employees`) whole.
+ */
+export function headerName(header: string): string {
+  return /\s/.test(header) ? header : header.slice(header.lastIndexOf(".") + 1);
+}
+
+/** The least number of filled cells for which a few stray values may be tolerated. */
+export const TOLERANCE_MIN_CELLS = 50;
+
+/**
+ * The type of one column, and the stray values it does not read (shown in the starter). A column
+ * of at least 50 filled cells in which at most 1% do not read as a boolean, number or date is
+ * still that type: exports carry a few bad cells (`n/a`), and a string field would reject every
+ * good JSON number. Those rows are then rejected by `run`, with their reason.
+ */
+export function inferColumnType(header: string, values: readonly string[], decimalComma: boolean): { type: InferredType; strays: string[] } {
+  header = headerName(header);
+  const present = values.filter((v) => v !== "");
+  const strict = strictType(header, present, decimalComma);
+  if ((strict.kind !== "string" && strict.kind !== "enum") || present.length < TOLERANCE_MIN_CELLS) return { type: strict, strays: [] };
+  const allowed = Math.floor(present.length / 100);
+  const isNumber = decimalComma ? isEuropeanNumber : isUsNumber;
+  const readers: ((v: string) => boolean)[] = [(v) => BOOLEAN_SPELLINGS.has(v.toLowerCase()), isNumber, (v) => ISO_DATE.test(v)];
+  for (const reads of readers) {
+    const strays = present.filter((v) => !reads(v));
+    if (strays.length === 0 || strays.length > allowed) continue;
+    const type = strictType(header, present.filter(reads), decimalComma);
+    if (type.kind !== "string" && type.kind !== "enum") return { type, strays: [...new Set(strays)] };
+  }
+  return { type: strict, strays: [] };
+}
+
+/** The type of one column (see inferColumnType). */
+export function inferType(header: string, values: readonly string[], decimalComma: boolean): InferredType {
+  return inferColumnType(header, values, decimalComma).type;
+}
+
 /** Up to `limit` distinct non-blank values, most frequent first (ties: first seen). */
 export function sampleValues(values: readonly string[], limit = 3): string[] {
   return [...distinctValues(values).values()]
@@ -207,10 +247,9 @@ export function sampleValues(values: readonly string[], limit = 3): string[] {
 
 /** Infers every column of a sample. */
 export function inferColumns(columns: readonly SampleColumn[], decimalComma: boolean): InferredColumn[] {
-  return columns.map((c) => ({
-    header: c.header,
-    type: c.list ? { kind: "list" } : inferType(c.header, c.values, decimalComma),
-    optional: c.values.some((v) => v === "") || c.values.length === 0,
-    samples: sampleValues(c.values),
-  }));
+  return columns.map((c) => {
+    const { type, strays } = c.list ? { type: { kind: "list" } as const, strays: [] as string[] } : inferColumnType(c.header, c.values, decimalComma);
+    const samples = sampleValues(c.values.filter((v) => !strays.includes(v)));
+    return { header: c.header, type, optional: c.values.some((v) => v === "") || c.values.length === 0, samples, strays };
+  });
 }

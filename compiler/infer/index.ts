@@ -36,7 +36,7 @@ export function inferStarter(text: string, options: StarterOptions): Starter {
   const sample = format === "jsonl" ? sampleJsonl(text, rows, complete) : sampleCsv(text, rows, complete);
   const decimalComma = sample.format === "csv" && detectDecimalComma(sample.columns);
   const columns = inferColumns(sample.columns, decimalComma);
-  const paths = fieldPaths(columns.map((c) => c.header));
+  const paths = fieldPaths(columns.map((c) => c.header), sample.format === "jsonl");
   const runNote = decimalComma ? DECIMAL_COMMA_NOTE : undefined;
   const starter = renderStarter({ source: options.source, columns, paths, rows: sample.rows, truncated: sample.truncated, runNote });
   return { text: starter, sample, columns, paths, decimalComma };

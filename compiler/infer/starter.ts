@@ -91,7 +91,7 @@ export function renderStarter(input: StarterInput): string {
   const lines: string[] = [
     `# Starter definition written by \`leaddef init\` from ${commentText(input.source, 120)}`,
     `# (${input.rows} sampled row${input.rows === 1 ? "" : "s"}${input.truncated ? ", the file has more" : ""}).`,
-    "# Each field reads the column named after `from`; `?` marks a column with blanks in the sample.",
+    "# Each field reads the column named after `from` (or by its path); `?` marks blanks in the sample.",
     "# An enum ending in `...` is open: values the sample did not show are accepted too.",
     "# Check the types, rename the paths as you like, then write criteria and stages.",
   ];
@@ -99,7 +99,12 @@ export function renderStarter(input: StarterInput): string {
   lines.push("", "schema {");
   columns.forEach((column, i) => {
     lines.push(`  ${docComment(column)}`);
-    lines.push(`  ${paths[i]}: ${typeText(column.type)}${column.optional ? "?" : ""} from ${stringLiteral(column.header)}`);
+    if (column.strays.length > 0) {
+      const shown = column.strays.slice(0, 3).map((v) => commentText(v, 20)).join(" | ");
+      lines.push(`  # (a few sampled values do not read as ${column.type.kind} and will be rejected: ${shown})`);
+    }
+    const from = paths[i] === column.header ? "" : ` from ${stringLiteral(column.header)}`;
+    lines.push(`  ${paths[i]}: ${typeText(column.type)}${column.optional ? "?" : ""}${from}`);
   });
   lines.push("}", "", ...stageSkeleton(columns, paths));
   return lines.join("\n") + "\n";

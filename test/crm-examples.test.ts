@@ -132,3 +132,29 @@ describe("the example definitions", () => {
     });
   }
 });
+
+describe("write-back of the HubSpot example", () => {
+  it("is an import HubSpot accepts: Record ID from the export, internal names, plain numbers, no BOM; unchanged since itself is empty", () => {
+    const out = join(tmp, "hubspot-import.csv");
+    const args = ["run", join(crm, "hubspot.leaddef"), "--input", join(crm, "hubspot-contacts.csv"), "--as-of", AS_OF, "--write-back", "hubspot", "--no-progress"];
+    const run = leaddef([...args, "-o", out]);
+    expect(run.status, run.stderr).toBe(0);
+    const text = readFileSync(out, "utf8");
+    expect(text.charCodeAt(0)).not.toBe(0xfeff);
+    const [header, ...rows] = text.trim().split("\n");
+    expect(header).toBe("Record ID,leaddef_stage,leaddef_priority");
+    const exported = new Set(readFileSync(join(crm, "hubspot-contacts.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]));
+    expect(rows.length).toBe(300);
+    for (const row of rows) {
+      const [key, stage, priority] = row.split(",");
+      expect(exported.has(key)).toBe(true);
+      expect(["none", "mql", "sal", "sql"]).toContain(stage);
+      expect(priority).toMatch(/^-?\d+(\.\d+)?$/);
+    }
+    const again = join(tmp, "hubspot-import-2.csv");
+    const second = leaddef([...args, "--changed-since", out, "-o", again]);
+    expect(second.status, second.stderr).toBe(0);
+    expect(readFileSync(again, "utf8")).toBe(`${header}\n`);
+    expect(second.stderr).toContain("300 unchanged");
+  });
+});

@@ -404,7 +404,8 @@ export class FileChecker {
   private inferPair(left: A.Expr, right: A.Expr): [Type, Type] {
     // Type the side that can stand alone first. Two bare names (`director <= seniority`, with
     // a one-segment field) are told apart by which one is declared.
-    if (isBareName(left) && (!isBareName(right) || (!this.declared(left) && this.declared(right)))) {
+    // A string is typed beside the other side (it may name an enum member), so that side goes first.
+    if (left.kind === "StringLit" || (isBareName(left) && right.kind !== "StringLit" && (!isBareName(right) || (!this.declared(left) && this.declared(right))))) {
       const rt = this.infer(right);
       return [this.inferNextTo(left, rt), rt];
     }

@@ -9,6 +9,8 @@ import { CsvRecordReader } from "../batch/sources/csv-records.js";
 import { inputFormatOf, JsonLinesReader, openInput } from "../batch/sources/inputs.js";
 import { formatOf } from "../batch/output.js";
 import { runJs } from "../batch/js/run-js.js";
+import { InputError } from "../batch/sources/header-check.js";
+import { parseDelimiter } from "../batch/sources/csv-dialect.js";
 import { emitSql } from "../sql/emit-sql.js";
 import { SQL_DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
 import { renderSummary } from "../batch/summary.js";
@@ -176,9 +178,11 @@ function buildCli(): Command {
     .addOption(new Option("--columns <which>", "default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .option("--fail-on-rejects", "exit 1 if any row was rejected")
+    .option("--decimal-comma", "numbers are written 1.234.567,89 (European exports)")
+    .option("--delimiter <char>", "CSV cell separator: , ; tab | (default: detected from the header line)")
     .option("--no-progress", "no progress bar")
     .addOption(new Option("--engine <engine>", "js: the generated JavaScript evaluator; duckdb: the generated SQL in DuckDB (also reads Parquet)").choices(["js", "duckdb"]).default("js"))
-    .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; progress: boolean; engine: "js" | "duckdb" }) => {
+    .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb" }, command: Command) => {
       const { program } = programOrExit(file);
       const writeBack = prepareWriteBack(opts, program);
       const asOf = parseAsOf(opts.asOf);
@@ -195,9 +199,13 @@ function buildCli(): Command {
         outputFormat: writeBack ? "csv" as const : formatOf(opts.output),
         asOf,
         idColumn: writeBack?.idColumn ?? opts.id,
+        idExplicit: writeBack !== undefined || command.getOptionValueSource("id") === "cli",
         columns: opts.columns,
         rejectsPath,
+        decimalComma: opts.decimalComma === true,
+        delimiter: opts.delimiter === undefined ? undefined : parseDelimiter(opts.delimiter),
       };
+      if (opts.delimiter !== undefined && job.delimiter === undefined) throw new UsageError(`--delimiter takes , ; tab or |, not \`${opts.delimiter}\``);
       // DuckDB is loaded only when asked for: the JS engine needs none of its native code.
       const summary = opts.engine === "duckdb" || detected === "parquet"
         ? await (await import("../batch/duckdb/run.js")).runDuckdb(job)
@@ -207,6 +215,11 @@ function buildCli(): Command {
       (opts.output ? process.stdout : process.stderr).write(`${report}\n`);
       const writeBackCode = writeBack?.finish() ?? EXIT.ok;
       process.exitCode = (opts.failOnRejects && summary.rowsRejected > 0) || writeBackCode !== EXIT.ok ? EXIT.problems : EXIT.ok;
+      if (summary.rowsRead > 0 && summary.rowsWritten === 0) {
+        // A file every row of which is refused is wrong as a whole (a wrong definition, delimiter or number format), not a result.
+        process.stderr.write(`leaddef: error: every row was rejected (${summary.rowsRejected} of ${summary.rowsRead}); the reasons are in ${summary.rejectsPath ?? rejectsPath}\n`);
+        process.exitCode = EXIT.problems;
+      }
     });
   addWriteBackOptions(cli.commands.find((c) => c.name() === "run")!);
 
@@ -340,6 +353,11 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (e instanceof InputError) {
+      console.error(`leaddef: error: ${e.message}`);
+      process.exitCode = EXIT.problems;
       return;
     }
     if (e instanceof UsageError || e instanceof WriteBackError) {

@@ -16,6 +16,8 @@ export interface RunSummary {
   seconds: number;
   /** Notices for the person running it, e.g. that the DuckDB engine handed the file to the JS engine; the CLI prints them. */
   warnings: string[];
+  /** Lines skipped as a report trailer (counted in rowsRead: read = written + rejected + skipped). */
+  rowsSkipped?: number;
 }
 
 function pct(n: number, d: number): string {
@@ -35,7 +37,9 @@ export function renderSummary(s: RunSummary): string {
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const table = rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd());
-  const out = [...table, "", `rows read ${s.rowsRead} = written ${s.rowsWritten} + rejected ${s.rowsRejected}   (${s.engine}, ${s.seconds.toFixed(2)} s)`];
+  const skipped = s.rowsSkipped ? ` + skipped ${s.rowsSkipped}` : "";
+  const out = [...table, "", `rows read ${s.rowsRead} = written ${s.rowsWritten} + rejected ${s.rowsRejected}${skipped}   (${s.engine}, ${s.seconds.toFixed(2)} s)`];
+  if (s.rowsSkipped) out.push(`skipped: ${s.rowsSkipped} report trailer line${s.rowsSkipped === 1 ? "" : "s"} after the data`);
   if (s.rowsRejected > 0 && s.rejectsPath) out.push(`rejected rows: ${s.rejectsPath}`);
   if (s.unknownColumns.length) out.push(`ignored columns not in the schema: ${s.unknownColumns.slice(0, 20).join(", ")}${s.unknownColumns.length > 20 ? ", …" : ""}`);
   if (s.absentFields.length) out.push(`fields with no column in the input (missing in every row): ${s.absentFields.join(", ")}`);

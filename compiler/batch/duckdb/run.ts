@@ -16,6 +16,9 @@ import { reasonOf } from "../../runtime/codecs/codec.js";
 import { csvField, jsonField, jsonStructure, type FieldSql } from "./readers.js";
 import { jsonlNeedsJs, recordAt, scanCsv, type CsvScan } from "./scan.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
+import { checkHeader } from "../sources/header-check.js";
+import { csvTrailer, detectDelimiter, headOf } from "../sources/csv-dialect.js";
+import type { Trailer } from "../sources/trailer.js";
 import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
 
 export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "progress"> {
@@ -52,13 +55,18 @@ const BAD_JSON = "\u0001leaddef:bad-json";
 export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
+  const delimiter = o.delimiter ?? (o.inputFormat === "csv" ? detectDelimiter(headOf(o.input)) : ",");
+  o = { ...o, delimiter };
   const fallback = async (why: string): Promise<RunSummary> => {
     const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl" });
     return { ...summary, warnings: [...summary.warnings, `${why}; scoring with the JS engine instead (same results)`] };
   };
   let scan: CsvScan | undefined;
+  let trailer: Trailer | undefined;
   if (o.inputFormat === "csv") {
-    scan = await scanCsv(o.input, o.idColumn);
+    trailer = csvTrailer(o.input, delimiter);
+    scan = await scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
+    checkHeader(program.fields, scan.header, o.idColumn, o.idExplicit === true);
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
   } else if (o.inputFormat === "jsonl") {
     const why = await jsonlNeedsJs(o.input);
@@ -74,7 +82,9 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   });
   const con = await db.connect();
   try {
-    return await runIn(con, o, scan, started, fallback);
+    const summary = await runIn(con, o, scan, started, fallback);
+    // A fallback's JS run counted the trailer itself.
+    return trailer && summary.engine === "duckdb" ? { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines } : summary;
   } finally {
     con.closeSync();
     db.closeSync();
@@ -129,7 +139,7 @@ async function runIn(
       // Positional names: header cells may repeat, or differ from a field path only in spaces.
       colName = (i) => `c${i}`;
       const cols = scan.header.map((_, i) => `${lit(colName(i))}: 'VARCHAR'`).join(", ");
-      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ignore_errors = true, columns = {${cols}})`;
+      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${lit(o.delimiter ?? ",")}, quote = '"', escape = '"', ignore_errors = true, columns = {${cols}})`;
     } else {
       reader = `read_parquet(${path})`;
       header = await columnsOf(con, reader);

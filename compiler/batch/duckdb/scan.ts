@@ -63,7 +63,7 @@ export interface CsvScan {
  * record count, the physical line each record starts on, and the records that are not rows of
  * the header's width. DuckDB's reader skips those; this maps its rows back to records and lines.
  */
-export async function scanCsv(path: string, idColumn: string): Promise<CsvScan> {
+export async function scanCsv(path: string, idColumn: string, delimiter = ",", dataEnd?: number): Promise<CsvScan> {
   const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [] };
   let header: string[] | undefined;
   let idIndex = -1;
@@ -100,17 +100,20 @@ export async function scanCsv(path: string, idColumn: string): Promise<CsvScan> 
       scan.bad.push({ record: scan.records, ...rejectOf(line, "", "", raw, { code: "unreadable-csv", detail: reason }) });
     },
     (data, start, end, line) => {
-      if (!header) return record(data.slice(start, end).split(","), line);
+      if (!header) return record(data.slice(start, end).split(delimiter), line);
       let cells = 1;
-      for (let p = data.indexOf(",", start); p >= 0 && p < end; p = data.indexOf(",", p + 1)) cells++;
-      if (cells !== width) record(data.slice(start, end).split(","), line);
+      for (let p = data.indexOf(delimiter, start); p >= 0 && p < end; p = data.indexOf(delimiter, p + 1)) cells++;
+      if (cells !== width) record(data.slice(start, end).split(delimiter), line);
       else {
         scan.records++;
         good(line);
       }
     },
+    1,
+    true,
+    delimiter,
   );
-  const stream = createReadStream(path, { highWaterMark: 1 << 22 });
+  const stream = createReadStream(path, { highWaterMark: 1 << 22, ...(dataEnd !== undefined ? { end: dataEnd - 1 } : {}) });
   stream.setEncoding("utf8");
   for await (const text of stream as AsyncIterable<string>) reader.push(text);
   reader.end();

@@ -1,4 +1,5 @@
 import { CsvBinder } from "./binder.js";
+import { checkHeader } from "../sources/header-check.js";
 import { firstRecordsEnd, lastRecordEnd } from "../sources/csv-cut.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import type { ChunkResult } from "./csv-scorer.js";
@@ -15,33 +16,39 @@ export function csvPieces(o: ParallelOptions): PieceSource<ChunkResult> {
   return {
     prologue(first, eof, more): Opened | undefined {
       let carry = first;
-      let headerEnd = firstRecordsEnd(carry, 1, eof);
+      const delim = o.delimiter.charCodeAt(0);
+      let headerEnd = firstRecordsEnd(carry, 1, eof, delim);
       while (headerEnd < 0) {
         if (eof) return undefined;
         const piece = more(carry);
         carry = piece.data;
         eof = piece.eof;
-        headerEnd = firstRecordsEnd(carry, 1, eof);
+        headerEnd = firstRecordsEnd(carry, 1, eof, delim);
       }
       let header: string[] | undefined;
       let headerBad = false;
       const reader = new CsvRecordReader(
         (cells) => { header ??= cells; },
         () => { headerBad = true; },
+        undefined,
+        1,
+        true,
+        o.delimiter,
       );
       reader.push(carry.subarray(0, headerEnd).toString("utf8"));
       reader.end();
       if (!header || headerBad) return undefined;
+      checkHeader(o.program.fields, header, o.idColumn, o.idExplicit);
       binder = new CsvBinder(o.program.fields, header, o.idColumn, o.read);
       if (binder.idIndex < 0) return undefined;
       return {
-        setup: { format: "csv", ir: o.program.ir, header, idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat, read: o.read },
+        setup: { format: "csv", ir: o.program.ir, header, idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat, read: o.read, delimiter: o.delimiter },
         rest: Buffer.from(carry.subarray(headerEnd)),
         eof,
         lineOffset: reader.nextLine - 1,
       };
     },
-    cut: (data, eof) => lastRecordEnd(data, eof),
+    cut: (data, eof) => lastRecordEnd(data, eof, o.delimiter.charCodeAt(0)),
     noted: () => ({ unknownColumns: binder?.unknownColumns ?? [], absentFields: binder?.absentFields.map((f) => f.path) ?? [] }),
   };
 }

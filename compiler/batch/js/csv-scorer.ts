@@ -87,6 +87,7 @@ export class CsvChunkScorer {
     full: boolean,
     private readonly outputFormat: OutputFormat,
     read: ReadOptions = {},
+    private readonly delimiter = ",",
   ) {
     const fields = program.fields;
     this.binder = new CsvBinder(fields, header, idColumn, read);
@@ -135,6 +136,7 @@ export class CsvChunkScorer {
       (data, start, end, line) => this.plainLine(data, start, end, line),
       1,
       false,
+      this.delimiter,
     );
     reader.push(text);
     reader.end();
@@ -160,18 +162,18 @@ export class CsvChunkScorer {
     const ce = this.cellEnd;
     let p = start;
     for (let j = 0; j < width; j++) {
-      let e = data.indexOf(",", p);
+      let e = data.indexOf(this.delimiter, p);
       if (e < 0 || e > end) e = end;
       cs[j] = p;
       ce[j] = e;
       if (e === end) {
-        if (j !== width - 1) return this.record(data.slice(start, end).split(","), line); // too few cells
+        if (j !== width - 1) return this.record(data.slice(start, end).split(this.delimiter), line); // too few cells
       } else if (j === width - 1) {
-        return this.record(data.slice(start, end).split(","), line); // too many cells
+        return this.record(data.slice(start, end).split(this.delimiter), line); // too many cells
       }
       p = e + 1;
     }
-    if (!this.bindCells(data)) return this.record(data.slice(start, end).split(","), line);
+    if (!this.bindCells(data)) return this.record(data.slice(start, end).split(this.delimiter), line);
     this.rows++;
     const idCol = this.binder.idIndex;
     this.emit(idCol >= 0 ? data.slice(cs[idCol], ce[idCol]) : String(this.rowBase + this.rows));

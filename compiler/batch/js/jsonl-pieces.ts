@@ -14,7 +14,7 @@ export function jsonlPieces(o: ParallelOptions): PieceSource<JsonlChunkResult> {
   const unknown = new JsonBinder(o.program.fields, o.idColumn);
   return {
     prologue: (first, eof) => ({
-      setup: { format: "jsonl", ir: o.program.ir, header: [], idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat, read: o.read },
+      setup: { format: "jsonl", ir: o.program.ir, header: [], idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat, read: o.read, delimiter: "," },
       rest: first,
       eof,
       lineOffset: 0,

@@ -8,6 +8,8 @@ import { CsvRecordReader } from "../sources/csv-records.js";
 import { JsonLinesReader, openInput, type InputFormat } from "../sources/inputs.js";
 import { BufferedWriter, type OutputFormat, type OutputTarget } from "../output.js";
 import { RowScorer } from "./row-scorer.js";
+import { checkHeader, InputError } from "../sources/header-check.js";
+import { csvTrailer, detectDelimiter, headOf } from "../sources/csv-dialect.js";
 import { RejectLog } from "../reject-log.js";
 import { runParallel } from "./run-parallel.js";
 import { csvPieces } from "./csv-pieces.js";
@@ -24,9 +26,15 @@ export interface RunOptions {
   /** As-of date as a day number. */
   asOf: number;
   idColumn: string;
+  /** The user named the id column (`--id`): it must exist. Otherwise a missing one means ids are row numbers. */
+  idExplicit?: boolean;
   columns: "default" | "all";
   /** Numbers are written with a decimal comma (`1.234.567,89`), as European exports do. */
   decimalComma?: boolean;
+  /** The CSV cell separator; detected from the header line when not given. */
+  delimiter?: string;
+  /** Where the data ends (a report trailer follows); the whole file when undefined. */
+  dataEnd?: number;
   rejectsPath: string;
   /** Where to draw a progress bar (the CLI passes standard error when it is a terminal); none when absent. */
   progress?: Writable;
@@ -60,6 +68,17 @@ export function resultColumns(program: Program, columns: "default" | "all"): str
  * so memory stays flat whatever the input size. Output rows keep input order.
  */
 export async function runJs(o: RunOptions): Promise<RunSummary> {
+  if (o.inputFormat === "csv" && o.delimiter === undefined) o = { ...o, delimiter: detectDelimiter(headOf(o.input)) };
+  const trailer = o.inputFormat === "csv" ? csvTrailer(o.input, o.delimiter ?? ",") : undefined;
+  if (trailer) {
+    const summary = await runData({ ...o, dataEnd: trailer.dataEnd });
+    return { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines };
+  }
+  return runData(o);
+}
+
+/** Scores the data part of the input (up to `o.dataEnd`). */
+async function runData(o: RunOptions): Promise<RunSummary> {
   const workers = parallelWorkers(o);
   if (workers > 0) {
     const bar = o.progress ? startProgress(o.input, o.progress) : undefined;
@@ -71,12 +90,15 @@ export async function runJs(o: RunOptions): Promise<RunSummary> {
         outputFormat: o.outputFormat,
         asOf: o.asOf,
         idColumn: o.idColumn,
+        idExplicit: o.idExplicit === true,
         columns: resultColumns(o.program, o.columns),
         full: o.columns === "all",
         rejectsPath: o.rejectsPath,
         workers,
         chunkBytes: o.parallel?.chunkBytes ?? 512 << 10,
         read: { decimalComma: o.decimalComma },
+        delimiter: o.delimiter ?? ",",
+        end: o.dataEnd,
         onProgress: bar ? (bytes: number, rows: number) => bar.update(bytes, { rows }) : undefined,
       };
       const summary = o.inputFormat === "jsonl" ? await runParallel(job, jsonlPieces(job)) : await runParallel(job, csvPieces(job));
@@ -102,10 +124,12 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   let unknownColumns: string[] = [];
   let absentFields: string[] = [];
 
+  const delimiter = o.delimiter ?? ",";
   let csvBinder: CsvBinder | undefined;
   const csv = new CsvRecordReader(
     (cells, line) => {
       if (!csvBinder) {
+        checkHeader(program.fields, cells, o.idColumn, o.idExplicit === true);
         csvBinder = new CsvBinder(program.fields, cells, o.idColumn, { decimalComma: o.decimalComma });
         unknownColumns = csvBinder.unknownColumns;
         absentFields = csvBinder.absentFields.map((f) => f.path);
@@ -121,6 +145,10 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
       rowsRead++;
       rejects.add(rejectOf(line, "", "", raw, { code: "unreadable-csv", detail: reason }));
     },
+    undefined,
+    1,
+    true,
+    delimiter,
   );
   const jsonBinder = new JsonBinder(program.fields, o.idColumn, 100, { decimalComma: o.decimalComma });
   const jsonl = new JsonLinesReader(
@@ -136,7 +164,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     },
   );
 
-  const stream: Readable = openInput(o.input);
+  const stream: Readable = openInput(o.input, o.dataEnd);
   stream.setEncoding("utf8");
   const bar = o.progress && o.input !== "-" ? startProgress(o.input, o.progress) : undefined;
   scorer.header();
@@ -148,8 +176,10 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
       await rejects.flush();
       bar?.update((stream as Readable & { bytesRead?: number }).bytesRead ?? 0, { rows: rowsRead });
     }
-    if (o.inputFormat === "csv") csv.end();
-    else jsonl.end();
+    if (o.inputFormat === "csv") {
+      csv.end();
+      if (!csvBinder) throw new InputError("the input has no header row (the first line must name the columns)");
+    } else jsonl.end();
     if (o.inputFormat === "jsonl") unknownColumns = jsonBinder.unknownColumns;
   } finally {
     bar?.stop();

@@ -15,6 +15,8 @@ export interface ParallelOptions {
   outputFormat: OutputFormat;
   asOf: number;
   idColumn: string;
+  /** The user named the id column: it must exist. */
+  idExplicit: boolean;
   columns: string[];
   full: boolean;
   rejectsPath: string;
@@ -23,6 +25,10 @@ export interface ParallelOptions {
   chunkBytes: number;
   onProgress?: (bytes: number, rows: number) => void;
   read: ReadOptions;
+  /** The CSV cell separator. */
+  delimiter: string;
+  /** Byte offset where the data ends (a report trailer follows), or undefined. */
+  end?: number;
 }
 
 /** The built worker script; undefined when running from sources with nothing built. */
@@ -151,7 +157,7 @@ export async function runParallel<R extends ChunkResult>(o: ParallelOptions, sou
   try {
     let bytesRead = 0;
     const read = (carry: Buffer, size: number) => {
-      const piece = readPiece(fd, carry, size);
+      const piece = readPiece(fd, carry, o.end === undefined ? size : Math.max(0, Math.min(size, o.end - bytesRead)));
       bytesRead += piece.data.length - carry.length;
       return piece;
     };

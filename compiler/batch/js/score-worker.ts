@@ -18,6 +18,8 @@ export interface WorkerSetup {
   full: boolean;
   outputFormat: OutputFormat;
   read: ReadOptions;
+  /** CSV: the cell separator. */
+  delimiter: string;
 }
 
 /** One piece of input: whole records, the bytes moved (not copied) to the worker. */
@@ -33,7 +35,7 @@ export interface WorkerTask {
 const setup = workerData as WorkerSetup;
 const program = new Program(setup.ir);
 const scorer: { score(text: string): ChunkResult } = setup.format === "csv"
-  ? new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read)
+  ? new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read, setup.delimiter)
   : new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read);
 parentPort!.on("message", (task: WorkerTask) => {
   try {

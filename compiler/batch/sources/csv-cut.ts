@@ -18,7 +18,7 @@ const CR = 13;
  * The end of the last complete record in `buf` (every record is complete when `final`): the
  * position where the reader would start the next record. 0 when no record is complete yet.
  */
-export function lastRecordEnd(buf: Uint8Array, final: boolean): number {
+export function lastRecordEnd(buf: Uint8Array, final: boolean, delim = COMMA): number {
   const n = buf.length;
   let pos = 0;
   while (pos < n) {
@@ -29,7 +29,7 @@ export function lastRecordEnd(buf: Uint8Array, final: boolean): number {
     }
     // Lines between pos and the quote's line are quote-free records (or empty lines).
     const lineStart = Math.max(pos, buf.lastIndexOf(LF, q) + 1);
-    const next = quotedRecordEnd(buf, lineStart, final);
+    const next = quotedRecordEnd(buf, lineStart, final, delim);
     if (next < 0) return lineStart;
     pos = next;
   }
@@ -37,7 +37,7 @@ export function lastRecordEnd(buf: Uint8Array, final: boolean): number {
 }
 
 /** The end of the first `count` non-empty records (for the header), or -1 if they are not all there. */
-export function firstRecordsEnd(buf: Uint8Array, count: number, final: boolean): number {
+export function firstRecordsEnd(buf: Uint8Array, count: number, final: boolean, delim = COMMA): number {
   const n = buf.length;
   let pos = 0;
   while (pos < n && count > 0) {
@@ -53,7 +53,7 @@ export function firstRecordsEnd(buf: Uint8Array, count: number, final: boolean):
       pos = Math.min(n, nl + 1);
       continue;
     }
-    const next = quotedRecordEnd(buf, pos, final);
+    const next = quotedRecordEnd(buf, pos, final, delim);
     if (next < 0) return -1;
     count--;
     pos = next;
@@ -65,7 +65,7 @@ export function firstRecordsEnd(buf: Uint8Array, count: number, final: boolean):
  * Mirrors CsvRecordReader.quotedRecord on bytes: the position after the record starting at
  * `start`, or -1 when it is not complete in `buf` and more may come.
  */
-function quotedRecordEnd(buf: Uint8Array, start: number, final: boolean): number {
+function quotedRecordEnd(buf: Uint8Array, start: number, final: boolean, delim: number): number {
   const n = buf.length;
   let pos = start;
   for (;;) {
@@ -82,7 +82,7 @@ function quotedRecordEnd(buf: Uint8Array, start: number, final: boolean): number
         break;
       }
       const c = pos < n ? buf[pos] : -1;
-      if (c === COMMA) {
+      if (c === delim) {
         pos++;
         continue;
       }
@@ -100,11 +100,11 @@ function quotedRecordEnd(buf: Uint8Array, start: number, final: boolean): number
     let end = pos;
     while (end < n) {
       const c = buf[end];
-      if (c === COMMA || c === LF) break;
+      if (c === delim || c === LF) break;
       end++;
     }
     if (end === n && !final) return -1;
-    if (end < n && buf[end] === COMMA) {
+    if (end < n && buf[end] === delim) {
       pos = end + 1;
       continue;
     }

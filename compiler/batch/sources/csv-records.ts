@@ -11,7 +11,7 @@ export type BadRecordHandler = (line: number, reason: string, raw: string) => vo
 /**
  * Optional: receives a quote-free, non-empty line as `data[start, end)` (CR already dropped)
  * instead of its split cells, so a schema-specialised scanner can read the cells in place.
- * Splitting that range on `,` gives exactly the cells onRecord would have received.
+ * Splitting that range on the delimiter gives exactly the cells onRecord would have received.
  */
 export type PlainLineHandler = (data: string, start: number, end: number, line: number) => void;
 
@@ -28,10 +28,15 @@ export class CsvRecordReader {
     firstLine = 1,
     /** False when the text fed does not start the input (no byte-order mark to drop). */
     atStart = true,
+    /** The cell separator: `,` (the default), `;`, tab or `|` (see csv-dialect.ts). */
+    private readonly delimiter = ",",
   ) {
     this.line = firstLine;
     this.first = atStart;
+    this.delim = delimiter.charCodeAt(0);
   }
+
+  private readonly delim: number;
 
   /** The line number the next record starts on. */
   get nextLine(): number {
@@ -72,7 +77,7 @@ export class CsvRecordReader {
         const end = nl > pos && data.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
         if (end > pos) {
           if (this.onPlainLine) this.onPlainLine(data, pos, end, this.line);
-          else this.onRecord(data.slice(pos, end).split(","), this.line);
+          else this.onRecord(data.slice(pos, end).split(this.delimiter), this.line);
         }
         this.line++;
         pos = nl + 1;
@@ -117,7 +122,7 @@ export class CsvRecordReader {
         newlinesInside += countNewlines(value);
         cells.push(value);
         const c = pos < n ? data.charCodeAt(pos) : -1;
-        if (c === 44 /* , */) {
+        if (c === this.delim) {
           pos++;
           continue;
         }
@@ -139,14 +144,14 @@ export class CsvRecordReader {
       let end = pos;
       while (end < n) {
         const c = data.charCodeAt(end);
-        if (c === 44 || c === 10) break;
+        if (c === this.delim || c === 10) break;
         end++;
       }
       if (end === n && !final) return -1;
       let valueEnd = end;
-      if (data.charCodeAt(end) !== 44 && valueEnd > pos && data.charCodeAt(valueEnd - 1) === 13) valueEnd--;
+      if (data.charCodeAt(end) !== this.delim && valueEnd > pos && data.charCodeAt(valueEnd - 1) === 13) valueEnd--;
       cells.push(data.slice(pos, valueEnd));
-      if (end < n && data.charCodeAt(end) === 44) {
+      if (end < n && data.charCodeAt(end) === this.delim) {
         pos = end + 1;
         continue;
       }

@@ -11,8 +11,9 @@ export function inputFormatOf(path: string): InputFormat | "parquet" | undefined
   return undefined;
 }
 
-export function openInput(path: string): Readable {
-  return path === "-" ? process.stdin : createReadStream(path, { highWaterMark: 1 << 22 });
+/** The input as a stream; `end` (a byte offset) stops it early, before a report trailer. */
+export function openInput(path: string, end?: number): Readable {
+  return path === "-" ? process.stdin : createReadStream(path, { highWaterMark: 1 << 22, ...(end !== undefined ? { end: end - 1 } : {}) });
 }
 
 /** JSON Lines in large chunks, one callback per line: the batch path's counterpart of readJsonLines. */

@@ -117,6 +117,7 @@ export function codecOf(f: ValueSpec, options: ReadOptions = {}): Codec {
  */
 export function reasonOf(f: ValueSpec, code: string, value: string): Reason {
   if (code === "not-a-member") return { code, value, members: f.members };
+  if (code === "not-a-date" && f.layout) return { code, value, layout: f.layout };
   if (code === "required-missing") return { code };
   return { code, value } as Reason;
 }

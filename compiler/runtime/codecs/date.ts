@@ -17,6 +17,11 @@ export function readDate(v: unknown, layout?: string | null): number {
     if (layout) {
       const days = layoutDate(v, layout);
       if (days === days) return days;
+      try {
+        return readDateGeneral(v);
+      } catch {
+        throw readFailure({ code: "not-a-date", value: v, layout });
+      }
     }
   }
   return readDateGeneral(v);

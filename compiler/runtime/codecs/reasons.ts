@@ -8,7 +8,7 @@ import { BOOLEAN_WORDS } from "./spellings.js";
 export type Reason =
   | { code: "not-a-number"; value: string }
   | { code: "not-a-whole-number"; value: string }
-  | { code: "not-a-date"; value: string }
+  | { code: "not-a-date"; value: string; layout?: string }
   | { code: "not-a-boolean"; value: string }
   | { code: "not-a-member"; value: string; members: readonly string[] }
   | { code: "not-a-string"; value: string }
@@ -30,7 +30,7 @@ export function reasonText(r: Reason): string {
   switch (r.code) {
     case "not-a-number": return `\`${r.value}\` is not a number`;
     case "not-a-whole-number": return `\`${r.value}\` is not a whole number`;
-    case "not-a-date": return `\`${r.value}\` is not a date (YYYY-MM-DD)`;
+    case "not-a-date": return `\`${r.value}\` is not a date (${r.layout ? `${r.layout} or ` : ""}YYYY-MM-DD)`;
     case "not-a-boolean": return `\`${r.value}\` is not ${BOOLEAN_WORDS.map((w) => w[0]).join("/")}`;
     case "not-a-member": {
       const m = r.members;

@@ -1,0 +1,57 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { findTrailer, type Trailer } from "./trailer.js";
+
+/** The cell separators exports use: comma, semicolon (European Excel), tab, pipe. */
+export const DELIMITERS = [",", ";", "\t", "|"] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
+
+/**
+ * The delimiter of a CSV file, from its header line: the candidate that occurs most often
+ * outside quotes (a comma when none occurs, or on a tie with it). A header names columns, so
+ * it holds no decimal commas and its separators are the file's.
+ */
+export function detectDelimiter(headerLine: string): Delimiter {
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of headerLine.replace(/^\uFEFF/, "")) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+    else if (!quoted && (ch === "\n" || ch === "\r")) break;
+  }
+  let best: Delimiter = ",";
+  for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+  return best;
+}
+
+/** The first line of a file (up to 64 KiB), for detectDelimiter; "" for standard input. */
+export function headOf(path: string): string {
+  if (path === "-") return "";
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.toString("utf8", 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What `--delimiter` accepts: the character, or its name. */
+export function parseDelimiter(text: string): Delimiter | undefined {
+  const named: Record<string, Delimiter> = { comma: ",", semicolon: ";", tab: "\t", "\\t": "\t", pipe: "|" };
+  const d = named[text.toLowerCase()] ?? text;
+  return (DELIMITERS as readonly string[]).includes(d) ? (d as Delimiter) : undefined;
+}
+
+/** The report trailer of a CSV file, if it has one (its header must have two or more columns). */
+export function csvTrailer(path: string, delimiter: string): Trailer | undefined {
+  const head = headOf(path);
+  const headerLine = head.slice(0, (head.indexOf("\n") + 1 || head.length + 1) - 1);
+  let width = 1;
+  let quoted = false;
+  for (const ch of headerLine) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === delimiter) width++;
+  }
+  return findTrailer(path, delimiter, width);
+}

@@ -1,0 +1,71 @@
+import type { IrField } from "../../ir.js";
+
+/**
+ * An input that is wrong as a whole: no header, a required field with no column, an `--id`
+ * column that does not exist. The run stops before scoring; the application prints the message
+ * and exits non-zero.
+ */
+export class InputError extends Error {
+  override name = "InputError";
+}
+
+/** Header text compared as people read it: case and spacing ignored. */
+function loose(h: string): string {
+  return h.toLowerCase().replace(/[\s_]+/g, "");
+}
+
+/** The header most like `column` (case and spacing ignored, then by edit distance), if any is close. */
+export function nearestHeader(column: string, header: readonly string[]): string | undefined {
+  const want = loose(column);
+  const same = header.find((h) => loose(h) === want);
+  if (same !== undefined) return same;
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(want.length / 3)) + 1;
+  for (const h of header) {
+    const d = distance(want, loose(h), bestDistance);
+    if (d < bestDistance) {
+      best = h;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, giving up (returning `limit`) once it reaches `limit`. */
+function distance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j]);
+    }
+    if (rowMin >= limit) return limit;
+    prev = cur;
+  }
+  return Math.min(prev[b.length], limit);
+}
+
+/**
+ * Checks a CSV header against the definition before any row is scored: every required field
+ * needs its column, and an `--id` column the user named must exist. Throws an InputError naming
+ * every problem (with the nearest header for each missing column).
+ */
+export function checkHeader(fields: readonly IrField[], header: readonly string[], idColumn: string, idExplicit: boolean): void {
+  const names = header.map((h) => h.trim());
+  if (names.length === 0 || (names.length === 1 && names[0] === "")) throw new InputError("the input has no header row (the first line must name the columns)");
+  const have = new Set(names);
+  const problems: string[] = [];
+  for (const f of fields) {
+    if (f.optional || have.has(f.column)) continue;
+    const near = nearestHeader(f.column, names);
+    problems.push(`no column "${f.column}" for the required field \`${f.path}\`${near !== undefined ? `; did you mean "${near}"?` : ""}`);
+  }
+  if (idExplicit && !have.has(idColumn)) {
+    const near = nearestHeader(idColumn, names);
+    problems.push(`no id column "${idColumn}" (--id)${near !== undefined ? `; did you mean "${near}"?` : ""}`);
+  }
+  if (problems.length) throw new InputError(`${problems.join("\n")}\n(the header has ${names.length} columns: ${names.slice(0, 12).map((n) => `"${n}"`).join(", ")}${names.length > 12 ? ", …" : ""})`);
+}

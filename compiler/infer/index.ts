@@ -43,4 +43,4 @@ export function inferStarter(text: string, options: StarterOptions): Starter {
 }
 
 /** What the starter says about a decimal-comma file. */
-export const DECIMAL_COMMA_NOTE = "This file writes decimal commas (1.234,56): tell `leaddef run` so.";
+export const DECIMAL_COMMA_NOTE = "This file writes decimal commas (1.234,56): run it with `leaddef run --decimal-comma`.";

@@ -1,5 +1,6 @@
 import type * as A from "../language/ast.js";
-import type { DeclSymbol, FieldSymbol, FileModel } from "../language/model.js";
+import type { DeclSymbol, FieldSymbol, FileModel, ParamSymbol } from "../language/model.js";
+import { printExpr } from "../language/print-expr.js";
 import { referencedDecls } from "../language/references.js";
 import type { Type } from "../language/types.js";
 import { dependencyOrder } from "./plan.js";
@@ -29,7 +30,8 @@ export interface IrField {
 }
 
 export type IrExpr =
-  | { k: "const"; kind: ValueKind; value: number | string | boolean }
+  /** `param`: the parameter this constant is the value of (printing shows the name). */
+  | { k: "const"; kind: ValueKind; value: number | string | boolean; param?: string }
   | { k: "field"; field: IrField }
   | { k: "criterion"; index: number }
   | { k: "stage"; index: number }
@@ -50,6 +52,20 @@ export type IrExpr =
 export interface IrCondition {
   expr: IrExpr;
   parts: { expr: IrExpr; text: string; fields: number[] }[];
+}
+
+/** A value of a parameter as the evaluator holds it: dates as day numbers, enum members as names. */
+export type ParamValue = number | string | boolean;
+
+/** A parameter: inlined as a constant wherever it is used, with this value. */
+export interface IrParam {
+  name: string;
+  kind: ValueKind;
+  value: ParamValue;
+  /** The value as written in the file. */
+  written: string;
+  /** Set when `--param` gave the value. */
+  overridden: boolean;
 }
 
 export interface IrCriterion { name: string; index: number; cond: IrCondition; deps: Dep[] }
@@ -80,8 +96,23 @@ export interface IrProgram {
   scores: IrScore[];
   stages: IrStage[];
   examples: IrExample[];
+  /** The entry file's parameters (its own and imported), with the values the program uses. */
+  params: IrParam[];
   /** criteria, scores and stages in an order where each comes after everything it uses */
   order: Dep[];
+}
+
+/** Where an IR node came from: its file and syntax node (a side table, so the IR stays plain data). */
+export interface IrOrigin {
+  model: FileModel;
+  node: A.Expr;
+}
+
+const origins = new WeakMap<IrExpr, IrOrigin>();
+
+/** The source of a lowered expression, for explanations and coverage (`file:line:col`, printed text). */
+export function originOf(e: IrExpr): IrOrigin | undefined {
+  return origins.get(e);
 }
 
 export function valueKind(t: Type): ValueKind {
@@ -96,7 +127,22 @@ export function valueKind(t: Type): ValueKind {
   }
 }
 
-export function lower(entry: FileModel, files: Map<string, FileModel>): IrProgram {
+/** The value a parameter's literal stands for, in the evaluator's representation. */
+export function writtenParamValue(p: ParamSymbol): ParamValue {
+  const v = p.decl.value;
+  switch (v.kind) {
+    case "NumberLit": case "StringLit": case "BoolLit": return v.value;
+    case "DateLit": return v.days;
+    case "Ref": return v.path.text;
+    default: throw new Error(`internal: parameter ${p.name} has no value`);
+  }
+}
+
+/**
+ * Lowers an error-free analysis. `overrides` (by parameter name, already checked against the
+ * parameters' types: see compiler/params.ts) replace the values written in the file.
+ */
+export function lower(entry: FileModel, files: Map<string, FileModel>, overrides: ReadonlyMap<string, ParamValue> = new Map()): IrProgram {
   const fields: IrField[] = [...entry.fields.values()].map((f, index) => ({
     index,
     path: f.name,
@@ -111,7 +157,17 @@ export function lower(entry: FileModel, files: Map<string, FileModel>): IrProgra
   }));
   const fieldIndex = new Map<FieldSymbol, IrField>([...entry.fields.values()].map((f, i) => [f, fields[i]]));
 
-  const decls = [...entry.names.values()].filter((s) => s.kind !== "stage");
+  const paramSyms = [...entry.names.values()].filter((s): s is ParamSymbol => s.kind === "param");
+  const params: IrParam[] = paramSyms.map((s) => ({
+    name: s.name,
+    kind: s.type.kind === "error" ? "enum" : valueKind(s.type),
+    value: overrides.has(s.name) ? overrides.get(s.name)! : writtenParamValue(s),
+    written: s.written,
+    overridden: overrides.has(s.name),
+  }));
+  // Imported criteria resolve to the imported file's symbol: look parameters up by name.
+  const paramValues = new Map(params.map((p) => [p.name, p]));
+  const decls = [...entry.names.values()].filter((s) => s.kind !== "stage" && s.kind !== "param");
   const criteriaSyms = decls.filter((s) => s.kind === "criterion");
   const scoreSyms = decls.filter((s) => s.kind === "score");
   const declIndex = new Map<DeclSymbol, Dep>();
@@ -120,9 +176,10 @@ export function lower(entry: FileModel, files: Map<string, FileModel>): IrProgra
   entry.stages.forEach((s, index) => declIndex.set(s, { kind: "stage", index }));
 
   const modelOf = (s: DeclSymbol) => files.get(s.file)!;
-  const depsOf = (s: DeclSymbol) => uniqueDeps(referencedDecls(modelOf(s), s.decl).map((r) => declIndex.get(r.symbol)!));
+  // Parameters are constants, inlined where used: nothing to compute first.
+  const depsOf = (s: DeclSymbol) => uniqueDeps(referencedDecls(modelOf(s), s.decl).filter((r) => r.symbol.kind !== "param").map((r) => declIndex.get(r.symbol)!));
 
-  const lowerer = (model: FileModel) => new Lowerer(model, fieldIndex, declIndex);
+  const lowerer = (model: FileModel) => new Lowerer(model, fieldIndex, declIndex, paramValues);
   const condition = (model: FileModel, e: A.Expr): IrCondition => lowerer(model).condition(e);
 
   const criteria = criteriaSyms.map((s, index) => ({
@@ -134,7 +191,7 @@ export function lower(entry: FileModel, files: Map<string, FileModel>): IrProgra
     return {
       name: s.name,
       index,
-      lines: decl.lines.map((l) => ({ weight: l.weight, cond: condition(model, l.condition), text: model.text.slice(l.span.start, l.span.end) })),
+      lines: decl.lines.map((l) => ({ weight: l.weight, cond: condition(model, l.condition), text: `${l.raw} when ${printExpr(l.condition)}` })),
       cap: decl.bounds.find((b) => b.bound === "cap")?.value,
       floor: decl.bounds.find((b) => b.bound === "floor")?.value,
       deps: depsOf(s),
@@ -142,7 +199,7 @@ export function lower(entry: FileModel, files: Map<string, FileModel>): IrProgra
   });
   const stages = entry.stages.map((s, index) => ({ name: s.name, index, cond: condition(entry, s.decl.condition), deps: depsOf(s) }));
 
-  const program: IrProgram = { fields, criteria, scores, stages, examples: [], order: [] };
+  const program: IrProgram = { fields, criteria, scores, stages, examples: [], params, order: [] };
   program.order = dependencyOrder(program);
   program.examples = entry.examples.map((e) => lowerExample(entry, e));
   return program;
@@ -163,6 +220,7 @@ class Lowerer {
     private readonly model: FileModel,
     private readonly fields: Map<FieldSymbol, IrField>,
     private readonly decls: Map<DeclSymbol, Dep>,
+    private readonly params: ReadonlyMap<string, IrParam>,
   ) {}
 
   condition(e: A.Expr): IrCondition {
@@ -176,7 +234,7 @@ class Lowerer {
     flatten(e);
     return {
       expr: this.expr(e),
-      parts: parts.map((p) => ({ expr: this.expr(p), text: this.model.text.slice(p.span.start, p.span.end).replace(/\s+/g, " "), fields: this.fieldsIn(p) })),
+      parts: parts.map((p) => ({ expr: this.expr(p), text: printExpr(p), fields: this.fieldsIn(p) })),
     };
   }
 
@@ -196,6 +254,13 @@ class Lowerer {
   }
 
   expr(e: A.Expr): IrExpr {
+    const lowered = this.lowerExpr(e);
+    // Parentheses lower to their inside, which keeps the inner node as its origin.
+    if (!origins.has(lowered)) origins.set(lowered, { model: this.model, node: e });
+    return lowered;
+  }
+
+  private lowerExpr(e: A.Expr): IrExpr {
     switch (e.kind) {
       case "NumberLit": return { k: "const", kind: "number", value: e.value };
       // a string beside an enum names one of its members
@@ -207,6 +272,10 @@ class Lowerer {
         const r = this.model.occurrences.get(e.path.id)!.resolution;
         if (r.kind === "member") return { k: "const", kind: "enum", value: r.member };
         if (r.symbol.kind === "field") return { k: "field", field: this.fields.get(r.symbol)! };
+        if (r.symbol.kind === "param") {
+          const p = this.params.get(r.symbol.name)!;
+          return { k: "const", kind: p.kind, value: p.value, param: p.name };
+        }
         const dep = this.decls.get(r.symbol)!;
         return { k: dep.kind, index: dep.index };
       }

@@ -211,8 +211,18 @@ export interface ExampleDecl extends NodeBase {
   expectations: Expectation[];
 }
 
+/**
+ * `param NAME = literal`: a named constant used in conditions, which `--param NAME=VALUE`
+ * overrides at run time. The literal is an example value (a list is refused by the checker).
+ */
+export interface ParamDecl extends NodeBase {
+  kind: "ParamDecl";
+  name: Name;
+  value: ExampleValue;
+}
+
 export type Declaration =
-  | ImportDecl | SchemaDecl | CriterionDecl | ScoreDecl | StageDecl | ExampleDecl;
+  | ImportDecl | SchemaDecl | CriterionDecl | ScoreDecl | StageDecl | ExampleDecl | ParamDecl;
 
 export interface SourceFile extends NodeBase {
   kind: "SourceFile";
@@ -240,6 +250,7 @@ export function children(node: Node): Node[] {
       return [node.title, ...[...node.assignments, ...(node.asOf ? [node.asOf] : []), ...node.expectations]
         .sort((a, b) => a.span.start - b.span.start)];
     case "ExampleAssign": return [node.path, node.value];
+    case "ParamDecl": return [node.name, node.value];
     case "ExampleAsOf": return [node.date];
     case "ExpectStage": return [node.stage];
     case "ExpectScore": return [node.score, node.value];
@@ -280,6 +291,7 @@ export function forEachChild<C>(node: Node, fn: (child: Node, parent: Node, cont
       inSourceOrder(node.assignments, node.asOf, node.expectations, fn, node, context);
       return;
     case "ExampleAssign": fn(node.path, node, context); fn(node.value, node, context); return;
+    case "ParamDecl": fn(node.name, node, context); fn(node.value, node, context); return;
     case "ExampleAsOf": fn(node.date, node, context); return;
     case "ExpectStage": fn(node.stage, node, context); return;
     case "ExpectScore": fn(node.score, node, context); fn(node.value, node, context); return;

@@ -2,12 +2,18 @@ import * as A from "./ast.js";
 import { layoutPattern } from "./date-layout.js";
 import { codeList, diagnostic, helpText, message, type DiagnosticInit, type Message } from "./diagnostics.js";
 import { DocComments } from "./docs.js";
-import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, Resolution } from "./model.js";
+import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, ParamSymbol, Resolution } from "./model.js";
 import { baseName } from "./source.js";
 import { closestName } from "./spelling.js";
 import { isKeyword } from "./tokens.js";
 import * as Ty from "./types.js";
 import type { Type } from "./types.js";
+
+/**
+ * Column names every result has before the scores (and, with `--columns all`, the criteria and
+ * stages), so no declaration may take them. (`stage`, the other one, is a keyword.)
+ */
+const RESULT_COLUMNS = new Set(["id"]);
 
 export const FUNCTIONS = ["days_since"] as const;
 
@@ -64,6 +70,9 @@ export class FileChecker {
         case "ExampleDecl":
           this.model.examples.push(decl);
           break;
+        case "ParamDecl":
+          this.declareParam(decl, docFor(decl));
+          break;
       }
     }
     this.checkFieldPrefixes();
@@ -119,6 +128,11 @@ export class FileChecker {
       this.report(name, message("keywordName", { name: name.text, kind: symbol.kind }), { help });
       return false;
     }
+    if (RESULT_COLUMNS.has(name.text)) {
+      // Results (CSV, SQL) put each score, criterion and stage in a column beside these.
+      this.report(name, message("resultColumnName", { name: name.text, kind: symbol.kind }), { help: helpText("resultColumns") });
+      return false;
+    }
     const existing = this.model.names.get(name.text);
     if (existing) {
       this.report(name, message("alreadyDeclaredAs", { name: name.text, kind: existing.kind, where: this.where(existing) }), {
@@ -134,6 +148,30 @@ export class FileChecker {
     this.model.ownDecls.push(symbol);
     this.record(name, { kind: "symbol", symbol, declaration: true });
     return true;
+  }
+
+  /**
+   * A parameter's type is its literal's: a whole number written without a point is an integer
+   * (`60`), one with a point a number (`60.0`), and a bare name an enum member, typed by the
+   * enum it is compared with.
+   */
+  private declareParam(decl: A.ParamDecl, doc: string | undefined): void {
+    const v = decl.value;
+    let type: Type = Ty.ERROR;
+    switch (v.kind) {
+      case "NumberLit": type = Number.isInteger(v.value) && !v.raw.includes(".") ? Ty.INTEGER : Ty.NUMBER; break;
+      case "StringLit": type = Ty.STRING; break;
+      case "DateLit": type = Number.isNaN(v.days) ? Ty.ERROR : Ty.DATE; break;
+      case "BoolLit": type = Ty.BOOLEAN; break;
+      case "Ref": break;
+      case "ListLit":
+        this.report(v, message("paramNotAList", { name: decl.name.text }), { help: helpText("paramValues") });
+        break;
+      case "Missing": break;
+    }
+    const written = this.model.text.slice(v.span.start, v.span.end);
+    const symbol: ParamSymbol = { kind: "param", name: decl.name.text, decl, file: this.model.path, doc, type, written, enums: [] };
+    this.declareName(symbol, decl.name);
   }
 
   private typeOf(ref: A.TypeRef): Type {
@@ -416,7 +454,11 @@ export class FileChecker {
   /** Whether a bare name is a declared criterion, score, stage or field (rather than, maybe, an enum member). */
   private declared(expr: A.Expr): boolean {
     const e = expr.kind === "Paren" ? expr.inner : expr;
-    return e.kind === "Ref" && (this.model.names.has(e.path.text) || this.model.fields.has(e.path.text));
+    if (e.kind !== "Ref") return false;
+    const decl = this.model.names.get(e.path.text);
+    // A member parameter needs the other side's enum, so it counts as a bare member here.
+    if (decl?.kind === "param" && decl.decl.value.kind === "Ref") return false;
+    return decl !== undefined || this.model.fields.has(e.path.text);
   }
 
   // ---- names ----
@@ -459,6 +501,7 @@ export class FileChecker {
         return enumContext;
       }
       const decl = this.model.names.get(text);
+      if (decl?.kind === "param") return this.resolveParam(path, decl, enumContext);
       if (decl) {
         this.record(path, { kind: "symbol", symbol: decl, declaration: false });
         return decl.kind === "score" ? Ty.NUMBER : Ty.BOOLEAN;
@@ -471,6 +514,27 @@ export class FileChecker {
     }
     this.reportUnknownRef(path, enumContext);
     return Ty.ERROR;
+  }
+
+  /** A parameter used in a condition; an enum-member parameter takes the enum beside it. */
+  private resolveParam(path: A.FieldPath, param: ParamSymbol, enumContext: EnumType | undefined): Type {
+    this.record(path, { kind: "symbol", symbol: param, declaration: false });
+    if (param.decl.value.kind !== "Ref") return param.type;
+    const member = param.decl.value.path.text;
+    if (!enumContext) {
+      this.report(path, message("paramMemberNeedsEnum", { name: param.name, member }), { help: helpText("paramBesideEnum", { name: param.name }) });
+      return Ty.ERROR;
+    }
+    if (!enumContext.members.includes(member)) {
+      const near = closestName(member, enumContext.members);
+      this.report(path, message("paramNotMember", { name: param.name, member, field: enumContext.field || "this enum" }), {
+        help: near ? helpText("paramDidYouMean", { name: near }) : helpText("theMembers", { members: codeList(enumContext.members) }),
+      });
+      return Ty.ERROR;
+    }
+    if (!param.enums.some((e) => Ty.sameEnum(e, enumContext))) param.enums.push(enumContext);
+    if (param.type.kind === "error") param.type = enumContext;
+    return enumContext;
   }
 
   private reportUnknownRef(path: A.FieldPath, enumContext?: EnumType): void {

@@ -136,6 +136,7 @@ export class AstBuilder {
       case "scoreDecl": return this.scoreDecl(inner);
       case "stageDecl": return this.stageDecl(inner);
       case "exampleDecl": return this.exampleDecl(inner);
+      case "paramDecl": return this.paramDecl(inner);
       default: return undefined;
     }
   }
@@ -280,6 +281,18 @@ export class AstBuilder {
       assignments,
       asOf: asOfs[0],
       expectations,
+    };
+  }
+
+  private paramDecl(node: CstNode): A.ParamDecl {
+    const span = this.spanOf(node, 0);
+    const valueNode = this.sub(node, "exampleValue");
+    return {
+      kind: "ParamDecl",
+      id: this.id(),
+      span,
+      name: this.nameOrMissing(this.tok(node, "NameLike"), span.end),
+      value: valueNode && this.nodeSpan(valueNode) ? this.exampleValue(valueNode) : this.missing("a value", span.end),
     };
   }
 

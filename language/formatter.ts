@@ -37,7 +37,7 @@ export function format(text: string): FormatResult {
   for (const decl of parsed.ast.declarations) {
     walk(decl, (n) => {
       switch (n.kind) {
-        case "ImportDecl": case "SchemaDecl": case "CriterionDecl": case "ScoreDecl": case "StageDecl": case "ExampleDecl":
+        case "ImportDecl": case "SchemaDecl": case "CriterionDecl": case "ScoreDecl": case "StageDecl": case "ExampleDecl": case "ParamDecl":
         case "FieldDecl": case "ScoreLine": case "ScoreBound": case "ExampleAssign": case "ExampleAsOf":
         case "ExpectStage": case "ExpectScore": case "ExpectFlag":
           itemStarts.add(n.span.start);

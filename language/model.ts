@@ -37,7 +37,24 @@ export interface StageSymbol {
   /** Position in the funnel, 0 = lowest. */
   index: number;
 }
-export type DeclSymbol = CriterionSymbol | ScoreSymbol | StageSymbol;
+/**
+ * `param NAME = literal`. Its type comes from the literal, except for a bare name (an enum
+ * member), whose enum is the one it is compared with: `enums` collects those, as checked.
+ */
+export interface ParamSymbol {
+  kind: "param";
+  name: string;
+  decl: A.ParamDecl;
+  file: string;
+  doc: string | undefined;
+  /** The literal's type; for an enum member, the first enum it was used beside (error until then). */
+  type: Type;
+  /** The value as written in the file (`60`, `"52"`, `2026-01-01`, `telecom`). */
+  written: string;
+  /** For a member literal: every enum it is used beside (an override must be a member of each). */
+  enums: Extract<Type, { kind: "enum" }>[];
+}
+export type DeclSymbol = CriterionSymbol | ScoreSymbol | StageSymbol | ParamSymbol;
 export type LeaddefSymbol = FieldSymbol | DeclSymbol;
 
 /** What one name occurrence in the tree resolved to. */

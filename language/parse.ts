@@ -4,7 +4,7 @@ import type * as A from "./ast.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import { diagnostic, helpText, message, type Diagnostic, type Message } from "./diagnostics.js";
 import { ParseCache, relocate, type ChunkResult } from "./parse-cache.js";
-import { parseDeclarationTokens } from "./parser.js";
+import { isParamStart, parseDeclarationTokens } from "./parser.js";
 import * as T from "./tokens.js";
 
 /** Deeper nesting than this is refused before parsing, so no phase can exhaust the stack. */
@@ -46,6 +46,7 @@ function startsDeclaration(tokens: T.LeaddefToken[], i: number): boolean {
   const t = tokens[i];
   if (!t.startsLine) return false;
   if (declarationKeywords.has(t.tokenType)) return true;
+  if (isParamStart(t, tokens[i + 2])) return true;
   return tokens[i + 1]?.tokenType === T.When && tokens[i + 1].startLine === t.startLine && t.tokenType !== T.Plus && t.tokenType !== T.Minus;
 }
 
@@ -96,7 +97,7 @@ const RULE_LABELS: Record<string, string> = {
   criterionDecl: "a criterion", scoreDecl: "a score", scoreLine: "a score line", scoreBound: "a score bound",
   stageDecl: "a stage", exampleDecl: "an example", exampleAssign: "an example value", exampleValue: "an example value",
   exampleAsOf: "`as of`", expectClause: "an `expect` line", listLiteral: "a list", atLeast: "`at least`",
-  call: "a function call",
+  call: "a function call", paramDecl: "a parameter",
 };
 
 /** A short, plain message from chevrotain's exception: what was expected, what was found. */

@@ -29,8 +29,17 @@ class LeaddefCstParser extends CstParser {
       { ALT: () => this.SUBRULE(this.criterionDecl) },
       { ALT: () => this.SUBRULE(this.scoreDecl) },
       { ALT: () => this.SUBRULE(this.exampleDecl) },
+      // `param` is a word only here (`param NAME =`), so existing names and fields keep working.
+      { GATE: () => isParamStart(this.LA(1), this.LA(3)), ALT: () => this.SUBRULE(this.paramDecl) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
     ]);
+  });
+
+  paramDecl = this.RULE("paramDecl", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.NameLike);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.exampleValue);
   });
 
   importDecl = this.RULE("importDecl", () => {
@@ -296,6 +305,11 @@ class LeaddefCstParser extends CstParser {
     this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
     this.CONSUME(T.RBracket);
   });
+}
+
+/** Whether the tokens at a declaration's start are `param NAME =` (the contextual keyword). */
+export function isParamStart(first: IToken | undefined, third: IToken | undefined): boolean {
+  return first?.tokenType === T.Identifier && first.image === "param" && third?.tokenType === T.Equals;
 }
 
 const parser = new LeaddefCstParser();

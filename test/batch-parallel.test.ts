@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { firstRecordsEnd, lastRecordEnd } from "../compiler/batch/sources/csv-cut.js";
 import { CsvRecordReader } from "../compiler/batch/sources/csv-records.js";
+import { foldCase } from "../compiler/runtime/case-fold.js";
 import { daysFromCivil, plainDate, readDateGeneral } from "../compiler/runtime/codecs/date.js";
 import { plainDecimal, readNumber } from "../compiler/runtime/codecs/number.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
@@ -110,8 +111,10 @@ function hostileCsv(seed: number, rows: number, tricks = true): string {
     else if (r > 0.94) line = `a"b,${line}`; // a quote inside an unquoted field
     lines.push(line);
   }
-  const eol = seed % 3 === 0 ? "\r\n" : "\n";
-  let text = lines.join(eol);
+  // Line ends: CRLF, LF or CR alone; with tricks, some files mix all three.
+  const eol = seed % 3 === 0 ? "\r\n" : seed % 4 === 1 ? "\r" : "\n";
+  const mixed = tricks && seed % 4 === 2;
+  let text = mixed ? lines.map((l, i) => (i ? pick(["\r\n", "\n", "\r"]) : "") + l).join("") : lines.join(eol);
   if (seed % 2 === 0) text = `\ufeff${text}`;
   if (seed % 5 === 0) text += eol;
   if (tricks && seed % 7 === 0) text += '\nL9,"never closed,2026-11-01';
@@ -153,6 +156,23 @@ describe("parallel CSV path = single-threaded path, byte for byte", () => {
     const file = join(dir, "noid.csv");
     writeFileSync(file, hostileCsv(4, 100).replace(/^\ufeff?id,/, "ident,"));
     await agree(dates, file, { pieces: [64] });
+  });
+
+  it("invalid UTF-8 (a Latin-1 byte, a cut character, inside quotes) rejects its records on every path", async () => {
+    const file = join(dir, "latin1.csv");
+    const rows = [Buffer.from("id,a.when,a.name\n")];
+    let invalid = 0;
+    for (let i = 0; i < 120; i++) {
+      if (i % 17 === 3 || i % 23 === 5) invalid++;
+      const name = i % 17 === 3 ? Buffer.from([0x63, 0x61, 0x66, 0xe9]) : i % 23 === 5 ? Buffer.from([0x22, 0x78, 0xc3, 0x0a, 0x79, 0x22]) : Buffer.from("ok é");
+      rows.push(Buffer.concat([Buffer.from(`L${i},2026-11-0${1 + (i % 9)},`), name, Buffer.from(i % 2 ? "\r\n" : "\n")]));
+    }
+    writeFileSync(file, Buffer.concat(rows));
+    const ref = await agree(dates, file, { pieces: [1, 7, 64, 4096] });
+    expect(ref.rowsRejected).toBe(invalid);
+    const rejects = readFileSync(join(dir, `ref${n - 1}.rej.csv`), "utf8");
+    expect(rejects).toContain("not valid UTF-8");
+    expect(rejects).toContain("caf\uFFFD");
   });
 
   it("header only, empty file, header without newline, blank lines only", async () => {
@@ -306,6 +326,20 @@ describe("record boundaries", () => {
     }
   });
 
+  it("CR, LF and CRLF each end a record outside quotes and count one line; inside quotes they are data", () => {
+    expect(records('h\ra\rb\r\nc\n"x\ry"\r\n\rd')).toEqual([[1, "h"], [2, "a"], [3, "b"], [4, "c"], [5, "x\ry"], [8, "d"]]);
+    expect(records("id,n\r1,2\r")).toEqual([[1, "id", "n"], [2, "1", "2"]]);
+    // a CRLF cut between two pieces is one line end, not two
+    const r: unknown[] = [];
+    const reader = new CsvRecordReader((cells, line) => r.push([line, ...cells]), () => undefined);
+    for (const piece of ["a\r", "\nb\r", "\r\nc"]) reader.push(piece);
+    reader.end();
+    expect(r).toEqual([[1, "a"], [2, "b"], [4, "c"]]);
+    expect(lastRecordEnd(Buffer.from("a\r\nb\r"), false)).toBe(3);
+    expect(lastRecordEnd(Buffer.from("a\rb\rc"), false)).toBe(4);
+    expect(firstRecordsEnd(Buffer.from("\r\rid,x\rL1"), 1, false)).toBe(7);
+  });
+
   it("firstRecordsEnd finds the end of the header record", () => {
     expect(firstRecordsEnd(Buffer.from("\n\nid,x\nL1,2\n"), 1, false)).toBe(7);
     expect(firstRecordsEnd(Buffer.from('"i\nd",x\r\nL1'), 1, false)).toBe(9);
@@ -381,7 +415,7 @@ describe("fast value readers = general readers", () => {
   });
 });
 
-describe("evaluator: case-insensitive tests without lowercasing = with lowercasing", () => {
+describe("evaluator: case-insensitive tests on the ASCII fast path = by folding", () => {
   const needles = ["k.e+y", "ab", "12-3", "intern", "(x)", "a|b", "\u212aey", "İx"];
   const program = compile(`schema {\n  t: string?\n}\nscore s {\n${needles.map((n, i) => `  +${2 ** i} when t contains ${JSON.stringify(n)}\n  +${2 ** (i + 8)} when t starts with ${JSON.stringify(n)}`).join("\n")}\n}\n`).program!;
   const hay = fc.oneof(
@@ -389,12 +423,12 @@ describe("evaluator: case-insensitive tests without lowercasing = with lowercasi
     fc.constantFrom("K.E+Y", "xk.e+yz", "kxe+y", "\u212aey", "\u212a.E+Y", "İntern", "INTERN!", "12-3", "x12-34", "AB", "(X)", "a|b", "A", "b", "İX", "i̇x"),
     fc.tuple(fc.constantFrom("", "Ab", "\u212a", "é"), fc.constantFrom(...needles.map((n) => n.toUpperCase())), fc.constantFrom("", "z")).map((p) => p.join("")),
   );
-  it("agrees with toLowerCase().includes / startsWith", () => {
+  it("agrees with foldCase().includes / startsWith", () => {
     fc.assert(fc.property(hay, (t) => {
       let want = 0;
       needles.forEach((n, i) => {
-        if (t.toLowerCase().includes(n.toLowerCase())) want += 2 ** i;
-        if (t.toLowerCase().startsWith(n.toLowerCase())) want += 2 ** (i + 8);
+        if (foldCase(t).includes(foldCase(n))) want += 2 ** i;
+        if (foldCase(t).startsWith(foldCase(n))) want += 2 ** (i + 8);
       });
       expect(program.evaluate({ t }).scores.s).toBe(want);
     }), { numRuns: 5_000 });

@@ -454,12 +454,18 @@ describe.concurrent("run", () => {
     expect(code).toBe(0);
   });
 
-  it("an empty input file is zero rows, accounted for", async () => {
+  it("an empty CSV file has no header: refused (exit 2), nothing written; an empty JSON Lines file is zero rows", async () => {
     const input = join(tmp, "empty.csv");
     writeFileSync(input, "");
     const r = await cli(["run", "examples/acme.leaddef", "--input", input, "--output", join(tmp, "empty.out.csv"), "--as-of", AS_OF]);
-    exited(r, 0);
-    expect(accounting(r.stdout)).toEqual({ read: 0, written: 0, rejected: 0 });
+    exited(r, 2);
+    expect(r.stderr).toContain("the CSV file has no header row");
+    expect(existsSync(join(tmp, "empty.out.csv"))).toBe(false);
+    const jsonl = join(tmp, "empty.jsonl");
+    writeFileSync(jsonl, "");
+    const j = await cli(["run", "examples/acme.leaddef", "--input", jsonl, "--output", join(tmp, "empty.out2.csv"), "--as-of", AS_OF]);
+    exited(j, 0);
+    expect(accounting(j.stdout)).toEqual({ read: 0, written: 0, rejected: 0 });
   });
 });
 

@@ -36,19 +36,26 @@ describe("dialect text", () => {
     }));
   });
   it("string functions", () => {
-    expect(Object.fromEntries(SQL_DIALECTS.map((d) => [d, DIALECTS[d].containsCi("h", "n")]))).toEqual(table({
-      duckdb: "contains(lower(h), lower(n))",
-      postgres: "(strpos(lower(h), lower(n)) > 0)",
-      bigquery: "(STRPOS(LOWER(h), LOWER(n)) > 0)",
-      snowflake: "CONTAINS(LOWER(h), LOWER(n))",
-      spark: "(instr(lower(h), lower(n)) > 0)",
+    expect(Object.fromEntries(SQL_DIALECTS.map((d) => [d, DIALECTS[d].containsText("h", "n")]))).toEqual(table({
+      duckdb: "contains(h, n)",
+      postgres: "(strpos(h, n) > 0)",
+      bigquery: "(STRPOS(h, n) > 0)",
+      snowflake: "CONTAINS(h, n)",
+      spark: "(instr(h, n) > 0)",
     }));
-    expect(Object.fromEntries(SQL_DIALECTS.map((d) => [d, DIALECTS[d].startsWithCi("s", "p")]))).toEqual(table({
-      duckdb: "starts_with(lower(s), lower(p))",
-      postgres: "starts_with(lower(s), lower(p))",
-      bigquery: "STARTS_WITH(LOWER(s), LOWER(p))",
-      snowflake: "STARTSWITH(LOWER(s), LOWER(p))",
-      spark: "startswith(lower(s), lower(p))",
+    expect(Object.fromEntries(SQL_DIALECTS.map((d) => [d, DIALECTS[d].startsWithText("s", "p")]))).toEqual(table({
+      duckdb: "starts_with(s, p)",
+      postgres: "starts_with(s, p)",
+      bigquery: "STARTS_WITH(s, p)",
+      snowflake: "STARTSWITH(s, p)",
+      spark: "startswith(s, p)",
+    }));
+    expect(Object.fromEntries(SQL_DIALECTS.map((d) => [d, DIALECTS[d].translate("x", "f", "t")]))).toEqual(table({
+      duckdb: "translate(x, f, t)",
+      postgres: "translate(x, f, t)",
+      bigquery: "TRANSLATE(x, f, t)",
+      snowflake: "TRANSLATE(x, f, t)",
+      spark: "translate(x, f, t)",
     }));
     expect(Object.fromEntries(SQL_DIALECTS.map((d) => [d, DIALECTS[d].listContains("l", "x")]))).toEqual(table({
       duckdb: "list_contains(l, x)",
@@ -104,15 +111,15 @@ describe("dialect behaviour, executed", () => {
     return [
       [D.daysBetween(D.date("2026-11-01"), D.date("2026-11-22")), 21],
       [D.daysBetween(D.date("2024-03-01"), D.date("2024-02-28")), -2],
-      [D.containsCi(D.string("Chief Information Officer"), D.string("INFORMATION")), true],
-      [D.containsCi(D.string("abc"), D.string("")), true],
-      [D.containsCi(D.string("a_c"), D.string("_")), true],
-      [D.containsCi(D.string("abc"), D.string("a%")), false],
-      [D.containsCi(D.string("Émile"), D.string("émi")), true],
-      [D.startsWithCi(D.string("522110"), D.string("52")), true],
-      [D.startsWithCi(D.string("Vp Sales"), D.string("VP")), true],
-      [D.startsWithCi(D.string("x52"), D.string("52")), false],
-      [`COALESCE(${D.containsCi("NULL", D.string("a"))}, FALSE)`, false],
+      [D.containsText(D.string("Chief Information Officer"), D.string("Information")), true],
+      [D.containsText(D.string("Chief Information Officer"), D.string("information")), false],
+      [D.containsText(D.string("abc"), D.string("")), true],
+      [D.containsText(D.string("a_c"), D.string("_")), true],
+      [D.containsText(D.string("abc"), D.string("a%")), false],
+      [D.startsWithText(D.string("522110"), D.string("52")), true],
+      [D.startsWithText(D.string("x52"), D.string("52")), false],
+      [D.translate(D.string("ΑΣ𐐀xİ\u212A"), D.string("ΑΣ𐐀\u212A"), D.string("ασ𐐨k")), "ασ𐐨xİk"],
+      [`COALESCE(${D.containsText("NULL", D.string("a"))}, FALSE)`, false],
       [`COALESCE(${D.listContains(d === "duckdb" ? "CAST(NULL AS VARCHAR[])" : "CAST(NULL AS text[])", D.string("a"))}, FALSE)`, false],
       [`COALESCE(${D.listContains(d === "duckdb" ? "['a', 'b']" : "ARRAY['a', 'b']", D.string("b"))}, FALSE)`, true],
       [`COALESCE(${D.listContains(d === "duckdb" ? "['a', 'b']" : "ARRAY['a', 'b']", D.string("B"))}, FALSE)`, false],

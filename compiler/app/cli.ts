@@ -6,10 +6,9 @@ import type { Diagnostic } from "../../language/diagnostics.js";
 import { format } from "../../language/formatter.js";
 import { formatDateDays } from "../../language/literals.js";
 import { CsvRecordReader } from "../batch/sources/csv-records.js";
-import { inputFormatOf, JsonLinesReader, openInput } from "../batch/sources/inputs.js";
+import { InputError, inputFormatOf, JsonLinesReader, openInput } from "../batch/sources/inputs.js";
 import { formatOf } from "../batch/output.js";
 import { runJs } from "../batch/js/run-js.js";
-import { InputError } from "../batch/sources/header-check.js";
 import { parseDelimiter } from "../batch/sources/csv-dialect.js";
 import { emitSql } from "../sql/emit-sql.js";
 import { SQL_DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
@@ -22,6 +21,11 @@ import { VERSION } from "../version.js";
 import { registerInit } from "./init.js";
 import { WriteBackError } from "./write-back.js";
 import { addWriteBackOptions, prepareWriteBack, type WriteBackOptions } from "./write-back-run.js";
+import { ParamError, paramOverrides, programWithParams } from "../params.js";
+import { renderSweep, runSweep } from "./sweep.js";
+import { collectReport } from "./report.js";
+import { renderReportHtml } from "./report-html.js";
+import { Coverage, coverageSummary, toLcov, uncoveredLines } from "../analysis/coverage.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 /** Exit codes, as documented in the README. */
@@ -68,8 +72,11 @@ function countsLine(diagnostics: Diagnostic[]): string {
   return `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
 }
 
-/** Compiles a definition for commands that need a runnable program; reports and fails otherwise. */
-function programOrExit(file: string) {
+/**
+ * Compiles a definition for commands that need a runnable program; reports and fails otherwise.
+ * `params` are `--param NAME=VALUE` flags: a bad one is a usage error.
+ */
+function programOrExit(file: string, params: readonly string[] = []) {
   const result = compileFile(file);
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (!result.program) {
@@ -77,8 +84,43 @@ function programOrExit(file: string) {
     process.stderr.write(`${basename(file)}: ${countsLine(errors)}; fix them first\n`);
     process.exit(EXIT.problems);
   }
-  return { result, program: result.program };
+  return { result, program: programWithParams(result, paramsOrUsage(() => paramOverrides(result.analysis, params))) };
 }
+
+/** Runs `read`, turning a bad `--param` into a usage error. */
+function paramsOrUsage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ParamError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** paramsOrUsage for asynchronous work. */
+async function paramsOrUsageAsync<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof ParamError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The format of a CSV or JSON Lines input for the commands that stream it themselves (not Parquet). */
+function batchInputFormat(input: string, forced: "csv" | "jsonl" | undefined): "csv" | "jsonl" {
+  const detected = forced ?? (input === "-" ? "csv" : inputFormatOf(input));
+  if (detected === undefined) throw new UsageError(`cannot tell the format of \`${input}\`; name it .csv or .jsonl, or pass --input-format`);
+  if (detected === "parquet") throw new UsageError("this command reads CSV or JSON Lines; Parquet needs `run --engine duckdb`");
+  return detected;
+}
+
+/** Collects a repeatable option (`--param a=1 --param b=2`). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const PARAM_HELP = "set a parameter for this run: NAME=VALUE (repeatable)";
 
 function parseAsOf(value: string | undefined): number {
   try {
@@ -113,8 +155,12 @@ function buildCli(): Command {
     .description("run every example in the definitions")
     .argument("<files...>", ".leaddef files")
     .option("--as-of <date>", "as-of date for examples without `as of` (default: today, UTC)")
-    .action((files: string[], opts: { asOf?: string }) => {
+    .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .option("--coverage", "report the conditions no example makes both true and false; last line: conditions covered: X of Y (Z%)")
+    .option("--lcov <file>", "write the coverage as LCOV (implies --coverage)")
+    .action((files: string[], opts: { asOf?: string; param: string[]; coverage?: boolean; lcov?: string }) => {
       const defaultAsOf = formatDateDays(parseAsOf(opts.asOf));
+      const coverage = opts.coverage || opts.lcov !== undefined ? new Coverage() : undefined;
       let passed = 0;
       let failed = 0;
       for (const file of files) {
@@ -126,13 +172,24 @@ function buildCli(): Command {
           failed += Math.max(1, examples);
           continue;
         }
-        for (const outcome of runExamples(result.program, defaultAsOf)) {
+        const program = programWithParams(result, paramsOrUsage(() => paramOverrides(result.analysis, opts.param)));
+        for (const outcome of runExamples(program, defaultAsOf)) {
           console.log(renderExampleOutcome(resolve(file), outcome));
           if (outcome.passed) passed++;
           else failed++;
         }
+        coverage?.addProgram(program, result.analysis.files, defaultAsOf);
       }
       console.log(`${passed} passed, ${failed} failed`);
+      if (coverage) {
+        const points = coverage.all();
+        const cwd = process.cwd();
+        const display = (p: string) => (p.startsWith(`${cwd}/`) ? p.slice(cwd.length + 1) : p);
+        const uncovered = uncoveredLines(points, display);
+        if (uncovered.length) console.log(["", "not covered by the examples (each condition needs an example that makes it true and one that makes it false):", ...uncovered].join("\n"));
+        if (opts.lcov !== undefined) writeFileSync(opts.lcov, toLcov(points, display));
+        console.log(coverageSummary(points));
+      }
       process.exitCode = failed > 0 ? EXIT.problems : EXIT.ok;
     });
 
@@ -182,8 +239,9 @@ function buildCli(): Command {
     .option("--delimiter <char>", "CSV cell separator: , ; tab | (default: detected from the header line)")
     .option("--no-progress", "no progress bar")
     .addOption(new Option("--engine <engine>", "js: the generated JavaScript evaluator; duckdb: the generated SQL in DuckDB (also reads Parquet)").choices(["js", "duckdb"]).default("js"))
-    .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb" }, command: Command) => {
-      const { program } = programOrExit(file);
+    .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb"; param: string[] }, command: Command) => {
+      const { program } = programOrExit(file, opts.param);
       const writeBack = prepareWriteBack(opts, program);
       const asOf = parseAsOf(opts.asOf);
       const detected = opts.inputFormat ?? (opts.input === "-" ? "csv" : inputFormatOf(opts.input));
@@ -232,8 +290,9 @@ function buildCli(): Command {
     .option("--lead <json>", "the lead as JSON (nested or flat dotted keys)")
     .option("--as-of <date>", "as-of date (default: today, UTC)")
     .option("--json", "print the explanation as JSON")
-    .action(async (file: string, opts: { input?: string; id?: string; idColumn: string; lead?: string; asOf?: string; json?: boolean }) => {
-      const { program } = programOrExit(file);
+    .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .action(async (file: string, opts: { input?: string; id?: string; idColumn: string; lead?: string; asOf?: string; json?: boolean; param: string[] }) => {
+      const { program } = programOrExit(file, opts.param);
       const asOf = formatDateDays(parseAsOf(opts.asOf));
       let lead: Record<string, unknown>;
       if (opts.lead !== undefined) {
@@ -272,8 +331,9 @@ function buildCli(): Command {
     .option("--as-of <date>", "SQL: inline this as-of date (default: the warehouse's current date, UTC)")
     .option("--id <column>", "SQL: the table's id column", "id")
     .addOption(new Option("--columns <which>", "SQL: default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
-    .action((file: string, opts: { target: "js" | "sql"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all" }) => {
-      const { program } = programOrExit(file);
+    .option("--param <NAME=VALUE>", "inline this parameter value instead of the one in the file: NAME=VALUE (repeatable)", collect, [])
+    .action((file: string, opts: { target: "js" | "sql"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; param: string[] }) => {
+      const { program } = programOrExit(file, opts.param);
       if (opts.target === "sql" && !opts.dialect) throw new UsageError(`--target sql needs --dialect (${SQL_DIALECTS.join(", ")})`);
       const code = opts.target === "sql"
         ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns })
@@ -283,6 +343,51 @@ function buildCli(): Command {
     });
 
   registerInit(cli);
+  cli.command("report")
+    .description("an HTML funnel report (self-contained, no network): waterfall, what holds leads back, criteria, scores, rejects")
+    .argument("<file>", "the .leaddef definition")
+    .requiredOption("--input <path>", "leads: .csv or .jsonl")
+    .requiredOption("-o, --out <path>", "the HTML file to write")
+    .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
+    .option("--id <column>", "the input column that identifies a lead", "id")
+    .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
+    .action(async (file: string, opts: { input: string; out: string; asOf?: string; id: string; param: string[]; inputFormat?: "csv" | "jsonl" }) => {
+      const { result, program } = programOrExit(file, opts.param);
+      const data = await collectReport({
+        program,
+        definition: file,
+        input: opts.input,
+        inputFormat: batchInputFormat(opts.input, opts.inputFormat),
+        asOf: parseAsOf(opts.asOf),
+        idColumn: opts.id,
+      });
+      writeFileSync(opts.out, renderReportHtml(data, result.analysis.entry.text));
+      const top = data.funnel.stages[data.funnel.stages.length - 1];
+      process.stderr.write(`${opts.out}: ${data.rowsRead} rows read = ${data.rowsRead - data.rowsRejected} scored + ${data.rowsRejected} rejected; ${top.reached} reached ${top.name}\n`);
+    });
+
+  cli.command("sweep")
+    .description("the funnel for each value of a parameter, from one pass over the data")
+    .argument("<file>", "the .leaddef definition")
+    .requiredOption("--input <path>", "leads: .csv or .jsonl")
+    .requiredOption("--param <NAME=VALUES>", "the values to try: NAME=a..b:step or NAME=v1,v2,… (other --param flags set fixed values)", collect, [])
+    .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
+    .option("--id <column>", "the input column that identifies a lead", "id")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
+    .action(async (file: string, opts: { input: string; param: string[]; asOf?: string; id: string; format: "text" | "json"; inputFormat?: "csv" | "jsonl" }) => {
+      const { result } = programOrExit(file);
+      const sweep = await paramsOrUsageAsync(() => runSweep({
+        result,
+        params: opts.param,
+        input: opts.input,
+        inputFormat: batchInputFormat(opts.input, opts.inputFormat),
+        asOf: parseAsOf(opts.asOf),
+        idColumn: opts.id,
+      }));
+      console.log(opts.format === "json" ? JSON.stringify({ param: sweep.param, runs: sweep.runs, rowsRead: sweep.rowsRead, rowsRejected: sweep.rowsRejected }, null, 2) : renderSweep(sweep));
+    });
 
   cli.command("lsp")
     .description("start the language server (for editors)")

@@ -127,6 +127,14 @@ export function renderExplanation(e: Explanation): string {
       out.push(`    ${mark(p.holds)} ${p.text}${values ? `    [${values}]` : ""}`);
     }
   };
+  if (e.next) {
+    out.push("", `to reach ${e.next.stage}, it needs (the nearest miss):`);
+    for (const n of e.next.needs) {
+      const has = n.fields.map((f) => `${f.path} = ${showValue(f.value)}`).join(", ");
+      out.push(`    ${n.text}${has ? ` — has ${has}` : ""}`);
+    }
+    for (const c of e.next.atLeast) out.push(`    (${c.text}: ${c.holding} of ${c.of} hold, ${c.n} needed)`);
+  }
   out.push("", "stages (low to high):");
   for (const s of e.stages) decl("stage", s);
   if (e.criteria.length) {

@@ -2,6 +2,7 @@ import type { Dep, IrCondition, IrExpr, IrField, IrProgram } from "../ir.js";
 import { irChildren } from "../ir.js";
 import { codecOf, READER_PARAMS } from "../runtime/codecs/codec.js";
 import { closure, depKey, outputRoots } from "../plan.js";
+import { foldCase } from "../runtime/case-fold.js";
 
 /**
  * JavaScript code generation. The program becomes the source of one factory function whose
@@ -10,10 +11,10 @@ import { closure, depKey, outputRoots } from "../plan.js";
  * list membership are plain comparisons. Every user-written name and string reaches the
  * source only through JSON.stringify, so no file content can inject code.
  *
- * The factory's parameters are the runtime readers and the field table (FACTORY_PARAMS);
+ * The factory's parameters are the runtime readers, the case folding and the field table (FACTORY_PARAMS);
  * it returns { evaluate, evaluateInto, evaluateIntoFull, explain }.
  */
-export const FACTORY_PARAMS: readonly string[] = [...READER_PARAMS, "FIELDS"];
+export const FACTORY_PARAMS: readonly string[] = [...READER_PARAMS, "foldCase", "FIELDS"];
 
 const str = JSON.stringify;
 
@@ -142,30 +143,31 @@ class FunctionEmitter {
     }
   }
 
+  /** `contains` / `starts with` on strings: the test over both sides' simple case folding (runtime/case-fold.ts). */
   private caseInsensitive(l: { setup: string; ref: string }, r: Emitted, method: "includes" | "startsWith"): string {
     if (!r.nullable && r.code.startsWith('"')) {
-      const lower = (JSON.parse(r.code) as string).toLowerCase();
-      const needle = str(lower);
-      if (/^[\x00-\x7f]*$/.test(lower)) {
-        // No letters: lowercasing changes no digit or ASCII sign, so the plain test is exact.
-        if (!/[a-z]/.test(lower)) return `(${l.setup} !== undefined && ${l.ref}.${method}(${needle}))`;
+      const folded = foldCase(JSON.parse(r.code) as string);
+      const needle = str(folded);
+      if (/^[\x00-\x7f]*$/.test(folded)) {
+        // No letters: no character folds to an ASCII digit or sign, so the plain test is exact.
+        if (!/[a-z]/.test(folded)) return `(${l.setup} !== undefined && ${l.ref}.${method}(${needle}))`;
         // ASCII text: a non-Unicode /i pattern matches ASCII letters only by their ASCII case
         // partners, so `needle|[^\x00-\x7f]` fails exactly when the text is all ASCII and has no
-        // match, where lowercasing would find none either; that common case then costs one
-        // regex test and no new string. Otherwise lowercasing decides, as specified.
-        const escaped = lower.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+        // match, where folding would find none either; that common case then costs one
+        // regex test and no new string. Otherwise folding decides, as specified.
+        const escaped = folded.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
         const decl = `new RegExp(${str(`${method === "startsWith" ? "^" : ""}${escaped}|[^\\x00-\\x7f]`)}, "i");`;
         let k = this.pool.findIndex((d) => d.endsWith(` = ${decl}`));
         if (k < 0) {
           k = this.pool.length;
           this.pool.push(`const CI${k} = ${decl}`);
         }
-        return `(${l.setup} !== undefined && CI${k}.test(${l.ref}) && ${l.ref}.toLowerCase().${method}(${needle}))`;
+        return `(${l.setup} !== undefined && CI${k}.test(${l.ref}) && foldCase(${l.ref}).${method}(${needle}))`;
       }
-      return `(${l.setup} !== undefined && ${l.ref}.toLowerCase().${method}(${needle}))`;
+      return `(${l.setup} !== undefined && foldCase(${l.ref}).${method}(${needle}))`;
     }
     const rr = this.once(r);
-    return `(${l.setup} !== undefined && ${rr.setup} !== undefined && ${l.ref}.toLowerCase().${method}(${rr.ref}.toLowerCase()))`;
+    return `(${l.setup} !== undefined && ${rr.setup} !== undefined && foldCase(${l.ref}).${method}(foldCase(${rr.ref})))`;
   }
 
   private enumRank(e: IrExpr, emitted: { setup: string; ref: string }, members: readonly string[], first: boolean): string {

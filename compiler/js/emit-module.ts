@@ -1,6 +1,13 @@
 import { emitFactory, FACTORY_PARAMS, fieldTable } from "./emit-js.js";
 import type { IrProgram } from "../ir.js";
 import { runtimeSource } from "../runtime/codecs/codec.js";
+import { makeCaseFolder } from "../runtime/case-fold.js";
+import { FOLD_FROM, FOLD_TO } from "../runtime/case-fold-table.js";
+
+/** A JS string literal with every non-ASCII character escaped, so the table reads as plain ASCII. */
+function asciiLiteral(s: string): string {
+  return JSON.stringify(s).replace(/[^\x00-\x7f]/gu, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
+}
 
 /**
  * A standalone ES module: the generated evaluator plus the few value readers it needs, with
@@ -15,6 +22,9 @@ export function emitModule(ir: IrProgram, sourceName: string, version: string): 
 const FIELDS = ${JSON.stringify(fieldTable(ir))};
 
 ${runtime}
+
+// Case-insensitive matching: Unicode simple case folding.
+const foldCase = (${makeCaseFolder.toString()})(${asciiLiteral(FOLD_FROM)}, ${asciiLiteral(FOLD_TO)});
 
 const generated = (function (${FACTORY_PARAMS.join(", ")}) {
 ${emitFactory(ir)}

@@ -3,6 +3,10 @@ import { emitFactory, FACTORY_PARAMS, fieldTable, type GeneratedFunction } from 
 import type { IrField, IrProgram } from "../ir.js";
 import { readDate } from "./codecs/date.js";
 import { RUNTIME_FUNCTIONS } from "./codecs/codec.js";
+import { foldCase } from "./case-fold.js";
+import { conditionText, fieldsOf } from "../analysis/describe.js";
+import { IrEvaluator } from "../analysis/evaluate-ir.js";
+import { nearestMiss } from "../analysis/nearest-miss.js";
 
 export interface EvaluateOptions {
   /** The date `days_since` counts to: `YYYY-MM-DD` or a Date. Default: today (UTC). */
@@ -40,9 +44,20 @@ export interface ScoreTrace {
   lines: { text: string; weight: number; holds: boolean; fields: FieldValue[] }[];
 }
 
+/** What a lead lacks for the next stage up: the nearest miss (compiler/analysis/nearest-miss.ts). */
+export interface MissingForNextStage {
+  stage: string;
+  /** The conditions that would have to hold, with the field values that decided them. */
+  needs: { text: string; fields: FieldValue[] }[];
+  /** Each `at least N of […]` on the way: how many of its items hold. */
+  atLeast: { text: string; n: number; of: number; holding: number }[];
+}
+
 export interface Explanation {
   asOf: string;
   stage: string;
+  /** Undefined at the top of the funnel. */
+  next?: MissingForNextStage;
   scores: Record<string, number>;
   stages: DeclarationTrace[];
   criteria: DeclarationTrace[];
@@ -79,6 +94,7 @@ export class Program {
   private intoFn: Generated["evaluateInto"] | undefined;
   private intoFullFn: Generated["evaluateIntoFull"] | undefined;
   private lastAsOf: string | undefined;
+  private irEvaluator: IrEvaluator | undefined;
   private lastAsOfDays = 0;
 
   constructor(readonly ir: IrProgram) {}
@@ -98,7 +114,7 @@ export class Program {
     let f = this.compiled.get(name) as Generated[K] | undefined;
     if (!f) {
       const factory = new Function(...FACTORY_PARAMS, emitFactory(this.ir, [name])) as (...args: unknown[]) => Generated;
-      f = factory(...RUNTIME_FUNCTIONS, fieldTable(this.ir))[name];
+      f = factory(...RUNTIME_FUNCTIONS, foldCase, fieldTable(this.ir))[name];
       this.compiled.set(name, f);
     }
     return f;
@@ -181,9 +197,21 @@ export class Program {
       holds: parts.every(Boolean),
       parts: cond.parts.map((p, i) => ({ text: p.text, holds: parts[i], fields: p.fields.map(display) })),
     });
+    const stageIndex = this.ir.stages.findIndex((s) => s.name === raw.stage);
+    let next: MissingForNextStage | undefined;
+    if (stageIndex + 1 < this.ir.stages.length) {
+      const evaluator = (this.irEvaluator ??= new IrEvaluator(this.ir));
+      const miss = nearestMiss(this.ir, evaluator, evaluator.env(raw.values, asOf), stageIndex + 1);
+      next = {
+        stage: miss.stage,
+        needs: miss.needs.map((atom) => ({ text: conditionText(atom), fields: fieldsOf(atom).map((f) => display(f.index)) })),
+        atLeast: miss.counts.map((c) => ({ text: conditionText(c.expr), n: c.expr.n, of: c.expr.items.length, holding: c.holding })),
+      };
+    }
     return {
       asOf: formatDateDays(asOf),
       stage: raw.stage,
+      ...(next ? { next } : {}),
       scores: Object.fromEntries(this.ir.scores.map((s, i) => [s.name, raw.scores[i]])),
       stages: this.ir.stages.map((s, i) => trace(s.name, s.cond, raw.stages[i])),
       criteria: this.ir.criteria.map((c, i) => trace(c.name, c.cond, raw.criteria[i])),

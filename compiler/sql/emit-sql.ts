@@ -1,5 +1,6 @@
 import { formatDateDays, parseDateDays } from "../../language/literals.js";
 import type { Dep, IrExpr, IrField, IrProgram } from "../ir.js";
+import { caseFoldedOperands } from "./case-fold-sql.js";
 import { DIALECTS, type SqlDialect, type SqlDialectName } from "./sql-dialects.js";
 import { closure, levels, outputRoots } from "../plan.js";
 
@@ -124,6 +125,13 @@ class SqlEmitter {
     return this.d.double(text);
   }
 
+  /** `contains` / `starts with` on strings: the test over both sides' simple case folding. */
+  private caseInsensitive(text: IrExpr, needle: IrExpr, test: (text: string, needle: string) => string): string {
+    const operand = needle.k === "const" ? { constant: String(needle.value) } : { sql: this.value(needle) };
+    const folded = caseFoldedOperands(this.d, this.value(text), operand);
+    return this.safe(test(folded.text, folded.needle));
+  }
+
   /** A value: may be NULL (missing) when it reads a field. */
   value(e: IrExpr, dbl = false): string {
     switch (e.k) {
@@ -178,8 +186,8 @@ class SqlEmitter {
       }
       case "contains":
         if (e.on === "list") return this.safe(d.listContains(this.value(e.l), this.value(e.r)));
-        return this.safe(d.containsCi(this.value(e.l), this.value(e.r)));
-      case "startsWith": return this.safe(d.startsWithCi(this.value(e.l), this.value(e.r)));
+        return this.caseInsensitive(e.l, e.r, d.containsText);
+      case "startsWith": return this.caseInsensitive(e.l, e.r, d.startsWithText);
       case "presence": {
         this.usedFields.add(e.field.index);
         const f = `f${e.field.index}`;

@@ -27,10 +27,12 @@ export interface SqlDialect {
   today: string;
   /** Whole days from `d` to `asOf`, an integer expression; NULL when `d` is NULL. */
   daysBetween(d: string, asOf: string): string;
-  /** Case-insensitive substring test; NULL when either side is NULL. An empty needle matches. */
-  containsCi(haystack: string, needle: string): string;
-  /** Case-insensitive prefix test; NULL when either side is NULL. */
-  startsWithCi(s: string, prefix: string): string;
+  /** Exact substring test; NULL when either side is NULL. An empty needle matches. (Case-insensitive tests fold both sides first: case-fold-sql.ts.) */
+  containsText(haystack: string, needle: string): string;
+  /** Exact prefix test; NULL when either side is NULL. */
+  startsWithText(s: string, prefix: string): string;
+  /** Each character of `x` found in `from` replaced by the one at the same position in `to` (code points). */
+  translate(x: string, from: string, to: string): string;
   /** Exact membership of a string in a list(string) column; NULL or FALSE when either is NULL. */
   listContains(list: string, item: string): string;
   /** `x IS NULL` for a list column (BigQuery cannot store a NULL array: empty means missing there). */
@@ -69,8 +71,9 @@ const duckdb: SqlDialect = {
   date: (iso) => `DATE '${iso}'`,
   today: "CAST(timezone('UTC', current_timestamp) AS DATE)",
   daysBetween: (d, asOf) => `CAST(${asOf} - ${d} AS DOUBLE)`,
-  containsCi: (h, n) => `contains(lower(${h}), lower(${n}))`,
-  startsWithCi: (s, p) => `starts_with(lower(${s}), lower(${p}))`,
+  containsText: (h, n) => `contains(${h}, ${n})`,
+  startsWithText: (s, p) => `starts_with(${s}, ${p})`,
+  translate: (x, f, t) => `translate(${x}, ${f}, ${t})`,
   listContains: (l, x) => `list_contains(${l}, ${x})`,
   listMissing: (l) => `${l} IS NULL`,
 };
@@ -88,8 +91,9 @@ const postgres: SqlDialect = {
   // date - date is an integer number of days
   daysBetween: (d, asOf) => `CAST(${asOf} - ${d} AS DOUBLE PRECISION)`,
   // strpos, not LIKE: the needle's % and _ are not wildcards
-  containsCi: (h, n) => `(strpos(lower(${h}), lower(${n})) > 0)`,
-  startsWithCi: (s, p) => `starts_with(lower(${s}), lower(${p}))`,
+  containsText: (h, n) => `(strpos(${h}, ${n}) > 0)`,
+  startsWithText: (s, p) => `starts_with(${s}, ${p})`,
+  translate: (x, f, t) => `translate(${x}, ${f}, ${t})`,
   listContains: (l, x) => `(${x} = ANY(${l}))`,
   listMissing: (l) => `${l} IS NULL`,
 };
@@ -105,8 +109,9 @@ const bigquery: SqlDialect = {
   date: (iso) => `DATE '${iso}'`,
   today: "CURRENT_DATE('UTC')",
   daysBetween: (d, asOf) => `CAST(DATE_DIFF(${asOf}, ${d}, DAY) AS FLOAT64)`,
-  containsCi: (h, n) => `(STRPOS(LOWER(${h}), LOWER(${n})) > 0)`,
-  startsWithCi: (s, p) => `STARTS_WITH(LOWER(${s}), LOWER(${p}))`,
+  containsText: (h, n) => `(STRPOS(${h}, ${n}) > 0)`,
+  startsWithText: (s, p) => `STARTS_WITH(${s}, ${p})`,
+  translate: (x, f, t) => `TRANSLATE(${x}, ${f}, ${t})`,
   listContains: (l, x) => `(${x} IN UNNEST(${l}))`,
   listMissing: (l) => `(${l} IS NULL OR ARRAY_LENGTH(${l}) = 0)`,
 };
@@ -121,8 +126,9 @@ const snowflake: SqlDialect = {
   date: (iso) => `DATE '${iso}'`,
   today: "CAST(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()) AS DATE)",
   daysBetween: (d, asOf) => `CAST(DATEDIFF(day, ${d}, ${asOf}) AS DOUBLE)`,
-  containsCi: (h, n) => `CONTAINS(LOWER(${h}), LOWER(${n}))`,
-  startsWithCi: (s, p) => `STARTSWITH(LOWER(${s}), LOWER(${p}))`,
+  containsText: (h, n) => `CONTAINS(${h}, ${n})`,
+  startsWithText: (s, p) => `STARTSWITH(${s}, ${p})`,
+  translate: (x, f, t) => `TRANSLATE(${x}, ${f}, ${t})`,
   listContains: (l, x) => `ARRAY_CONTAINS(CAST(${x} AS VARIANT), ${l})`,
   listMissing: (l) => `${l} IS NULL`,
 };
@@ -137,8 +143,9 @@ const spark: SqlDialect = {
   date: (iso) => `DATE '${iso}'`,
   today: "to_date(to_utc_timestamp(current_timestamp(), current_timezone()))",
   daysBetween: (d, asOf) => `CAST(datediff(${asOf}, ${d}) AS DOUBLE)`,
-  containsCi: (h, n) => `(instr(lower(${h}), lower(${n})) > 0)`,
-  startsWithCi: (s, p) => `startswith(lower(${s}), lower(${p}))`,
+  containsText: (h, n) => `(instr(${h}, ${n}) > 0)`,
+  startsWithText: (s, p) => `startswith(${s}, ${p})`,
+  translate: (x, f, t) => `translate(${x}, ${f}, ${t})`,
   listContains: (l, x) => `array_contains(${l}, ${x})`,
   listMissing: (l) => `${l} IS NULL`,
 };

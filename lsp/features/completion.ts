@@ -8,7 +8,7 @@ import { KEYWORD_HELP } from "./hover.js";
 import { isNameChar, modelOf, tokenBeforeCursor } from "./lookup.js";
 
 export type CompletionKind =
-  | "keyword" | "field" | "group" | "criterion" | "score" | "stage" | "member" | "function" | "snippet" | "type" | "value" | "operator";
+  | "keyword" | "param" | "field" | "group" | "criterion" | "score" | "stage" | "member" | "function" | "snippet" | "type" | "value" | "operator";
 
 export interface CompletionEntry {
   label: string;
@@ -34,6 +34,7 @@ const DECLARATION_SNIPPETS: CompletionEntry[] = [
   { label: "stage", kind: "snippet", detail: "NAME when … (a funnel stage)", insertText: "${1:mql} when ${0:condition}", snippet: true },
   { label: "example", kind: "snippet", detail: "example \"…\" { … }", insertText: "example \"${1:what this lead shows}\" {\n  ${2:field} = ${3:value}\n  as of ${4:2026-01-01}\n  expect stage ${5:stage}\n}", snippet: true },
   { label: "import", kind: "snippet", detail: "import \"file.leaddef\"", insertText: "import \"${1:common.leaddef}\"", snippet: true },
+  { label: "param", kind: "snippet", detail: "param NAME = value", insertText: "param ${1:name} = ${0:60}", snippet: true },
 ];
 
 const OPERATOR_KEYWORDS: CompletionEntry[] = [
@@ -186,6 +187,7 @@ function declarationStart(tokens: IToken[]): number {
     const firstOnLine = !prev || prev.endLine! < t.startLine!;
     if (!firstOnLine) continue;
     if (DECLARATION_KEYWORDS.has(t.image) && t.tokenType.name !== "Identifier") return i;
+    if (t.image === "param" && tokens[i + 2]?.image === "=") return i;
     const next = tokens[i + 1];
     if (next?.image === "when" && next.startLine === t.startLine && t.image !== "+" && t.image !== "-") return i;
   }
@@ -249,13 +251,13 @@ function fieldRoots(model: FileModel): CompletionEntry[] {
   );
 }
 
-function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage")[], exclude?: string): CompletionEntry[] {
+function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage" | "param")[], exclude?: string): CompletionEntry[] {
   const out: CompletionEntry[] = [];
-  const add = (kind: "criterion" | "score" | "stage", name: string, doc: string | undefined) => {
+  const add = (kind: "criterion" | "score" | "stage" | "param", name: string, doc: string | undefined, detail: string) => {
     if (name === exclude || !kinds.includes(kind)) return;
-    out.push({ label: name, kind, detail: kind, ...(doc ? { documentation: doc } : {}), sortText: `1${name}` });
+    out.push({ label: name, kind, detail, ...(doc ? { documentation: doc } : {}), sortText: `1${name}` });
   };
-  for (const s of model.names.values()) add(s.kind, s.name, s.doc);
+  for (const s of model.names.values()) add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind);
   return out;
 }
 
@@ -266,10 +268,19 @@ function memberItems(field: FieldSymbol, exclude: Set<string> = new Set()): Comp
     .map((m, i) => ({ label: m, kind: "member" as const, detail: field.name, sortText: `0${String(i).padStart(4, "0")}` }));
 }
 
-function valueItemsFor(field: FieldSymbol | undefined, exclude?: Set<string>): CompletionEntry[] | undefined {
+/** Parameters holding a member of this field's enum (`param target = telecom`). */
+function memberParamItems(model: FileModel, field: FieldSymbol): CompletionEntry[] {
+  const t = field.type;
+  if (t.kind !== "enum") return [];
+  return [...model.names.values()]
+    .filter((s) => s.kind === "param" && s.decl.value.kind === "Ref" && t.members.includes(s.decl.value.path.text))
+    .map((s) => ({ label: s.name, kind: "param" as const, detail: `param = ${s.kind === "param" ? s.written : ""}`, sortText: `1${s.name}` }));
+}
+
+function valueItemsFor(field: FieldSymbol | undefined, exclude?: Set<string>, model?: FileModel): CompletionEntry[] | undefined {
   if (!field) return undefined;
   switch (field.type.kind) {
-    case "enum": return memberItems(field, exclude);
+    case "enum": return [...memberItems(field, exclude), ...(model ? memberParamItems(model, field) : [])];
     case "boolean": return [{ label: "true", kind: "value" }, { label: "false", kind: "value" }];
     default: return undefined;
   }
@@ -305,7 +316,7 @@ function openBracket(tokens: IToken[]): number {
 
 function operandItems(model: FileModel, self: string | undefined): CompletionEntry[] {
   return [
-    ...declItems(model, ["criterion", "score", "stage"], self),
+    ...declItems(model, ["criterion", "score", "stage", "param"], self),
     ...fieldRoots(model),
     ...OPERAND_KEYWORDS.map((k) => ({ ...k, sortText: `3${k.label}` })),
   ];
@@ -322,7 +333,7 @@ function conditionItems(model: FileModel, tokens: IToken[], prefix: string, self
       return operandItems(model, self);
     case "=": case "!=": case "<": case "<=": case ">": case ">=": {
       const field = model.fields.get(pathBefore(tokens, tokens.length - 1) ?? "");
-      return valueItemsFor(field) ?? operandItems(model, self);
+      return valueItemsFor(field, undefined, model) ?? operandItems(model, self);
     }
     case "at": return [{ label: "least", kind: "keyword", documentation: KEYWORD_HELP.at }];
     case "is": return [{ label: "missing", kind: "keyword" }, { label: "present", kind: "keyword" }];

@@ -31,6 +31,7 @@ export const KEYWORD_HELP: Record<string, string> = {
   cap: "`cap N` — the highest value the score can reach.",
   floor: "`floor N` — the lowest value the score can reach.",
   schema: "`schema { path: type ... }` — declares the lead's fields. Types: boolean, integer, number, string, date, enum(...), list(string); `?` marks a field optional.",
+  param: "`param NAME = value` — a named value (number, date, string, `true`/`false` or enum member) used in conditions; `--param NAME=VALUE` on the command line tries another.",
   import: "`import \"file.leaddef\"` — brings that file's schema, criteria and scores into scope (not its stages or examples).",
   example: "`example \"title\" { field = value ... as of DATE expect ... }` — an executable test case; fields not set are missing.",
   expect: "`expect stage NAME`, `expect score NAME = N`, `expect CRITERION`, `expect not STAGE` — what an example must produce.",
@@ -85,6 +86,11 @@ export function describeSymbol(result: CompileResult, symbol: LeaddefSymbol): st
   if (symbol.kind === "field") {
     const optional = symbol.optional ? "\n\nOptional: may be missing in the data." : "\n\nRequired: a row without it is rejected.";
     return "```leaddef\n" + `${symbol.name}: ${typeSource(symbol.type)}${symbol.optional ? "?" : ""}` + "\n```" + optional + doc + declaredIn(result, symbol);
+  }
+  if (symbol.kind === "param") {
+    const type = symbol.type.kind === "error" ? "enum member" : typeSource(symbol.type);
+    return "```leaddef\n" + `param ${symbol.name} = ${symbol.written}` + "\n```\n" +
+      `(parameter: ${type}; \`--param ${symbol.name}=…\` tries another value)` + doc + declaredIn(result, symbol);
   }
   const model: FileModel | undefined = result.analysis.files.get(symbol.file);
   let source = model ? model.text.slice(symbol.decl.span.start, symbol.decl.span.end) : symbol.name;

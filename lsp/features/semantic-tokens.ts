@@ -17,7 +17,7 @@ export interface SemanticToken {
   modifiers: TokenModifier[];
 }
 
-const KIND_TYPE: Record<string, TokenType> = { field: "property", criterion: "function", score: "variable", stage: "class" };
+const KIND_TYPE: Record<string, TokenType> = { field: "property", criterion: "function", score: "variable", stage: "class", param: "variable" };
 
 /**
  * Every token classified, in document order: fields, criteria (functions), scores (variables),

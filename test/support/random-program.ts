@@ -49,10 +49,11 @@ const FIELDS: GenField[] = [
   { path: "l.tags", type: "list" },
 ];
 
-// Case variants exercise case-insensitive contains / starts with; quotes, backslashes and
-// LIKE wildcards must be plain characters. (Non-ASCII limited to letters whose lower case is
-// one-to-one in JavaScript, DuckDB and Postgres.)
-const STRINGS = ["", "a", "A", "ab", "Ab", "aB", "abc", "ABC", "x'y", "c\\d", "50%", "a_b", "Émile", "émile", "über", "Über", "salesforce", "SalesForce", "drop", "'; DROP TABLE leads; --"];
+// Case variants exercise case-insensitive contains / starts with, including the characters
+// where lowercasing and simple case folding part ways (final sigma, dotted and dotless i, sharp s,
+// Kelvin sign, long s, Cherokee); quotes, backslashes and LIKE wildcards must be plain characters.
+const STRINGS = ["", "a", "A", "ab", "Ab", "aB", "abc", "ABC", "x'y", "c\\d", "50%", "a_b", "Émile", "émile", "über", "Über", "salesforce", "SalesForce", "drop", "'; DROP TABLE leads; --",
+  "ΑΣ", "ας", "ασ", "ς", "İ", "i̇", "ı", "I", "i", "ß", "ẞ", "ss", "\u212A", "k", "ſ", "s", "Ꭰ", "ꭰ", "𐐀", "𐐨"];
 const NUMBERS = [0, 1, 2, 3, 5, 7, 10, 30, 100, 0.1, 0.2, 0.3, 0.5, 2.5, -2, -7.25, 1e6, 2.5e9, 1 / 3];
 const NUM_LITS = ["0", "1", "2", "3", "5", "7", "10", "30", "100", "0.1", "0.2", "0.3", "0.5", "2.5", "1.5K", "1M", "2.5B", "1_000"];
 const INTS = [0, 1, 2, 3, 5, 7, 10, 30, 100, -1, -3, 1000];

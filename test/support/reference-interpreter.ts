@@ -147,6 +147,11 @@ export class ReferenceInterpreter {
         const r = model.occurrences.get(e.path.id)!.resolution;
         if (r.kind === "member") return r.member;
         if (r.symbol.kind === "field") return readField(this.lead, r.symbol);
+        // A parameter is its written value (an enum member is a bare name).
+        if (r.symbol.kind === "param") {
+          const v = r.symbol.decl.value;
+          return v.kind === "Ref" ? v.path.text : this.value(model, v as A.Expr);
+        }
         return this.decl(r.symbol);
       }
       case "Call": {
@@ -197,10 +202,10 @@ export class ReferenceInterpreter {
       case "contains":
         if (isMissing(l) || isMissing(r)) return false;
         if (Array.isArray(l)) return l.includes(r as string); // exact membership on lists
-        return (l as string).toLowerCase().includes((r as string).toLowerCase());
+        return matchesFolded(l as string, r as string, "");
       case "starts with":
         if (isMissing(l) || isMissing(r)) return false;
-        return (l as string).toLowerCase().startsWith((r as string).toLowerCase());
+        return matchesFolded(l as string, r as string, "^");
       default: {
         if (isMissing(l) || isMissing(r)) return false;
         const lt = this.type(model, e.left);
@@ -230,4 +235,13 @@ export class ReferenceInterpreter {
     }
     return undefined;
   }
+}
+
+/**
+ * Case-insensitive matching, independently of the compiler's table: a RegExp with flags `iu`
+ * compares characters by their simple case folding (ECMAScript's Canonicalize), which is the
+ * definition, so the needle as a pattern matches exactly where the folded texts match.
+ */
+function matchesFolded(text: string, needle: string, anchor: "" | "^"): boolean {
+  return new RegExp(anchor + needle.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"), "iu").test(text);
 }

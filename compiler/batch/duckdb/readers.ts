@@ -33,7 +33,8 @@ export function jsonField(f: IrField, x: string, options: ReadOptions = {}): Fie
 
 /** The nested JSON structure `json_transform` reads: each field's nested path and flat dotted key, and the id. */
 export function jsonStructure(paths: string[][]): Record<string, unknown> | undefined {
-  const root: Record<string, unknown> = {};
+  // Objects without a prototype: a key `__proto__` is then an ordinary property, not the setter.
+  const root: Record<string, unknown> = Object.create(null);
   for (const segs of paths) {
     let node = root;
     for (let k = 0; k < segs.length; k++) {
@@ -44,12 +45,45 @@ export function jsonStructure(paths: string[][]): Record<string, unknown> | unde
         if (has && node[key] !== "JSON") return undefined; // a field is also another's parent
         node[key] = "JSON";
       } else {
-        if (!has) node[key] = {};
+        if (!has) node[key] = Object.create(null);
         else if (node[key] === "JSON") return undefined;
         node = node[key] as Record<string, unknown>;
       }
     }
   }
   return root;
+}
+
+
+/** The marker for a JSON line that repeats a key the definition reads. */
+export const DUPLICATE_KEY = "\u0001leaddef:duplicate-key";
+
+/**
+ * SQL over the JSON line `t` (parsed): whether an object the definition reads from repeats a key.
+ * DuckDB reads the first of repeated keys, JSON.parse (the definition's reading) the last, so such
+ * a file goes to the JS engine. A cheap test first, one regular expression pass over the line —
+ * some key read occurs twice as spelt, or a key is spelt with a `\u` escape — and only for the
+ * rare line that passes it, the exact test on the keys of each object read.
+ */
+export function duplicateKeySql(structure: Record<string, unknown>, t: string): string {
+  const names = new Set<string>();
+  const objects: string[][] = [];
+  const walk = (node: Record<string, unknown>, path: string[]) => {
+    objects.push(path);
+    for (const [key, child] of Object.entries(node)) {
+      names.add(key);
+      if (child !== "JSON") walk(child as Record<string, unknown>, [...path, key]);
+    }
+  };
+  walk(structure, []);
+  const re = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const twice = [...names].map((k) => `${re(JSON.stringify(k))}.*${re(JSON.stringify(k))}`);
+  const escapedKey = '"(?:[^"\\\\]|\\\\.)*\\\\u(?:[^"\\\\]|\\\\.)*"\\s*:';
+  const pointer = (path: string[]) => lit(path.map((k) => `/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`).join(""));
+  const repeats = objects.map((path) => {
+    const keys = path.length ? `json_keys(${t}, ${pointer(path)})` : `json_keys(${t})`;
+    return `len(list_distinct(${keys})) <> len(${keys})`;
+  });
+  return `CASE WHEN regexp_matches(${t}, ${lit([...twice, escapedKey].join("|"))}) THEN ${repeats.join(" OR ")} ELSE FALSE END`;
 }
 

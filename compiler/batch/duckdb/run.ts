@@ -13,8 +13,8 @@ import type { RunSummary } from "../summary.js";
 import { emitSql } from "../../sql/emit-sql.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
 import { reasonOf } from "../../runtime/codecs/codec.js";
-import { csvField, jsonField, jsonStructure, type FieldSql } from "./readers.js";
-import { jsonlNeedsJs, recordAt, scanCsv, type CsvScan } from "./scan.js";
+import { csvField, DUPLICATE_KEY, duplicateKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
+import { csvNewLine, prescanJsonl, recordAt, scanCsv, type CsvScan } from "./scan.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
 import { checkHeader } from "../sources/header-check.js";
 import { csvTrailer, detectDelimiter, headOf } from "../sources/csv-dialect.js";
@@ -63,14 +63,18 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   };
   let scan: CsvScan | undefined;
   let trailer: Trailer | undefined;
+  let jsonlLineLimit = 2_000_000;
   if (o.inputFormat === "csv") {
     trailer = csvTrailer(o.input, delimiter);
     scan = await scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
     checkHeader(program.fields, scan.header, o.idColumn, o.idExplicit === true);
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
+    if (scan.invalidUtf8) return fallback("the CSV file has bytes that are not UTF-8");
+    if (!csvNewLine(scan)) return fallback("the CSV file mixes line ends (CR, LF, CRLF), which DuckDB's reader does not");
   } else if (o.inputFormat === "jsonl") {
-    const why = await jsonlNeedsJs(o.input);
+    const { why, longestLine } = await prescanJsonl(o.input);
     if (why) return fallback(`the JSON Lines file has ${why}`);
+    jsonlLineLimit = Math.max(2_000_000, longestLine + 16);
   }
   const ownTemp = o.tempDirectory === undefined;
   const temp = o.tempDirectory ?? mkdtempSync(join(tmpdir(), "leaddef-duckdb-"));
@@ -82,7 +86,7 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   });
   const con = await db.connect();
   try {
-    const summary = await runIn(con, o, scan, started, fallback);
+    const summary = await runIn(con, o, scan, started, fallback, jsonlLineLimit);
     // A fallback's JS run counted the trailer itself.
     return trailer && summary.engine === "duckdb" ? { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines } : summary;
   } finally {
@@ -98,6 +102,8 @@ async function runIn(
   scan: CsvScan | undefined,
   started: number,
   fallback: (why: string) => Promise<RunSummary>,
+  /** DuckDB's line size limit for JSON Lines: above the longest line. */
+  jsonlLineLimit: number,
 ): Promise<RunSummary> {
   const { program } = o;
   const path = lit(o.input);
@@ -115,7 +121,7 @@ async function runIn(
   let recordNumber = (p: string) => `${p} + 1`;
   if (o.inputFormat === "jsonl") {
     // Each physical line as text (a blank line is NULL), so rowid + 1 is the line number.
-    const lines = `read_csv(${path}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, columns = {'t': 'VARCHAR'})`;
+    const lines = `read_csv(${path}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, max_line_size = ${jsonlLineLimit}, columns = {'t': 'VARCHAR'})`;
     // A field bound to a key (`from "…"`) reads that key; others their nested path, then their flat dotted key.
     const paths = [...fields.flatMap((f) => (f.column !== f.path ? [[f.column]] : f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments])), [o.idColumn]];
     const structure = jsonStructure(paths);
@@ -127,9 +133,10 @@ async function runIn(
     const text = `CASE WHEN starts_with(t, chr(65279)) THEN substr(t, 2) ELSE t END`;
     const blank = `(t IS NULL OR regexp_full_match(t, ${lit(`${JS_SPACE}*`)}))`;
     const id = at([o.idColumn]);
-    raw = `(SELECT leaddef_blank, leaddef_text, leaddef_doc IS NULL AS leaddef_bad, ${xs.join(", ")}, CASE WHEN leaddef_doc IS NULL THEN '' WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id FROM (SELECT leaddef_blank, leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${blank} AS leaddef_blank, ${text} AS leaddef_text FROM ${lines})))`;
+    const duplicate = `CASE WHEN leaddef_doc IS NOT NULL THEN ${duplicateKeySql(structure, "leaddef_text")} ELSE FALSE END`;
+    raw = `(SELECT leaddef_blank, leaddef_text, leaddef_doc IS NULL AS leaddef_bad, ${duplicate} AS leaddef_duplicate, ${xs.join(", ")}, CASE WHEN leaddef_doc IS NULL THEN '' WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id FROM (SELECT leaddef_blank, leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${blank} AS leaddef_blank, ${text} AS leaddef_text FROM ${lines})))`;
     fieldSql = fields.map((f, i) => jsonField(f, `x${i}`, options));
-    rejectFirst = `WHEN leaddef_bad THEN [{'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}]`;
+    rejectFirst = `WHEN leaddef_bad THEN [{'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}] WHEN leaddef_duplicate THEN [{'field': '', 'value': '', 'code': ${lit(DUPLICATE_KEY)}}]`;
   } else {
     let reader: string;
     let header: string[];
@@ -139,7 +146,7 @@ async function runIn(
       // Positional names: header cells may repeat, or differ from a field path only in spaces.
       colName = (i) => `c${i}`;
       const cols = scan.header.map((_, i) => `${lit(colName(i))}: 'VARCHAR'`).join(", ");
-      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${lit(o.delimiter ?? ",")}, quote = '"', escape = '"', ignore_errors = true, columns = {${cols}})`;
+      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${lit(o.delimiter ?? ",")}, quote = '"', escape = '"', new_line = ${lit(csvNewLine(scan)!)}, ignore_errors = true, columns = {${cols}})`;
     } else {
       reader = `read_parquet(${path})`;
       header = await columnsOf(con, reader);
@@ -243,6 +250,7 @@ async function runIn(
     const g = Number(row[0]);
     const e = reject.items[0].entries;
     const line = scan ? recordAt(scan, g).line : o.inputFormat === "parquet" ? g + 1 : g;
+    if (e.code === DUPLICATE_KEY) return fallback(`line ${line} repeats a key, whose last value counts (DuckDB would read the first)`);
     if (e.code === BAD_JSON) {
       const text = e.value ?? "";
       let reason: Reason = { code: "not-an-object" };

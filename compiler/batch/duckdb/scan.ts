@@ -1,6 +1,10 @@
+import { InputError } from "../sources/inputs.js";
+import { reasonText } from "../../runtime/codecs/reasons.js";
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { type Reject, rejectOf } from "../js/binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
+import { noCsvHeader } from "../sources/inputs.js";
+import { Utf8Decoder, Utf8Validator } from "../sources/utf8.js";
 
 /**
  * What the DuckDB engine learns about a file before DuckDB reads it, with the JS engine's own
@@ -22,7 +26,7 @@ export function csvHeader(path: string): string[] {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n <= 0) break;
       text += buf.toString("utf8", 0, n);
-      if (/\r?\n/.test(text.replace(/"[^"]*"/g, ""))) break;
+      if (/[\r\n]/.test(text.replace(/"[^"]*"/g, ""))) break;
     }
   } finally {
     closeSync(fd);
@@ -56,6 +60,10 @@ export interface CsvScan {
   from: number[];
   dRecord: number[];
   dLine: number[];
+  /** How many records ended with each kind of line end (outside quotes). */
+  lineEnds: { lf: number; crlf: number; cr: number };
+  /** Some bytes are not UTF-8 (DuckDB's reader stops there; the JS engine rejects their records). */
+  invalidUtf8: boolean;
 }
 
 /**
@@ -64,7 +72,7 @@ export interface CsvScan {
  * the header's width. DuckDB's reader skips those; this maps its rows back to records and lines.
  */
 export async function scanCsv(path: string, idColumn: string, delimiter = ",", dataEnd?: number): Promise<CsvScan> {
-  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [] };
+  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [], lineEnds: { lf: 0, crlf: 0, cr: 0 }, invalidUtf8: false };
   let header: string[] | undefined;
   let idIndex = -1;
   let width = 0;
@@ -95,9 +103,9 @@ export async function scanCsv(path: string, idColumn: string, delimiter = ",", d
   const reader = new CsvRecordReader(
     record,
     (line, reason, raw) => {
-      if (!header) throw new Error(`the header row is not readable: ${reason}`);
+      if (!header) throw new InputError(`the header row is not readable: ${reasonText(reason)}`);
       scan.records++;
-      scan.bad.push({ record: scan.records, ...rejectOf(line, "", "", raw, { code: "unreadable-csv", detail: reason }) });
+      scan.bad.push({ record: scan.records, ...rejectOf(line, "", "", raw, reason) });
     },
     (data, start, end, line) => {
       if (!header) return record(data.slice(start, end).split(delimiter), line);
@@ -114,11 +122,28 @@ export async function scanCsv(path: string, idColumn: string, delimiter = ",", d
     delimiter,
   );
   const stream = createReadStream(path, { highWaterMark: 1 << 22, ...(dataEnd !== undefined ? { end: dataEnd - 1 } : {}) });
-  stream.setEncoding("utf8");
-  for await (const text of stream as AsyncIterable<string>) reader.push(text);
+  const utf8 = new Utf8Decoder();
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    reader.push(utf8.decode(chunk), utf8.marked);
+    scan.invalidUtf8 ||= utf8.marked;
+  }
+  reader.push(utf8.end(), utf8.marked);
+  scan.invalidUtf8 ||= utf8.marked;
   reader.end();
-  scan.header = header ?? [];
+  if (!header) throw noCsvHeader(path);
+  scan.header = header;
+  scan.lineEnds = reader.lineEnds;
   return scan;
+}
+
+/**
+ * DuckDB's `new_line` for the one kind of line end the file's records use (CR, LF or CRLF, as the
+ * JS reader found them), or undefined when they mix kinds, which DuckDB's reader cannot follow.
+ */
+export function csvNewLine(scan: CsvScan): string | undefined {
+  const { lf, crlf, cr } = scan.lineEnds;
+  const kinds = [lf && "\\n", crlf && "\\r\\n", cr && "\\r"].filter((k): k is string => Boolean(k));
+  return kinds.length > 1 ? undefined : kinds[0] ?? "\\n";
 }
 
 export function recordAt(scan: CsvScan, g: number): { record: number; line: number } {
@@ -133,23 +158,44 @@ export function recordAt(scan: CsvScan, g: number): { record: number; line: numb
 }
 
 /**
- * JSON Lines that DuckDB's line reader would split differently from the JS reader (CR, U+0001),
- * or with a byte order mark at the start of a line other than the first (the SQL strips one at
- * the start of any line, the JS reader only at the start of the file).
+ * One pass over the JSON Lines bytes: `why` it must be read by the JS engine instead — lines
+ * DuckDB's line reader would split differently from the JS reader (CR, U+0001), or a byte order
+ * mark at the start of a line other than the first (the SQL strips one at the start of any
+ * line, the JS reader only at the start of the file) — and the longest line, in bytes, for
+ * DuckDB's line size limit.
  */
-export async function jsonlNeedsJs(path: string): Promise<string | undefined> {
+export async function prescanJsonl(path: string): Promise<{ why?: string; longestLine: number }> {
   const stream = createReadStream(path, { highWaterMark: 1 << 22 });
   const bom = Buffer.from("\n\uFEFF");
   let tail = Buffer.alloc(0);
+  let longestLine = 0;
+  let lineSoFar = 0;
+  const utf8 = new Utf8Validator();
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    utf8.push(chunk);
+    if (!utf8.valid) {
+      stream.destroy();
+      return { why: "bytes that are not UTF-8", longestLine };
+    }
     const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
     const why = buf.indexOf(13) >= 0 || buf.indexOf(1) >= 0 ? "carriage returns or U+0001 characters, which DuckDB's line reader splits differently"
       : buf.indexOf(bom) >= 0 ? "a byte order mark at the start of a line" : undefined;
     if (why) {
       stream.destroy();
-      return why;
+      return { why, longestLine };
+    }
+    for (let p = 0, nl = chunk.indexOf(10); ; nl = chunk.indexOf(10, p)) {
+      if (nl < 0) {
+        lineSoFar += chunk.length - p;
+        break;
+      }
+      longestLine = Math.max(longestLine, lineSoFar + nl - p);
+      lineSoFar = 0;
+      p = nl + 1;
     }
     tail = Buffer.from(buf.subarray(Math.max(0, buf.length - bom.length + 1)));
   }
-  return undefined;
+  if (!utf8.end()) return { why: "bytes that are not UTF-8", longestLine };
+  return { longestLine: Math.max(longestLine, lineSoFar) };
 }
+

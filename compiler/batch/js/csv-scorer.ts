@@ -119,9 +119,9 @@ export class CsvChunkScorer {
   /**
    * Scores `text`: whole records, as cut by csv-cut, starting on a record boundary. `rowBase`
    * is the number of records before the piece (ids of an input without an id column count on
-   * from it).
+   * from it). `marked`: the text holds invalid UTF-8 marks (sources/utf8.ts).
    */
-  score(text: string, rowBase = 0): ChunkResult {
+  score(text: string, rowBase = 0, marked = false): ChunkResult {
     this.rowBase = rowBase;
     this.sink = new StringSink();
     this.scorer = new RowScorer(this.program, this.asOf, this.columns, this.full, this.sink, this.outputFormat);
@@ -131,14 +131,14 @@ export class CsvChunkScorer {
       (cells, line) => this.quotedRecord(cells, line),
       (line, reason, raw) => {
         this.rows++;
-        this.rejects.push(rejectOf(line, "", "", raw, { code: "unreadable-csv", detail: reason }));
+        this.rejects.push(rejectOf(line, "", "", raw, reason));
       },
       (data, start, end, line) => this.plainLine(data, start, end, line),
       1,
       false,
       this.delimiter,
     );
-    reader.push(text);
+    reader.push(text, marked);
     reader.end();
     return { out: this.sink.text, rejects: this.rejects, stageCounts: this.scorer.stageCounts, rows: this.rows, lines: reader.nextLine - 1 };
   }

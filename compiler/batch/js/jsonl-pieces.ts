@@ -32,7 +32,7 @@ export function jsonlPieces(o: ParallelOptions): PieceSource<JsonlChunkResult> {
     atTurn(r, rowsBefore) {
       if (r.text !== undefined) {
         local ??= new JsonlChunkScorer(o.program, o.idColumn, o.asOf, o.columns, o.full, o.outputFormat, o.read);
-        r = local.score(r.text, rowsBefore);
+        r = local.score(r.text, rowsBefore, r.marked);
       }
       for (const text of r.unknownRows) unknown.noteUnknownKeys(JSON.parse(text) as Record<string, unknown>);
       return r;

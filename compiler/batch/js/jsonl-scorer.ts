@@ -1,4 +1,5 @@
 import type { Program } from "../../runtime/program.js";
+import { withNumberAsWritten } from "./json-overflow.js";
 import { JsonBinder, type Reject, rejectOf } from "./binder.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import { JsonLinesReader } from "../sources/inputs.js";
@@ -19,6 +20,8 @@ export interface JsonlChunkResult extends ChunkResult {
    * the piece must be scored again where that is known. The piece's text is then sent back.
    */
   text?: string;
+  /** That text holds invalid UTF-8 marks (sources/utf8.ts). */
+  marked?: boolean;
 }
 
 /**
@@ -39,8 +42,9 @@ export class JsonlChunkScorer {
   /**
    * Scores `text`; `rowBase` is the number of rows before the piece (the ids of rows without
    * one), undefined when not known: a piece that needs it then comes back with its text.
+   * `marked`: the text holds invalid UTF-8 marks (sources/utf8.ts).
    */
-  score(text: string, rowBase?: number): JsonlChunkResult {
+  score(text: string, rowBase?: number, marked = false): JsonlChunkResult {
     const { program, idColumn } = this;
     const binder = new JsonBinder(program.fields, idColumn, Infinity, this.read);
     const sink = new StringSink();
@@ -59,7 +63,7 @@ export class JsonlChunkScorer {
         const reject = binder.bind(value, line, row, scorer.vals);
         if (binder.unknownColumns.length > known) unknownRows.push(lineText);
         if (reject) {
-          rejects.push(reject);
+          rejects.push(withNumberAsWritten(reject, lineText, program.fields));
           return;
         }
         scorer.emit(binder.idOf(value, row));
@@ -70,10 +74,13 @@ export class JsonlChunkScorer {
       },
       false,
     );
-    reader.push(text);
+    reader.push(text, marked);
     reader.end();
     const result: JsonlChunkResult = { out: sink.text, rejects, stageCounts: scorer.stageCounts, rows, lines: reader.lines, unknownRows };
-    if (needsRowBase && rowBase === undefined) result.text = text;
+    if (needsRowBase && rowBase === undefined) {
+      result.text = text;
+      result.marked = marked;
+    }
     return result;
   }
 }

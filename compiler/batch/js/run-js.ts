@@ -1,14 +1,19 @@
+import { InputError } from "../sources/inputs.js";
+import { reasonText } from "../../runtime/codecs/reasons.js";
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { Program } from "../../runtime/program.js";
 import { CsvBinder, JsonBinder, rejectOf } from "./binder.js";
+import { withNumberAsWritten } from "./json-overflow.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
-import { JsonLinesReader, openInput, type InputFormat } from "../sources/inputs.js";
+import { JsonLinesReader, noCsvHeader, openInput, type InputFormat } from "../sources/inputs.js";
+import { assertCsvHeader } from "../sources/csv-header.js";
+import { Utf8Decoder } from "../sources/utf8.js";
 import { BufferedWriter, type OutputFormat, type OutputTarget } from "../output.js";
 import { RowScorer } from "./row-scorer.js";
-import { checkHeader, InputError } from "../sources/header-check.js";
+import { checkHeader } from "../sources/header-check.js";
 import { csvTrailer, detectDelimiter, headOf } from "../sources/csv-dialect.js";
 import { RejectLog } from "../reject-log.js";
 import { runParallel } from "./run-parallel.js";
@@ -68,6 +73,7 @@ export function resultColumns(program: Program, columns: "default" | "all"): str
  * so memory stays flat whatever the input size. Output rows keep input order.
  */
 export async function runJs(o: RunOptions): Promise<RunSummary> {
+  if (o.inputFormat === "csv" && o.input !== "-") assertCsvHeader(o.input);
   if (o.inputFormat === "csv" && o.delimiter === undefined) o = { ...o, delimiter: detectDelimiter(headOf(o.input)) };
   const trailer = o.inputFormat === "csv" ? csvTrailer(o.input, o.delimiter ?? ",") : undefined;
   if (trailer) {
@@ -141,9 +147,9 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
       else emit(csvBinder.idOf(cells, rowsRead));
     },
     (line, reason, raw) => {
-      if (!csvBinder) throw new Error(`the header row is not readable: ${reason}`);
+      if (!csvBinder) throw new InputError(`the header row is not readable: ${reasonText(reason)}`);
       rowsRead++;
-      rejects.add(rejectOf(line, "", "", raw, { code: "unreadable-csv", detail: reason }));
+      rejects.add(rejectOf(line, "", "", raw, reason));
     },
     undefined,
     1,
@@ -152,10 +158,10 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   );
   const jsonBinder = new JsonBinder(program.fields, o.idColumn, 100, { decimalComma: o.decimalComma });
   const jsonl = new JsonLinesReader(
-    (value, line) => {
+    (value, line, text) => {
       rowsRead++;
       const reject = jsonBinder.bind(value, line, rowsRead, vals);
-      if (reject) rejects.add(reject);
+      if (reject) rejects.add(withNumberAsWritten(reject, text, program.fields));
       else emit(jsonBinder.idOf(value, rowsRead));
     },
     (line, reason, raw) => {
@@ -165,21 +171,27 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   );
 
   const stream: Readable = openInput(o.input, o.dataEnd);
-  stream.setEncoding("utf8");
+  const utf8 = new Utf8Decoder();
   const bar = o.progress && o.input !== "-" ? startProgress(o.input, o.progress) : undefined;
   scorer.header();
   try {
-    for await (const text of stream as AsyncIterable<string>) {
-      if (o.inputFormat === "csv") csv.push(text);
-      else jsonl.push(text);
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = utf8.decode(chunk);
+      if (o.inputFormat === "csv") csv.push(text, utf8.marked);
+      else jsonl.push(text, utf8.marked);
       await outWriter.flush();
       await rejects.flush();
       bar?.update((stream as Readable & { bytesRead?: number }).bytesRead ?? 0, { rows: rowsRead });
     }
+    const rest = utf8.end();
     if (o.inputFormat === "csv") {
+      csv.push(rest, utf8.marked);
       csv.end();
-      if (!csvBinder) throw new InputError("the input has no header row (the first line must name the columns)");
-    } else jsonl.end();
+    } else {
+      jsonl.push(rest, utf8.marked);
+      jsonl.end();
+    }
+    if (o.inputFormat === "csv" && !csvBinder) throw noCsvHeader(o.input);
     if (o.inputFormat === "jsonl") unknownColumns = jsonBinder.unknownColumns;
   } finally {
     bar?.stop();

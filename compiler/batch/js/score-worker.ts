@@ -4,6 +4,7 @@ import { Program } from "../../runtime/program.js";
 import { CsvChunkScorer, type ChunkResult } from "./csv-scorer.js";
 import { JsonlChunkScorer } from "./jsonl-scorer.js";
 import type { OutputFormat } from "../output.js";
+import { decodeUtf8 } from "../sources/utf8.js";
 import type { ReadOptions } from "../../runtime/codecs/codec.js";
 
 /** What a scoring worker is started with (plain data: it crosses the thread boundary). */
@@ -34,13 +35,14 @@ export interface WorkerTask {
 // counts; the main thread writes them in order.
 const setup = workerData as WorkerSetup;
 const program = new Program(setup.ir);
-const scorer: { score(text: string): ChunkResult } = setup.format === "csv"
+const scorer: { score(text: string, rowBase: number | undefined, marked: boolean): ChunkResult } = setup.format === "csv"
   ? new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read, setup.delimiter)
   : new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read);
 parentPort!.on("message", (task: WorkerTask) => {
   try {
-    const text = Buffer.from(task.buffer, 0, task.length).toString("utf8");
-    parentPort!.postMessage({ seq: task.seq, result: scorer.score(text) });
+    // invalid UTF-8 is marked, so the rows holding it are rejected (utf8.ts)
+    const { text, marked } = decodeUtf8(new Uint8Array(task.buffer, 0, task.length));
+    parentPort!.postMessage({ seq: task.seq, result: scorer.score(text, setup.format === "csv" ? 0 : undefined, marked) });
   } catch (e) {
     parentPort!.postMessage({ seq: task.seq, error: (e as Error).stack ?? String(e) });
   }

@@ -1,13 +1,6 @@
 import type { IrField } from "../../ir.js";
 
-/**
- * An input that is wrong as a whole: no header, a required field with no column, an `--id`
- * column that does not exist. The run stops before scoring; the application prints the message
- * and exits non-zero.
- */
-export class InputError extends Error {
-  override name = "InputError";
-}
+import { InputError } from "./inputs.js";
 
 /** Header text compared as people read it: case and spacing ignored. */
 function loose(h: string): string {

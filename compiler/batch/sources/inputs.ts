@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import type { Reason } from "../../runtime/codecs/reasons.js";
+import { hasInvalidUtf8, shownUtf8 } from "./utf8.js";
 
 export type InputFormat = "csv" | "jsonl";
 
@@ -20,6 +21,9 @@ export function openInput(path: string, end?: number): Readable {
 export class JsonLinesReader {
   private carry = "";
   private line = 0;
+  /** Whether the text being read may hold invalid UTF-8 marks (utf8.ts). */
+  private checkUtf8 = false;
+  private carryMarked = false;
 
   constructor(
     private readonly onRow: (value: Record<string, unknown>, line: number, text: string) => void,
@@ -33,17 +37,21 @@ export class JsonLinesReader {
     return this.line;
   }
 
-  push(text: string): void {
+  /** Feeds the next piece of text. `marked`: the decoder marked invalid UTF-8 in it (utf8.ts); such lines go to onBad. */
+  push(text: string, marked = false): void {
     const data = this.carry ? this.carry + text : text;
+    this.checkUtf8 = marked || this.carryMarked;
     let pos = 0;
     for (let nl = data.indexOf("\n"); nl >= 0; nl = data.indexOf("\n", pos)) {
       this.one(data.slice(pos, nl));
       pos = nl + 1;
     }
     this.carry = data.slice(pos);
+    this.carryMarked = this.checkUtf8 && hasInvalidUtf8(this.carry);
   }
 
   end(): void {
+    this.checkUtf8 = this.carryMarked;
     if (this.carry) this.one(this.carry);
     this.carry = "";
   }
@@ -51,6 +59,10 @@ export class JsonLinesReader {
   private one(text: string): void {
     this.line++;
     if (this.line === 1 && this.stripBom && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (this.checkUtf8 && hasInvalidUtf8(text)) {
+      this.onBad(this.line, { code: "invalid-utf8" }, shownUtf8(text.slice(0, 200)));
+      return;
+    }
     if (!text.trim()) return;
     let value: unknown;
     try {
@@ -65,4 +77,12 @@ export class JsonLinesReader {
     }
     this.onRow(value as Record<string, unknown>, this.line, text);
   }
+}
+
+/** The input file cannot be scored at all (as opposed to a row that is rejected): the CLI exits 2. */
+export class InputError extends Error {}
+
+/** The one wording of a CSV input without a header row, in every engine. */
+export function noCsvHeader(path: string): InputError {
+  return new InputError(`${path === "-" ? "standard input" : path}: the CSV file has no header row (it is empty or holds only blank lines)`);
 }

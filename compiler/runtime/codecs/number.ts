@@ -104,5 +104,11 @@ export function numberFromText(integer: boolean, s: string, decimalComma = false
 /** SQL reading a JSON value `x`: numbers as JSON.parse reads them (overflow aside), strings as text. */
 export function numberFromJson(integer: boolean, x: string, decimalComma = false): JsonSql {
   const t = numberFromText(integer, jsonStr(x), decimalComma);
-  return { value: `CASE WHEN ${json.isNumber(x)} THEN TRY_CAST(${x} AS DOUBLE) WHEN ${json.isString(x)} THEN ${t.value} END`, code: t.code, shown: json.shown(x) };
+  // A JSON number too large for a double (`1e400`) is not a number (JSON.parse gives Infinity).
+  const number = `TRY_CAST(${x} AS DOUBLE)`;
+  return {
+    value: `CASE WHEN ${json.isNumber(x)} THEN CASE WHEN NOT isinf(${number}) THEN ${number} END WHEN ${json.isString(x)} THEN ${t.value} END`,
+    code: `CASE WHEN ${json.isNumber(x)} AND isinf(${number}) THEN 'not-a-number' ELSE ${t.code} END`,
+    shown: json.shown(x),
+  };
 }

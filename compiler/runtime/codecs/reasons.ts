@@ -18,7 +18,8 @@ export type Reason =
   | { code: "row-width"; cells: number; width: number }
   | { code: "unreadable-csv"; detail: string }
   | { code: "not-json"; detail: string }
-  | { code: "not-an-object" };
+  | { code: "not-an-object" }
+  | { code: "invalid-utf8" };
 
 export type ReasonCode = Reason["code"];
 
@@ -44,6 +45,7 @@ export function reasonText(r: Reason): string {
     case "unreadable-csv": return `not readable as CSV: ${r.detail}`;
     case "not-json": return `not valid JSON: ${r.detail}`;
     case "not-an-object": return "a line must be a JSON object";
+    case "invalid-utf8": return "not valid UTF-8 (the bytes shown as \uFFFD)";
   }
 }
 

@@ -34,13 +34,13 @@ leaddef_step1 AS (
     *,
     (COALESCE(f10 = 'decision_maker', FALSE) AND COALESCE((CASE f9 WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 2, FALSE)) AS c0,
     COALESCE(CAST(CAST(timezone('UTC', current_timestamp) AS DATE) - f15 AS DOUBLE) <= 30, FALSE) AS c1,
-    ((((((((COALESCE(starts_with(lower(f2), lower('52')), FALSE) OR COALESCE(starts_with(lower(f2), lower('517')), FALSE)) OR COALESCE(starts_with(lower(f2), lower('62')), FALSE)) OR COALESCE(starts_with(lower(f2), lower('5132')), FALSE)) OR COALESCE(starts_with(lower(f2), lower('518')), FALSE)) OR COALESCE(starts_with(lower(f2), lower('31')), FALSE)) OR COALESCE(starts_with(lower(f2), lower('32')), FALSE)) OR COALESCE(starts_with(lower(f2), lower('33')), FALSE)) OR ((f2 IS NULL) AND (f1 IS NOT NULL AND NOT (COALESCE(f1 = 'retail', FALSE) OR COALESCE(f1 = 'public_sector', FALSE) OR COALESCE(f1 = 'education', FALSE) OR COALESCE(f1 = 'other', FALSE))))) AS c2,
+    ((((((((COALESCE(starts_with(f2, '52'), FALSE) OR COALESCE(starts_with(f2, '517'), FALSE)) OR COALESCE(starts_with(f2, '62'), FALSE)) OR COALESCE(starts_with(f2, '5132'), FALSE)) OR COALESCE(starts_with(f2, '518'), FALSE)) OR COALESCE(starts_with(f2, '31'), FALSE)) OR COALESCE(starts_with(f2, '32'), FALSE)) OR COALESCE(starts_with(f2, '33'), FALSE)) OR ((f2 IS NULL) AND (f1 IS NOT NULL AND NOT (COALESCE(f1 = 'retail', FALSE) OR COALESCE(f1 = 'public_sector', FALSE) OR COALESCE(f1 = 'education', FALSE) OR COALESCE(f1 = 'other', FALSE))))) AS c2,
     ((((COALESCE(f3 >= 100000000, FALSE) AND COALESCE(f3 <= CAST('20000000000' AS DOUBLE), FALSE)) OR ((f3 IS NULL) AND COALESCE(f4 >= 2500, FALSE))) AND COALESCE(f4 >= 500, FALSE)) AND (NOT COALESCE(f6 < 2, FALSE))) AS c3,
     (COALESCE(list_contains(f7, 'salesforce'), FALSE) OR COALESCE(list_contains(f7, 'microsoft_dynamics'), FALSE)) AS c5,
     COALESCE(f16, FALSE) AS c7,
     COALESCE(f17, FALSE) AS c8,
     (COALESCE(f18, FALSE) AND ((f19 IS NULL) OR COALESCE(f19 >= 50000, FALSE))) AS c9,
-    ((NOT COALESCE(contains(lower(f20), lower('globex')), FALSE)) AND (NOT COALESCE(list_contains(f21, 'hooli'), FALSE))) AS c10,
+    ((NOT COALESCE(contains(translate(f20, 'BEGLOX', 'beglox'), 'globex'), FALSE)) AND (NOT COALESCE(list_contains(f21, 'hooli'), FALSE))) AS c10,
     (COALESCE(f22, FALSE) OR COALESCE(f23 <= 90, FALSE)) AS c11
   FROM leaddef_input
 ),
@@ -65,7 +65,7 @@ leaddef_step3 AS (
       + CASE WHEN c1 THEN 10 ELSE 0 END
       + CASE WHEN (NOT (f19 IS NULL)) THEN 5 ELSE 0 END
       + CASE WHEN COALESCE(f12 >= 80, FALSE) THEN 5 ELSE 0 END
-      + CASE WHEN COALESCE(contains(lower(f8), lower('intern')), FALSE) THEN (-15) ELSE 0 END
+      + CASE WHEN COALESCE(contains(translate(f8, 'EINRT', 'einrt'), 'intern'), FALSE) THEN (-15) ELSE 0 END
       + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', current_timestamp) AS DATE) - f15 AS DOUBLE) > 180, FALSE) THEN (-20) ELSE 0 END
       + CASE WHEN (f3 IS NULL) THEN (-10) ELSE 0 END, 100), 0) AS sc0,
     (((c12 AND COALESCE((CASE f9 WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 1, FALSE)) AND ((COALESCE(f12 >= 60, FALSE) OR COALESCE(f13, FALSE)) OR COALESCE(f14 >= 5, FALSE))) AND c1) AS s0

@@ -32,7 +32,7 @@ leaddef_step1 AS (
       + CASE WHEN COALESCE(f5 = 'manager', FALSE) THEN 5 ELSE 0 END
       + CASE WHEN COALESCE(f6 = 'decision_maker', FALSE) THEN 10 ELSE 0 END
       + CASE WHEN (COALESCE(list_contains(f3, 'salesforce'), FALSE) OR COALESCE(list_contains(f3, 'hubspot'), FALSE)) THEN 10 ELSE 0 END
-      + CASE WHEN (COALESCE(contains(lower(f4), lower('intern')), FALSE) OR COALESCE(contains(lower(f4), lower('student')), FALSE)) THEN (-30) ELSE 0 END
+      + CASE WHEN (COALESCE(contains(translate(f4, 'EINRT', 'einrt'), 'intern'), FALSE) OR COALESCE(contains(translate(f4, 'DENSTUſ', 'denstus'), 'student'), FALSE)) THEN (-30) ELSE 0 END
       + CASE WHEN (f0 IS NOT NULL AND (COALESCE(f0 = 'public_sector', FALSE) OR COALESCE(f0 = 'education', FALSE))) THEN (-20) ELSE 0 END, 100), 0) AS sc0,
     GREATEST(LEAST(CAST('0' AS DOUBLE)
       + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', current_timestamp) AS DATE) - f10 AS DOUBLE) <= 7, FALSE) THEN 40 ELSE 0 END

@@ -32,7 +32,7 @@ leaddef_step1 AS (
       + CASE WHEN COALESCE(f5 = 'manager', FALSE) THEN 5 ELSE 0 END
       + CASE WHEN COALESCE(f6 = 'decision_maker', FALSE) THEN 10 ELSE 0 END
       + CASE WHEN (COALESCE(('salesforce' = ANY(f3)), FALSE) OR COALESCE(('hubspot' = ANY(f3)), FALSE)) THEN 10 ELSE 0 END
-      + CASE WHEN (COALESCE((strpos(lower(f4), lower('intern')) > 0), FALSE) OR COALESCE((strpos(lower(f4), lower('student')) > 0), FALSE)) THEN (-30) ELSE 0 END
+      + CASE WHEN (COALESCE((strpos(translate(f4, 'EINRT', 'einrt'), 'intern') > 0), FALSE) OR COALESCE((strpos(translate(f4, 'DENSTUſ', 'denstus'), 'student') > 0), FALSE)) THEN (-30) ELSE 0 END
       + CASE WHEN (f0 IS NOT NULL AND (COALESCE(f0 = 'public_sector', FALSE) OR COALESCE(f0 = 'education', FALSE))) THEN (-20) ELSE 0 END, 100), 0) AS sc0,
     GREATEST(LEAST(CAST('0' AS DOUBLE PRECISION)
       + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - f10 AS DOUBLE PRECISION) <= 7, FALSE) THEN 40 ELSE 0 END

@@ -32,7 +32,7 @@ leaddef_step1 AS (
       + CASE WHEN COALESCE(f5 = 'manager', FALSE) THEN 5 ELSE 0 END
       + CASE WHEN COALESCE(f6 = 'decision_maker', FALSE) THEN 10 ELSE 0 END
       + CASE WHEN (COALESCE(array_contains(f3, 'salesforce'), FALSE) OR COALESCE(array_contains(f3, 'hubspot'), FALSE)) THEN 10 ELSE 0 END
-      + CASE WHEN (COALESCE((instr(lower(f4), lower('intern')) > 0), FALSE) OR COALESCE((instr(lower(f4), lower('student')) > 0), FALSE)) THEN (-30) ELSE 0 END
+      + CASE WHEN (COALESCE((instr(translate(f4, 'EINRT', 'einrt'), 'intern') > 0), FALSE) OR COALESCE((instr(translate(f4, 'DENSTUſ', 'denstus'), 'student') > 0), FALSE)) THEN (-30) ELSE 0 END
       + CASE WHEN (f0 IS NOT NULL AND (COALESCE(f0 = 'public_sector', FALSE) OR COALESCE(f0 = 'education', FALSE))) THEN (-20) ELSE 0 END, 100), 0) AS sc0,
     GREATEST(LEAST(CAST('0' AS DOUBLE)
       + CASE WHEN COALESCE(CAST(datediff(to_date(to_utc_timestamp(current_timestamp(), current_timezone())), f10) AS DOUBLE) <= 7, FALSE) THEN 40 ELSE 0 END

@@ -43,7 +43,7 @@ leaddef_step2 AS (
       + CASE WHEN c4 THEN 10 ELSE 0 END
       + CASE WHEN COALESCE(f23 <= 30, FALSE) THEN 10 ELSE 0 END
       + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - f15 AS DOUBLE PRECISION) > 60, FALSE) THEN (-20) ELSE 0 END
-      + CASE WHEN COALESCE((strpos(lower(f8), lower('student')) > 0), FALSE) THEN (-25) ELSE 0 END, 100), 0) AS sc0,
+      + CASE WHEN COALESCE((strpos(translate(f8, 'DENSTUſ', 'denstus'), 'student') > 0), FALSE) THEN (-25) ELSE 0 END, 100), 0) AS sc0,
     ((c2 AND c3) AND (c1 OR COALESCE(f12 >= 70, FALSE))) AS s0
   FROM leaddef_step1
 ),

@@ -1,0 +1,214 @@
+import type { IrExpr, IrProgram } from "../ir.js";
+
+/**
+ * Evaluates any single IR expression of a program over bound values (the representation the
+ * data readers produce: missing numbers and dates are NaN, other missing values undefined), so
+ * analyses can ask about one condition inside a declaration — which the generated evaluator,
+ * built to answer the whole program fast, does not expose. Each expression becomes a closure
+ * once; criteria, stages and scores are computed at most once per lead.
+ *
+ * The semantics are the generated evaluator's (compiler/js/emit-js.ts), rule for rule; a test
+ * checks every stage, criterion and score against it on random programs and leads.
+ */
+export class LeadEnv {
+  criteria: (boolean | undefined)[];
+  stages: (boolean | undefined)[];
+  scores: (number | undefined)[];
+
+  constructor(readonly vals: readonly unknown[], readonly asOf: number, ir: IrProgram) {
+    this.criteria = new Array(ir.criteria.length);
+    this.stages = new Array(ir.stages.length);
+    this.scores = new Array(ir.scores.length);
+  }
+}
+
+type Fn = (env: LeadEnv) => unknown;
+
+const missing = (v: unknown) => v === undefined || (typeof v === "number" && v !== v);
+
+/** Closures for a program's expressions, compiled on first use and kept by node. */
+export class IrEvaluator {
+  private readonly cache = new Map<IrExpr, Fn>();
+
+  constructor(readonly ir: IrProgram) {}
+
+  /** A fresh per-lead environment. */
+  env(vals: readonly unknown[], asOf: number): LeadEnv {
+    return new LeadEnv(vals, asOf, this.ir);
+  }
+
+  /** Whether the condition holds for the lead (missing is false). */
+  holds(e: IrExpr, env: LeadEnv): boolean {
+    return this.fn(e)(env) === true;
+  }
+
+  /** The expression's value for the lead (NaN or undefined when missing). */
+  value(e: IrExpr, env: LeadEnv): unknown {
+    return this.fn(e)(env);
+  }
+
+  criterion(index: number, env: LeadEnv): boolean {
+    return (env.criteria[index] ??= this.holds(this.ir.criteria[index].cond.expr, env));
+  }
+
+  stage(index: number, env: LeadEnv): boolean {
+    return (env.stages[index] ??= this.holds(this.ir.stages[index].cond.expr, env));
+  }
+
+  score(index: number, env: LeadEnv): number {
+    const known = env.scores[index];
+    if (known !== undefined) return known;
+    const s = this.ir.scores[index];
+    let total = 0;
+    for (const line of s.lines) if (this.holds(line.cond.expr, env)) total += line.weight;
+    if (s.cap !== undefined && total > s.cap) total = s.cap;
+    if (s.floor !== undefined && total < s.floor) total = s.floor;
+    return (env.scores[index] = total);
+  }
+
+  private fn(e: IrExpr): Fn {
+    let f = this.cache.get(e);
+    if (!f) this.cache.set(e, (f = this.build(e)));
+    return f;
+  }
+
+  private build(e: IrExpr): Fn {
+    switch (e.k) {
+      case "const": {
+        const v = e.value;
+        return () => v;
+      }
+      case "field": {
+        const i = e.field.index;
+        return (env) => env.vals[i];
+      }
+      case "criterion": return (env) => this.criterion(e.index, env);
+      case "stage": return (env) => this.stage(e.index, env);
+      case "score": return (env) => this.score(e.index, env);
+      case "not": {
+        const x = this.fn(e.e);
+        return (env) => x(env) !== true;
+      }
+      case "and": {
+        const l = this.fn(e.l);
+        const r = this.fn(e.r);
+        return (env) => l(env) === true && r(env) === true;
+      }
+      case "or": {
+        const l = this.fn(e.l);
+        const r = this.fn(e.r);
+        return (env) => l(env) === true || r(env) === true;
+      }
+      case "cmp": return this.compare(e);
+      case "in": {
+        const x = this.fn(e.e);
+        const items = e.items.map((i) => this.fn(i));
+        return (env) => {
+          const v = x(env);
+          if (missing(v)) return false;
+          const any = items.some((i) => i(env) === v);
+          return e.negated ? !any : any;
+        };
+      }
+      case "contains": {
+        const l = this.fn(e.l);
+        const r = this.fn(e.r);
+        if (e.on === "list") {
+          return (env) => {
+            const list = l(env) as string[] | undefined;
+            return list !== undefined && list.includes(r(env) as string);
+          };
+        }
+        return (env) => {
+          const a = l(env) as string | undefined;
+          const b = r(env) as string | undefined;
+          return a !== undefined && b !== undefined && a.toLowerCase().includes(b.toLowerCase());
+        };
+      }
+      case "startsWith": {
+        const l = this.fn(e.l);
+        const r = this.fn(e.r);
+        return (env) => {
+          const a = l(env) as string | undefined;
+          const b = r(env) as string | undefined;
+          return a !== undefined && b !== undefined && a.toLowerCase().startsWith(b.toLowerCase());
+        };
+      }
+      case "presence": {
+        const i = e.field.index;
+        return (env) => missing(env.vals[i]) === e.missing;
+      }
+      case "arith": {
+        const l = this.fn(e.l);
+        const r = this.fn(e.r);
+        switch (e.op) {
+          case "+": return (env) => (l(env) as number) + (r(env) as number);
+          case "-": return (env) => (l(env) as number) - (r(env) as number);
+          case "*": return (env) => (l(env) as number) * (r(env) as number);
+          case "/": return (env) => {
+            const d = r(env) as number;
+            return d === 0 ? NaN : (l(env) as number) / d;
+          };
+        }
+        break;
+      }
+      case "neg": {
+        const x = this.fn(e.e);
+        return (env) => -(x(env) as number);
+      }
+      case "daysSince": {
+        const x = this.fn(e.e);
+        return (env) => env.asOf - (x(env) as number);
+      }
+      case "atLeast": {
+        const items = e.items.map((i) => this.fn(i));
+        return (env) => {
+          let n = 0;
+          for (const i of items) if (i(env) === true) n++;
+          return n >= e.n;
+        };
+      }
+    }
+    throw new Error(`internal: cannot evaluate ${(e as IrExpr).k}`);
+  }
+
+  private compare(e: Extract<IrExpr, { k: "cmp" }>): Fn {
+    const l = this.fn(e.l);
+    const r = this.fn(e.r);
+    if (e.kind === "number" || e.kind === "date") {
+      // NaN (missing) compares false with everything, `!=` included.
+      switch (e.op) {
+        case "=": return (env) => l(env) === r(env);
+        case "!=": return (env) => {
+          const a = l(env) as number;
+          const b = r(env) as number;
+          return a < b || a > b;
+        };
+        case "<": return (env) => (l(env) as number) < (r(env) as number);
+        case "<=": return (env) => (l(env) as number) <= (r(env) as number);
+        case ">": return (env) => (l(env) as number) > (r(env) as number);
+        case ">=": return (env) => (l(env) as number) >= (r(env) as number);
+      }
+    }
+    if (e.kind === "enum" && e.op !== "=" && e.op !== "!=") {
+      const rank = new Map(e.members.map((m, i) => [m, i]));
+      const order = (v: unknown) => (v === undefined ? NaN : rank.get(v as string) ?? NaN);
+      const op = e.op;
+      return (env) => {
+        const a = order(l(env));
+        const b = order(r(env));
+        return op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
+      };
+    }
+    // strings, enum members, booleans: both sides must be present.
+    if (e.op === "=") return (env) => {
+      const a = l(env);
+      return a !== undefined && a === r(env);
+    };
+    return (env) => {
+      const a = l(env);
+      const b = r(env);
+      return a !== undefined && b !== undefined && a !== b;
+    };
+  }
+}

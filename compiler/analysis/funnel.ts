@@ -1,0 +1,144 @@
+import type { IrExpr, IrProgram } from "../ir.js";
+import type { NearestMiss } from "./nearest-miss.js";
+import { conditionText } from "./describe.js";
+
+/**
+ * The numbers of a funnel report, accumulated one lead at a time from what the evaluator says
+ * about it (stage, scores, criterion flags) and its nearest miss for the next stage up. Pure:
+ * no I/O, no formatting; the HTML report and the tests read the same object.
+ */
+export interface FunnelReport {
+  leads: number;
+  /** `none` first, then the funnel low to high. `reached`: at this stage or a later one. */
+  stages: { name: string; count: number; reached: number; conversion: number | undefined }[];
+  /** For each stage, the leads one stage below it and what keeps them there. */
+  heldBack: {
+    stage: string;
+    from: string;
+    leads: number;
+    parts: { text: string; failsOnly: number; failsAtAll: number }[];
+    /** Leads whose nearest miss is a single condition. */
+    oneAway: number;
+    /** The conditions most often in a nearest miss, most frequent first. */
+    missing: { text: string; count: number }[];
+  }[];
+  criteria: { name: string; passed: number; rate: number | undefined }[];
+  scores: { name: string; min: number; max: number; mean: number | undefined; bins: { from: number; to: number; count: number }[] }[];
+}
+
+/** The range a score can take: its floor and cap, or the sums of its negative and positive weights. */
+export function scoreRange(s: IrProgram["scores"][number]): { lo: number; hi: number } {
+  let lo = s.lines.reduce((a, l) => a + Math.min(0, l.weight), 0);
+  let hi = s.lines.reduce((a, l) => a + Math.max(0, l.weight), 0);
+  if (s.floor !== undefined) lo = Math.max(lo, s.floor);
+  if (s.cap !== undefined) hi = Math.min(hi, s.cap);
+  if (s.floor !== undefined && lo > hi) hi = lo;
+  return { lo, hi };
+}
+
+interface Histogram {
+  lo: number;
+  width: number;
+  counts: number[];
+  sum: number;
+  min: number;
+  max: number;
+}
+
+function histogram(s: IrProgram["scores"][number]): Histogram {
+  const { lo, hi } = scoreRange(s);
+  const integral = s.lines.every((l) => Number.isInteger(l.weight));
+  const span = Math.max(hi - lo, 1);
+  // Integer scores get whole-number bins, at most 20 of them.
+  const width = integral ? Math.max(1, Math.ceil(span / 20)) : span / 20;
+  const bins = Math.max(1, Math.floor(span / width) + (integral ? 1 : 0));
+  return { lo, width, counts: new Array(Math.min(bins, 21)).fill(0), sum: 0, min: Infinity, max: -Infinity };
+}
+
+export class FunnelAccumulator {
+  private leads = 0;
+  private readonly atStage: number[];
+  private readonly partFailsOnly: number[][];
+  private readonly partFailsAtAll: number[][];
+  private readonly oneAway: number[];
+  private readonly missing: Map<IrExpr, number>[];
+  private readonly criterionPassed: number[];
+  private readonly histograms: Histogram[];
+
+  constructor(private readonly ir: IrProgram) {
+    this.atStage = new Array(ir.stages.length + 1).fill(0);
+    this.partFailsOnly = ir.stages.map((s) => new Array(s.cond.parts.length).fill(0));
+    this.partFailsAtAll = ir.stages.map((s) => new Array(s.cond.parts.length).fill(0));
+    this.oneAway = ir.stages.map(() => 0);
+    this.missing = ir.stages.map(() => new Map());
+    this.criterionPassed = ir.criteria.map(() => 0);
+    this.histograms = ir.scores.map(histogram);
+  }
+
+  /**
+   * One lead: `stage` is its stage index (-1 for none), `scores` and `criteria` in program order,
+   * `miss` its nearest miss for stage `stage + 1` (undefined at the top of the funnel).
+   */
+  add(stage: number, scores: ArrayLike<number>, criteria: ArrayLike<boolean>, miss: NearestMiss | undefined): void {
+    this.leads++;
+    this.atStage[stage + 1]++;
+    for (let i = 0; i < criteria.length; i++) if (criteria[i]) this.criterionPassed[i]++;
+    for (let i = 0; i < scores.length; i++) {
+      const h = this.histograms[i];
+      const v = scores[i];
+      const bin = Math.min(h.counts.length - 1, Math.max(0, Math.floor((v - h.lo) / h.width)));
+      h.counts[bin]++;
+      h.sum += v;
+      if (v < h.min) h.min = v;
+      if (v > h.max) h.max = v;
+    }
+    if (!miss) return;
+    const next = stage + 1;
+    const failing = miss.parts.reduce((n, p) => n + (p.holds ? 0 : 1), 0);
+    miss.parts.forEach((p, k) => {
+      if (p.holds) return;
+      this.partFailsAtAll[next][k]++;
+      if (failing === 1) this.partFailsOnly[next][k]++;
+    });
+    if (miss.needs.length === 1) this.oneAway[next]++;
+    const counts = this.missing[next];
+    for (const atom of miss.needs) counts.set(atom, (counts.get(atom) ?? 0) + 1);
+  }
+
+  result(): FunnelReport {
+    const total = this.leads;
+    const rate = (n: number, d: number) => (d === 0 ? undefined : n / d);
+    const names = ["none", ...this.ir.stages.map((s) => s.name)];
+    // reached[i]: leads at stage i or a later one; every lead "reaches" none.
+    const reached = names.map((_, i) => (i === 0 ? total : this.atStage.slice(i).reduce((a, n) => a + n, 0)));
+    const stages = names.map((name, i) => ({
+      name,
+      count: this.atStage[i],
+      reached: reached[i],
+      conversion: i === 0 ? undefined : rate(reached[i], reached[i - 1]),
+    }));
+    return {
+      leads: total,
+      stages,
+      heldBack: this.ir.stages.map((s, t) => ({
+        stage: s.name,
+        from: names[t],
+        leads: this.atStage[t],
+        parts: s.cond.parts.map((p, k) => ({ text: p.text, failsOnly: this.partFailsOnly[t][k], failsAtAll: this.partFailsAtAll[t][k] })),
+        oneAway: this.oneAway[t],
+        missing: [...this.missing[t]].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([atom, count]) => ({ text: conditionText(atom), count })),
+      })),
+      criteria: this.ir.criteria.map((c, i) => ({ name: c.name, passed: this.criterionPassed[i], rate: rate(this.criterionPassed[i], total) })),
+      scores: this.ir.scores.map((s, i) => {
+        const h = this.histograms[i];
+        return {
+          name: s.name,
+          min: total ? h.min : 0,
+          max: total ? h.max : 0,
+          mean: rate(h.sum, total),
+          bins: h.counts.map((count, b) => ({ from: h.lo + b * h.width, to: h.lo + (b + 1) * h.width, count })),
+        };
+      }),
+    };
+  }
+}

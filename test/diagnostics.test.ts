@@ -3,10 +3,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { compile, compileFile, type CompileResult } from "../compiler/compile.js";
 import { runExamples } from "../compiler/runtime/examples.js";
 import { CATALOG, type Diagnostic } from "../language/diagnostics.js";
+import { semanticLints } from "../compiler/analysis/semantic-lints.js";
+import { shutdownSolvers } from "../compiler/analysis/smt.js";
 import { golden, renderBaseline } from "./support/baseline.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,12 +16,19 @@ const fixtures = join(here, "fixtures", "diagnostics");
 const examplesDir = resolve(here, "..", "examples");
 const fixtureFiles = readdirSync(fixtures).filter((f) => /^LD\d{4}-.*\.leaddef$/.test(f)).sort();
 
+/** The warnings of `check --semantic` (compiler/analysis/semantic-lints.ts). */
+const SEMANTIC_CODES = ["LD2006", "LD2007", "LD2008", "LD2009", "LD2010", "LD2011"];
+afterAll(() => shutdownSolvers());
+
 /** Codes no input can produce; each needs a reason (see the report and docs/diagnostics.md). */
 const UNTRIGGERABLE: Record<string, string> = {
   // compile() never runs examples; the language server does (lsp/features/code-lens.ts) and
   // reports a failing one as LD3005, the CLI's `leaddef test` prints it. Covered below through
   // runExamples, and in test/lsp-features.test.ts.
   LD3005: "reported by the language server when it runs an example, not by compile()",
+  // proved by the SMT solver, reported by `check --semantic`; each tested both ways in
+  // test/semantic-lints.test.ts, and its docs example below through semanticLints
+  ...Object.fromEntries(SEMANTIC_CODES.map((c) => [c, "reported by `check --semantic` (the solver), not compile()"])),
 };
 
 function texts(result: CompileResult): Map<string, string> {
@@ -164,7 +173,7 @@ describe("docs/diagnostics.md", () => {
     }
   });
 
-  it.each(Object.keys(CATALOG))("%s: the wrong example reports it, the right one compiles without it", (code) => {
+  it.each(Object.keys(CATALOG))("%s: the wrong example reports it, the right one compiles without it", async (code) => {
     const blocks = [...sections.get(code)!.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], text: m[2] }));
     expect(blocks.length, code).toBe(2);
     const [wrong, right] = blocks;
@@ -175,6 +184,10 @@ describe("docs/diagnostics.md", () => {
       const w = compile(wrong.text, { path });
       expect(w.diagnostics).toEqual([]);
       expect(runExamples(w.program!, "2026-11-22").map((o) => o.passed)).toEqual([false]);
+    } else if (SEMANTIC_CODES.includes(code)) {
+      const w = compile(wrong.text, { path });
+      expect(w.diagnostics, `${code} wrong example`).toEqual([]);
+      expect((await semanticLints(w)).map((d) => d.code), `${code} wrong example`).toContain(code);
     } else if (wrong.lang === "leaddef") {
       const w = compile(wrong.text, { path });
       expect(w.diagnostics.map((d) => d.code), `${code} wrong example`).toContain(code);
@@ -183,7 +196,8 @@ describe("docs/diagnostics.md", () => {
     const r = compile(right.text, { path });
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`), `${code} right example`).toEqual([]);
     if (r.program) expect(runExamples(r.program, "2026-11-22").every((o) => o.passed), `${code} right example's examples`).toBe(true);
-  });
+    if (SEMANTIC_CODES.includes(code)) expect((await semanticLints(r)).map((d) => d.code), `${code} right example`).not.toContain(code);
+  }, 60_000);
 });
 
 describe("ranges", () => {

@@ -26,6 +26,7 @@ import { renderSweep, runSweep } from "./sweep.js";
 import { collectReport } from "./report.js";
 import { renderReportHtml } from "./report-html.js";
 import { Coverage, coverageSummary, toLcov, uncoveredLines } from "../analysis/coverage.js";
+import { compareCommand, DefinitionUsageError, diffCommand, withSemanticLints, type CompareCommandOptions, type DiffCommandOptions } from "./definition-commands.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 /** Exit codes, as documented in the README. */
@@ -142,8 +143,10 @@ function buildCli(): Command {
     .argument("<files...>", ".leaddef files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif", "github"]).default("text"))
     .option("--deny-warnings", "exit 1 on warnings too")
-    .action((files: string[], opts: { format: DiagnosticFormat; denyWarnings?: boolean }) => {
-      const results = files.map((f) => compileFile(f));
+    .option("--semantic", "also the warnings an SMT solver proves (unreachable stages, constant criteria, dead score lines, …); takes seconds")
+    .action(async (files: string[], opts: { format: DiagnosticFormat; denyWarnings?: boolean; semantic?: boolean }) => {
+      const compiled = files.map((f) => compileFile(f));
+      const results = opts.semantic ? await withSemanticLints(compiled) : compiled;
       printDiagnostics(results, opts.format);
       const all = uniqueDiagnostics(results);
       if (opts.format === "text") process.stderr.write(`${files.length} file${files.length === 1 ? "" : "s"} checked: ${countsLine(all)}\n`);
@@ -389,6 +392,30 @@ function buildCli(): Command {
       console.log(opts.format === "json" ? JSON.stringify({ param: sweep.param, runs: sweep.runs, rowsRead: sweep.rowsRead, rowsRejected: sweep.rowsRejected }, null, 2) : renderSweep(sweep));
     });
 
+  cli.command("diff")
+    .description("what a change to a definition does to real leads: stage transitions, why, score shifts")
+    .argument("<old>", "the definition before: a file, or a git revision REV:path (HEAD~1:examples/acme.leaddef)")
+    .argument("<new>", "the definition after: a file or REV:path")
+    .requiredOption("--input <path>", "leads: .csv or .jsonl (- for standard input, CSV)")
+    .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
+    .option("--id <column>", "the input column that identifies a lead", "id")
+    .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("--fail-on-change", "exit 1 if any lead changes stage (a CI gate for refactors)")
+    .action(async (oldSpec: string, newSpec: string, opts: DiffCommandOptions) => {
+      process.exitCode = await diffCommand(oldSpec, newSpec, opts);
+    });
+
+  cli.command("compare")
+    .description("decide with an SMT solver whether two definitions agree on every possible lead; show counterexamples")
+    .argument("<old>", "the definition before: a file or REV:path")
+    .argument("<new>", "the definition after: a file or REV:path")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--fail-on-difference", "exit 1 unless the definitions are proved equivalent")
+    .action(async (oldSpec: string, newSpec: string, opts: CompareCommandOptions) => {
+      process.exitCode = await compareCommand(oldSpec, newSpec, opts);
+    });
+
   cli.command("lsp")
     .description("start the language server (for editors)")
     .option("--stdio", "talk over standard input/output (the default)")
@@ -465,7 +492,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = EXIT.problems;
       return;
     }
-    if (e instanceof UsageError || e instanceof WriteBackError) {
+    if (e instanceof UsageError || e instanceof DefinitionUsageError || e instanceof WriteBackError) {
       console.error(`leaddef: ${e.message}`);
       process.exitCode = EXIT.usage;
       return;

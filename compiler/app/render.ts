@@ -109,12 +109,13 @@ export function renderGithub(diagnostics: Diagnostic[]): string {
     .join("\n");
 }
 
-function showValue(v: unknown): string {
-  if (v === undefined) return "missing";
+/** A field value as explanations show it: strings quoted, lists bracketed, `missing` for none. */
+export function showValue(v: unknown): string {
+  if (v === undefined || v === null) return "missing";
   return typeof v === "string" ? JSON.stringify(v) : Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(", ")}]` : String(v);
 }
 
-const mark = (holds: boolean) => (holds ? "✓" : "✗");
+export const mark = (holds: boolean) => (holds ? "✓" : "✗");
 
 /** The human-readable trace of an explanation. */
 export function renderExplanation(e: Explanation): string {

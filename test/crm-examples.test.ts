@@ -111,9 +111,10 @@ describe("init round trip on a JSON Lines dump", () => {
 
 describe("the example definitions", () => {
   for (const exp of EXPORTS) {
-    it(`${exp.definition} checks clean and passes its examples`, () => {
+    it(`${exp.definition} checks clean, is formatted and passes its examples`, () => {
       const check = leaddef(["check", "--deny-warnings", join(crm, exp.definition)]);
       expect(check.status, check.stdout + check.stderr).toBe(0);
+      expect(leaddef(["fmt", "--check", join(crm, exp.definition)]).status).toBe(0);
       const test = leaddef(["test", join(crm, exp.definition)]);
       expect(test.status, test.stdout + test.stderr).toBe(0);
       expect(test.stdout).toMatch(/[1-9]\d* passed, 0 failed/);

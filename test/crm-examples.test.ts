@@ -70,12 +70,13 @@ describe("the example exports", () => {
 
 describe("init round trip on each export", () => {
   for (const exp of EXPORTS) {
-    it(`${exp.file}: the starter compiles, and scores every row on both engines`, () => {
+    it(`${exp.file}: the starter compiles, is formatted, and scores every row on both engines`, () => {
       const starter = join(tmp, `starter-${exp.file}.leaddef`);
       const init = leaddef(["init", "--from", join(crm, exp.file), "-o", starter]);
       expect(init.status, init.stderr).toBe(0);
       const errors = compileFile(starter).diagnostics.filter((d) => d.severity === "error");
       expect(errors.map((d) => d.message)).toEqual([]);
+      expect(leaddef(["fmt", "--check", starter]).status).toBe(0); // already in canonical layout
       writeFileSync(starter, `${readFileSync(starter, "utf8")}\nmql when true\n`);
       const outputs = ["js", "duckdb"].map((engine) => {
         const { run, results, rejected } = score(starter, exp, engine, `starter-${exp.file}`);

@@ -1,3 +1,4 @@
+import { dirname, relative, sep } from "node:path";
 import type * as A from "../language/ast.js";
 import type { DeclSymbol, FieldSymbol, FileModel, ParamSymbol } from "../language/model.js";
 import { printExpr } from "../language/print-expr.js";
@@ -68,15 +69,25 @@ export interface IrParam {
   overridden: boolean;
 }
 
-export interface IrCriterion { name: string; index: number; cond: IrCondition; deps: Dep[] }
-export interface IrStage { name: string; index: number; cond: IrCondition; deps: Dep[] }
+/**
+ * Where a declaration is written, so generated code can point back at it: the file relative to
+ * the entry file's folder (`/`-separated), its 1-based line, its text as written, and its doc
+ * comment (the `#` lines directly above it, without the `#`).
+ */
+export interface IrSource { file: string; line: number; text: string; doc: string | undefined }
+
+export interface IrCriterion { name: string; index: number; cond: IrCondition; deps: Dep[]; source: IrSource }
+export interface IrStage { name: string; index: number; cond: IrCondition; deps: Dep[]; source: IrSource }
 export interface IrScore {
   name: string;
   index: number;
-  lines: { weight: number; cond: IrCondition; text: string }[];
+  lines: { weight: number; cond: IrCondition; text: string; line: number }[];
   cap: number | undefined;
   floor: number | undefined;
+  /** The `cap` and `floor` lines as written, in source order. */
+  bounds: { text: string; line: number }[];
   deps: Dep[];
+  source: IrSource;
 }
 export type Dep = { kind: "criterion" | "stage" | "score"; index: number };
 
@@ -182,8 +193,18 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
   const lowerer = (model: FileModel) => new Lowerer(model, fieldIndex, declIndex, paramValues);
   const condition = (model: FileModel, e: A.Expr): IrCondition => lowerer(model).condition(e);
 
+  const baseDir = dirname(entry.path);
+  const sourceOf = (s: DeclSymbol): IrSource => {
+    const model = modelOf(s);
+    return {
+      file: relative(baseDir, s.file).split(sep).join("/"),
+      line: model.lines.position(s.decl.span.start).line + 1,
+      text: model.text.slice(s.decl.span.start, s.decl.span.end),
+      doc: s.doc,
+    };
+  };
   const criteria = criteriaSyms.map((s, index) => ({
-    name: s.name, index, cond: condition(modelOf(s), (s.decl as A.CriterionDecl).condition), deps: depsOf(s),
+    name: s.name, index, cond: condition(modelOf(s), (s.decl as A.CriterionDecl).condition), deps: depsOf(s), source: sourceOf(s),
   }));
   const scores = scoreSyms.map((s, index) => {
     const decl = s.decl as A.ScoreDecl;
@@ -191,13 +212,20 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
     return {
       name: s.name,
       index,
-      lines: decl.lines.map((l) => ({ weight: l.weight, cond: condition(model, l.condition), text: `${l.raw} when ${printExpr(l.condition)}` })),
+      lines: decl.lines.map((l) => ({
+        weight: l.weight,
+        cond: condition(model, l.condition),
+        text: `${l.raw} when ${printExpr(l.condition)}`,
+        line: model.lines.position(l.span.start).line + 1,
+      })),
       cap: decl.bounds.find((b) => b.bound === "cap")?.value,
       floor: decl.bounds.find((b) => b.bound === "floor")?.value,
+      bounds: decl.bounds.map((b) => ({ text: model.text.slice(b.span.start, b.span.end), line: model.lines.position(b.span.start).line + 1 })),
       deps: depsOf(s),
+      source: sourceOf(s),
     };
   });
-  const stages = entry.stages.map((s, index) => ({ name: s.name, index, cond: condition(entry, s.decl.condition), deps: depsOf(s) }));
+  const stages = entry.stages.map((s, index) => ({ name: s.name, index, cond: condition(entry, s.decl.condition), deps: depsOf(s), source: sourceOf(s) }));
 
   const program: IrProgram = { fields, criteria, scores, stages, examples: [], params, order: [] };
   program.order = dependencyOrder(program);

@@ -13,57 +13,7 @@ import { emitSql } from "../compiler/sql/emit-sql.js";
 import { DIALECTS, SQL_DIALECTS, type SqlDialectName } from "../compiler/sql/sql-dialects.js";
 import { connectPostgres } from "./support/postgres.js";
 import { loadDuckdb, loadPostgres, openDuckdb, queryDuckdb, queryPostgres } from "./support/sql-tables.js";
-
-export const HOSTILE = [
-  "'; DROP TABLE leads; --",
-  "it's",
-  "''",
-  "\\",
-  "\\'",
-  "\\'; DROP TABLE leads; --",
-  "back\\slash",
-  "*/ DROP TABLE leads; /*",
-  "-- comment",
-  "line\nbreak",
-  "tab\there",
-  "\r\n",
-  '"double" quotes',
-  "`backtick`",
-  "$$ dollar $$",
-  "%_ wildcards",
-  "ünïcödé 😀 中文",
-  "",
-  " ",
-];
-
-/** How a .leaddef string literal spells `s`. */
-function leaddefString(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
-}
-
-// Names: every character the grammar allows is a letter, digit or `_`, so the hostile names are
-// SQL keywords and names that clash with what the query writes itself.
-const SOURCE = `schema {
-  select.from: string?
-  drop.table: enum(union, null, where, leads, Leads)?
-  order.by: list(string)?
-}
-
-${HOSTILE.map((h, i) => `criterion select_${i} when select.from = ${leaddefString(h)}`).join("\n")}
-${HOSTILE.map((h, i) => `criterion contains_${i} when select.from contains ${leaddefString(h)}`).join("\n")}
-${HOSTILE.map((h, i) => `criterion listed_${i} when order.by contains ${leaddefString(h)}`).join("\n")}
-criterion union when drop.table = union or drop.table >= leads
-
-score select {
-  +1 when select.from starts with ${leaddefString("'; DROP")}
-  +2 when union
-}
-score leaddef_id { +1 when drop.table is present }
-score f0 { +1 when order.by is missing }
-
-drop when select > 0
-where when drop and union
-`;
+import { HOSTILE, HOSTILE_SOURCE as SOURCE } from "./support/hostile-sql.js";
 
 const compiled = compile(SOURCE);
 const program = compiled.program!;
@@ -140,7 +90,12 @@ describe("hostile names and strings", () => {
       for (const h of HOSTILE) expect(strings, JSON.stringify(h)).toContain(h);
       const code = tokens.filter((t) => t.kind === "code").map((t) => t.value).join(" ");
       expect(code).not.toMatch(/DROP|;(?!\s*$)|\/\*|\*\//);
-      expect(tokens.filter((t) => t.kind === "comment").length).toBe(1); // our header only
+      // Source text sits in `--` comments, and no comment holds a character that any SQL lexer
+      // may take as the end of the line (so what follows it in the comment stays a comment).
+      const comments = tokens.filter((t) => t.kind === "comment").map((t) => t.value);
+      expect(comments.some((c) => c.includes("*/ DROP TABLE leads; /*"))).toBe(true);
+      expect(comments.filter((c) => c.includes("DROP TABLE leads")).length).toBeGreaterThanOrEqual(5);
+      for (const c of comments) expect(c, JSON.stringify(c)).toMatch(/^--[^\r\n\u0085\u2028\u2029\v\f]*(?<!\\)$/);
     });
   }
 });

@@ -11,6 +11,7 @@ import { formatOf } from "../batch/output.js";
 import { runJs } from "../batch/js/run-js.js";
 import { parseDelimiter } from "../batch/sources/csv-dialect.js";
 import { emitSql } from "../sql/emit-sql.js";
+import { buildDbt } from "./build-dbt.js";
 import { SQL_DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
 import { renderSummary } from "../batch/summary.js";
 import { compileFile, type CompileResult } from "../compile.js";
@@ -326,21 +327,44 @@ function buildCli(): Command {
   cli.command("build")
     .description("compile a definition to a standalone artifact")
     .argument("<file>", "the .leaddef definition")
-    .addOption(new Option("--target <target>", "what to build").choices(["js", "sql"]).default("js"))
-    .option("-o, --out <path>", "output file (default: standard output)")
-    .addOption(new Option("--dialect <dialect>", "SQL dialect (with --target sql)").choices([...SQL_DIALECTS]))
+    .addOption(new Option("--target <target>", "what to build").choices(["js", "sql", "dbt"]).default("js"))
+    .option("-o, --out <path>", "output file (default: standard output); with --target dbt, the models directory")
+    .addOption(new Option("--dialect <dialect>", "SQL dialect (with --target sql or dbt)").choices([...SQL_DIALECTS]))
     .option("--table <name>", "SQL: the table holding the leads, one column per field path", "leads")
     .option("--view <name>", "SQL: write CREATE OR REPLACE VIEW <name> AS ...")
     .option("--as-of <date>", "SQL: inline this as-of date (default: the warehouse's current date, UTC)")
     .option("--id <column>", "SQL: the table's id column", "id")
     .addOption(new Option("--columns <which>", "SQL: default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
+    .addOption(new Option("--staging <kind>", "SQL: typed: the table's columns have the fields' types; text: every column is text, read by run's spelling rules, bad rows rejected (duckdb)").choices(["typed", "text"]).default("typed"))
+    .option("--dbt-source <source.table>", "dbt: read the leads from {{ source(SOURCE, TABLE) }} (default crm.leads)")
+    .option("--dbt-ref <model>", "dbt: read the leads from {{ ref(MODEL) }} instead")
+    .option("--model <name>", "dbt: the model's name (default: the file's base name)")
+    .addOption(new Option("--materialized <how>", "dbt: how the model is materialised").choices(["view", "table"]).default("view"))
     .option("--param <NAME=VALUE>", "inline this parameter value instead of the one in the file: NAME=VALUE (repeatable)", collect, [])
-    .action((file: string, opts: { target: "js" | "sql"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; param: string[] }) => {
+    .action((file: string, opts: { param: string[]; target: "js" | "sql" | "dbt"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; staging: "typed" | "text"; dbtSource?: string; dbtRef?: string; model?: string; materialized: "view" | "table" }) => {
       const { program } = programOrExit(file, opts.param);
-      if (opts.target === "sql" && !opts.dialect) throw new UsageError(`--target sql needs --dialect (${SQL_DIALECTS.join(", ")})`);
-      const code = opts.target === "sql"
-        ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns })
-        : emitModule(program.ir, basename(file), VERSION);
+      if (opts.target !== "js" && !opts.dialect) throw new UsageError(`--target ${opts.target} needs --dialect (${SQL_DIALECTS.join(", ")})`);
+      if (opts.target === "dbt") {
+        if (!opts.out) throw new UsageError("--target dbt needs -o DIR (the dbt models directory to write into)");
+        const asOf = opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf));
+        let written: string[];
+        try {
+          written = buildDbt(program.ir, file, { ...opts, dialect: opts.dialect!, out: opts.out, asOf });
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        console.error(`wrote ${written.join(", ")}`);
+        return;
+      }
+      let code: string;
+      try {
+        code = opts.target === "sql"
+          ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns, staging: opts.staging })
+          : emitModule(program.ir, basename(file), VERSION);
+      } catch (e) {
+        if (e instanceof RangeError) throw new UsageError(e.message);
+        throw e;
+      }
       if (opts.out) writeFileSync(opts.out, code);
       else process.stdout.write(code);
     });

@@ -129,7 +129,8 @@ const snowflake: SqlDialect = {
   containsText: (h, n) => `CONTAINS(${h}, ${n})`,
   startsWithText: (s, p) => `STARTSWITH(${s}, ${p})`,
   translate: (x, f, t) => `TRANSLATE(${x}, ${f}, ${t})`,
-  listContains: (l, x) => `ARRAY_CONTAINS(CAST(${x} AS VARIANT), ${l})`,
+  // TO_VARIANT, not CAST(… AS VARIANT): the same value, and parsers without Snowflake's types read it.
+  listContains: (l, x) => `ARRAY_CONTAINS(TO_VARIANT(${x}), ${l})`,
   listMissing: (l) => `${l} IS NULL`,
 };
 

@@ -3,104 +3,307 @@ WITH
 leaddef_input AS (
   SELECT
     `id` AS leaddef_id,
-    `company.industry` AS f1,
-    `company.naics` AS f2,
-    CAST(`company.revenue_usd` AS FLOAT64) AS f3,
-    CAST(`company.employees` AS FLOAT64) AS f4,
-    `company.country` AS f5,
-    CAST(`company.locations` AS FLOAT64) AS f6,
-    `company.technologies` AS f7,
-    `contact.title` AS f8,
-    `contact.seniority` AS f9,
-    `contact.role` AS f10,
-    `contact.engaged` AS f11,
-    CAST(`engagement.score` AS FLOAT64) AS f12,
-    `engagement.webinar_attended` AS f13,
-    CAST(`engagement.email_clicks` AS FLOAT64) AS f14,
-    CAST(`engagement.last_activity` AS DATE) AS f15,
-    `need.pain_validated` AS f16,
-    `process.decision_documented` AS f17,
-    `budget.allocated` AS f18,
-    CAST(`budget.amount_usd` AS FLOAT64) AS f19,
-    `competition.incumbent` AS f20,
-    `competition.evaluating` AS f21,
-    `urgency.event` AS f22,
-    CAST(`urgency.timeframe_days` AS FLOAT64) AS f23,
-    `sales.accepted` AS f24
+    `company.industry` AS company_industry,
+    `company.naics` AS company_naics,
+    CAST(`company.revenue_usd` AS FLOAT64) AS company_revenue_usd,
+    CAST(`company.employees` AS FLOAT64) AS company_employees,
+    `company.country` AS company_country,
+    CAST(`company.locations` AS FLOAT64) AS company_locations,
+    `company.technologies` AS company_technologies,
+    `contact.title` AS contact_title,
+    `contact.seniority` AS contact_seniority,
+    `contact.role` AS contact_role,
+    `contact.engaged` AS contact_engaged,
+    CAST(`engagement.score` AS FLOAT64) AS engagement_score,
+    `engagement.webinar_attended` AS engagement_webinar_attended,
+    CAST(`engagement.email_clicks` AS FLOAT64) AS engagement_email_clicks,
+    CAST(`engagement.last_activity` AS DATE) AS engagement_last_activity,
+    `need.pain_validated` AS need_pain_validated,
+    `process.decision_documented` AS process_decision_documented,
+    `budget.allocated` AS budget_allocated,
+    CAST(`budget.amount_usd` AS FLOAT64) AS budget_amount_usd,
+    `competition.incumbent` AS competition_incumbent,
+    `competition.evaluating` AS competition_evaluating,
+    `urgency.event` AS urgency_event,
+    CAST(`urgency.timeframe_days` AS FLOAT64) AS urgency_timeframe_days,
+    `sales.accepted` AS sales_accepted
   FROM `leads`
 ),
-leaddef_step1 AS (
+-- common.leaddef:61
+-- criterion decision_maker when
+--   contact.role = decision_maker and contact.seniority >= director
+criterion_decision_maker AS (
   SELECT
     *,
-    (COALESCE(f10 = 'decision_maker', FALSE) AND COALESCE((CASE f9 WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 2, FALSE)) AS c0,
-    COALESCE(CAST(DATE_DIFF(CURRENT_DATE('UTC'), f15, DAY) AS FLOAT64) <= 30, FALSE) AS c1,
-    ((((((((COALESCE(STARTS_WITH(f2, '52'), FALSE) OR COALESCE(STARTS_WITH(f2, '517'), FALSE)) OR COALESCE(STARTS_WITH(f2, '62'), FALSE)) OR COALESCE(STARTS_WITH(f2, '5132'), FALSE)) OR COALESCE(STARTS_WITH(f2, '518'), FALSE)) OR COALESCE(STARTS_WITH(f2, '31'), FALSE)) OR COALESCE(STARTS_WITH(f2, '32'), FALSE)) OR COALESCE(STARTS_WITH(f2, '33'), FALSE)) OR ((f2 IS NULL) AND (f1 IS NOT NULL AND NOT (COALESCE(f1 = 'retail', FALSE) OR COALESCE(f1 = 'public_sector', FALSE) OR COALESCE(f1 = 'education', FALSE) OR COALESCE(f1 = 'other', FALSE))))) AS c2,
-    ((((COALESCE(f3 >= 100000000, FALSE) AND COALESCE(f3 <= CAST('20000000000' AS FLOAT64), FALSE)) OR ((f3 IS NULL) AND COALESCE(f4 >= 2500, FALSE))) AND COALESCE(f4 >= 500, FALSE)) AND (NOT COALESCE(f6 < 2, FALSE))) AS c3,
-    (COALESCE(('salesforce' IN UNNEST(f7)), FALSE) OR COALESCE(('microsoft_dynamics' IN UNNEST(f7)), FALSE)) AS c5,
-    COALESCE(f16, FALSE) AS c7,
-    COALESCE(f17, FALSE) AS c8,
-    (COALESCE(f18, FALSE) AND ((f19 IS NULL) OR COALESCE(f19 >= 50000, FALSE))) AS c9,
-    ((NOT COALESCE((STRPOS(TRANSLATE(f20, 'BEGLOX', 'beglox'), 'globex') > 0), FALSE)) AND (NOT COALESCE(('hooli' IN UNNEST(f21)), FALSE))) AS c10,
-    (COALESCE(f22, FALSE) OR COALESCE(f23 <= 90, FALSE)) AS c11
+    (
+      COALESCE(contact_role = 'decision_maker', FALSE)
+      AND COALESCE((CASE contact_seniority WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 2, FALSE)
+    ) AS decision_maker
   FROM leaddef_input
 ),
-leaddef_step2 AS (
+-- common.leaddef:65
+-- criterion recently_active when
+--   days_since(engagement.last_activity) <= 30
+criterion_recently_active AS (
   SELECT
     *,
-    (c0 OR (COALESCE(f10 = 'influencer', FALSE) AND COALESCE((CASE f9 WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 2, FALSE))) AS c4,
-    (c0 AND ((COALESCE(f11, FALSE) OR COALESCE(f13, FALSE)) OR COALESCE(f14 >= 3, FALSE))) AS c6,
-    ((c2 AND c3) AND (f5 IS NOT NULL AND NOT (COALESCE(f5 = 'CU', FALSE) OR COALESCE(f5 = 'IR', FALSE) OR COALESCE(f5 = 'KP', FALSE) OR COALESCE(f5 = 'SY', FALSE) OR COALESCE(f5 = 'RU', FALSE)))) AS c12
-  FROM leaddef_step1
+    COALESCE(CAST(DATE_DIFF(CURRENT_DATE('UTC'), engagement_last_activity, DAY) AS FLOAT64) <= 30, FALSE) AS recently_active
+  FROM criterion_decision_maker
 ),
-leaddef_step3 AS (
+-- acme.leaddef:11
+-- criterion target_vertical when
+--   company.naics starts with "52"       # finance and insurance
+--   or company.naics starts with "517"   # telecommunications
+--   or company.naics starts with "62"    # health care
+--   or company.naics starts with "5132"  # software publishers
+--   or company.naics starts with "518"   # hosting and data processing
+--   or company.naics starts with "31"    # manufacturing (NAICS 31-33)
+--   or company.naics starts with "32"
+--   or company.naics starts with "33"
+--   or (company.naics is missing
+--     and company.industry not in [retail, public_sector, education, other])
+criterion_target_vertical AS (
+  SELECT
+    *,
+    (
+      COALESCE(STARTS_WITH(company_naics, '52'), FALSE)
+      OR COALESCE(STARTS_WITH(company_naics, '517'), FALSE)
+      OR COALESCE(STARTS_WITH(company_naics, '62'), FALSE)
+      OR COALESCE(STARTS_WITH(company_naics, '5132'), FALSE)
+      OR COALESCE(STARTS_WITH(company_naics, '518'), FALSE)
+      OR COALESCE(STARTS_WITH(company_naics, '31'), FALSE)
+      OR COALESCE(STARTS_WITH(company_naics, '32'), FALSE)
+      OR COALESCE(STARTS_WITH(company_naics, '33'), FALSE)
+      OR ((company_naics IS NULL) AND (company_industry IS NOT NULL AND NOT (COALESCE(company_industry = 'retail', FALSE) OR COALESCE(company_industry = 'public_sector', FALSE) OR COALESCE(company_industry = 'education', FALSE) OR COALESCE(company_industry = 'other', FALSE))))
+    ) AS target_vertical
+  FROM criterion_recently_active
+),
+-- acme.leaddef:26
+-- criterion enterprise_size when
+--   ((company.revenue_usd >= 100M and company.revenue_usd <= 20B)
+--     or (company.revenue_usd is missing and company.employees >= 2_500))
+--   and company.employees >= 500
+--   and not (company.locations < 2)
+criterion_enterprise_size AS (
+  SELECT
+    *,
+    (
+      ((COALESCE(company_revenue_usd >= 100000000, FALSE) AND COALESCE(company_revenue_usd <= CAST('20000000000' AS FLOAT64), FALSE)) OR ((company_revenue_usd IS NULL) AND COALESCE(company_employees >= 2500, FALSE)))
+      AND COALESCE(company_employees >= 500, FALSE)
+      AND (NOT COALESCE(company_locations < 2, FALSE))
+    ) AS enterprise_size
+  FROM criterion_target_vertical
+),
+-- acme.leaddef:34
+-- criterion buying_role when
+--   decision_maker
+--   or (contact.role = influencer and contact.seniority >= director)
+criterion_buying_role AS (
+  SELECT
+    *,
+    (
+      decision_maker
+      OR (COALESCE(contact_role = 'influencer', FALSE) AND COALESCE((CASE contact_seniority WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 2, FALSE))
+    ) AS buying_role
+  FROM criterion_enterprise_size
+),
+-- acme.leaddef:39
+-- criterion tech_fit when
+--   company.technologies contains "salesforce"
+--   or company.technologies contains "microsoft_dynamics"
+criterion_tech_fit AS (
+  SELECT
+    *,
+    (
+      COALESCE(('salesforce' IN UNNEST(company_technologies)), FALSE)
+      OR COALESCE(('microsoft_dynamics' IN UNNEST(company_technologies)), FALSE)
+    ) AS tech_fit
+  FROM criterion_buying_role
+),
+-- acme.leaddef:44
+-- criterion dm_engaged when
+--   decision_maker
+--   and (contact.engaged or engagement.webinar_attended or engagement.email_clicks >= 3)
+criterion_dm_engaged AS (
+  SELECT
+    *,
+    (
+      decision_maker
+      AND ((COALESCE(contact_engaged, FALSE) OR COALESCE(engagement_webinar_attended, FALSE)) OR COALESCE(engagement_email_clicks >= 3, FALSE))
+    ) AS dm_engaged
+  FROM criterion_tech_fit
+),
+-- acme.leaddef:49
+-- criterion validated_pain when need.pain_validated
+criterion_validated_pain AS (
+  SELECT
+    *,
+    COALESCE(need_pain_validated, FALSE) AS validated_pain
+  FROM criterion_dm_engaged
+),
+-- acme.leaddef:52
+-- criterion documented_process when process.decision_documented
+criterion_documented_process AS (
+  SELECT
+    *,
+    COALESCE(process_decision_documented, FALSE) AS documented_process
+  FROM criterion_validated_pain
+),
+-- acme.leaddef:55
+-- criterion budget_ready when
+--   budget.allocated
+--   and (budget.amount_usd is missing or budget.amount_usd >= 50K)
+criterion_budget_ready AS (
+  SELECT
+    *,
+    (
+      COALESCE(budget_allocated, FALSE)
+      AND ((budget_amount_usd IS NULL) OR COALESCE(budget_amount_usd >= 50000, FALSE))
+    ) AS budget_ready
+  FROM criterion_documented_process
+),
+-- acme.leaddef:62
+-- criterion winnable when
+--   not (competition.incumbent contains "globex")
+--   and not (competition.evaluating contains "hooli")
+criterion_winnable AS (
+  SELECT
+    *,
+    (
+      (NOT COALESCE((STRPOS(TRANSLATE(competition_incumbent, 'BEGLOX', 'beglox'), 'globex') > 0), FALSE))
+      AND (NOT COALESCE(('hooli' IN UNNEST(competition_evaluating)), FALSE))
+    ) AS winnable
+  FROM criterion_budget_ready
+),
+-- acme.leaddef:67
+-- criterion compelling_event when
+--   urgency.event or urgency.timeframe_days <= 90
+criterion_compelling_event AS (
+  SELECT
+    *,
+    (
+      COALESCE(urgency_event, FALSE)
+      OR COALESCE(urgency_timeframe_days <= 90, FALSE)
+    ) AS compelling_event
+  FROM criterion_winnable
+),
+-- acme.leaddef:78
+-- criterion icp_account when
+--   target_vertical
+--   and enterprise_size
+--   and company.country not in ["CU", "IR", "KP", "SY", "RU"]
+criterion_icp_account AS (
+  SELECT
+    *,
+    (
+      target_vertical
+      AND enterprise_size
+      AND (company_country IS NOT NULL AND NOT (COALESCE(company_country = 'CU', FALSE) OR COALESCE(company_country = 'IR', FALSE) OR COALESCE(company_country = 'KP', FALSE) OR COALESCE(company_country = 'SY', FALSE) OR COALESCE(company_country = 'RU', FALSE)))
+    ) AS icp_account
+  FROM criterion_compelling_event
+),
+-- acme.leaddef:84
+-- score priority {
+score_priority AS (
   SELECT
     *,
     GREATEST(LEAST(CAST('0' AS FLOAT64)
-      + CASE WHEN c11 THEN 30 ELSE 0 END
-      + CASE WHEN c9 THEN 20 ELSE 0 END
-      + CASE WHEN c6 THEN 15 ELSE 0 END
-      + CASE WHEN c7 THEN 10 ELSE 0 END
-      + CASE WHEN c8 THEN 10 ELSE 0 END
-      + CASE WHEN c5 THEN 10 ELSE 0 END
-      + CASE WHEN c1 THEN 10 ELSE 0 END
-      + CASE WHEN (NOT (f19 IS NULL)) THEN 5 ELSE 0 END
-      + CASE WHEN COALESCE(f12 >= 80, FALSE) THEN 5 ELSE 0 END
-      + CASE WHEN COALESCE((STRPOS(TRANSLATE(f8, 'EINRT', 'einrt'), 'intern') > 0), FALSE) THEN (-15) ELSE 0 END
-      + CASE WHEN COALESCE(CAST(DATE_DIFF(CURRENT_DATE('UTC'), f15, DAY) AS FLOAT64) > 180, FALSE) THEN (-20) ELSE 0 END
-      + CASE WHEN (f3 IS NULL) THEN (-10) ELSE 0 END, 100), 0) AS sc0,
-    (((c12 AND COALESCE((CASE f9 WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 1, FALSE)) AND ((COALESCE(f12 >= 60, FALSE) OR COALESCE(f13, FALSE)) OR COALESCE(f14 >= 5, FALSE))) AND c1) AS s0
-  FROM leaddef_step2
+      -- acme.leaddef:85  +30 when compelling_event
+      + CASE WHEN compelling_event THEN 30 ELSE 0 END
+      -- acme.leaddef:86  +20 when budget_ready
+      + CASE WHEN budget_ready THEN 20 ELSE 0 END
+      -- acme.leaddef:87  +15 when dm_engaged
+      + CASE WHEN dm_engaged THEN 15 ELSE 0 END
+      -- acme.leaddef:88  +10 when validated_pain
+      + CASE WHEN validated_pain THEN 10 ELSE 0 END
+      -- acme.leaddef:89  +10 when documented_process
+      + CASE WHEN documented_process THEN 10 ELSE 0 END
+      -- acme.leaddef:90  +10 when tech_fit
+      + CASE WHEN tech_fit THEN 10 ELSE 0 END
+      -- acme.leaddef:91  +10 when recently_active
+      + CASE WHEN recently_active THEN 10 ELSE 0 END
+      -- acme.leaddef:92  +5 when budget.amount_usd is present
+      + CASE WHEN (NOT (budget_amount_usd IS NULL)) THEN 5 ELSE 0 END
+      -- acme.leaddef:93  +5 when engagement.score >= 80
+      + CASE WHEN COALESCE(engagement_score >= 80, FALSE) THEN 5 ELSE 0 END
+      -- acme.leaddef:94  -15 when contact.title contains "intern"
+      + CASE WHEN COALESCE((STRPOS(TRANSLATE(contact_title, 'EINRT', 'einrt'), 'intern') > 0), FALSE) THEN (-15) ELSE 0 END
+      -- acme.leaddef:95  -20 when days_since(engagement.last_activity) > 180
+      + CASE WHEN COALESCE(CAST(DATE_DIFF(CURRENT_DATE('UTC'), engagement_last_activity, DAY) AS FLOAT64) > 180, FALSE) THEN (-20) ELSE 0 END
+      -- acme.leaddef:96  -10 when company.revenue_usd is missing
+      + CASE WHEN (company_revenue_usd IS NULL) THEN (-10) ELSE 0 END,
+      -- acme.leaddef:97  cap 100
+      100),
+      -- acme.leaddef:98  floor 0
+      0) AS priority
+  FROM criterion_icp_account
 ),
-leaddef_step4 AS (
+-- acme.leaddef:105
+-- mql when
+--   icp_account
+--   and contact.seniority >= manager
+--   and (engagement.score >= mql_min or engagement.webinar_attended or engagement.email_clicks >= 5)
+--   and recently_active
+stage_mql AS (
   SELECT
     *,
-    ((s0 AND COALESCE(f24, FALSE)) AND c4) AS s1
-  FROM leaddef_step3
+    (
+      icp_account
+      AND COALESCE((CASE contact_seniority WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 1, FALSE)
+      AND ((COALESCE(engagement_score >= 60, FALSE) OR COALESCE(engagement_webinar_attended, FALSE)) OR COALESCE(engagement_email_clicks >= 5, FALSE))
+      AND recently_active
+    ) AS mql
+  FROM score_priority
 ),
-leaddef_step5 AS (
+-- acme.leaddef:112
+-- sal when mql and sales.accepted and buying_role
+stage_sal AS (
   SELECT
     *,
-    (s1 AND ((CASE WHEN c5 THEN 1 ELSE 0 END + CASE WHEN c6 THEN 1 ELSE 0 END + CASE WHEN c7 THEN 1 ELSE 0 END + CASE WHEN c8 THEN 1 ELSE 0 END + CASE WHEN c9 THEN 1 ELSE 0 END + CASE WHEN c10 THEN 1 ELSE 0 END + CASE WHEN c11 THEN 1 ELSE 0 END) >= 4)) AS s2
-  FROM leaddef_step4
+    (
+      mql
+      AND COALESCE(sales_accepted, FALSE)
+      AND buying_role
+    ) AS sal
+  FROM stage_mql
+),
+-- acme.leaddef:115
+-- sql when
+--   sal
+--   and at least 4 of [tech_fit, dm_engaged, validated_pain, documented_process,
+--     budget_ready, winnable, compelling_event]
+stage_sql AS (
+  SELECT
+    *,
+    (
+      sal
+      AND ((CASE WHEN tech_fit THEN 1 ELSE 0 END + CASE WHEN dm_engaged THEN 1 ELSE 0 END + CASE WHEN validated_pain THEN 1 ELSE 0 END + CASE WHEN documented_process THEN 1 ELSE 0 END + CASE WHEN budget_ready THEN 1 ELSE 0 END + CASE WHEN winnable THEN 1 ELSE 0 END + CASE WHEN compelling_event THEN 1 ELSE 0 END) >= 4)
+    ) AS sql
+  FROM stage_sal
 )
 SELECT
     leaddef_id AS `id`,
-    CASE WHEN s2 THEN 'sql' WHEN s1 THEN 'sal' WHEN s0 THEN 'mql' ELSE 'none' END AS `stage`,
-    sc0 AS `priority`,
-    c0 AS `decision_maker`,
-    c1 AS `recently_active`,
-    c2 AS `target_vertical`,
-    c3 AS `enterprise_size`,
-    c4 AS `buying_role`,
-    c5 AS `tech_fit`,
-    c6 AS `dm_engaged`,
-    c7 AS `validated_pain`,
-    c8 AS `documented_process`,
-    c9 AS `budget_ready`,
-    c10 AS `winnable`,
-    c11 AS `compelling_event`,
-    c12 AS `icp_account`,
-    s0 AS `mql`,
-    s1 AS `sal`,
-    s2 AS `sql`
-FROM leaddef_step5;
+    CASE
+      WHEN sql THEN 'sql'
+      WHEN sal THEN 'sal'
+      WHEN mql THEN 'mql'
+      ELSE 'none'
+    END AS `stage`,
+    priority AS `priority`,
+    decision_maker AS `decision_maker`,
+    recently_active AS `recently_active`,
+    target_vertical AS `target_vertical`,
+    enterprise_size AS `enterprise_size`,
+    buying_role AS `buying_role`,
+    tech_fit AS `tech_fit`,
+    dm_engaged AS `dm_engaged`,
+    validated_pain AS `validated_pain`,
+    documented_process AS `documented_process`,
+    budget_ready AS `budget_ready`,
+    winnable AS `winnable`,
+    compelling_event AS `compelling_event`,
+    icp_account AS `icp_account`,
+    mql AS `mql`,
+    sal AS `sal`,
+    sql AS `sql`
+FROM stage_sql;

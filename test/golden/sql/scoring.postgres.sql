@@ -3,72 +3,130 @@ WITH
 leaddef_input AS (
   SELECT
     "id" AS leaddef_id,
-    "company.industry" AS f0,
-    CAST("company.revenue_usd" AS DOUBLE PRECISION) AS f1,
-    CAST("company.employees" AS DOUBLE PRECISION) AS f2,
-    "company.technologies" AS f3,
-    "contact.title" AS f4,
-    "contact.seniority" AS f5,
-    "contact.role" AS f6,
-    CAST("engagement.score" AS DOUBLE PRECISION) AS f7,
-    "engagement.webinar_attended" AS f8,
-    CAST("engagement.email_clicks" AS DOUBLE PRECISION) AS f9,
-    CAST("engagement.last_activity" AS DATE) AS f10,
-    "sales.accepted" AS f11
+    "company.industry" AS company_industry,
+    CAST("company.revenue_usd" AS DOUBLE PRECISION) AS company_revenue_usd,
+    CAST("company.employees" AS DOUBLE PRECISION) AS company_employees,
+    "company.technologies" AS company_technologies,
+    "contact.title" AS contact_title,
+    "contact.seniority" AS contact_seniority,
+    "contact.role" AS contact_role,
+    CAST("engagement.score" AS DOUBLE PRECISION) AS engagement_score,
+    "engagement.webinar_attended" AS engagement_webinar_attended,
+    CAST("engagement.email_clicks" AS DOUBLE PRECISION) AS engagement_email_clicks,
+    CAST("engagement.last_activity" AS DATE) AS engagement_last_activity,
+    "sales.accepted" AS sales_accepted
   FROM "leads"
 ),
-leaddef_step1 AS (
+-- scoring.leaddef:34
+-- score fit {
+score_fit AS (
   SELECT
     *,
     GREATEST(LEAST(CAST('0' AS DOUBLE PRECISION)
-      + CASE WHEN (f0 IS NOT NULL AND (COALESCE(f0 = 'financial_services', FALSE) OR COALESCE(f0 = 'telecom', FALSE) OR COALESCE(f0 = 'healthcare', FALSE) OR COALESCE(f0 = 'software', FALSE))) THEN 20 ELSE 0 END
-      + CASE WHEN (f0 IS NOT NULL AND (COALESCE(f0 = 'manufacturing', FALSE) OR COALESCE(f0 = 'retail', FALSE))) THEN 10 ELSE 0 END
-      + CASE WHEN COALESCE(f2 >= 1000, FALSE) THEN 25 ELSE 0 END
-      + CASE WHEN (COALESCE(f2 >= 200, FALSE) AND COALESCE(f2 < 1000, FALSE)) THEN 15 ELSE 0 END
-      + CASE WHEN (COALESCE(f2 >= 50, FALSE) AND COALESCE(f2 < 200, FALSE)) THEN 5 ELSE 0 END
-      + CASE WHEN COALESCE(f1 >= 100000000, FALSE) THEN 10 ELSE 0 END
-      + CASE WHEN COALESCE((CASE f5 WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 3, FALSE) THEN 25 ELSE 0 END
-      + CASE WHEN COALESCE(f5 = 'director', FALSE) THEN 15 ELSE 0 END
-      + CASE WHEN COALESCE(f5 = 'manager', FALSE) THEN 5 ELSE 0 END
-      + CASE WHEN COALESCE(f6 = 'decision_maker', FALSE) THEN 10 ELSE 0 END
-      + CASE WHEN (COALESCE(('salesforce' = ANY(f3)), FALSE) OR COALESCE(('hubspot' = ANY(f3)), FALSE)) THEN 10 ELSE 0 END
-      + CASE WHEN (COALESCE((strpos(translate(f4, 'EINRT', 'einrt'), 'intern') > 0), FALSE) OR COALESCE((strpos(translate(f4, 'DENSTUſ', 'denstus'), 'student') > 0), FALSE)) THEN (-30) ELSE 0 END
-      + CASE WHEN (f0 IS NOT NULL AND (COALESCE(f0 = 'public_sector', FALSE) OR COALESCE(f0 = 'education', FALSE))) THEN (-20) ELSE 0 END, 100), 0) AS sc0,
-    GREATEST(LEAST(CAST('0' AS DOUBLE PRECISION)
-      + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - f10 AS DOUBLE PRECISION) <= 7, FALSE) THEN 40 ELSE 0 END
-      + CASE WHEN (COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - f10 AS DOUBLE PRECISION) > 7, FALSE) AND COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - f10 AS DOUBLE PRECISION) <= 30, FALSE)) THEN 25 ELSE 0 END
-      + CASE WHEN (COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - f10 AS DOUBLE PRECISION) > 30, FALSE) AND COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - f10 AS DOUBLE PRECISION) <= 90, FALSE)) THEN 10 ELSE 0 END
-      + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - f10 AS DOUBLE PRECISION) > 180, FALSE) THEN (-10) ELSE 0 END
-      + CASE WHEN COALESCE(f8, FALSE) THEN 20 ELSE 0 END
-      + CASE WHEN COALESCE(((f9 * CAST('7' AS DOUBLE PRECISION)) / NULLIF(CAST('90' AS DOUBLE PRECISION), 0)) >= CAST('0.5' AS DOUBLE PRECISION), FALSE) THEN 15 ELSE 0 END
-      + CASE WHEN COALESCE(f7 >= 70, FALSE) THEN 20 ELSE 0 END
-      + CASE WHEN (COALESCE(f7 >= 40, FALSE) AND COALESCE(f7 < 70, FALSE)) THEN 10 ELSE 0 END, 100), 0) AS sc1
+      -- scoring.leaddef:35  +20 when company.industry in [financial_services, telecom, healthcare, software]
+      + CASE WHEN (company_industry IS NOT NULL AND (COALESCE(company_industry = 'financial_services', FALSE) OR COALESCE(company_industry = 'telecom', FALSE) OR COALESCE(company_industry = 'healthcare', FALSE) OR COALESCE(company_industry = 'software', FALSE))) THEN 20 ELSE 0 END
+      -- scoring.leaddef:36  +10 when company.industry in [manufacturing, retail]
+      + CASE WHEN (company_industry IS NOT NULL AND (COALESCE(company_industry = 'manufacturing', FALSE) OR COALESCE(company_industry = 'retail', FALSE))) THEN 10 ELSE 0 END
+      -- scoring.leaddef:37  +25 when company.employees >= 1_000
+      + CASE WHEN COALESCE(company_employees >= 1000, FALSE) THEN 25 ELSE 0 END
+      -- scoring.leaddef:38  +15 when company.employees >= 200 and company.employees < 1_000
+      + CASE WHEN (COALESCE(company_employees >= 200, FALSE) AND COALESCE(company_employees < 1000, FALSE)) THEN 15 ELSE 0 END
+      -- scoring.leaddef:39  +5 when company.employees >= 50 and company.employees < 200
+      + CASE WHEN (COALESCE(company_employees >= 50, FALSE) AND COALESCE(company_employees < 200, FALSE)) THEN 5 ELSE 0 END
+      -- scoring.leaddef:40  +10 when company.revenue_usd >= 100M
+      + CASE WHEN COALESCE(company_revenue_usd >= 100000000, FALSE) THEN 10 ELSE 0 END
+      -- scoring.leaddef:41  +25 when contact.seniority >= vp
+      + CASE WHEN COALESCE((CASE contact_seniority WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 3, FALSE) THEN 25 ELSE 0 END
+      -- scoring.leaddef:42  +15 when contact.seniority = director
+      + CASE WHEN COALESCE(contact_seniority = 'director', FALSE) THEN 15 ELSE 0 END
+      -- scoring.leaddef:43  +5 when contact.seniority = manager
+      + CASE WHEN COALESCE(contact_seniority = 'manager', FALSE) THEN 5 ELSE 0 END
+      -- scoring.leaddef:44  +10 when contact.role = decision_maker
+      + CASE WHEN COALESCE(contact_role = 'decision_maker', FALSE) THEN 10 ELSE 0 END
+      -- scoring.leaddef:45  +10 when company.technologies contains "salesforce" or company.technologies contains "hubspot"
+      + CASE WHEN (COALESCE(('salesforce' = ANY(company_technologies)), FALSE) OR COALESCE(('hubspot' = ANY(company_technologies)), FALSE)) THEN 10 ELSE 0 END
+      -- scoring.leaddef:46  -30 when contact.title contains "intern" or contact.title contains "student"
+      + CASE WHEN (COALESCE((strpos(translate(contact_title, 'EINRT', 'einrt'), 'intern') > 0), FALSE) OR COALESCE((strpos(translate(contact_title, 'DENSTUſ', 'denstus'), 'student') > 0), FALSE)) THEN (-30) ELSE 0 END
+      -- scoring.leaddef:47  -20 when company.industry in [public_sector, education]
+      + CASE WHEN (company_industry IS NOT NULL AND (COALESCE(company_industry = 'public_sector', FALSE) OR COALESCE(company_industry = 'education', FALSE))) THEN (-20) ELSE 0 END,
+      -- scoring.leaddef:48  cap 100
+      100),
+      -- scoring.leaddef:49  floor 0
+      0) AS fit
   FROM leaddef_input
 ),
-leaddef_step2 AS (
+-- scoring.leaddef:53
+-- score engagement {
+score_engagement AS (
   SELECT
     *,
-    COALESCE(sc1 > 0, FALSE) AS s0
-  FROM leaddef_step1
+    GREATEST(LEAST(CAST('0' AS DOUBLE PRECISION)
+      -- scoring.leaddef:55  +40 when days_since(engagement.last_activity) <= 7
+      + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - engagement_last_activity AS DOUBLE PRECISION) <= 7, FALSE) THEN 40 ELSE 0 END
+      -- scoring.leaddef:56  +25 when days_since(engagement.last_activity) > 7 and days_since(engagement.last_activity) <= 30
+      + CASE WHEN (COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - engagement_last_activity AS DOUBLE PRECISION) > 7, FALSE) AND COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - engagement_last_activity AS DOUBLE PRECISION) <= 30, FALSE)) THEN 25 ELSE 0 END
+      -- scoring.leaddef:58  +10 when days_since(engagement.last_activity) > 30 and days_since(engagement.last_activity) <= 90
+      + CASE WHEN (COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - engagement_last_activity AS DOUBLE PRECISION) > 30, FALSE) AND COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - engagement_last_activity AS DOUBLE PRECISION) <= 90, FALSE)) THEN 10 ELSE 0 END
+      -- scoring.leaddef:60  -10 when days_since(engagement.last_activity) > 180
+      + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - engagement_last_activity AS DOUBLE PRECISION) > 180, FALSE) THEN (-10) ELSE 0 END
+      -- scoring.leaddef:62  +20 when engagement.webinar_attended
+      + CASE WHEN COALESCE(engagement_webinar_attended, FALSE) THEN 20 ELSE 0 END
+      -- scoring.leaddef:63  +15 when engagement.email_clicks * 7 / 90 >= 0.5
+      + CASE WHEN COALESCE(((engagement_email_clicks * CAST('7' AS DOUBLE PRECISION)) / NULLIF(CAST('90' AS DOUBLE PRECISION), 0)) >= CAST('0.5' AS DOUBLE PRECISION), FALSE) THEN 15 ELSE 0 END
+      -- scoring.leaddef:64  +20 when engagement.score >= 70
+      + CASE WHEN COALESCE(engagement_score >= 70, FALSE) THEN 20 ELSE 0 END
+      -- scoring.leaddef:65  +10 when engagement.score >= 40 and engagement.score < 70
+      + CASE WHEN (COALESCE(engagement_score >= 40, FALSE) AND COALESCE(engagement_score < 70, FALSE)) THEN 10 ELSE 0 END,
+      -- scoring.leaddef:66  cap 100
+      100),
+      -- scoring.leaddef:67  floor 0
+      0) AS engagement
+  FROM score_fit
 ),
-leaddef_step3 AS (
+-- scoring.leaddef:71
+-- inquiry when engagement > 0
+stage_inquiry AS (
   SELECT
     *,
-    ((s0 AND COALESCE(sc0 >= 40, FALSE)) AND COALESCE(sc1 >= 30, FALSE)) AS s1
-  FROM leaddef_step2
+    COALESCE(engagement > 0, FALSE) AS inquiry
+  FROM score_engagement
 ),
-leaddef_step4 AS (
+-- scoring.leaddef:74
+-- mql when inquiry and fit >= 40 and engagement >= 30
+stage_mql AS (
   SELECT
     *,
-    (((s1 AND COALESCE(sc0 >= 60, FALSE)) AND COALESCE(sc1 >= 60, FALSE)) AND COALESCE(f11, FALSE)) AS s2
-  FROM leaddef_step3
+    (
+      inquiry
+      AND COALESCE(fit >= 40, FALSE)
+      AND COALESCE(engagement >= 30, FALSE)
+    ) AS mql
+  FROM stage_inquiry
+),
+-- scoring.leaddef:77
+-- sql when mql and fit >= 60 and engagement >= 60 and sales.accepted
+stage_sql AS (
+  SELECT
+    *,
+    (
+      mql
+      AND COALESCE(fit >= 60, FALSE)
+      AND COALESCE(engagement >= 60, FALSE)
+      AND COALESCE(sales_accepted, FALSE)
+    ) AS sql
+  FROM stage_mql
 )
 SELECT
     leaddef_id AS "id",
-    CASE WHEN s2 THEN 'sql' WHEN s1 THEN 'mql' WHEN s0 THEN 'inquiry' ELSE 'none' END AS "stage",
-    sc0 AS "fit",
-    sc1 AS "engagement",
-    s0 AS "inquiry",
-    s1 AS "mql",
-    s2 AS "sql"
-FROM leaddef_step4;
+    CASE
+      WHEN sql THEN 'sql'
+      WHEN mql THEN 'mql'
+      WHEN inquiry THEN 'inquiry'
+      ELSE 'none'
+    END AS "stage",
+    fit AS "fit",
+    engagement AS "engagement",
+    inquiry AS "inquiry",
+    mql AS "mql",
+    sql AS "sql"
+FROM stage_sql;

@@ -3,65 +3,156 @@ WITH
 leaddef_input AS (
   SELECT
     "id" AS leaddef_id,
-    "company.industry" AS f1,
-    CAST("company.revenue_usd" AS DOUBLE PRECISION) AS f3,
-    CAST("company.employees" AS DOUBLE PRECISION) AS f4,
-    "company.technologies" AS f7,
-    "contact.title" AS f8,
-    "contact.seniority" AS f9,
-    "contact.role" AS f10,
-    CAST("engagement.score" AS DOUBLE PRECISION) AS f12,
-    "engagement.webinar_attended" AS f13,
-    CAST("engagement.email_clicks" AS DOUBLE PRECISION) AS f14,
-    CAST("engagement.last_activity" AS DATE) AS f15,
-    "need.pain_validated" AS f16,
-    "budget.allocated" AS f18,
-    "urgency.event" AS f22,
-    CAST("urgency.timeframe_days" AS DOUBLE PRECISION) AS f23,
-    "sales.accepted" AS f24
+    "company.industry" AS company_industry,
+    CAST("company.revenue_usd" AS DOUBLE PRECISION) AS company_revenue_usd,
+    CAST("company.employees" AS DOUBLE PRECISION) AS company_employees,
+    "company.technologies" AS company_technologies,
+    "contact.title" AS contact_title,
+    "contact.seniority" AS contact_seniority,
+    "contact.role" AS contact_role,
+    CAST("engagement.score" AS DOUBLE PRECISION) AS engagement_score,
+    "engagement.webinar_attended" AS engagement_webinar_attended,
+    CAST("engagement.email_clicks" AS DOUBLE PRECISION) AS engagement_email_clicks,
+    CAST("engagement.last_activity" AS DATE) AS engagement_last_activity,
+    "need.pain_validated" AS need_pain_validated,
+    "budget.allocated" AS budget_allocated,
+    "urgency.event" AS urgency_event,
+    CAST("urgency.timeframe_days" AS DOUBLE PRECISION) AS urgency_timeframe_days,
+    "sales.accepted" AS sales_accepted
   FROM "leads"
 ),
-leaddef_step1 AS (
+-- common.leaddef:61
+-- criterion decision_maker when
+--   contact.role = decision_maker and contact.seniority >= director
+criterion_decision_maker AS (
   SELECT
     *,
-    (COALESCE(f10 = 'decision_maker', FALSE) AND COALESCE((CASE f9 WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 2, FALSE)) AS c0,
-    COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - f15 AS DOUBLE PRECISION) <= 30, FALSE) AS c1,
-    (((COALESCE(f4 >= 10, FALSE) AND COALESCE(f4 < 1000, FALSE)) AND (f1 IS NOT NULL AND NOT (COALESCE(f1 = 'public_sector', FALSE) OR COALESCE(f1 = 'education', FALSE)))) AND (NOT COALESCE(f3 > 250000000, FALSE))) AS c2,
-    (COALESCE((CASE f9 WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 1, FALSE) OR COALESCE(f10 = 'decision_maker', FALSE)) AS c3,
-    ((NOT COALESCE(('salesforce' = ANY(f7)), FALSE)) OR COALESCE(('hubspot' = ANY(f7)), FALSE)) AS c4
+    (
+      COALESCE(contact_role = 'decision_maker', FALSE)
+      AND COALESCE((CASE contact_seniority WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 2, FALSE)
+    ) AS decision_maker
   FROM leaddef_input
 ),
-leaddef_step2 AS (
+-- common.leaddef:65
+-- criterion recently_active when
+--   days_since(engagement.last_activity) <= 30
+criterion_recently_active AS (
+  SELECT
+    *,
+    COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - engagement_last_activity AS DOUBLE PRECISION) <= 30, FALSE) AS recently_active
+  FROM criterion_decision_maker
+),
+-- smb.leaddef:8
+-- criterion smb_account when
+--   company.employees >= 10 and company.employees < 1_000
+--   and company.industry not in [public_sector, education]
+--   and not (company.revenue_usd > 250M)
+criterion_smb_account AS (
+  SELECT
+    *,
+    (
+      COALESCE(company_employees >= 10, FALSE)
+      AND COALESCE(company_employees < 1000, FALSE)
+      AND (company_industry IS NOT NULL AND NOT (COALESCE(company_industry = 'public_sector', FALSE) OR COALESCE(company_industry = 'education', FALSE)))
+      AND (NOT COALESCE(company_revenue_usd > 250000000, FALSE))
+    ) AS smb_account
+  FROM criterion_recently_active
+),
+-- smb.leaddef:14
+-- criterion can_buy when
+--   contact.seniority >= manager or contact.role = decision_maker
+criterion_can_buy AS (
+  SELECT
+    *,
+    (
+      COALESCE((CASE contact_seniority WHEN 'individual' THEN 0 WHEN 'manager' THEN 1 WHEN 'director' THEN 2 WHEN 'vp' THEN 3 WHEN 'c_level' THEN 4 END) >= 1, FALSE)
+      OR COALESCE(contact_role = 'decision_maker', FALSE)
+    ) AS can_buy
+  FROM criterion_smb_account
+),
+-- smb.leaddef:19
+-- criterion easy_switch when
+--   not (company.technologies contains "salesforce")
+--   or company.technologies contains "hubspot"
+criterion_easy_switch AS (
+  SELECT
+    *,
+    (
+      (NOT COALESCE(('salesforce' = ANY(company_technologies)), FALSE))
+      OR COALESCE(('hubspot' = ANY(company_technologies)), FALSE)
+    ) AS easy_switch
+  FROM criterion_can_buy
+),
+-- smb.leaddef:24
+-- score velocity {
+score_velocity AS (
   SELECT
     *,
     GREATEST(LEAST(CAST('0' AS DOUBLE PRECISION)
-      + CASE WHEN c1 THEN 25 ELSE 0 END
-      + CASE WHEN COALESCE(f12 >= 50, FALSE) THEN 20 ELSE 0 END
-      + CASE WHEN COALESCE(f13, FALSE) THEN 15 ELSE 0 END
-      + CASE WHEN COALESCE(f14 >= 3, FALSE) THEN 10 ELSE 0 END
-      + CASE WHEN c0 THEN 15 ELSE 0 END
-      + CASE WHEN c4 THEN 10 ELSE 0 END
-      + CASE WHEN COALESCE(f23 <= 30, FALSE) THEN 10 ELSE 0 END
-      + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - f15 AS DOUBLE PRECISION) > 60, FALSE) THEN (-20) ELSE 0 END
-      + CASE WHEN COALESCE((strpos(translate(f8, 'DENSTUſ', 'denstus'), 'student') > 0), FALSE) THEN (-25) ELSE 0 END, 100), 0) AS sc0,
-    ((c2 AND c3) AND (c1 OR COALESCE(f12 >= 70, FALSE))) AS s0
-  FROM leaddef_step1
+      -- smb.leaddef:25  +25 when recently_active
+      + CASE WHEN recently_active THEN 25 ELSE 0 END
+      -- smb.leaddef:26  +20 when engagement.score >= 50
+      + CASE WHEN COALESCE(engagement_score >= 50, FALSE) THEN 20 ELSE 0 END
+      -- smb.leaddef:27  +15 when engagement.webinar_attended
+      + CASE WHEN COALESCE(engagement_webinar_attended, FALSE) THEN 15 ELSE 0 END
+      -- smb.leaddef:28  +10 when engagement.email_clicks >= 3
+      + CASE WHEN COALESCE(engagement_email_clicks >= 3, FALSE) THEN 10 ELSE 0 END
+      -- smb.leaddef:29  +15 when decision_maker
+      + CASE WHEN decision_maker THEN 15 ELSE 0 END
+      -- smb.leaddef:30  +10 when easy_switch
+      + CASE WHEN easy_switch THEN 10 ELSE 0 END
+      -- smb.leaddef:31  +10 when urgency.timeframe_days <= 30
+      + CASE WHEN COALESCE(urgency_timeframe_days <= 30, FALSE) THEN 10 ELSE 0 END
+      -- smb.leaddef:32  -20 when days_since(engagement.last_activity) > 60
+      + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', now()) AS DATE) - engagement_last_activity AS DOUBLE PRECISION) > 60, FALSE) THEN (-20) ELSE 0 END
+      -- smb.leaddef:33  -25 when contact.title contains "student"
+      + CASE WHEN COALESCE((strpos(translate(contact_title, 'DENSTUſ', 'denstus'), 'student') > 0), FALSE) THEN (-25) ELSE 0 END,
+      -- smb.leaddef:34  cap 100
+      100),
+      -- smb.leaddef:35  floor 0
+      0) AS velocity
+  FROM criterion_easy_switch
 ),
-leaddef_step3 AS (
+-- smb.leaddef:39
+-- mql when smb_account and can_buy and (recently_active or engagement.score >= 70)
+stage_mql AS (
   SELECT
     *,
-    ((s0 AND COALESCE(f24, FALSE)) AND ((CASE WHEN COALESCE(f18, FALSE) THEN 1 ELSE 0 END + CASE WHEN c0 THEN 1 ELSE 0 END + CASE WHEN COALESCE(f16, FALSE) THEN 1 ELSE 0 END + CASE WHEN COALESCE(f22, FALSE) THEN 1 ELSE 0 END) >= 2)) AS s1
-  FROM leaddef_step2
+    (
+      smb_account
+      AND can_buy
+      AND (recently_active OR COALESCE(engagement_score >= 70, FALSE))
+    ) AS mql
+  FROM score_velocity
+),
+-- smb.leaddef:42
+-- sql when
+--   mql
+--   and sales.accepted
+--   and at least 2 of [budget.allocated, decision_maker, need.pain_validated, urgency.event]
+stage_sql AS (
+  SELECT
+    *,
+    (
+      mql
+      AND COALESCE(sales_accepted, FALSE)
+      AND ((CASE WHEN COALESCE(budget_allocated, FALSE) THEN 1 ELSE 0 END + CASE WHEN decision_maker THEN 1 ELSE 0 END + CASE WHEN COALESCE(need_pain_validated, FALSE) THEN 1 ELSE 0 END + CASE WHEN COALESCE(urgency_event, FALSE) THEN 1 ELSE 0 END) >= 2)
+    ) AS sql
+  FROM stage_mql
 )
 SELECT
     leaddef_id AS "id",
-    CASE WHEN s1 THEN 'sql' WHEN s0 THEN 'mql' ELSE 'none' END AS "stage",
-    sc0 AS "velocity",
-    c0 AS "decision_maker",
-    c1 AS "recently_active",
-    c2 AS "smb_account",
-    c3 AS "can_buy",
-    c4 AS "easy_switch",
-    s0 AS "mql",
-    s1 AS "sql"
-FROM leaddef_step3;
+    CASE
+      WHEN sql THEN 'sql'
+      WHEN mql THEN 'mql'
+      ELSE 'none'
+    END AS "stage",
+    velocity AS "velocity",
+    decision_maker AS "decision_maker",
+    recently_active AS "recently_active",
+    smb_account AS "smb_account",
+    can_buy AS "can_buy",
+    easy_switch AS "easy_switch",
+    mql AS "mql",
+    sql AS "sql"
+FROM stage_sql;

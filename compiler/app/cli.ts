@@ -20,6 +20,9 @@ import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
 import { VERSION } from "../version.js";
+import { registerInit } from "./init.js";
+import { WriteBackError } from "./write-back.js";
+import { addWriteBackOptions, prepareWriteBack, type WriteBackOptions } from "./write-back-run.js";
 import { ParamError, paramOverrides, programWithParams } from "../params.js";
 import { renderSweep, runSweep } from "./sweep.js";
 import { collectReport } from "./report.js";
@@ -254,8 +257,9 @@ function buildCli(): Command {
     .option("--no-progress", "no progress bar")
     .addOption(new Option("--engine <engine>", "js: the generated JavaScript evaluator; duckdb: the generated SQL in DuckDB (also reads Parquet)").choices(["js", "duckdb"]).default("js"))
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
-    .action(async (file: string, opts: { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb"; param: string[] }, command: Command) => {
+    .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb"; param: string[] }, command: Command) => {
       const { program } = programOrExit(file, opts.param);
+      const writeBack = prepareWriteBack(opts, program);
       const asOf = parseAsOf(opts.asOf);
       const detected = opts.inputFormat ?? (opts.input === "-" ? "csv" : inputFormatOf(opts.input));
       if (detected === undefined) throw new UsageError(`cannot tell the format of \`${opts.input}\`; name it .csv or .jsonl, or pass --input-format`);
@@ -266,11 +270,11 @@ function buildCli(): Command {
         program,
         input: opts.input,
         inputFormat: detected,
-        output: opts.output ?? process.stdout,
-        outputFormat: formatOf(opts.output),
+        output: writeBack?.resultsPath ?? opts.output ?? process.stdout,
+        outputFormat: writeBack ? "csv" as const : formatOf(opts.output),
         asOf,
-        idColumn: opts.id,
-        idExplicit: command.getOptionValueSource("id") === "cli",
+        idColumn: writeBack?.idColumn ?? opts.id,
+        idExplicit: writeBack !== undefined || command.getOptionValueSource("id") === "cli",
         columns: opts.columns,
         rejectsPath,
         decimalComma: opts.decimalComma === true,
@@ -284,13 +288,15 @@ function buildCli(): Command {
       for (const warning of summary.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       const report = renderSummary(summary);
       (opts.output ? process.stdout : process.stderr).write(`${report}\n`);
-      process.exitCode = opts.failOnRejects && summary.rowsRejected > 0 ? EXIT.problems : EXIT.ok;
+      const writeBackCode = writeBack?.finish() ?? EXIT.ok;
+      process.exitCode = (opts.failOnRejects && summary.rowsRejected > 0) || writeBackCode !== EXIT.ok ? EXIT.problems : EXIT.ok;
       if (summary.rowsRead > 0 && summary.rowsWritten === 0) {
         // A file every row of which is refused is wrong as a whole (a wrong definition, delimiter or number format), not a result.
         process.stderr.write(`leaddef: error: every row was rejected (${summary.rowsRejected} of ${summary.rowsRead}); the reasons are in ${summary.rejectsPath ?? rejectsPath}\n`);
         process.exitCode = EXIT.problems;
       }
     });
+  addWriteBackOptions(cli.commands.find((c) => c.name() === "run")!);
 
   cli.command("explain")
     .description("show why a lead gets its stage and scores")
@@ -376,6 +382,7 @@ function buildCli(): Command {
       else process.stdout.write(code);
     });
 
+  registerInit(cli);
   cli.command("report")
     .description("an HTML funnel report (self-contained, no network): waterfall, what holds leads back, criteria, scores, rejects")
     .argument("<file>", "the .leaddef definition")
@@ -522,7 +529,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = EXIT.problems;
       return;
     }
-    if (e instanceof UsageError || e instanceof DefinitionUsageError) {
+    if (e instanceof UsageError || e instanceof DefinitionUsageError || e instanceof WriteBackError) {
       console.error(`leaddef: ${e.message}`);
       process.exitCode = EXIT.usage;
       return;

@@ -405,7 +405,7 @@ describe("language server over stdio", () => {
     execFileSync("mkfifo", [join(work, "pipe.leaddef")]);
     const text = 'import "/dev/zero"\nimport "../../../../../../../../etc/passwd"\nimport "../../../../../../../../etc/x.leaddef"\nimport "pipe.leaddef"\n';
     await client.notify("textDocument/didOpen", { textDocument: { uri: hostileUri, languageId: "leaddef", version: 1, text } });
-    const p = await client.diagnostics(hostileUri, (x) => x.diagnostics.filter((d) => d.code === "LD1019").length === 4, since);
+    const p = await client.diagnostics(hostileUri, (x) => x.diagnostics.filter((d) => d.code === "LD1020").length === 4, since);
     expect(p.diagnostics.map((d) => d.range.start.line).sort()).toEqual([0, 1, 2, 3]);
     expect(p.diagnostics[3].message).toMatch(/not a regular file/);
     // Workspace-wide requests walk the folder, FIFO included, and still answer.

@@ -137,26 +137,20 @@ export async function compareDefinitions(programs: { old: Program; new: Program 
   }
   const proved = (q: Query) => q.status === "none";
 
+  /** One comparison from its two one-sided queries: which side found a witness decides the relation. */
+  const twoSided = <R extends string>(a: Query, b: Query, relation: { both: R; a: R; b: R; none: R }) => {
+    const witnesses = [a.witness, b.witness].filter((w): w is Counterexample => w !== undefined);
+    return {
+      relation: a.witness && b.witness ? relation.both : a.witness ? relation.a : b.witness ? relation.b : relation.none,
+      proved: (a.witness !== undefined || proved(a)) && (b.witness !== undefined || proved(b)),
+      counterexample: witnesses[0],
+      counterexamples: witnesses,
+    };
+  };
   const stages: Record<string, StageComparison> = {};
-  for (const s of perStage) {
-    const witnesses = [s.lost.witness, s.gained.witness].filter((w): w is Counterexample => w !== undefined);
-    stages[s.stage] = {
-      relation: s.lost.witness && s.gained.witness ? "incomparable" : s.lost.witness ? "stricter" : s.gained.witness ? "looser" : "same",
-      proved: (s.lost.witness !== undefined || proved(s.lost)) && (s.gained.witness !== undefined || proved(s.gained)),
-      counterexample: witnesses[0],
-      counterexamples: witnesses,
-    };
-  }
+  for (const s of perStage) stages[s.stage] = twoSided(s.lost, s.gained, { both: "incomparable", a: "stricter", b: "looser", none: "same" });
   const scores: Record<string, ScoreComparison> = {};
-  for (const s of perScore) {
-    const witnesses = [s.higher.witness, s.lower.witness].filter((w): w is Counterexample => w !== undefined);
-    scores[s.score] = {
-      relation: s.higher.witness && s.lower.witness ? "differs" : s.higher.witness ? "higher" : s.lower.witness ? "lower" : "same",
-      proved: (s.higher.witness !== undefined || proved(s.higher)) && (s.lower.witness !== undefined || proved(s.lower)),
-      counterexample: witnesses[0],
-      counterexamples: witnesses,
-    };
-  }
+  for (const s of perScore) scores[s.score] = twoSided(s.higher, s.lower, { both: "differs", a: "higher", b: "lower", none: "same" });
   const anyDifference = queries.some((q) => q.witness);
   const allProved = queries.every(proved);
   return {

@@ -261,7 +261,7 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   connection.onCompletion(safe("completion", null, (p: lsp.CompletionParams) => {
     const a = at(p, true);
     if (!a) return null;
-    return C.toCompletionList(complete(a.result, a.offset), (span) => a.model.lines.range(span)) as lsp.CompletionList;
+    return C.toCompletionList(complete(a.result, a.offset, undefined, () => workspace.dataColumns()), (span) => a.model.lines.range(span)) as lsp.CompletionList;
   }));
 
   connection.onHover(safe("hover", null, (p: lsp.HoverParams) => {

@@ -1,9 +1,12 @@
 import { readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { compileFile, type CompileResult } from "../compiler/compile.js";
 import { nodeHost } from "../compiler/host.js";
 import { isInside } from "../language/import-rule.js";
+import { detectDelimiter, headOf } from "../compiler/batch/sources/csv-dialect.js";
+import { CsvRecordReader } from "../compiler/batch/sources/csv-records.js";
+import type { KnownColumn } from "./features/completion.js";
 import type { CompilerHost } from "../language/model.js";
 
 /** Past this many characters a document is not compiled: editor features go quiet instead of slow. */
@@ -190,4 +193,64 @@ export class Workspace {
     for (const root of this.roots) visit(root, 0);
     return out;
   }
+
+  private columnsCache: { at: number; columns: KnownColumn[] } | undefined;
+
+  /**
+   * The column headers of the CSV files and the top-level keys of the JSON Lines files under the
+   * workspace folders (the first 64 KiB of at most 50 files), for completion after `from "`.
+   * Read again at most every 30 seconds.
+   */
+  dataColumns(now = Date.now()): KnownColumn[] {
+    if (this.columnsCache && now - this.columnsCache.at < 30_000) return this.columnsCache.columns;
+    const files: string[] = [];
+    const visit = (dir: string, depth: number) => {
+      if (files.length >= 50 || depth > 6) return;
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (e.name.startsWith(".") || e.name === "node_modules" || e.name === "dist") continue;
+        const p = join(dir, e.name);
+        if (e.isDirectory()) visit(p, depth + 1);
+        else if (e.isFile() && /\.(csv|jsonl|ndjson)$/i.test(e.name)) files.push(p);
+        if (files.length >= 50) return;
+      }
+    };
+    for (const root of this.roots) visit(root, 0);
+    const columns: KnownColumn[] = [];
+    for (const file of files) {
+      let head: string;
+      try {
+        head = headOf(file);
+      } catch {
+        continue;
+      }
+      const name = basename(file);
+      for (const column of headerColumns(head, /\.csv$/i.test(file) ? "csv" : "jsonl")) columns.push({ name: column, file: name });
+    }
+    this.columnsCache = { at: now, columns };
+    return columns;
+  }
+}
+
+/** The column names a data file's first bytes give: a CSV header row, or a JSON line's top-level keys. */
+export function headerColumns(head: string, format: "csv" | "jsonl"): string[] {
+  if (format === "jsonl") {
+    const line = head.split(/\r?\n/).find((l) => l.trim());
+    try {
+      const value: unknown = JSON.parse(line ?? "");
+      return value !== null && typeof value === "object" && !Array.isArray(value) ? Object.keys(value) : [];
+    } catch {
+      return [];
+    }
+  }
+  let header: string[] = [];
+  const reader = new CsvRecordReader((cells) => { if (!header.length) header = cells; }, () => undefined, undefined, 1, true, detectDelimiter(head));
+  reader.push(head.split(/\r\n|\n|\r/)[0] ?? "");
+  reader.end();
+  return header.map((h) => h.trim()).filter(Boolean);
 }

@@ -498,3 +498,37 @@ describe("robustness", () => {
     }
   });
 });
+
+describe("binding real exports in the editor", () => {
+  it("completes column names after `from \"` from the workspace's data files, escaped", async () => {
+    const { complete } = await import("../lsp/features/completion.js");
+    const { compile } = await import("../compiler/compile.js");
+    const text = 'schema {\n  company.revenue: number from "Ann\n}\n';
+    const result = compile(text);
+    const offset = text.indexOf("Ann") + 3;
+    const r = complete(result, offset, undefined, () => [{ name: "Annual Revenue", file: "export.csv" }, { name: 'Say "hi"', file: "export.csv" }]);
+    expect(r.items.map((i) => [i.label, i.insertText])).toEqual([["Annual Revenue", "Annual Revenue"], ['Say "hi"', 'Say \\"hi\\"']]);
+    expect(r.replace).toEqual({ start: text.indexOf("Ann"), end: offset });
+    // elsewhere in a string: nothing, and the workspace is not asked
+    let asked = false;
+    const plain = 'criterion x when a contains "An';
+    expect(complete(compile(plain), plain.length, undefined, () => { asked = true; return []; }).items).toEqual([]);
+    expect(asked).toBe(false);
+  });
+
+  it("reads headers as run does: a CSV header with its delimiter and quotes, a JSON line's keys", async () => {
+    const { headerColumns } = await import("../lsp/workspace.js");
+    expect(headerColumns('\uFEFF"Lead ID";"Annual Revenue";Country/Region\r\n1;2;3\r\n', "csv")).toEqual(["Lead ID", "Annual Revenue", "Country/Region"]);
+    expect(headerColumns('{"Record ID": 1, "company": {"name": "x"}}\n', "jsonl")).toEqual(["Record ID", "company"]);
+    expect(headerColumns("not json\n", "jsonl")).toEqual([]);
+  });
+
+  it("hover on a field bound to a column names the column", async () => {
+    const { hover } = await import("../lsp/features/hover.js");
+    const { compile } = await import("../compiler/compile.js");
+    const text = 'schema {\n  company.revenue: number? from "Annual Revenue"\n}\nbig when company.revenue > 1M\n';
+    const h = hover(compile(text), text.lastIndexOf("company.revenue") + 3);
+    expect(h?.markdown).toContain('company.revenue: number? from "Annual Revenue"');
+    expect(h?.markdown).toContain("`Annual Revenue`");
+  });
+});

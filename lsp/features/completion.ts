@@ -55,7 +55,18 @@ const OPERAND_KEYWORDS: CompletionEntry[] = [
 ];
 
 /** Completion at `offset`: what may be typed here, from the schema, the declarations and the syntax. */
-export function complete(result: CompileResult, offset: number, path?: string): CompletionResult {
+/** A column header of a data file in the workspace, offered after `from "`. */
+export interface KnownColumn {
+  name: string;
+  /** The file it was read from, shown as detail. */
+  file: string;
+}
+
+/**
+ * Completion at `offset`. `columns` are the headers of the workspace's CSV and JSON Lines files
+ * (the server reads them, only when asked; features do no I/O), offered inside the string after `from`.
+ */
+export function complete(result: CompileResult, offset: number, path?: string, columns: () => readonly KnownColumn[] = () => []): CompletionResult {
   const model = modelOf(result, path);
   const text = model.text;
   offset = Math.max(0, Math.min(offset, text.length));
@@ -64,6 +75,13 @@ export function complete(result: CompileResult, offset: number, path?: string): 
   const replace = { start: wordStart, end: offset };
   const done = (items: CompletionEntry[]): CompletionResult => ({ items: dedupe(items), replace });
 
+  // `field: type from "Ann|`: the columns of the workspace's data files.
+  const fromString = /\bfrom[ \t]+"((?:[^"\\\r\n]|\\.)*)$/.exec(text.slice(lineStartOf(text, offset), offset));
+  if (fromString) {
+    const start = offset - fromString[1].length;
+    const items = columns().map((c): CompletionEntry => ({ label: c.name, kind: "value", detail: `column of ${c.file}`, insertText: JSON.stringify(c.name).slice(1, -1) }));
+    return { items: dedupe(items), replace: { start, end: offset } };
+  }
   if (insideCommentOrString(model, offset)) return done([]);
 
   // `company.` / `company.rev`: the typed path before the word, ending in a dot.

@@ -85,7 +85,9 @@ export function describeSymbol(result: CompileResult, symbol: LeaddefSymbol): st
   const doc = symbol.doc ? `\n\n${symbol.doc}` : "";
   if (symbol.kind === "field") {
     const optional = symbol.optional ? "\n\nOptional: may be missing in the data." : "\n\nRequired: a row without it is rejected.";
-    return "```leaddef\n" + `${symbol.name}: ${typeSource(symbol.type)}${symbol.optional ? "?" : ""}` + "\n```" + optional + doc + declaredIn(result, symbol);
+    const column = symbol.decl.column ? ` from ${symbol.decl.column.raw}` : "";
+    const bound = symbol.decl.column ? `\n\nReads the input column (CSV) or key (JSON Lines) \`${symbol.decl.column.value}\`.` : "";
+    return "```leaddef\n" + `${symbol.name}: ${typeSource(symbol.type)}${symbol.optional ? "?" : ""}${column}` + "\n```" + optional + bound + doc + declaredIn(result, symbol);
   }
   if (symbol.kind === "param") {
     const type = symbol.type.kind === "error" ? "enum member" : typeSource(symbol.type);

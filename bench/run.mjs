@@ -25,7 +25,7 @@ const ROOT = dirname(BENCH);
 const DATA = join(BENCH, 'data');
 const GENERATOR = join(ROOT, 'examples', 'generate-leads.mjs');
 const LEADDEF_INDEX = join(ROOT, 'dist', 'compiler', 'index.js');
-const LEADDEF_CLI = join(ROOT, 'dist', 'compiler', 'cli.js');
+const LEADDEF_CLI = join(ROOT, 'dist', 'compiler', 'app', 'cli.js');
 const TIME = '/usr/bin/time';
 
 const { values: opt } = parseArgs({

@@ -257,7 +257,8 @@ function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage" | "
     if (name === exclude || !kinds.includes(kind)) return;
     out.push({ label: name, kind, detail, ...(doc ? { documentation: doc } : {}), sortText: `1${name}` });
   };
-  for (const s of model.names.values()) add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind);
+  // Outcomes are left out: no condition may use one.
+  for (const s of model.names.values()) if (s.kind !== "outcome") add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind);
   return out;
 }
 

@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../compiler/compile.js";
 import { format } from "../language/formatter.js";
+import { complete } from "../lsp/features/completion.js";
+import { semanticTokens } from "../lsp/features/semantic-tokens.js";
 import { documentSymbols } from "../lsp/features/symbols.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -81,6 +83,18 @@ describe("the outcome declaration", () => {
     expect(format(f.text).text).toBe(f.text);
     const outline = documentSymbols(compile(DEF));
     expect(outline.filter((s) => s.kind === "outcome").map((s) => s.name)).toEqual(["won", "churned"]);
+  });
+});
+
+describe("the outcome declaration in the editor", () => {
+  it("colours the outcome's name and leaves it out of a condition's completions", () => {
+    const r = compile(DEF);
+    const line = DEF.split("\n").findIndex((l) => l.startsWith("outcome won"));
+    expect(semanticTokens(r).find((t) => t.line === line && t.character === 8)).toMatchObject({ length: 3, type: "function" });
+    const text = `${DEF}\ncriterion x when `;
+    const labels = complete(compile(text), text.length).items.map((i) => i.label);
+    expect(labels).toContain("big");
+    expect(labels).not.toContain("won");
   });
 });
 

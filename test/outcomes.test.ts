@@ -2,7 +2,7 @@
 // outline), the leakage error LD1021, and `leaddef outcomes`' figures on a small file whose
 // expected numbers are worked out by hand below.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -198,5 +198,68 @@ describe("leaddef outcomes", () => {
     const r = await cli(["outcomes", bad, "--input", data]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("LD1021");
+  });
+});
+
+/** RFC 4180 rows: quoted fields may hold commas, quotes (doubled) and line breaks. */
+function csvRows(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { row.push(cell); cell = ""; }
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(cell); rows.push(row); row = []; cell = "";
+    } else cell += ch;
+  }
+  if (cell !== "" || row.length > 0) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+describe("leaddef outcomes against a separate run (examples/crm/hubspot.leaddef)", () => {
+  it("gives exactly the figures computed from `run --columns all` and the export's Lifecycle Stage column", async () => {
+    const crm = join(root, "examples", "crm");
+    const results = join(tmp, "hubspot-results.csv");
+    const args = ["--input", join(crm, "hubspot-contacts.csv"), "--as-of", "2026-11-22", "--id", "Record ID"];
+    const run = await cli(["run", join(crm, "hubspot.leaddef"), ...args, "--columns", "all", "-o", results, "--no-progress"]);
+    expect(run.code).toBe(0);
+    const [exportHeader, ...exported] = csvRows(readFileSync(join(crm, "hubspot-contacts.csv"), "utf8"));
+    const lifecycle = exportHeader.indexOf("Lifecycle Stage");
+    const idAt = exportHeader.indexOf("Record ID");
+    // The outcome, read straight from the export: `crm.lifecycle_stage in [customer, evangelist]`.
+    const became = new Map(exported.map((r) => [r[idAt], ["customer", "evangelist"].includes(r[lifecycle])]));
+    const [header, ...rows] = csvRows(readFileSync(results, "utf8"));
+    const stages = ["mql", "sal", "sql"];
+    const criteria = ["target_industry", "right_size", "engaged", "recently_active", "ruled_out"];
+    const positive = (r: string[]) => became.get(r[0]) === true;
+    const positives = rows.filter(positive).length;
+    const base = positives / rows.length;
+    const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
+    const lift = (rate: number | null) => (rate === null || base === 0 ? null : rate / base);
+    const expected = {
+      name: "became_customer", rows: rows.length, positives, base_rate: base,
+      stages: stages.map((stage, s) => {
+        const reached = rows.filter((r) => stages.indexOf(r[1]) >= s);
+        const k = reached.filter(positive).length;
+        return { stage, reached: reached.length, reached_positives: k, rate: ratio(k, reached.length), captured: ratio(k, positives), lift: lift(ratio(k, reached.length)) };
+      }),
+      criteria: criteria.map((name) => {
+        const holds = rows.filter((r) => r[header.indexOf(name)] === "true");
+        const k = holds.filter(positive).length;
+        return { name, holds: holds.length, positives: k, rate: ratio(k, holds.length), lift: lift(ratio(k, holds.length)) };
+      }),
+    };
+    expect(positives).toBeGreaterThan(0);
+    const out = await cli(["outcomes", join(crm, "hubspot.leaddef"), ...args, "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({ outcomes: [expected] });
   });
 });

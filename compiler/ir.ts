@@ -77,6 +77,8 @@ export interface IrParam {
 export interface IrSource { file: string; line: number; text: string; doc: string | undefined }
 
 export interface IrCriterion { name: string; index: number; cond: IrCondition; deps: Dep[]; source: IrSource }
+/** `outcome NAME when COND`: evaluated beside the definition (never by it) to measure it. */
+export interface IrOutcome { name: string; index: number; cond: IrCondition; source: IrSource }
 export interface IrStage { name: string; index: number; cond: IrCondition; deps: Dep[]; source: IrSource }
 export interface IrScore {
   name: string;
@@ -107,6 +109,8 @@ export interface IrProgram {
   scores: IrScore[];
   stages: IrStage[];
   examples: IrExample[];
+  /** Outcomes in declaration order; no criterion, score or stage depends on one. */
+  outcomes: IrOutcome[];
   /** The entry file's parameters (its own and imported), with the values the program uses. */
   params: IrParam[];
   /** criteria, scores and stages in an order where each comes after everything it uses */
@@ -178,7 +182,7 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
   }));
   // Imported criteria resolve to the imported file's symbol: look parameters up by name.
   const paramValues = new Map(params.map((p) => [p.name, p]));
-  const decls = [...entry.names.values()].filter((s) => s.kind !== "stage" && s.kind !== "param");
+  const decls = [...entry.names.values()].filter((s) => s.kind !== "stage" && s.kind !== "param" && s.kind !== "outcome");
   const criteriaSyms = decls.filter((s) => s.kind === "criterion");
   const scoreSyms = decls.filter((s) => s.kind === "score");
   const declIndex = new Map<DeclSymbol, Dep>();
@@ -227,7 +231,11 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
   });
   const stages = entry.stages.map((s, index) => ({ name: s.name, index, cond: condition(entry, s.decl.condition), deps: depsOf(s), source: sourceOf(s) }));
 
-  const program: IrProgram = { fields, criteria, scores, stages, examples: [], params, order: [] };
+  const outcomes = [...entry.names.values()].filter((s) => s.kind === "outcome").map((s, index) => ({
+    name: s.name, index, cond: condition(modelOf(s), (s.decl as A.OutcomeDecl).condition), source: sourceOf(s),
+  }));
+
+  const program: IrProgram = { fields, criteria, scores, stages, outcomes, examples: [], params, order: [] };
   program.order = dependencyOrder(program);
   program.examples = entry.examples.map((e) => lowerExample(entry, e));
   return program;

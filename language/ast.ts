@@ -221,8 +221,18 @@ export interface ParamDecl extends NodeBase {
   value: ExampleValue;
 }
 
+/**
+ * `outcome NAME when COND`: what really happened to a lead (a won deal), measured against the
+ * definition by `leaddef outcomes`. The definition itself may never use it.
+ */
+export interface OutcomeDecl extends NodeBase {
+  kind: "OutcomeDecl";
+  name: Name;
+  condition: Expr;
+}
+
 export type Declaration =
-  | ImportDecl | SchemaDecl | CriterionDecl | ScoreDecl | StageDecl | ExampleDecl | ParamDecl;
+  | ImportDecl | SchemaDecl | CriterionDecl | ScoreDecl | StageDecl | ExampleDecl | ParamDecl | OutcomeDecl;
 
 export interface SourceFile extends NodeBase {
   kind: "SourceFile";
@@ -251,6 +261,7 @@ export function children(node: Node): Node[] {
         .sort((a, b) => a.span.start - b.span.start)];
     case "ExampleAssign": return [node.path, node.value];
     case "ParamDecl": return [node.name, node.value];
+    case "OutcomeDecl": return [node.name, node.condition];
     case "ExampleAsOf": return [node.date];
     case "ExpectStage": return [node.stage];
     case "ExpectScore": return [node.score, node.value];
@@ -292,6 +303,7 @@ export function forEachChild<C>(node: Node, fn: (child: Node, parent: Node, cont
       return;
     case "ExampleAssign": fn(node.path, node, context); fn(node.value, node, context); return;
     case "ParamDecl": fn(node.name, node, context); fn(node.value, node, context); return;
+    case "OutcomeDecl": fn(node.name, node, context); fn(node.condition, node, context); return;
     case "ExampleAsOf": fn(node.date, node, context); return;
     case "ExpectStage": fn(node.stage, node, context); return;
     case "ExpectScore": fn(node.score, node, context); fn(node.value, node, context); return;

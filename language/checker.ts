@@ -73,6 +73,9 @@ export class FileChecker {
         case "ParamDecl":
           this.declareParam(decl, docFor(decl));
           break;
+        case "OutcomeDecl":
+          this.declareName({ kind: "outcome", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }, decl.name);
+          break;
       }
     }
     this.checkFieldPrefixes();
@@ -235,6 +238,9 @@ export class FileChecker {
           break;
         case "ScoreDecl":
           this.checkScore(decl);
+          break;
+        case "OutcomeDecl":
+          this.expectBoolean(decl.condition, "an outcome");
           break;
         case "ExampleDecl":
           this.checkExample(decl);
@@ -502,6 +508,12 @@ export class FileChecker {
       }
       const decl = this.model.names.get(text);
       if (decl?.kind === "param") return this.resolveParam(path, decl, enumContext);
+      if (decl?.kind === "outcome") {
+        // An outcome is what happened after qualification: a definition using it would predict with the answer.
+        this.record(path, { kind: "symbol", symbol: decl, declaration: false });
+        this.report(path, message("outcomeUsed", { name: decl.name }), { help: helpText("outcomesAreMeasured") });
+        return Ty.BOOLEAN;
+      }
       if (decl) {
         this.record(path, { kind: "symbol", symbol: decl, declaration: false });
         return decl.kind === "score" ? Ty.NUMBER : Ty.BOOLEAN;

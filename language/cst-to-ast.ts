@@ -145,6 +145,7 @@ export class AstBuilder {
       case "stageDecl": return this.stageDecl(inner);
       case "exampleDecl": return this.exampleDecl(inner);
       case "paramDecl": return this.paramDecl(inner);
+      case "outcomeDecl": return this.outcomeDecl(inner);
       default: return undefined;
     }
   }
@@ -192,6 +193,10 @@ export class AstBuilder {
 
   private criterionDecl(node: CstNode): A.CriterionDecl {
     return { kind: "CriterionDecl", ...this.namedCondition(node, "end") };
+  }
+
+  private outcomeDecl(node: CstNode): A.OutcomeDecl {
+    return { kind: "OutcomeDecl", ...this.namedCondition(node, "end") };
   }
 
   private stageDecl(node: CstNode): A.StageDecl {

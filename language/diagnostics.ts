@@ -62,6 +62,8 @@ export const CATALOG = {
   LD1019: { severity: "error", title: "invalid parameter value" },
   /** The import rule (language/import-rule.ts): `.leaddef` regular files of at most 4 MB inside the project. */
   LD1020: { severity: "error", title: "import refused" },
+  /** Outcomes are measured against the definition (`leaddef outcomes`); using one would leak the answer into it. */
+  LD1021: { severity: "error", title: "outcome used by the definition" },
   LD2001: { severity: "warning", title: "unused criterion" },
   LD2002: { severity: "warning", title: "unused score" },
   LD2003: { severity: "warning", title: "stage skips the funnel" },
@@ -149,6 +151,7 @@ export const MESSAGES = {
   keywordName: { code: "LD1007", text: "`{name}` is a keyword and cannot name a {kind}" },
   keywordMember: { code: "LD1007", text: "`{name}` is a keyword and cannot be an enum member" },
   resultColumnName: { code: "LD1007", text: "`{name}` is a column of every result and cannot name a {kind}" },
+  outcomeUsed: { code: "LD1021", text: "`{name}` is an outcome: criteria, scores, stages and outcomes cannot use it" },
   paramNotAList: { code: "LD1019", text: "parameter `{name}` holds one value, not a list" },
   paramMemberNeedsEnum: { code: "LD1019", text: "parameter `{name}` holds the enum member `{member}`, so it can only be compared with an enum field" },
   paramNotMember: { code: "LD1019", text: "parameter `{name}` is `{member}`, which is not a member of `{field}`" },
@@ -224,6 +227,7 @@ export const HELP = {
   noneMeansNoStage: "`none` means \"no stage\" in results; choose another name",
   notAKeyword: "choose a name that is not a keyword",
   resultColumns: "results begin with the columns `id` and `stage`; choose another name",
+  outcomesAreMeasured: "an outcome says what happened after qualification; measure the definition against it with `leaddef outcomes`",
   paramValues: "write a number, a date, a string, `true`/`false` or an enum member",
   neverHolds: "its condition can never hold for any lead the schema allows, on any as-of date",
   neverHoldsShort: "its condition can never hold for any lead the schema allows",

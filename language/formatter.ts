@@ -36,7 +36,7 @@ export function format(text: string): FormatResult {
     walk(decl, (n) => {
       if (n.kind === "Binary" && (n.op === "+" || n.op === "-")) binaryLeftEnds.push(n.left.span.end);
       switch (n.kind) {
-        case "ImportDecl": case "SchemaDecl": case "CriterionDecl": case "ScoreDecl": case "StageDecl": case "ExampleDecl": case "ParamDecl":
+        case "ImportDecl": case "SchemaDecl": case "CriterionDecl": case "ScoreDecl": case "StageDecl": case "ExampleDecl": case "ParamDecl": case "OutcomeDecl":
         case "FieldDecl": case "ScoreLine": case "ScoreBound": case "ExampleAssign": case "ExampleAsOf":
         case "ExpectStage": case "ExpectScore": case "ExpectFlag":
           itemStarts.add(n.span.start);

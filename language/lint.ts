@@ -13,7 +13,7 @@ export function lintFile(model: FileModel, used: ReadonlySet<LeaddefSymbol>): vo
   // A file without stages is a library for others to import: its criteria are not unused.
   if (model.stages.length > 0) {
     for (const symbol of model.ownDecls) {
-      if (symbol.kind === "stage" || symbol.kind === "param" || used.has(symbol)) continue;
+      if (symbol.kind === "stage" || symbol.kind === "param" || symbol.kind === "outcome" || used.has(symbol)) continue;
       const unused = symbol.kind === "criterion"
         ? { message: message("unusedCriterion", { name: symbol.name }), help: helpText("useOrDelete") }
         : { message: message("unusedScore", { name: symbol.name }), help: helpText("scoreStillReported") };

@@ -55,7 +55,15 @@ export interface ParamSymbol {
   /** For a member literal: every enum it is used beside (an override must be a member of each). */
   enums: Extract<Type, { kind: "enum" }>[];
 }
-export type DeclSymbol = CriterionSymbol | ScoreSymbol | StageSymbol | ParamSymbol;
+/** `outcome NAME when COND`: measured against the definition, never used by it. */
+export interface OutcomeSymbol {
+  kind: "outcome";
+  name: string;
+  decl: A.OutcomeDecl;
+  file: string;
+  doc: string | undefined;
+}
+export type DeclSymbol = CriterionSymbol | ScoreSymbol | StageSymbol | ParamSymbol | OutcomeSymbol;
 export type LeaddefSymbol = FieldSymbol | DeclSymbol;
 
 /** What one name occurrence in the tree resolved to. */

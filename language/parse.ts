@@ -4,7 +4,7 @@ import type * as A from "./ast.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import { diagnostic, helpText, message, type Diagnostic, type Message } from "./diagnostics.js";
 import { ParseCache, relocate, type ChunkResult } from "./parse-cache.js";
-import { isParamStart, parseDeclarationTokens } from "./parser.js";
+import { isOutcomeStart, isParamStart, parseDeclarationTokens } from "./parser.js";
 import * as T from "./tokens.js";
 
 /** Deeper nesting than this is refused before parsing, so no phase can exhaust the stack. */
@@ -52,7 +52,7 @@ function startsDeclaration(tokens: T.LeaddefToken[], i: number): boolean {
   const t = tokens[i];
   if (!t.startsLine) return false;
   if (declarationKeywords.has(t.tokenType)) return true;
-  if (isParamStart(t, tokens[i + 2])) return true;
+  if (isParamStart(t, tokens[i + 2]) || isOutcomeStart(t, tokens[i + 2])) return true;
   return tokens[i + 1]?.tokenType === T.When && tokens[i + 1].startLine === t.startLine && t.tokenType !== T.Plus && t.tokenType !== T.Minus;
 }
 

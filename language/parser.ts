@@ -31,6 +31,8 @@ class LeaddefCstParser extends CstParser {
       { ALT: () => this.SUBRULE(this.exampleDecl) },
       // `param` is a word only here (`param NAME =`), so existing names and fields keep working.
       { GATE: () => isParamStart(this.LA(1), this.LA(3)), ALT: () => this.SUBRULE(this.paramDecl) },
+      // `outcome` likewise, only as `outcome NAME when`.
+      { GATE: () => isOutcomeStart(this.LA(1), this.LA(3)), ALT: () => this.SUBRULE(this.outcomeDecl) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
     ]);
   });
@@ -40,6 +42,13 @@ class LeaddefCstParser extends CstParser {
     this.CONSUME(T.NameLike);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.exampleValue);
+  });
+
+  outcomeDecl = this.RULE("outcomeDecl", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.NameLike);
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression);
   });
 
   importDecl = this.RULE("importDecl", () => {
@@ -333,6 +342,11 @@ class LeaddefCstParser extends CstParser {
 /** Whether the tokens at a declaration's start are `param NAME =` (the contextual keyword). */
 export function isParamStart(first: IToken | undefined, third: IToken | undefined): boolean {
   return first?.tokenType === T.Identifier && first.image === "param" && third?.tokenType === T.Equals;
+}
+
+/** Whether the tokens at a declaration's start are `outcome NAME when` (the contextual keyword). */
+export function isOutcomeStart(first: IToken | undefined, third: IToken | undefined): boolean {
+  return first?.tokenType === T.Identifier && first.image === "outcome" && third?.tokenType === T.When;
 }
 
 const parser = new LeaddefCstParser();

@@ -26,6 +26,7 @@ import { addWriteBackOptions, prepareWriteBack, type WriteBackOptions } from "./
 import { ParamError, paramOverrides, programWithParams } from "../params.js";
 import { renderSweep, runSweep } from "./sweep.js";
 import { collectReport } from "./report.js";
+import { collectOutcomes, renderOutcomes } from "./outcomes.js";
 import { renderReportHtml } from "./report-html.js";
 import { Coverage, coverageSummary, toLcov, uncoveredLines } from "../analysis/coverage.js";
 import { compareCommand, DefinitionUsageError, diffCommand, withSemanticLints, type CompareCommandOptions, type DiffCommandOptions } from "./definition-commands.js";
@@ -427,6 +428,27 @@ function buildCli(): Command {
         idColumn: opts.id,
       }));
       console.log(opts.format === "json" ? JSON.stringify({ param: sweep.param, runs: sweep.runs, rowsRead: sweep.rowsRead, rowsRejected: sweep.rowsRejected }, null, 2) : renderSweep(sweep));
+    });
+
+  cli.command("outcomes")
+    .description("does the definition predict what happened? per outcome: base rate, rate, capture and lift per stage and criterion")
+    .argument("<file>", "the .leaddef definition (with outcome NAME when … declarations)")
+    .requiredOption("--input <path>", "leads: .csv or .jsonl")
+    .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
+    .option("--id <column>", "the input column that identifies a lead", "id")
+    .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
+    .action(async (file: string, opts: { input: string; asOf?: string; id: string; param: string[]; format: "text" | "json"; inputFormat?: "csv" | "jsonl" }) => {
+      const { program } = programOrExit(file, opts.param);
+      const r = await collectOutcomes({
+        program,
+        input: opts.input,
+        inputFormat: batchInputFormat(opts.input, opts.inputFormat),
+        asOf: parseAsOf(opts.asOf),
+        idColumn: opts.id,
+      });
+      console.log(opts.format === "json" ? JSON.stringify({ outcomes: r.outcomes }, null, 2) : renderOutcomes(r));
     });
 
   cli.command("diff")

@@ -35,6 +35,7 @@ const DECLARATION_SNIPPETS: CompletionEntry[] = [
   { label: "example", kind: "snippet", detail: "example \"…\" { … }", insertText: "example \"${1:what this lead shows}\" {\n  ${2:field} = ${3:value}\n  as of ${4:2026-01-01}\n  expect stage ${5:stage}\n}", snippet: true },
   { label: "import", kind: "snippet", detail: "import \"file.leaddef\"", insertText: "import \"${1:common.leaddef}\"", snippet: true },
   { label: "param", kind: "snippet", detail: "param NAME = value", insertText: "param ${1:name} = ${0:60}", snippet: true },
+  { label: "outcome", kind: "snippet", detail: "outcome NAME when condition", insertText: "outcome ${1:won} when ${0}", snippet: true },
 ];
 
 const OPERATOR_KEYWORDS: CompletionEntry[] = [
@@ -206,6 +207,7 @@ function declarationStart(tokens: IToken[]): number {
     if (!firstOnLine) continue;
     if (DECLARATION_KEYWORDS.has(t.image) && t.tokenType.name !== "Identifier") return i;
     if (t.image === "param" && tokens[i + 2]?.image === "=") return i;
+    if (t.image === "outcome" && tokens[i + 2]?.image === "when") return i;
     const next = tokens[i + 1];
     if (next?.image === "when" && next.startLine === t.startLine && t.image !== "+" && t.image !== "-") return i;
   }
@@ -275,7 +277,8 @@ function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage" | "
     if (name === exclude || !kinds.includes(kind)) return;
     out.push({ label: name, kind, detail, ...(doc ? { documentation: doc } : {}), sortText: `1${name}` });
   };
-  for (const s of model.names.values()) add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind);
+  // Outcomes are left out: no condition may use one.
+  for (const s of model.names.values()) if (s.kind !== "outcome") add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind);
   return out;
 }
 

@@ -17,7 +17,7 @@ export interface SemanticToken {
   modifiers: TokenModifier[];
 }
 
-const KIND_TYPE: Record<string, TokenType> = { field: "property", criterion: "function", score: "variable", stage: "class", param: "variable" };
+const KIND_TYPE: Record<string, TokenType> = { field: "property", criterion: "function", score: "variable", stage: "class", param: "variable", outcome: "function" };
 
 /**
  * Every token classified, in document order: fields, criteria (functions), scores (variables),

@@ -5,7 +5,7 @@ import { baseName, type Range } from "../../language/source.js";
 import { typeSource } from "../../language/types.js";
 import { declarationSpan, modelOf } from "./lookup.js";
 
-export type SymbolKind = "import" | "schema" | "field" | "criterion" | "score" | "stage" | "example" | "param";
+export type SymbolKind = "import" | "schema" | "field" | "criterion" | "score" | "stage" | "example" | "param" | "outcome";
 
 export interface OutlineSymbol {
   name: string;
@@ -49,6 +49,9 @@ function outline(model: FileModel, d: Declaration): OutlineSymbol | undefined {
       const kind = d.kind === "CriterionDecl" ? "criterion" : d.kind === "ScoreDecl" ? "score" : "stage";
       return { name: d.name.text, kind, detail: kind, range, selectionRange: model.lines.range(d.name.span) };
     }
+    case "OutcomeDecl":
+      if (!d.name.text) return undefined;
+      return { name: d.name.text, kind: "outcome", detail: "outcome", range, selectionRange: model.lines.range(d.name.span) };
     case "ParamDecl":
       if (!d.name.text) return undefined;
       return { name: d.name.text, kind: "param", detail: `param = ${model.text.slice(d.value.span.start, d.value.span.end)}`, range, selectionRange: model.lines.range(d.name.span) };

@@ -316,12 +316,8 @@ export class AstBuilder {
       const minus = this.tok(node, "Minus");
       return this.numberLit(num, minus !== undefined, minus?.startOffset);
     }
-    const s = this.tok(node, "StringLiteral");
-    if (s) return this.stringLit(s);
-    const d = this.tok(node, "DateLiteral");
-    if (d) return this.dateLit(d);
-    if (this.tok(node, "True")) return { kind: "BoolLit", id: this.id(), span, value: true };
-    if (this.tok(node, "False")) return { kind: "BoolLit", id: this.id(), span, value: false };
+    const literal = this.textLiteral(node, span);
+    if (literal) return literal;
     const ident = this.tok(node, "Identifier");
     if (ident) {
       const name = this.name(ident);
@@ -368,15 +364,24 @@ export class AstBuilder {
   }
 
   private notExpr(node: CstNode): A.Expr {
-    const not = this.tok(node, "Not");
+    return this.prefixRule(node, { token: "Not", op: "not", rule: "notExpr", what: "a condition" }, { rule: "comparison", what: "a condition", build: (n) => this.comparison(n) });
+  }
+
+  /**
+   * A prefix-operator rule (`not x`, `-x`): the operator applied to the rule itself when its token
+   * is there, else the next rule down; a part the parser could not read is `Missing`.
+   */
+  private prefixRule(
+    node: CstNode,
+    prefix: { token: string; op: "not" | "-"; rule: string; what: string },
+    next: { rule: string; what: string; build: (n: CstNode) => A.Expr },
+  ): A.Expr {
     const span = this.spanOf(node, 0);
-    if (not) {
-      const inner = this.sub(node, "notExpr");
-      const operand = this.orMissing(inner, (n) => this.notExpr(n), "a condition", span.end);
-      return { kind: "Unary", id: this.id(), span, op: "not", operand };
+    if (this.tok(node, prefix.token)) {
+      const operand = this.orMissing(this.sub(node, prefix.rule), (n) => this.prefixRule(n, prefix, next), prefix.what, span.end);
+      return { kind: "Unary", id: this.id(), span, op: prefix.op, operand };
     }
-    const cmp = this.sub(node, "comparison");
-    return this.orMissing(cmp, (n) => this.comparison(n), "a condition", span.start);
+    return this.orMissing(this.sub(node, next.rule), next.build, next.what, span.start);
   }
 
   private comparison(node: CstNode): A.Expr {
@@ -414,26 +419,26 @@ export class AstBuilder {
   }
 
   private unary(node: CstNode): A.Expr {
-    const span = this.spanOf(node, 0);
-    if (this.tok(node, "Minus")) {
-      const inner = this.sub(node, "unary");
-      const operand = this.orMissing(inner, (n) => this.unary(n), "a number", span.end);
-      return { kind: "Unary", id: this.id(), span, op: "-", operand };
-    }
-    const p = this.sub(node, "primary");
-    return this.orMissing(p, (n) => this.primary(n), "a value", span.start);
+    return this.prefixRule(node, { token: "Minus", op: "-", rule: "unary", what: "a number" }, { rule: "primary", what: "a value", build: (n) => this.primary(n) });
   }
 
-  private primary(node: CstNode): A.Expr {
-    const span = this.spanOf(node, 0);
-    const num = this.tok(node, "NumberLiteral");
-    if (num) return this.numberLit(num);
+  /** A string, date or boolean literal written in `node`, in examples and expressions alike. */
+  private textLiteral(node: CstNode, span: Span): A.StringLit | A.DateLit | A.BoolLit | undefined {
     const s = this.tok(node, "StringLiteral");
     if (s) return this.stringLit(s);
     const d = this.tok(node, "DateLiteral");
     if (d) return this.dateLit(d);
     if (this.tok(node, "True")) return { kind: "BoolLit", id: this.id(), span, value: true };
     if (this.tok(node, "False")) return { kind: "BoolLit", id: this.id(), span, value: false };
+    return undefined;
+  }
+
+  private primary(node: CstNode): A.Expr {
+    const span = this.spanOf(node, 0);
+    const num = this.tok(node, "NumberLiteral");
+    if (num) return this.numberLit(num);
+    const literal = this.textLiteral(node, span);
+    if (literal) return literal;
     const list = this.sub(node, "listLiteral");
     if (list) return this.listLiteral(list, span.start);
     const atLeast = this.sub(node, "atLeast");

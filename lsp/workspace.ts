@@ -173,9 +173,14 @@ export class Workspace {
   }
 
   private workspaceFiles(): string[] {
+    return this.filesUnderRoots((name) => name.endsWith(".leaddef"), MAX_WORKSPACE_FILES, 12);
+  }
+
+  /** The files under the workspace folders whose name passes `match` (hidden folders, node_modules and dist skipped), at most `max`, at most `maxDepth` deep. */
+  private filesUnderRoots(match: (name: string) => boolean, max: number, maxDepth: number): string[] {
     const out: string[] = [];
     const visit = (dir: string, depth: number) => {
-      if (out.length >= MAX_WORKSPACE_FILES || depth > 12) return;
+      if (out.length >= max || depth > maxDepth) return;
       let entries;
       try {
         entries = readdirSync(dir, { withFileTypes: true });
@@ -186,8 +191,8 @@ export class Workspace {
         if (e.name.startsWith(".") || e.name === "node_modules" || e.name === "dist") continue;
         const p = join(dir, e.name);
         if (e.isDirectory()) visit(p, depth + 1);
-        else if (e.isFile() && e.name.endsWith(".leaddef")) out.push(resolve(p));
-        if (out.length >= MAX_WORKSPACE_FILES) return;
+        else if (e.isFile() && match(e.name)) out.push(resolve(p));
+        if (out.length >= max) return;
       }
     };
     for (const root of this.roots) visit(root, 0);
@@ -203,24 +208,7 @@ export class Workspace {
    */
   dataColumns(now = Date.now()): KnownColumn[] {
     if (this.columnsCache && now - this.columnsCache.at < 30_000) return this.columnsCache.columns;
-    const files: string[] = [];
-    const visit = (dir: string, depth: number) => {
-      if (files.length >= 50 || depth > 6) return;
-      let entries;
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        if (e.name.startsWith(".") || e.name === "node_modules" || e.name === "dist") continue;
-        const p = join(dir, e.name);
-        if (e.isDirectory()) visit(p, depth + 1);
-        else if (e.isFile() && /\.(csv|jsonl|ndjson)$/i.test(e.name)) files.push(p);
-        if (files.length >= 50) return;
-      }
-    };
-    for (const root of this.roots) visit(root, 0);
+    const files = this.filesUnderRoots((name) => /\.(csv|jsonl|ndjson)$/i.test(name), 50, 6);
     const columns: KnownColumn[] = [];
     for (const file of files) {
       let head: string;

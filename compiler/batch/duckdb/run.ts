@@ -17,7 +17,7 @@ import { csvField, DUPLICATE_KEY, duplicateKeySql, jsonField, jsonStructure, typ
 import { csvNewLine, prescanJsonl, recordAt, scanCsv, type CsvScan } from "./scan.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
 import { checkHeader } from "../sources/header-check.js";
-import { csvTrailer, detectDelimiter, headOf } from "../sources/csv-dialect.js";
+import { csvDialect } from "../sources/csv-dialect.js";
 import type { Trailer } from "../sources/trailer.js";
 import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
 
@@ -55,7 +55,8 @@ const BAD_JSON = "\u0001leaddef:bad-json";
 export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
-  const delimiter = o.delimiter ?? (o.inputFormat === "csv" ? detectDelimiter(headOf(o.input)) : ",");
+  const dialect = o.inputFormat === "csv" ? csvDialect(o.input, o.delimiter) : undefined;
+  const delimiter = dialect?.delimiter ?? ",";
   o = { ...o, delimiter };
   const fallback = async (why: string): Promise<RunSummary> => {
     const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl" });
@@ -65,7 +66,7 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   let trailer: Trailer | undefined;
   let jsonlLineLimit = 2_000_000;
   if (o.inputFormat === "csv") {
-    trailer = csvTrailer(o.input, delimiter);
+    trailer = dialect?.trailer;
     scan = await scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
     checkHeader(program.fields, scan.header, o.idColumn, o.idExplicit === true);
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);

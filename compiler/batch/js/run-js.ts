@@ -14,7 +14,8 @@ import { Utf8Decoder } from "../sources/utf8.js";
 import { BufferedWriter, type OutputFormat, type OutputTarget } from "../output.js";
 import { RowScorer } from "./row-scorer.js";
 import { checkHeader } from "../sources/header-check.js";
-import { csvTrailer, detectDelimiter, headOf } from "../sources/csv-dialect.js";
+import { csvDialect } from "../sources/csv-dialect.js";
+import type { Trailer } from "../sources/trailer.js";
 import { RejectLog } from "../reject-log.js";
 import { runParallel } from "./run-parallel.js";
 import { csvPieces } from "./csv-pieces.js";
@@ -74,8 +75,12 @@ export function resultColumns(program: Program, columns: "default" | "all"): str
  */
 export async function runJs(o: RunOptions): Promise<RunSummary> {
   if (o.inputFormat === "csv" && o.input !== "-") assertCsvHeader(o.input);
-  if (o.inputFormat === "csv" && o.delimiter === undefined) o = { ...o, delimiter: detectDelimiter(headOf(o.input)) };
-  const trailer = o.inputFormat === "csv" ? csvTrailer(o.input, o.delimiter ?? ",") : undefined;
+  let trailer: Trailer | undefined;
+  if (o.inputFormat === "csv") {
+    const dialect = csvDialect(o.input, o.delimiter);
+    o = { ...o, delimiter: dialect.delimiter };
+    trailer = dialect.trailer;
+  }
   if (trailer) {
     const summary = await runData({ ...o, dataEnd: trailer.dataEnd });
     return { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines };

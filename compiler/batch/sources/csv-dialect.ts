@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
-import { findTrailer, type Trailer } from "./trailer.js";
+import { cellCount, findTrailer, type Trailer } from "./trailer.js";
 
 /** The cell separators exports use: comma, semicolon (European Excel), tab, pipe. */
 export const DELIMITERS = [",", ";", "\t", "|"] as const;
@@ -43,15 +43,14 @@ export function parseDelimiter(text: string): Delimiter | undefined {
   return (DELIMITERS as readonly string[]).includes(d) ? (d as Delimiter) : undefined;
 }
 
-/** The report trailer of a CSV file, if it has one (its header must have two or more columns). */
-export function csvTrailer(path: string, delimiter: string): Trailer | undefined {
+/**
+ * What a CSV file's first and last bytes say about reading it: its delimiter (the one given, else
+ * detected from the header line) and its report trailer, if any (a header of two or more columns
+ * is needed to tell one). Both engines ask this once per run.
+ */
+export function csvDialect(path: string, delimiter?: string): { delimiter: string; trailer: Trailer | undefined } {
   const head = headOf(path);
-  const headerLine = head.slice(0, (head.indexOf("\n") + 1 || head.length + 1) - 1);
-  let width = 1;
-  let quoted = false;
-  for (const ch of headerLine) {
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && ch === delimiter) width++;
-  }
-  return findTrailer(path, delimiter, width);
+  const d = delimiter ?? detectDelimiter(head);
+  const headerLine = head.split(/\r\n|\n|\r/)[0] ?? "";
+  return { delimiter: d, trailer: findTrailer(path, d, cellCount(headerLine, d)) };
 }

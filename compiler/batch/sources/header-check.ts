@@ -1,5 +1,6 @@
 import type { IrField } from "../../ir.js";
 
+import { editDistance } from "../../../language/spelling.js";
 import { InputError } from "./inputs.js";
 
 /** Header text compared as people read it: case and spacing ignored. */
@@ -7,38 +8,21 @@ function loose(h: string): string {
   return h.toLowerCase().replace(/[\s_]+/g, "");
 }
 
-/** The header most like `column` (case and spacing ignored, then by edit distance), if any is close. */
+/** The header most like `column`: the same text with case and spacing ignored, else the nearest by edit distance (the language's did-you-mean measure), if any is close. */
 export function nearestHeader(column: string, header: readonly string[]): string | undefined {
   const want = loose(column);
   const same = header.find((h) => loose(h) === want);
   if (same !== undefined) return same;
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(want.length / 3)) + 1;
+  let bestDistance = Math.max(2, Math.floor(want.length / 3));
   for (const h of header) {
-    const d = distance(want, loose(h), bestDistance);
-    if (d < bestDistance) {
+    const d = editDistance(want, loose(h), bestDistance);
+    if (d <= bestDistance) {
       best = h;
-      bestDistance = d;
+      bestDistance = d - 1;
     }
   }
   return best;
-}
-
-/** Levenshtein distance, giving up (returning `limit`) once it reaches `limit`. */
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      rowMin = Math.min(rowMin, cur[j]);
-    }
-    if (rowMin >= limit) return limit;
-    prev = cur;
-  }
-  return Math.min(prev[b.length], limit);
 }
 
 /**

@@ -13,14 +13,20 @@ export interface Trailer {
   lines: number;
 }
 
-/** Whether a line is one cell: no delimiter outside quotes. */
-function singleCell(line: string, delimiter: string): boolean {
+/** How many cells a CSV line holds: one more than its delimiters outside quotes. */
+export function cellCount(line: string, delimiter: string): number {
+  let cells = 1;
   let quoted = false;
   for (const ch of line) {
     if (ch === '"') quoted = !quoted;
-    else if (!quoted && ch === delimiter) return false;
+    else if (!quoted && ch === delimiter) cells++;
   }
-  return true;
+  return cells;
+}
+
+/** Whether a line is one cell: no delimiter outside quotes. */
+function singleCell(line: string, delimiter: string): boolean {
+  return cellCount(line, delimiter) === 1;
 }
 
 /**

@@ -88,9 +88,19 @@ export function codecOf(f: ValueSpec, options: ReadOptions = {}): Codec {
     };
     case "enum": {
       const members = new Set(f.members);
+      const folded = new Map<string, string>();
+      for (const m of f.members) if (!folded.has(m.toLowerCase())) folded.set(m.toLowerCase(), m);
       const open = f.open === true;
       return {
-        read: (v) => (typeof v === "string" && members.has(v) ? v : readEnum(v, f.members, open)),
+        // readEnum's rule, with the lowercased members indexed once instead of per value
+        read: (v) => {
+          if (typeof v === "string") {
+            if (members.has(v)) return v;
+            const member = folded.get(v.trim().toLowerCase());
+            if (member !== undefined) return member;
+          }
+          return readEnum(v, f.members, open);
+        },
         readerSource: (e) => `(v) => readEnum(v, ${e}.members, ${e}.open)`,
         // a member as declared is read inline (its rank table E<i> knows it); any other text is
         // matched ignoring case, or refused, on the slow path
@@ -140,7 +150,14 @@ export function runtimeSource(): string {
   // transform that rewrites imported names into namespace reads (`__vite_ssr_import_0__.x`, as
   // the test runner's does) is undone here so that copies taken from it are the same code.
   const own = (f: (...a: never[]) => unknown) => f.toString().replace(/__vite_ssr_import_\d+__\./g, "");
-  return [`const BOOLEAN_WORDS = ${JSON.stringify(BOOLEAN_WORDS)};`, ...RUNTIME_FUNCTIONS.map(own)].join("\n\n");
+  const constants = [
+    `const BOOLEAN_WORDS = ${JSON.stringify(BOOLEAN_WORDS)};`,
+    'const NUMBER_TEXT = new RegExp(numberPattern("\\\\s", false));',
+    'const NUMBER_TEXT_DECIMAL_COMMA = new RegExp(numberPattern("\\\\s", true));',
+    "const LAYOUT_READERS = new Map();",
+  ];
+  // Function declarations are hoisted, so the constants may call numberPattern before its text.
+  return [...constants, ...RUNTIME_FUNCTIONS.map(own)].join("\n\n");
 }
 
 /** The names the generated factory receives the run-time functions under, in RUNTIME_FUNCTIONS order. */

@@ -27,11 +27,22 @@ export function readDate(v: unknown, layout?: string | null): number {
   return readDateGeneral(v);
 }
 
-/** Text in a declared layout (the time after it ignored) as days, NaN when it is not. Self-contained but for layoutPattern and daysFromCivil. */
+/**
+ * Each declared layout's pattern and expression, built on first use (the reader runs per cell
+ * on exports whose every date is written `11/3/2025`). The module writer defines it too.
+ */
+export const LAYOUT_READERS = new Map<string, { re: RegExp; year: number; month: number; day: number } | null>();
+
+/** Text in a declared layout (the time after it ignored) as days, NaN when it is not. Self-contained but for LAYOUT_READERS, layoutPattern and daysFromCivil. */
 export function layoutDate(text: string, layout: string): number {
-  const p = layoutPattern(layout);
-  if ("error" in p) return NaN;
-  const m = new RegExp("^" + p.source + "(?:[T ].*)?$", "s").exec(text.trim());
+  let p = LAYOUT_READERS.get(layout);
+  if (p === undefined) {
+    const pattern = layoutPattern(layout);
+    p = "error" in pattern ? null : { re: new RegExp("^" + pattern.source + "(?:[T ].*)?$", "s"), year: pattern.year, month: pattern.month, day: pattern.day };
+    LAYOUT_READERS.set(layout, p);
+  }
+  if (p === null) return NaN;
+  const m = p.re.exec(text.trim());
   if (!m) return NaN;
   const y = Number(m[p.year]);
   const mo = Number(m[p.month]);

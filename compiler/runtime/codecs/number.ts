@@ -23,7 +23,14 @@ export function numberPattern(space: string, decimalComma: boolean): string {
   return "^" + space + "*([+-]?)" + space + "*(?:" + currency + space + "*)?([+-]?)(" + digits + "(?:[eE][+-]?\\d+)?)" + space + "*(?:" + trailing + ")?" + space + "*$";
 }
 
-/** The general reader. Self-contained but for numberPattern and readFailure: module-copied. */
+/**
+ * The accepted text compiled once (the general reader runs per cell on exports whose every
+ * number is written `$1,200.00`). The module writer defines the same constants (RUNTIME_CONSTANTS).
+ */
+export const NUMBER_TEXT = new RegExp(numberPattern("\\s", false));
+export const NUMBER_TEXT_DECIMAL_COMMA = new RegExp(numberPattern("\\s", true));
+
+/** The general reader. Self-contained but for NUMBER_TEXT* and readFailure: module-copied. */
 export function readNumber(v: unknown, integer: boolean, decimalComma = false): number {
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw readFailure({ code: "not-a-number", value: String(v) });
@@ -32,7 +39,7 @@ export function readNumber(v: unknown, integer: boolean, decimalComma = false): 
   }
   if (v === null || v === undefined) return NaN;
   if (typeof v === "string") {
-    const m = new RegExp(numberPattern("\\s", decimalComma)).exec(v);
+    const m = (decimalComma ? NUMBER_TEXT_DECIMAL_COMMA : NUMBER_TEXT).exec(v);
     if (m && !(m[1] && m[2])) {
       const plain = decimalComma ? m[3].replace(/\./g, "").replace(",", ".") : m[3].replace(/,/g, "");
       const n = Number((m[1] || m[2]) + plain);

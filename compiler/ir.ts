@@ -1,7 +1,7 @@
 import { dirname, relative, sep } from "node:path";
 import type * as A from "../language/ast.js";
-import type { DeclSymbol, FieldSymbol, FileModel, ParamSymbol } from "../language/model.js";
-import { printExpr } from "../language/print-expr.js";
+import type { DeclSymbol, FieldSymbol, FileModel, ParamSymbol, StreamSymbol } from "../language/model.js";
+import { printExpr, printPerLine } from "../language/print-expr.js";
 import { referencedDecls } from "../language/references.js";
 import type { Type } from "../language/types.js";
 import { dependencyOrder } from "./plan.js";
@@ -47,7 +47,39 @@ export type IrExpr =
   | { k: "arith"; op: A.ArithOp; l: IrExpr; r: IrExpr }
   | { k: "neg"; e: IrExpr }
   | { k: "daysSince"; e: IrExpr }
-  | { k: "atLeast"; n: number; items: IrExpr[] };
+  | { k: "atLeast"; n: number; items: IrExpr[] }
+  /** A field of the event a stream query is looking at (only inside its `where`). */
+  | { k: "eventField"; stream: number; field: IrField }
+  /** `count(S where … within N days)`: an integer; `latest(S where …)`: a date, missing when no event matches. */
+  | { k: "count" | "latest"; stream: number; where: IrExpr | undefined; within: number | undefined };
+
+/**
+ * `events NAME { … }`: a stream of dated events. Its fields are indexed within the stream; an
+ * event is held as an array of their values, read like fields (dates as day numbers).
+ */
+export interface IrStream {
+  name: string;
+  index: number;
+  fields: IrField[];
+  /** The index of `occurred` among the fields. */
+  occurred: number;
+}
+
+/**
+ * `+P per S where … within N days decay R% every D days max M`: P for each matching event, times
+ * `factor` once per whole `every` days of its age; the total capped at ±max, rounded to 2 decimals.
+ */
+export interface IrPerLine {
+  weight: number;
+  stream: number;
+  where: IrExpr | undefined;
+  within: number | undefined;
+  /** `1 - R/100` and the period D, when the line decays. */
+  decay: { factor: number; every: number; percent: number } | undefined;
+  max: number | undefined;
+  text: string;
+  line: number;
+}
 
 /** A condition plus, for explanations, its top-level `and` parts with their source text. */
 export interface IrCondition {
@@ -84,6 +116,8 @@ export interface IrScore {
   name: string;
   index: number;
   lines: { weight: number; cond: IrCondition; text: string; line: number }[];
+  /** The `per` lines: points per matching event of a stream. */
+  perLines: IrPerLine[];
   cap: number | undefined;
   floor: number | undefined;
   /** The `cap` and `floor` lines as written, in source order. */
@@ -105,6 +139,8 @@ export interface IrExample {
 
 export interface IrProgram {
   fields: IrField[];
+  /** Event streams, in declaration order; in the batch engines' value arrays stream s sits after the fields. */
+  streams: IrStream[];
   criteria: IrCriterion[];
   scores: IrScore[];
   stages: IrStage[];
@@ -157,8 +193,9 @@ export function writtenParamValue(p: ParamSymbol): ParamValue {
  * Lowers an error-free analysis. `overrides` (by parameter name, already checked against the
  * parameters' types: see compiler/params.ts) replace the values written in the file.
  */
-export function lower(entry: FileModel, files: Map<string, FileModel>, overrides: ReadonlyMap<string, ParamValue> = new Map()): IrProgram {
-  const fields: IrField[] = [...entry.fields.values()].map((f, index) => ({
+/** A field symbol (of the schema or of an event stream) lowered to the IR's field facts. */
+function irField(f: FieldSymbol, index: number): IrField {
+  return {
     index,
     path: f.name,
     segments: f.name.split("."),
@@ -169,8 +206,20 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
     column: f.decl.column?.value ?? f.name,
     open: f.type.kind === "enum" && f.type.open === true,
     layout: f.type.kind === "date" ? f.type.layout : undefined,
-  }));
+  };
+}
+
+export function lower(entry: FileModel, files: Map<string, FileModel>, overrides: ReadonlyMap<string, ParamValue> = new Map()): IrProgram {
+  const fields: IrField[] = [...entry.fields.values()].map((f, index) => irField(f, index));
   const fieldIndex = new Map<FieldSymbol, IrField>([...entry.fields.values()].map((f, i) => [f, fields[i]]));
+  const streamSyms = [...entry.names.values()].filter((s): s is StreamSymbol => s.kind === "stream");
+  const eventFields = new Map<FieldSymbol, { stream: number; field: IrField }>();
+  const streams: IrStream[] = streamSyms.map((s, index) => {
+    const own = [...s.fields.values()].map((f, i) => irField(f, i));
+    [...s.fields.values()].forEach((f, i) => eventFields.set(f, { stream: index, field: own[i] }));
+    return { name: s.name, index, fields: own, occurred: own.findIndex((f) => f.path === "occurred") };
+  });
+  const streamIndex = new Map(streamSyms.map((s, i) => [s.name, i]));
 
   const paramSyms = [...entry.names.values()].filter((s): s is ParamSymbol => s.kind === "param");
   const params: IrParam[] = paramSyms.map((s) => ({
@@ -182,7 +231,7 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
   }));
   // Imported criteria resolve to the imported file's symbol: look parameters up by name.
   const paramValues = new Map(params.map((p) => [p.name, p]));
-  const decls = [...entry.names.values()].filter((s) => s.kind !== "stage" && s.kind !== "param" && s.kind !== "outcome");
+  const decls = [...entry.names.values()].filter((s) => s.kind !== "stage" && s.kind !== "param" && s.kind !== "outcome" && s.kind !== "stream");
   const criteriaSyms = decls.filter((s) => s.kind === "criterion");
   const scoreSyms = decls.filter((s) => s.kind === "score");
   const declIndex = new Map<DeclSymbol, Dep>();
@@ -194,7 +243,7 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
   // Parameters are constants, inlined where used: nothing to compute first.
   const depsOf = (s: DeclSymbol) => uniqueDeps(referencedDecls(modelOf(s), s.decl).filter((r) => r.symbol.kind !== "param").map((r) => declIndex.get(r.symbol)!));
 
-  const lowerer = (model: FileModel) => new Lowerer(model, fieldIndex, declIndex, paramValues);
+  const lowerer = (model: FileModel) => new Lowerer(model, fieldIndex, declIndex, paramValues, eventFields, streamIndex);
   const condition = (model: FileModel, e: A.Expr): IrCondition => lowerer(model).condition(e);
 
   const baseDir = dirname(entry.path);
@@ -222,6 +271,19 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
         text: `${l.raw} when ${printExpr(l.condition)}`,
         line: model.lines.position(l.span.start).line + 1,
       })),
+      perLines: decl.perLines.map((l): IrPerLine => {
+        const low = lowerer(model);
+        return {
+          weight: l.weight,
+          stream: streamIndex.get(l.stream.text)!,
+          where: l.where ? low.expr(l.where) : undefined,
+          within: l.within?.value,
+          decay: l.decay ? { factor: 1 - l.decay.percent.value / 100, every: l.decay.every.value, percent: l.decay.percent.value } : undefined,
+          max: l.max?.value,
+          text: printPerLine(l),
+          line: model.lines.position(l.span.start).line + 1,
+        };
+      }),
       cap: decl.bounds.find((b) => b.bound === "cap")?.value,
       floor: decl.bounds.find((b) => b.bound === "floor")?.value,
       bounds: decl.bounds.map((b) => ({ text: model.text.slice(b.span.start, b.span.end), line: model.lines.position(b.span.start).line + 1 })),
@@ -235,7 +297,7 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
     name: s.name, index, cond: condition(modelOf(s), (s.decl as A.OutcomeDecl).condition), source: sourceOf(s),
   }));
 
-  const program: IrProgram = { fields, criteria, scores, stages, outcomes, examples: [], params, order: [] };
+  const program: IrProgram = { fields, streams, criteria, scores, stages, outcomes, examples: [], params, order: [] };
   program.order = dependencyOrder(program);
   program.examples = entry.examples.map((e) => lowerExample(entry, e));
   return program;
@@ -257,6 +319,8 @@ class Lowerer {
     private readonly fields: Map<FieldSymbol, IrField>,
     private readonly decls: Map<DeclSymbol, Dep>,
     private readonly params: ReadonlyMap<string, IrParam>,
+    private readonly eventFields: ReadonlyMap<FieldSymbol, { stream: number; field: IrField }> = new Map(),
+    private readonly streams: ReadonlyMap<string, number> = new Map(),
   ) {}
 
   condition(e: A.Expr): IrCondition {
@@ -307,7 +371,10 @@ class Lowerer {
       case "Ref": {
         const r = this.model.occurrences.get(e.path.id)!.resolution;
         if (r.kind === "member") return { k: "const", kind: "enum", value: r.member };
-        if (r.symbol.kind === "field") return { k: "field", field: this.fields.get(r.symbol)! };
+        if (r.symbol.kind === "field") {
+          const event = this.eventFields.get(r.symbol);
+          return event ? { k: "eventField", ...event } : { k: "field", field: this.fields.get(r.symbol)! };
+        }
         if (r.symbol.kind === "param") {
           const p = this.params.get(r.symbol.name)!;
           return { k: "const", kind: p.kind, value: p.value, param: p.name };
@@ -316,6 +383,8 @@ class Lowerer {
         return { k: dep.kind, index: dep.index };
       }
       case "Call": return { k: "daysSince", e: this.expr(e.args[0]) };
+      case "StreamQuery":
+        return { k: e.fn, stream: this.streams.get(e.stream.text)!, where: e.where ? this.expr(e.where) : undefined, within: e.within?.value };
       case "AtLeast":
         return { k: "atLeast", n: (e.count as A.NumberLit).value, items: (e.list as A.ListLit).items.map((i) => this.expr(i)) };
       case "Unary":
@@ -364,7 +433,19 @@ export function irChildren(x: IrExpr): IrExpr[] {
     case "and": case "or": case "cmp": case "contains": case "startsWith": case "arith": return [x.l, x.r];
     case "in": return [x.e, ...x.items];
     case "atLeast": return x.items;
+    case "count": case "latest": return x.where ? [x.where] : [];
     default: return [];
+  }
+}
+
+/** One value of an event in an example, as a JSON record would hold it. */
+function exampleScalar(model: FileModel, v: A.ExampleValue): unknown {
+  switch (v.kind) {
+    case "NumberLit": case "StringLit": case "BoolLit": return v.value;
+    case "DateLit": return model.text.slice(v.span.start, v.span.end);
+    case "Ref": return v.path.text;
+    case "ListLit": return v.items.map((i) => (i as A.StringLit).value);
+    default: return undefined;
   }
 }
 
@@ -378,6 +459,10 @@ function lowerExample(model: FileModel, e: A.ExampleDecl): IrExample {
       case "DateLit": value = model.text.slice(v.span.start, v.span.end); break;
       case "Ref": value = v.path.text; break;
       case "ListLit": value = v.items.map((i) => (i as A.StringLit).value); break;
+      case "EventListLit":
+        // Each event as a JSON Lines record would hold it: the stream's reader reads it like data.
+        value = v.events.map((ev) => Object.fromEntries(ev.assignments.map((x) => [x.path.text, exampleScalar(model, x.value)])));
+        break;
       default: value = undefined;
     }
     values[a.path.text] = value;

@@ -124,9 +124,22 @@ export interface PresenceTest extends NodeBase {
   operand: Expr;
 }
 
+/**
+ * `count(S where COND within N days)` / `latest(S where COND)`: a query over one of the lead's
+ * event streams. Inside `where`, bare names are the event's fields first.
+ */
+export interface StreamQuery extends NodeBase {
+  kind: "StreamQuery";
+  fn: "count" | "latest";
+  stream: Name;
+  where: Expr | undefined;
+  /** `within N days`: only events whose age is 0..N days. */
+  within: NumberLit | undefined;
+}
+
 export type Expr =
   | NumberLit | StringLit | DateLit | BoolLit | ListLit | Ref | Call | AtLeast | Paren | Unary
-  | Binary | InList | PresenceTest | Missing;
+  | Binary | InList | PresenceTest | StreamQuery | Missing;
 
 // ---- declarations --------------------------------------------------------------------------
 
@@ -157,6 +170,19 @@ export interface ScoreLine extends NodeBase {
   raw: string;
   condition: Expr;
 }
+/** `+P per S where COND within N days decay R% every D days max M`: points per matching event. */
+export interface PerLine extends NodeBase {
+  kind: "PerLine";
+  weight: number;
+  raw: string;
+  stream: Name;
+  where: Expr | undefined;
+  within: NumberLit | undefined;
+  /** `decay R% every D days`: each event is worth (1 - R/100) less per whole D days of age. */
+  decay: { percent: NumberLit; every: NumberLit } | undefined;
+  /** `max M`: the line's total is capped at M. */
+  max: NumberLit | undefined;
+}
 export interface ScoreBound extends NodeBase {
   kind: "ScoreBound";
   bound: "cap" | "floor";
@@ -167,6 +193,8 @@ export interface ScoreDecl extends NodeBase {
   kind: "ScoreDecl";
   name: Name;
   lines: ScoreLine[];
+  /** The `per` lines (behaviour), apart from the condition lines most analyses look at. */
+  perLines: PerLine[];
   bounds: ScoreBound[];
 }
 export interface StageDecl extends NodeBase {
@@ -175,7 +203,18 @@ export interface StageDecl extends NodeBase {
   condition: Expr;
 }
 
-export type ExampleValue = NumberLit | StringLit | DateLit | BoolLit | ListLit | Ref | Missing;
+/** `{type = email_click, occurred = 2026-11-20}`: one event in an example. */
+export interface EventRecord extends NodeBase {
+  kind: "EventRecord";
+  assignments: ExampleAssign[];
+}
+/** `[{…}, {…}]`: a lead's events of one stream, in an example. */
+export interface EventListLit extends NodeBase {
+  kind: "EventListLit";
+  events: EventRecord[];
+}
+
+export type ExampleValue = NumberLit | StringLit | DateLit | BoolLit | ListLit | EventListLit | Ref | Missing;
 
 export interface ExampleAssign extends NodeBase {
   kind: "ExampleAssign";
@@ -231,8 +270,15 @@ export interface OutcomeDecl extends NodeBase {
   condition: Expr;
 }
 
+/** `events NAME { field: type … }`: a stream of dated events each lead has (a list of records). */
+export interface EventsDecl extends NodeBase {
+  kind: "EventsDecl";
+  name: Name;
+  fields: FieldDecl[];
+}
+
 export type Declaration =
-  | ImportDecl | SchemaDecl | CriterionDecl | ScoreDecl | StageDecl | ExampleDecl | ParamDecl | OutcomeDecl;
+  | ImportDecl | SchemaDecl | CriterionDecl | ScoreDecl | StageDecl | ExampleDecl | ParamDecl | OutcomeDecl | EventsDecl;
 
 export interface SourceFile extends NodeBase {
   kind: "SourceFile";
@@ -241,8 +287,8 @@ export interface SourceFile extends NodeBase {
 }
 
 export type Node =
-  | SourceFile | Declaration | Expr | Name | FieldPath | TypeRef | FieldDecl | ScoreLine
-  | ScoreBound | ExampleAssign | ExampleAsOf | Expectation;
+  | SourceFile | Declaration | Expr | Name | FieldPath | TypeRef | FieldDecl | ScoreLine | PerLine
+  | ScoreBound | ExampleAssign | ExampleAsOf | Expectation | EventRecord | EventListLit;
 
 /** Children in source order: one generic walk for the checker, formatter and editor features. */
 export function children(node: Node): Node[] {
@@ -254,8 +300,13 @@ export function children(node: Node): Node[] {
     case "TypeRef": return [node.name, ...node.args];
     case "CriterionDecl": return [node.name, node.condition];
     case "StageDecl": return [node.name, node.condition];
-    case "ScoreDecl": return [node.name, ...[...node.lines, ...node.bounds].sort((a, b) => a.span.start - b.span.start)];
+    case "ScoreDecl": return [node.name, ...[...node.lines, ...node.perLines, ...node.bounds].sort((a, b) => a.span.start - b.span.start)];
     case "ScoreLine": return [node.condition];
+    case "PerLine": return perLineChildren(node);
+    case "EventsDecl": return [node.name, ...node.fields];
+    case "StreamQuery": return node.where ? [node.stream, node.where, ...(node.within ? [node.within] : [])] : node.within ? [node.stream, node.within] : [node.stream];
+    case "EventListLit": return node.events;
+    case "EventRecord": return node.assignments;
     case "ExampleDecl":
       return [node.title, ...[...node.assignments, ...(node.asOf ? [node.asOf] : []), ...node.expectations]
         .sort((a, b) => a.span.start - b.span.start)];
@@ -280,6 +331,15 @@ export function children(node: Node): Node[] {
   }
 }
 
+function perLineChildren(node: PerLine): Node[] {
+  const out: Node[] = [node.stream];
+  if (node.where) out.push(node.where);
+  if (node.within) out.push(node.within);
+  if (node.decay) out.push(node.decay.percent, node.decay.every);
+  if (node.max) out.push(node.max);
+  return out;
+}
+
 /**
  * Calls `fn(child, node, context)` for each child of `node`, in the order `children` gives, without
  * allocating: hot walks (checker, lints, lowering) run on every keystroke in the editor.
@@ -294,9 +354,19 @@ export function forEachChild<C>(node: Node, fn: (child: Node, parent: Node, cont
     case "CriterionDecl": case "StageDecl": fn(node.name, node, context); fn(node.condition, node, context); return;
     case "ScoreDecl":
       fn(node.name, node, context);
-      inSourceOrder(node.lines, undefined, node.bounds, fn, node, context);
+      if (node.perLines.length === 0) inSourceOrder(node.lines, undefined, node.bounds, fn, node, context);
+      else for (const c of children(node).slice(1)) fn(c, node, context);
       return;
     case "ScoreLine": fn(node.condition, node, context); return;
+    case "PerLine": for (const c of perLineChildren(node)) fn(c, node, context); return;
+    case "EventsDecl": fn(node.name, node, context); for (const f of node.fields) fn(f, node, context); return;
+    case "StreamQuery":
+      fn(node.stream, node, context);
+      if (node.where) fn(node.where, node, context);
+      if (node.within) fn(node.within, node, context);
+      return;
+    case "EventListLit": for (const e of node.events) fn(e, node, context); return;
+    case "EventRecord": for (const a of node.assignments) fn(a, node, context); return;
     case "ExampleDecl":
       fn(node.title, node, context);
       inSourceOrder(node.assignments, node.asOf, node.expectations, fn, node, context);

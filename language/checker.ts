@@ -2,7 +2,7 @@ import * as A from "./ast.js";
 import { layoutPattern } from "./date-layout.js";
 import { codeList, diagnostic, helpText, message, type DiagnosticInit, type Message } from "./diagnostics.js";
 import { DocComments } from "./docs.js";
-import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, ParamSymbol, Resolution } from "./model.js";
+import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, ParamSymbol, Resolution, StreamSymbol } from "./model.js";
 import { baseName } from "./source.js";
 import { closestName } from "./spelling.js";
 import { isKeyword } from "./tokens.js";
@@ -76,9 +76,47 @@ export class FileChecker {
         case "OutcomeDecl":
           this.declareName({ kind: "outcome", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }, decl.name);
           break;
+        case "EventsDecl":
+          this.declareStream(decl, docFor);
+          break;
       }
     }
     this.checkFieldPrefixes();
+  }
+
+  /**
+   * `events NAME { … }`: the stream's fields are a scope of their own (seen inside `where`), and
+   * every stream has a required `occurred: date`, which windows and decay measure from.
+   */
+  private declareStream(decl: A.EventsDecl, docFor: (node: A.Node) => string | undefined): void {
+    const name = decl.name.text;
+    const fields = new Map<string, FieldSymbol>();
+    const symbol: StreamSymbol = { kind: "stream", name, decl, file: this.model.path, doc: docFor(decl), fields };
+    for (const f of decl.fields) {
+      const path = f.path.text;
+      if (!path) continue;
+      let type = f.type.kind === "TypeRef" ? this.typeOf(f.type) : Ty.ERROR;
+      if (type.kind === "enum") type = { ...type, field: path };
+      const existing = fields.get(path);
+      if (existing) {
+        this.report(f.path, message("fieldDeclaredTwice", { path, where: this.where(existing) }), { help: helpText("declareFieldOnce") });
+        continue;
+      }
+      const optional = f.type.kind === "TypeRef" && f.type.optional;
+      const field: FieldSymbol = { kind: "field", name: path, type, optional, decl: f, file: this.model.path, doc: docFor(f), stream: name };
+      fields.set(path, field);
+      this.record(f.path, { kind: "symbol", symbol: field, declaration: true });
+    }
+    if (!name) return;
+    const occurred = fields.get("occurred");
+    if (!occurred) this.report(decl.name, message("streamWithoutOccurred", { name }), { help: helpText("addOccurred") });
+    else if ((occurred.type.kind !== "date" && occurred.type.kind !== "error") || occurred.optional) {
+      this.report(occurred.decl.type, message("occurredNotADate", { name, found: occurred.decl.type.kind === "TypeRef" ? this.model.text.slice(occurred.decl.type.span.start, occurred.decl.type.span.end) : "?" }), { help: helpText("addOccurred") });
+    }
+    // In JSON Lines a stream is an array under its name: a field below that name has no place.
+    const clash = [...this.model.fields.keys()].find((f) => f.startsWith(name + "."));
+    if (clash) this.report(decl.name, message("streamFieldClash", { name, field: clash }), { help: helpText("renameStream") });
+    this.declareName(symbol, decl.name);
   }
 
   private declareField(field: A.FieldDecl, doc: string | undefined): void {
@@ -251,6 +289,16 @@ export class FileChecker {
 
   private checkScore(decl: A.ScoreDecl): void {
     for (const line of decl.lines) this.expectBoolean(line.condition, "a score line");
+    for (const line of decl.perLines) {
+      this.checkStreamUse(line.stream, line.where, line.within);
+      if (line.decay) {
+        const r = line.decay.percent;
+        if (r.raw && !(r.value > 0 && r.value <= 100)) this.report(r, message("badDecayPercent", { value: r.raw }), { help: helpText("windowExample") });
+        const d = line.decay.every;
+        if (d.raw && !(Number.isInteger(d.value) && d.value >= 1)) this.report(d, message("badDecayEvery", { value: d.raw }), { help: helpText("windowExample") });
+      }
+      if (line.max && !(line.max.value > 0)) this.report(line.max, message("badMax", { value: line.max.raw }));
+    }
     const caps = decl.bounds.filter((b) => b.bound === "cap");
     const floors = decl.bounds.filter((b) => b.bound === "floor");
     for (const extra of [...caps.slice(1), ...floors.slice(1)]) {
@@ -258,6 +306,48 @@ export class FileChecker {
     }
     if (caps[0] && floors[0] && caps[0].value < floors[0].value) {
       this.report(caps[0], message("capBelowFloor", { cap: caps[0].raw, floor: floors[0].raw }), { help: helpText("capAndFloor") });
+    }
+  }
+
+  /** The stream a query or `per` line names; reported (with a suggestion) when there is none. */
+  private streamNamed(name: A.Name): StreamSymbol | undefined {
+    if (!name.text) return undefined;
+    const symbol = this.model.names.get(name.text);
+    if (symbol?.kind === "stream") {
+      this.record(name, { kind: "symbol", symbol, declaration: false });
+      return symbol;
+    }
+    const streams = [...this.model.names.values()].filter((s) => s.kind === "stream").map((s) => s.name);
+    const near = closestName(name.text, streams);
+    this.report(name, message("unknownStream", { name: name.text }), near
+      ? { help: helpText("didYouMean", { name: near }), suggestion: this.changeTo(name, near) }
+      : { help: streams.length ? helpText("theStreams", { streams: codeList(streams) }) : helpText("declareStream", { name: name.text }) });
+    return undefined;
+  }
+
+  /** The event stream whose fields bare names inside a `where` see first (undefined outside one). */
+  private eventScope: StreamSymbol | undefined;
+  /** Inside the `where` of an unknown stream, whose fields cannot be told: unknown names are not reported again. */
+  private inUnknownStream = false;
+
+  /** `S where COND within N days`, in a stream query or a `per` line. */
+  private checkStreamUse(streamName: A.Name, where: A.Expr | undefined, within: A.NumberLit | undefined): void {
+    const nested = this.eventScope !== undefined || this.inUnknownStream;
+    if (nested) this.report(streamName, message("nestedStreamQuery"), { help: helpText("queryOnce") });
+    const stream = this.streamNamed(streamName);
+    if (within && within.raw && !(Number.isInteger(within.value) && within.value >= 0)) {
+      this.report(within, message("badWithin", { value: within.raw }), { help: helpText("windowExample") });
+    }
+    if (!where) return;
+    const outer = this.eventScope;
+    const outerUnknown = this.inUnknownStream;
+    this.eventScope = stream;
+    this.inUnknownStream = stream === undefined;
+    try {
+      this.expectBoolean(where, "a `where` filter");
+    } finally {
+      this.eventScope = outer;
+      this.inUnknownStream = outerUnknown;
     }
   }
 
@@ -304,6 +394,9 @@ export class FileChecker {
         for (const item of expr.items) this.infer(item);
         return Ty.ERROR;
       case "Call": return this.checkCall(expr);
+      case "StreamQuery":
+        this.checkStreamUse(expr.stream, expr.where, expr.within);
+        return expr.fn === "count" ? Ty.INTEGER : Ty.DATE;
       case "AtLeast": return this.checkAtLeast(expr);
       case "Unary": {
         if (expr.op === "not") {
@@ -461,6 +554,7 @@ export class FileChecker {
   private declared(expr: A.Expr): boolean {
     const e = expr.kind === "Paren" ? expr.inner : expr;
     if (e.kind !== "Ref") return false;
+    if (this.eventScope?.fields.has(e.path.text)) return true;
     const decl = this.model.names.get(e.path.text);
     // A member parameter needs the other side's enum, so it counts as a bare member here.
     if (decl?.kind === "param" && decl.decl.value.kind === "Ref") return false;
@@ -501,6 +595,12 @@ export class FileChecker {
     const path = ref.path;
     const text = path.text;
     if (!text) return Ty.ERROR;
+    // Inside `where`, the event's fields come first.
+    const eventField = this.eventScope?.fields.get(text);
+    if (eventField) {
+      this.record(path, { kind: "symbol", symbol: eventField, declaration: false });
+      return eventField.type;
+    }
     if (path.segments.length === 1) {
       if (enumContext?.members.includes(text)) {
         this.record(path, { kind: "member", field: this.model.fields.get(enumContext.field), enumType: enumContext, member: text });
@@ -508,6 +608,11 @@ export class FileChecker {
       }
       const decl = this.model.names.get(text);
       if (decl?.kind === "param") return this.resolveParam(path, decl, enumContext);
+      if (decl?.kind === "stream") {
+        this.record(path, { kind: "symbol", symbol: decl, declaration: false });
+        this.report(path, message("streamAsValue", { name: decl.name }), { help: helpText("streamQueries", { name: decl.name }) });
+        return Ty.ERROR;
+      }
       if (decl?.kind === "outcome") {
         // An outcome is what happened after qualification: a definition using it would predict with the answer.
         this.record(path, { kind: "symbol", symbol: decl, declaration: false });
@@ -569,8 +674,9 @@ export class FileChecker {
       this.report(path, notAMember, near ? fix(near) : { help: helpText("theMembers", { members: codeList(enumContext.members) }) });
       return;
     }
-    if (this.besideUnknown) return;
-    const near = closestName(text, [...this.model.names.keys(), ...this.model.fields.keys()]);
+    if (this.besideUnknown || this.inUnknownStream) return;
+    const eventFields = this.eventScope ? [...this.eventScope.fields.keys()] : [];
+    const near = closestName(text, [...eventFields, ...this.model.names.keys(), ...this.model.fields.keys()]);
     this.report(path, message("unknownName", { name: text }), near ? fix(near) : { help: helpText("bareName") });
   }
 
@@ -579,6 +685,14 @@ export class FileChecker {
   private checkExample(example: A.ExampleDecl): void {
     const assigned = new Map<string, A.ExampleAssign>();
     for (const a of example.assignments) {
+      const stream = this.model.names.get(a.path.text);
+      if (stream?.kind === "stream") {
+        this.record(a.path, { kind: "symbol", symbol: stream, declaration: false });
+        if (assigned.has(stream.name)) this.report(a.path, message("setTwiceInExample", { field: stream.name }));
+        assigned.set(stream.name, a);
+        this.checkExampleEvents(a, stream);
+        continue;
+      }
       const field = this.model.fields.get(a.path.text);
       if (!field) {
         if (a.path.text) this.reportUnknownRef(a.path);
@@ -594,6 +708,36 @@ export class FileChecker {
     for (const e of example.expectations) this.checkExpectation(e);
     if (example.expectations.length === 0) {
       this.report(example.title.kind === "StringLit" ? example.title : example, message("expectsNothing"), { help: helpText("addExpect") });
+    }
+  }
+
+  /** `activity = [{type = email_click, occurred = 2026-11-20}, …]`: each event's values fit the stream's fields. */
+  private checkExampleEvents(a: A.ExampleAssign, stream: StreamSymbol): void {
+    const v = a.value;
+    if (v.kind === "Missing") return;
+    if (v.kind === "ListLit" && v.items.length === 0) return;
+    if (v.kind !== "EventListLit") {
+      this.report(v, message("eventsDoNotFit", { name: stream.name }));
+      return;
+    }
+    for (const event of v.events) {
+      const seen = new Set<string>();
+      for (const x of event.assignments) {
+        const field = stream.fields.get(x.path.text);
+        if (!field) {
+          if (!x.path.text) continue;
+          const near = closestName(x.path.text, stream.fields.keys());
+          this.report(x.path, message("unknownField", { path: x.path.text }), near
+            ? { help: helpText("didYouMean", { name: near }), suggestion: this.changeTo(x.path, near) }
+            : { help: helpText("fieldsUnder", { root: stream.name, fields: codeList([...stream.fields.keys()]) }) });
+          continue;
+        }
+        this.record(x.path, { kind: "symbol", symbol: field, declaration: false });
+        if (seen.has(field.name)) this.report(x.path, message("setTwiceInExample", { field: field.name }));
+        seen.add(field.name);
+        this.checkExampleValue(x, field);
+      }
+      if (stream.fields.has("occurred") && !seen.has("occurred")) this.report(event, message("eventWithoutOccurred", { name: stream.name }));
     }
   }
 

@@ -146,6 +146,7 @@ export class AstBuilder {
       case "exampleDecl": return this.exampleDecl(inner);
       case "paramDecl": return this.paramDecl(inner);
       case "outcomeDecl": return this.outcomeDecl(inner);
+      case "eventsDecl": return this.eventsDecl(inner);
       default: return undefined;
     }
   }
@@ -162,7 +163,17 @@ export class AstBuilder {
 
   private schemaDecl(node: CstNode): A.SchemaDecl {
     const span = this.spanOf(node, 0);
-    const fields = this.subs(node, "fieldDecl").flatMap((f) => {
+    return { kind: "SchemaDecl", id: this.id(), span, fields: this.fieldDecls(node) };
+  }
+
+  private eventsDecl(node: CstNode): A.EventsDecl {
+    const span = this.spanOf(node, 0);
+    return { kind: "EventsDecl", id: this.id(), span, name: this.nameOrMissing(this.tok(node, "NameLike"), span.end), fields: this.fieldDecls(node) };
+  }
+
+  /** The `path: type [from "Column"]` lines of a schema or an event stream. */
+  private fieldDecls(node: CstNode): A.FieldDecl[] {
+    return this.subs(node, "fieldDecl").flatMap((f) => {
       const fspan = this.nodeSpan(f);
       if (!fspan) return [];
       const path = this.path(this.sub(f, "path"), fspan.start);
@@ -172,7 +183,6 @@ export class AstBuilder {
       const column = columnTok ? this.stringLit(columnTok) : undefined;
       return [{ kind: "FieldDecl", id: this.id(), span: fspan, path, type, ...(column ? { column } : {}) } satisfies A.FieldDecl];
     });
-    return { kind: "SchemaDecl", id: this.id(), span, fields };
   }
 
   private typeRef(node: CstNode): A.TypeRef {
@@ -216,12 +226,18 @@ export class AstBuilder {
 
   private scoreDecl(node: CstNode): A.ScoreDecl {
     const span = this.spanOf(node, 0);
+    const perLines: A.PerLine[] = [];
     const lines = this.subs(node, "scoreLine").flatMap((l): A.ScoreLine[] => {
       const lspan = this.nodeSpan(l);
       const num = this.tok(l, "NumberLiteral");
       if (!lspan || !num) return [];
       const negative = this.tok(l, "Minus") !== undefined;
       const lit = this.numberLit(num, negative);
+      const per = this.sub(l, "perClause");
+      if (per) {
+        perLines.push(this.perLine(per, lspan, lit, `${negative ? "-" : "+"}${num.image}`));
+        return [];
+      }
       return [{
         kind: "ScoreLine",
         id: this.id(),
@@ -239,24 +255,46 @@ export class AstBuilder {
       const lit = this.numberLit(num, negative);
       return [{ kind: "ScoreBound", id: this.id(), span: bspan, bound: this.tok(b, "Cap") ? "cap" : "floor", value: lit.value, raw: lit.raw }];
     });
-    return { kind: "ScoreDecl", id: this.id(), span, name: this.nameOrMissing(this.tok(node, "NameLike"), span.end), lines, bounds };
+    return { kind: "ScoreDecl", id: this.id(), span, name: this.nameOrMissing(this.tok(node, "NameLike"), span.end), lines, perLines, bounds };
+  }
+
+  private perLine(node: CstNode, span: Span, weight: A.NumberLit, raw: string): A.PerLine {
+    const filters = this.streamFilters(node, span.end);
+    const decay = this.tok(node, "decay");
+    const every = this.tok(node, "every");
+    const max = this.tok(node, "max");
+    return {
+      kind: "PerLine",
+      id: this.id(),
+      span,
+      weight: weight.value,
+      raw,
+      stream: this.nameOrMissing(this.tok(node, "stream"), span.end),
+      ...filters,
+      decay: decay ? { percent: this.numberLit(decay), every: every ? this.numberLit(every) : this.missingNumber(span.end) } : undefined,
+      max: max ? this.numberLit(max) : undefined,
+    };
+  }
+
+  /** A stand-in for a number the parser could not find (its syntax error is already reported). */
+  private missingNumber(at: number): A.NumberLit {
+    return { kind: "NumberLit", id: this.id(), span: { start: at, end: at }, value: NaN, raw: "" };
+  }
+
+  /** The `where COND` and `within N days` of a stream query or a `per` line. */
+  private streamFilters(node: CstNode, at: number): { where: A.Expr | undefined; within: A.NumberLit | undefined } {
+    const whereWord = this.tok(node, "whereWord");
+    const within = this.tok(node, "within");
+    return {
+      where: whereWord ? this.expressionOrMissing(this.sub(node, "where"), whereWord.endOffset! + 1) : undefined,
+      within: within ? this.numberLit(within) : this.tok(node, "withinWord") ? this.missingNumber(at) : undefined,
+    };
   }
 
   private exampleDecl(node: CstNode): A.ExampleDecl {
     const span = this.spanOf(node, 0);
     const title = this.tok(node, "StringLiteral");
-    const assignments = this.subs(node, "exampleAssign").flatMap((a): A.ExampleAssign[] => {
-      const aspan = this.nodeSpan(a);
-      if (!aspan) return [];
-      const valueNode = this.sub(a, "exampleValue");
-      return [{
-        kind: "ExampleAssign",
-        id: this.id(),
-        span: aspan,
-        path: this.path(this.sub(a, "path"), aspan.start),
-        value: this.orMissing(valueNode, (n) => this.exampleValue(n), "a value", aspan.end),
-      }];
-    });
+    const assignments = this.assignments(node);
     const asOfs = this.subs(node, "exampleAsOf").flatMap((a): A.ExampleAsOf[] => {
       const aspan = this.nodeSpan(a);
       if (!aspan) return [];
@@ -297,6 +335,22 @@ export class AstBuilder {
     };
   }
 
+  /** The `path = value` lines of an example or an event record. */
+  private assignments(node: CstNode): A.ExampleAssign[] {
+    return this.subs(node, "exampleAssign").flatMap((a): A.ExampleAssign[] => {
+      const aspan = this.nodeSpan(a);
+      if (!aspan) return [];
+      const valueNode = this.sub(a, "exampleValue");
+      return [{
+        kind: "ExampleAssign",
+        id: this.id(),
+        span: aspan,
+        path: this.path(this.sub(a, "path"), aspan.start),
+        value: this.orMissing(valueNode, (n) => this.exampleValue(n), "a value", aspan.end),
+      }];
+    });
+  }
+
   private paramDecl(node: CstNode): A.ParamDecl {
     const span = this.spanOf(node, 0);
     const valueNode = this.sub(node, "exampleValue");
@@ -326,7 +380,18 @@ export class AstBuilder {
     }
     const list = this.sub(node, "listLiteral");
     if (list) return this.listLiteral(list, span.start);
+    const events = this.sub(node, "eventList");
+    if (events) return this.eventList(events, span);
     return this.missing("a value", span.end);
+  }
+
+  private eventList(node: CstNode, span: Span): A.EventListLit {
+    const events = this.subs(node, "eventRecord").flatMap((r): A.EventRecord[] => {
+      const rspan = this.nodeSpan(r);
+      if (!rspan) return [];
+      return [{ kind: "EventRecord", id: this.id(), span: rspan, assignments: this.assignments(r) }];
+    });
+    return { kind: "EventListLit", id: this.id(), span, events };
   }
 
   // ---- expressions ----
@@ -452,6 +517,19 @@ export class AstBuilder {
         span: aspan,
         count: n ? this.numberLit(n) : this.missing("a count", aspan.end),
         list: this.orMissing(l, (n) => this.listLiteral(n, aspan.end), "a list of conditions `[...]`", aspan.end),
+      };
+    }
+    const query = this.sub(node, "streamQuery");
+    if (query) {
+      const qspan = this.spanOf(query, span.start);
+      const fn = this.tok(query, "fn");
+      return {
+        kind: "StreamQuery",
+        id: this.id(),
+        span: qspan,
+        fn: fn?.image === "latest" ? "latest" : "count",
+        stream: this.nameOrMissing(this.tok(query, "stream"), qspan.end),
+        ...this.streamFilters(query, qspan.end),
       };
     }
     const call = this.sub(node, "call");

@@ -13,7 +13,7 @@ export interface FormatResult {
 
 const OPENERS = new Set([T.LParen, T.LBracket]);
 const CLOSERS = new Set([T.RParen, T.RBracket]);
-const NO_SPACE_BEFORE = new Set([T.Comma, T.RParen, T.RBracket, T.Dot, T.Colon, T.Question]);
+const NO_SPACE_BEFORE = new Set([T.Comma, T.RParen, T.RBracket, T.Dot, T.Colon, T.Question, T.Percent]);
 const NO_SPACE_AFTER = new Set([T.LParen, T.LBracket, T.Dot]);
 
 /**
@@ -32,12 +32,22 @@ export function format(text: string): FormatResult {
   const itemStarts = new Set<number>();
   // Left operands' ends of binary `+`/`-`: the operator is the first `+`/`-` token after it.
   const binaryLeftEnds: number[] = [];
+  // An event in an example (`{type = email_click, occurred = 2026-11-20}`) stays on one line:
+  // its braces open no block.
+  const inlineBraces = new Set<number>();
   for (const decl of parsed.ast.declarations) {
-    walk(decl, (n) => {
+    walk(decl, (n, parent) => {
       if (n.kind === "Binary" && (n.op === "+" || n.op === "-")) binaryLeftEnds.push(n.left.span.end);
+      if (n.kind === "EventRecord") {
+        inlineBraces.add(n.span.start);
+        inlineBraces.add(n.span.end - 1);
+      }
       switch (n.kind) {
+        case "ExampleAssign":
+          if (parent?.kind === "EventRecord") break;
+        // falls through
         case "ImportDecl": case "SchemaDecl": case "CriterionDecl": case "ScoreDecl": case "StageDecl": case "ExampleDecl": case "ParamDecl": case "OutcomeDecl":
-        case "FieldDecl": case "ScoreLine": case "ScoreBound": case "ExampleAssign": case "ExampleAsOf":
+        case "EventsDecl": case "FieldDecl": case "ScoreLine": case "PerLine": case "ScoreBound": case "ExampleAsOf":
         case "ExpectStage": case "ExpectScore": case "ExpectFlag":
           itemStarts.add(n.span.start);
       }
@@ -71,8 +81,9 @@ export function format(text: string): FormatResult {
     const type = token.tokenType;
     const gap = text.slice(prevEnd, token.startOffset);
     const newlines = countLineBreaks(gap);
-    const itemStart = !comment && (itemStarts.has(token.startOffset) || type === T.RBrace);
-    const afterOpenBrace = prev?.tokenType === T.LBrace && line.trimEnd().endsWith("{");
+    const inline = !comment && inlineBraces.has(token.startOffset);
+    const itemStart = !comment && (itemStarts.has(token.startOffset) || (type === T.RBrace && !inline));
+    const afterOpenBrace = prev?.tokenType === T.LBrace && !inlineBraces.has(prev.startOffset) && line.trimEnd().endsWith("{");
 
     if (comment && prev !== undefined && newlines === 0 && line !== "" && !afterOpenBrace) {
       trailing = token.image.trimEnd(); // a trailing comment stays on its line
@@ -83,7 +94,7 @@ export function format(text: string): FormatResult {
       flush();
       if (newlines > 1) out.push({ code: "", comment: "" });
     }
-    if (type === T.RBrace) braceDepth = Math.max(0, braceDepth - 1);
+    if (type === T.RBrace && !inline) braceDepth = Math.max(0, braceDepth - 1);
     if (itemStart) parenDepth = 0;
     if (CLOSERS.has(type) && line === "") parenDepth = Math.max(0, parenDepth - 1);
 
@@ -96,14 +107,15 @@ export function format(text: string): FormatResult {
       // Whether a `+`/`-` is a sign or an operator is the parser's knowledge, not the layout's:
       // guessing from the tokens around it made `present-5` and `8 \r- a` flip between passes.
       const prevIsSign = (prevType === T.Plus || prevType === T.Minus) && !binaryOperators.has(prev!);
-      const tight = NO_SPACE_BEFORE.has(type) || NO_SPACE_AFTER.has(prevType) || prevIsSign || (type === T.LParen && prevType === T.Identifier);
+      const insideEvent = (type === T.RBrace && inline) || (prevType === T.LBrace && inlineBraces.has(prev!.startOffset));
+      const tight = NO_SPACE_BEFORE.has(type) || NO_SPACE_AFTER.has(prevType) || prevIsSign || insideEvent || (type === T.LParen && prevType === T.Identifier);
       line += (tight ? "" : " ") + token.image;
       if (CLOSERS.has(type)) parenDepth = Math.max(0, parenDepth - 1);
     }
     started = true;
     prevEnd = token.endOffset! + 1;
     if (comment) continue;
-    if (type === T.LBrace) braceDepth++;
+    if (type === T.LBrace && !inlineBraces.has(token.startOffset)) braceDepth++;
     if (OPENERS.has(type)) parenDepth++;
     prev = token;
   }

@@ -14,6 +14,17 @@ export interface FieldSymbol {
   decl: A.FieldDecl;
   file: string;
   doc: string | undefined;
+  /** For a field of an event stream: the stream's name (its fields are a scope of their own). */
+  stream?: string;
+}
+/** `events NAME { … }`: a stream of dated events; its fields are in scope inside `where`. */
+export interface StreamSymbol {
+  kind: "stream";
+  name: string;
+  decl: A.EventsDecl;
+  file: string;
+  doc: string | undefined;
+  fields: Map<string, FieldSymbol>;
 }
 export interface CriterionSymbol {
   kind: "criterion";
@@ -63,7 +74,7 @@ export interface OutcomeSymbol {
   file: string;
   doc: string | undefined;
 }
-export type DeclSymbol = CriterionSymbol | ScoreSymbol | StageSymbol | ParamSymbol | OutcomeSymbol;
+export type DeclSymbol = CriterionSymbol | ScoreSymbol | StageSymbol | ParamSymbol | OutcomeSymbol | StreamSymbol;
 export type LeaddefSymbol = FieldSymbol | DeclSymbol;
 
 /** What one name occurrence in the tree resolved to. */

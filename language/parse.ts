@@ -4,7 +4,7 @@ import type * as A from "./ast.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import { diagnostic, helpText, message, type Diagnostic, type Message } from "./diagnostics.js";
 import { ParseCache, relocate, type ChunkResult } from "./parse-cache.js";
-import { isOutcomeStart, isParamStart, parseDeclarationTokens } from "./parser.js";
+import { isEventsStart, isOutcomeStart, isParamStart, parseDeclarationTokens } from "./parser.js";
 import * as T from "./tokens.js";
 
 /** Deeper nesting than this is refused before parsing, so no phase can exhaust the stack. */
@@ -52,7 +52,7 @@ function startsDeclaration(tokens: T.LeaddefToken[], i: number): boolean {
   const t = tokens[i];
   if (!t.startsLine) return false;
   if (declarationKeywords.has(t.tokenType)) return true;
-  if (isParamStart(t, tokens[i + 2]) || isOutcomeStart(t, tokens[i + 2])) return true;
+  if (isParamStart(t, tokens[i + 2]) || isOutcomeStart(t, tokens[i + 2]) || isEventsStart(t, tokens[i + 2])) return true;
   return tokens[i + 1]?.tokenType === T.When && tokens[i + 1].startLine === t.startLine && t.tokenType !== T.Plus && t.tokenType !== T.Minus;
 }
 
@@ -112,7 +112,7 @@ function parseGuarded(chunk: IToken[]): ReturnType<typeof parseDeclarationTokens
 const TOKEN_LABELS: Record<string, string> = {
   Identifier: "a name", NameLike: "a name", NumberLiteral: "a number", StringLiteral: "a string",
   DateLiteral: "a date", LBrace: "`{`", RBrace: "`}`", LParen: "`(`", RParen: "`)`",
-  LBracket: "`[`", RBracket: "`]`", Comma: "`,`", Dot: "`.`", Colon: "`:`", Question: "`?`",
+  LBracket: "`[`", RBracket: "`]`", Comma: "`,`", Dot: "`.`", Percent: "`%`", Colon: "`:`", Question: "`?`",
   Equals: "`=`", NotEquals: "`!=`", Less: "`<`", LessEquals: "`<=`", Greater: "`>`",
   GreaterEquals: "`>=`", Plus: "`+`", Minus: "`-`", Star: "`*`", Slash: "`/`", EOF: "the end",
 };
@@ -128,7 +128,8 @@ const RULE_LABELS: Record<string, string> = {
   criterionDecl: "a criterion", scoreDecl: "a score", scoreLine: "a score line", scoreBound: "a score bound",
   stageDecl: "a stage", exampleDecl: "an example", exampleAssign: "an example value", exampleValue: "an example value",
   exampleAsOf: "`as of`", expectClause: "an `expect` line", listLiteral: "a list", atLeast: "`at least`",
-  call: "a function call", paramDecl: "a parameter",
+  call: "a function call", paramDecl: "a parameter", eventsDecl: "an event stream", streamQuery: "a stream query",
+  perClause: "a `per` score line", eventList: "a list of events", eventRecord: "an event `{…}`",
 };
 
 /** A short, plain message from chevrotain's exception: what was expected, what was found. */

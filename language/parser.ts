@@ -33,6 +33,8 @@ class LeaddefCstParser extends CstParser {
       { GATE: () => isParamStart(this.LA(1), this.LA(3)), ALT: () => this.SUBRULE(this.paramDecl) },
       // `outcome` likewise, only as `outcome NAME when`.
       { GATE: () => isOutcomeStart(this.LA(1), this.LA(3)), ALT: () => this.SUBRULE(this.outcomeDecl) },
+      // `events NAME {` likewise: a stream of dated events each lead has.
+      { GATE: () => isEventsStart(this.LA(1), this.LA(3)), ALT: () => this.SUBRULE(this.eventsDecl) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
     ]);
   });
@@ -49,6 +51,60 @@ class LeaddefCstParser extends CstParser {
     this.CONSUME(T.NameLike);
     this.CONSUME(T.When);
     this.SUBRULE(this.expression);
+  });
+
+  eventsDecl = this.RULE("eventsDecl", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.NameLike);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.fieldDecl));
+    this.CONSUME(T.RBrace);
+  });
+
+  /** A contextual word (`where`, `within`, `days`, …): an Identifier with that text. */
+  private word(_text: string, idx: number, label: string): void {
+    // The caller's GATE has checked the text; the label keeps each word apart in the CST.
+    this.consume(idx, T.Identifier, { LABEL: label });
+  }
+
+  /** `where COND` and `within N days` of a stream query or a `per` score line. */
+  private streamFilters(): void {
+    this.OPTION1({ GATE: () => isWord(this.LA(1), "where"), DEF: () => { this.word("where", 2, "whereWord"); this.SUBRULE(this.expression, { LABEL: "where" }); } });
+    this.OPTION2({
+      GATE: () => isWord(this.LA(1), "within"),
+      DEF: () => { this.word("within", 3, "withinWord"); this.CONSUME1(T.NumberLiteral, { LABEL: "within" }); this.word("days", 4, "withinDays"); },
+    });
+  }
+
+  /** `count(S where … within N days)` and `latest(S where …)`. */
+  streamQuery = this.RULE("streamQuery", () => {
+    this.word("count", 1, "fn");
+    this.CONSUME(T.LParen);
+    this.CONSUME(T.NameLike, { LABEL: "stream" });
+    this.streamFilters();
+    this.CONSUME(T.RParen);
+  });
+
+  /** `per S [where C] [within N days] [decay R% every D days] [max M]` after a score line's weight. */
+  perClause = this.RULE("perClause", () => {
+    this.word("per", 1, "perWord");
+    this.CONSUME(T.NameLike, { LABEL: "stream" });
+    this.streamFilters();
+    this.OPTION3({
+      GATE: () => isWord(this.LA(1), "decay"),
+      DEF: () => {
+        this.word("decay", 5, "decayWord");
+        this.CONSUME2(T.NumberLiteral, { LABEL: "decay" });
+        this.CONSUME(T.Percent);
+        this.word("every", 6, "everyWord");
+        this.CONSUME3(T.NumberLiteral, { LABEL: "every" });
+        this.word("days", 7, "everyDays");
+      },
+    });
+    this.OPTION4({
+      GATE: () => isWord(this.LA(1), "max"),
+      DEF: () => { this.word("max", 8, "maxWord"); this.CONSUME4(T.NumberLiteral, { LABEL: "max" }); },
+    });
   });
 
   importDecl = this.RULE("importDecl", () => {
@@ -113,10 +169,12 @@ class LeaddefCstParser extends CstParser {
   scoreLine = this.RULE("scoreLine", () => {
     this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
     this.CONSUME(T.NumberLiteral);
-    this.CONSUME(T.When);
     this.inScoreLine = true;
     try {
-      this.SUBRULE(this.expression);
+      this.OR2([
+        { ALT: () => { this.CONSUME(T.When); this.SUBRULE(this.expression); } },
+        { GATE: () => isWord(this.LA(1), "per"), ALT: () => this.SUBRULE(this.perClause) },
+      ]);
     } finally {
       this.inScoreLine = false;
     }
@@ -162,8 +220,22 @@ class LeaddefCstParser extends CstParser {
       { ALT: () => this.CONSUME(T.True) },
       { ALT: () => this.CONSUME(T.False) },
       { ALT: () => this.CONSUME(T.Identifier) },
+      // `[{type = email_click, occurred = 2026-11-20}, …]`: a lead's events in an example.
+      { GATE: () => this.LA(2).tokenType === T.LBrace, ALT: () => this.SUBRULE(this.eventList) },
       { ALT: () => this.SUBRULE(this.listLiteral) },
     ]);
+  });
+
+  eventList = this.RULE("eventList", () => {
+    this.CONSUME(T.LBracket);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.eventRecord) });
+    this.CONSUME(T.RBracket);
+  });
+
+  eventRecord = this.RULE("eventRecord", () => {
+    this.CONSUME(T.LBrace);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.exampleAssign) });
+    this.CONSUME(T.RBrace);
   });
 
   exampleAsOf = this.RULE("exampleAsOf", () => {
@@ -288,6 +360,7 @@ class LeaddefCstParser extends CstParser {
       { ALT: () => this.CONSUME(T.False) },
       { ALT: () => this.SUBRULE(this.listLiteral) },
       { ALT: () => this.SUBRULE(this.atLeast) },
+      { GATE: () => isStreamQueryStart(this.LA(1), this.LA(2)), ALT: () => this.SUBRULE(this.streamQuery) },
       { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.call) },
       { ALT: () => this.SUBRULE(this.path) },
       { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.expression); this.CONSUME(T.RParen); } },
@@ -347,6 +420,21 @@ export function isParamStart(first: IToken | undefined, third: IToken | undefine
 /** Whether the tokens at a declaration's start are `outcome NAME when` (the contextual keyword). */
 export function isOutcomeStart(first: IToken | undefined, third: IToken | undefined): boolean {
   return first?.tokenType === T.Identifier && first.image === "outcome" && third?.tokenType === T.When;
+}
+
+/** Whether the tokens at a declaration's start are `events NAME {` (the contextual keyword). */
+export function isEventsStart(first: IToken | undefined, third: IToken | undefined): boolean {
+  return first?.tokenType === T.Identifier && first.image === "events" && third?.tokenType === T.LBrace;
+}
+
+/** `count(` or `latest(`: a query over an event stream. */
+export function isStreamQueryStart(first: IToken | undefined, second: IToken | undefined): boolean {
+  return first?.tokenType === T.Identifier && (first.image === "count" || first.image === "latest") && second?.tokenType === T.LParen;
+}
+
+/** A contextual word: an identifier with this text (`where`, `within`, `per`, …). */
+function isWord(t: IToken | undefined, text: string): boolean {
+  return t !== undefined && t.tokenType === T.Identifier && t.image === text;
 }
 
 const parser = new LeaddefCstParser();

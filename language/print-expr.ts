@@ -46,8 +46,23 @@ export function printExpr(e: A.Expr): string {
     }
     case "InList": return `${operand(e.operand, 5)} ${e.negated ? "not in" : "in"} ${e.list.kind === "ListLit" ? printExpr(e.list) : "[…]"}`;
     case "PresenceTest": return `${operand(e.operand, 5)} is ${e.missing ? "missing" : "present"}`;
+    case "StreamQuery": return `${e.fn}(${streamFilters(e.stream.text, e.where, e.within)})`;
     case "Missing": return "…";
   }
+}
+
+/** `S where COND within N days`, as a stream query and a `per` line write it. */
+export function streamFilters(stream: string, where: A.Expr | undefined, within: A.NumberLit | undefined): string {
+  return [stream, where ? `where ${printExpr(where)}` : "", within ? `within ${within.raw} days` : ""].filter(Boolean).join(" ");
+}
+
+/** A `per` score line printed from the tree: `+5 per activity where … within 90 days decay 50% every 30 days max 20`. */
+export function printPerLine(l: A.PerLine): string {
+  return [
+    l.raw, "per", streamFilters(l.stream.text, l.where, l.within),
+    l.decay ? `decay ${l.decay.percent.raw}% every ${l.decay.every.raw} days` : "",
+    l.max ? `max ${l.max.raw}` : "",
+  ].filter(Boolean).join(" ");
 }
 
 function operand(e: A.Expr, min: number): string {

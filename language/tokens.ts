@@ -117,13 +117,15 @@ export const Comma = createToken({ name: "Comma", pattern: /,/ });
 /** `...`: the last member of an open enum. */
 export const Ellipsis = createToken({ name: "Ellipsis", pattern: /\.\.\./ });
 export const Dot = createToken({ name: "Dot", pattern: /\./ });
+/** `%` in `decay 50% every 30 days`. */
+export const Percent = createToken({ name: "Percent", pattern: /%/ });
 export const Colon = createToken({ name: "Colon", pattern: /:/ });
 export const Question = createToken({ name: "Question", pattern: /\?/ });
 
 export const allTokens: TokenType[] = [
   WhiteSpace, Comment, DateLiteral, NumberLiteral, BadNumber, StringLiteral, UnterminatedString,
   NotEquals, LessEquals, GreaterEquals, Less, Greater, Equals, Plus, Minus, Star, Slash,
-  LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Ellipsis, Dot, Colon, Question,
+  LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Ellipsis, Dot, Percent, Colon, Question,
   ...keywordTokens, From, Identifier, NameLike,
 ];
 

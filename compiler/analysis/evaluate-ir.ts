@@ -1,5 +1,6 @@
 import { foldCase } from "../runtime/case-fold.js";
-import type { IrExpr, IrProgram } from "../ir.js";
+import type { IrExpr, IrPerLine, IrProgram } from "../ir.js";
+import { eventWorth, round2 } from "../runtime/events.js";
 
 /**
  * Evaluates any single IR expression of a program over bound values (the representation the
@@ -15,6 +16,8 @@ export class LeadEnv {
   criteria: (boolean | undefined)[];
   stages: (boolean | undefined)[];
   scores: (number | undefined)[];
+  /** The event a stream query's `where` is looking at (its field values). */
+  event: readonly unknown[] | undefined;
 
   constructor(readonly vals: readonly unknown[], readonly asOf: number, ir: IrProgram) {
     this.criteria = new Array(ir.criteria.length);
@@ -62,9 +65,39 @@ export class IrEvaluator {
     const s = this.ir.scores[index];
     let total = 0;
     for (const line of s.lines) if (this.holds(line.cond.expr, env)) total += line.weight;
+    for (const line of s.perLines) total += this.perLine(line, env);
+    if (s.perLines.length) total = round2(total);
     if (s.cap !== undefined && total > s.cap) total = s.cap;
     if (s.floor !== undefined && total < s.floor) total = s.floor;
     return (env.scores[index] = total);
+  }
+
+  /** The events of stream s that count at the as-of date and match (`where`, `within`), with their ages. */
+  matchingEvents(stream: number, where: IrExpr | undefined, within: number | undefined, env: LeadEnv): { event: readonly unknown[]; age: number; index: number }[] {
+    const events = (env.vals[this.ir.fields.length + stream] ?? []) as readonly (readonly unknown[])[];
+    const occ = this.ir.streams[stream].occurred;
+    const test = where ? this.fn(where) : undefined;
+    const out: { event: readonly unknown[]; age: number; index: number }[] = [];
+    const outer = env.event;
+    try {
+      events.forEach((event, index) => {
+        const age = env.asOf - (event[occ] as number);
+        if (!(age >= 0) || (within !== undefined && age > within)) return;
+        env.event = event;
+        if (!test || test(env) === true) out.push({ event, age, index });
+      });
+    } finally {
+      env.event = outer;
+    }
+    return out;
+  }
+
+  /** A `per` line's points for the lead: per matching event, decayed; capped at ±max; rounded. */
+  perLine(line: IrPerLine, env: LeadEnv): number {
+    let t = 0;
+    for (const m of this.matchingEvents(line.stream, line.where, line.within, env)) t += eventWorth(line.weight, m.age, line.decay);
+    if (line.max !== undefined) t = Math.max(-line.max, Math.min(line.max, t));
+    return round2(t);
   }
 
   private fn(e: IrExpr): Fn {
@@ -160,6 +193,19 @@ export class IrEvaluator {
       case "daysSince": {
         const x = this.fn(e.e);
         return (env) => env.asOf - (x(env) as number);
+      }
+      case "eventField": {
+        const i = e.field.index;
+        return (env) => env.event?.[i];
+      }
+      case "count": return (env) => this.matchingEvents(e.stream, e.where, e.within, env).length;
+      case "latest": {
+        const occ = this.ir.streams[e.stream].occurred;
+        return (env) => {
+          let m = NaN;
+          for (const x of this.matchingEvents(e.stream, e.where, e.within, env)) if (m !== m || (x.event[occ] as number) > m) m = x.event[occ] as number;
+          return m;
+        };
       }
       case "atLeast": {
         const items = e.items.map((i) => this.fn(i));

@@ -1,8 +1,9 @@
-import type { Dep, IrCondition, IrExpr, IrField, IrProgram } from "../ir.js";
+import type { Dep, IrCondition, IrExpr, IrField, IrPerLine, IrProgram } from "../ir.js";
 import { irChildren } from "../ir.js";
 import { codecOf, READER_PARAMS } from "../runtime/codecs/codec.js";
 import { closure, depKey, outputRoots } from "../plan.js";
 import { foldCase } from "../runtime/case-fold.js";
+import { round2 } from "../runtime/events.js";
 
 /**
  * JavaScript code generation. The program becomes the source of one factory function whose
@@ -53,6 +54,35 @@ class FunctionEmitter {
   lazy = false;
   /** Criteria used exactly once, written at their use so `and`/`or` can skip them. */
   readonly inlined = new Map<number, IrExpr>();
+  /** The event streams the function reads (each decoded once per lead into `S<i>`). */
+  readonly usedStreams = new Set<number>();
+
+  /** The code for stream s's events: an array of events, each an array of its field values. */
+  private stream(s: number): string {
+    this.usedStreams.add(s);
+    return `S${s}`;
+  }
+
+  /**
+   * The loop over a stream's events that a query or `per` line runs: `ev` is the event, `age`
+   * its age in days at the as-of date; an event after the as-of date has not happened yet.
+   */
+  private eventLoop(stream: number, where: IrExpr | undefined, within: number | undefined, init: string, onMatch: string, result: string, extraParam = ""): string {
+    const occ = this.program.streams[stream].occurred;
+    const tests = ["age >= 0", within !== undefined ? `age <= ${num(within)}` : "", where ? this.cond(where) : ""].filter(Boolean).join(" && ");
+    return `((S${extraParam ? `, ${extraParam}` : ""}) => { ${init} for (let k = 0; k < S.length; k++) { const ev = S[k]; const age = asOf - ev[${occ}]; if (${tests}) { ${onMatch} } } return ${result}; })`;
+  }
+
+  /** The value of a `per` line: its points per matching event, decayed, capped, rounded to 2 decimals. */
+  perLine(l: IrPerLine, trace: string | undefined): string {
+    const occ = this.program.streams[l.stream].occurred;
+    void occ;
+    const worth = l.decay ? `${num(l.weight)} * Math.pow(${num(l.decay.factor)}, Math.floor(age / ${num(l.decay.every)}))` : num(l.weight);
+    const cap = l.max !== undefined ? `if (t > ${num(l.max)}) t = ${num(l.max)}; else if (t < ${num(-l.max)}) t = ${num(-l.max)};` : "";
+    const onMatch = trace ? `const w = ${worth}; t += w; X.push(k, w);` : `t += ${worth};`;
+    const loop = this.eventLoop(l.stream, l.where, l.within, "let t = 0;", onMatch, `(() => { ${cap} return round2(t); })()`, trace ? "X" : "");
+    return `${loop}(${this.stream(l.stream)}${trace ? `, ${trace}` : ""})`;
+  }
 
   /** The code that stands for field i's value. */
   private field(i: number): string {
@@ -103,6 +133,14 @@ class FunctionEmitter {
       }
       case "neg": return { code: `(-${this.value(e.e).code})`, nullable: true, simple: false };
       case "daysSince": return { code: `(asOf - ${this.value(e.e).code})`, nullable: true, simple: false };
+      case "eventField": return { code: `ev[${e.field.index}]`, nullable: true, simple: true };
+      case "count":
+        return { code: `${this.eventLoop(e.stream, e.where, e.within, "let n = 0;", "n++;", "n")}(${this.stream(e.stream)})`, nullable: false, simple: false };
+      case "latest": {
+        const occ = this.program.streams[e.stream].occurred;
+        // The most recent matching event's date; NaN (missing) when none matches.
+        return { code: `${this.eventLoop(e.stream, e.where, e.within, "let m = NaN;", `if (m !== m || ev[${occ}] > m) m = ev[${occ}];`, "m")}(${this.stream(e.stream)})`, nullable: true, simple: false };
+      }
       default:
         return { code: this.cond(e), nullable: false, simple: false };
     }
@@ -113,6 +151,8 @@ class FunctionEmitter {
       case "const": return String(e.value === true);
       case "field":
         return `(${this.field(e.field.index)} === true)`;
+      case "eventField":
+        return `(ev[${e.field.index}] === true)`;
       case "criterion": {
         const inline = this.inlined.get(e.index);
         return inline ? `(${this.cond(inline)})` : `c${e.index}`;
@@ -244,6 +284,10 @@ function bodyStatements(p: IrProgram, em: FunctionEmitter, need: Set<string>, ex
         const c = em.cond(line.cond.expr);
         out.push(explain ? `if (xl${d.index}[xl${d.index}.length] = ${c}) ${v} += ${num(line.weight)};` : `if (${c}) ${v} += ${num(line.weight)};`);
       }
+      if (explain && s.perLines.length) out.push(`const xp${d.index} = [];`);
+      s.perLines.forEach((line, i) => out.push(`${v} += ${em.perLine(line, explain ? `xp${d.index}[${i}] = []` : undefined)};`));
+      // Per-event points have cents: the sum is rounded so 0.1 + 0.2 prints as 0.3 in every engine.
+      if (s.perLines.length) out.push(`${v} = round2(${v});`);
       if (s.cap !== undefined) out.push(`if (${v} > ${num(s.cap)}) ${v} = ${num(s.cap)};`);
       if (s.floor !== undefined) out.push(`if (${v} < ${num(s.floor)}) ${v} = ${num(s.floor)};`);
     }
@@ -313,6 +357,13 @@ function objectRead(f: IrField, groups: Map<string, string>): string {
   return codecOf(f).inlineRead(get, `slow(${f.index}, v)`, f.index);
 }
 
+/** Each stream the function reads, decoded once per lead: from the lead object, or the value array's slot after the fields. */
+function streamPrologue(em: FunctionEmitter, p: IrProgram, source: "object" | "values"): string[] {
+  return [...em.usedStreams].sort((a, b) => a - b).map((s) => source === "values"
+    ? `const S${s} = vals[${p.fields.length + s}] ?? NO_EVENTS;`
+    : `const S${s} = events${s}(${step("lead", p.streams[s].name, false)});`);
+}
+
 function fieldPrologue(em: FunctionEmitter, fields: IrField[], source: "object" | "values"): string[] {
   const used = [...em.usedFields].sort((a, b) => a - b);
   if (source === "values") return used.map((i) => `const f${i} = vals[${i}];`);
@@ -349,11 +400,12 @@ function emitFunction(p: IrProgram, pool: string[], name: string, params: string
   em.lazy = source === "object" && !explain;
   const body = bodyStatements(p, em, need, explain);
   const ret = tail(em);
+  const streams = streamPrologue(em, p, source);
   if (!em.lazy) {
     const prologue = fieldPrologue(em, p.fields, source);
-    return [`function ${name}(${params}) {`, source === "object" ? "let v, t;" : "", em.tempDecl(), ...prologue, ...body, ret, "}"].filter(Boolean).join("\n  ");
+    return [`function ${name}(${params}) {`, source === "object" ? "let v, t;" : "", em.tempDecl(), ...prologue, ...streams, ...body, ret, "}"].filter(Boolean).join("\n  ");
   }
-  return lazyFieldReads(p.fields, em, [`function ${name}(${params}) {`, "let v, t;", em.tempDecl(), ...body, ret, "}"].filter(Boolean).join("\n  "));
+  return lazyFieldReads(p.fields, em, [`function ${name}(${params}) {`, "let v, t;", em.tempDecl(), ...streams, ...body, ret, "}"].filter(Boolean).join("\n  "));
 }
 
 /**
@@ -411,7 +463,9 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
   const explain = !wanted.has("explain") ? skip() : emitFunction(p, pool, "explain", "lead, asOf", "object", full, true, (em) => {
     // every field is reported in explanations, so read them all
     for (const f of p.fields) em.usedFields.add(f.index);
-    return `return { stage: ${stageExpression(p, false)}, scores: [${p.scores.map((s) => `sc${s.index}`).join(", ")}], criteria: [${p.criteria.map((c) => `xc${c.index}`).join(", ")}], stages: [${p.stages.map((s) => `xs${s.index}`).join(", ")}], scoreLines: [${p.scores.map((s) => `xl${s.index}`).join(", ")}], values: [${p.fields.map((f) => `f${f.index}`).join(", ")}] };`;
+    for (const s of p.streams) em.usedStreams.add(s.index);
+    const perLines = p.scores.map((s) => (s.perLines.length ? `xp${s.index}` : "[]"));
+    return `return { stage: ${stageExpression(p, false)}, scores: [${p.scores.map((s) => `sc${s.index}`).join(", ")}], criteria: [${p.criteria.map((c) => `xc${c.index}`).join(", ")}], stages: [${p.stages.map((s) => `xs${s.index}`).join(", ")}], scoreLines: [${p.scores.map((s) => `xl${s.index}`).join(", ")}], perLines: [${perLines.join(", ")}], values: [${p.fields.map((f) => `f${f.index}`).join(", ")}], streams: [${p.streams.map((s) => `S${s.index}`).join(", ")}] };`;
   });
   const enumTables = p.fields.filter((f) => f.kind === "enum").map((f) => `const E${f.index} = rankTable(FIELDS[${f.index}].members);`);
   return [
@@ -424,13 +478,60 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
     `const READERS = [${p.fields.map((f) => codecOf(f).readerSource(`FIELDS[${f.index}]`)).join(", ")}];`,
     // The slow path: anything not already of the field's JSON type is read (or refused) here.
     "function slow(i, v) { try { return READERS[i](v); } catch (e) { throw new TypeError(`field ${FIELDS[i].path}: ${e.message}`); } }",
+    ...eventRuntime(p),
     evaluate,
     evaluateToColumns,
     evaluateInto,
     evaluateIntoFull,
     explain,
-    `return { ${only.join(", ")} };`,
+    `return { ${[...only, "decodeStreams"].join(", ")} };`,
   ].filter(Boolean).join("\n");
+}
+
+/**
+ * Reading event streams: per stream, its field table (data, through JSON.stringify), a reader per
+ * field (the fields' codecs), and `events<i>(list)`, which reads a lead's list of events into arrays
+ * of values or throws a TypeError naming the event and field. `decodeStreams(lead)` reads them all
+ * (the batch engines store the result after the fields); `round2` is the one rounding of points
+ * per event (half away from zero, after rounding to 6 decimals so float noise cannot flip a cent;
+ * the SQL emitter writes the same steps).
+ */
+function eventRuntime(p: IrProgram): string[] {
+  const out = [
+    "const NO_EVENTS = Object.freeze([]);",
+    round2.toString(),
+    "function eventValue(e, segs) { let v = e; for (let i = 0; i < segs.length; i++) { v = own(v, segs[i]); if (v === undefined) break; } return v === undefined && segs.length > 1 ? own(e, segs.join(\".\")) : v; }",
+  ];
+  for (const st of p.streams) {
+    const table = st.fields.map((f) => ({ path: f.path, segments: f.segments, kind: f.kind, integer: f.integer, members: f.members, open: f.open, layout: f.layout ?? null, optional: f.optional }));
+    out.push(`const SF${st.index} = ${JSON.stringify(table)};`);
+    out.push(`const SR${st.index} = [${st.fields.map((f) => codecOf(f).readerSource(`SF${st.index}[${f.index}]`)).join(", ")}];`);
+    out.push(`const SM${st.index} = [${st.fields.map((f) => (f.kind === "number" || f.kind === "date" ? "NaN" : "undefined")).join(", ")}];`);
+    const name = str(st.name);
+    out.push(`function events${st.index}(a) {
+  if (a === undefined || a === null) return NO_EVENTS;
+  if (!Array.isArray(a)) throw new TypeError("stream " + ${name} + ": expected a list of events");
+  const out = new Array(a.length);
+  for (let k = 0; k < a.length; k++) {
+    const e = a[k];
+    if (e === null || typeof e !== "object" || Array.isArray(e)) throw new TypeError("stream " + ${name} + ", event " + (k + 1) + ": not a record");
+    const r = new Array(${st.fields.length});
+    for (let j = 0; j < ${st.fields.length}; j++) {
+      const v = eventValue(e, SF${st.index}[j].segments);
+      if (v === undefined || v === null || v === "") {
+        if (!SF${st.index}[j].optional) throw new TypeError("stream " + ${name} + ", event " + (k + 1) + ": " + SF${st.index}[j].path + " is required");
+        r[j] = SM${st.index}[j];
+      } else {
+        try { r[j] = SR${st.index}[j](v); } catch (x) { throw new TypeError("stream " + ${name} + ", event " + (k + 1) + ", field " + SF${st.index}[j].path + ": " + x.message); }
+      }
+    }
+    out[k] = r;
+  }
+  return out;
+}`);
+  }
+  out.push(`function decodeStreams(lead) { return [${p.streams.map((st) => `events${st.index}(${step("lead", st.name, false)})`).join(", ")}]; }`);
+  return out;
 }
 
 /** The field table the factory receives: plain data, safe to print as JSON. */

@@ -2,6 +2,7 @@ import { formatDateDays, parseDateDays, todayDays } from "../../language/literal
 import { emitFactory, FACTORY_PARAMS, fieldTable, type GeneratedFunction } from "../js/emit-js.js";
 import type { IrField, IrProgram } from "../ir.js";
 import { readDate } from "./codecs/date.js";
+import { round2 } from "./events.js";
 import { RUNTIME_FUNCTIONS } from "./codecs/codec.js";
 import { foldCase } from "./case-fold.js";
 import { conditionText, fieldsOf } from "../analysis/describe.js";
@@ -42,6 +43,16 @@ export interface ScoreTrace {
   cap: number | undefined;
   floor: number | undefined;
   lines: { text: string; weight: number; holds: boolean; fields: FieldValue[] }[];
+  /** The `per` lines: the line's points and each event that counted, with what it was worth after decay. */
+  perLines: { text: string; value: number; events: CountedEvent[] }[];
+}
+
+/** An event a `per` line counted: its position in the lead's list, its values, its worth after decay. */
+export interface CountedEvent {
+  /** 1-based position in the lead's list of the stream's events. */
+  position: number;
+  values: FieldValue[];
+  worth: number;
 }
 
 /** What a lead lacks for the next stage up: the nearest miss (compiler/analysis/nearest-miss.ts). */
@@ -71,7 +82,17 @@ interface Generated {
   evaluateIntoFull(vals: unknown[], asOf: number, out: unknown[]): void;
   explain(lead: unknown, asOf: number): {
     stage: string; scores: number[]; criteria: boolean[][]; stages: boolean[][]; scoreLines: boolean[][]; values: unknown[];
+    /** Per score, per `per` line: flat pairs (event index, worth). */
+    perLines: number[][][];
+    /** Each stream's events, as read. */
+    streams: unknown[][][];
   };
+}
+
+/** A read value as explanations show it: dates as `YYYY-MM-DD`, missing as undefined. */
+function shown(kind: string, v: unknown): unknown {
+  const missing = v === undefined || (typeof v === "number" && Number.isNaN(v));
+  return missing ? undefined : kind === "date" ? formatDateDays(v as number) : v;
 }
 
 /** Day number for an as-of option; throws a RangeError for a date that does not exist. */
@@ -186,12 +207,7 @@ export class Program {
     if (lead === null || typeof lead !== "object") throw new TypeError("a lead must be an object");
     const asOf = this.days(options);
     const raw = this.fn("explain")(lead, asOf);
-    const display = (i: number): FieldValue => {
-      const f = this.ir.fields[i];
-      const v = raw.values[i];
-      const missing = v === undefined || (typeof v === "number" && Number.isNaN(v));
-      return { path: f.path, value: missing ? undefined : f.kind === "date" ? formatDateDays(v as number) : v };
-    };
+    const display = (i: number): FieldValue => ({ path: this.ir.fields[i].path, value: shown(this.ir.fields[i].kind, raw.values[i]) });
     const trace = (name: string, cond: IrProgram["stages"][number]["cond"], parts: boolean[]): DeclarationTrace => ({
       name,
       holds: parts.every(Boolean),
@@ -201,7 +217,7 @@ export class Program {
     let next: MissingForNextStage | undefined;
     if (stageIndex + 1 < this.ir.stages.length) {
       const evaluator = (this.irEvaluator ??= new IrEvaluator(this.ir));
-      const miss = nearestMiss(this.ir, evaluator, evaluator.env(raw.values, asOf), stageIndex + 1);
+      const miss = nearestMiss(this.ir, evaluator, evaluator.env([...raw.values, ...raw.streams], asOf), stageIndex + 1);
       next = {
         stage: miss.stage,
         needs: miss.needs.map((atom) => ({ text: conditionText(atom), fields: fieldsOf(atom).map((f) => display(f.index)) })),
@@ -226,6 +242,16 @@ export class Program {
           holds: raw.scoreLines[i][j],
           fields: l.cond.parts.flatMap((p) => p.fields).filter((x, k, all) => all.indexOf(x) === k).map(display),
         })),
+        perLines: s.perLines.map((l, j) => {
+          const pairs = raw.perLines[i][j] ?? [];
+          const stream = this.ir.streams[l.stream];
+          const events: CountedEvent[] = [];
+          for (let k = 0; k < pairs.length; k += 2) {
+            const event = raw.streams[l.stream][pairs[k]] as unknown[];
+            events.push({ position: pairs[k] + 1, worth: pairs[k + 1], values: stream.fields.map((f) => ({ path: f.path, value: shown(f.kind, event[f.index]) })) });
+          }
+          return { text: l.text, value: round2(Math.max(-(l.max ?? Infinity), Math.min(l.max ?? Infinity, events.reduce((t, e) => t + e.worth, 0)))), events };
+        }),
       })),
     };
   }

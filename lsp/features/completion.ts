@@ -278,7 +278,7 @@ function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage" | "
     out.push({ label: name, kind, detail, ...(doc ? { documentation: doc } : {}), sortText: `1${name}` });
   };
   // Outcomes are left out: no condition may use one.
-  for (const s of model.names.values()) if (s.kind !== "outcome") add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind);
+  for (const s of model.names.values()) if (s.kind !== "outcome" && s.kind !== "stream") add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind);
   return out;
 }
 

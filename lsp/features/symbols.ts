@@ -5,7 +5,7 @@ import { baseName, type Range } from "../../language/source.js";
 import { typeSource } from "../../language/types.js";
 import { declarationSpan, modelOf } from "./lookup.js";
 
-export type SymbolKind = "import" | "schema" | "field" | "criterion" | "score" | "stage" | "example" | "param" | "outcome";
+export type SymbolKind = "import" | "schema" | "field" | "criterion" | "score" | "stage" | "example" | "param" | "outcome" | "stream";
 
 export interface OutlineSymbol {
   name: string;
@@ -49,6 +49,18 @@ function outline(model: FileModel, d: Declaration): OutlineSymbol | undefined {
       const kind = d.kind === "CriterionDecl" ? "criterion" : d.kind === "ScoreDecl" ? "score" : "stage";
       return { name: d.name.text, kind, detail: kind, range, selectionRange: model.lines.range(d.name.span) };
     }
+    case "EventsDecl":
+      if (!d.name.text) return undefined;
+      return {
+        name: d.name.text,
+        kind: "stream",
+        detail: `events, ${d.fields.length} field${d.fields.length === 1 ? "" : "s"}`,
+        range,
+        selectionRange: model.lines.range(d.name.span),
+        children: d.fields.filter((f) => f.path.text).map((f) => ({
+          name: f.path.text, kind: "field" as const, detail: model.text.slice(f.type.span.start, f.type.span.end), range: model.lines.range(f.span), selectionRange: model.lines.range(f.path.span),
+        })),
+      };
     case "OutcomeDecl":
       if (!d.name.text) return undefined;
       return { name: d.name.text, kind: "outcome", detail: "outcome", range, selectionRange: model.lines.range(d.name.span) };

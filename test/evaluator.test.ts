@@ -362,7 +362,7 @@ sal when mql and fit > 0
     expect(mql.parts[2].fields).toEqual([{ path: "d", value: "2026-11-01" }]);
     expect(x.criteria).toEqual([{ name: "big", holds: true, parts: [{ text: "co.size >= 100", holds: true, fields: [{ path: "co.size", value: 500 }] }] }]);
     expect(x.scoreDetails).toEqual([{
-      name: "fit", value: 5, cap: 8, floor: undefined,
+      name: "fit", value: 5, cap: 8, floor: undefined, perLines: [],
       lines: [
         { text: "+10 when big", weight: 10, holds: true, fields: [] },
         { text: "-5 when s contains \"intern\"", weight: -5, holds: true, fields: [{ path: "s", value: "Intern" }] },

@@ -429,7 +429,7 @@ function lazyFieldReads(fields: IrField[], em: FunctionEmitter, code: string): s
   return [body.slice(0, open), ...lines.map((l) => `  ${l}`), ...declarations.map((d) => `  ${d}`), body.slice(open + 1)].join("\n");
 }
 
-export const GENERATED_FUNCTIONS = ["evaluate", "evaluateToColumns", "evaluateInto", "evaluateIntoFull", "explain"] as const;
+export const GENERATED_FUNCTIONS = ["evaluate", "evaluateToColumns", "evaluateInto", "evaluateIntoFull", "explain", "decodeStreams"] as const;
 export type GeneratedFunction = (typeof GENERATED_FUNCTIONS)[number];
 
 /**
@@ -484,7 +484,7 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
     evaluateInto,
     evaluateIntoFull,
     explain,
-    `return { ${[...only, "decodeStreams"].join(", ")} };`,
+    `return { ${[...new Set([...only, "decodeStreams"])].join(", ")} };`,
   ].filter(Boolean).join("\n");
 }
 

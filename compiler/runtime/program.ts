@@ -87,6 +87,7 @@ interface Generated {
     /** Each stream's events, as read. */
     streams: unknown[][][];
   };
+  decodeStreams(lead: unknown): unknown[][][];
 }
 
 /** A read value as explanations show it: dates as `YYYY-MM-DD`, missing as undefined. */
@@ -114,6 +115,7 @@ export class Program {
   private evaluateFn: Generated["evaluate"] | undefined;
   private intoFn: Generated["evaluateInto"] | undefined;
   private intoFullFn: Generated["evaluateIntoFull"] | undefined;
+  private decodeFn: Generated["decodeStreams"] | undefined;
   private lastAsOf: string | undefined;
   private irEvaluator: IrEvaluator | undefined;
   private lastAsOfDays = 0;
@@ -200,6 +202,16 @@ export class Program {
    */
   evaluateValues(vals: unknown[], asOf: number, out: unknown[], full = false): void {
     (full ? (this.intoFullFn ??= this.fn("evaluateIntoFull")) : (this.intoFn ??= this.fn("evaluateInto")))(vals, asOf, out);
+  }
+
+  /**
+   * The lead's event streams read into the evaluator's representation (`evaluateValues` takes
+   * stream s at `vals[fields.length + s]`); throws a TypeError naming the event and field that
+   * does not fit. Empty when the program declares no streams.
+   */
+  decodeStreams(lead: object): unknown[][][] {
+    if (this.ir.streams.length === 0) return [];
+    return (this.decodeFn ??= this.fn("decodeStreams"))(lead);
   }
 
   /** Why the lead got its stage: each declaration's parts with their truth and the fields they read. */

@@ -81,6 +81,18 @@ export class CsvBinder {
   }
 }
 
+/** Reads a lead's event streams (the generated `decodeStreams`), for engines whose values carry them. */
+export interface StreamReader {
+  names: readonly string[];
+  decode(obj: object): unknown[][][];
+}
+
+/** The stream reader of a program, or undefined when it declares no streams. */
+export function streamReaderOf(program: { ir: { streams: readonly { name: string }[] }; decodeStreams(obj: object): unknown[][][] }): StreamReader | undefined {
+  if (program.ir.streams.length === 0) return undefined;
+  return { names: program.ir.streams.map((s) => s.name), decode: (obj) => program.decodeStreams(obj) };
+}
+
 /** JSON Lines: nested objects or flat dotted keys; values of their JSON type or spelled as strings. */
 export class JsonBinder {
   private readonly readers: ((v: unknown) => unknown)[];
@@ -93,10 +105,11 @@ export class JsonBinder {
    * `noteLimit`: keys that are not fields are noted while fewer than this many are known (a
    * scoring worker notes them all; the parallel path replays its notes under the usual limit).
    */
-  constructor(private readonly fields: readonly IrField[], private readonly idColumn: string, private readonly noteLimit = 100, options: ReadOptions = {}) {
+  constructor(private readonly fields: readonly IrField[], private readonly idColumn: string, private readonly noteLimit = 100, options: ReadOptions = {}, private readonly streams?: StreamReader) {
     this.readers = fields.map((f) => codecOf(f, options).read);
     this.missing = fields.map((f) => codecOf(f).missing);
     for (const f of fields) this.seenKeys.add(f.column);
+    for (const name of streams?.names ?? []) this.seenKeys.add(name);
     this.seenKeys.add(idColumn);
   }
 
@@ -159,6 +172,15 @@ export class JsonBinder {
         vals[i] = this.readers[i](raw);
       } catch (e) {
         (problems ??= []).push({ field: fields[i].path, value: shownValue(raw), reason: reasonFrom(e) });
+      }
+    }
+    // A lead's events (JSON Lines: an array under the stream's name) sit after the fields.
+    if (this.streams) {
+      try {
+        const decoded = this.streams.decode(obj);
+        for (let s = 0; s < decoded.length; s++) vals[fields.length + s] = decoded[s];
+      } catch (e) {
+        (problems ??= []).push({ field: this.streams.names.join(", "), value: "", reason: { code: "bad-events", detail: e instanceof Error ? e.message : String(e) } });
       }
     }
     return problems ? { line, id: this.idOf(obj, rowNumber), problems } : undefined;

@@ -1,4 +1,4 @@
-import { JsonBinder } from "./binder.js";
+import { JsonBinder, streamReaderOf } from "./binder.js";
 import { JsonlChunkScorer, type JsonlChunkResult } from "./jsonl-scorer.js";
 import type { ParallelOptions, PieceSource } from "./run-parallel.js";
 
@@ -11,7 +11,7 @@ import type { ParallelOptions, PieceSource } from "./run-parallel.js";
  */
 export function jsonlPieces(o: ParallelOptions): PieceSource<JsonlChunkResult> {
   let local: JsonlChunkScorer | undefined;
-  const unknown = new JsonBinder(o.program.fields, o.idColumn);
+  const unknown = new JsonBinder(o.program.fields, o.idColumn, 100, {}, streamReaderOf(o.program));
   return {
     prologue: (first, eof) => ({
       setup: { format: "jsonl", ir: o.program.ir, header: [], idColumn: o.idColumn, asOf: o.asOf, columns: o.columns, full: o.full, outputFormat: o.outputFormat, read: o.read, delimiter: "," },

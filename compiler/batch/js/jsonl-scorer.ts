@@ -1,6 +1,6 @@
 import type { Program } from "../../runtime/program.js";
 import { withNumberAsWritten } from "./json-overflow.js";
-import { JsonBinder, type Reject, rejectOf } from "./binder.js";
+import { JsonBinder, streamReaderOf, type Reject, rejectOf } from "./binder.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import { JsonLinesReader } from "../sources/inputs.js";
 import type { OutputFormat } from "../output.js";
@@ -46,7 +46,7 @@ export class JsonlChunkScorer {
    */
   score(text: string, rowBase?: number, marked = false): JsonlChunkResult {
     const { program, idColumn } = this;
-    const binder = new JsonBinder(program.fields, idColumn, Infinity, this.read);
+    const binder = new JsonBinder(program.fields, idColumn, Infinity, this.read, streamReaderOf(program));
     const sink = new StringSink();
     const scorer = new RowScorer(program, this.asOf, this.columns, this.full, sink, this.outputFormat);
     const rejects: Reject[] = [];

@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import cliProgress from "cli-progress";
 import type { Program } from "../../runtime/program.js";
-import { CsvBinder, JsonBinder, rejectOf } from "./binder.js";
+import { CsvBinder, JsonBinder, rejectOf, streamReaderOf } from "./binder.js";
 import { withNumberAsWritten } from "./json-overflow.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { JsonLinesReader, noCsvHeader, openInput, type InputFormat } from "../sources/inputs.js";
@@ -161,7 +161,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     true,
     delimiter,
   );
-  const jsonBinder = new JsonBinder(program.fields, o.idColumn, 100, { decimalComma: o.decimalComma });
+  const jsonBinder = new JsonBinder(program.fields, o.idColumn, 100, { decimalComma: o.decimalComma }, streamReaderOf(program));
   const jsonl = new JsonLinesReader(
     (value, line, text) => {
       rowsRead++;

@@ -19,7 +19,8 @@ export type Reason =
   | { code: "unreadable-csv"; detail: string }
   | { code: "not-json"; detail: string }
   | { code: "not-an-object" }
-  | { code: "invalid-utf8" };
+  | { code: "invalid-utf8" }
+  | { code: "bad-events"; detail: string };
 
 export type ReasonCode = Reason["code"];
 
@@ -46,6 +47,7 @@ export function reasonText(r: Reason): string {
     case "not-json": return `not valid JSON: ${r.detail}`;
     case "not-an-object": return "a line must be a JSON object";
     case "invalid-utf8": return "not valid UTF-8 (the bytes shown as \uFFFD)";
+    case "bad-events": return r.detail;
   }
 }
 

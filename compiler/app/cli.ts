@@ -30,6 +30,7 @@ import { collectOutcomes, renderOutcomes } from "./outcomes.js";
 import { renderReportHtml } from "./report-html.js";
 import { Coverage, coverageSummary, toLcov, uncoveredLines } from "../analysis/coverage.js";
 import { compareCommand, DefinitionUsageError, diffCommand, withSemanticLints, type CompareCommandOptions, type DiffCommandOptions } from "./definition-commands.js";
+import { streamAssignments } from "./stream-options.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 /** Exit codes, as documented in the README. */
@@ -355,7 +356,8 @@ function buildCli(): Command {
     .option("--model <name>", "dbt: the model's name (default: the file's base name)")
     .addOption(new Option("--materialized <how>", "dbt: how the model is materialised").choices(["view", "table"]).default("view"))
     .option("--param <NAME=VALUE>", "inline this parameter value instead of the one in the file: NAME=VALUE (repeatable)", collect, [])
-    .action((file: string, opts: { param: string[]; target: "js" | "sql" | "dbt"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; staging: "typed" | "text"; dbtSource?: string; dbtRef?: string; model?: string; materialized: "view" | "table" }) => {
+    .option("--events-table <STREAM=TABLE>", "SQL: the table holding an event stream's events, joined on the id column (default: a table named like the stream; repeatable)", collect, [])
+    .action((file: string, opts: { param: string[]; eventsTable: string[]; target: "js" | "sql" | "dbt"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; staging: "typed" | "text"; dbtSource?: string; dbtRef?: string; model?: string; materialized: "view" | "table" }) => {
       const { program } = programOrExit(file, opts.param);
       if (opts.target !== "js" && !opts.dialect) throw new UsageError(`--target ${opts.target} needs --dialect (${SQL_DIALECTS.join(", ")})`);
       if (opts.target === "dbt") {
@@ -373,7 +375,7 @@ function buildCli(): Command {
       let code: string;
       try {
         code = opts.target === "sql"
-          ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns, staging: opts.staging })
+          ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns, staging: opts.staging, events: streamAssignments(opts.eventsTable, program.ir, "--events-table") })
           : emitModule(program.ir, basename(file), VERSION);
       } catch (e) {
         if (e instanceof RangeError) throw new UsageError(e.message);

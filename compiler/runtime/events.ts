@@ -5,7 +5,7 @@
  * embeds this function's source; the SQL emitter writes the same steps (compiler/sql).
  */
 export function round2(x: number): number {
-  const n = Math.round(Math.abs(x) * 1e6);
+  const n = Math.floor(Math.abs(x) * 1e6 + 0.5);
   const r = Math.floor((n + 5000) / 10000) / 100;
   return x < 0 ? -r : r;
 }

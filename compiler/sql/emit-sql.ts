@@ -1,5 +1,5 @@
 import { formatDateDays, parseDateDays } from "../../language/literals.js";
-import type { Dep, IrCondition, IrExpr, IrField, IrProgram } from "../ir.js";
+import type { Dep, IrCondition, IrExpr, IrField, IrPerLine, IrProgram } from "../ir.js";
 import { caseFoldedOperands } from "./case-fold-sql.js";
 import { lineComments } from "./sql-comment.js";
 import { DIALECTS, type SqlDialect, type SqlDialectName } from "./sql-dialects.js";
@@ -56,6 +56,11 @@ export interface SqlOptions {
    * NULL results and the reject columns (see text-staging.ts). DuckDB only. Default `typed`.
    */
   staging?: "typed" | "text";
+  /**
+   * The table of each event stream (`activity` → `crm.activity`), joined on the id column; a
+   * stream not named here is read from a table named like the stream.
+   */
+  events?: Readonly<Record<string, string>>;
 }
 
 const ID = "leaddef_id";
@@ -81,8 +86,10 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   if (text && !(TEXT_STAGING_DIALECTS as readonly string[]).includes(d.name)) {
     throw new RangeError(`text staging is available for ${TEXT_STAGING_DIALECTS.join(", ")} only: the value codecs have no SQL form for ${d.name} yet`);
   }
+  if (text && ir.streams.length) throw new RangeError("text staging does not read event streams yet: build over typed event tables");
   const names = sqlNames(ir, d, [ID, INPUT, ...passthrough, ...(text ? TEXT_STAGING_RESERVED : [])]);
-  const em = new SqlEmitter(ir, d, asOf, names);
+  const eventTables = ir.streams.map((st) => (options.events?.[st.name] ?? st.name).split(".").map(d.ident).join("."));
+  const em = new SqlEmitter(ir, d, asOf, names, eventTables, d.ident(options.idColumn ?? "id"));
   const need = closure(ir, outputRoots(ir, full));
 
   // One CTE per declaration, in dependency order; each reads the one before.
@@ -91,6 +98,7 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   for (const dep of ir.order) {
     if (!need.has(depKey(dep))) continue;
     const name = names.cte(dep.kind, dep.index);
+    em.outer = prev;
     steps.push(`${em.comment(dep)}\n${name} AS (\n  SELECT\n    *,\n    ${em.declaration(dep)} AS ${names.decl(dep.kind, dep.index)}\n  FROM ${prev}\n)`);
     prev = name;
   }
@@ -145,7 +153,89 @@ function inputColumn(d: SqlDialect, f: IrField): string {
 class SqlEmitter {
   readonly usedFields = new Set<number>();
 
-  constructor(private readonly p: IrProgram, private readonly d: SqlDialect, private readonly asOf: string, private readonly names: SqlNames) {}
+  /** The CTE a declaration reads (`FROM prev`): stream subqueries name its columns through it. */
+  outer = INPUT;
+  /** Set inside a stream subquery's filter: the event row is `ev`, the lead's columns are qualified. */
+  private inEvent = false;
+
+  constructor(
+    private readonly p: IrProgram,
+    private readonly d: SqlDialect,
+    private readonly asOf: string,
+    private readonly names: SqlNames,
+    /** Each stream's table, quoted. */
+    private readonly eventTables: readonly string[] = [],
+    /** The id column of the event tables, quoted (named like the leads' id column). */
+    private readonly eventId: string = "id",
+  ) {}
+
+  /** A lead-level column: qualified by the CTE it comes from inside a stream subquery (an event table may have a column of the same name). */
+  private leadColumn(name: string): string {
+    return this.inEvent ? `${this.outer}.${name}` : name;
+  }
+
+  /** An event's field, read from the event row `ev` and cast like input columns. */
+  private eventField(stream: number, f: IrField): string {
+    void stream;
+    const col = `ev.${this.d.ident(f.column)}`;
+    if (f.kind === "number") return `CAST(${col} AS ${this.d.types.double})`;
+    if (f.kind === "date") return `CAST(${col} AS ${this.d.types.date})`;
+    return col;
+  }
+
+  /**
+   * \`FROM <stream table> AS ev WHERE <this lead's events that have happened, in the window, matching>\`:
+   * the body of every stream subquery. An event dated after the as-of date has not happened yet.
+   */
+  private eventsOf(stream: number, where: IrExpr | undefined, within: number | undefined): string {
+    const st = this.p.streams[stream];
+    const age = this.eventAge(stream);
+    const tests = [`ev.${this.eventId} = ${this.outer}.${ID}`, `${age} >= 0`];
+    if (within !== undefined) tests.push(`${age} <= ${this.num(within, false)}`);
+    if (where) {
+      const outer = this.inEvent;
+      this.inEvent = true;
+      try {
+        tests.push(this.cond(where));
+      } finally {
+        this.inEvent = outer;
+      }
+    }
+    void st;
+    return `FROM ${this.eventTables[stream]} AS ev WHERE ${tests.join(" AND ")}`;
+  }
+
+  /** An event's age in days at the as-of date. */
+  private eventAge(stream: number): string {
+    const st = this.p.streams[stream];
+    return this.d.daysBetween(this.eventField(stream, st.fields[st.occurred]), this.asOf);
+  }
+
+  /**
+   * The one rounding of points per event, as the JS evaluator's `round2` (runtime/events.ts): to
+   * 6 decimals half up on the magnitude, then to 2 decimals half up, the sign put back. `from` is
+   * the rest of a subquery yielding one column `t` (so the value is written once, not three times).
+   */
+  private round2(from: string): string {
+    const n = `FLOOR(ABS(t) * ${this.d.double("1000000")} + ${this.d.double("0.5")})`;
+    return `(SELECT SIGN(t) * (FLOOR((${n} + 5000) / 10000) / 100) FROM (SELECT ${from}) AS leaddef_r)`;
+  }
+
+  /** A `per` line's points: each matching event's worth, summed, capped at ±max, rounded; 0 without events. */
+  private perLine(l: IrPerLine): string {
+    const age = this.eventAge(l.stream);
+    const worth = l.decay
+      ? `${this.num(l.weight, true)} * POWER(${this.d.double(String(l.decay.factor))}, FLOOR(${age} / ${this.num(l.decay.every, true)}))`
+      : this.num(l.weight, true);
+    let sum = `SUM(${worth})`;
+    // CASE, not LEAST/GREATEST: those skip NULL in some engines, and no events must stay NULL (0 points).
+    if (l.max !== undefined) {
+      const max = this.num(l.max, true);
+      const min = this.num(-l.max, true);
+      sum = `CASE WHEN ${sum} > ${max} THEN ${max} WHEN ${sum} < ${min} THEN ${min} ELSE ${sum} END`;
+    }
+    return `COALESCE(${this.round2(`${sum} AS t ${this.eventsOf(l.stream, l.where, l.within)}`)}, 0)`;
+  }
 
   /** The comment above a declaration's CTE: where it is written, then its text. */
   comment(dep: Dep): string {
@@ -165,7 +255,10 @@ class SqlEmitter {
     let sum = [
       this.d.double("0"),
       ...s.lines.map((l) => `\n${at(l.line, l.text)}\n      + CASE WHEN ${this.cond(l.cond.expr)} THEN ${this.num(l.weight, false)} ELSE 0 END`),
+      ...s.perLines.map((l) => `\n${at(l.line, l.text)}\n      + ${this.perLine(l)}`),
     ].join("");
+    // Per-event points have cents: the sum is rounded as the JS evaluator rounds it.
+    if (s.perLines.length) sum = this.round2(`${sum}\n      AS t`);
     const bound = (which: "cap" | "floor") => {
       const b = s.bounds.find((x) => x.text.trimStart().startsWith(which));
       return b ? `\n${at(b.line, b.text)}\n      ` : " ";
@@ -219,10 +312,16 @@ class SqlEmitter {
         }
       case "field":
         this.usedFields.add(e.field.index);
-        return this.names.field(e.field.index);
-      case "criterion": return this.names.decl("criterion", e.index);
-      case "stage": return this.names.decl("stage", e.index);
-      case "score": return this.names.decl("score", e.index);
+        return this.leadColumn(this.names.field(e.field.index));
+      case "criterion": return this.leadColumn(this.names.decl("criterion", e.index));
+      case "stage": return this.leadColumn(this.names.decl("stage", e.index));
+      case "score": return this.leadColumn(this.names.decl("score", e.index));
+      case "eventField": return this.eventField(e.stream, e.field);
+      case "count": return `(SELECT COUNT(*) ${this.eventsOf(e.stream, e.where, e.within)})`;
+      case "latest": {
+        const st = this.p.streams[e.stream];
+        return `(SELECT MAX(${this.eventField(e.stream, st.fields[st.occurred])}) ${this.eventsOf(e.stream, e.where, e.within)})`;
+      }
       case "arith": {
         const l = this.value(e.l, true);
         const r = this.value(e.r, true);
@@ -241,9 +340,9 @@ class SqlEmitter {
     const d = this.d;
     switch (e.k) {
       case "const": return e.value === true ? "TRUE" : "FALSE";
-      case "field": return this.safe(this.value(e));
-      case "criterion": return this.names.decl("criterion", e.index);
-      case "stage": return this.names.decl("stage", e.index);
+      case "field": case "eventField": return this.safe(this.value(e));
+      case "criterion": return this.leadColumn(this.names.decl("criterion", e.index));
+      case "stage": return this.leadColumn(this.names.decl("stage", e.index));
       case "not": return `(NOT ${this.cond(e.e)})`;
       case "and": return `(${this.cond(e.l)} AND ${this.cond(e.r)})`;
       case "or": return `(${this.cond(e.l)} OR ${this.cond(e.r)})`;
@@ -265,7 +364,7 @@ class SqlEmitter {
       case "startsWith": return this.caseInsensitive(e.l, e.r, d.startsWithText);
       case "presence": {
         this.usedFields.add(e.field.index);
-        const f = this.names.field(e.field.index);
+        const f = this.leadColumn(this.names.field(e.field.index));
         const missing = e.field.kind === "list" ? d.listMissing(f) : `${f} IS NULL`;
         return e.missing ? `(${missing})` : `(NOT (${missing}))`;
       }

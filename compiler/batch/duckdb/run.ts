@@ -62,6 +62,8 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
     const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl" });
     return { ...summary, warnings: [...summary.warnings, `${why}; scoring with the JS engine instead (same results)`] };
   };
+  // Event streams (a lead's list of events) are read by the JS engine only, for now.
+  if (program.ir.streams.length) return fallback("the definition reads event streams, which the DuckDB engine does not read yet");
   let scan: CsvScan | undefined;
   let trailer: Trailer | undefined;
   let jsonlLineLimit = 2_000_000;

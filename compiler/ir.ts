@@ -50,6 +50,8 @@ export type IrExpr =
   | { k: "atLeast"; n: number; items: IrExpr[] }
   /** A field of the event a stream query is looking at (only inside its `where`). */
   | { k: "eventField"; stream: number; field: IrField }
+  /** `is missing` / `is present` on a field of the event a `where` is looking at. */
+  | { k: "eventPresence"; missing: boolean; stream: number; field: IrField }
   /** `count(S where … within N days)`: an integer; `latest(S where …)`: a date, missing when no event matches. */
   | { k: "count" | "latest"; stream: number; where: IrExpr | undefined; within: number | undefined };
 
@@ -392,6 +394,7 @@ class Lowerer {
       case "PresenceTest": {
         const target = e.operand.kind === "Paren" ? e.operand.inner : e.operand;
         const ref = this.expr(target);
+        if (ref.k === "eventField") return { k: "eventPresence", missing: e.missing, stream: ref.stream, field: ref.field };
         if (ref.k !== "field") throw new Error("internal: presence test on a non-field");
         return { k: "presence", missing: e.missing, field: ref.field };
       }

@@ -198,6 +198,10 @@ export class IrEvaluator {
         const i = e.field.index;
         return (env) => env.event?.[i];
       }
+      case "eventPresence": {
+        const i = e.field.index;
+        return (env) => missing(env.event?.[i]) === e.missing;
+      }
       case "count": return (env) => this.matchingEvents(e.stream, e.where, e.within, env).length;
       case "latest": {
         const occ = this.ir.streams[e.stream].occurred;

@@ -153,6 +153,12 @@ class FunctionEmitter {
         return `(${this.field(e.field.index)} === true)`;
       case "eventField":
         return `(ev[${e.field.index}] === true)`;
+      case "eventPresence": {
+        const f = `ev[${e.field.index}]`;
+        const numeric = e.field.kind === "number" || e.field.kind === "date";
+        if (numeric) return e.missing ? `(${f} !== ${f})` : `(${f} === ${f})`;
+        return e.missing ? `(${f} === undefined)` : `(${f} !== undefined)`;
+      }
       case "criterion": {
         const inline = this.inlined.get(e.index);
         return inline ? `(${this.cond(inline)})` : `c${e.index}`;

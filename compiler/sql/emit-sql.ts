@@ -368,6 +368,10 @@ class SqlEmitter {
         const missing = e.field.kind === "list" ? d.listMissing(f) : `${f} IS NULL`;
         return e.missing ? `(${missing})` : `(NOT (${missing}))`;
       }
+      case "eventPresence": {
+        const f = this.eventField(e.stream, e.field);
+        return e.missing ? `(${f} IS NULL)` : `(${f} IS NOT NULL)`;
+      }
       case "atLeast":
         return `((${e.items.map((i) => `CASE WHEN ${this.cond(i)} THEN 1 ELSE 0 END`).join(" + ")}) >= ${this.num(e.n, false)})`;
       default:

@@ -31,12 +31,26 @@ import { renderReportHtml } from "./report-html.js";
 import { Coverage, coverageSummary, toLcov, uncoveredLines } from "../analysis/coverage.js";
 import { compareCommand, DefinitionUsageError, diffCommand, withSemanticLints, type CompareCommandOptions, type DiffCommandOptions } from "./definition-commands.js";
 import { streamAssignments } from "./stream-options.js";
+import { EventFile, EventFiles } from "../batch/sources/event-files.js";
+import type { IrProgram } from "../ir.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
 /** Exit codes, as documented in the README. */
 const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
+
+/** `--events STREAM=FILE` pairs, each file read and grouped by lead id; none given: undefined. */
+function eventFilesOf(pairs: readonly string[], ir: IrProgram, idColumn: string): EventFiles | undefined {
+  if (pairs.length === 0) return undefined;
+  let assigned: Record<string, string>;
+  try {
+    assigned = streamAssignments(pairs, ir, "--events");
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return new EventFiles(Object.entries(assigned).map(([stream, path]) => EventFile.read(stream, path, idColumn)));
+}
 
 function fileTexts(results: CompileResult[]): Map<string, string> {
   const texts = new Map<string, string>();
@@ -259,7 +273,8 @@ function buildCli(): Command {
     .option("--no-progress", "no progress bar")
     .addOption(new Option("--engine <engine>", "js: the generated JavaScript evaluator; duckdb: the generated SQL in DuckDB (also reads Parquet)").choices(["js", "duckdb"]).default("js"))
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
-    .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb"; param: string[] }, command: Command) => {
+    .option("--events <STREAM=FILE>", "an event stream's events from a separate CSV or JSON Lines file, joined on the id column (repeatable)", collect, [])
+    .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb"; param: string[]; events: string[] }, command: Command) => {
       const { program } = programOrExit(file, opts.param);
       const writeBack = prepareWriteBack(opts, program);
       const asOf = parseAsOf(opts.asOf);
@@ -281,6 +296,7 @@ function buildCli(): Command {
         rejectsPath,
         decimalComma: opts.decimalComma === true,
         delimiter: opts.delimiter === undefined ? undefined : parseDelimiter(opts.delimiter),
+        events: eventFilesOf(opts.events, program.ir, writeBack?.idColumn ?? opts.id),
       };
       if (opts.delimiter !== undefined && job.delimiter === undefined) throw new UsageError(`--delimiter takes , ; tab or |, not \`${opts.delimiter}\``);
       // DuckDB is loaded only when asked for: the JS engine needs none of its native code.

@@ -21,6 +21,8 @@ import { runParallel } from "./run-parallel.js";
 import { csvPieces } from "./csv-pieces.js";
 import { jsonlPieces } from "./jsonl-pieces.js";
 import { jsRunSummary, type RunSummary } from "../summary.js";
+import type { EventFiles } from "../sources/event-files.js";
+import type { Reject } from "./binder.js";
 
 export interface RunOptions {
   program: Program;
@@ -49,10 +51,12 @@ export interface RunOptions {
    * pieces of 512 KiB, files of 8 MiB and up). `workers: 0` keeps everything on this thread.
    */
   parallel?: { workers?: number; chunkBytes?: number; minBytes?: number };
+  /** Event streams read from separate files (`--events`), joined on the id; scored on one thread. */
+  events?: EventFiles;
 }
 
 function parallelWorkers(o: RunOptions): number {
-  if (o.input === "-") return 0;
+  if (o.input === "-" || o.events) return 0;
   const workers = o.parallel?.workers ?? availableParallelism();
   if (workers <= 0) return 0;
   let size = 0;
@@ -130,6 +134,17 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const scorer = new RowScorer(program, o.asOf, columns, o.columns === "all", outWriter, o.outputFormat);
   const vals = scorer.vals;
   const emit = (id: string) => scorer.emit(id);
+  // With `--events`, each lead's streams come from the events files, read by the streams' readers.
+  const joinEvents = (id: string, line: number): Reject | undefined => {
+    if (!o.events) return undefined;
+    try {
+      const decoded = program.decodeStreams(o.events.leadObject(id));
+      for (let s = 0; s < decoded.length; s++) vals[program.fields.length + s] = decoded[s];
+      return undefined;
+    } catch (e) {
+      return { line, id, problems: [{ field: program.ir.streams.map((s) => s.name).join(", "), value: "", reason: { code: "bad-events", detail: (e as Error).message } }] };
+    }
+  };
   const rejects = new RejectLog(o.rejectsPath);
   let rowsRead = 0;
   let unknownColumns: string[] = [];
@@ -147,9 +162,10 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
         return;
       }
       rowsRead++;
-      const reject = csvBinder.bind(cells, line, rowsRead, vals);
+      const id = csvBinder.idOf(cells, rowsRead);
+      const reject = csvBinder.bind(cells, line, rowsRead, vals) ?? joinEvents(id, line);
       if (reject) rejects.add(reject);
-      else emit(csvBinder.idOf(cells, rowsRead));
+      else emit(id);
     },
     (line, reason, raw) => {
       if (!csvBinder) throw new InputError(`the header row is not readable: ${reasonText(reason)}`);
@@ -165,9 +181,10 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const jsonl = new JsonLinesReader(
     (value, line, text) => {
       rowsRead++;
-      const reject = jsonBinder.bind(value, line, rowsRead, vals);
+      const id = jsonBinder.idOf(value, rowsRead);
+      const reject = jsonBinder.bind(value, line, rowsRead, vals) ?? joinEvents(id, line);
       if (reject) rejects.add(withNumberAsWritten(reject, text, program.fields));
-      else emit(jsonBinder.idOf(value, rowsRead));
+      else emit(id);
     },
     (line, reason, raw) => {
       rowsRead++;
@@ -203,7 +220,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     await outWriter.close();
     await rejects.close();
   }
-  return jsRunSummary({
+  const summary = jsRunSummary({
     rowsRead,
     rowsRejected: rejects.count,
     stageCounts: scorer.stageCounts,
@@ -214,6 +231,17 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     output: o.output,
     started,
   });
+  return { ...summary, warnings: [...summary.warnings, ...streamWarnings(o)] };
+}
+
+/** What the run should say about event streams: the files' notices, or streams nothing supplied. */
+function streamWarnings(o: RunOptions): string[] {
+  if (o.events) return o.events.warnings();
+  const streams = o.program.ir.streams.map((s) => s.name);
+  if (streams.length && o.inputFormat === "csv") {
+    return [`the definition reads event streams (${streams.join(", ")}) but a CSV row carries none: every lead has no events; give them with --events ${streams[0]}=FILE`];
+  }
+  return [];
 }
 
 function startProgress(input: string, stream: Writable): cliProgress.SingleBar | undefined {

@@ -326,7 +326,8 @@ function buildCli(): Command {
     .option("--as-of <date>", "as-of date (default: today, UTC)")
     .option("--json", "print the explanation as JSON")
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
-    .action(async (file: string, opts: { input?: string; id?: string; idColumn: string; lead?: string; asOf?: string; json?: boolean; param: string[] }) => {
+    .option("--events <STREAM=FILE>", "the lead's events from a separate CSV or JSON Lines file, joined on --id (repeatable)", collect, [])
+    .action(async (file: string, opts: { input?: string; id?: string; idColumn: string; lead?: string; asOf?: string; json?: boolean; param: string[]; events: string[] }) => {
       const { program } = programOrExit(file, opts.param);
       const asOf = formatDateDays(parseAsOf(opts.asOf));
       let lead: Record<string, unknown>;
@@ -343,6 +344,11 @@ function buildCli(): Command {
         lead = found;
       } else {
         throw new UsageError("give --lead JSON, or --input FILE with --id ID");
+      }
+      const events = eventFilesOf(opts.events, program.ir, opts.idColumn);
+      if (events) {
+        if (opts.id === undefined) throw new UsageError("--events joins on the lead's id: give --id too");
+        lead = { ...lead, ...events.leadObject(opts.id) };
       }
       let explanation;
       try {

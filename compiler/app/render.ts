@@ -149,7 +149,7 @@ export function renderExplanation(e: Explanation): string {
       out.push(`    ${mark(l.holds)} ${l.text}${values ? `    [${values}]` : ""}`);
     }
     for (const l of s.perLines) {
-      out.push(`    ${l.value === 0 ? "·" : "+"} ${l.text}    = ${l.value}${l.events.length ? `, from ${l.events.length} event${l.events.length === 1 ? "" : "s"}:` : " (no event counted)"}`);
+      out.push(`    ${l.value === 0 ? "·" : "+"} ${l.text}    = ${l.value}${l.capped ? " (capped)" : ""}${l.events.length ? `, from ${l.events.length} event${l.events.length === 1 ? "" : "s"}:` : " (no event counted)"}`);
       for (const ev of l.events) {
         const values = ev.values.filter((f) => f.value !== undefined).map((f) => `${f.path} = ${showValue(f.value)}`).join(", ");
         out.push(`        #${ev.position} {${values}} worth ${Number(ev.worth.toFixed(6))}`);

@@ -44,7 +44,7 @@ export interface ScoreTrace {
   floor: number | undefined;
   lines: { text: string; weight: number; holds: boolean; fields: FieldValue[] }[];
   /** The `per` lines: the line's points and each event that counted, with what it was worth after decay. */
-  perLines: { text: string; value: number; events: CountedEvent[] }[];
+  perLines: { text: string; value: number; events: CountedEvent[]; /** the events' sum exceeded `max` */ capped: boolean }[];
 }
 
 /** An event a `per` line counted: its position in the lead's list, its values, its worth after decay. */
@@ -262,7 +262,9 @@ export class Program {
             const event = raw.streams[l.stream][pairs[k]] as unknown[];
             events.push({ position: pairs[k] + 1, worth: pairs[k + 1], values: stream.fields.map((f) => ({ path: f.path, value: shown(f.kind, event[f.index]) })) });
           }
-          return { text: l.text, value: round2(Math.max(-(l.max ?? Infinity), Math.min(l.max ?? Infinity, events.reduce((t, e) => t + e.worth, 0)))), events };
+          const sum = events.reduce((t, e) => t + e.worth, 0);
+          const capped = l.max !== undefined && Math.abs(sum) > l.max;
+          return { text: l.text, value: round2(capped ? Math.sign(sum) * l.max! : sum), events, capped };
         }),
       })),
     };

@@ -135,8 +135,12 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const vals = scorer.vals;
   const emit = (id: string) => scorer.emit(id);
   // With `--events`, each lead's streams come from the events files, read by the streams' readers.
-  const joinEvents = (id: string, line: number): Reject | undefined => {
-    if (!o.events) return undefined;
+  const joinEvents = (id: string, line: number, bound: Reject | undefined): Reject | undefined => {
+    if (!o.events) return bound;
+    if (bound) {
+      o.events.leadObject(id); // its events belong to a lead the input has (rejected), not to an unknown id
+      return bound;
+    }
     try {
       const decoded = program.decodeStreams(o.events.leadObject(id));
       for (let s = 0; s < decoded.length; s++) vals[program.fields.length + s] = decoded[s];
@@ -163,7 +167,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
       }
       rowsRead++;
       const id = csvBinder.idOf(cells, rowsRead);
-      const reject = csvBinder.bind(cells, line, rowsRead, vals) ?? joinEvents(id, line);
+      const reject = joinEvents(id, line, csvBinder.bind(cells, line, rowsRead, vals));
       if (reject) rejects.add(reject);
       else emit(id);
     },
@@ -182,7 +186,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     (value, line, text) => {
       rowsRead++;
       const id = jsonBinder.idOf(value, rowsRead);
-      const reject = jsonBinder.bind(value, line, rowsRead, vals) ?? joinEvents(id, line);
+      const reject = joinEvents(id, line, jsonBinder.bind(value, line, rowsRead, vals));
       if (reject) rejects.add(withNumberAsWritten(reject, text, program.fields));
       else emit(id);
     },

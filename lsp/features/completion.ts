@@ -1,6 +1,6 @@
 import type { IToken } from "chevrotain";
 import type { CompileResult } from "../../compiler/compile.js";
-import type { FieldSymbol, FileModel } from "../../language/model.js";
+import type { FieldSymbol, FileModel, StreamSymbol } from "../../language/model.js";
 import { lineStartOf, type Span } from "../../language/source.js";
 import { isKeyword } from "../../language/tokens.js";
 import { TYPE_NAMES, typeSource } from "../../language/types.js";
@@ -36,6 +36,7 @@ const DECLARATION_SNIPPETS: CompletionEntry[] = [
   { label: "import", kind: "snippet", detail: "import \"file.leaddef\"", insertText: "import \"${1:common.leaddef}\"", snippet: true },
   { label: "param", kind: "snippet", detail: "param NAME = value", insertText: "param ${1:name} = ${0:60}", snippet: true },
   { label: "outcome", kind: "snippet", detail: "outcome NAME when condition", insertText: "outcome ${1:won} when ${0}", snippet: true },
+  { label: "events", kind: "snippet", detail: "events NAME { … } (a stream of dated events)", insertText: "events ${1:activity} {\n  ${2:type}: ${3:string}\n  occurred: date\n}", snippet: true },
 ];
 
 const OPERATOR_KEYWORDS: CompletionEntry[] = [
@@ -117,6 +118,11 @@ export function complete(result: CompileResult, offset: number, path?: string, c
     return done(fieldRoots(model));
   }
 
+  if (block?.kind === "events") {
+    const line = tokensOnLine(decl, lineStart);
+    return done(line.some((t) => t.image === ":") ? typeItems() : line.length === 0 && !prefix ? [{ label: "occurred", kind: "field", detail: "occurred: date (every stream needs it)", insertText: "occurred: date" }] : []);
+  }
+
   if (block?.kind === "example") {
     const line = tokensOnLine(decl, lineStart);
     return done(exampleLine(model, line, prefix));
@@ -125,6 +131,8 @@ export function complete(result: CompileResult, offset: number, path?: string, c
   if (block?.kind === "score") {
     const line = tokensOnLine(decl, lineStart);
     const when = line.findIndex((t) => t.image === "when");
+    const per = line.findIndex((t) => t.image === "per");
+    if (per > 0 && when < 0) return done(conditionItems(model, line.slice(per), prefix, undefined));
     if (when < 0) {
       if (line.length === 0 && !prefix) {
         return done([
@@ -134,7 +142,9 @@ export function complete(result: CompileResult, offset: number, path?: string, c
           { label: "floor", kind: "keyword", documentation: KEYWORD_HELP.floor },
         ]);
       }
-      if (line.length > 0 && /^[+-]?\d/.test(line[line.length - 1].image) && line[0].image !== "cap" && line[0].image !== "floor") return done([{ label: "when", kind: "keyword" }]);
+      if (line.length > 0 && /^[+-]?\d/.test(line[line.length - 1].image) && line[0].image !== "cap" && line[0].image !== "floor") {
+        return done([{ label: "when", kind: "keyword" }, ...(streamsOf(model).length ? [{ label: "per", kind: "keyword" as const, detail: "points per event of a stream" }] : [])]);
+      }
       return done([]);
     }
     return done(conditionItems(model, line.slice(when + 1), prefix, undefined));
@@ -208,18 +218,24 @@ function declarationStart(tokens: IToken[]): number {
     if (DECLARATION_KEYWORDS.has(t.image) && t.tokenType.name !== "Identifier") return i;
     if (t.image === "param" && tokens[i + 2]?.image === "=") return i;
     if (t.image === "outcome" && tokens[i + 2]?.image === "when") return i;
+    if (t.image === "events" && tokens[i + 2]?.image === "{") return i;
     const next = tokens[i + 1];
     if (next?.image === "when" && next.startLine === t.startLine && t.image !== "+" && t.image !== "-") return i;
   }
   return 0;
 }
 
-function openBlock(decl: IToken[]): { kind: "schema" | "score" | "example" } | undefined {
+function openBlock(decl: IToken[]): { kind: "schema" | "score" | "example" | "events" } | undefined {
   const first = decl[0]?.image;
-  if (first !== "schema" && first !== "score" && first !== "example") return undefined;
+  if (first !== "schema" && first !== "score" && first !== "example" && first !== "events") return undefined;
   const open = decl.findIndex((t) => t.image === "{");
   if (open < 0) return undefined;
-  if (decl.slice(open + 1).some((t) => t.image === "}")) return undefined;
+  // Braces nest inside an example (its events are `{…}` records): the block is open while the first one is.
+  let depth = 0;
+  for (const t of decl.slice(open)) {
+    if (t.image === "{") depth++;
+    else if (t.image === "}" && --depth === 0) return undefined;
+  }
   return { kind: first };
 }
 
@@ -335,8 +351,46 @@ function openBracket(tokens: IToken[]): number {
   return -1;
 }
 
-function operandItems(model: FileModel, self: string | undefined): CompletionEntry[] {
+/** The event streams visible in the file. */
+function streamsOf(model: FileModel): StreamSymbol[] {
+  return [...model.names.values()].filter((s): s is StreamSymbol => s.kind === "stream");
+}
+
+function streamItems(model: FileModel): CompletionEntry[] {
+  return streamsOf(model).map((s) => ({ label: s.name, kind: "field" as const, detail: `events: ${[...s.fields.keys()].join(", ")}`, ...(s.doc ? { documentation: s.doc } : {}), sortText: `0${s.name}` }));
+}
+
+/**
+ * The stream whose fields a `where` at the end of `tokens` sees: inside `count(S where …` or
+ * `latest(S where …` still open, or after `per S where` in a score line.
+ */
+function eventScope(model: FileModel, tokens: IToken[]): StreamSymbol | undefined {
+  const after = (j: number) => {
+    if (!tokens.slice(j + 1).some((t) => t.image === "where")) return undefined;
+    const s = model.names.get(tokens[j]?.image ?? "");
+    return s?.kind === "stream" ? s : undefined;
+  };
+  let depth = 0;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const t = tokens[i].image;
+    if (t === ")") depth++;
+    else if (t === "(") {
+      if (depth > 0) depth--;
+      else if (tokens[i - 1]?.image === "count" || tokens[i - 1]?.image === "latest") return after(i + 1);
+    } else if (t === "per" && depth === 0) return after(i + 1);
+  }
+  return undefined;
+}
+
+/** A path's field: the event's first inside a `where`, then the lead's. */
+function fieldNamed(model: FileModel, scope: StreamSymbol | undefined, path: string): FieldSymbol | undefined {
+  return scope?.fields.get(path) ?? model.fields.get(path);
+}
+
+function operandItems(model: FileModel, self: string | undefined, scope?: StreamSymbol): CompletionEntry[] {
   return [
+    // Inside `where`, the event's fields come first.
+    ...(scope ? [...scope.fields.values()].map((f) => ({ ...fieldEntry(f, f.name), sortText: `0${f.name}` })) : []),
     ...declItems(model, ["criterion", "score", "stage", "param"], self),
     ...fieldRoots(model),
     ...OPERAND_KEYWORDS.map((k) => ({ ...k, sortText: `3${k.label}` })),
@@ -346,15 +400,22 @@ function operandItems(model: FileModel, self: string | undefined): CompletionEnt
 /** Completion inside a condition, given the condition's tokens before the word. */
 function conditionItems(model: FileModel, tokens: IToken[], prefix: string, self: string | undefined): CompletionEntry[] {
   if (prefix) return fieldChildren(model, prefix);
+  const scope = eventScope(model, tokens);
   const last = tokens[tokens.length - 1];
   if (!last) return operandItems(model, self);
   const l = last.image;
+  const before = tokens[tokens.length - 2]?.image;
+  // `count(|`, `latest(|`, `per |`: the streams; `count(activity |`: its filters.
+  if ((l === "(" && (before === "count" || before === "latest")) || l === "per") return streamItems(model);
+  if (model.names.get(l)?.kind === "stream" && (before === "(" || before === "per")) {
+    return [{ label: "where", kind: "keyword", detail: "only the events for which a condition holds" }, { label: "within", kind: "keyword", detail: "within N days: only recent events" }];
+  }
   switch (l) {
-    case "and": case "or": case "not": case "(": case "when": case "+": case "-": case "*": case "/":
-      return operandItems(model, self);
+    case "and": case "or": case "not": case "(": case "when": case "+": case "-": case "*": case "/": case "where":
+      return operandItems(model, self, scope);
     case "=": case "!=": case "<": case "<=": case ">": case ">=": {
-      const field = model.fields.get(pathBefore(tokens, tokens.length - 1) ?? "");
-      return valueItemsFor(field, undefined, model) ?? operandItems(model, self);
+      const field = fieldNamed(model, scope, pathBefore(tokens, tokens.length - 1) ?? "");
+      return valueItemsFor(field, undefined, model) ?? operandItems(model, self, scope);
     }
     case "at": return [{ label: "least", kind: "keyword", documentation: KEYWORD_HELP.at }];
     case "is": return [{ label: "missing", kind: "keyword" }, { label: "present", kind: "keyword" }];
@@ -369,15 +430,15 @@ function conditionItems(model: FileModel, tokens: IToken[], prefix: string, self
       const before = tokens[open - 1]?.image;
       if (before === "in") {
         const notIn = tokens[open - 2]?.image === "not";
-        const field = model.fields.get(pathBefore(tokens, open - (notIn ? 2 : 1)) ?? "");
+        const field = fieldNamed(model, scope, pathBefore(tokens, open - (notIn ? 2 : 1)) ?? "");
         const listed = new Set(tokens.slice(open + 1).map((t) => t.image));
         const values = valueItemsFor(field, listed);
         if (values) return values;
         return [];
       }
-      return operandItems(model, self);
+      return operandItems(model, self, scope);
     }
-    return operandItems(model, self);
+    return operandItems(model, self, scope);
   }
   // After a complete operand: an operator.
   return OPERATOR_KEYWORDS.map((k) => ({ ...k, ...(KEYWORD_HELP[k.label.split(" ")[0]] ? { documentation: KEYWORD_HELP[k.label.split(" ")[0]] } : {}) }));

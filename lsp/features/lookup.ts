@@ -86,9 +86,11 @@ export function declarationSpan(symbol: LeaddefSymbol): Span {
  * parses files afresh, so symbol objects differ): its file, kind and name.
  */
 export function resolutionKey(r: Resolution): string | undefined {
-  if (r.kind === "symbol") return `${r.symbol.file}\0${r.symbol.kind}\0${r.symbol.name}`;
+  // An event field is its stream's: `type` of `activity` is not the schema's `type`.
+  const stream = (f: { stream?: string }) => (f.stream !== undefined ? `\0stream\0${f.stream}` : "");
+  if (r.kind === "symbol") return `${r.symbol.file}\0${r.symbol.kind}\0${r.symbol.name}${r.symbol.kind === "field" ? stream(r.symbol) : ""}`;
   if (!r.field) return undefined;
-  return `${r.field.file}\0member\0${r.field.name}\0${r.member}`;
+  return `${r.field.file}\0member\0${r.field.name}${stream(r.field)}\0${r.member}`;
 }
 
 /** Identifier characters. */

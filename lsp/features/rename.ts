@@ -75,6 +75,17 @@ function validate(r: Resolution, newName: string, all: CompileResult[]): string 
     return undefined;
   }
   const symbol = r.symbol;
+  if (symbol.kind === "field" && symbol.stream !== undefined) {
+    // An event field: one name or a path, unique among its stream's fields.
+    if (!NAME.test(newName) && !PATH.test(newName)) return `\`${newName}\` is not a valid field name: use letters, digits and \`_\``;
+    if (isKeyword(newName.split(".")[0])) return `\`${newName.split(".")[0]}\` is a keyword and cannot begin a field name`;
+    if (newName === "occurred" || symbol.name === "occurred") return "`occurred` is the date every event stream needs: it cannot be renamed or taken";
+    for (const res of all) {
+      const stream = res.analysis.entry.names.get(symbol.stream);
+      if (stream?.kind === "stream" && stream.fields.has(newName)) return `\`${newName}\` is already a field of \`${symbol.stream}\``;
+    }
+    return undefined;
+  }
   if (symbol.kind === "field") {
     if (!PATH.test(newName)) return `\`${newName}\` is not a field path: write names joined by dots, e.g. \`company.industry\``;
     const root = newName.split(".")[0];

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { parentPort, workerData } from "node:worker_threads";
 import type { IrProgram } from "../../ir.js";
 import { Program } from "../../runtime/program.js";
@@ -35,14 +36,22 @@ export interface WorkerTask {
 // counts; the main thread writes them in order.
 const setup = workerData as WorkerSetup;
 const program = new Program(setup.ir);
-const scorer: { score(text: string, rowBase: number | undefined, marked: boolean): ChunkResult } = setup.format === "csv"
+const csv = setup.format === "csv"
   ? new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read, setup.delimiter)
-  : new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read);
+  : undefined;
+const scorer: { score(text: string, rowBase: number | undefined, marked: boolean): ChunkResult } = csv
+  ?? new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read);
 parentPort!.on("message", (task: WorkerTask) => {
   try {
-    // invalid UTF-8 is marked, so the rows holding it are rejected (utf8.ts)
-    const { text, marked } = decodeUtf8(new Uint8Array(task.buffer, 0, task.length));
-    parentPort!.postMessage({ seq: task.seq, result: scorer.score(text, setup.format === "csv" ? 0 : undefined, marked) });
+    const bytes = new Uint8Array(task.buffer, 0, task.length);
+    // Valid UTF-8 CSV is read in place, never decoded as a whole; anything else is decoded with
+    // invalid bytes marked, so the rows holding them are rejected (utf8.ts).
+    if (csv && isUtf8(bytes)) {
+      parentPort!.postMessage({ seq: task.seq, result: csv.scoreBytes(bytes) });
+      return;
+    }
+    const { text, marked } = decodeUtf8(bytes);
+    parentPort!.postMessage({ seq: task.seq, result: scorer.score(text, csv ? 0 : undefined, marked) });
   } catch (e) {
     parentPort!.postMessage({ seq: task.seq, error: (e as Error).stack ?? String(e) });
   }

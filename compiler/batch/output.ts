@@ -24,15 +24,23 @@ export interface TextSink {
   append(text: string): void;
 }
 
-/** Buffers text and writes it in large chunks, honouring back-pressure. */
+/**
+ * Buffers text and writes it in large chunks, honouring back-pressure. A file is opened at the
+ * first write, so a run that fails on the whole file before writing (a bad header) can
+ * `abandon` it and leave no file behind, nor truncate one that was there.
+ */
 export class BufferedWriter implements TextSink {
   private buffer = "";
-  private readonly stream: Writable;
+  private stream: Writable | undefined;
   private readonly ownsStream: boolean;
 
-  constructor(target: string | Writable) {
+  constructor(private readonly target: string | Writable) {
     this.ownsStream = typeof target === "string";
-    this.stream = typeof target === "string" ? createWriteStream(target) : target;
+    if (typeof target !== "string") this.stream = target;
+  }
+
+  private open(): Writable {
+    return (this.stream ??= createWriteStream(this.target as string));
   }
 
   /** Adds text without writing; the hot loop appends, and `flush` runs once per input chunk. */
@@ -44,16 +52,25 @@ export class BufferedWriter implements TextSink {
     if (!this.buffer) return;
     const chunk = this.buffer;
     this.buffer = "";
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once("drain", resolve));
+    const stream = this.open();
+    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once("drain", resolve));
   }
 
   async close(): Promise<void> {
     await this.flush();
-    if (this.ownsStream) {
-      await new Promise<void>((resolve, reject) => {
-        (this.stream as WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve()));
-      });
-    }
+    if (this.ownsStream) await this.end(this.open());
+  }
+
+  /** The run failed: drops what is buffered and closes the file only if it was opened (never creating it). */
+  async abandon(): Promise<void> {
+    this.buffer = "";
+    if (this.ownsStream && this.stream) await this.end(this.stream);
+  }
+
+  private end(stream: Writable): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      (stream as WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve()));
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CsvChunkScorer } from "../compiler/batch/js/csv-scorer.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
+import { BufferedWriter } from "../compiler/batch/output.js";
 import { ByteRecordCells, cellText } from "../compiler/batch/sources/csv-byte-cells.js";
 import { compile } from "../compiler/compile.js";
 import { plainBooleanBytes, readBoolean } from "../compiler/runtime/codecs/boolean.js";
@@ -207,5 +208,20 @@ describe("a whole-file error leaves no output", () => {
     const output = join(dir, "empty-rows.out.csv");
     await runJs({ program, input, inputFormat: "csv", asOf, idColumn: "id", columns: "default", outputFormat: "csv", output, rejectsPath: join(dir, "er.csv"), parallel: { workers: 0 } });
     expect(readFileSync(output, "utf8")).toBe("id,stage,s\n");
+  });
+});
+
+describe("BufferedWriter", () => {
+  it("writes text and a worker's encoded rows in the order appended", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leaddef-writer-"));
+    const path = join(dir, "out.csv");
+    const w = new BufferedWriter(path);
+    w.append("id,stage\n");
+    w.appendBytes(new TextEncoder().encode("L1,é\n"));
+    w.append("L2,none\n");
+    await w.flush();
+    w.appendBytes(new TextEncoder().encode("L3,sql\n"));
+    await w.close();
+    expect(readFileSync(path, "utf8")).toBe("id,stage\nL1,é\nL2,none\nL3,sql\n");
   });
 });

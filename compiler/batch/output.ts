@@ -31,6 +31,8 @@ export interface TextSink {
  */
 export class BufferedWriter implements TextSink {
   private buffer = "";
+  /** Text and bytes waiting to be written, in order, before `buffer`. */
+  private parts: (string | Uint8Array)[] = [];
   private stream: Writable | undefined;
   private readonly ownsStream: boolean;
 
@@ -48,12 +50,23 @@ export class BufferedWriter implements TextSink {
     this.buffer += text;
   }
 
-  async flush(): Promise<void> {
-    if (!this.buffer) return;
-    const chunk = this.buffer;
+  /** Adds text already encoded as UTF-8 (a worker's rows), after what was appended before it. */
+  appendBytes(bytes: Uint8Array): void {
+    if (this.buffer) this.parts.push(this.buffer);
     this.buffer = "";
+    this.parts.push(bytes);
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer) this.parts.push(this.buffer);
+    this.buffer = "";
+    if (!this.parts.length) return;
+    const parts = this.parts;
+    this.parts = [];
     const stream = this.open();
-    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once("drain", resolve));
+    let full = false;
+    for (const part of parts) if (part.length && !stream.write(part)) full = true;
+    if (full) await new Promise<void>((resolve) => stream.once("drain", resolve));
   }
 
   async close(): Promise<void> {
@@ -64,6 +77,7 @@ export class BufferedWriter implements TextSink {
   /** The run failed: drops what is buffered and closes the file only if it was opened (never creating it). */
   async abandon(): Promise<void> {
     this.buffer = "";
+    this.parts = [];
     if (this.ownsStream && this.stream) await this.end(this.stream);
   }
 

@@ -17,6 +17,11 @@ import { ByteRecordCells, cellText } from "../sources/csv-byte-cells.js";
 export interface ChunkResult {
   /** Formatted result rows, in input order. */
   out: string;
+  /**
+   * The same rows as UTF-8 bytes, when a worker sent them so (moved, not copied, to the main
+   * thread, which writes them as they are); `out` is then empty.
+   */
+  outBytes?: Uint8Array;
   rejects: Reject[];
   /** Leads per stage index + 1 (index 0 is `none`). */
   stageCounts: number[];

@@ -41,17 +41,28 @@ const csv = setup.format === "csv"
   : undefined;
 const scorer: { score(text: string, rowBase: number | undefined, marked: boolean): ChunkResult } = csv
   ?? new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read);
+const encoder = new TextEncoder();
+
+/**
+ * Posts a piece's result with its rows encoded here, on the worker, and their bytes moved to the
+ * main thread: no copy of the text crosses the thread boundary and the main thread only writes.
+ */
+function post(seq: number, result: ChunkResult): void {
+  const outBytes = encoder.encode(result.out);
+  parentPort!.postMessage({ seq, result: { ...result, out: "", outBytes } }, [outBytes.buffer as ArrayBuffer]);
+}
+
 parentPort!.on("message", (task: WorkerTask) => {
   try {
     const bytes = new Uint8Array(task.buffer, 0, task.length);
     // Valid UTF-8 CSV is read in place, never decoded as a whole; anything else is decoded with
     // invalid bytes marked, so the rows holding them are rejected (utf8.ts).
     if (csv && isUtf8(bytes)) {
-      parentPort!.postMessage({ seq: task.seq, result: csv.scoreBytes(bytes) });
+      post(task.seq, csv.scoreBytes(bytes));
       return;
     }
     const { text, marked } = decodeUtf8(bytes);
-    parentPort!.postMessage({ seq: task.seq, result: scorer.score(text, csv ? 0 : undefined, marked) });
+    post(task.seq, scorer.score(text, csv ? 0 : undefined, marked));
   } catch (e) {
     parentPort!.postMessage({ seq: task.seq, error: (e as Error).stack ?? String(e) });
   }

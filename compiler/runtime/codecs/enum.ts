@@ -36,10 +36,11 @@ export function plainMember(members: readonly string[], s: string, a: number, b:
  * non-ASCII text, members that are not all ASCII): the general reader then decides.
  */
 export function memberMatcher(members: readonly string[]): (buf: Uint8Array, a: number, b: number) => string | undefined {
-  const exact = members.map((m) => Buffer.from(m, "utf8"));
+  const utf8 = new TextEncoder();
+  const exact = members.map((m) => utf8.encode(m));
   // Folding by ASCII case is String#toLowerCase only when every member is ASCII.
   const ascii = members.every((m) => /^[\x00-\x7f]*$/.test(m));
-  const lower = members.map((m) => Buffer.from(m.toLowerCase(), "utf8"));
+  const lower = members.map((m) => utf8.encode(m.toLowerCase()));
   const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
   return (buf, a, b) => {
     const n = b - a;

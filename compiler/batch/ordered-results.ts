@@ -73,7 +73,8 @@ export class OrderedResults<R extends ChunkResult> {
   private async writeNext(): Promise<void> {
     const r = this.atTurn(await this.inFlight.shift()!, this.rowsRead);
     for (const rej of r.rejects) this.rejects.add({ ...rej, line: this.lineOffset + rej.line });
-    this.out.append(r.out);
+    if (r.outBytes) this.out.appendBytes(r.outBytes);
+    else this.out.append(r.out);
     for (let i = 0; i < this.stageCounts.length; i++) this.stageCounts[i] += r.stageCounts[i];
     this.rowsRead += r.rows;
     this.lineOffset += r.lines;

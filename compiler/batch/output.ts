@@ -24,15 +24,25 @@ export interface TextSink {
   append(text: string): void;
 }
 
-/** Buffers text and writes it in large chunks, honouring back-pressure. */
+/**
+ * Buffers text and writes it in large chunks, honouring back-pressure. A file is opened at the
+ * first write, so a run that fails on the whole file before writing (a bad header) can
+ * `abandon` it and leave no file behind, nor truncate one that was there.
+ */
 export class BufferedWriter implements TextSink {
   private buffer = "";
-  private readonly stream: Writable;
+  /** Text and bytes waiting to be written, in order, before `buffer`. */
+  private parts: (string | Uint8Array)[] = [];
+  private stream: Writable | undefined;
   private readonly ownsStream: boolean;
 
-  constructor(target: string | Writable) {
+  constructor(private readonly target: string | Writable) {
     this.ownsStream = typeof target === "string";
-    this.stream = typeof target === "string" ? createWriteStream(target) : target;
+    if (typeof target !== "string") this.stream = target;
+  }
+
+  private open(): Writable {
+    return (this.stream ??= createWriteStream(this.target as string));
   }
 
   /** Adds text without writing; the hot loop appends, and `flush` runs once per input chunk. */
@@ -40,20 +50,41 @@ export class BufferedWriter implements TextSink {
     this.buffer += text;
   }
 
-  async flush(): Promise<void> {
-    if (!this.buffer) return;
-    const chunk = this.buffer;
+  /** Adds text already encoded as UTF-8 (a worker's rows), after what was appended before it. */
+  appendBytes(bytes: Uint8Array): void {
+    if (this.buffer) this.parts.push(this.buffer);
     this.buffer = "";
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once("drain", resolve));
+    this.parts.push(bytes);
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer) this.parts.push(this.buffer);
+    this.buffer = "";
+    if (!this.parts.length) return;
+    const parts = this.parts;
+    this.parts = [];
+    const stream = this.open();
+    let full = false;
+    for (const part of parts) if (part.length && !stream.write(part)) full = true;
+    if (full) await new Promise<void>((resolve) => stream.once("drain", resolve));
   }
 
   async close(): Promise<void> {
     await this.flush();
-    if (this.ownsStream) {
-      await new Promise<void>((resolve, reject) => {
-        (this.stream as WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve()));
-      });
-    }
+    if (this.ownsStream) await this.end(this.open());
+  }
+
+  /** The run failed: drops what is buffered and closes the file only if it was opened (never creating it). */
+  async abandon(): Promise<void> {
+    this.buffer = "";
+    this.parts = [];
+    if (this.ownsStream && this.stream) await this.end(this.stream);
+  }
+
+  private end(stream: Writable): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      (stream as WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve()));
+    });
   }
 }
 

@@ -5,17 +5,23 @@ import { CsvBinder, type Reject, rejectOf } from "./binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import type { OutputFormat } from "../output.js";
 import { RowScorer, StringSink } from "./row-scorer.js";
-import { plainBoolean } from "../../runtime/codecs/boolean.js";
+import { plainBoolean, plainBooleanBytes } from "../../runtime/codecs/boolean.js";
 import { codecOf, type ReadOptions } from "../../runtime/codecs/codec.js";
-import { plainDate } from "../../runtime/codecs/date.js";
-import { plainMember } from "../../runtime/codecs/enum.js";
+import { plainDate, plainDateBytes } from "../../runtime/codecs/date.js";
+import { memberMatcher, plainMember } from "../../runtime/codecs/enum.js";
 import { listOf } from "../../runtime/codecs/list.js";
-import { plainDecimal } from "../../runtime/codecs/number.js";
+import { plainDecimal, plainDecimalBytes } from "../../runtime/codecs/number.js";
+import { ByteRecordCells, cellText } from "../sources/csv-byte-cells.js";
 
 /** What scoring one piece of CSV produced. Line numbers count from 1 at the piece's start. */
 export interface ChunkResult {
   /** Formatted result rows, in input order. */
   out: string;
+  /**
+   * The same rows as UTF-8 bytes, when a worker sent them so (moved, not copied, to the main
+   * thread, which writes them as they are); `out` is then empty.
+   */
+  outBytes?: Uint8Array;
   rejects: Reject[];
   /** Leads per stage index + 1 (index 0 is `none`). */
   stageCounts: number[];
@@ -48,7 +54,10 @@ const BOOLEAN = 4;
 const NUMBER = 5;
 const INTEGER = 6;
 const DATE = 7;
-const GENERAL = 8; // always the general reader
+// numbers with decimal commas: the text path's plainDecimal would read `1.234` as a decimal, so
+// it sends them to the general reader; the byte path reads them with `,` as the point
+const GENERAL_NUMBER = 8;
+const GENERAL_INTEGER = 9;
 
 /**
  * Scores whole CSV records (pieces cut at record boundaries, after the header) with the
@@ -70,6 +79,10 @@ export class CsvChunkScorer {
   private readonly cellStart: Int32Array;
   private readonly cellEnd: Int32Array;
   private readonly full: boolean;
+  private readonly byteCells: ByteRecordCells;
+  private readonly matchMember: (((buf: Uint8Array, a: number, b: number) => string | undefined) | undefined)[];
+  /** The decimal separator's byte for the number fast path. */
+  private readonly point: number;
 
   // per piece
   private sink = new StringSink();
@@ -103,7 +116,7 @@ export class CsvChunkScorer {
         case "enum": return ENUM;
         case "boolean": return BOOLEAN;
         // plainDecimal reads `1.234` as a decimal: with decimal commas every number takes the general reader
-        case "number": return read.decimalComma ? GENERAL : f.integer ? INTEGER : NUMBER;
+        case "number": return read.decimalComma ? (f.integer ? GENERAL_INTEGER : GENERAL_NUMBER) : f.integer ? INTEGER : NUMBER;
         case "date": return DATE;
       }
     });
@@ -113,6 +126,9 @@ export class CsvChunkScorer {
     this.cellStart = new Int32Array(this.width);
     this.cellEnd = new Int32Array(this.width);
     this.full = full;
+    this.byteCells = new ByteRecordCells(this.width, delimiter.charCodeAt(0));
+    this.matchMember = fields.map((f) => (f.kind === "enum" ? memberMatcher(f.members) : undefined));
+    this.point = read.decimalComma ? 44 : 46;
     this.scorer = new RowScorer(program, asOf, columns, full, this.sink, outputFormat);
   }
 
@@ -122,11 +138,61 @@ export class CsvChunkScorer {
    * from it). `marked`: the text holds invalid UTF-8 marks (sources/utf8.ts).
    */
   score(text: string, rowBase = 0, marked = false): ChunkResult {
+    this.startPiece(rowBase);
+    const lines = this.readText(text, 1, marked) - 1;
+    return this.pieceResult(lines);
+  }
+
+  /**
+   * Scores whole records given as valid UTF-8 bytes (the caller checked them with isUtf8), as
+   * `score` scores their text, without decoding the piece: each record's cells are located in
+   * the bytes (ByteRecordCells), values read from them in place, and only the id and the string
+   * and list fields the program reads are decoded. A record the byte scanner is not sure of
+   * (unusual quoting, a ragged row, a value no fast reader takes) is decoded and read by the
+   * text path, so results, rejects and line numbers are exactly the text path's.
+   */
+  scoreBytes(bytes: Uint8Array, rowBase = 0): ChunkResult {
+    this.startPiece(rowBase);
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const cells = this.byteCells;
+    const n = buf.length;
+    let line = 1;
+    let pos = 0;
+    while (pos < n) {
+      if (!cells.scan(buf, pos)) {
+        // unusual quoting: the text path reads the rest of the piece (it starts on a record boundary)
+        line = this.readText(buf.toString("utf8", pos, n), line, false);
+        break;
+      }
+      if (cells.lineEnd === pos) {
+        line++; // an empty line: no record
+      } else if (cells.count === this.width && this.bindBytes(buf)) {
+        this.rows++;
+        const idCol = this.binder.idIndex;
+        this.emit(idCol >= 0 ? cellText(buf, cells.start[idCol], cells.end[idCol], cells.flags[idCol]) : String(this.rowBase + this.rows));
+        line++;
+      } else {
+        line = this.readText(buf.toString("utf8", pos, cells.lineEnd), line, false);
+      }
+      pos = cells.next;
+    }
+    return this.pieceResult(line - 1);
+  }
+
+  private startPiece(rowBase: number): void {
     this.rowBase = rowBase;
     this.sink = new StringSink();
     this.scorer = new RowScorer(this.program, this.asOf, this.columns, this.full, this.sink, this.outputFormat);
     this.rejects = [];
     this.rows = 0;
+  }
+
+  private pieceResult(lines: number): ChunkResult {
+    return { out: this.sink.text, rejects: this.rejects, stageCounts: this.scorer.stageCounts, rows: this.rows, lines };
+  }
+
+  /** Reads whole records of `text`, the first on line `firstLine`; returns the line after them. */
+  private readText(text: string, firstLine: number, marked: boolean): number {
     const reader = new CsvRecordReader(
       (cells, line) => this.quotedRecord(cells, line),
       (line, reason, raw) => {
@@ -134,13 +200,13 @@ export class CsvChunkScorer {
         this.rejects.push(rejectOf(line, "", "", raw, reason));
       },
       (data, start, end, line) => this.plainLine(data, start, end, line),
-      1,
+      firstLine,
       false,
       this.delimiter,
     );
     reader.push(text, marked);
     reader.end();
-    return { out: this.sink.text, rejects: this.rejects, stageCounts: this.scorer.stageCounts, rows: this.rows, lines: reader.nextLine - 1 };
+    return reader.nextLine;
   }
 
   private emit(id: string): void {
@@ -249,10 +315,81 @@ export class CsvChunkScorer {
           vals[i] = v;
           break;
         }
-        case GENERAL:
+        case GENERAL_NUMBER:
+        case GENERAL_INTEGER:
           return false;
         case DATE: {
           const v = plainDate(data, a, b);
+          if (v !== v) return false;
+          vals[i] = v;
+          break;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * bindCells over the cells the byte scanner located in `buf`: false when a value is not one
+   * a fast reader is sure of (the text path then decides the row). Unlike the text path, decimal
+   * commas take the fast path too (their plain spelling has no grouping dots).
+   */
+  private bindBytes(buf: Buffer): boolean {
+    const cells = this.byteCells;
+    const cs = cells.start;
+    const ce = cells.end;
+    const vals = this.scorer.vals;
+    const columnOf = this.columnOf;
+    const mode = this.mode;
+    const n = mode.length;
+    for (let i = 0; i < n; i++) {
+      const col = columnOf[i];
+      const a = col >= 0 ? cs[col] : 0;
+      const b = col >= 0 ? ce[col] : 0;
+      if (a === b) {
+        if (this.optional[i] === 0) return false;
+        vals[i] = this.missing[i];
+        continue;
+      }
+      switch (mode[i]) {
+        case SKIP:
+          break;
+        case STRING:
+          vals[i] = cellText(buf, a, b, cells.flags[col]);
+          break;
+        case LIST: {
+          const text = cellText(buf, a, b, cells.flags[col]);
+          vals[i] = listOf(text, 0, text.length);
+          break;
+        }
+        case ENUM: {
+          const v = this.matchMember[i]!(buf, a, b);
+          if (v === undefined) return false;
+          vals[i] = v;
+          break;
+        }
+        case BOOLEAN: {
+          const v = plainBooleanBytes(buf, a, b);
+          if (v === undefined) return false;
+          vals[i] = v;
+          break;
+        }
+        case NUMBER:
+        case GENERAL_NUMBER: {
+          const v = plainDecimalBytes(buf, a, b, this.point);
+          if (v !== v) return false;
+          vals[i] = v;
+          break;
+        }
+        case INTEGER:
+        case GENERAL_INTEGER: {
+          const v = plainDecimalBytes(buf, a, b, this.point);
+          if (!Number.isInteger(v)) return false;
+          vals[i] = v;
+          break;
+        }
+        case DATE: {
+          const v = plainDateBytes(buf, a, b);
           if (v !== v) return false;
           vals[i] = v;
           break;

@@ -163,6 +163,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
         csvBinder = new CsvBinder(program.fields, cells, o.idColumn, { decimalComma: o.decimalComma });
         unknownColumns = csvBinder.unknownColumns;
         absentFields = csvBinder.absentFields.map((f) => f.path);
+        scorer.header(); // only now: a file whose header is refused gets no output at all
         return;
       }
       rowsRead++;
@@ -199,7 +200,8 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const stream: Readable = openInput(o.input, o.dataEnd);
   const utf8 = new Utf8Decoder();
   const bar = o.progress && o.input !== "-" ? startProgress(o.input, o.progress) : undefined;
-  scorer.header();
+  if (o.inputFormat !== "csv") scorer.header();
+  let failed = true;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const text = utf8.decode(chunk);
@@ -219,9 +221,12 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     }
     if (o.inputFormat === "csv" && !csvBinder) throw noCsvHeader(o.input);
     if (o.inputFormat === "jsonl") unknownColumns = jsonBinder.unknownColumns;
+    failed = false;
   } finally {
     bar?.stop();
-    await outWriter.close();
+    // A failed run writes nothing more; the output file exists only if rows were written before the failure.
+    if (failed) await outWriter.abandon();
+    else await outWriter.close();
     await rejects.close();
   }
   const summary = jsRunSummary({

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { parentPort, workerData } from "node:worker_threads";
 import type { IrProgram } from "../../ir.js";
 import { Program } from "../../runtime/program.js";
@@ -35,14 +36,33 @@ export interface WorkerTask {
 // counts; the main thread writes them in order.
 const setup = workerData as WorkerSetup;
 const program = new Program(setup.ir);
-const scorer: { score(text: string, rowBase: number | undefined, marked: boolean): ChunkResult } = setup.format === "csv"
+const csv = setup.format === "csv"
   ? new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read, setup.delimiter)
-  : new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read);
+  : undefined;
+const scorer: { score(text: string, rowBase: number | undefined, marked: boolean): ChunkResult } = csv
+  ?? new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read);
+const encoder = new TextEncoder();
+
+/**
+ * Posts a piece's result with its rows encoded here, on the worker, and their bytes moved to the
+ * main thread: no copy of the text crosses the thread boundary and the main thread only writes.
+ */
+function post(seq: number, result: ChunkResult): void {
+  const outBytes = encoder.encode(result.out);
+  parentPort!.postMessage({ seq, result: { ...result, out: "", outBytes } }, [outBytes.buffer as ArrayBuffer]);
+}
+
 parentPort!.on("message", (task: WorkerTask) => {
   try {
-    // invalid UTF-8 is marked, so the rows holding it are rejected (utf8.ts)
-    const { text, marked } = decodeUtf8(new Uint8Array(task.buffer, 0, task.length));
-    parentPort!.postMessage({ seq: task.seq, result: scorer.score(text, setup.format === "csv" ? 0 : undefined, marked) });
+    const bytes = new Uint8Array(task.buffer, 0, task.length);
+    // Valid UTF-8 CSV is read in place, never decoded as a whole; anything else is decoded with
+    // invalid bytes marked, so the rows holding them are rejected (utf8.ts).
+    if (csv && isUtf8(bytes)) {
+      post(task.seq, csv.scoreBytes(bytes));
+      return;
+    }
+    const { text, marked } = decodeUtf8(bytes);
+    post(task.seq, scorer.score(text, csv ? 0 : undefined, marked));
   } catch (e) {
     parentPort!.postMessage({ seq: task.seq, error: (e as Error).stack ?? String(e) });
   }

@@ -40,6 +40,33 @@ export function plainBoolean(s: string, a: number, b: number): boolean | undefin
   return undefined;
 }
 
+/** ASCII white space, which String#trim removes like the wider Unicode set it also removes. */
+export function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * plainBoolean over UTF-8 bytes `buf[a, b)`, also accepting the spacing variants readBoolean
+ * trims (` Yes `): a boolean word in any ASCII case between ASCII white space; undefined for
+ * anything else (the general reader then decides).
+ */
+export function plainBooleanBytes(buf: Uint8Array, a: number, b: number): boolean | undefined {
+  while (a < b && isAsciiSpace(buf[a])) a++;
+  while (b > a && isAsciiSpace(buf[b - 1])) b--;
+  const n = b - a;
+  words: for (let w = 0; w < BOOLEAN_WORDS.length; w++) {
+    const word = BOOLEAN_WORDS[w][0];
+    if (word.length !== n) continue;
+    for (let k = 0; k < n; k++) {
+      const c = buf[a + k];
+      const x = word.charCodeAt(k);
+      if (c !== x && (x < 97 || x > 122 || (c | 32) !== x)) continue words;
+    }
+    return BOOLEAN_WORDS[w][1];
+  }
+  return undefined;
+}
+
 /** The generated evaluator's inline test for a lead object's value `v`. */
 export function booleanInlineTest(get: string): string {
   return `(v = ${get}) === true || v === false`;

@@ -106,6 +106,34 @@ export function plainDate(s: string, a: number, b: number): number {
   return daysFromCivil(y, m, d);
 }
 
+/** Two ASCII digits at buf[i] as a number, or -1. */
+function digit2Bytes(buf: Uint8Array, i: number): number {
+  const a = buf[i] - 48;
+  const b = buf[i + 1] - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** plainDate over UTF-8 bytes `buf[a, b)`: the same spellings, the same NaN for anything else. */
+export function plainDateBytes(buf: Uint8Array, a: number, b: number): number {
+  if (b - a !== 10) {
+    if (b - a < 10) return NaN;
+    const c = buf[a + 10];
+    if (c !== 84 /* T */ && c !== 32) return NaN;
+  }
+  if (buf[a + 4] !== 45 || buf[a + 7] !== 45) return NaN;
+  const hi = digit2Bytes(buf, a);
+  const lo = digit2Bytes(buf, a + 2);
+  const m = digit2Bytes(buf, a + 5);
+  const d = digit2Bytes(buf, a + 8);
+  if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1) return NaN;
+  const y = hi * 100 + lo;
+  if (y < 100) return NaN;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const dim = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  if (d > dim) return NaN;
+  return daysFromCivil(y, m, d);
+}
+
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 export function daysFromCivil(year: number, m: number, d: number): number {
   const y = m <= 2 ? year - 1 : year;

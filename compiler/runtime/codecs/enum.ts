@@ -29,6 +29,47 @@ export function plainMember(members: readonly string[], s: string, a: number, b:
   return undefined;
 }
 
+/**
+ * The fast path over UTF-8 bytes, built once per field: `match(buf, a, b)` gives the member
+ * readEnum gives — the member spelled exactly, else the first one equal ignoring case and
+ * surrounding white space — or undefined when it cannot be sure (a value that is no member,
+ * non-ASCII text, members that are not all ASCII): the general reader then decides.
+ */
+export function memberMatcher(members: readonly string[]): (buf: Uint8Array, a: number, b: number) => string | undefined {
+  const utf8 = new TextEncoder();
+  const exact = members.map((m) => utf8.encode(m));
+  // Folding by ASCII case is String#toLowerCase only when every member is ASCII.
+  const ascii = members.every((m) => /^[\x00-\x7f]*$/.test(m));
+  const lower = members.map((m) => utf8.encode(m.toLowerCase()));
+  const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+  return (buf, a, b) => {
+    const n = b - a;
+    for (let m = 0; m < exact.length; m++) {
+      const name = exact[m];
+      if (name.length !== n) continue;
+      let k = 0;
+      while (k < n && buf[a + k] === name[k]) k++;
+      if (k === n) return members[m];
+    }
+    if (!ascii) return undefined;
+    while (a < b && isSpace(buf[a])) a++;
+    while (b > a && isSpace(buf[b - 1])) b--;
+    const t = b - a;
+    for (let m = 0; m < lower.length; m++) {
+      const name = lower[m];
+      if (name.length !== t) continue;
+      let k = 0;
+      for (; k < t; k++) {
+        let c = buf[a + k];
+        if (c >= 65 && c <= 90) c |= 32;
+        if (c !== name[k]) break;
+      }
+      if (k === t) return members[m];
+    }
+    return undefined;
+  };
+}
+
 /** SQL reading text `s`: a member, exactly. */
 export function enumFromText(members: readonly string[], open: boolean, s: string): TextSql {
   // A simple CASE, not IN: DuckDB plans a long IN list as a join, which loses row order.

@@ -87,6 +87,41 @@ export function plainDecimal(s: string, a: number, b: number): number {
   return neg ? -v : v;
 }
 
+/**
+ * plainDecimal over UTF-8 bytes `buf[a, b)`, with `point` the decimal separator's byte (`.`, or
+ * `,` for decimal-comma exports, whose plain spelling `-1234,5` the general reader takes as
+ * -1234.5): NaN for anything but a plain decimal of at most 15 digits.
+ */
+export function plainDecimalBytes(buf: Uint8Array, a: number, b: number, point: number): number {
+  let i = a;
+  let neg = false;
+  if (buf[i] === 45) {
+    neg = true;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let k = 0;
+  let c = 0;
+  while (i < b && (c = buf[i] - 48) >= 0 && c <= 9) {
+    m = m * 10 + c;
+    digits++;
+    i++;
+  }
+  if (i < b && buf[i] === point) {
+    i++;
+    while (i < b && (c = buf[i] - 48) >= 0 && c <= 9) {
+      m = m * 10 + c;
+      digits++;
+      k++;
+      i++;
+    }
+  }
+  if (i !== b || digits === 0 || digits > 15) return NaN;
+  const v = k === 0 ? m : m / POW10[k];
+  return neg ? -v : v;
+}
+
 /** The generated evaluator's inline test for a lead object's value `v` (already a JSON number of the right kind). */
 export function numberInlineTest(integer: boolean, get: string): string {
   // v - v === 0 excludes NaN and ±Infinity, which no data file can hold.

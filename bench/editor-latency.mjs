@@ -1,82 +1,47 @@
-// Editor latency on a large definition: a generated 5,000-line .leaddef, a one-character edit,
-// then the full re-check the language server does (compile + run examples), and completion and
-// hover on the result. Medians over 20 runs. Numbers, not a test: nothing here asserts a time.
-//   npm run build && node bench/editor-latency.mjs [lines]
+// Editor latency on large definitions (2,000 and 5,000 generated lines): per keystroke, the time
+// from the edit to the diagnostics the language server publishes, along the server's own path
+// (`Workspace.change` → `Workspace.result` → LSP diagnostics), then completion right after a
+// keystroke and hover. With --stdio (the default) also over a real stdio LSP conversation:
+// `didChange` → `publishDiagnostics` for that version, while the server runs the examples
+// between keystrokes as it does when someone types. Medians. Numbers, not a test: nothing here
+// asserts a time.
+//   npm run build && node bench/editor-latency.mjs [--lines 2000,5000] [--runs 30] [--json] [--no-stdio]
+// CPU_TIME=1 measures this process's CPU time instead of wall time (fairer on a busy machine);
+// the stdio numbers are always wall time.
+import { spawn } from "node:child_process";
+import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { compile } from "../dist/compiler/compile.js";
-import { nodeHost } from "../dist/compiler/host.js";
-import { exampleReport } from "../dist/lsp/features/code-lens.js";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from "vscode-languageserver-protocol/node";
+import { toLspDiagnostic } from "../dist/lsp/convert.js";
 import { complete } from "../dist/lsp/features/completion.js";
 import { hover } from "../dist/lsp/features/hover.js";
-import { semanticTokens } from "../dist/lsp/features/semantic-tokens.js";
-import { parseFile } from "../dist/language/parse.js";
-import { tokenize } from "../dist/language/tokens.js";
+import { exampleReport } from "../dist/lsp/features/code-lens.js";
+import { Workspace } from "../dist/lsp/workspace.js";
+import { generateDefinition } from "./lib/editor-definition.mjs";
 
-const TARGET_LINES = Number(process.argv[2] ?? 5000);
-const RUNS = 20;
-
-/** A definition of about `lines` lines: a schema, criteria, scores, stages and examples. */
-function generate(lines) {
-  const out = ["# Generated for bench/editor-latency.mjs", "schema {"];
-  const groups = ["company", "contact", "engagement", "budget", "intent", "product"];
-  const nFields = Math.floor(lines * 0.12);
-  const fields = [];
-  for (let i = 0; i < nFields; i++) {
-    const g = groups[i % groups.length];
-    const kind = i % 4;
-    const path = `${g}.f${i}`;
-    fields.push({ path, kind });
-    out.push(`  # field ${i}`);
-    out.push(`  ${path}: ${kind === 0 ? "number" : kind === 1 ? "enum(low, mid, high, top)" : kind === 2 ? "boolean" : "string"}`);
-  }
-  out.push("}", "");
-  const cond = (i) => {
-    const f = fields[(i * 7) % fields.length];
-    if (f.kind === 0) return `${f.path} >= ${i % 100}`;
-    if (f.kind === 1) return `${f.path} in [mid, high]`;
-    if (f.kind === 2) return f.path;
-    return `${f.path} contains "x${i % 10}"`;
-  };
-  let c = 0;
-  const criteria = [];
-  while (out.length < lines * 0.55) {
-    out.push(`# criterion ${c}`, `criterion c${c} when`, `  ${cond(c)}`, `  and (${cond(c + 1)} or ${cond(c + 2)})`, "");
-    criteria.push(`c${c}`);
-    c++;
-  }
-  let s = 0;
-  while (out.length < lines * 0.75) {
-    out.push(`score s${s} {`);
-    for (let k = 0; k < 6; k++) out.push(`  +${k + 1} when ${criteria[(s * 6 + k) % criteria.length]}`);
-    out.push("  cap 50", "}", "");
-    s++;
-  }
-  let st = 0;
-  while (out.length < lines * 0.85) {
-    out.push(`stage${st} when ${st > 0 ? `stage${st - 1} and ` : ""}${criteria[st % criteria.length]} and s${st % s} >= 0`, "");
-    st++;
-  }
-  let e = 0;
-  while (out.length < lines - 8) {
-    out.push(`example "lead ${e}" {`);
-    for (let k = 0; k < 4; k++) {
-      const f = fields[(e * 5 + k) % fields.length];
-      out.push(`  ${f.path} = ${f.kind === 0 ? 50 : f.kind === 1 ? "high" : f.kind === 2 ? "true" : '"x1"'}`);
-    }
-    out.push("  as of 2026-01-01", `  expect score s0 = 0`, "}", "");
-    e++;
-  }
-  out.push(`last_stage when stage${st - 1} and c0`);
-  return out.join("\n") + "\n";
-}
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const SIZES = String(option("--lines", "2000,5000")).split(",").map(Number).filter((n) => n > 0);
+const RUNS = Number(option("--runs", 30));
+const JSON_OUT = flag("--json");
+const STDIO = !flag("--no-stdio");
+const useCpu = process.env.CPU_TIME === "1";
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
+const round = (x) => Math.round(x * 100) / 100;
 
-/** Wall time; with CPU_TIME=1, this process's CPU time instead (fairer on a machine busy with other work). */
-const useCpu = process.env.CPU_TIME === "1";
 function time(fn) {
   if (useCpu) {
     const c = process.cpuUsage();
@@ -89,56 +54,149 @@ function time(fn) {
   return [performance.now() - t, r];
 }
 
-const path = "/tmp/editor-latency.leaddef";
-let text = generate(TARGET_LINES);
-if (process.env.DUMP) { (await import("node:fs")).writeFileSync(process.env.DUMP, text); process.exit(0); }
-const lineCount = text.split("\n").length - 1;
-const host = (t) => nodeHost(new Map([[path, t]]));
-
-// Warm up the JIT the way a running server is warm.
-for (let i = 0; i < 5; i++) exampleReport(compile(text, { path, host: host(text) }), "2026-01-01");
-
-const lexMs = [], parseMs = [], compileMs = [], examplesMs = [], recheckMs = [], completionMs = [], hoverMs = [], tokensMs = [];
-let errors = 0;
-// One-character edit that keeps the file error-free: a digit of c0's first threshold, 0 ↔ 1.
-const editAt = text.indexOf(">= ", text.indexOf("criterion c0 when")) + 3;
-for (let i = 0; i < RUNS; i++) {
-  const edited = text.slice(0, editAt) + (i % 2 === 0 ? "1" : "0") + text.slice(editAt + 1);
-  lexMs.push(time(() => tokenize(edited))[0]);
-  parseMs.push(time(() => parseFile(path, edited))[0]);
-  const [ct, result] = time(() => compile(edited, { path, host: host(edited) }));
-  const [et] = time(() => exampleReport(result, "2026-01-01"));
-  compileMs.push(ct);
-  examplesMs.push(et);
-  recheckMs.push(ct + et);
-  if (i === 0) errors = result.diagnostics.filter((d) => d.severity === "error").length;
-  // Requests on the cached result: completion after a dot near the end, hover on a field.
-  const dot = edited.lastIndexOf("and c0") - 1;
-  const probe = edited.slice(0, dot) + " company." + edited.slice(dot);
-  const [, probeResult] = time(() => compile(probe, { path, host: host(probe) }));
-  const [qt, items] = time(() => complete(probeResult, dot + " company.".length));
-  if (items.items.length === 0) throw new Error("completion came back empty");
-  completionMs.push(qt);
-  const hoverAt = edited.lastIndexOf("company.f") + 9;
-  const [ht, h] = time(() => hover(result, hoverAt));
-  if (!h) throw new Error("hover came back empty");
-  hoverMs.push(ht);
-  const [tt] = time(() => semanticTokens(result));
-  tokensMs.push(tt);
+/**
+ * Keystrokes that keep the file error-free and move everything after them: a digit typed after
+ * c0's first threshold, then deleted (`>= 0` → `>= 01` → `>= 0`), in the first third of the file.
+ */
+function keystrokes(text, n) {
+  const at = text.indexOf(">= ", text.indexOf("criterion c0 when")) + 4;
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(i % 2 === 0 ? text.slice(0, at) + "1" + text.slice(at) : text);
+  return out;
 }
 
-const fmt = (x) => x.toFixed(2).padStart(8);
-console.log(`editor latency: ${lineCount} lines, ${(text.length / 1024).toFixed(0)} KiB, ${errors} errors after the edit, median of ${RUNS} runs, ${useCpu ? "CPU" : "wall"} time, Node ${process.version}`);
-console.log("| step                                   |   median ms |      max ms |");
-console.log("|----------------------------------------|-------------|-------------|");
-const row = (name, xs) => console.log(`| ${name.padEnd(38)} |    ${fmt(median(xs))} |    ${fmt(Math.max(...xs))} |`);
-row("  of which: lex", lexMs);
-row("  of which: lex + parse + CST→AST", parseMs);
-row("compile (parse + check; lowering is lazy)", compileMs);
-row("then: run examples (lenses, failures)", examplesMs);
-// The server publishes the checker's diagnostics right after compile, and the examples' results after that.
-row("diagnostics after a 1-char edit", compileMs);
-row("everything after a 1-char edit", recheckMs);
-row("completion after `company.`", completionMs);
-row("hover on a field", hoverMs);
-row("semantic tokens (whole file)", tokensMs);
+/** The server's path in-process: per keystroke, change + compile + the diagnostics it publishes. */
+function inProcess(text, dir) {
+  const path = join(dir, "big.leaddef");
+  const uri = pathToFileURL(path).href;
+  const ws = new Workspace();
+  ws.roots = [dir];
+  ws.open(uri, text, 1);
+  ws.result(uri);
+  const publish = () => {
+    const result = ws.result(uri);
+    const model = result.analysis.entry;
+    return result.diagnostics.filter((d) => d.file === model.path).map((d) => toLspDiagnostic(d, d.range ?? model.lines.range(d.span)));
+  };
+  // Warm up the JIT the way a running server is warm.
+  let version = 2;
+  for (const t of keystrokes(text, 10)) {
+    ws.change(uri, t, version++);
+    publish();
+  }
+  const diagnosticsMs = [], completionMs = [], hoverMs = [], examplesMs = [];
+  let errors = 0;
+  const edits = keystrokes(text, RUNS);
+  for (const [i, t] of edits.entries()) {
+    ws.change(uri, t, version++);
+    const [dt, diagnostics] = time(publish);
+    diagnosticsMs.push(dt);
+    if (i === 0) errors = diagnostics.filter((d) => d.severity === 1).length;
+    const [hoverTime, h] = time(() => hover(ws.result(uri), t.lastIndexOf("company.f") + 9));
+    if (!h) throw new Error("hover came back empty");
+    hoverMs.push(hoverTime);
+    if (i < 5) examplesMs.push(time(() => exampleReport(ws.result(uri), "2026-01-01"))[0]);
+  }
+  // Completion right after typing `company.` (the request's own re-check included).
+  const dot = text.lastIndexOf("and c0") - 1;
+  for (let i = 0; i < RUNS; i++) {
+    const probe = text.slice(0, dot) + (i % 2 ? " company." : " company.f") + text.slice(dot);
+    ws.change(uri, probe, version++);
+    const [ct, items] = time(() => complete(ws.result(uri), dot + (i % 2 ? " company.".length : " company.f".length)));
+    if (items.items.length === 0) throw new Error("completion came back empty");
+    completionMs.push(ct);
+  }
+  return { errors, diagnosticsMs, completionMs, hoverMs, examplesMs };
+}
+
+/** Over stdio: open, then type with a pause between keys; time from didChange to that version's diagnostics. */
+async function overStdio(text, dir) {
+  const path = join(dir, "big.leaddef");
+  const uri = pathToFileURL(path).href;
+  const proc = spawn(process.execPath, [join(root, "dist", "lsp", "main.js"), "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  const waiting = new Map();
+  conn.onNotification("textDocument/publishDiagnostics", (p) => {
+    const w = p.uri === uri ? waiting.get(p.version) : undefined;
+    if (w) {
+      waiting.delete(p.version);
+      w(performance.now());
+    }
+  });
+  conn.onNotification("window/logMessage", () => undefined);
+  conn.listen();
+  await conn.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {}, initializationOptions: { asOf: "2026-01-01" } });
+  await conn.sendNotification("initialized", {});
+  const published = (version) => new Promise((res) => waiting.set(version, res));
+  let version = 1;
+  const opened = published(version);
+  await conn.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "leaddef", version, text } });
+  await opened;
+  const latencies = [];
+  const edits = keystrokes(text, Math.min(RUNS, 20) + 4);
+  for (const [i, t] of edits.entries()) {
+    version++;
+    const arrived = published(version);
+    const sent = performance.now();
+    await conn.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text: t }] });
+    const at = await arrived;
+    if (i >= 4) latencies.push(at - sent); // the first few warm the server up
+    // A typist's next key comes while the server may still be running the examples.
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await conn.sendRequest("shutdown");
+  await conn.sendNotification("exit");
+  conn.dispose();
+  proc.kill();
+  return latencies;
+}
+
+const results = {};
+const dir = mkdtempSync(join(tmpdir(), "leaddef-editor-latency-"));
+try {
+  for (const lines of SIZES) {
+    const text = generateDefinition(lines);
+    writeFileSync(join(dir, "big.leaddef"), text);
+    const r = inProcess(text, dir);
+    const entry = {
+      lines: text.split("\n").length - 1,
+      errorsAfterEdit: r.errors,
+      diagnosticsMs: round(median(r.diagnosticsMs)),
+      diagnosticsMaxMs: round(Math.max(...r.diagnosticsMs)),
+      // The fastest keystroke: on a machine shared with other work, the least disturbed figure.
+      diagnosticsMinMs: round(Math.min(...r.diagnosticsMs)),
+      completionMs: round(median(r.completionMs)),
+      hoverMs: round(median(r.hoverMs)),
+      examplesMs: round(median(r.examplesMs)),
+    };
+    if (STDIO) {
+      const stdio = await overStdio(text, dir);
+      entry.stdioDiagnosticsMs = round(median(stdio));
+      entry.stdioDiagnosticsMaxMs = round(Math.max(...stdio));
+    }
+    results[`lines${lines}`] = entry;
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (JSON_OUT) {
+  console.log(JSON.stringify({ timing: useCpu ? "cpu" : "wall", runs: RUNS, node: process.version, ...results }));
+} else {
+  console.log(`editor latency, median of ${RUNS} keystrokes, ${useCpu ? "CPU" : "wall"} time in-process, Node ${process.version}`);
+  const fmt = (x) => (x === undefined ? "—" : x.toFixed(2)).padStart(10);
+  const sizes = Object.keys(results);
+  console.log(`| step${" ".repeat(58)} | ${sizes.map((s) => `${results[s].lines} lines`.padStart(11)).join(" | ")} |`);
+  console.log(`|${"-".repeat(64)}|${sizes.map(() => "-".repeat(13)).join("|")}|`);
+  const row = (name, key) => console.log(`| ${name.padEnd(62)} | ${sizes.map((s) => fmt(results[s][key]).padStart(11)).join(" | ")} |`);
+  row("diagnostics after a keystroke (server path, ms)", "diagnosticsMs");
+  row("  slowest of the run (ms)", "diagnosticsMaxMs");
+  row("  fastest of the run (ms)", "diagnosticsMinMs");
+  row("completion right after typing `company.` (ms)", "completionMs");
+  row("hover on a field (ms)", "hoverMs");
+  row("running every example (off the diagnostics path, ms)", "examplesMs");
+  if (STDIO) {
+    row("stdio: didChange → publishDiagnostics (wall, incl. 75 ms debounce)", "stdioDiagnosticsMs");
+    row("  slowest (wall ms)", "stdioDiagnosticsMaxMs");
+  }
+}

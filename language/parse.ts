@@ -3,6 +3,7 @@ import { children } from "./ast.js";
 import type * as A from "./ast.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import { diagnostic, helpText, message, type Diagnostic, type Message } from "./diagnostics.js";
+import { tokenizeIncrementally } from "./incremental-lex.js";
 import { ParseCache, relocate, type ChunkResult } from "./parse-cache.js";
 import { isEventsStart, isOutcomeStart, isParamStart, parseDeclarationTokens } from "./parser.js";
 import * as T from "./tokens.js";
@@ -158,7 +159,8 @@ function syntaxMessage(e: IRecognitionException, found: string): Message {
  */
 export function parseFile(path: string, text: string, ids: { value: number } = { value: 1 }): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const lexed = T.tokenize(text);
+  // Only the lines that changed since this path was last parsed are lexed again.
+  const lexed = tokenizeIncrementally(path, text);
   for (const bad of lexed.badText.slice(0, MAX_SYNTAX_ERRORS)) {
     const chars = text.slice(bad.offset, bad.offset + bad.length);
     diagnostics.push(

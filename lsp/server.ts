@@ -10,7 +10,7 @@ import { VERSION } from "../compiler/version.js";
 import { formatDateDays, todayDays } from "../language/literals.js";
 import { baseName } from "../language/source.js";
 import { codeActions } from "./features/code-actions.js";
-import { exampleReport, examplesText, runOneExample, RUN_EXAMPLES_COMMAND, type ExampleReport } from "./features/code-lens.js";
+import { exampleReport, examplesText, reportFromOutcomes, runOneExample, RUN_EXAMPLES_COMMAND, type ExampleReport } from "./features/code-lens.js";
 import { complete } from "./features/completion.js";
 import { definition, references } from "./features/definition.js";
 import { foldingRanges } from "./features/folding.js";
@@ -20,6 +20,7 @@ import { prepareRename, rename } from "./features/rename.js";
 import { encodeSemanticTokens, semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./features/semantic-tokens.js";
 import { documentSymbols, workspaceSymbols } from "./features/symbols.js";
 import * as C from "./convert.js";
+import { ExampleRuns } from "./example-runs.js";
 import { Workspace } from "./workspace.js";
 
 const { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, ResponseError } = lsp;
@@ -85,7 +86,10 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   const workspace = new Workspace();
   const timers = new Map<string, NodeJS.Timeout>();
   const reports = new WeakMap<CompileResult, ExampleReport>();
+  const exampleRuns = new ExampleRuns();
   let asOf: string | undefined;
+  /** The client can be asked to fetch code lenses again once a document's examples have run. */
+  let lensRefresh = false;
 
   const log = (message: string) => {
     try {
@@ -123,10 +127,10 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   const publishedProblems = new Map<string, lsp.Diagnostic[]>();
 
   /**
-   * Publishes a document's diagnostics. The checker's go out at once; running the examples can
-   * take longer than checking on a large file, so a report not yet computed is computed just
-   * after, and the document republished if its example failures changed. Until then the last
-   * example failures stand, so they do not flicker on every keystroke.
+   * Publishes a document's diagnostics. The checker's go out at once, with the example failures
+   * last published (so they do not flicker on every keystroke); the examples run later, off this
+   * path (`ExampleRuns`: after a quiet moment, a slice at a time, cancelled by the next edit),
+   * and the document is republished if its example failures changed.
    */
   function publish(uri: string): void {
     try {
@@ -148,24 +152,23 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
         publishedProblems.set(uri, problems);
         connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...own, ...problems] });
       };
-      const exampleProblems = () => reportFor(result).problems.map((p) => C.toLspDiagnostic(p, p.range)) as lsp.Diagnostic[];
-      // Without a program there is nothing to run; with a report at hand, nothing to wait for.
-      if (!result.program || reports.has(result)) {
-        send(exampleProblems());
+      const problemsOf = (report: ExampleReport) => report.problems.map((p) => C.toLspDiagnostic(p, p.range)) as lsp.Diagnostic[];
+      const ready = reports.get(result);
+      // With errors there is nothing to run (`hasErrors`: asking for the program would lower it here).
+      if (ready || result.analysis.hasErrors) {
+        send(ready ? problemsOf(ready) : []);
         return;
       }
       const previous = publishedProblems.get(uri) ?? [];
       send(previous);
-      setImmediate(() => {
-        try {
-          // A newer version is on its way; it will run the examples itself.
-          if (documents.get(uri)?.version !== doc.version || workspace.lastResult(uri) !== result) return;
-          const problems = exampleProblems();
-          if (JSON.stringify(problems) !== JSON.stringify(previous)) send(problems);
-        } catch (err) {
-          log(`running the examples of ${uri} failed: ${(err as Error)?.stack ?? String(err)}`);
-        }
-      });
+      exampleRuns.start(uri, result, asOf ?? formatDateDays(todayDays()), (report) => {
+        reports.set(result, report);
+        // A newer version is on its way; it will run the examples itself.
+        if (documents.get(uri)?.version !== doc.version || workspace.lastResult(uri) !== result) return;
+        const problems = problemsOf(report);
+        if (JSON.stringify(problems) !== JSON.stringify(previous)) send(problems);
+        if (lensRefresh) void connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
+      }, (err) => log(`running the examples of ${uri} failed: ${(err as Error)?.stack ?? String(err)}`));
     } catch (err) {
       log(`checking ${uri} failed: ${(err as Error)?.stack ?? String(err)}`);
     }
@@ -181,11 +184,15 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     timers.set(uri, timer);
   }
 
-  /** Re-checks `uri` and every open document that imports it. */
+  /** Re-checks `uri` and every open document that imports it; their example runs are stale. */
   function changed(uri: string): void {
     const dependents = workspace.dependents(uri);
+    exampleRuns.cancel(uri);
     schedule(uri);
-    for (const d of dependents) schedule(d);
+    for (const d of dependents) {
+      exampleRuns.cancel(d);
+      schedule(d);
+    }
   }
 
   /**
@@ -216,6 +223,7 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     const init = params?.initializationOptions as { asOf?: unknown; projectRoot?: unknown } | null | undefined;
     if (typeof init?.asOf === "string" && /^\d{4}-\d{2}-\d{2}$/.test(init.asOf)) asOf = init.asOf;
     if (typeof init?.projectRoot === "string" && init.projectRoot !== "") workspace.projectRoot = init.projectRoot;
+    lensRefresh = params?.capabilities?.workspace?.codeLens?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -249,6 +257,7 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     const dependents = workspace.dependents(e.document.uri);
     workspace.close(e.document.uri);
     clearTimeout(timers.get(e.document.uri));
+    exampleRuns.cancel(e.document.uri);
     publishedProblems.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     for (const d of dependents) schedule(d);
@@ -344,7 +353,10 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   connection.onCodeLens(safe("codeLens", [], (p: lsp.CodeLensParams) => {
     const a = at(p);
     if (!a) return [];
-    return reportFor(a.result).lenses.map((l) => C.toCodeLens(l, a.uri, RUN_EXAMPLES_COMMAND));
+    // Lenses never wait for the examples: until they have run, each says just "▶ run" (the
+    // client is asked to refresh them after the run, when it supports that).
+    const report = reports.get(a.result) ?? reportFromOutcomes(a.result, undefined);
+    return report.lenses.map((l) => C.toCodeLens(l, a.uri, RUN_EXAMPLES_COMMAND));
   }));
 
   connection.languages.semanticTokens.on(safe("semanticTokens", { data: [] }, (p: lsp.SemanticTokensParams) => {

@@ -381,6 +381,28 @@ describe("language server over stdio", () => {
     await client.notify("textDocument/didClose", { textDocument: { uri } });
   }, 30_000);
 
+  // Issue 14: running examples never holds the server. Diagnostics go out first, and a request
+  // sent after them is answered before a long example run has reported (it used to run in one
+  // go right after publishing, ahead of every message waiting to be read).
+  it("publishes diagnostics and answers requests before a slow example run reports", async () => {
+    const uri = pathToFileURL(join(work, "slow-examples.leaddef")).href;
+    const examples = Array.from({ length: 2000 }, (_, i) => `example "lead ${i}" {\n  company.employees = ${i % 50}\n  expect stage mql\n}`);
+    const text = `schema {\n  company.employees: number\n}\ncriterion big when company.employees >= 100\nmql when big\n${examples.join("\n")}\n`;
+    const since = client.published.length;
+    await client.notify("textDocument/didOpen", { textDocument: { uri, languageId: "leaddef", version: 1, text } });
+    const checked = await client.diagnostics(uri, (p) => p.version === 1, since, 30_000);
+    expect(checked.diagnostics).toEqual([]);
+    const hover = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri }, position: { line: 3, character: 11 } });
+    expect(hover.contents.value).toContain("big");
+    const exampleReports = () => client.published.slice(since).filter((p) => p.uri === uri && p.diagnostics.some((d) => d.code === "LD3005"));
+    expect(exampleReports()).toEqual([]);
+    // The run finishes later and reports every failing example.
+    const failed = await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === "LD3005"), since, 60_000);
+    expect(failed.version).toBe(1);
+    expect(failed.diagnostics.filter((d) => d.code === "LD3005")).toHaveLength(2000);
+    await client.notify("textDocument/didClose", { textDocument: { uri } });
+  }, 90_000);
+
   // Issue 10, items 1–3 and 6: hostile documents are answered with ordinary diagnostics.
   it("publishes a diagnostic for brackets nested past the stack, at the right line for CR-only text", async () => {
     const deepUri = pathToFileURL(join(work, "deep.leaddef")).href;

@@ -38,21 +38,30 @@ export interface ExampleReport {
  * per example, with its last result, and a diagnostic per failing expectation, on its line.
  */
 export function exampleReport(result: CompileResult, asOf: string = formatDateDays(todayDays())): ExampleReport {
-  const model = result.analysis.entry;
-  const decls = model.examples;
   let outcomes: ExampleOutcome[] | undefined;
   try {
     outcomes = result.program ? runExamples(result.program, asOf) : undefined;
   } catch {
     outcomes = undefined;
   }
+  return reportFromOutcomes(result, outcomes);
+}
+
+/**
+ * The lenses and diagnostics for outcomes already computed (undefined: no program, or running
+ * failed), so the server can run the examples a few at a time and build the report at the end.
+ */
+export function reportFromOutcomes(result: CompileResult, outcomes: ExampleOutcome[] | undefined): ExampleReport {
+  const model = result.analysis.entry;
+  const decls = model.examples;
   const lenses: Lens[] = [];
   const problems: ExampleProblem[] = [];
   decls.forEach((decl, i) => {
     const range = model.lines.range({ start: decl.span.start, end: decl.span.start + "example".length });
     const o = outcomes?.[i];
     let title: string;
-    if (!result.program) title = "▶ run (fix the errors first)";
+    // `hasErrors`, not `program`: asking for the program lowers it, and a report without outcomes (the server's lenses while the examples wait to run) must stay cheap.
+    if (result.analysis.hasErrors) title = "▶ run (fix the errors first)";
     else if (!o) title = "▶ run";
     else if (o.error) title = `▶ run · ✗ ${o.error}`;
     else if (o.passed) title = `▶ run · ✓ passed (stage ${o.result?.stage})`;

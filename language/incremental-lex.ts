@@ -1,0 +1,179 @@
+import type { IToken, TokenType } from "chevrotain";
+import * as T from "./tokens.js";
+
+/**
+ * Lexing by difference from the file's previous text, so a keystroke in a 5,000-line file
+ * re-lexes one line instead of the whole file (lexing was the largest single cost of a re-check).
+ *
+ * Why it is exact: no token spans a line end (strings, comments and bad numbers stop before
+ * `\r`/`\n`; line ends themselves are skipped whitespace), and every token's lookahead
+ * (`(?![A-Za-z0-9_])`) sees a line end and the end of the input alike. So lexing the text from a
+ * line start to a line start gives the very tokens a whole-file lex gives there, with offsets and
+ * line numbers moved. The changed lines are lexed again; the tokens before them are reused as
+ * they are and the tokens after them are reused, moved, when the edit changed their position.
+ *
+ * This is the "red-green" idea of rust-analyzer's salsa and TypeScript's incremental parser
+ * (`updateSourceFile` reuses nodes outside the changed range, moving them): a result whose input
+ * did not change is reused, and only the changed range is recomputed. `test/incremental.test.ts`
+ * holds it to a fresh lex on random edit sequences.
+ */
+
+interface Remembered {
+  text: string;
+  tokens: T.LeaddefToken[];
+  comments: IToken[];
+  badText: { offset: number; length: number }[];
+  /**
+   * The lexer's own token type of each token the parser later retypes (an unterminated string
+   * read as a string, a bad number as a number: `parseFile` changes them in place). Reused
+   * tokens get their type back, so the parser sees what a fresh lex gives it.
+   */
+  retyped: Map<IToken, { tokenType: TokenType; tokenTypeIdx: number }>;
+}
+
+/** The last lex per file path; a handful of files are edited at once, so a few are kept. */
+const MAX_REMEMBERED_FILES = 16;
+const remembered = new Map<string, Remembered>();
+
+/** Forgets every remembered lex (for tests that compare against a fresh lex). */
+export function clearLexCache(): void {
+  remembered.clear();
+}
+
+/**
+ * The tokens of `text`, identical to `tokenize(text)`, computed from the lex of the text `path`
+ * had last time when there was one. The returned tokens may be the previous call's objects.
+ */
+export function tokenizeIncrementally(path: string, text: string): T.LexedFile {
+  const previous = remembered.get(path);
+  const lexed = previous ? relex(previous, text) : T.tokenize(text);
+  remember(path, text, lexed);
+  return lexed;
+}
+
+function remember(path: string, text: string, lexed: T.LexedFile): void {
+  const retyped = new Map<IToken, { tokenType: TokenType; tokenTypeIdx: number }>();
+  for (const t of lexed.tokens) {
+    if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) retyped.set(t, { tokenType: t.tokenType, tokenTypeIdx: t.tokenTypeIdx });
+  }
+  remembered.delete(path);
+  remembered.set(path, { text, tokens: lexed.tokens, comments: lexed.comments, badText: lexed.badText, retyped });
+  for (const [oldest] of remembered) {
+    if (remembered.size <= MAX_REMEMBERED_FILES) break;
+    remembered.delete(oldest);
+  }
+}
+
+/** The region that changed between two texts, cut at line starts both texts share. */
+export interface ChangedLines {
+  /** Where the changed lines start (the same offset in both texts). */
+  start: number;
+  /** Where they end in the old text and in the new one; the rest is the same in both. */
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** The line-aligned stretch that differs, or undefined when the texts are equal. */
+export function changedLines(oldText: string, newText: string): ChangedLines | undefined {
+  if (oldText === newText) return undefined;
+  const shorter = Math.min(oldText.length, newText.length);
+  let prefix = 0;
+  while (prefix < shorter && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+  // Back to just after a `\n` inside the common prefix: a line start in both texts. (A lone `\r`
+  // ends a line too, but whether `\r` is followed by `\n` may be what changed, so only `\n` counts.)
+  let start = prefix;
+  while (start > 0 && newText.charCodeAt(start - 1) !== 10) start--;
+  // Forward to a line start of both texts from which on they are the same: just after a `\n`
+  // in each (the common suffix, or the common prefix when whole lines were added or removed).
+  const shift = oldText.length - newText.length;
+  const lineStartInBoth = (i: number) => i >= start && i + shift >= start && newText.charCodeAt(i - 1) === 10 && oldText.charCodeAt(i - 1 + shift) === 10;
+  let newEnd = newText.length - suffix;
+  while (newEnd < newText.length && !lineStartInBoth(newEnd)) newEnd++;
+  const oldEnd = newEnd + shift;
+  return { start, oldEnd, newEnd };
+}
+
+/** How many line ends (`\r\n`, `\r` or `\n`, as the lexer counts them) `text` has in [from, to). */
+function lineEnds(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) n++;
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) n++;
+  }
+  return n;
+}
+
+/** The index of the first token starting at or after `offset` (tokens are in offset order). */
+function firstAtOrAfter(tokens: IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid].startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function relex(previous: Remembered, text: string): T.LexedFile {
+  // The parser retyped some of these tokens in place; a fresh lex would not have.
+  for (const [t, original] of previous.retyped) {
+    t.tokenType = original.tokenType;
+    t.tokenTypeIdx = original.tokenTypeIdx;
+  }
+  const changed = changedLines(previous.text, text);
+  if (!changed) return { tokens: [...previous.tokens], comments: [...previous.comments], badText: previous.badText.map((b) => ({ ...b })) };
+  const { start, oldEnd, newEnd } = changed;
+  const offsetDelta = newEnd - oldEnd;
+  const firstLine = lineEnds(text, 0, start) + 1;
+  const lineDelta = lineEnds(text, start, newEnd) - lineEnds(previous.text, start, oldEnd);
+  const middle = T.tokenize(text.slice(start, newEnd));
+
+  const place = (t: IToken): IToken => {
+    t.startOffset += start;
+    t.endOffset = t.endOffset! + start;
+    t.startLine = t.startLine! + firstLine - 1;
+    t.endLine = t.endLine! + firstLine - 1;
+    return t;
+  };
+  // Every field written out (not a spread): copying tens of thousands of tokens is the bulk of a re-lex.
+  const moved = <K extends IToken>(t: K): K => {
+    if (offsetDelta === 0 && lineDelta === 0) return t;
+    const copy: IToken = {
+      image: t.image,
+      startOffset: t.startOffset + offsetDelta,
+      endOffset: t.endOffset! + offsetDelta,
+      startLine: t.startLine! + lineDelta,
+      endLine: t.endLine! + lineDelta,
+      startColumn: t.startColumn,
+      endColumn: t.endColumn,
+      tokenTypeIdx: t.tokenTypeIdx,
+      tokenType: t.tokenType,
+    };
+    if ("startsLine" in t) (copy as T.LeaddefToken).startsLine = (t as unknown as T.LeaddefToken).startsLine;
+    return copy as K;
+  };
+  const splice = <K extends IToken>(old: K[], fresh: K[]): K[] => {
+    const out = old.slice(0, firstAtOrAfter(old, start));
+    for (const t of fresh) out.push(place(t) as K);
+    for (let i = firstAtOrAfter(old, oldEnd); i < old.length; i++) out.push(moved(old[i]));
+    return out;
+  };
+
+  const tokens = splice(previous.tokens, middle.tokens);
+  const comments = splice(previous.comments, middle.comments);
+  let previousLine = -1;
+  for (const token of tokens) {
+    token.startsLine = (token.startLine ?? 0) > previousLine;
+    previousLine = token.endLine ?? token.startLine ?? previousLine;
+  }
+  const badText = [
+    ...previous.badText.filter((b) => b.offset < start).map((b) => ({ ...b })),
+    ...middle.badText.map((b) => ({ offset: b.offset + start, length: b.length })),
+    ...previous.badText.filter((b) => b.offset >= oldEnd).map((b) => ({ offset: b.offset + offsetDelta, length: b.length })),
+  ];
+  return { tokens, comments, badText };
+}

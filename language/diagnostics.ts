@@ -1,6 +1,7 @@
 import type { Range, Span } from "./source.js";
 
-export type Severity = "error" | "warning" | "info";
+/** `hint`: a faint mark in the editor, never an error or a warning (LD3006, from the language server only). */
+export type Severity = "error" | "warning" | "info" | "hint";
 
 /** A machine-applicable fix: replace the text at `span` (in the diagnostic's file) with `text`. */
 export interface Suggestion {
@@ -87,6 +88,8 @@ export const CATALOG = {
   LD3004: { severity: "warning", title: "example expects nothing" },
   /** Reported by `leaddef test` and the language server when an example runs and fails. */
   LD3005: { severity: "error", title: "example fails" },
+  /** Reported by the language server (lsp/features/coverage-hints.ts) from `test --coverage`'s analysis. */
+  LD3006: { severity: "hint", title: "condition not covered by examples" },
 } satisfies Record<string, CatalogEntry>;
 
 export type DiagnosticCode = keyof typeof CATALOG;
@@ -216,6 +219,9 @@ export const MESSAGES = {
   expectsNothing: { code: "LD3004", text: "this example expects nothing, so it can never fail" },
   /** `failure` is rendered by the application (compiler/app/render.ts), the one place example failures become English. */
   exampleFails: { code: "LD3005", text: "example fails: {failure}" },
+  neverTrueInExamples: { code: "LD3006", text: "no example makes `{condition}` true" },
+  neverFalseInExamples: { code: "LD3006", text: "no example makes `{condition}` false" },
+  notReachedByExamples: { code: "LD3006", text: "no example reaches `{condition}`" },
 } as const satisfies Record<string, MessageEntry>;
 
 /**

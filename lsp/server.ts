@@ -12,6 +12,7 @@ import { baseName } from "../language/source.js";
 import { codeActions } from "./features/code-actions.js";
 import { exampleReport, examplesText, reportFromOutcomes, runOneExample, RUN_EXAMPLES_COMMAND, type ExampleReport } from "./features/code-lens.js";
 import { complete } from "./features/completion.js";
+import { coverageHints, coverageHintsSetting, DEFAULT_COVERAGE_HINTS, type CoverageHintsSetting } from "./features/coverage-hints.js";
 import { definition, references } from "./features/definition.js";
 import { foldingRanges } from "./features/folding.js";
 import { formatDocument, formatRange } from "./features/formatting.js";
@@ -90,6 +91,10 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   let asOf: string | undefined;
   /** The client can be asked to fetch code lenses again once a document's examples have run. */
   let lensRefresh = false;
+  /** `leaddef.coverageHints`, from initializationOptions and later didChangeConfiguration. */
+  let hintsSetting: CoverageHintsSetting = DEFAULT_COVERAGE_HINTS;
+  /** The LD3006 hints per compilation, under the current setting (replaced when it changes). */
+  let hints = new WeakMap<CompileResult, lsp.Diagnostic[]>();
 
   const log = (message: string) => {
     try {
@@ -119,6 +124,16 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
       reports.set(result, r);
     }
     return r;
+  };
+
+  /** The coverage hints of a compilation: computed beside its example run, off the keystroke path. */
+  const hintsFor = (result: CompileResult): lsp.Diagnostic[] => {
+    let h = hints.get(result);
+    if (!h) {
+      h = coverageHints(result, asOf ?? formatDateDays(todayDays()), hintsSetting).map((d) => C.toLspDiagnostic(d, d.range!)) as lsp.Diagnostic[];
+      hints.set(result, h);
+    }
+    return h;
   };
 
   const uriOf = (path: string) => workspace.uriOf(path);
@@ -152,7 +167,8 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
         publishedProblems.set(uri, problems);
         connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...own, ...problems] });
       };
-      const problemsOf = (report: ExampleReport) => report.problems.map((p) => C.toLspDiagnostic(p, p.range)) as lsp.Diagnostic[];
+      // What running the examples gives: failing expectations, then the coverage hints.
+      const problemsOf = (report: ExampleReport) => [...report.problems.map((p) => C.toLspDiagnostic(p, p.range)) as lsp.Diagnostic[], ...hintsFor(result)];
       const ready = reports.get(result);
       // With errors there is nothing to run (`hasErrors`: asking for the program would lower it here).
       if (ready || result.analysis.hasErrors) {
@@ -220,8 +236,9 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     if (roots.length === 0 && typeof params?.rootUri === "string") roots.push(workspace.pathOf(params.rootUri));
     else if (roots.length === 0 && typeof params?.rootPath === "string") roots.push(params.rootPath);
     workspace.roots = roots;
-    const init = params?.initializationOptions as { asOf?: unknown; projectRoot?: unknown } | null | undefined;
+    const init = params?.initializationOptions as { asOf?: unknown; projectRoot?: unknown; coverageHints?: unknown } | null | undefined;
     if (typeof init?.asOf === "string" && /^\d{4}-\d{2}-\d{2}$/.test(init.asOf)) asOf = init.asOf;
+    hintsSetting = coverageHintsSetting(init?.coverageHints) ?? hintsSetting;
     if (typeof init?.projectRoot === "string" && init.projectRoot !== "") workspace.projectRoot = init.projectRoot;
     lensRefresh = params?.capabilities?.workspace?.codeLens?.refreshSupport === true;
     return {
@@ -261,6 +278,14 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     publishedProblems.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     for (const d of dependents) schedule(d);
+  });
+  // VS Code sends `{ settings: { leaddef: { … } } }` (the extension synchronises its section).
+  connection.onDidChangeConfiguration((p) => {
+    const next = coverageHintsSetting((p?.settings as { leaddef?: { coverageHints?: unknown } } | null | undefined)?.leaddef?.coverageHints);
+    if (next === undefined || next === hintsSetting) return;
+    hintsSetting = next;
+    hints = new WeakMap();
+    for (const uri of workspace.openUris()) schedule(uri);
   });
   connection.onDidChangeWatchedFiles(() => {
     workspace.filesChanged();

@@ -10,6 +10,7 @@ import { CATALOG, type Diagnostic } from "../language/diagnostics.js";
 import { semanticLints } from "../compiler/analysis/semantic-lints.js";
 import { shutdownSolvers } from "../compiler/analysis/smt.js";
 import { golden, renderBaseline } from "./support/baseline.js";
+import { coverageHints } from "../lsp/features/coverage-hints.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, "fixtures", "diagnostics");
@@ -18,6 +19,14 @@ const fixtureFiles = readdirSync(fixtures).filter((f) => /^LD\d{4}-.*\.leaddef$/
 
 /** The warnings of `check --semantic` (compiler/analysis/semantic-lints.ts). */
 const SEMANTIC_CODES = ["LD2006", "LD2007", "LD2008", "LD2009", "LD2010", "LD2011"];
+/** The language server's coverage hint (lsp/features/coverage-hints.ts): from the examples' coverage, not compile(). */
+const COVERAGE_HINT = "LD3006";
+const AS_OF = "2026-11-22";
+
+/** What the code's fixture reports: compile()'s diagnostics, plus the coverage hints for LD3006. */
+function reported(code: string, result: CompileResult): Diagnostic[] {
+  return code === COVERAGE_HINT ? [...result.diagnostics, ...coverageHints(result, AS_OF)] : result.diagnostics;
+}
 afterAll(() => shutdownSolvers());
 
 /** Codes no input can produce; each needs a reason (see the report and docs/diagnostics.md). */
@@ -63,13 +72,14 @@ describe("one fixture per diagnostic code", () => {
   it.each(fixtureFiles)("%s", (name) => {
     const code = name.slice(0, 6) as keyof typeof CATALOG;
     const result = compileFile(join(fixtures, name));
-    const produced = result.diagnostics.filter((d) => d.code === code);
+    const all = reported(code, result);
+    const produced = all.filter((d) => d.code === code);
     expect(produced.length, `${name} should produce ${code}`).toBeGreaterThan(0);
     for (const d of produced) expect(d.severity).toBe(CATALOG[code].severity);
     // An error code means no program; a warning alone leaves the program runnable.
     expect(result.program === undefined).toBe(result.diagnostics.some((d) => d.severity === "error"));
     spansInside(result);
-    const { expected, actual } = golden(join(fixtures, name.replace(/\.leaddef$/, ".errors.txt")), renderBaseline(result.diagnostics, texts(result), fixtures));
+    const { expected, actual } = golden(join(fixtures, name.replace(/\.leaddef$/, ".errors.txt")), renderBaseline(all, texts(result), fixtures));
     expect(actual).toBe(expected);
   });
 });
@@ -169,7 +179,8 @@ describe("docs/diagnostics.md", () => {
     expect([...sections.keys()].sort()).toEqual(Object.keys(CATALOG).sort());
     for (const [code, text] of sections) {
       const entry = CATALOG[code as keyof typeof CATALOG];
-      expect(text, code).toContain(`**${entry.severity === "error" ? "Error" : "Warning"} — ${entry.title}.**`);
+      const severity = { error: "Error", warning: "Warning", info: "Info", hint: "Hint" }[entry.severity as "error" | "warning" | "info" | "hint"];
+      expect(text, code).toContain(`**${severity} — ${entry.title}.**`);
     }
   });
 
@@ -184,6 +195,12 @@ describe("docs/diagnostics.md", () => {
       const w = compile(wrong.text, { path });
       expect(w.diagnostics).toEqual([]);
       expect(runExamples(w.program!, "2026-11-22").map((o) => o.passed)).toEqual([false]);
+    } else if (code === COVERAGE_HINT) {
+      // examples that pass, yet leave a condition never false: the hint, and nothing else
+      const w = compile(wrong.text, { path });
+      expect(w.diagnostics).toEqual([]);
+      expect(runExamples(w.program!, AS_OF).every((o) => o.passed)).toBe(true);
+      expect(coverageHints(w, AS_OF).map((d) => d.code)).toContain(code);
     } else if (SEMANTIC_CODES.includes(code)) {
       const w = compile(wrong.text, { path });
       expect(w.diagnostics, `${code} wrong example`).toEqual([]);
@@ -197,6 +214,7 @@ describe("docs/diagnostics.md", () => {
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`), `${code} right example`).toEqual([]);
     if (r.program) expect(runExamples(r.program, "2026-11-22").every((o) => o.passed), `${code} right example's examples`).toBe(true);
     if (SEMANTIC_CODES.includes(code)) expect((await semanticLints(r)).map((d) => d.code), `${code} right example`).not.toContain(code);
+    if (code === COVERAGE_HINT) expect(coverageHints(r, AS_OF), `${code} right example`).toEqual([]);
   }, 60_000);
 });
 

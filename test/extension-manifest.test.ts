@@ -1,6 +1,7 @@
 // The VS Code extension's static parts: the manifest points at files that exist, and the
 // language configuration, grammar and snippets are what the editor expects. The behaviour is
 // covered by test/vscode/e2e.mjs in the real VS Code.
+import { coverageHintsSetting, DEFAULT_COVERAGE_HINTS } from "../lsp/features/coverage-hints.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +41,10 @@ describe("vscode-extension manifest", () => {
     const props = manifest.contributes.configuration.properties;
     expect(Object.keys(props)).toEqual(expect.arrayContaining(["leaddef.server.path", "leaddef.trace.server", "leaddef.asOf"]));
     expect(props["leaddef.trace.server"].enum).toEqual(["off", "messages", "verbose"]);
+    // the values the server understands (lsp/features/coverage-hints.ts), its default the server's
+    expect(props["leaddef.coverageHints"].enum).toEqual(["off", "uncovered"]);
+    expect(props["leaddef.coverageHints"].default).toBe(DEFAULT_COVERAGE_HINTS);
+    for (const v of props["leaddef.coverageHints"].enum) expect(coverageHintsSetting(v)).toBe(v);
     const asOf = new RegExp(props["leaddef.asOf"].pattern);
     expect(asOf.test("2026-11-22") && asOf.test("") && !asOf.test("22/11/2026")).toBe(true);
   });

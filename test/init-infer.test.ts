@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { detectDecimalComma, inferColumnType, inferType, numericDateLayout } from "../compiler/infer/column-types.js";
 import { inferStarter } from "../compiler/infer/index.js";
 import { fieldPaths, snakeName } from "../compiler/infer/names.js";
-import { detectDelimiter, sampleCsv, sampleJsonl, trailerStart } from "../compiler/infer/sample.js";
+import { detectDelimiter, sampleCsv, sampleJsonl } from "../compiler/infer/sample.js";
+import { detectDelimiter as runDelimiter } from "../compiler/batch/sources/csv-dialect.js";
 import { memberText, stringLiteral, typeText } from "../compiler/infer/starter.js";
 import { tokenize } from "../language/tokens.js";
 
@@ -24,6 +25,8 @@ describe("sampling CSV", () => {
     expect(detectDelimiter("a|b|c")).toBe("|");
     expect(detectDelimiter('"Company, Inc";"b";"c"')).toBe(";");
     expect(detectDelimiter("single")).toBe(",");
+    // one rule: `run`'s (batch/sources/csv-dialect.ts)
+    expect(detectDelimiter).toBe(runDelimiter);
   });
 
   it("honours a BOM, CRLF, quotes with delimiters, doubled quotes and newlines in cells", () => {
@@ -48,9 +51,19 @@ describe("sampling CSV", () => {
   });
 
   it("keeps single-cell rows that no blank line separates from the data (they are rows, not a trailer)", () => {
-    expect(trailerStart([["1", "a"], ["x"]], 2)).toBe(2);
-    expect(trailerStart([["1", "a"], [""], ["x"]], 2)).toBe(1);
-    expect(trailerStart([["1"], [""], ["x"]], 1)).toBe(3); // one column: nothing tells a trailer apart
+    expect(sampleCsv("a,b\n1,a\nx\n", 100, true)).toMatchObject({ rows: 2, trailerLines: 0 });
+    expect(sampleCsv("a,b\n1,a\n\nx\n", 100, true)).toMatchObject({ rows: 1, trailerLines: 1 });
+    // one column: nothing tells a trailer apart
+    expect(sampleCsv("a\n1\n\nx\n", 100, true)).toMatchObject({ rows: 2, trailerLines: 0 });
+  });
+
+  it("finds the trailer `run` finds, however many rows come before it, and no more than `run` would skip", () => {
+    const rows = Array.from({ length: 500 }, (_, i) => `${i},x`);
+    const text = ["id,name", ...rows, "", '"Total: 500"', '"Confidential Information - Do Not Distribute"', ""].join("\r\n");
+    expect(sampleCsv(text, 10, true)).toMatchObject({ rows: 10, trailerLines: 2, truncated: true });
+    // more than 20 single-cell lines after a blank one are data to run (rejected rows), so not a trailer here either
+    const long = ["id,name", "1,a", "", ...Array.from({ length: 21 }, (_, i) => `note ${i}`)].join("\n");
+    expect(sampleCsv(long, 100, true).trailerLines).toBe(0);
   });
 
   it("samples the first N rows and drops a row cut by a partial read", () => {

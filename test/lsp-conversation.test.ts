@@ -250,8 +250,9 @@ describe("language server over stdio", () => {
       contentChanges: [{ range: { start: { line: 13, character: 15 }, end: { line: 13, character: 18 } }, text: "mql" }],
     });
     // The checker's diagnostics are published first; the examples' follow once they have run.
-    const failing = await client.diagnostics(mainUri, (p) => p.version === 3 && p.diagnostics.length > 0, since);
-    expect(failing.diagnostics.map((d) => `${d.range.start.line} ${d.code} ${d.message.split("\n")[0]}`)).toEqual([
+    // (One example leaves every condition uncovered: the coverage hints, severity 4, are tested below.)
+    const failing = await client.diagnostics(mainUri, (p) => p.version === 3 && p.diagnostics.some((d) => d.code === "LD3005"), since);
+    expect(failing.diagnostics.filter((d) => d.severity !== 4).map((d) => `${d.range.start.line} ${d.code} ${d.message.split("\n")[0]}`)).toEqual([
       "13 LD3005 example fails: expected stage mql, got sal",
     ]);
 
@@ -469,4 +470,76 @@ describe("initialize with missing optional params", () => {
       }
     });
   }
+});
+
+describe("coverage hints over stdio", () => {
+  const DEF = `schema {
+  company.employees: integer
+  sales.accepted: boolean
+}
+
+mql when company.employees >= 500
+sql when mql and sales.accepted
+
+example "big, accepted" {
+  company.employees = 800
+  sales.accepted = true
+  expect stage sql
+}
+
+example "small" {
+  company.employees = 20
+  sales.accepted = true
+  expect stage mql
+}
+`;
+  const hintsOf = (p: Published) => p.diagnostics.filter((d) => d.code === "LD3006").map((d) => `${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.message}`);
+
+  it("follows the setting from initializationOptions and didChangeConfiguration; none in a file without examples", async () => {
+    const work = mkdtempSync(join(tmpdir(), "leaddef-hints-"));
+    const client = new Client();
+    try {
+      await client.request("initialize", { processId: process.pid, rootUri: pathToFileURL(work).href, capabilities: {}, initializationOptions: { coverageHints: "off" } });
+      await client.notify("initialized", {});
+      const uri = pathToFileURL(join(work, "def.leaddef")).href;
+      // The second example fails (it reaches no stage): its LD3005 shows that the examples ran.
+      await client.notify("textDocument/didOpen", { textDocument: { uri, languageId: "leaddef", version: 1, text: DEF } });
+      const off = await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === "LD3005"));
+      expect(hintsOf(off)).toEqual([]);
+
+      let since = client.published.length;
+      await client.notify("workspace/didChangeConfiguration", { settings: { leaddef: { coverageHints: "uncovered" } } });
+      const on = await client.diagnostics(uri, (p) => hintsOf(p).length > 0, since);
+      expect(hintsOf(on)).toEqual(["6:17 4 no example makes `sales.accepted` false"]);
+      expect(on.diagnostics.some((d) => d.code === "LD3005")).toBe(true);
+
+      // Settings of other tools, or a value it does not know, change nothing.
+      await client.notify("workspace/didChangeConfiguration", { settings: { other: { coverageHints: "off" }, leaddef: { coverageHints: "loud" } } });
+      since = client.published.length;
+      await client.notify("workspace/didChangeConfiguration", { settings: { leaddef: { coverageHints: "off" } } });
+      const offAgain = await client.diagnostics(uri, (p) => hintsOf(p).length === 0 && p.diagnostics.some((d) => d.code === "LD3005"), since);
+      expect(offAgain.diagnostics.map((d) => d.code)).toEqual(["LD3005"]);
+
+      await client.notify("workspace/didChangeConfiguration", { settings: { leaddef: { coverageHints: "uncovered" } } });
+      const bareUri = pathToFileURL(join(work, "bare.leaddef")).href;
+      since = client.published.length;
+      await client.notify("textDocument/didOpen", { textDocument: { uri: bareUri, languageId: "leaddef", version: 1, text: DEF.slice(0, DEF.indexOf("example")) } });
+      // A file opened after it is checked, and its examples run, after it (the server's timers and
+      // deferred runs keep their order): once the second file's example failure is out, the first
+      // file's example run is done.
+      const probeUri = pathToFileURL(join(work, "probe.leaddef")).href;
+      await client.notify("textDocument/didOpen", { textDocument: { uri: probeUri, languageId: "leaddef", version: 1, text: DEF } });
+      await client.diagnostics(probeUri, (p) => p.diagnostics.some((d) => d.code === "LD3005"), since);
+      expect(client.published.slice(since).some((p) => p.uri === bareUri)).toBe(true);
+      expect(client.published.slice(since).filter((p) => p.uri === bareUri).flatMap(hintsOf)).toEqual([]);
+      await client.request("shutdown", null);
+      const exited = new Promise<number | null>((r) => client.proc.once("exit", (code) => r(code)));
+      await client.notify("exit", null);
+      expect(await exited).toBe(0);
+      expect(client.stderr).toBe("");
+    } finally {
+      if (client.proc.exitCode === null) client.proc.kill();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

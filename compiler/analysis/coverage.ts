@@ -18,6 +18,8 @@ export interface CoveragePoint {
   file: string;
   line: number;
   column: number;
+  /** Where it is in its file (offsets), for the editor's hint. */
+  span: { start: number; end: number };
   /** What it is: `condition`, `criterion`, `stage`, `score line`. */
   kind: string;
   text: string;
@@ -71,7 +73,7 @@ function collectPoints(ir: IrProgram, models: ReadonlyMap<string, FileModel>): P
     const p = model.lines.position(span.start);
     probes.push({
       expr,
-      point: { key: `${model.path}:${span.start}:${span.end}:${kind}`, file: model.path, line: p.line + 1, column: p.character + 1, kind, text, trueCount: 0, falseCount: 0 },
+      point: { key: `${model.path}:${span.start}:${span.end}:${kind}`, file: model.path, line: p.line + 1, column: p.character + 1, span: { start: span.start, end: span.end }, kind, text, trueCount: 0, falseCount: 0 },
     });
   };
   const atom = (e: IrExpr) => {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { IrProgram } from "../ir.js";
+import type { ReadOptions } from "../runtime/codecs/codec.js";
 import { Program } from "../runtime/program.js";
 import { CsvRecordReader } from "../batch/sources/csv-records.js";
 import type { WorkerTask as CsvWorkerTask } from "../batch/js/score-worker.js";
@@ -13,6 +14,9 @@ export interface DiffWorkerSetup {
   header: string[];
   idColumn: string;
   asOf: number;
+  /** The file's cell separator and number reading, as the main thread resolved them. */
+  delimiter: string;
+  read: ReadOptions;
 }
 
 /** What it sends back per piece: the piece's tally, and how many lines the piece held. */
@@ -28,7 +32,7 @@ const setup = workerData as DiffWorkerSetup;
 const programs = { old: new Program(setup.old), new: new Program(setup.new) };
 const oldVals: unknown[] = new Array(programs.old.fields.length);
 const newVals: unknown[] = new Array(programs.new.fields.length);
-const { pair } = csvRowPairer(programs, setup.header, setup.idColumn, oldVals, newVals);
+const { pair } = csvRowPairer(programs, setup.header, setup.idColumn, oldVals, newVals, setup.read);
 
 parentPort!.on("message", (task: CsvWorkerTask) => {
   try {
@@ -41,6 +45,7 @@ parentPort!.on("message", (task: CsvWorkerTask) => {
       undefined,
       1,
       false,
+      setup.delimiter,
     );
     reader.push(text);
     reader.end();

@@ -1,4 +1,5 @@
 import type { InputFormat } from "../batch/sources/inputs.js";
+import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { Program } from "../runtime/program.js";
 import { pairedRows } from "./paired-rows.js";
 import { DiffTally } from "./diff-tally.js";
@@ -85,6 +86,8 @@ export interface DiffOptions {
   /** As-of date as a day number. */
   asOf: number;
   idColumn: string;
+  /** `--delimiter`, `--decimal-comma`, `--id` given: the file is read as `run` reads it. */
+  reading?: ReadingOptions;
   /**
    * CSV files are read on worker threads as `run` reads them (default: one per core, pieces of
    * 512 KiB, files of 8 MiB and up, and only when the file has its id column). `workers: 0`
@@ -100,7 +103,7 @@ export async function diffOnData(programs: { old: Program; new: Program }, o: Di
     if (parallel) return parallel;
   }
   const tally = new DiffTally(programs, o.asOf);
-  const summary = await pairedRows(programs, o.input, o.format, o.idColumn, (row) => tally.add(row));
+  const summary = await pairedRows(programs, o.input, o.format, o.idColumn, (row) => tally.add(row), o.reading);
   return tally.report(summary.unknownColumns);
 }
 

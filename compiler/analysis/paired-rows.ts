@@ -1,15 +1,18 @@
-import { reasonText, type Reason as ReadReason } from "../runtime/codecs/reasons.js";
+import type { Reason as ReadReason } from "../runtime/codecs/reasons.js";
+import type { ReadOptions } from "../runtime/codecs/codec.js";
 import { rejectOf } from "../batch/js/binder.js";
-import { InputError } from "../batch/sources/inputs.js";
 import type { Program } from "../runtime/program.js";
 import { CsvBinder, JsonBinder, type Reject } from "../batch/js/binder.js";
-import { CsvRecordReader } from "../batch/sources/csv-records.js";
-import { JsonLinesReader, openInput, type InputFormat } from "../batch/sources/inputs.js";
+import { csvLead, leadCellReaders } from "../batch/js/csv-lead.js";
+import { checkHeader } from "../batch/sources/header-check.js";
+import type { InputFormat } from "../batch/sources/inputs.js";
+import { readRecords, type ReadingOptions } from "../batch/sources/record-source.js";
 
 /**
  * The one place where `diff` reads data: every input row bound once for each of two programs
- * (their schemas may differ), with the same record readers and binders `run` uses. When value
- * reading moves (codecs), this module is the only one that changes.
+ * (their schemas may differ), through the record source and binders `run` uses (delimiter,
+ * decimal comma, report trailer, whole-file errors). When value reading moves (codecs), this
+ * module is the only one that changes.
  */
 
 /** One side of a row: its values bound for that program, or why the row was refused. */
@@ -27,12 +30,15 @@ export interface PairedRow {
 export interface PairedRowsSummary {
   /** Data rows read (a row that is not readable as CSV or JSON counts, and is rejected on both sides). */
   rows: number;
+  /** Report trailer lines left out, as `run` counts them. */
+  skipped: number;
   unknownColumns: { old: string[]; new: string[] };
 }
 
 /**
  * Streams `input` once, calling `onRow` for every data row with both sides bound. The values
- * arrays are reused between rows: read them inside the callback.
+ * arrays are reused between rows: read them inside the callback. A CSV header must hold the
+ * columns of both definitions' required fields (the whole-file error `run` gives).
  */
 export async function pairedRows(
   programs: { old: Program; new: Program },
@@ -40,37 +46,28 @@ export async function pairedRows(
   format: InputFormat,
   idColumn: string,
   onRow: (row: PairedRow) => void,
+  reading: ReadingOptions = {},
 ): Promise<PairedRowsSummary> {
+  const read: ReadOptions = { decimalComma: reading.decimalComma === true };
   const oldVals: unknown[] = new Array(programs.old.fields.length);
   const newVals: unknown[] = new Array(programs.new.fields.length);
   let rows = 0;
   let csvBinders: { old: CsvBinder; new: CsvBinder } | undefined;
-  const jsonOld = new JsonBinder(programs.old.fields, idColumn);
-  const jsonNew = new JsonBinder(programs.new.fields, idColumn);
-
-  const unreadable = (line: number, reason: ReadReason, raw: string) => {
-    rows++;
-    onRow(unreadableRow(line, reason, raw, rows, oldVals, newVals));
-  };
+  const jsonOld = new JsonBinder(programs.old.fields, idColumn, 100, read);
+  const jsonNew = new JsonBinder(programs.new.fields, idColumn, 100, read);
   let pairCsv: ((cells: string[], line: number, rowNumber: number) => PairedRow) | undefined;
-  const csvReader = new CsvRecordReader(
-    (cells, line) => {
-      if (!pairCsv) {
-        const pairer = csvRowPairer(programs, cells, idColumn, oldVals, newVals);
-        csvBinders = pairer.binders;
-        pairCsv = pairer.pair;
-        return;
-      }
+  const pass = await readRecords(input, format, reading, {
+    onHeader: (cells) => {
+      checkPairHeader(programs, cells, idColumn, reading.idExplicit === true);
+      const pairer = csvRowPairer(programs, cells, idColumn, oldVals, newVals, read);
+      csvBinders = pairer.binders;
+      pairCsv = pairer.pair;
+    },
+    onCsvRecord: (cells, line) => {
       rows++;
-      onRow(pairCsv(cells, line, rows));
+      onRow(pairCsv!(cells, line, rows));
     },
-    (line, reason, raw) => {
-      if (!pairCsv) throw new InputError(`the header row is not readable: ${reasonText(reason)}`);
-      unreadable(line, reason, raw);
-    },
-  );
-  const jsonReader = new JsonLinesReader(
-    (value, line) => {
+    onJson: (value, line) => {
       rows++;
       onRow({
         id: jsonOld.idOf(value, rows),
@@ -80,21 +77,29 @@ export async function pairedRows(
         lead: () => value,
       });
     },
-    unreadable,
-  );
-
-  const stream = openInput(input);
-  stream.setEncoding("utf8");
-  const reader = format === "csv" ? csvReader : jsonReader;
-  for await (const text of stream as AsyncIterable<string>) reader.push(text);
-  reader.end();
-  if (format === "csv" && !csvBinders) throw new Error(`${input} has no header row`);
+    onBad: (line, reason, raw) => {
+      rows++;
+      onRow(unreadableRow(line, reason, raw, rows, oldVals, newVals));
+    },
+  });
   return {
     rows,
+    skipped: pass.trailerLines,
     unknownColumns: format === "csv"
       ? { old: csvBinders!.old.unknownColumns, new: csvBinders!.new.unknownColumns }
       : { old: jsonOld.unknownColumns, new: jsonNew.unknownColumns },
   };
+}
+
+/** `run`'s header check for each definition: the file must hold both sides' required columns (and `--id`'s). */
+export function checkPairHeader(programs: { old: Program; new: Program }, header: string[], idColumn: string, idExplicit: boolean): void {
+  // each column once, required when either side requires it, so a problem is named once
+  const byColumn = new Map<string, Program["fields"][number]>();
+  for (const f of [...programs.new.fields, ...programs.old.fields]) {
+    const had = byColumn.get(f.column);
+    if (!had || (had.optional && !f.optional)) byColumn.set(f.column, f);
+  }
+  checkHeader([...byColumn.values()], header, idColumn, idExplicit);
 }
 
 const side = (vals: unknown[], reject: Reject | undefined): BoundSide => (reject ? { values: undefined, reject } : { values: vals, reject: undefined });
@@ -109,25 +114,20 @@ export function unreadableRow(line: number, reason: ReadReason, raw: string, row
  * Binds CSV records under `header` for both programs (the diff's worker threads use it too).
  * The values arrays are filled in place for each record.
  */
-export function csvRowPairer(programs: { old: Program; new: Program }, header: string[], idColumn: string, oldVals: unknown[], newVals: unknown[]): {
+export function csvRowPairer(programs: { old: Program; new: Program }, header: string[], idColumn: string, oldVals: unknown[], newVals: unknown[], read: ReadOptions = {}): {
   binders: { old: CsvBinder; new: CsvBinder };
   pair: (cells: string[], line: number, rowNumber: number) => PairedRow;
 } {
-  const binders = { old: new CsvBinder(programs.old.fields, header, idColumn), new: new CsvBinder(programs.new.fields, header, idColumn) };
+  const binders = { old: new CsvBinder(programs.old.fields, header, idColumn, read), new: new CsvBinder(programs.new.fields, header, idColumn, read) };
   const names = header.map((h) => h.trim());
+  const readers = leadCellReaders([...programs.new.fields, ...programs.old.fields], read);
   const pair = (cells: string[], line: number, rowNumber: number): PairedRow => ({
     id: binders.old.idOf(cells, rowNumber),
     line,
     old: side(oldVals, binders.old.bind(cells, line, rowNumber, oldVals)),
     new: side(newVals, binders.new.bind(cells, line, rowNumber, newVals)),
-    lead: () => {
-      // as `explain --input` reads a CSV row: non-empty cells under their header
-      const lead: Record<string, unknown> = {};
-      names.forEach((h, i) => {
-        if (cells[i] !== "" && cells[i] !== undefined && h !== idColumn) lead[h] = cells[i];
-      });
-      return lead;
-    },
+    // as `explain --input` reads a CSV row
+    lead: () => csvLead(names, cells, idColumn, readers),
   });
   return { binders, pair };
 }

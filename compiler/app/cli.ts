@@ -5,11 +5,12 @@ import { Command, CommanderError, Option } from "commander";
 import type { Diagnostic } from "../../language/diagnostics.js";
 import { format } from "../../language/formatter.js";
 import { formatDateDays } from "../../language/literals.js";
-import { CsvRecordReader } from "../batch/sources/csv-records.js";
-import { InputError, inputFormatOf, JsonLinesReader, openInput } from "../batch/sources/inputs.js";
+import { InputError, inputFormatOf } from "../batch/sources/inputs.js";
 import { formatOf } from "../batch/output.js";
 import { runJs } from "../batch/js/run-js.js";
-import { parseDelimiter } from "../batch/sources/csv-dialect.js";
+import { parseDelimiter, type Delimiter } from "../batch/sources/csv-dialect.js";
+import type { ReadingOptions } from "../batch/sources/record-source.js";
+import { findLead } from "./find-lead.js";
 import { emitSql } from "../sql/emit-sql.js";
 import { buildDbt } from "./build-dbt.js";
 import { SQL_DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
@@ -132,6 +133,23 @@ function batchInputFormat(input: string, forced: "csv" | "jsonl" | undefined): "
   if (detected === undefined) throw new UsageError(`cannot tell the format of \`${input}\`; name it .csv or .jsonl, or pass --input-format`);
   if (detected === "parquet") throw new UsageError("this command reads CSV or JSON Lines; Parquet needs `run --engine duckdb`");
   return detected;
+}
+
+/**
+ * `--delimiter` and `--decimal-comma`, as `run` takes them: every command that reads leads
+ * (run, explain, report, sweep, outcomes, diff) offers the same two flags.
+ */
+function addReadingOptions(command: Command): Command {
+  return command
+    .option("--decimal-comma", "numbers are written 1.234.567,89 (European exports)")
+    .option("--delimiter <char>", "CSV cell separator: , ; tab | (default: detected from the header line)");
+}
+
+/** The reading flags parsed once, for the record source every command shares (batch/sources/record-source.ts). */
+function readingOf(opts: { decimalComma?: boolean; delimiter?: string }, idExplicit: boolean): ReadingOptions & { delimiter?: Delimiter } {
+  const delimiter = opts.delimiter === undefined ? undefined : parseDelimiter(opts.delimiter);
+  if (opts.delimiter !== undefined && delimiter === undefined) throw new UsageError(`--delimiter takes , ; tab or |, not \`${opts.delimiter}\``);
+  return { decimalComma: opts.decimalComma === true, delimiter, idExplicit };
 }
 
 /** Collects a repeatable option (`--param a=1 --param b=2`). */
@@ -268,8 +286,6 @@ function buildCli(): Command {
     .addOption(new Option("--columns <which>", "default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .option("--fail-on-rejects", "exit 1 if any row was rejected")
-    .option("--decimal-comma", "numbers are written 1.234.567,89 (European exports)")
-    .option("--delimiter <char>", "CSV cell separator: , ; tab | (default: detected from the header line)")
     .option("--no-progress", "no progress bar")
     .addOption(new Option("--engine <engine>", "js: the generated JavaScript evaluator; duckdb: the generated SQL in DuckDB (also reads Parquet)").choices(["js", "duckdb"]).default("js"))
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
@@ -283,6 +299,8 @@ function buildCli(): Command {
       if (detected === "parquet" && opts.engine !== "duckdb") throw new UsageError("Parquet input needs --engine duckdb");
       if (opts.engine === "duckdb" && opts.input === "-") throw new UsageError("--engine duckdb reads a file, not standard input");
       const rejectsPath = opts.rejects ?? `${opts.output ?? (opts.input === "-" ? "stdin" : opts.input)}.rejects.csv`;
+      const idExplicit = writeBack !== undefined || command.getOptionValueSource("id") === "cli";
+      const reading = readingOf(opts, idExplicit);
       const job = {
         program,
         input: opts.input,
@@ -291,14 +309,13 @@ function buildCli(): Command {
         outputFormat: writeBack ? "csv" as const : formatOf(opts.output),
         asOf,
         idColumn: writeBack?.idColumn ?? opts.id,
-        idExplicit: writeBack !== undefined || command.getOptionValueSource("id") === "cli",
+        idExplicit,
         columns: opts.columns,
         rejectsPath,
-        decimalComma: opts.decimalComma === true,
-        delimiter: opts.delimiter === undefined ? undefined : parseDelimiter(opts.delimiter),
+        decimalComma: reading.decimalComma,
+        delimiter: reading.delimiter,
         events: eventFilesOf(opts.events, program.ir, writeBack?.idColumn ?? opts.id),
       };
-      if (opts.delimiter !== undefined && job.delimiter === undefined) throw new UsageError(`--delimiter takes , ; tab or |, not \`${opts.delimiter}\``);
       // DuckDB is loaded only when asked for: the JS engine needs none of its native code.
       const summary = opts.engine === "duckdb" || detected === "parquet"
         ? await (await import("../batch/duckdb/run.js")).runDuckdb(job)
@@ -326,8 +343,9 @@ function buildCli(): Command {
     .option("--as-of <date>", "as-of date (default: today, UTC)")
     .option("--json", "print the explanation as JSON")
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .option("--events <STREAM=FILE>", "the lead's events from a separate CSV or JSON Lines file, joined on --id (repeatable)", collect, [])
-    .action(async (file: string, opts: { input?: string; id?: string; idColumn: string; lead?: string; asOf?: string; json?: boolean; param: string[]; events: string[] }) => {
+    .action(async (file: string, opts: { input?: string; id?: string; idColumn: string; lead?: string; asOf?: string; json?: boolean; param: string[]; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string; events: string[] }) => {
       const { program } = programOrExit(file, opts.param);
       const asOf = formatDateDays(parseAsOf(opts.asOf));
       let lead: Record<string, unknown>;
@@ -339,7 +357,7 @@ function buildCli(): Command {
         }
         if (lead === null || typeof lead !== "object") throw new UsageError("--lead must be a JSON object");
       } else if (opts.input && opts.id !== undefined) {
-        const found = await findLead(opts.input, opts.idColumn, opts.id);
+        const found = await findLead(program, opts.input, batchInputFormat(opts.input, opts.inputFormat), opts.idColumn, opts.id, readingOf(opts, true));
         if (!found) throw new UsageError(`no lead with ${opts.idColumn} = ${opts.id} in ${opts.input}`);
         lead = found;
       } else {
@@ -417,7 +435,7 @@ function buildCli(): Command {
     .option("--id <column>", "the input column that identifies a lead", "id")
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
-    .action(async (file: string, opts: { input: string; out: string; asOf?: string; id: string; param: string[]; inputFormat?: "csv" | "jsonl" }) => {
+    .action(async (file: string, opts: { input: string; out: string; asOf?: string; id: string; param: string[]; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string }, command: Command) => {
       const { result, program } = programOrExit(file, opts.param);
       const data = await collectReport({
         program,
@@ -426,6 +444,7 @@ function buildCli(): Command {
         inputFormat: batchInputFormat(opts.input, opts.inputFormat),
         asOf: parseAsOf(opts.asOf),
         idColumn: opts.id,
+        reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
       });
       writeFileSync(opts.out, renderReportHtml(data, result.analysis.entry.text));
       const top = data.funnel.stages[data.funnel.stages.length - 1];
@@ -441,7 +460,7 @@ function buildCli(): Command {
     .option("--id <column>", "the input column that identifies a lead", "id")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
-    .action(async (file: string, opts: { input: string; param: string[]; asOf?: string; id: string; format: "text" | "json"; inputFormat?: "csv" | "jsonl" }) => {
+    .action(async (file: string, opts: { input: string; param: string[]; asOf?: string; id: string; format: "text" | "json"; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string }, command: Command) => {
       const { result } = programOrExit(file);
       const sweep = await paramsOrUsageAsync(() => runSweep({
         result,
@@ -450,6 +469,7 @@ function buildCli(): Command {
         inputFormat: batchInputFormat(opts.input, opts.inputFormat),
         asOf: parseAsOf(opts.asOf),
         idColumn: opts.id,
+        reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
       }));
       console.log(opts.format === "json" ? JSON.stringify({ param: sweep.param, runs: sweep.runs, rowsRead: sweep.rowsRead, rowsRejected: sweep.rowsRejected }, null, 2) : renderSweep(sweep));
     });
@@ -463,7 +483,7 @@ function buildCli(): Command {
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
-    .action(async (file: string, opts: { input: string; asOf?: string; id: string; param: string[]; format: "text" | "json"; inputFormat?: "csv" | "jsonl" }) => {
+    .action(async (file: string, opts: { input: string; asOf?: string; id: string; param: string[]; format: "text" | "json"; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string }, command: Command) => {
       const { program } = programOrExit(file, opts.param);
       const r = await collectOutcomes({
         program,
@@ -471,6 +491,7 @@ function buildCli(): Command {
         inputFormat: batchInputFormat(opts.input, opts.inputFormat),
         asOf: parseAsOf(opts.asOf),
         idColumn: opts.id,
+        reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
       });
       console.log(opts.format === "json" ? JSON.stringify({ outcomes: r.outcomes }, null, 2) : renderOutcomes(r));
     });
@@ -485,8 +506,8 @@ function buildCli(): Command {
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--fail-on-change", "exit 1 if any lead changes stage (a CI gate for refactors)")
-    .action(async (oldSpec: string, newSpec: string, opts: DiffCommandOptions) => {
-      process.exitCode = await diffCommand(oldSpec, newSpec, opts);
+    .action(async (oldSpec: string, newSpec: string, opts: DiffCommandOptions & { decimalComma?: boolean; delimiter?: string }, command: Command) => {
+      process.exitCode = await diffCommand(oldSpec, newSpec, { ...opts, reading: readingOf(opts, command.getOptionValueSource("id") === "cli") });
     });
 
   cli.command("compare")
@@ -510,43 +531,9 @@ function buildCli(): Command {
       startServer();
     });
 
+  // Every command that reads leads reads them as `run` does (batch/sources/record-source.ts).
+  for (const name of ["run", "explain", "report", "sweep", "outcomes", "diff"]) addReadingOptions(cli.commands.find((c) => c.name() === name)!);
   return cli;
-}
-
-/** Finds one lead by id in a CSV or JSONL file; returns it as flat dotted keys (empty CSV cells left out). */
-async function findLead(input: string, idColumn: string, id: string): Promise<Record<string, unknown> | undefined> {
-  // The same record readers `run` uses, so a row is split here exactly as it is when scored.
-  let found: Record<string, unknown> | undefined;
-  let header: string[] | undefined;
-  const csv = new CsvRecordReader((cells) => {
-    if (found) return;
-    if (!header) {
-      header = cells.map((h) => h.trim());
-      return;
-    }
-    const idIndex = header.indexOf(idColumn);
-    if (idIndex < 0 || cells[idIndex] !== id) return;
-    const lead: Record<string, unknown> = {};
-    header.forEach((h, i) => {
-      if (cells[i] !== "" && cells[i] !== undefined && h !== idColumn) lead[h] = cells[i];
-    });
-    found = lead;
-  }, () => undefined);
-  const jsonl = new JsonLinesReader((value) => {
-    if (!found && String(value[idColumn]) === id) found = value;
-  }, () => undefined);
-  const reader = inputFormatOf(input) === "jsonl" ? jsonl : csv;
-  const stream = openInput(input);
-  stream.setEncoding("utf8");
-  for await (const text of stream as AsyncIterable<string>) {
-    reader.push(text);
-    if (found) {
-      stream.destroy();
-      return found;
-    }
-  }
-  reader.end();
-  return found;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -17,6 +17,7 @@ function withoutThreadNoise(stop: () => void): void {
 }
 import { compareDiagnostics } from "../../language/diagnostics.js";
 import { inputFormatOf } from "../batch/sources/inputs.js";
+import type { ReadingOptions } from "../batch/sources/record-source.js";
 import { compileFile, type CompileResult } from "../compile.js";
 import type { Program } from "../runtime/program.js";
 import { asOfDays } from "../runtime/program.js";
@@ -60,6 +61,8 @@ export interface DiffCommandOptions {
   format: DiffFormat;
   inputFormat?: "csv" | "jsonl";
   failOnChange?: boolean;
+  /** `--delimiter`, `--decimal-comma`, `--id` given (parsed once in the CLI, as for `run`). */
+  reading?: ReadingOptions;
 }
 
 /** `leaddef diff OLD NEW --input FILE`. */
@@ -75,7 +78,7 @@ export async function diffCommand(oldSpec: string, newSpec: string, o: DiffComma
   const before = loadDefinition(oldSpec);
   const after = loadDefinition(newSpec);
   if (!before || !after) return EXIT.problems;
-  const report = await diffOnData({ old: before.program, new: after.program }, { input: o.input, format, asOf, idColumn: o.id });
+  const report = await diffOnData({ old: before.program, new: after.program }, { input: o.input, format, asOf, idColumn: o.id, reading: o.reading });
   const labels = { old: before.label, new: after.label };
   const text = o.format === "json" ? renderDiffJson(report, labels) : o.format === "markdown" ? renderDiffMarkdown(report, labels) : renderDiffText(report, labels);
   process.stdout.write(`${text}\n`);

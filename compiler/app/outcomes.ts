@@ -1,4 +1,5 @@
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
+import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import type { Program } from "../runtime/program.js";
 import { IrEvaluator } from "../analysis/evaluate-ir.js";
@@ -11,6 +12,8 @@ export interface OutcomesOptions {
   inputFormat: InputFormat;
   asOf: number;
   idColumn: string;
+  /** `--delimiter`, `--decimal-comma`, `--id` given: read as `run` reads (batch/sources/record-source.ts). */
+  reading?: ReadingOptions;
 }
 
 export interface OutcomesResult extends OutcomesReport {
@@ -37,6 +40,7 @@ export async function collectOutcomes(o: OutcomesOptions): Promise<OutcomesResul
     input: o.input,
     inputFormat: o.inputFormat,
     idColumn: o.idColumn,
+    reading: o.reading,
     onRow: (vals) => {
       o.program.evaluateValues(vals, o.asOf, out, true);
       for (let i = 0; i < nCriteria; i++) criteria[i] = out[1 + nScores + i] as boolean;

@@ -2,6 +2,7 @@ import { reasonText } from "../runtime/codecs/reasons.js";
 import { formatDateDays } from "../../language/literals.js";
 import type { Problem } from "../batch/js/binder.js";
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
+import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import type { Program } from "../runtime/program.js";
 import { IrEvaluator } from "../analysis/evaluate-ir.js";
@@ -35,6 +36,8 @@ export interface ReportOptions {
   inputFormat: InputFormat;
   asOf: number;
   idColumn: string;
+  /** `--delimiter`, `--decimal-comma`, `--id` given: read as `run` reads (batch/sources/record-source.ts). */
+  reading?: ReadingOptions;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
     input: o.input,
     inputFormat: o.inputFormat,
     idColumn: o.idColumn,
+    reading: o.reading,
     onRow: (vals) => {
       program.evaluateValues(vals, o.asOf, out, true);
       const stage = out[0] as number;

@@ -1,6 +1,7 @@
 import type { CompileResult } from "../compile.js";
 import type { ParamValue } from "../ir.js";
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
+import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import { findParam, ParamError, paramOverrides, programWithParams, showParamValue, splitAssignment, sweepValues } from "../params.js";
 
@@ -17,6 +18,8 @@ export interface SweepOptions {
   inputFormat: InputFormat;
   asOf: number;
   idColumn: string;
+  /** `--delimiter`, `--decimal-comma`, `--id` given: read as `run` reads (batch/sources/record-source.ts). */
+  reading?: ReadingOptions;
 }
 
 export interface SweepResult {
@@ -51,6 +54,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     input: o.input,
     inputFormat: o.inputFormat,
     idColumn: o.idColumn,
+    reading: o.reading,
     onRow: (vals) => {
       for (let k = 0; k < programs.length; k++) {
         programs[k].evaluateValues(vals, o.asOf, out);

@@ -50,11 +50,15 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   }
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: "leaddef" }],
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.leaddef") },
+    // The `leaddef` section reaches the server as didChangeConfiguration (`leaddef.coverageHints`).
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.leaddef"), configurationSection: "leaddef" },
     outputChannel: serverOutput,
     traceOutputChannel: serverOutput,
     // The import boundary (docs/language.md, "Imports"); empty: the workspace folder.
-    initializationOptions: { projectRoot: vscode.workspace.getConfiguration("leaddef").get<string>("projectRoot", "").trim() || undefined },
+    initializationOptions: {
+      projectRoot: vscode.workspace.getConfiguration("leaddef").get<string>("projectRoot", "").trim() || undefined,
+      coverageHints: vscode.workspace.getConfiguration("leaddef").get<string>("coverageHints", "uncovered"),
+    },
   };
   // The id `leaddef` makes the client read the `leaddef.trace.server` setting.
   client = new LanguageClient("leaddef", "leaddef language server", serverOptions(context.extensionPath, configured), clientOptions);

@@ -1,21 +1,23 @@
-import { InputError } from "../sources/inputs.js";
-import { reasonText } from "../../runtime/codecs/reasons.js";
-import type { Readable } from "node:stream";
 import type { IrField } from "../../ir.js";
-import { CsvRecordReader } from "../sources/csv-records.js";
-import { JsonLinesReader, openInput, type InputFormat } from "../sources/inputs.js";
+import { checkHeader } from "../sources/header-check.js";
+import type { InputFormat } from "../sources/inputs.js";
+import { readRecords, type ReadingOptions } from "../sources/record-source.js";
 import { rejectOf, CsvBinder, JsonBinder, type Reject } from "./binder.js";
 
 /**
  * The one adapter between the input readers and the analyses that need every bound row
- * (`report`, `sweep`): it streams a CSV or JSON Lines file once and hands each row that binds to
- * the schema over as values in the evaluator's internal representation — the same values
- * `Program.evaluateValues` takes on `run`'s path. When value reading changes, this file is the
- * one place these commands touch it.
+ * (`report`, `sweep`, `outcomes`): it streams a CSV or JSON Lines file once through the shared
+ * record source (delimiter, decimal comma, report trailer and whole-file errors as in `run`) and
+ * hands each row that binds to the schema over as values in the evaluator's internal
+ * representation — the same values `Program.evaluateValues` takes on `run`'s path. When value
+ * reading changes, this file is the one place these commands touch it.
  */
 export interface BoundRowsSummary {
+  /** Data rows read (a report trailer's lines are not rows: see rowsSkipped). */
   rowsRead: number;
   rowsRejected: number;
+  /** Report trailer lines left out, as `run` counts them. */
+  rowsSkipped: number;
   unknownColumns: string[];
   absentFields: string[];
 }
@@ -25,6 +27,8 @@ export interface BoundRowsOptions {
   input: string;
   inputFormat: InputFormat;
   idColumn: string;
+  /** `--delimiter`, `--decimal-comma`, and whether `--id` was given, as `run` takes them. */
+  reading?: ReadingOptions;
   /** A row that bound: `vals[i]` is field i (reused between rows: copy what you keep). */
   onRow: (vals: unknown[], id: string) => void;
   /** A row that did not bind, or could not be read. */
@@ -33,6 +37,8 @@ export interface BoundRowsOptions {
 
 /** Streams the input once; rowsRead = rows passed to onRow + rowsRejected. */
 export async function forEachBoundRow(o: BoundRowsOptions): Promise<BoundRowsSummary> {
+  const reading = o.reading ?? {};
+  const read = { decimalComma: reading.decimalComma === true };
   const vals: unknown[] = new Array(o.fields.length);
   let rowsRead = 0;
   let rowsRejected = 0;
@@ -44,49 +50,31 @@ export async function forEachBoundRow(o: BoundRowsOptions): Promise<BoundRowsSum
   };
 
   let csvBinder: CsvBinder | undefined;
-  const csv = new CsvRecordReader(
-    (cells, line) => {
-      if (!csvBinder) {
-        csvBinder = new CsvBinder(o.fields, cells, o.idColumn);
-        unknownColumns = csvBinder.unknownColumns;
-        absentFields = csvBinder.absentFields.map((f) => f.path);
-        return;
-      }
+  const jsonBinder = new JsonBinder(o.fields, o.idColumn, 100, read);
+  const pass = await readRecords(o.input, o.inputFormat, reading, {
+    onHeader: (cells) => {
+      checkHeader(o.fields, cells, o.idColumn, reading.idExplicit === true);
+      csvBinder = new CsvBinder(o.fields, cells, o.idColumn, read);
+      unknownColumns = csvBinder.unknownColumns;
+      absentFields = csvBinder.absentFields.map((f) => f.path);
+    },
+    onCsvRecord: (cells, line) => {
       rowsRead++;
-      const refused = csvBinder.bind(cells, line, rowsRead, vals);
+      const refused = csvBinder!.bind(cells, line, rowsRead, vals);
       if (refused) reject(refused);
-      else o.onRow(vals, csvBinder.idOf(cells, rowsRead));
+      else o.onRow(vals, csvBinder!.idOf(cells, rowsRead));
     },
-    (line, reason, raw) => {
-      if (!csvBinder) throw new InputError(`the header row is not readable: ${reasonText(reason)}`);
-      rowsRead++;
-      reject(rejectOf(line, "", "", raw, reason));
-    },
-  );
-  const jsonBinder = new JsonBinder(o.fields, o.idColumn);
-  const jsonl = new JsonLinesReader(
-    (value, line) => {
+    onJson: (value, line) => {
       rowsRead++;
       const refused = jsonBinder.bind(value, line, rowsRead, vals);
       if (refused) reject(refused);
       else o.onRow(vals, jsonBinder.idOf(value, rowsRead));
     },
-    (line, reason, raw) => {
+    onBad: (line, reason, raw) => {
       rowsRead++;
       reject(rejectOf(line, "", "", raw, reason));
     },
-  );
-
-  const stream: Readable = openInput(o.input);
-  stream.setEncoding("utf8");
-  for await (const text of stream as AsyncIterable<string>) {
-    if (o.inputFormat === "csv") csv.push(text);
-    else jsonl.push(text);
-  }
-  if (o.inputFormat === "csv") csv.end();
-  else {
-    jsonl.end();
-    unknownColumns = jsonBinder.unknownColumns;
-  }
-  return { rowsRead, rowsRejected, unknownColumns, absentFields };
+  });
+  if (o.inputFormat === "jsonl") unknownColumns = jsonBinder.unknownColumns;
+  return { rowsRead, rowsRejected, rowsSkipped: pass.trailerLines, unknownColumns, absentFields };
 }

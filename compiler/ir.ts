@@ -43,6 +43,7 @@ export type IrExpr =
   | { k: "in"; negated: boolean; kind: ValueKind; e: IrExpr; items: IrExpr[] }
   | { k: "contains"; on: "string" | "list"; l: IrExpr; r: IrExpr }
   | { k: "startsWith"; l: IrExpr; r: IrExpr }
+  | { k: "endsWith"; l: IrExpr; r: IrExpr }
   | { k: "presence"; missing: boolean; field: IrField }
   | { k: "arith"; op: A.ArithOp; l: IrExpr; r: IrExpr }
   | { k: "neg"; e: IrExpr }
@@ -343,6 +344,7 @@ class Lowerer {
           case "and": case "or": return { k: e.op, l, r };
           case "contains": return { k: "contains", on: this.type(e.left).kind === "list" ? "list" : "string", l, r };
           case "starts with": return { k: "startsWith", l, r };
+          case "ends with": return { k: "endsWith", l, r };
           case "+": case "-": case "*": case "/": return { k: "arith", op: e.op, l, r };
           default: {
             const lt = this.type(e.left);
@@ -361,7 +363,7 @@ class Lowerer {
 export function irChildren(x: IrExpr): IrExpr[] {
   switch (x.k) {
     case "not": case "neg": case "daysSince": return [x.e];
-    case "and": case "or": case "cmp": case "contains": case "startsWith": case "arith": return [x.l, x.r];
+    case "and": case "or": case "cmp": case "contains": case "startsWith": case "endsWith": case "arith": return [x.l, x.r];
     case "in": return [x.e, ...x.items];
     case "atLeast": return x.items;
     default: return [];

@@ -107,7 +107,7 @@ export interface Unary extends NodeBase {
 }
 export interface Binary extends NodeBase {
   kind: "Binary";
-  op: "and" | "or" | CompareOp | ArithOp | "contains" | "starts with";
+  op: "and" | "or" | CompareOp | ArithOp | "contains" | "starts with" | "ends with";
   left: Expr;
   right: Expr;
 }

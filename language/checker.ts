@@ -436,6 +436,10 @@ export class FileChecker {
         this.expectOperand(left, (t) => t.kind === "string", (found) => message("startsWithTests", { found }));
         this.expectOperand(right, (t) => t.kind === "string", (found) => message("startsWithPrefix", { found }));
         return Ty.BOOLEAN;
+      case "ends with":
+        this.expectOperand(left, (t) => t.kind === "string", (found) => message("endsWithTests", { found }));
+        this.expectOperand(right, (t) => t.kind === "string", (found) => message("endsWithSuffix", { found }));
+        return Ty.BOOLEAN;
       case "+": case "-": case "*": case "/": {
         const lt = this.expectOperand(left, Ty.isNumeric, (found) => message("takesNumbers", { op, found }));
         const rt = this.expectOperand(right, Ty.isNumeric, (found) => message("takesNumbers", { op, found }));

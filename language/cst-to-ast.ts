@@ -402,8 +402,11 @@ export class AstBuilder {
     }
     const containsTok = this.tok(node, "Contains");
     if (containsTok) return { kind: "Binary", id: this.id(), span, op: "contains", left, right: rightOf(containsTok.endOffset! + 1) };
-    const withTok = this.tok(node, "With") ?? this.tok(node, "Starts");
-    if (withTok) return { kind: "Binary", id: this.id(), span, op: "starts with", left, right: rightOf(withTok.endOffset! + 1) };
+    const withTok = this.tok(node, "With") ?? this.tok(node, "Starts") ?? this.tok(node, "Ends");
+    if (withTok) {
+      const op = this.tok(node, "Ends") ? "ends with" : "starts with";
+      return { kind: "Binary", id: this.id(), span, op, left, right: rightOf(withTok.endOffset! + 1) };
+    }
     if (this.tok(node, "Is")) {
       return { kind: "PresenceTest", id: this.id(), span, missing: this.tok(node, "Present") === undefined, operand: left };
     }

@@ -146,6 +146,8 @@ export const MESSAGES = {
   containsLooksFor: { code: "LD1006", text: "`contains` looks for a string, found {found}" },
   startsWithTests: { code: "LD1006", text: "`starts with` tests a string, found {found}" },
   startsWithPrefix: { code: "LD1006", text: "`starts with` takes a string prefix, found {found}" },
+  endsWithTests: { code: "LD1006", text: "`ends with` tests a string, found {found}" },
+  endsWithSuffix: { code: "LD1006", text: "`ends with` takes a string suffix, found {found}" },
   takesNumbers: { code: "LD1006", text: "`{op}` takes numbers, found {found}" },
   keywordFieldRoot: { code: "LD1007", text: "`{name}` is a keyword and cannot begin a field path" },
   keywordName: { code: "LD1007", text: "`{name}` is a keyword and cannot name a {kind}" },

@@ -243,6 +243,7 @@ class LeaddefCstParser extends CstParser {
         { ALT: () => { this.CONSUME(T.Not); this.CONSUME2(T.In); this.SUBRULE2(this.listLiteral); } },
         { ALT: () => { this.CONSUME(T.Contains); this.SUBRULE3(this.additive); } },
         { ALT: () => { this.CONSUME(T.Starts); this.CONSUME(T.With); this.SUBRULE4(this.additive); } },
+        { ALT: () => { this.CONSUME(T.Ends); this.CONSUME2(T.With); this.SUBRULE5(this.additive); } },
         {
           ALT: () => {
             this.CONSUME(T.Is);

@@ -82,6 +82,9 @@ const OPERATORS: [string, object, object][] = [
   ["s starts with \"ab\"", { s: "ABc" }, { s: "cab" }],
   ["s contains t", { s: "Salesforce", t: "FORCE" }, { s: "Sales", t: "force" }],
   ["s starts with t", { s: "5112xx", t: "5112" }, { s: "5111", t: "5112" }],
+  ["s ends with \"@ACME.com\"", { s: "jo@acme.COM" }, { s: "jo@acme.com.au" }],
+  ["s ends with t", { s: "Chief Officer", t: "OFFICER" }, { s: "officer of", t: "officer" }],
+  ["s ends with \"ß\"", { s: "STRAẞ" }, { s: "ßa" }],
   ["s = t", { s: "a", t: "a" }, { s: "a", t: "A" }],
   ["tags contains \"sap\"", { tags: ["x", "sap"] }, { tags: ["SAP", "sapling"] }],
   ["tags contains t", { tags: ["x"], t: "x" }, { tags: ["x"], t: "X" }],
@@ -149,6 +152,8 @@ describe("every operator, present and missing operands", () => {
     holds("s = \"\"", { s: "" }, true);
     holds("s contains \"\"", { s: "" }, true);
     holds("s starts with \"\"", {}, false);
+    holds("s ends with \"\"", { s: "" }, true);
+    holds("s ends with \"\"", {}, false);
   });
 
   it("`is missing` / `is present` on every kind of field", () => {

@@ -58,6 +58,7 @@ describe("goldens", () => {
       `${S}criterion c when days_since( a.d )<=30 and a.s starts  with "52" and a.e not  in [x] and a.n is  missing and at least 1 of[a.b,a.n>1]\n`,
       `${S}criterion c when days_since(a.d) <= 30 and a.s starts with "52" and a.e not in [x] and a.n is missing and at least 1 of [a.b, a.n > 1]\n`,
     ],
+    ["ends with", `${S}criterion c when a.s ends   with "@x.com"\n`, `${S}criterion c when a.s ends with "@x.com"\n`],
     ["not and parentheses", `${S}criterion c when not(a.b)and not a.b\n`, `${S}criterion c when not (a.b) and not a.b\n`],
     [
       "multi-line condition with comments inside",

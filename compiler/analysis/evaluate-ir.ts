@@ -126,13 +126,14 @@ export class IrEvaluator {
           return a !== undefined && b !== undefined && foldCase(a).includes(foldCase(b));
         };
       }
-      case "startsWith": {
+      case "startsWith": case "endsWith": {
         const l = this.fn(e.l);
         const r = this.fn(e.r);
+        const method = e.k;
         return (env) => {
           const a = l(env) as string | undefined;
           const b = r(env) as string | undefined;
-          return a !== undefined && b !== undefined && foldCase(a).startsWith(foldCase(b));
+          return a !== undefined && b !== undefined && foldCase(a)[method](foldCase(b));
         };
       }
       case "presence": {

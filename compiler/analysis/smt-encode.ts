@@ -101,7 +101,7 @@ export function vocabulary(programs: IrProgram[]): Vocabulary {
 function forEachChild(e: IrExpr, f: (x: IrExpr) => void): void {
   switch (e.k) {
     case "not": case "neg": case "daysSince": f(e.e); break;
-    case "and": case "or": case "cmp": case "contains": case "startsWith": case "arith": f(e.l); f(e.r); break;
+    case "and": case "or": case "cmp": case "contains": case "startsWith": case "endsWith": case "arith": f(e.l); f(e.r); break;
     case "in": f(e.e); e.items.forEach(f); break;
     case "atLeast": e.items.forEach(f); break;
     default: break;
@@ -430,6 +430,11 @@ class ExprEncoder {
         const l = this.value(e.l);
         const r = this.value(e.r);
         return and([l.def, r.def, `(str.prefixof ${r.val} ${l.val})`]);
+      }
+      case "endsWith": {
+        const l = this.value(e.l);
+        const r = this.value(e.r);
+        return and([l.def, r.def, `(str.suffixof ${r.val} ${l.val})`]);
       }
       case "presence": {
         const p = presentVar(this.field(e.field));

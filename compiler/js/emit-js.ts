@@ -130,6 +130,7 @@ class FunctionEmitter {
         return this.caseInsensitive(l, r, "includes");
       }
       case "startsWith": return this.caseInsensitive(this.once(this.value(e.l)), this.value(e.r), "startsWith");
+      case "endsWith": return this.caseInsensitive(this.once(this.value(e.l)), this.value(e.r), "endsWith");
       case "presence": {
         const f = this.field(e.field.index);
         const numeric = e.field.kind === "number" || e.field.kind === "date";
@@ -143,8 +144,8 @@ class FunctionEmitter {
     }
   }
 
-  /** `contains` / `starts with` on strings: the test over both sides' simple case folding (runtime/case-fold.ts). */
-  private caseInsensitive(l: { setup: string; ref: string }, r: Emitted, method: "includes" | "startsWith"): string {
+  /** `contains` / `starts with` / `ends with` on strings: the test over both sides' simple case folding (runtime/case-fold.ts). */
+  private caseInsensitive(l: { setup: string; ref: string }, r: Emitted, method: "includes" | "startsWith" | "endsWith"): string {
     if (!r.nullable && r.code.startsWith('"')) {
       const folded = foldCase(JSON.parse(r.code) as string);
       const needle = str(folded);
@@ -156,7 +157,8 @@ class FunctionEmitter {
         // match, where folding would find none either; that common case then costs one
         // regex test and no new string. Otherwise folding decides, as specified.
         const escaped = folded.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-        const decl = `new RegExp(${str(`${method === "startsWith" ? "^" : ""}${escaped}|[^\\x00-\\x7f]`)}, "i");`;
+        const anchored = method === "startsWith" ? `^${escaped}` : method === "endsWith" ? `${escaped}$` : escaped;
+        const decl = `new RegExp(${str(`${anchored}|[^\\x00-\\x7f]`)}, "i");`;
         let k = this.pool.findIndex((d) => d.endsWith(` = ${decl}`));
         if (k < 0) {
           k = this.pool.length;

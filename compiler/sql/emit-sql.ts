@@ -263,6 +263,7 @@ class SqlEmitter {
         if (e.on === "list") return this.safe(d.listContains(this.value(e.l), this.value(e.r)));
         return this.caseInsensitive(e.l, e.r, d.containsText);
       case "startsWith": return this.caseInsensitive(e.l, e.r, d.startsWithText);
+      case "endsWith": return this.caseInsensitive(e.l, e.r, d.endsWithText);
       case "presence": {
         this.usedFields.add(e.field.index);
         const f = this.names.field(e.field.index);

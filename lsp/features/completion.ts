@@ -45,6 +45,7 @@ const OPERATOR_KEYWORDS: CompletionEntry[] = [
   { label: "not in", kind: "operator", insertText: "not in [$1]", snippet: true, detail: "not in [a, b]" },
   { label: "contains", kind: "operator" },
   { label: "starts with", kind: "operator" },
+  { label: "ends with", kind: "operator" },
   { label: "is missing", kind: "operator" },
   { label: "is present", kind: "operator" },
 ];
@@ -358,7 +359,7 @@ function conditionItems(model: FileModel, tokens: IToken[], prefix: string, self
     }
     case "at": return [{ label: "least", kind: "keyword", documentation: KEYWORD_HELP.at }];
     case "is": return [{ label: "missing", kind: "keyword" }, { label: "present", kind: "keyword" }];
-    case "starts": return [{ label: "with", kind: "keyword" }];
+    case "starts": case "ends": return [{ label: "with", kind: "keyword" }];
     case "in": return [{ label: "[", kind: "operator", insertText: "[$1]", snippet: true }];
     case "contains": case "with": case "least": return [];
     case "of": return [{ label: "[", kind: "operator", insertText: "[$1]", snippet: true }];

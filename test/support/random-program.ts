@@ -121,7 +121,7 @@ export function generateCase(seed: number, leadCount: number, options: GenOption
       case "str": {
         const f = pick(ofType("string")).path;
         const other = () => (chance(0.8) ? str(pick(strings)) : pick(ofType("string")).path);
-        const op = pick(["=", "!=", "contains", "starts with", "in", "not in"]);
+        const op = pick(["=", "!=", "contains", "starts with", "ends with", "in", "not in"]);
         if (op === "in" || op === "not in") return `${f} ${op} [${Array.from({ length: 1 + Math.floor(r() * 3) }, other).join(", ")}]`;
         return `${f} ${op} ${other()}`;
       }

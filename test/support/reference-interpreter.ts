@@ -206,6 +206,9 @@ export class ReferenceInterpreter {
       case "starts with":
         if (isMissing(l) || isMissing(r)) return false;
         return matchesFolded(l as string, r as string, "^");
+      case "ends with":
+        if (isMissing(l) || isMissing(r)) return false;
+        return matchesFolded(l as string, r as string, "$");
       default: {
         if (isMissing(l) || isMissing(r)) return false;
         const lt = this.type(model, e.left);
@@ -242,6 +245,7 @@ export class ReferenceInterpreter {
  * compares characters by their simple case folding (ECMAScript's Canonicalize), which is the
  * definition, so the needle as a pattern matches exactly where the folded texts match.
  */
-function matchesFolded(text: string, needle: string, anchor: "" | "^"): boolean {
-  return new RegExp(anchor + needle.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"), "iu").test(text);
+function matchesFolded(text: string, needle: string, anchor: "" | "^" | "$"): boolean {
+  const escaped = needle.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return new RegExp(anchor === "$" ? escaped + anchor : anchor + escaped, "iu").test(text);
 }

@@ -86,6 +86,9 @@ function contextual(name: string, word: string): TokenType {
 /** `ends` in `x ends with "…"`: contextual, so a field or stage named `ends` keeps working. */
 export const Ends = contextual("Ends", "ends");
 
+/** `because` in `disqualify when … because "…"`: contextual, so fields named `because` keep working. */
+export const Because = contextual("Because", "because");
+
 const keywordTokens = [
   Import, Schema, Criterion, Score, When, Example, Expect, Stage, As, Of, Cap, Floor, And, Or,
   Not, In, Contains, Starts, With, At, Least, Is, Missing, Present, True, False, None,
@@ -141,7 +144,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace, Comment, DateLiteral, NumberLiteral, BadNumber, StringLiteral, UnterminatedString,
   NotEquals, LessEquals, GreaterEquals, Less, Greater, Equals, Plus, Minus, Star, Slash,
   LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Ellipsis, Dot, Colon, Question,
-  ...keywordTokens, From, Ends, Identifier, NameLike,
+  ...keywordTokens, From, Ends, Because, Identifier, NameLike,
 ];
 
 export const keywordSet: ReadonlySet<string> = new Set(KEYWORDS);

@@ -8,7 +8,7 @@ import { KEYWORD_HELP } from "./hover.js";
 import { isNameChar, modelOf, tokenBeforeCursor } from "./lookup.js";
 
 export type CompletionKind =
-  | "keyword" | "param" | "field" | "group" | "criterion" | "score" | "stage" | "member" | "function" | "snippet" | "type" | "value" | "operator";
+  | "keyword" | "param" | "field" | "group" | "criterion" | "score" | "stage" | "grade" | "member" | "function" | "snippet" | "type" | "value" | "operator";
 
 export interface CompletionEntry {
   label: string;
@@ -272,14 +272,17 @@ function fieldRoots(model: FileModel): CompletionEntry[] {
   );
 }
 
-function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage" | "param")[], exclude?: string): CompletionEntry[] {
+function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage" | "param" | "grade")[], exclude?: string): CompletionEntry[] {
   const out: CompletionEntry[] = [];
-  const add = (kind: "criterion" | "score" | "stage" | "param", name: string, doc: string | undefined, detail: string) => {
+  const add = (kind: "criterion" | "score" | "stage" | "param" | "grade", name: string, doc: string | undefined, detail: string) => {
     if (name === exclude || !kinds.includes(kind)) return;
     out.push({ label: name, kind, detail, ...(doc ? { documentation: doc } : {}), sortText: `1${name}` });
   };
   // Outcomes are left out: no condition may use one.
-  for (const s of model.names.values()) if (s.kind !== "outcome") add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind);
+  for (const s of model.names.values()) {
+    if (s.kind === "outcome") continue;
+    add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind === "grade" ? `grade: ${s.letters.join(", ")}` : s.kind);
+  }
   return out;
 }
 
@@ -338,7 +341,7 @@ function openBracket(tokens: IToken[]): number {
 
 function operandItems(model: FileModel, self: string | undefined): CompletionEntry[] {
   return [
-    ...declItems(model, ["criterion", "score", "stage", "param"], self),
+    ...declItems(model, ["criterion", "score", "stage", "param", "grade"], self),
     ...fieldRoots(model),
     ...OPERAND_KEYWORDS.map((k) => ({ ...k, sortText: `3${k.label}` })),
   ];

@@ -5,7 +5,7 @@ import { baseName, type Range } from "../../language/source.js";
 import { typeSource } from "../../language/types.js";
 import { declarationSpan, modelOf } from "./lookup.js";
 
-export type SymbolKind = "import" | "schema" | "field" | "criterion" | "score" | "stage" | "example" | "param" | "outcome";
+export type SymbolKind = "import" | "schema" | "field" | "criterion" | "score" | "stage" | "example" | "param" | "outcome" | "grade" | "disqualify";
 
 export interface OutlineSymbol {
   name: string;
@@ -49,6 +49,19 @@ function outline(model: FileModel, d: Declaration): OutlineSymbol | undefined {
       const kind = d.kind === "CriterionDecl" ? "criterion" : d.kind === "ScoreDecl" ? "score" : "stage";
       return { name: d.name.text, kind, detail: kind, range, selectionRange: model.lines.range(d.name.span) };
     }
+    case "GradeDecl": {
+      if (!d.name.text) return undefined;
+      const letters = [...new Set([...d.lines, ...d.otherwise].map((l) => l.letter.text).filter(Boolean))];
+      return { name: d.name.text, kind: "grade", detail: `grade: ${letters.join(", ")}`, range, selectionRange: model.lines.range(d.name.span) };
+    }
+    case "DisqualifyDecl":
+      return {
+        name: d.reason ? `disqualify: ${d.reason.value}` : "disqualify",
+        kind: "disqualify",
+        detail: "disqualify",
+        range,
+        selectionRange: model.lines.range(d.reason?.span ?? d.span),
+      };
     case "OutcomeDecl":
       if (!d.name.text) return undefined;
       return { name: d.name.text, kind: "outcome", detail: "outcome", range, selectionRange: model.lines.range(d.name.span) };

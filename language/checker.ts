@@ -145,12 +145,12 @@ export class FileChecker {
       return false;
     }
     if (symbol.kind === "stage" && name.text === "disqualified") {
-      this.report(name, message("disqualifiedStageName"), { help: helpText("notAKeyword") });
+      this.report(name, message("disqualifiedStageName"), { help: helpText("disqualifiedStage") });
       return false;
     }
     if (name.text === "reason" && this.model.ast.declarations.some((d) => d.kind === "DisqualifyDecl")) {
       // Results of a definition with disqualifications have a `reason` column beside the others.
-      this.report(name, message("reasonColumnName", { kind: symbol.kind }), { help: helpText("resultColumns") });
+      this.report(name, message("reasonColumnName", { kind: symbol.kind }), { help: helpText("reasonColumn") });
       return false;
     }
     const existing = this.model.names.get(name.text);

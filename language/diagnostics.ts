@@ -245,6 +245,8 @@ export const HELP = {
   noneMeansNoStage: "`none` means \"no stage\" in results; choose another name",
   notAKeyword: "choose a name that is not a keyword",
   resultColumns: "results begin with the columns `id` and `stage`; choose another name",
+  reasonColumn: "results of a definition that disqualifies have a `reason` column; choose another name",
+  disqualifiedStage: "a lead for which a `disqualify` holds has the stage `disqualified`; choose another name",
   gradeElse: "end the grade with `else {letter}`: the letter of every lead no line gives one",
   gradeLettersOnce: "each letter names one line; merge the conditions with `or`",
   addReason: "say why after `because`; the text is the lead's `reason` column",

@@ -37,8 +37,10 @@ export function format(text: string): FormatResult {
       if (n.kind === "Binary" && (n.op === "+" || n.op === "-")) binaryLeftEnds.push(n.left.span.end);
       switch (n.kind) {
         case "ImportDecl": case "SchemaDecl": case "CriterionDecl": case "ScoreDecl": case "StageDecl": case "ExampleDecl": case "ParamDecl": case "OutcomeDecl":
+        case "GradeDecl": case "DisqualifyDecl":
         case "FieldDecl": case "ScoreLine": case "ScoreBound": case "ExampleAssign": case "ExampleAsOf":
-        case "ExpectStage": case "ExpectScore": case "ExpectFlag":
+        case "GradeLine": case "GradeElse":
+        case "ExpectStage": case "ExpectScore": case "ExpectFlag": case "ExpectReason": case "ExpectGrade":
           itemStarts.add(n.span.start);
       }
     });

@@ -76,6 +76,16 @@ describe("goldens", () => {
       `${S}score fit {\n  # about\n  +20 when a.b\n  -10 when a.s contains "intern"  # trailing\n  +0.5 when a.n * 2 -\n    3 > 0\n  cap 100\n  floor -10\n}\n`,
     ],
     [
+      "a grade laid out like a score block, comments kept",
+      `${S}grade fit_grade{\n# big first\nA when a.n>=1000   # trailing\n   B   when a.n >= 200 and\n a.b\nelse    C }\nmql when fit_grade in[A,B]\n`,
+      `${S}grade fit_grade {\n  # big first\n  A when a.n >= 1000  # trailing\n  B when a.n >= 200 and\n    a.b\n  else C\n}\nmql when fit_grade in [A, B]\n`,
+    ],
+    [
+      "disqualify and the new expectations",
+      `${S}disqualify   when a.s ends with "@x.com"   because   "competitor"\nmql when a.b\nexample "e" {\na.s = "q@x.com"\nexpect stage   disqualified\n  expect reason   "competitor" }\n`,
+      `${S}disqualify when a.s ends with "@x.com" because "competitor"\nmql when a.b\nexample "e" {\n  a.s = "q@x.com"\n  expect stage disqualified\n  expect reason "competitor"\n}\n`,
+    ],
+    [
       "stages",
       `${S}mql   when a.b\nsal when mql   and a.n>1\n`,
       `${S}mql when a.b\nsal when mql and a.n > 1\n`,

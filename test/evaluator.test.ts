@@ -507,6 +507,35 @@ describe("differential: random programs × random leads, generated JS vs the ref
       { numRuns: 100 },
     );
   });
+
+  it("agree with grades and disqualifications too: stage (disqualified), reason, every grade, score and flag", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        const c = generateCase(seed, 25, { behaviour: true });
+        const result = compile(c.source, { path: resolve("random.leaddef") });
+        const errors = result.diagnostics.filter((d) => d.severity === "error");
+        expect(errors.map((d) => d.message), c.source).toEqual([]);
+        const program = result.program!;
+        const ref = new ReferenceInterpreter(result.analysis);
+        for (const lead of c.leads) {
+          const want = ref.run(lead, c.asOf);
+          const x = program.explain(lead, { asOf: c.asOf });
+          const where = `${c.source}\nlead ${JSON.stringify(lead)} as of ${c.asOf}`;
+          expect({
+            stage: x.stage,
+            scores: x.scores,
+            criteria: Object.fromEntries(x.criteria.map((k) => [k.name, k.holds])),
+            stages: Object.fromEntries(x.stages.map((s) => [s.name, s.holds])),
+            ...(x.grades.length ? { grades: Object.fromEntries(x.grades.map((g) => [g.name, g.letter])) } : {}),
+            ...(x.disqualifications.length ? { reason: x.reason } : {}),
+          }, where).toEqual(want);
+          const { criteria: _c, stages: _s, ...lean } = want;
+          expect(program.evaluate(lead, { asOf: c.asOf }), where).toEqual(lean);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
 
 /** Numbers, booleans and dates spelled the ways a JSON export may spell them. */

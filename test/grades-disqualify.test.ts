@@ -15,6 +15,7 @@ import { compile } from "../compiler/compile.js";
 import { runExamples } from "../compiler/runtime/examples.js";
 import { renderExampleFailure } from "../compiler/app/render.js";
 import { renderSweep } from "../compiler/app/sweep.js";
+import { emitSql } from "../compiler/sql/emit-sql.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = join(root, "dist", "compiler", "app", "cli.js");
@@ -157,6 +158,57 @@ describe("the stage table and the funnel commands keep `disqualified` outside th
     const moves = report.transitions.map((t: { from: string; to: string; count: number }) => `${t.from}→${t.to}:${t.count}`);
     expect(moves).toContain("mql→disqualified:1");
     expect(moves).toContain("none→disqualified:1");
+  });
+});
+
+describe("the other targets", () => {
+  it("build --target js: the module gives the compiler's grades and reason, and lists grades and reasons", async () => {
+    const out = join(tmp, "g.mjs");
+    expect((await cli(["build", defPath, "--target", "js", "-o", out])).code).toBe(0);
+    const m = await import(out);
+    const program = compile(DEF).program!;
+    const leads = [
+      { company: { employees: 300, industry: "education" }, engagement: { score: 90 } },
+      { company: { employees: 5000, industry: "telecom" }, engagement: { score: 90 }, contact: { email: "a@x.com" } },
+    ];
+    for (const lead of leads) expect(m.evaluate(lead, { asOf: "2026-11-01" })).toEqual(program.evaluate(lead, { asOf: "2026-11-01" }));
+    expect(m.grades).toEqual({ fit_grade: ["A", "B", "C", "D"] });
+    expect(m.reasons).toEqual(["not a market we sell to", 'competitor, "direct"']);
+  });
+
+  it("build --target dbt: disqualified is an accepted stage; reason and the grade are documented columns; examples expect them", async () => {
+    const src = `${DEF}
+example "a school" {
+  company.employees = 300
+  company.industry = education
+  engagement.score = 90
+  expect stage disqualified
+  expect reason "not a market we sell to"
+  expect fit_grade = B
+}
+`;
+    const def = join(tmp, "dbt.leaddef");
+    writeFileSync(def, src);
+    const dir = join(tmp, "dbt");
+    expect((await cli(["build", def, "--target", "dbt", "--dialect", "duckdb", "-o", dir, "--dbt-source", "raw.leads"])).code).toBe(0);
+    const yml = readFileSync(join(dir, "schema.yml"), "utf8");
+    expect(yml).toContain('values: ["none", "mql", "sql", "disqualified"]');
+    expect(yml).toContain('- name: "reason"');
+    expect(yml).toContain('values: ["A", "B", "C", "D"]');
+    expect(yml).toContain('{"id": 1, "stage": "disqualified", "reason": "not a market we sell to", "fit_grade": "B"}');
+  });
+
+  it("SQL: readable CTEs for grades and disqualifications with file:line comments, in every dialect", () => {
+    const program = compile(DEF, { path: join(tmp, "g.leaddef") }).program!;
+    for (const dialect of ["duckdb", "postgres", "bigquery", "snowflake", "spark"] as const) {
+      const sql = emitSql(program.ir, { dialect });
+      expect(sql).toContain("grade_fit_grade AS (");
+      expect(sql).toContain("disqualify_1 AS (");
+      expect(sql).toContain("disqualify_2 AS (");
+      expect(sql).toMatch(/-- g\.leaddef:9\n-- grade fit_grade \{/);
+      expect(sql).toMatch(/-- g\.leaddef:16\n-- disqualify when company\.industry = education because/);
+      expect(sql).toContain("WHEN disqualify_1 OR disqualify_2 THEN");
+    }
   });
 });
 

@@ -210,6 +210,11 @@ example "a school" {
       expect(sql).toContain("WHEN disqualify_1 OR disqualify_2 THEN");
     }
   });
+
+  it("SQL: text staging refuses a definition that disqualifies (both would write a `reason` column)", () => {
+    const program = compile(DEF).program!;
+    expect(() => emitSql(program.ir, { dialect: "duckdb", staging: "text" })).toThrow(/`reason` column/);
+  });
 });
 
 describe("examples and explain", () => {

@@ -1,6 +1,6 @@
 import { dirname, relative, sep } from "node:path";
 import type * as A from "../language/ast.js";
-import type { DeclSymbol, FieldSymbol, FileModel, ParamSymbol, StreamSymbol } from "../language/model.js";
+import type { DeclSymbol, FieldSymbol, FileModel, GradeSymbol, ParamSymbol, StreamSymbol } from "../language/model.js";
 import { printExpr, printPerLine } from "../language/print-expr.js";
 import { referencedDecls } from "../language/references.js";
 import type { Type } from "../language/types.js";
@@ -37,12 +37,15 @@ export type IrExpr =
   | { k: "criterion"; index: number }
   | { k: "stage"; index: number }
   | { k: "score"; index: number }
+  /** A grade's letter: a member of the grade's letters, never missing. */
+  | { k: "grade"; index: number }
   | { k: "not"; e: IrExpr }
   | { k: "and" | "or"; l: IrExpr; r: IrExpr }
   | { k: "cmp"; op: A.CompareOp; kind: ValueKind; members: readonly string[]; l: IrExpr; r: IrExpr }
   | { k: "in"; negated: boolean; kind: ValueKind; e: IrExpr; items: IrExpr[] }
   | { k: "contains"; on: "string" | "list"; l: IrExpr; r: IrExpr }
   | { k: "startsWith"; l: IrExpr; r: IrExpr }
+  | { k: "endsWith"; l: IrExpr; r: IrExpr }
   | { k: "presence"; missing: boolean; field: IrField }
   | { k: "arith"; op: A.ArithOp; l: IrExpr; r: IrExpr }
   | { k: "neg"; e: IrExpr }
@@ -127,7 +130,25 @@ export interface IrScore {
   deps: Dep[];
   source: IrSource;
 }
-export type Dep = { kind: "criterion" | "stage" | "score"; index: number };
+/**
+ * `grade NAME { L when COND ... else L }`: the first line that holds gives the letter, else
+ * `otherwise`. `letters` are the grade's enum members (their order is their rank).
+ */
+export interface IrGrade {
+  name: string;
+  index: number;
+  letters: readonly string[];
+  lines: { letter: string; cond: IrCondition; text: string; line: number }[];
+  otherwise: string;
+  deps: Dep[];
+  source: IrSource;
+}
+/** `disqualify when COND because "reason"`: in declaration order; the first that holds gives the reason. */
+export interface IrDisqualify { index: number; cond: IrCondition; reason: string; deps: Dep[]; source: IrSource }
+export type Dep = { kind: "criterion" | "stage" | "score" | "grade" | "disqualify"; index: number };
+
+/** The stage of a lead for which a disqualification holds, whatever its stages say. */
+export const DISQUALIFIED = "disqualified";
 
 export interface IrExample {
   title: string;
@@ -137,6 +158,10 @@ export interface IrExample {
   expectStage: string | undefined;
   expectScores: { name: string; value: number; line: number }[];
   expectFlags: { name: string; kind: "criterion" | "stage"; value: boolean; line: number }[];
+  /** `expect reason "…"`: the reason the lead must be disqualified with. */
+  expectReason: { reason: string; line: number } | undefined;
+  /** `expect fit_grade = A`. */
+  expectGrades: { name: string; letter: string; line: number }[];
 }
 
 export interface IrProgram {
@@ -146,6 +171,10 @@ export interface IrProgram {
   criteria: IrCriterion[];
   scores: IrScore[];
   stages: IrStage[];
+  /** Grades in declaration order (own and imported, like scores). */
+  grades: IrGrade[];
+  /** The entry file's disqualifications in declaration order. */
+  disqualifications: IrDisqualify[];
   examples: IrExample[];
   /** Outcomes in declaration order; no criterion, score or stage depends on one. */
   outcomes: IrOutcome[];
@@ -236,9 +265,11 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
   const decls = [...entry.names.values()].filter((s) => s.kind !== "stage" && s.kind !== "param" && s.kind !== "outcome" && s.kind !== "stream");
   const criteriaSyms = decls.filter((s) => s.kind === "criterion");
   const scoreSyms = decls.filter((s) => s.kind === "score");
+  const gradeSyms = decls.filter((s): s is GradeSymbol => s.kind === "grade");
   const declIndex = new Map<DeclSymbol, Dep>();
   criteriaSyms.forEach((s, index) => declIndex.set(s, { kind: "criterion", index }));
   scoreSyms.forEach((s, index) => declIndex.set(s, { kind: "score", index }));
+  gradeSyms.forEach((s, index) => declIndex.set(s, { kind: "grade", index }));
   entry.stages.forEach((s, index) => declIndex.set(s, { kind: "stage", index }));
 
   const modelOf = (s: DeclSymbol) => files.get(s.file)!;
@@ -294,12 +325,41 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
     };
   });
   const stages = entry.stages.map((s, index) => ({ name: s.name, index, cond: condition(entry, s.decl.condition), deps: depsOf(s), source: sourceOf(s) }));
+  const grades = gradeSyms.map((s, index): IrGrade => {
+    const model = modelOf(s);
+    return {
+      name: s.name,
+      index,
+      letters: s.letters,
+      lines: s.decl.lines.map((l) => ({
+        letter: l.letter.text,
+        cond: condition(model, l.condition),
+        text: `${l.letter.text} when ${printExpr(l.condition)}`,
+        line: model.lines.position(l.span.start).line + 1,
+      })),
+      otherwise: s.decl.otherwise[0].letter.text,
+      deps: depsOf(s),
+      source: sourceOf(s),
+    };
+  });
+  const disqualifications = entry.disqualifications.map((d, index): IrDisqualify => ({
+    index,
+    cond: condition(entry, d.condition),
+    reason: d.reason!.value,
+    deps: uniqueDeps(referencedDecls(entry, d).filter((r) => r.symbol.kind !== "param").map((r) => declIndex.get(r.symbol)!)),
+    source: {
+      file: relative(baseDir, entry.path).split(sep).join("/"),
+      line: entry.lines.position(d.span.start).line + 1,
+      text: entry.text.slice(d.span.start, d.span.end),
+      doc: undefined,
+    },
+  }));
 
   const outcomes = [...entry.names.values()].filter((s) => s.kind === "outcome").map((s, index) => ({
     name: s.name, index, cond: condition(modelOf(s), (s.decl as A.OutcomeDecl).condition), source: sourceOf(s),
   }));
 
-  const program: IrProgram = { fields, streams, criteria, scores, stages, outcomes, examples: [], params, order: [] };
+  const program: IrProgram = { fields, streams, criteria, scores, stages, grades, disqualifications, outcomes, examples: [], params, order: [] };
   program.order = dependencyOrder(program);
   program.examples = entry.examples.map((e) => lowerExample(entry, e));
   return program;
@@ -382,7 +442,8 @@ class Lowerer {
           return { k: "const", kind: p.kind, value: p.value, param: p.name };
         }
         const dep = this.decls.get(r.symbol)!;
-        return { k: dep.kind, index: dep.index };
+        // Only criteria, scores, stages and grades have names to refer to.
+        return { k: dep.kind as "criterion" | "score" | "stage" | "grade", index: dep.index };
       }
       case "Call": return { k: "daysSince", e: this.expr(e.args[0]) };
       case "StreamQuery":
@@ -415,6 +476,7 @@ class Lowerer {
           case "and": case "or": return { k: e.op, l, r };
           case "contains": return { k: "contains", on: this.type(e.left).kind === "list" ? "list" : "string", l, r };
           case "starts with": return { k: "startsWith", l, r };
+          case "ends with": return { k: "endsWith", l, r };
           case "+": case "-": case "*": case "/": return { k: "arith", op: e.op, l, r };
           default: {
             const lt = this.type(e.left);
@@ -433,7 +495,7 @@ class Lowerer {
 export function irChildren(x: IrExpr): IrExpr[] {
   switch (x.k) {
     case "not": case "neg": case "daysSince": return [x.e];
-    case "and": case "or": case "cmp": case "contains": case "startsWith": case "arith": return [x.l, x.r];
+    case "and": case "or": case "cmp": case "contains": case "startsWith": case "endsWith": case "arith": return [x.l, x.r];
     case "in": return [x.e, ...x.items];
     case "atLeast": return x.items;
     case "count": case "latest": return x.where ? [x.where] : [];
@@ -472,6 +534,7 @@ function lowerExample(model: FileModel, e: A.ExampleDecl): IrExample {
   }
   const lineOf = (n: A.Node) => model.lines.position(n.span.start).line + 1;
   const expectStage = e.expectations.find((x): x is A.ExpectStage => x.kind === "ExpectStage");
+  const expectReason = e.expectations.find((x): x is A.ExpectReason => x.kind === "ExpectReason");
   return {
     title: e.title.kind === "StringLit" ? e.title.value : "",
     line: lineOf(e),
@@ -486,6 +549,10 @@ function lowerExample(model: FileModel, e: A.ExampleDecl): IrExample {
       kind: model.names.get(x.name.text)?.kind === "stage" ? ("stage" as const) : ("criterion" as const),
       value: x.value,
       line: lineOf(x),
+    })),
+    expectReason: expectReason ? { reason: expectReason.reason.value, line: lineOf(expectReason) } : undefined,
+    expectGrades: e.expectations.filter((x): x is A.ExpectGrade => x.kind === "ExpectGrade").map((x) => ({
+      name: x.grade.text, letter: x.letter.text, line: lineOf(x),
     })),
   };
 }

@@ -1,4 +1,4 @@
-import type { Dep, IrCriterion, IrProgram, IrScore, IrStage } from "./ir.js";
+import type { Dep, IrCriterion, IrDisqualify, IrGrade, IrProgram, IrScore, IrStage } from "./ir.js";
 
 /**
  * The evaluation plan both emitters share: which criteria, scores and stages an output needs
@@ -13,8 +13,14 @@ export function depKey(d: Dep): string {
 }
 
 /** The declaration a dependency names. */
-export function declarationOf(p: IrProgram, d: Dep): IrCriterion | IrScore | IrStage {
-  return d.kind === "criterion" ? p.criteria[d.index] : d.kind === "score" ? p.scores[d.index] : p.stages[d.index];
+export function declarationOf(p: IrProgram, d: Dep): IrCriterion | IrScore | IrStage | IrGrade | IrDisqualify {
+  switch (d.kind) {
+    case "criterion": return p.criteria[d.index];
+    case "score": return p.scores[d.index];
+    case "stage": return p.stages[d.index];
+    case "grade": return p.grades[d.index];
+    case "disqualify": return p.disqualifications[d.index];
+  }
 }
 
 /** Every criterion, score and stage in an order where each comes after everything it uses. */
@@ -31,14 +37,18 @@ export function dependencyOrder(p: IrProgram): Dep[] {
   p.criteria.forEach((_, index) => visit({ kind: "criterion", index }));
   p.scores.forEach((_, index) => visit({ kind: "score", index }));
   p.stages.forEach((_, index) => visit({ kind: "stage", index }));
+  p.grades.forEach((_, index) => visit({ kind: "grade", index }));
+  p.disqualifications.forEach((_, index) => visit({ kind: "disqualify", index }));
   return order;
 }
 
-/** What an output shows: every stage and score, and every criterion when flags are asked for. */
+/** What an output shows: every stage, score, grade and disqualification, and every criterion when flags are asked for. */
 export function outputRoots(p: IrProgram, withCriteria: boolean): Dep[] {
   return [
     ...p.stages.map((s) => ({ kind: "stage" as const, index: s.index })),
     ...p.scores.map((s) => ({ kind: "score" as const, index: s.index })),
+    ...p.grades.map((g) => ({ kind: "grade" as const, index: g.index })),
+    ...p.disqualifications.map((d) => ({ kind: "disqualify" as const, index: d.index })),
     ...(withCriteria ? p.criteria.map((c) => ({ kind: "criterion" as const, index: c.index })) : []),
   ];
 }

@@ -22,6 +22,7 @@ function newModel(path: string, text: string, ids: { value: number }): FileModel
     ownFields: [],
     ownDecls: [],
     stages: [],
+    disqualifications: [],
     examples: [],
     types: new Map(),
     occurrences: new Map(),

@@ -107,7 +107,7 @@ export interface Unary extends NodeBase {
 }
 export interface Binary extends NodeBase {
   kind: "Binary";
-  op: "and" | "or" | CompareOp | ArithOp | "contains" | "starts with";
+  op: "and" | "or" | CompareOp | ArithOp | "contains" | "starts with" | "ends with";
   left: Expr;
   right: Expr;
 }
@@ -240,7 +240,18 @@ export interface ExpectFlag extends NodeBase {
   name: Name;
   value: boolean;
 }
-export type Expectation = ExpectStage | ExpectScore | ExpectFlag;
+/** `expect reason "text"`: the lead is disqualified, first by the clause with this reason. */
+export interface ExpectReason extends NodeBase {
+  kind: "ExpectReason";
+  reason: StringLit;
+}
+/** `expect fit_grade = A`: the grade's letter for the lead. */
+export interface ExpectGrade extends NodeBase {
+  kind: "ExpectGrade";
+  grade: Name;
+  letter: Name;
+}
+export type Expectation = ExpectStage | ExpectScore | ExpectFlag | ExpectReason | ExpectGrade;
 
 export interface ExampleDecl extends NodeBase {
   kind: "ExampleDecl";
@@ -277,8 +288,39 @@ export interface EventsDecl extends NodeBase {
   fields: FieldDecl[];
 }
 
+/** `L when COND` inside a grade: the letter a lead gets when this is the first line that holds. */
+export interface GradeLine extends NodeBase {
+  kind: "GradeLine";
+  letter: Name;
+  condition: Expr;
+}
+/** `else L`: the letter of every lead no line gives one. */
+export interface GradeElse extends NodeBase {
+  kind: "GradeElse";
+  letter: Name;
+}
+/**
+ * `grade NAME { L when COND ... else L }`: one letter per lead, the first whose condition holds.
+ * Every `else` written is kept (the checker wants exactly one, last).
+ */
+export interface GradeDecl extends NodeBase {
+  kind: "GradeDecl";
+  name: Name;
+  lines: GradeLine[];
+  otherwise: GradeElse[];
+}
+
+/** `disqualify when COND because "text"`: a lead for which COND holds has stage `disqualified`. */
+export interface DisqualifyDecl extends NodeBase {
+  kind: "DisqualifyDecl";
+  condition: Expr;
+  /** Undefined when `because "…"` was not written (the checker reports it). */
+  reason: StringLit | undefined;
+}
+
 export type Declaration =
-  | ImportDecl | SchemaDecl | CriterionDecl | ScoreDecl | StageDecl | ExampleDecl | ParamDecl | OutcomeDecl | EventsDecl;
+  | ImportDecl | SchemaDecl | CriterionDecl | ScoreDecl | StageDecl | ExampleDecl | ParamDecl | OutcomeDecl
+  | EventsDecl | GradeDecl | DisqualifyDecl;
 
 export interface SourceFile extends NodeBase {
   kind: "SourceFile";
@@ -288,7 +330,7 @@ export interface SourceFile extends NodeBase {
 
 export type Node =
   | SourceFile | Declaration | Expr | Name | FieldPath | TypeRef | FieldDecl | ScoreLine | PerLine
-  | ScoreBound | ExampleAssign | ExampleAsOf | Expectation | EventRecord | EventListLit;
+  | ScoreBound | ExampleAssign | ExampleAsOf | Expectation | EventRecord | EventListLit | GradeLine | GradeElse;
 
 /** Children in source order: one generic walk for the checker, formatter and editor features. */
 export function children(node: Node): Node[] {
@@ -313,6 +355,12 @@ export function children(node: Node): Node[] {
     case "ExampleAssign": return [node.path, node.value];
     case "ParamDecl": return [node.name, node.value];
     case "OutcomeDecl": return [node.name, node.condition];
+    case "GradeDecl": return [node.name, ...[...node.lines, ...node.otherwise].sort((a, b) => a.span.start - b.span.start)];
+    case "GradeLine": return [node.letter, node.condition];
+    case "GradeElse": return [node.letter];
+    case "DisqualifyDecl": return node.reason ? [node.condition, node.reason] : [node.condition];
+    case "ExpectReason": return [node.reason];
+    case "ExpectGrade": return [node.grade, node.letter];
     case "ExampleAsOf": return [node.date];
     case "ExpectStage": return [node.stage];
     case "ExpectScore": return [node.score, node.value];
@@ -374,6 +422,15 @@ export function forEachChild<C>(node: Node, fn: (child: Node, parent: Node, cont
     case "ExampleAssign": fn(node.path, node, context); fn(node.value, node, context); return;
     case "ParamDecl": fn(node.name, node, context); fn(node.value, node, context); return;
     case "OutcomeDecl": fn(node.name, node, context); fn(node.condition, node, context); return;
+    case "GradeDecl":
+      fn(node.name, node, context);
+      inSourceOrder(node.lines, undefined, node.otherwise, fn, node, context);
+      return;
+    case "GradeLine": fn(node.letter, node, context); fn(node.condition, node, context); return;
+    case "GradeElse": fn(node.letter, node, context); return;
+    case "DisqualifyDecl": fn(node.condition, node, context); if (node.reason) fn(node.reason, node, context); return;
+    case "ExpectReason": fn(node.reason, node, context); return;
+    case "ExpectGrade": fn(node.grade, node, context); fn(node.letter, node, context); return;
     case "ExampleAsOf": fn(node.date, node, context); return;
     case "ExpectStage": fn(node.stage, node, context); return;
     case "ExpectScore": fn(node.score, node, context); fn(node.value, node, context); return;

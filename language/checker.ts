@@ -2,7 +2,7 @@ import * as A from "./ast.js";
 import { layoutPattern } from "./date-layout.js";
 import { codeList, diagnostic, helpText, message, type DiagnosticInit, type Message } from "./diagnostics.js";
 import { DocComments } from "./docs.js";
-import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, ParamSymbol, Resolution, StreamSymbol } from "./model.js";
+import type { DeclSymbol, FieldSymbol, FileModel, GradeSymbol, LeaddefSymbol, ParamSymbol, Resolution, StreamSymbol } from "./model.js";
 import { baseName } from "./source.js";
 import { closestName } from "./spelling.js";
 import { isKeyword } from "./tokens.js";
@@ -78,6 +78,14 @@ export class FileChecker {
           break;
         case "EventsDecl":
           this.declareStream(decl, docFor);
+          break;
+        case "GradeDecl": {
+          const letters = [...new Set([...decl.lines, ...decl.otherwise].sort((a, b) => a.span.start - b.span.start).map((l) => l.letter.text).filter(Boolean))];
+          this.declareName({ kind: "grade", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl), letters }, decl.name);
+          break;
+        }
+        case "DisqualifyDecl":
+          this.model.disqualifications.push(decl);
           break;
       }
     }
@@ -172,6 +180,15 @@ export class FileChecker {
     if (RESULT_COLUMNS.has(name.text)) {
       // Results (CSV, SQL) put each score, criterion and stage in a column beside these.
       this.report(name, message("resultColumnName", { name: name.text, kind: symbol.kind }), { help: helpText("resultColumns") });
+      return false;
+    }
+    if (symbol.kind === "stage" && name.text === "disqualified") {
+      this.report(name, message("disqualifiedStageName"), { help: helpText("disqualifiedStage") });
+      return false;
+    }
+    if (name.text === "reason" && this.model.ast.declarations.some((d) => d.kind === "DisqualifyDecl")) {
+      // Results of a definition with disqualifications have a `reason` column beside the others.
+      this.report(name, message("reasonColumnName", { kind: symbol.kind }), { help: helpText("reasonColumn") });
       return false;
     }
     const existing = this.model.names.get(name.text);
@@ -280,6 +297,12 @@ export class FileChecker {
         case "OutcomeDecl":
           this.expectBoolean(decl.condition, "an outcome");
           break;
+        case "GradeDecl":
+          this.checkGrade(decl);
+          break;
+        case "DisqualifyDecl":
+          this.checkDisqualify(decl);
+          break;
         case "ExampleDecl":
           this.checkExample(decl);
           break;
@@ -348,6 +371,47 @@ export class FileChecker {
     } finally {
       this.eventScope = outer;
       this.inUnknownStream = outerUnknown;
+    }
+  }
+
+  /** A grade's lines: boolean conditions, each letter once, and one `else`, last. */
+  private checkGrade(decl: A.GradeDecl): void {
+    const name = decl.name.text;
+    const symbol = this.model.names.get(name);
+    const enumType = symbol?.kind === "grade" && symbol.decl === decl ? gradeType(symbol) : undefined;
+    const seen = new Set<string>();
+    const items = [...decl.lines, ...decl.otherwise].sort((a, b) => a.span.start - b.span.start);
+    for (const item of items) {
+      const letter = item.letter;
+      if (letter.text) {
+        if (isKeyword(letter.text)) this.report(letter, message("keywordMember", { name: letter.text }), { help: helpText("notAKeyword") });
+        else if (seen.has(letter.text) && item.kind === "GradeLine") this.report(letter, message("gradeLetterTwice", { letter: letter.text, name }), { help: helpText("gradeLettersOnce") });
+        else if (enumType) this.record(letter, { kind: "member", field: undefined, enumType, member: letter.text });
+        seen.add(letter.text);
+      }
+      if (item.kind === "GradeLine") this.expectBoolean(item.condition, "a grade line");
+    }
+    const last = items[items.length - 1];
+    if (decl.otherwise.length === 0) {
+      const fallback = ["D", "C", "B", "E", "F", "X"].find((l) => !seen.has(l)) ?? "other";
+      this.report(decl.name, message("gradeWithoutElse", { name }), { help: helpText("gradeElse", { letter: fallback }) });
+    } else if (decl.otherwise.length > 1 || last?.kind !== "GradeElse") {
+      const wrong = decl.otherwise.find((e) => e !== last) ?? decl.otherwise[0];
+      this.report(wrong, message("gradeElseNotLast", { name }));
+    }
+  }
+
+  /** A disqualification: a boolean condition and a reason to show. */
+  private checkDisqualify(decl: A.DisqualifyDecl): void {
+    this.expectBoolean(decl.condition, "a disqualification");
+    if (!decl.reason) {
+      const at = decl.condition.span.end;
+      this.report(decl, message("disqualifyWithoutReason"), {
+        help: helpText("addReason"),
+        suggestion: { message: helpText("addReason"), span: { start: at, end: at }, text: ' because "…"' },
+      });
+    } else if (decl.reason.value.trim() === "") {
+      this.report(decl.reason, message("disqualifyEmptyReason"), { help: helpText("addReason") });
     }
   }
 
@@ -529,6 +593,10 @@ export class FileChecker {
         this.expectOperand(left, (t) => t.kind === "string", (found) => message("startsWithTests", { found }));
         this.expectOperand(right, (t) => t.kind === "string", (found) => message("startsWithPrefix", { found }));
         return Ty.BOOLEAN;
+      case "ends with":
+        this.expectOperand(left, (t) => t.kind === "string", (found) => message("endsWithTests", { found }));
+        this.expectOperand(right, (t) => t.kind === "string", (found) => message("endsWithSuffix", { found }));
+        return Ty.BOOLEAN;
       case "+": case "-": case "*": case "/": {
         const lt = this.expectOperand(left, Ty.isNumeric, (found) => message("takesNumbers", { op, found }));
         const rt = this.expectOperand(right, Ty.isNumeric, (found) => message("takesNumbers", { op, found }));
@@ -621,6 +689,7 @@ export class FileChecker {
       }
       if (decl) {
         this.record(path, { kind: "symbol", symbol: decl, declaration: false });
+        if (decl.kind === "grade") return gradeType(decl);
         return decl.kind === "score" ? Ty.NUMBER : Ty.BOOLEAN;
       }
     }
@@ -784,14 +853,16 @@ export class FileChecker {
       case "ExpectStage": {
         const name = e.stage.text;
         if (!name || name === "none") return;
+        if (name === "disqualified" && this.model.disqualifications.length > 0) return;
         const stage = this.model.stages.find((s) => s.name === name);
         if (stage) {
           this.record(e.stage, { kind: "symbol", symbol: stage, declaration: false });
           return;
         }
-        const near = closestName(name, [...stages, "none"]);
+        const all = [...stages, "none", ...(this.model.disqualifications.length > 0 ? ["disqualified"] : [])];
+        const near = closestName(name, all);
         this.report(e.stage, message("noStageNamed", { name }), {
-          help: helpText("theStages", { stages: codeList([...stages, "none"]) }),
+          help: helpText("theStages", { stages: codeList(all) }),
           ...(near ? { suggestion: this.changeTo(e.stage, near) } : {}),
         });
         return;
@@ -813,7 +884,48 @@ export class FileChecker {
         this.report(nameNode, unknown, near ? { help: helpText("didYouMean", { name: near }), suggestion: this.changeTo(nameNode, near) } : {});
         return;
       }
+      case "ExpectReason": this.checkExpectReason(e); return;
+      case "ExpectGrade": this.checkExpectGrade(e); return;
     }
+  }
+
+  /** `expect reason "…"`: the text of one of this file's disqualifications. */
+  private checkExpectReason(e: A.ExpectReason): void {
+    const reasons = this.model.disqualifications.flatMap((d) => (d.reason ? [d.reason.value] : []));
+    if (this.model.disqualifications.length === 0) {
+      this.report(e, message("noDisqualifications"));
+      return;
+    }
+    if (reasons.includes(e.reason.value)) return;
+    const near = closestName(e.reason.value, reasons);
+    this.report(e.reason, message("unknownReason", { reason: e.reason.value }), near
+      ? { help: helpText("didYouMean", { name: near }), suggestion: { message: helpText("changeTo", { name: near }), span: e.reason.span, text: JSON.stringify(near) } }
+      : { help: helpText("theReasons", { reasons: reasons.map((r) => JSON.stringify(r)).join(", ") }) });
+  }
+
+  /** `expect fit_grade = A`: a grade and one of its letters. */
+  private checkExpectGrade(e: A.ExpectGrade): void {
+    const symbol = this.model.names.get(e.grade.text);
+    if (symbol?.kind !== "grade") {
+      const grades = [...this.model.names.values()].filter((s) => s.kind === "grade").map((s) => s.name);
+      const near = closestName(e.grade.text, grades);
+      this.report(e.grade, message("noGradeNamed", { name: e.grade.text }), near
+        ? { help: helpText("didYouMean", { name: near }), suggestion: this.changeTo(e.grade, near) }
+        : grades.length ? { help: helpText("theGrades", { grades: codeList(grades) }) } : {});
+      return;
+    }
+    this.record(e.grade, { kind: "symbol", symbol, declaration: false });
+    const letter = e.letter.text;
+    if (!letter) return;
+    const enumType = gradeType(symbol);
+    if (symbol.letters.includes(letter)) {
+      this.record(e.letter, { kind: "member", field: undefined, enumType, member: letter });
+      return;
+    }
+    const near = closestName(letter, symbol.letters);
+    this.report(e.letter, message("notAMemberOf", { name: letter, field: symbol.name }), near
+      ? { help: helpText("didYouMean", { name: near }), suggestion: this.changeTo(e.letter, near) }
+      : { help: helpText("theMembers", { members: codeList(symbol.letters) }) });
   }
 }
 
@@ -828,6 +940,11 @@ function exampleValueHelp(t: Type): string {
     case "enum": return helpText("writeOneOf", { members: codeList(t.members) });
     default: return "";
   }
+}
+
+/** A grade's type: the enum of its letters, named after the grade in messages. */
+export function gradeType(grade: GradeSymbol): EnumType {
+  return { kind: "enum", members: grade.letters, field: grade.name };
 }
 
 export function isBareName(expr: A.Expr): boolean {

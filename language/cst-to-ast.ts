@@ -147,6 +147,8 @@ export class AstBuilder {
       case "paramDecl": return this.paramDecl(inner);
       case "outcomeDecl": return this.outcomeDecl(inner);
       case "eventsDecl": return this.eventsDecl(inner);
+      case "gradeDecl": return this.gradeDecl(inner);
+      case "disqualifyDecl": return this.disqualifyDecl(inner);
       default: return undefined;
     }
   }
@@ -207,6 +209,39 @@ export class AstBuilder {
 
   private outcomeDecl(node: CstNode): A.OutcomeDecl {
     return { kind: "OutcomeDecl", ...this.namedCondition(node, "end") };
+  }
+
+  private gradeDecl(node: CstNode): A.GradeDecl {
+    const span = this.spanOf(node, 0);
+    const lines = this.subs(node, "gradeLine").flatMap((l): A.GradeLine[] => {
+      const lspan = this.nodeSpan(l);
+      if (!lspan) return [];
+      return [{
+        kind: "GradeLine",
+        id: this.id(),
+        span: lspan,
+        letter: this.nameOrMissing(this.tok(l, "NameLike"), lspan.start),
+        condition: this.expressionOrMissing(this.sub(l, "expression"), lspan.end),
+      }];
+    });
+    const otherwise = this.subs(node, "gradeElse").flatMap((l): A.GradeElse[] => {
+      const lspan = this.nodeSpan(l);
+      if (!lspan) return [];
+      return [{ kind: "GradeElse", id: this.id(), span: lspan, letter: this.nameOrMissing(this.tok(l, "NameLike"), lspan.end) }];
+    });
+    return { kind: "GradeDecl", id: this.id(), span, name: this.nameOrMissing(this.tok(node, "NameLike"), span.end), lines, otherwise };
+  }
+
+  private disqualifyDecl(node: CstNode): A.DisqualifyDecl {
+    const span = this.spanOf(node, 0);
+    const reason = this.tok(node, "StringLiteral");
+    return {
+      kind: "DisqualifyDecl",
+      id: this.id(),
+      span,
+      condition: this.expressionOrMissing(this.sub(node, "expression"), span.end),
+      reason: reason ? this.stringLit(reason) : undefined,
+    };
   }
 
   private stageDecl(node: CstNode): A.StageDecl {
@@ -317,8 +352,13 @@ export class AstBuilder {
           value: num ? this.numberLit(num, this.tok(e, "Minus") !== undefined) : this.missing("a number", espan.end),
         }];
       }
+      const reason = this.tok(e, "StringLiteral");
+      if (reason) return [{ kind: "ExpectReason", id: this.id(), span: espan, reason: this.stringLit(reason) }];
       const nameTok = this.tok(e, "Identifier");
       if (!nameTok) return [];
+      if (this.tok(e, "Equals")) {
+        return [{ kind: "ExpectGrade", id: this.id(), span: espan, grade: this.name(nameTok), letter: this.nameOrMissing(this.tok(e, "NameLike"), espan.end) }];
+      }
       return [{ kind: "ExpectFlag", id: this.id(), span: espan, name: this.name(nameTok), value: this.tok(e, "Not") === undefined }];
     });
     if (asOfs.length > 1) {
@@ -467,8 +507,11 @@ export class AstBuilder {
     }
     const containsTok = this.tok(node, "Contains");
     if (containsTok) return { kind: "Binary", id: this.id(), span, op: "contains", left, right: rightOf(containsTok.endOffset! + 1) };
-    const withTok = this.tok(node, "With") ?? this.tok(node, "Starts");
-    if (withTok) return { kind: "Binary", id: this.id(), span, op: "starts with", left, right: rightOf(withTok.endOffset! + 1) };
+    const withTok = this.tok(node, "With") ?? this.tok(node, "Starts") ?? this.tok(node, "Ends");
+    if (withTok) {
+      const op = this.tok(node, "Ends") ? "ends with" : "starts with";
+      return { kind: "Binary", id: this.id(), span, op, left, right: rightOf(withTok.endOffset! + 1) };
+    }
     if (this.tok(node, "Is")) {
       return { kind: "PresenceTest", id: this.id(), span, missing: this.tok(node, "Present") === undefined, operand: left };
     }

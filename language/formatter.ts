@@ -47,8 +47,10 @@ export function format(text: string): FormatResult {
           if (parent?.kind === "EventRecord") break;
         // falls through
         case "ImportDecl": case "SchemaDecl": case "CriterionDecl": case "ScoreDecl": case "StageDecl": case "ExampleDecl": case "ParamDecl": case "OutcomeDecl":
-        case "EventsDecl": case "FieldDecl": case "ScoreLine": case "PerLine": case "ScoreBound": case "ExampleAsOf":
-        case "ExpectStage": case "ExpectScore": case "ExpectFlag":
+        case "EventsDecl": case "GradeDecl": case "DisqualifyDecl":
+        case "FieldDecl": case "ScoreLine": case "PerLine": case "ScoreBound": case "ExampleAsOf":
+        case "GradeLine": case "GradeElse":
+        case "ExpectStage": case "ExpectScore": case "ExpectFlag": case "ExpectReason": case "ExpectGrade":
           itemStarts.add(n.span.start);
       }
     });

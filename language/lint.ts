@@ -13,7 +13,8 @@ export function lintFile(model: FileModel, used: ReadonlySet<LeaddefSymbol>): vo
   // A file without stages is a library for others to import: its criteria are not unused.
   if (model.stages.length > 0) {
     for (const symbol of model.ownDecls) {
-      if (symbol.kind === "stage" || symbol.kind === "param" || symbol.kind === "outcome" || symbol.kind === "stream" || used.has(symbol)) continue;
+      // A grade is a result column of its own, like the funnel's stages: used by being output.
+      if (symbol.kind === "stage" || symbol.kind === "param" || symbol.kind === "outcome" || symbol.kind === "grade" || symbol.kind === "stream" || used.has(symbol)) continue;
       const unused = symbol.kind === "criterion"
         ? { message: message("unusedCriterion", { name: symbol.name }), help: helpText("useOrDelete") }
         : { message: message("unusedScore", { name: symbol.name }), help: helpText("scoreStillReported") };
@@ -75,7 +76,7 @@ function requires(model: FileModel, expr: Expr, target: DeclSymbol, seen: Set<De
       return false;
     case "Ref": {
       const r = model.occurrences.get(expr.path.id)?.resolution;
-      if (r?.kind !== "symbol" || r.symbol.kind === "field" || r.symbol.kind === "score" || r.symbol.kind === "param" || r.symbol.kind === "stream") return false;
+      if (r?.kind !== "symbol" || r.symbol.kind === "field" || r.symbol.kind === "score" || r.symbol.kind === "param" || r.symbol.kind === "grade" || r.symbol.kind === "stream") return false;
       if (r.symbol === target) return true;
       if (seen.has(r.symbol) || r.symbol.file !== model.path) return false;
       seen.add(r.symbol);

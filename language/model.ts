@@ -74,7 +74,17 @@ export interface OutcomeSymbol {
   file: string;
   doc: string | undefined;
 }
-export type DeclSymbol = CriterionSymbol | ScoreSymbol | StageSymbol | ParamSymbol | OutcomeSymbol | StreamSymbol;
+/** `grade NAME { L when … else L }`: an enum of its letters, one per lead. */
+export interface GradeSymbol {
+  kind: "grade";
+  name: string;
+  decl: A.GradeDecl;
+  file: string;
+  doc: string | undefined;
+  /** The letters in the order written (lines, then `else`), each once: the grade's enum members. */
+  letters: string[];
+}
+export type DeclSymbol = CriterionSymbol | ScoreSymbol | StageSymbol | ParamSymbol | OutcomeSymbol | StreamSymbol | GradeSymbol;
 export type LeaddefSymbol = FieldSymbol | DeclSymbol;
 
 /** What one name occurrence in the tree resolved to. */
@@ -105,6 +115,8 @@ export interface FileModel {
   ownFields: FieldSymbol[];
   ownDecls: DeclSymbol[];
   stages: StageSymbol[];
+  /** `disqualify when … because "…"` in declaration order (a file's own: not imported, like stages). */
+  disqualifications: A.DisqualifyDecl[];
   examples: A.ExampleDecl[];
   /** Expression node id → its type. */
   types: Map<number, Type>;

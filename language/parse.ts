@@ -5,7 +5,7 @@ import { AstBuilder } from "./cst-to-ast.js";
 import { diagnostic, helpText, message, type Diagnostic, type Message } from "./diagnostics.js";
 import { tokenizeIncrementally } from "./incremental-lex.js";
 import { ParseCache, relocate, type ChunkResult } from "./parse-cache.js";
-import { isEventsStart, isOutcomeStart, isParamStart, parseDeclarationTokens } from "./parser.js";
+import { isDisqualifyStart, isEventsStart, isGradeStart, isOutcomeStart, isParamStart, parseDeclarationTokens } from "./parser.js";
 import * as T from "./tokens.js";
 
 /** Deeper nesting than this is refused before parsing, so no phase can exhaust the stack. */
@@ -49,22 +49,30 @@ const declarationKeywords = new Set<TokenType>([T.Import, T.Schema, T.Criterion,
  * name followed by `when`. Cutting the file there lets one broken declaration cost only itself:
  * every other declaration still parses, so one run reports every syntax error.
  */
-function startsDeclaration(tokens: T.LeaddefToken[], i: number): boolean {
+function startsDeclaration(tokens: T.LeaddefToken[], i: number, inGrade: boolean): boolean {
   const t = tokens[i];
   if (!t.startsLine) return false;
   if (declarationKeywords.has(t.tokenType)) return true;
   if (isParamStart(t, tokens[i + 2]) || isOutcomeStart(t, tokens[i + 2]) || isEventsStart(t, tokens[i + 2])) return true;
+  if (isGradeStart(t, tokens[i + 2]) || isDisqualifyStart(t, tokens[i + 1])) return true;
+  // Inside a grade's braces, `A when …` is one of its lines, not a stage.
+  if (inGrade) return false;
   return tokens[i + 1]?.tokenType === T.When && tokens[i + 1].startLine === t.startLine && t.tokenType !== T.Plus && t.tokenType !== T.Minus;
 }
 
 function splitDeclarations(tokens: T.LeaddefToken[]): T.LeaddefToken[][] {
   const chunks: T.LeaddefToken[][] = [];
   let current: T.LeaddefToken[] = [];
+  // Set from a grade's `{` to its `}` (the grade's lines look like stages to the rule above).
+  let inGrade = false;
   for (let i = 0; i < tokens.length; i++) {
-    if (current.length > 0 && startsDeclaration(tokens, i)) {
+    if (current.length > 0 && startsDeclaration(tokens, i, inGrade)) {
       chunks.push(current);
       current = [];
+      inGrade = false;
     }
+    if (current.length === 0 && isGradeStart(tokens[i], tokens[i + 2])) inGrade = true;
+    else if (inGrade && tokens[i].tokenType === T.RBrace) inGrade = false;
     current.push(tokens[i]);
   }
   if (current.length > 0) chunks.push(current);
@@ -131,6 +139,8 @@ const RULE_LABELS: Record<string, string> = {
   exampleAsOf: "`as of`", expectClause: "an `expect` line", listLiteral: "a list", atLeast: "`at least`",
   call: "a function call", paramDecl: "a parameter", eventsDecl: "an event stream", streamQuery: "a stream query",
   perClause: "a `per` score line", eventList: "a list of events", eventRecord: "an event `{…}`",
+  gradeDecl: "a grade", gradeLine: "a grade line", gradeElse: "`else`",
+  disqualifyDecl: "a disqualification",
 };
 
 /** A short, plain message from chevrotain's exception: what was expected, what was found. */

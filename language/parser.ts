@@ -35,6 +35,9 @@ class LeaddefCstParser extends CstParser {
       { GATE: () => isOutcomeStart(this.LA(1), this.LA(3)), ALT: () => this.SUBRULE(this.outcomeDecl) },
       // `events NAME {` likewise: a stream of dated events each lead has.
       { GATE: () => isEventsStart(this.LA(1), this.LA(3)), ALT: () => this.SUBRULE(this.eventsDecl) },
+      // `grade NAME {` and `disqualify when` likewise: words only at a declaration's start.
+      { GATE: () => isGradeStart(this.LA(1), this.LA(3)), ALT: () => this.SUBRULE(this.gradeDecl) },
+      { GATE: () => isDisqualifyStart(this.LA(1), this.LA(2)), ALT: () => this.SUBRULE(this.disqualifyDecl) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
     ]);
   });
@@ -104,6 +107,44 @@ class LeaddefCstParser extends CstParser {
     this.OPTION4({
       GATE: () => isWord(this.LA(1), "max"),
       DEF: () => { this.word("max", 8, "maxWord"); this.CONSUME4(T.NumberLiteral, { LABEL: "max" }); },
+    });
+  });
+
+  gradeDecl = this.RULE("gradeDecl", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.NameLike);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          // `else L`; a letter named `else` still starts a line (`else when …`).
+          { GATE: () => this.LA(1).image === "else" && this.LA(2).tokenType !== T.When, ALT: () => this.SUBRULE(this.gradeElse) },
+          { ALT: () => this.SUBRULE(this.gradeLine) },
+        ],
+      });
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  gradeLine = this.RULE("gradeLine", () => {
+    this.CONSUME(T.NameLike);
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression);
+  });
+
+  gradeElse = this.RULE("gradeElse", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.NameLike);
+  });
+
+  disqualifyDecl = this.RULE("disqualifyDecl", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression);
+    this.OPTION(() => {
+      this.CONSUME(T.Because);
+      this.CONSUME(T.StringLiteral);
     });
   });
 
@@ -257,6 +298,10 @@ class LeaddefCstParser extends CstParser {
           this.CONSUME(T.NumberLiteral);
         },
       },
+      // `expect reason "text"`: `reason` is a word only before a string.
+      { GATE: () => this.LA(1).image === "reason" && this.LA(2).tokenType === T.StringLiteral, ALT: () => { this.CONSUME3(T.Identifier); this.CONSUME(T.StringLiteral); } },
+      // `expect fit_grade = A`: a grade and its letter (a flag is one name alone).
+      { ALT: () => { this.CONSUME4(T.Identifier); this.CONSUME2(T.Equals); this.CONSUME2(T.NameLike); } },
       { ALT: () => { this.OPTION2(() => this.CONSUME(T.Not)); this.CONSUME(T.Identifier); } },
     ]);
   });
@@ -315,6 +360,7 @@ class LeaddefCstParser extends CstParser {
         { ALT: () => { this.CONSUME(T.Not); this.CONSUME2(T.In); this.SUBRULE2(this.listLiteral); } },
         { ALT: () => { this.CONSUME(T.Contains); this.SUBRULE3(this.additive); } },
         { ALT: () => { this.CONSUME(T.Starts); this.CONSUME(T.With); this.SUBRULE4(this.additive); } },
+        { ALT: () => { this.CONSUME(T.Ends); this.CONSUME2(T.With); this.SUBRULE5(this.additive); } },
         {
           ALT: () => {
             this.CONSUME(T.Is);
@@ -435,6 +481,16 @@ export function isStreamQueryStart(first: IToken | undefined, second: IToken | u
 /** A contextual word: an identifier with this text (`where`, `within`, `per`, …). */
 function isWord(t: IToken | undefined, text: string): boolean {
   return t !== undefined && t.tokenType === T.Identifier && t.image === text;
+}
+
+/** Whether the tokens at a declaration's start are `grade NAME {` (the contextual keyword). */
+export function isGradeStart(first: IToken | undefined, third: IToken | undefined): boolean {
+  return first?.tokenType === T.Identifier && first.image === "grade" && third?.tokenType === T.LBrace;
+}
+
+/** Whether the tokens at a declaration's start are `disqualify when` (the contextual keyword). */
+export function isDisqualifyStart(first: IToken | undefined, second: IToken | undefined): boolean {
+  return first?.tokenType === T.Identifier && first.image === "disqualify" && second?.tokenType === T.When;
 }
 
 const parser = new LeaddefCstParser();

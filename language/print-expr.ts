@@ -9,7 +9,7 @@ function level(e: A.Expr): number {
         case "and": return 2;
         case "+": case "-": return 5;
         case "*": case "/": return 6;
-        default: return 4; // comparisons, contains, starts with
+        default: return 4; // comparisons, contains, starts with, ends with
       }
     case "Unary": return e.op === "not" ? 3 : 7;
     case "InList": case "PresenceTest": return 4;

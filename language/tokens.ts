@@ -69,6 +69,26 @@ export const From = createToken({
   categories: [Identifier, NameLike],
 });
 
+/**
+ * A contextual word: an Identifier to the parser everywhere (so it still names fields and
+ * declarations) except where the grammar asks for it by its own token type.
+ */
+function contextual(name: string, word: string): TokenType {
+  return createToken({
+    name,
+    pattern: new RegExp(`${word}(?![A-Za-z0-9_])`),
+    start_chars_hint: [word[0]],
+    longer_alt: Identifier,
+    categories: [Identifier, NameLike],
+  });
+}
+
+/** `ends` in `x ends with "…"`: contextual, so a field or stage named `ends` keeps working. */
+export const Ends = contextual("Ends", "ends");
+
+/** `because` in `disqualify when … because "…"`: contextual, so fields named `because` keep working. */
+export const Because = contextual("Because", "because");
+
 const keywordTokens = [
   Import, Schema, Criterion, Score, When, Example, Expect, Stage, As, Of, Cap, Floor, And, Or,
   Not, In, Contains, Starts, With, At, Least, Is, Missing, Present, True, False, None,
@@ -126,7 +146,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace, Comment, DateLiteral, NumberLiteral, BadNumber, StringLiteral, UnterminatedString,
   NotEquals, LessEquals, GreaterEquals, Less, Greater, Equals, Plus, Minus, Star, Slash,
   LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Ellipsis, Dot, Percent, Colon, Question,
-  ...keywordTokens, From, Identifier, NameLike,
+  ...keywordTokens, From, Ends, Because, Identifier, NameLike,
 ];
 
 export const keywordSet: ReadonlySet<string> = new Set(KEYWORDS);

@@ -14,9 +14,9 @@ import type { OutlineSymbol, SymbolKind, WorkspaceSymbol } from "./features/symb
 import type { Range } from "../language/source.js";
 
 const COMPLETION_KIND: Record<CompletionKind, number> = {
-  keyword: 14, param: 21, field: 5, group: 9, criterion: 3, score: 6, stage: 7, member: 20, function: 3, snippet: 15, type: 25, value: 12, operator: 24,
+  keyword: 14, param: 21, field: 5, group: 9, criterion: 3, score: 6, stage: 7, grade: 10, member: 20, function: 3, snippet: 15, type: 25, value: 12, operator: 24,
 };
-const SYMBOL_KIND: Record<SymbolKind, number> = { import: 2, schema: 23, field: 8, criterion: 12, score: 13, stage: 5, example: 24, param: 14, outcome: 7, stream: 18 };
+const SYMBOL_KIND: Record<SymbolKind, number> = { import: 2, schema: 23, field: 8, criterion: 12, score: 13, stage: 5, example: 24, param: 14, outcome: 7, stream: 18, grade: 10, disqualify: 24 };
 const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
 /** Diagnostics about unused things get the "unnecessary" tag (greyed out). */
 const UNNECESSARY = new Set(["LD2001", "LD2002", "LD2005"]);

@@ -82,6 +82,9 @@ const OPERATORS: [string, object, object][] = [
   ["s starts with \"ab\"", { s: "ABc" }, { s: "cab" }],
   ["s contains t", { s: "Salesforce", t: "FORCE" }, { s: "Sales", t: "force" }],
   ["s starts with t", { s: "5112xx", t: "5112" }, { s: "5111", t: "5112" }],
+  ["s ends with \"@ACME.com\"", { s: "jo@acme.COM" }, { s: "jo@acme.com.au" }],
+  ["s ends with t", { s: "Chief Officer", t: "OFFICER" }, { s: "officer of", t: "officer" }],
+  ["s ends with \"ß\"", { s: "STRAẞ" }, { s: "ßa" }],
   ["s = t", { s: "a", t: "a" }, { s: "a", t: "A" }],
   ["tags contains \"sap\"", { tags: ["x", "sap"] }, { tags: ["SAP", "sapling"] }],
   ["tags contains t", { tags: ["x"], t: "x" }, { tags: ["x"], t: "X" }],
@@ -149,6 +152,8 @@ describe("every operator, present and missing operands", () => {
     holds("s = \"\"", { s: "" }, true);
     holds("s contains \"\"", { s: "" }, true);
     holds("s starts with \"\"", {}, false);
+    holds("s ends with \"\"", { s: "" }, true);
+    holds("s ends with \"\"", {}, false);
   });
 
   it("`is missing` / `is present` on every kind of field", () => {
@@ -497,6 +502,35 @@ describe("differential: random programs × random leads, generated JS vs the ref
           };
           expect(got, `${c.source}\nlead ${JSON.stringify(lead)} as of ${c.asOf}`).toEqual(want);
           expect(program.evaluate(lead, { asOf: c.asOf })).toEqual({ stage: want.stage, scores: want.scores });
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("agree with grades and disqualifications too: stage (disqualified), reason, every grade, score and flag", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        const c = generateCase(seed, 25, { behaviour: true });
+        const result = compile(c.source, { path: resolve("random.leaddef") });
+        const errors = result.diagnostics.filter((d) => d.severity === "error");
+        expect(errors.map((d) => d.message), c.source).toEqual([]);
+        const program = result.program!;
+        const ref = new ReferenceInterpreter(result.analysis);
+        for (const lead of c.leads) {
+          const want = ref.run(lead, c.asOf);
+          const x = program.explain(lead, { asOf: c.asOf });
+          const where = `${c.source}\nlead ${JSON.stringify(lead)} as of ${c.asOf}`;
+          expect({
+            stage: x.stage,
+            scores: x.scores,
+            criteria: Object.fromEntries(x.criteria.map((k) => [k.name, k.holds])),
+            stages: Object.fromEntries(x.stages.map((s) => [s.name, s.holds])),
+            ...(x.grades.length ? { grades: Object.fromEntries(x.grades.map((g) => [g.name, g.letter])) } : {}),
+            ...(x.disqualifications.length ? { reason: x.reason } : {}),
+          }, where).toEqual(want);
+          const { criteria: _c, stages: _s, ...lean } = want;
+          expect(program.evaluate(lead, { asOf: c.asOf }), where).toEqual(lean);
         }
       }),
       { numRuns: 100 },

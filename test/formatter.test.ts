@@ -58,6 +58,7 @@ describe("goldens", () => {
       `${S}criterion c when days_since( a.d )<=30 and a.s starts  with "52" and a.e not  in [x] and a.n is  missing and at least 1 of[a.b,a.n>1]\n`,
       `${S}criterion c when days_since(a.d) <= 30 and a.s starts with "52" and a.e not in [x] and a.n is missing and at least 1 of [a.b, a.n > 1]\n`,
     ],
+    ["ends with", `${S}criterion c when a.s ends   with "@x.com"\n`, `${S}criterion c when a.s ends with "@x.com"\n`],
     ["not and parentheses", `${S}criterion c when not(a.b)and not a.b\n`, `${S}criterion c when not (a.b) and not a.b\n`],
     [
       "multi-line condition with comments inside",
@@ -73,6 +74,16 @@ describe("goldens", () => {
       "score lines with + and -, cap and floor, comments in the block",
       `${S}score fit{\n# about\n+20 when a.b\n    -10   when a.s contains "intern"   # trailing\n  +0.5 when a.n * 2 -\n 3 > 0\ncap 100\n floor -10\n}\n`,
       `${S}score fit {\n  # about\n  +20 when a.b\n  -10 when a.s contains "intern"  # trailing\n  +0.5 when a.n * 2 -\n    3 > 0\n  cap 100\n  floor -10\n}\n`,
+    ],
+    [
+      "a grade laid out like a score block, comments kept",
+      `${S}grade fit_grade{\n# big first\nA when a.n>=1000   # trailing\n   B   when a.n >= 200 and\n a.b\nelse    C }\nmql when fit_grade in[A,B]\n`,
+      `${S}grade fit_grade {\n  # big first\n  A when a.n >= 1000  # trailing\n  B when a.n >= 200 and\n    a.b\n  else C\n}\nmql when fit_grade in [A, B]\n`,
+    ],
+    [
+      "disqualify and the new expectations",
+      `${S}disqualify   when a.s ends with "@x.com"   because   "competitor"\nmql when a.b\nexample "e" {\na.s = "q@x.com"\nexpect stage   disqualified\n  expect reason   "competitor" }\n`,
+      `${S}disqualify when a.s ends with "@x.com" because "competitor"\nmql when a.b\nexample "e" {\n  a.s = "q@x.com"\n  expect stage disqualified\n  expect reason "competitor"\n}\n`,
     ],
     [
       "stages",

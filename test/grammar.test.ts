@@ -73,7 +73,8 @@ describe("TextMate grammar", () => {
     expectToken("fit", "entity.name.function.score.leaddef");
     expectToken("mql", "entity.name.type.stage.leaddef");
     expectToken("sql", "entity.name.type.stage.leaddef");
-    for (const kw of ["starts with", "not in", "is missing", "is present"]) expectToken(kw, "keyword.operator.word.leaddef");
+    for (const kw of ["starts with", "ends with", "not in", "is missing", "is present"]) expectToken(kw, "keyword.operator.word.leaddef");
+    for (const kw of ["grade", "disqualify", "because", "else"]) expectToken(kw, ".leaddef");
     expectToken("at least", "keyword.operator.quantifier.leaddef");
     expectToken("as of", "keyword.other.as-of.leaddef");
     expectToken("days_since", "support.function.builtin.leaddef");

@@ -146,6 +146,7 @@ function check(input: string, expected: Expected, extra: Record<string, string> 
 }
 
 const IMPORT = 'import "common.leaddef"\n';
+const GRADE = `${IMPORT}# Fit by size.\ngrade fit_grade {\n  A when company.employees >= 1_000\n  B when company.employees >= 200\n  else C\n}\ndisqualify when contact.title ends with "intern" because "not a buyer"\n`;
 
 describe("completion", () => {
   const cases: [string, string, Expected][] = [
@@ -165,7 +166,15 @@ describe("completion", () => {
     ["names and field roots after when", `${IMPORT}\nmql when <|>`, { completion: { has: ["icp_fit", "fit", "company", "contact", "days_since", "not", "at least"], not: ["mql", "schema"] } }],
     ["names after and", `${IMPORT}\ncriterion big when company.employees > 5\nmql when icp_fit and <|>`, { completion: { has: ["big", "fit", "budget"] } }],
     ["earlier stages are names too", `${IMPORT}\nmql when icp_fit\nsal when <|>`, { completion: { has: ["mql", "icp_fit"], not: ["sal"] } }],
-    ["operators after an operand", `${IMPORT}\nmql when company.employees <|>`, { completion: { has: ["and", "or", "in", "contains", "starts with", "is missing"], not: ["icp_fit"] } }],
+    ["operators after an operand", `${IMPORT}\nmql when company.employees <|>`, { completion: { has: ["and", "or", "in", "contains", "starts with", "ends with", "is missing"], not: ["icp_fit"] } }],
+    ["a grade's letters after `fit_grade =`", `${GRADE}mql when fit_grade = <|>`, { completion: { exactly: ["A", "B", "C"] } }],
+    ["a grade's letters not yet listed after `in [`", `${GRADE}mql when fit_grade in [A, <|>`, { completion: { exactly: ["B", "C"] } }],
+    ["a grade is an operand", `${GRADE}mql when <|>`, { completion: { has: ["fit_grade", "icp_fit"] } }],
+    ["conditions inside a grade line", `${GRADE.replace("else C", "C when <|>\n  else D")}`, { completion: { has: ["icp_fit", "company", "not"] } }],
+    ["the new declarations as snippets", `${IMPORT}<|>`, { completion: { has: ["grade", "disqualify"] } }],
+    ["expect offers reason and grades", `${GRADE}mql when icp_fit\nexample "x" {\n  expect <|>\n}`, { completion: { has: ["reason", "fit_grade", "stage"] } }],
+    ["expect stage offers disqualified", `${GRADE}mql when icp_fit\nexample "x" {\n  expect stage <|>\n}`, { completion: { has: ["mql", "none", "disqualified"] } }],
+    ["expect GRADE = offers its letters", `${GRADE}mql when icp_fit\nexample "x" {\n  expect fit_grade = <|>\n}`, { completion: { exactly: ["A", "B", "C"] } }],
     ["operators on a continuation line", `${IMPORT}\ncriterion x when\n  company.employees > 5\n  <|>`, { completion: { has: ["and", "or"] } }],
     ["is → missing / present", `${IMPORT}\nmql when budget.amount_usd is <|>`, { completion: { exactly: ["missing", "present"] } }],
     ["starts → with", `${IMPORT}\nmql when contact.title starts <|>`, { completion: { exactly: ["with"] } }],
@@ -208,6 +217,9 @@ describe("hover", () => {
     ["days_since help", `${IMPORT}\nmql when days_si<|>nce(engagement.last_activity) <= 30`, { hover: ["whole days", "as-of date"] }],
     ["at least help", `${IMPORT}\nmql when at lea<|>st 1 of [icp_fit]`, { hover: ["N or more of the conditions"] }],
     ["contains help", `${IMPORT}\nmql when contact.title cont<|>ains "vp"`, { hover: ["case-insensitive substring", "exact membership"] }],
+    ["ends with help", `${IMPORT}\nmql when contact.title en<|>ds with "vp"`, { hover: ["suffix"] }],
+    ["a grade shows its letters", `${GRADE}mql when fit_gr<|>ade = A`, { hover: ["grade fit_grade {", "one of `A`, `B`, `C`", "Fit by size."] }],
+    ["a grade letter names its grade", `${GRADE}mql when fit_grade = <|>B`, { hover: ["member 2 of 3", "of `fit_grade`"] }],
     ["starts with help", `${IMPORT}\nmql when contact.title sta<|>rts with "vp"`, { hover: ["prefix"] }],
     ["is missing help", `${IMPORT}\nmql when budget.amount_usd is miss<|>ing`, { hover: ["no value"] }],
     ["keyword after a dot is a field, not a keyword", `${IMPORT}\nmql when engagement.sco<|>re >= 5`, { hover: ["engagement.score: number"] }],
@@ -227,6 +239,9 @@ describe("definition", () => {
     ["expect score → the score", `${IMPORT}\nexample "x" {\n  expect score f<|>it = 0\n}`, { definition: "common.leaddef:25:7 fit" }],
     ["example field → the field", `${IMPORT}\nexample "x" {\n  sales.acce<|>pted = true\n  expect fit\n}`, { definition: "common.leaddef:17:3 sales.accepted" }],
     ["nothing on a keyword", `${IMPORT}\nmql wh<|>en icp_fit`, { definition: null }],
+    ["grade name → the grade", `${GRADE}mql when fit_gr<|>ade = A`, { definition: "input.leaddef:3:7 fit_grade" }],
+    ["grade letter → its line", `${GRADE}mql when fit_grade = <|>B`, { definition: "input.leaddef:5:3 B" }],
+    ["expect GRADE = L → the grade", `${GRADE}mql when fit_grade = A\nexample "x" {\n  expect fit_gr<|>ade = A\n}`, { definition: "input.leaddef:3:7 fit_grade" }],
   ];
   it.each(cases)("%s", (_name, input, expected) => check(input, expected));
 });
@@ -246,6 +261,7 @@ describe("rename", () => {
     ["local stage, including expect stage", `${IMPORT}\nmql when icp_fit\nsal when m<|>ql\nexample "x" {\n  expect stage mql\n}`, { rename: "marketing_ok", files: { "input.leaddef": ["marketing_ok when icp_fit", "sal when marketing_ok", "expect stage marketing_ok"] } }],
     ["field path", `${IMPORT}\nmql when sales.accep<|>ted`, { rename: "sales.ok", files: { "common.leaddef": ["sales.ok: boolean"], "input.leaddef": ["mql when sales.ok"] } }],
     ["enum member everywhere", `${IMPORT}\nmql when contact.seniority = v<|>p`, { rename: "vice_president", files: { "common.leaddef": ["manager, director, vice_president, c_level", "in [vice_president, c_level]"], "input.leaddef": ["= vice_president"] } }],
+    ["grade, with its uses and expectations", `${GRADE}mql when fit_gr<|>ade in [A, B]\nexample "x" {\n  expect fit_grade = A\n}`, { rename: "size_grade", files: { "input.leaddef": ["grade size_grade {", "mql when size_grade in [A, B]", "expect size_grade = A"] } }],
     ["refuses a keyword", `${IMPORT}\nmql when icp<|>_fit`, { rename: "stage", error: /`stage` is a keyword/ }],
     ["refuses a clash", `${IMPORT}\ncriterion big when company.employees > 5\nmql when icp<|>_fit and big`, { rename: "big", error: /already declared as a criterion/ }],
     ["refuses a clash with a score", `${IMPORT}\nmql when icp<|>_fit`, { rename: "fit", error: /already declared as a score/ }],
@@ -299,6 +315,16 @@ describe("symbols, folding, semantic tokens", () => {
     const { result } = setup("schema {\n  lead.a: number\n  lead.b: enum(x, y)?\n}\ncriterion c when lead.a > 1\nscore s {\n  +1 when c\n}\nmql when c and s > 0\nexample \"t\" {\n  lead.a = 2\n  expect stage mql\n}");
     const outline = documentSymbols(result).map((s) => `${s.kind} ${s.name}${s.children ? ` [${s.children.map((c) => `${c.name}: ${c.detail}`).join(", ")}]` : ""}`);
     expect(outline).toEqual(["schema schema [lead.a: number, lead.b: enum(x, y)?]", "criterion c", "score s", "stage mql", "example t"]);
+  });
+
+  it("outlines grades (with their letters) and disqualifications; grade names are variables in the semantic tokens", () => {
+    const { result } = setup("schema {\n  lead.a: number\n}\ngrade g {\n  A when lead.a > 1\n  else B\n}\ndisqualify when lead.a < 0 because \"negative\"\nmql when g = A");
+    const outline = documentSymbols(result).map((s) => `${s.kind} ${s.name}: ${s.detail}`);
+    expect(outline).toEqual(["schema schema: 1 field", "grade g: grade: A, B", "disqualify disqualify: negative: disqualify", "stage mql: stage"]);
+    const toks = semanticTokens(result).map((t) => `${t.line}:${t.character}:${t.length}:${t.type}${t.modifiers.length ? "." + t.modifiers.join(".") : ""}`);
+    expect(toks).toContain("3:6:1:variable.declaration");
+    expect(toks).toContain("8:9:1:variable");
+    expect(toks).toContain("8:13:1:enumMember");
   });
 
   it("workspace symbols match fuzzily across files, each once", () => {

@@ -50,6 +50,13 @@ describe("dialect text", () => {
       snowflake: "STARTSWITH(s, p)",
       spark: "startswith(s, p)",
     }));
+    expect(Object.fromEntries(SQL_DIALECTS.map((d) => [d, DIALECTS[d].endsWithText("s", "p")]))).toEqual(table({
+      duckdb: "ends_with(s, p)",
+      postgres: "(right(s, length(p)) = p)",
+      bigquery: "ENDS_WITH(s, p)",
+      snowflake: "ENDSWITH(s, p)",
+      spark: "endswith(s, p)",
+    }));
     expect(Object.fromEntries(SQL_DIALECTS.map((d) => [d, DIALECTS[d].translate("x", "f", "t")]))).toEqual(table({
       duckdb: "translate(x, f, t)",
       postgres: "translate(x, f, t)",
@@ -118,6 +125,12 @@ describe("dialect behaviour, executed", () => {
       [D.containsText(D.string("abc"), D.string("a%")), false],
       [D.startsWithText(D.string("522110"), D.string("52")), true],
       [D.startsWithText(D.string("x52"), D.string("52")), false],
+      [D.endsWithText(D.string("jo@acme.com"), D.string("@acme.com")), true],
+      [D.endsWithText(D.string("jo@acme.com.au"), D.string("@acme.com")), false],
+      [D.endsWithText(D.string("ΑΣ𐐀"), D.string("𐐀")), true],
+      [D.endsWithText(D.string("abc"), D.string("")), true],
+      [D.endsWithText(D.string("c"), D.string("abc")), false],
+      [`COALESCE(${D.endsWithText("NULL", D.string("a"))}, FALSE)`, false],
       [D.translate(D.string("ΑΣ𐐀xİ\u212A"), D.string("ΑΣ𐐀\u212A"), D.string("ασ𐐨k")), "ασ𐐨xİk"],
       [`COALESCE(${D.containsText("NULL", D.string("a"))}, FALSE)`, false],
       [`COALESCE(${D.listContains(d === "duckdb" ? "CAST(NULL AS VARCHAR[])" : "CAST(NULL AS text[])", D.string("a"))}, FALSE)`, false],

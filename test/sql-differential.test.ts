@@ -33,11 +33,11 @@ afterAll(async () => {
   console.log(`sql-differential: ${cases} program/lead cases compared`);
 });
 
-interface Expected { stage: string; scores: number[]; flags: boolean[] }
+interface Expected { stage: string; scores: number[]; flags: boolean[]; reason: string | undefined; grades: string[] }
 
 function expectedOf(program: Program, c: GenCase): Expected[] {
   const asOf = parseDateDays(c.asOf);
-  const n = program.scores.length + program.criteria.length + program.stages.length;
+  const n = program.scores.length + program.criteria.length + program.stages.length + program.textColumns.length;
   return c.leads.map((lead) => {
     const res = program.evaluate(lead, { asOf: c.asOf });
     const vals = program.fields.map((f) => {
@@ -48,8 +48,11 @@ function expectedOf(program: Program, c: GenCase): Expected[] {
     });
     const out = new Array(1 + n);
     program.evaluateValues(vals, asOf, out, true);
-    expect(program.stages[out[0] as number] ?? "none").toBe(res.stage);
-    return { stage: res.stage, scores: program.scores.map((s) => res.scores[s]), flags: out.slice(1 + program.scores.length) as boolean[] };
+    expect(program.resultStages[out[0] as number] ?? "none").toBe(res.stage);
+    // The batch row ends with the text columns (reason, grades): the same values as evaluate's.
+    const flags = out.slice(1 + program.scores.length, out.length - program.textColumns.length) as boolean[];
+    expect(out.slice(out.length - program.textColumns.length)).toEqual([...(program.ir.disqualifications.length ? [res.reason] : []), ...program.grades.map((g) => res.grades![g])]);
+    return { stage: res.stage, scores: program.scores.map((s) => res.scores[s]), flags, reason: res.reason, grades: program.grades.map((g) => res.grades?.[g] ?? "") };
   });
 }
 
@@ -64,11 +67,15 @@ function compareRows(engine: string, program: Program, c: GenCase, expected: Exp
     expect(row!.stage, where()).toBe(expected[i].stage);
     program.scores.forEach((s, k) => expect(row![s], `score ${s}: ${where()}`).toBe(expected[i].scores[k]));
     flagNames.forEach((name, k) => expect(row![name], `flag ${name}: ${where()}`).toBe(expected[i].flags[k]));
+    // Missing (NULL) when not disqualified; the clause's text as data otherwise.
+    if (program.ir.disqualifications.length) expect(row!.reason ?? undefined, `reason: ${where()}`).toBe(expected[i].reason);
+    program.grades.forEach((g, k) => expect(row![g], `grade ${g}: ${where()}`).toBe(expected[i].grades[k]));
   });
 }
 
 async function check(seed: number): Promise<void> {
-  const c = generateCase(seed, LEADS_PER_PROGRAM);
+  // Grades, disqualifications and `ends with` included.
+  const c = generateCase(seed, LEADS_PER_PROGRAM, { behaviour: true });
   const { diagnostics, program } = compile(c.source);
   const errors = diagnostics.filter((d) => d.severity === "error");
   expect(errors.map((d) => d.message), c.source).toEqual([]);

@@ -77,8 +77,9 @@ export class DiffTally {
   private readonly asOfText: string;
 
   constructor(private readonly programs: { old: Program; new: Program }, private readonly asOf: number) {
-    this.before = ["none", ...programs.old.stages];
-    this.after = ["none", ...programs.new.stages];
+    // `disqualified` (when a side disqualifies) is a row and column of its own, after the funnel.
+    this.before = ["none", ...programs.old.resultStages];
+    this.after = ["none", ...programs.new.resultStages];
     this.counts = this.before.map(() => new Array<number>(this.after.length).fill(0));
     this.examples = this.before.map(() => this.after.map(() => []));
     this.columns = { old: programs.old.scores.map(() => new NumberColumn()), new: programs.new.scores.map(() => new NumberColumn()) };
@@ -181,7 +182,7 @@ export class DiffTally {
       compared: this.compared,
       changed: this.changed,
       as_of: this.asOfText,
-      stages: { before: this.programs.old.stages, after: this.programs.new.stages },
+      stages: { before: this.programs.old.resultStages, after: this.programs.new.resultStages },
       transitions,
       scores,
       rejected: this.rejected,

@@ -18,11 +18,13 @@ export class LeadEnv {
   scores: (number | undefined)[];
   /** The event a stream query's `where` is looking at (its field values). */
   event: readonly unknown[] | undefined;
+  grades: (string | undefined)[];
 
   constructor(readonly vals: readonly unknown[], readonly asOf: number, ir: IrProgram) {
     this.criteria = new Array(ir.criteria.length);
     this.stages = new Array(ir.stages.length);
     this.scores = new Array(ir.scores.length);
+    this.grades = new Array(ir.grades.length);
   }
 }
 
@@ -100,6 +102,20 @@ export class IrEvaluator {
     return round2(t);
   }
 
+  /** A grade's letter: the first line that holds, else its `else` letter. */
+  grade(index: number, env: LeadEnv): string {
+    const known = env.grades[index];
+    if (known !== undefined) return known;
+    const g = this.ir.grades[index];
+    const line = g.lines.find((l) => this.holds(l.cond.expr, env));
+    return (env.grades[index] = line ? line.letter : g.otherwise);
+  }
+
+  /** The first disqualification that holds for the lead, or undefined. */
+  disqualification(env: LeadEnv): IrProgram["disqualifications"][number] | undefined {
+    return this.ir.disqualifications.find((d) => this.holds(d.cond.expr, env));
+  }
+
   private fn(e: IrExpr): Fn {
     let f = this.cache.get(e);
     if (!f) this.cache.set(e, (f = this.build(e)));
@@ -119,6 +135,7 @@ export class IrEvaluator {
       case "criterion": return (env) => this.criterion(e.index, env);
       case "stage": return (env) => this.stage(e.index, env);
       case "score": return (env) => this.score(e.index, env);
+      case "grade": return (env) => this.grade(e.index, env);
       case "not": {
         const x = this.fn(e.e);
         return (env) => x(env) !== true;
@@ -159,13 +176,14 @@ export class IrEvaluator {
           return a !== undefined && b !== undefined && foldCase(a).includes(foldCase(b));
         };
       }
-      case "startsWith": {
+      case "startsWith": case "endsWith": {
         const l = this.fn(e.l);
         const r = this.fn(e.r);
+        const method = e.k;
         return (env) => {
           const a = l(env) as string | undefined;
           const b = r(env) as string | undefined;
-          return a !== undefined && b !== undefined && foldCase(a).startsWith(foldCase(b));
+          return a !== undefined && b !== undefined && foldCase(a)[method](foldCase(b));
         };
       }
       case "presence": {

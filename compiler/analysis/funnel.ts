@@ -1,4 +1,4 @@
-import type { IrExpr, IrProgram } from "../ir.js";
+import { DISQUALIFIED, type IrExpr, type IrProgram } from "../ir.js";
 import type { NearestMiss } from "./nearest-miss.js";
 import { conditionText } from "./describe.js";
 
@@ -9,7 +9,11 @@ import { conditionText } from "./describe.js";
  */
 export interface FunnelReport {
   leads: number;
-  /** `none` first, then the funnel low to high. `reached`: at this stage or a later one. */
+  /**
+   * `none` first, then (for a definition that disqualifies) `disqualified`, then the funnel low to
+   * high. `reached`: at this stage or a later one; `none` and `disqualified` are outside the
+   * funnel, so a disqualified lead reaches no stage (its row's `reached` is its count).
+   */
   stages: { name: string; count: number; reached: number; conversion: number | undefined }[];
   /** For each stage, the leads one stage below it and what keeps them there. */
   heldBack: {
@@ -66,7 +70,8 @@ export class FunnelAccumulator {
   private readonly histograms: Histogram[];
 
   constructor(private readonly ir: IrProgram) {
-    this.atStage = new Array(ir.stages.length + 1).fill(0);
+    // Index stage + 1: none, the funnel, then disqualified (one past the last stage).
+    this.atStage = new Array(ir.stages.length + 2).fill(0);
     this.partFailsOnly = ir.stages.map((s) => new Array(s.cond.parts.length).fill(0));
     this.partFailsAtAll = ir.stages.map((s) => new Array(s.cond.parts.length).fill(0));
     this.oneAway = ir.stages.map(() => 0);
@@ -109,14 +114,19 @@ export class FunnelAccumulator {
     const total = this.leads;
     const rate = (n: number, d: number) => (d === 0 ? undefined : n / d);
     const names = ["none", ...this.ir.stages.map((s) => s.name)];
-    // reached[i]: leads at stage i or a later one; every lead "reaches" none.
-    const reached = names.map((_, i) => (i === 0 ? total : this.atStage.slice(i).reduce((a, n) => a + n, 0)));
+    const funnelEnd = names.length; // atStage[funnelEnd]: the disqualified
+    // reached[i]: leads at stage i or a later one of the funnel; every lead "reaches" none.
+    const reached = names.map((_, i) => (i === 0 ? total : this.atStage.slice(i, funnelEnd).reduce((a, n) => a + n, 0)));
     const stages = names.map((name, i) => ({
       name,
       count: this.atStage[i],
       reached: reached[i],
       conversion: i === 0 ? undefined : rate(reached[i], reached[i - 1]),
     }));
+    if (this.ir.disqualifications.length) {
+      const disqualified = this.atStage[funnelEnd];
+      stages.splice(1, 0, { name: DISQUALIFIED, count: disqualified, reached: disqualified, conversion: undefined });
+    }
     return {
       leads: total,
       stages,

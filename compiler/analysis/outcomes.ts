@@ -65,6 +65,8 @@ export class OutcomeAccumulator {
   /** One lead: its stage index (-1 for none), every criterion's flag and every outcome's flag. */
   add(stage: number, criteria: readonly boolean[], outcomes: readonly boolean[]): void {
     this.rows++;
+    // A disqualified lead (index past the funnel) reached no stage; it still counts as a lead.
+    if (stage >= this.ir.stages.length) stage = -1;
     for (let s = 0; s <= stage; s++) this.reached[s]++;
     for (let c = 0; c < criteria.length; c++) if (criteria[c]) this.holds[c]++;
     for (let o = 0; o < outcomes.length; o++) {

@@ -58,7 +58,7 @@ function constants(programs: IrProgram[]): { numbers: number[]; texts: string[];
 function children(e: IrExpr): IrExpr[] {
   switch (e.k) {
     case "not": case "neg": case "daysSince": return [e.e];
-    case "and": case "or": case "cmp": case "contains": case "startsWith": case "arith": return [e.l, e.r];
+    case "and": case "or": case "cmp": case "contains": case "startsWith": case "endsWith": case "arith": return [e.l, e.r];
     case "in": return [e.e, ...e.items];
     case "atLeast": return e.items;
     default: return [];

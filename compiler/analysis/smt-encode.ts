@@ -1,4 +1,4 @@
-import type { IrExpr, IrField, IrProgram } from "../ir.js";
+import { DISQUALIFIED, type IrExpr, type IrField, type IrProgram } from "../ir.js";
 import { parseDateDays } from "../../language/literals.js";
 
 /**
@@ -101,7 +101,7 @@ export function vocabulary(programs: IrProgram[]): Vocabulary {
 function forEachChild(e: IrExpr, f: (x: IrExpr) => void): void {
   switch (e.k) {
     case "not": case "neg": case "daysSince": f(e.e); break;
-    case "and": case "or": case "cmp": case "contains": case "startsWith": case "arith": f(e.l); f(e.r); break;
+    case "and": case "or": case "cmp": case "contains": case "startsWith": case "endsWith": case "arith": f(e.l); f(e.r); break;
     case "in": f(e.e); e.items.forEach(f); break;
     case "atLeast": e.items.forEach(f); break;
     default: break;
@@ -279,7 +279,14 @@ export function encodeProgram(p: IrProgram, v: Vocabulary, prefix: string): Enco
   for (const d of p.order) {
     if (d.kind === "criterion") define(`${prefix}c${d.index}`, "Bool", enc.cond(p.criteria[d.index].cond.expr));
     else if (d.kind === "stage") define(`${prefix}s${d.index}`, "Bool", enc.cond(p.stages[d.index].cond.expr));
-    else {
+    else if (d.kind === "disqualify") define(`${prefix}dq${d.index}`, "Bool", enc.cond(p.disqualifications[d.index].cond.expr));
+    else if (d.kind === "grade") {
+      // A grade is the rank of its letter among its letters: the first line that holds, else `else`.
+      const g = p.grades[d.index];
+      let term = String(g.letters.indexOf(g.otherwise));
+      for (let k = g.lines.length - 1; k >= 0; k--) term = `(ite ${enc.cond(g.lines[k].cond.expr)} ${g.letters.indexOf(g.lines[k].letter)} ${term})`;
+      define(`${prefix}gr${d.index}`, "Int", term);
+    } else {
       const s = p.scores[d.index];
       let sum = s.lines.length ? `(+ 0.0 ${s.lines.map((l) => `(ite ${enc.cond(l.cond.expr)} ${smtReal(l.weight)} 0.0)`).join(" ")})` : "0.0";
       if (s.cap !== undefined) sum = `(let ((x ${sum})) (ite (> x ${smtReal(s.cap)}) ${smtReal(s.cap)} x))`;
@@ -290,12 +297,17 @@ export function encodeProgram(p: IrProgram, v: Vocabulary, prefix: string): Enco
   // the stage is the last declared one whose condition holds
   let stageIndex = "(- 1)";
   for (const s of p.stages) stageIndex = `(ite ${prefix}s${s.index} ${s.index} ${stageIndex})`;
+  // A disqualification overrides the funnel: index one past its last stage, reaching none of them.
+  const disqualifies = p.disqualifications.length > 0;
+  if (disqualifies) stageIndex = `(ite ${or(p.disqualifications.map((d) => `${prefix}dq${d.index}`))} ${p.stages.length} ${stageIndex})`;
   define(`${prefix}stage`, "Int", stageIndex);
-  const indexOf = (name: string) => (name === "none" ? -1 : p.stages.findIndex((s) => s.name === name));
+  const indexOf = (name: string) => (name === "none" ? -1 : disqualifies && name === DISQUALIFIED ? p.stages.length : p.stages.findIndex((s) => s.name === name));
   const int = (n: number) => (n < 0 ? `(- ${-n})` : String(n));
+  const notDisqualified = disqualifies ? [`(< ${prefix}stage ${p.stages.length})`] : [];
   return {
     definitions,
-    reached: (stage) => (indexOf(stage) < 0 ? (stage === "none" ? "true" : "false") : `(>= ${prefix}stage ${indexOf(stage)})`),
+    reached: (stage) => (stage === DISQUALIFIED && disqualifies ? `(= ${prefix}stage ${p.stages.length})`
+      : indexOf(stage) < 0 ? (stage === "none" ? "true" : "false") : and([`(>= ${prefix}stage ${indexOf(stage)})`, ...notDisqualified])),
     isStage: (stage) => (stage !== "none" && indexOf(stage) < 0 ? "false" : `(= ${prefix}stage ${int(indexOf(stage))})`),
     score: (name) => `${prefix}sc${p.scores.findIndex((s) => s.name === name)}`,
     condition: (e) => enc.cond(e),
@@ -330,6 +342,7 @@ class ExprEncoder {
         return { def: presentVar(f), val: f.kind === "date" ? `(to_real ${x})` : x, field: f };
       }
       case "score": return { def: "true", val: `${this.prefix}sc${e.index}` };
+      case "grade": return { def: "true", val: `${this.prefix}gr${e.index}` };
       case "arith": {
         const l = this.value(e.l);
         const r = this.value(e.r);
@@ -352,6 +365,8 @@ class ExprEncoder {
   /** An enum operand as its rank in `members` (the comparison's declaration order). */
   private rank(e: IrExpr, members: readonly string[]): Value {
     if (e.k === "const") return { def: "true", val: String(members.indexOf(String(e.value))) };
+    // A grade is compared with its own letters, so its rank is already in this order.
+    if (e.k === "grade") return { def: "true", val: `${this.prefix}gr${e.index}` };
     if (e.k !== "field") throw new Error("internal: an enum value that is not a field or a member");
     const f = this.field(e.field);
     let term = "(- 1)";
@@ -431,6 +446,11 @@ class ExprEncoder {
         const r = this.value(e.r);
         return and([l.def, r.def, `(str.prefixof ${r.val} ${l.val})`]);
       }
+      case "endsWith": {
+        const l = this.value(e.l);
+        const r = this.value(e.r);
+        return and([l.def, r.def, `(str.suffixof ${r.val} ${l.val})`]);
+      }
       case "presence": {
         const p = presentVar(this.field(e.field));
         return e.missing ? `(not ${p})` : p;
@@ -443,7 +463,7 @@ class ExprEncoder {
   }
 
   private membersOf(e: IrExpr): readonly string[] {
-    return e.k === "field" ? e.field.members : [];
+    return e.k === "field" ? e.field.members : e.k === "grade" ? this.p.grades[e.index].letters : [];
   }
 }
 
@@ -451,5 +471,6 @@ class ExprEncoder {
 export function stageNames(programs: IrProgram[]): string[] {
   const out: string[] = [];
   for (const p of programs) for (const s of p.stages) if (!out.includes(s.name)) out.push(s.name);
+  if (programs.some((p) => p.disqualifications.length > 0)) out.push(DISQUALIFIED);
   return out;
 }

@@ -120,7 +120,9 @@ export const mark = (holds: boolean) => (holds ? "✓" : "✗");
 /** The human-readable trace of an explanation. */
 export function renderExplanation(e: Explanation): string {
   const out: string[] = [`stage: ${e.stage}   (as of ${e.asOf})`];
+  if (e.reason !== undefined) out.push(`reason: ${JSON.stringify(e.reason)}`);
   for (const [name, value] of Object.entries(e.scores)) out.push(`score ${name}: ${value}`);
+  for (const g of e.grades) out.push(`grade ${g.name}: ${g.letter}   (${g.line !== undefined ? `by ${g.line.replace(/\s+/g, " ")}` : "else"})`);
   const decl = (kind: string, d: Explanation["stages"][number]) => {
     out.push(`${mark(d.holds)} ${kind} ${d.name}`);
     for (const p of d.parts) {
@@ -136,11 +138,23 @@ export function renderExplanation(e: Explanation): string {
     }
     for (const c of e.next.atLeast) out.push(`    (${c.text}: ${c.holding} of ${c.of} hold, ${c.n} needed)`);
   }
+  if (e.disqualifications.length) {
+    // The first that holds decides the reason; the others are shown for completeness.
+    out.push("", "disqualifications (the first that holds decides):");
+    for (const d of e.disqualifications) decl("disqualify because", { ...d, name: JSON.stringify(d.name) });
+  }
   out.push("", "stages (low to high):");
   for (const s of e.stages) decl("stage", s);
   if (e.criteria.length) {
     out.push("", "criteria:");
     for (const c of e.criteria) decl("criterion", c);
+  }
+  for (const g of e.grades) {
+    out.push("", `grade ${g.name} = ${g.letter}`);
+    for (const l of g.lines) {
+      const values = l.fields.map((f) => `${f.path} = ${showValue(f.value)}`).join(", ");
+      out.push(`    ${mark(l.holds)} ${l.text}${values ? `    [${values}]` : ""}`);
+    }
   }
   for (const s of e.scoreDetails) {
     out.push("", `score ${s.name} = ${s.value}${s.cap !== undefined ? `  (cap ${s.cap})` : ""}${s.floor !== undefined ? `  (floor ${s.floor})` : ""}`);
@@ -168,6 +182,10 @@ export function renderExampleFailure(f: ExampleFailure): string {
     case "stage": return `expected stage ${f.expected}, got ${f.actual}`;
     case "score": return `expected score ${f.name} ${f.expected}, got ${f.actual ?? "nothing"}`;
     case "flag": return `expected \`${f.name}\` to be ${f.expected}, got ${f.actual}`;
+    case "reason": return f.actual === undefined
+      ? `expected disqualification because ${JSON.stringify(f.expected)}, got stage ${f.stage} (not disqualified)`
+      : `expected reason ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.actual)}`;
+    case "grade": return `expected grade ${f.name} ${f.expected}, got ${f.actual}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { DISQUALIFIED } from "../ir.js";
 import type { CompileResult } from "../compile.js";
 import type { ParamValue } from "../ir.js";
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
@@ -46,7 +47,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const values = sweepValues(param, text);
   const base = paramOverrides(analysis, fixed);
   const programs = values.map((v) => programWithParams(o.result, new Map<string, ParamValue>([...base, [name, v]])));
-  const stageNames = programs[0].stages;
+  // A definition that disqualifies counts `disqualified` leads in a column of their own.
+  const stageNames = programs[0].resultStages;
   const counts = programs.map(() => new Array<number>(stageNames.length + 1).fill(0));
   const out: unknown[] = new Array(1 + programs[0].scores.length);
   const summary = await forEachBoundRow({
@@ -78,7 +80,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
 /** The sweep as a table: one row per value, leads per stage, and how many reached the top stage. */
 export function renderSweep(r: SweepResult): string {
   const stages = Object.keys(r.runs[0]?.stages ?? { none: 0 });
-  const top = stages[stages.length - 1];
+  // The top of the funnel: `disqualified` is outside it.
+  const funnel = stages.filter((s) => s !== DISQUALIFIED);
+  const top = funnel[funnel.length - 1];
   const written = r.rowsRead - r.rowsRejected;
   const header = [r.param, ...stages, `reached ${top}`];
   const rows = r.runs.map((run) => [

@@ -95,16 +95,24 @@ export function formatOf(path: string | undefined, fallback: OutputFormat = "csv
   return /\.(jsonl|ndjson|json)$/i.test(path) ? "jsonl" : "csv";
 }
 
-/** Writes result rows: `id`, `stage`, scores, then (with all columns) criterion and stage flags. */
+/**
+ * Writes result rows: `id`, `stage`, scores, then (with all columns) criterion and stage flags,
+ * then the text columns (a disqualified lead's `reason`, each grade's letter).
+ */
 export class ResultWriter {
   private readonly keys: string[];
+  /** Index in a row's values (from 1) of the first text column: written quoted, missing as empty / null. */
+  private readonly textFrom: number;
 
   constructor(
     private readonly out: TextSink,
     private readonly format: OutputFormat,
     private readonly columns: string[],
+    /** How many of the last columns hold text rather than numbers and booleans. */
+    textColumns = 0,
   ) {
     this.keys = columns.map((c) => `${JSON.stringify(c)}:`);
+    this.textFrom = columns.length - 1 - textColumns;
   }
 
   header(): void {
@@ -113,15 +121,18 @@ export class ResultWriter {
 
   /** Appends one result row; `out` holds the values that follow id and stage, from index 1. */
   row(id: string, stage: string, out: unknown[], count: number): void {
+    const numbers = Math.min(count, this.textFrom - 1);
     if (this.format === "csv") {
       let line = `${csvCell(id)},${stage}`;
-      for (let i = 1; i <= count; i++) line += `,${out[i]}`;
+      for (let i = 1; i <= numbers; i++) line += `,${out[i]}`;
+      for (let i = numbers + 1; i <= count; i++) line += `,${out[i] === undefined || out[i] === null ? "" : csvCell(String(out[i]))}`;
       this.out.append(`${line}\n`);
       return;
     }
     // Built as text: a column named `__proto__` must stay an ordinary key.
     let line = `{${this.keys[0]}${JSON.stringify(id)},${this.keys[1]}${JSON.stringify(stage)}`;
-    for (let i = 1; i <= count; i++) line += `,${this.keys[i + 1]}${out[i]}`;
+    for (let i = 1; i <= numbers; i++) line += `,${this.keys[i + 1]}${out[i]}`;
+    for (let i = numbers + 1; i <= count; i++) line += `,${this.keys[i + 1]}${out[i] === undefined || out[i] === null ? "null" : JSON.stringify(String(out[i]))}`;
     this.out.append(`${line}}\n`);
   }
 }

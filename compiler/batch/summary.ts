@@ -1,3 +1,4 @@
+import { DISQUALIFIED } from "../ir.js";
 import { outputPath, type OutputTarget } from "./output.js";
 
 /** What a batch run did, whichever engine ran it. rowsRead = rowsWritten + rowsRejected, always. */
@@ -29,11 +30,12 @@ export function renderSummary(s: RunSummary): string {
   const total = s.rowsWritten;
   const rows: string[][] = [["stage", "leads", "share", "reached"]];
   // "reached" counts leads at this stage or any later one: the funnel as sales sees it.
-  let reached = total;
+  // `none` and `disqualified` are outside the funnel: they reach no stage.
+  const outside = (name: string) => name === "none" || name === DISQUALIFIED;
+  let reached = total - s.stages.filter((st) => outside(st.name)).reduce((n, st) => n + st.count, 0);
   for (const st of s.stages) {
-    rows.push([st.name, String(st.count), pct(st.count, total), st.name === "none" ? "" : pct(reached, total)]);
-    if (st.name !== "none") reached -= st.count;
-    else reached = total - st.count;
+    rows.push([st.name, String(st.count), pct(st.count, total), outside(st.name) ? "" : pct(reached, total)]);
+    if (!outside(st.name)) reached -= st.count;
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const table = rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd());

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { formatDateDays } from "../../language/literals.js";
-import type { IrProgram } from "../ir.js";
+import { DISQUALIFIED, type IrProgram } from "../ir.js";
 import { emitSql } from "../sql/emit-sql.js";
 import { DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
 
@@ -109,8 +109,9 @@ function schemaYaml(ir: IrProgram, o: DbtOptions, inputCall: string): string {
   const doc = (x: { name: string; source: { doc: string | undefined; file: string; line: number } }, kind: string) =>
     `${x.source.doc ?? `The ${kind} \`${x.name}\`.`} (${x.source.file}:${x.source.line})`;
   column("id", `The lead's id (the input's \`${o.idColumn ?? "id"}\` column).`, []);
-  const stages = ["none", ...ir.stages.map((s) => s.name)];
-  column("stage", `The last stage of the funnel whose condition holds, or \`none\`: ${stages.join(", ")}.`, [
+  const stages = ["none", ...ir.stages.map((s) => s.name), ...(ir.disqualifications.length ? [DISQUALIFIED] : [])];
+  const disqualifiedNote = ir.disqualifications.length ? "; `disqualified` when a disqualification holds" : "";
+  column("stage", `The last stage of the funnel whose condition holds, or \`none\`${disqualifiedNote}: ${stages.join(", ")}.`, [
     "not_null",
     `accepted_values:\n              values: [${stages.map(y).join(", ")}]`,
   ]);
@@ -118,6 +119,12 @@ function schemaYaml(ir: IrProgram, o: DbtOptions, inputCall: string): string {
   if (full) {
     for (const c of ir.criteria) column(c.name, doc(c, "criterion"), ["not_null"]);
     for (const s of ir.stages) column(s.name, `Whether the condition of stage \`${s.name}\` holds. ${doc(s, "stage")}`, ["not_null"]);
+  }
+  if (ir.disqualifications.length) {
+    column("reason", `Why the lead is disqualified: the first matching reason (${ir.disqualifications.map((d) => JSON.stringify(d.reason)).join(", ")}); null when it is not.`, []);
+  }
+  for (const g of ir.grades) {
+    column(g.name, `${doc(g, "grade")} One of ${g.letters.join(", ")}.`, ["not_null", `accepted_values:\n              values: [${g.letters.map(y).join(", ")}]`]);
   }
 
   if (ir.examples.length) {
@@ -130,6 +137,8 @@ function schemaYaml(ir: IrProgram, o: DbtOptions, inputCall: string): string {
       const expect: Record<string, unknown> = { id: i + 1 };
       if (e.expectStage !== undefined) expect.stage = e.expectStage;
       for (const s of e.expectScores) expect[s.name] = s.value;
+      if (e.expectReason) expect.reason = e.expectReason.reason;
+      for (const g of e.expectGrades) expect[g.name] = g.letter;
       if (full) for (const f of e.expectFlags) expect[f.name] = f.value;
       lines.push(
         `  - name: ${y(name)}`,

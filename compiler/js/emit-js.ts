@@ -1,5 +1,5 @@
 import type { Dep, IrCondition, IrExpr, IrField, IrPerLine, IrProgram } from "../ir.js";
-import { irChildren } from "../ir.js";
+import { DISQUALIFIED, irChildren } from "../ir.js";
 import { codecOf, READER_PARAMS } from "../runtime/codecs/codec.js";
 import { closure, depKey, outputRoots } from "../plan.js";
 import { foldCase } from "../runtime/case-fold.js";
@@ -123,6 +123,7 @@ class FunctionEmitter {
         return this.inlined.has(e.index) ? { code: this.cond(e), nullable: false, simple: false } : { code: `c${e.index}`, nullable: false, simple: true };
       case "stage": return { code: `s${e.index}`, nullable: false, simple: true };
       case "score": return { code: `sc${e.index}`, nullable: false, simple: true };
+      case "grade": return { code: `gr${e.index}`, nullable: false, simple: true };
       case "arith": {
         const l = this.value(e.l);
         const r = this.value(e.r);
@@ -176,6 +177,7 @@ class FunctionEmitter {
         return this.caseInsensitive(l, r, "includes");
       }
       case "startsWith": return this.caseInsensitive(this.once(this.value(e.l)), this.value(e.r), "startsWith");
+      case "endsWith": return this.caseInsensitive(this.once(this.value(e.l)), this.value(e.r), "endsWith");
       case "presence": {
         const f = this.field(e.field.index);
         const numeric = e.field.kind === "number" || e.field.kind === "date";
@@ -189,8 +191,8 @@ class FunctionEmitter {
     }
   }
 
-  /** `contains` / `starts with` on strings: the test over both sides' simple case folding (runtime/case-fold.ts). */
-  private caseInsensitive(l: { setup: string; ref: string }, r: Emitted, method: "includes" | "startsWith"): string {
+  /** `contains` / `starts with` / `ends with` on strings: the test over both sides' simple case folding (runtime/case-fold.ts). */
+  private caseInsensitive(l: { setup: string; ref: string }, r: Emitted, method: "includes" | "startsWith" | "endsWith"): string {
     if (!r.nullable && r.code.startsWith('"')) {
       const folded = foldCase(JSON.parse(r.code) as string);
       const needle = str(folded);
@@ -202,7 +204,8 @@ class FunctionEmitter {
         // match, where folding would find none either; that common case then costs one
         // regex test and no new string. Otherwise folding decides, as specified.
         const escaped = folded.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-        const decl = `new RegExp(${str(`${method === "startsWith" ? "^" : ""}${escaped}|[^\\x00-\\x7f]`)}, "i");`;
+        const anchored = method === "startsWith" ? `^${escaped}` : method === "endsWith" ? `${escaped}$` : escaped;
+        const decl = `new RegExp(${str(`${anchored}|[^\\x00-\\x7f]`)}, "i");`;
         let k = this.pool.findIndex((d) => d.endsWith(` = ${decl}`));
         if (k < 0) {
           k = this.pool.length;
@@ -218,6 +221,7 @@ class FunctionEmitter {
 
   private enumRank(e: IrExpr, emitted: { setup: string; ref: string }, members: readonly string[], first: boolean): string {
     if (e.k === "const") return num(members.indexOf(String(e.value)));
+    if (e.k === "grade") return `G${e.index}[${first ? emitted.setup : emitted.ref}]`; // never missing
     const field = e.k === "field" ? e.field.index : -1;
     return `(${first ? emitted.setup : emitted.ref} !== undefined ? E${field}[${emitted.ref}] : undefined)`;
   }
@@ -281,7 +285,17 @@ function bodyStatements(p: IrProgram, em: FunctionEmitter, need: Set<string>, ex
     if (d.kind === "criterion" && em.inlined.has(d.index)) continue;
     if (d.kind === "criterion") out.push(condStatement(`c${d.index}`, p.criteria[d.index].cond, `xc${d.index}`));
     else if (d.kind === "stage") out.push(condStatement(`s${d.index}`, p.stages[d.index].cond, `xs${d.index}`));
-    else {
+    else if (d.kind === "disqualify") out.push(condStatement(`dq${d.index}`, p.disqualifications[d.index].cond, `xd${d.index}`));
+    else if (d.kind === "grade") {
+      // The first line that holds gives the letter; explanations keep which line that was.
+      const g = p.grades[d.index];
+      let line = "-1";
+      for (let k = g.lines.length - 1; k >= 0; k--) line = `${em.cond(g.lines[k].cond.expr)} ? ${k} : ${line}`;
+      if (explain) out.push(`const xg${d.index} = ${line};`);
+      let letter = str(g.otherwise);
+      for (let k = g.lines.length - 1; k >= 0; k--) letter = `${explain ? `xg${d.index} === ${k}` : em.cond(g.lines[k].cond.expr)} ? ${str(g.lines[k].letter)} : ${letter}`;
+      out.push(`const gr${d.index} = ${letter};`);
+    } else {
       const s = p.scores[d.index];
       const v = `sc${d.index}`;
       out.push(`let ${v} = 0;`);
@@ -301,10 +315,35 @@ function bodyStatements(p: IrProgram, em: FunctionEmitter, need: Set<string>, ex
   return out;
 }
 
+/**
+ * The lead's stage: `disqualified` (index: one past the funnel's last stage) when a
+ * disqualification holds, else the last stage that holds, else `none` (-1).
+ */
 function stageExpression(p: IrProgram, asIndex: boolean): string {
   let code = asIndex ? "-1" : '"none"';
   for (const s of p.stages) code = `s${s.index} ? ${asIndex ? s.index : str(s.name)} : ${code}`;
+  if (p.disqualifications.length === 0) return code;
+  return `(${disqualifiedTest(p)}) ? ${asIndex ? p.stages.length : str(DISQUALIFIED)} : ${code}`;
+}
+
+function disqualifiedTest(p: IrProgram): string {
+  return p.disqualifications.map((d) => `dq${d.index}`).join(" || ");
+}
+
+/** The first holding disqualification's reason; undefined when none holds. */
+function reasonExpression(p: IrProgram): string {
+  let code = "undefined";
+  for (let k = p.disqualifications.length - 1; k >= 0; k--) code = `dq${k} ? ${str(p.disqualifications[k].reason)} : ${code}`;
   return code;
+}
+
+/**
+ * The text values that follow the numbers in a batch row: the reason (when the program
+ * disqualifies), then each grade's letter. Text comes last so the numeric positions readers
+ * rely on (`out[1 + i]` for score i, criteria after the scores) stay where they were.
+ */
+function textValues(p: IrProgram): string[] {
+  return [...(p.disqualifications.length ? [reasonExpression(p)] : []), ...p.grades.map((g) => `gr${g.index}`)];
 }
 
 /** Names a plain object, string, number, array or function inherits: `lead.constructor` must not find Object. */
@@ -392,6 +431,9 @@ function singleUseCriteria(p: IrProgram, need: Set<string>): Map<number, IrExpr>
     const index = Number(i);
     if (kind === "criterion") count(p.criteria[index].cond.expr);
     else if (kind === "stage") count(p.stages[index].cond.expr);
+    else if (kind === "disqualify") count(p.disqualifications[index].cond.expr);
+    // A grade line is only evaluated when the lines above it failed: not a single use to inline.
+    else if (kind === "grade") for (const line of p.grades[index].lines) { count(line.cond.expr); count(line.cond.expr); }
     else for (const line of p.scores[index].lines) count(line.cond.expr);
   }
   const out = new Map<number, IrExpr>();
@@ -450,14 +492,20 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
   const lean = closure(p, outputRoots(p, false));
   const full = closure(p, outputRoots(p, true));
   const scoresObject = `{ ${p.scores.map((s) => `${objectKey(s.name)}: sc${s.index}`).join(", ")} }`;
-  const evaluate = !wanted.has("evaluate") ? skip() : emitFunction(p, pool, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject} };`, true);
+  // Grades and the reason appear in results only for programs that have them.
+  const extras = [
+    ...(p.grades.length ? [`grades: { ${p.grades.map((g) => `${objectKey(g.name)}: gr${g.index}`).join(", ")} }`] : []),
+    ...(p.disqualifications.length ? [`reason: ${reasonExpression(p)}`] : []),
+  ].map((x) => `, ${x}`).join("");
+  const evaluate = !wanted.has("evaluate") ? skip() : emitFunction(p, pool, "evaluate", "lead, asOf", "object", lean, false, () => `return { stage: ${stageExpression(p, false)}, scores: ${scoresObject}${extras} };`, true);
   const intoTail = (withFlags: boolean) => () => {
     const parts = [`out[0] = ${stageExpression(p, true)};`, ...p.scores.map((s, i) => `out[${1 + i}] = sc${s.index};`)];
+    let k = 1 + p.scores.length;
     if (withFlags) {
-      let k = 1 + p.scores.length;
       for (const c of p.criteria) parts.push(`out[${k++}] = c${c.index};`);
       for (const s of p.stages) parts.push(`out[${k++}] = s${s.index};`);
     }
+    for (const text of textValues(p)) parts.push(`out[${k++}] = ${text};`);
     return parts.join("\n  ");
   };
   // The columnar batch form: no result object per lead, just stores into typed arrays.
@@ -471,9 +519,12 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
     for (const f of p.fields) em.usedFields.add(f.index);
     for (const s of p.streams) em.usedStreams.add(s.index);
     const perLines = p.scores.map((s) => (s.perLines.length ? `xp${s.index}` : "[]"));
-    return `return { stage: ${stageExpression(p, false)}, scores: [${p.scores.map((s) => `sc${s.index}`).join(", ")}], criteria: [${p.criteria.map((c) => `xc${c.index}`).join(", ")}], stages: [${p.stages.map((s) => `xs${s.index}`).join(", ")}], scoreLines: [${p.scores.map((s) => `xl${s.index}`).join(", ")}], perLines: [${perLines.join(", ")}], values: [${p.fields.map((f) => `f${f.index}`).join(", ")}], streams: [${p.streams.map((s) => `S${s.index}`).join(", ")}] };`;
+    return `return { stage: ${stageExpression(p, false)}, scores: [${p.scores.map((s) => `sc${s.index}`).join(", ")}], criteria: [${p.criteria.map((c) => `xc${c.index}`).join(", ")}], stages: [${p.stages.map((s) => `xs${s.index}`).join(", ")}], scoreLines: [${p.scores.map((s) => `xl${s.index}`).join(", ")}], grades: [${p.grades.map((g) => `gr${g.index}`).join(", ")}], gradeLines: [${p.grades.map((g) => `xg${g.index}`).join(", ")}], disqualifications: [${p.disqualifications.map((d) => `xd${d.index}`).join(", ")}], perLines: [${perLines.join(", ")}], values: [${p.fields.map((f) => `f${f.index}`).join(", ")}], streams: [${p.streams.map((s) => `S${s.index}`).join(", ")}] };`;
   });
-  const enumTables = p.fields.filter((f) => f.kind === "enum").map((f) => `const E${f.index} = rankTable(FIELDS[${f.index}].members);`);
+  const enumTables = [
+    ...p.fields.filter((f) => f.kind === "enum").map((f) => `const E${f.index} = rankTable(FIELDS[${f.index}].members);`),
+    ...p.grades.map((g) => `const G${g.index} = rankTable(${str(g.letters)});`),
+  ];
   return [
     '"use strict";',
     "function own(o, k) { return o !== null && typeof o === \"object\" && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined; }",

@@ -13,7 +13,11 @@ export type ExampleFailure =
   /** `expect score NAME = N`: the score came out different. */
   | { kind: "score"; line: number; name: string; expected: number; actual: number | undefined }
   /** `expect NAME` / `expect not NAME`: a criterion or stage held when it should not, or the reverse. */
-  | { kind: "flag"; line: number; name: string; expected: boolean; actual: boolean };
+  | { kind: "flag"; line: number; name: string; expected: boolean; actual: boolean }
+  /** `expect reason "…"`: the lead was disqualified for another reason (`actual`), or not at all (undefined; `stage` is its stage). */
+  | { kind: "reason"; line: number; expected: string; actual: string | undefined; stage: string }
+  /** `expect GRADE = L`: the grade gave another letter. */
+  | { kind: "grade"; line: number; name: string; expected: string; actual: string | undefined };
 
 export interface ExampleOutcome {
   title: string;
@@ -53,6 +57,13 @@ export function runExample(program: Program, example: IrExample, defaultAsOf: st
   for (const s of example.expectScores) {
     const actual = result.scores[s.name];
     if (!sameNumber(actual, s.value)) failures.push({ kind: "score", line: s.line, name: s.name, expected: s.value, actual });
+  }
+  if (example.expectReason && result.reason !== example.expectReason.reason) {
+    failures.push({ kind: "reason", line: example.expectReason.line, expected: example.expectReason.reason, actual: result.reason, stage: result.stage });
+  }
+  for (const g of example.expectGrades) {
+    const actual = result.grades?.[g.name];
+    if (actual !== g.letter) failures.push({ kind: "grade", line: g.line, name: g.name, expected: g.letter, actual });
   }
   let explanation: Explanation | undefined;
   if (example.expectFlags.length > 0 || failures.length > 0) explanation = program.explain(lead, { asOf });

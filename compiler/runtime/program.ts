@@ -1,6 +1,6 @@
 import { formatDateDays, parseDateDays, todayDays } from "../../language/literals.js";
 import { emitFactory, FACTORY_PARAMS, fieldTable, type GeneratedFunction } from "../js/emit-js.js";
-import type { IrField, IrProgram } from "../ir.js";
+import { DISQUALIFIED, type IrField, type IrProgram } from "../ir.js";
 import { readDate } from "./codecs/date.js";
 import { round2 } from "./events.js";
 import { RUNTIME_FUNCTIONS } from "./codecs/codec.js";
@@ -15,8 +15,13 @@ export interface EvaluateOptions {
 }
 
 export interface LeadResult {
+  /** The last stage that holds, `none`, or `disqualified` when a disqualification holds. */
   stage: string;
   scores: Record<string, number>;
+  /** Each grade's letter (only for definitions with grades). */
+  grades?: Record<string, string>;
+  /** The first holding disqualification's reason (only for definitions that disqualify; undefined when none holds). */
+  reason?: string;
 }
 
 export interface FieldValue {
@@ -64,9 +69,24 @@ export interface MissingForNextStage {
   atLeast: { text: string; n: number; of: number; holding: number }[];
 }
 
+/** A grade in an explanation: its letter and the line that gave it (undefined: `else`). */
+export interface GradeTrace {
+  name: string;
+  letter: string;
+  /** The grade line that held first, as written (`A when …`); undefined when `else` gave the letter. */
+  line: string | undefined;
+  /** Every line in order, with whether it held (lines after the first that held are not consulted). */
+  lines: { text: string; holds: boolean; fields: FieldValue[] }[];
+}
+
 export interface Explanation {
   asOf: string;
   stage: string;
+  /** The first holding disqualification's reason, when the lead is disqualified. */
+  reason?: string;
+  /** Every disqualification (named by its reason), with its parts. */
+  disqualifications: DeclarationTrace[];
+  grades: GradeTrace[];
   /** Undefined at the top of the funnel. */
   next?: MissingForNextStage;
   scores: Record<string, number>;
@@ -81,7 +101,8 @@ interface Generated {
   evaluateInto(vals: unknown[], asOf: number, out: unknown[]): void;
   evaluateIntoFull(vals: unknown[], asOf: number, out: unknown[]): void;
   explain(lead: unknown, asOf: number): {
-    stage: string; scores: number[]; criteria: boolean[][]; stages: boolean[][]; scoreLines: boolean[][]; values: unknown[];
+    stage: string; scores: number[]; criteria: boolean[][]; stages: boolean[][]; scoreLines: boolean[][];
+    grades: string[]; gradeLines: number[]; disqualifications: boolean[][]; values: unknown[];
     /** Per score, per `per` line: flat pairs (event index, worth). */
     perLines: number[][][];
     /** Each stream's events, as read. */
@@ -126,6 +147,18 @@ export class Program {
   get scores(): string[] { return this.ir.scores.map((s) => s.name); }
   get criteria(): string[] { return this.ir.criteria.map((c) => c.name); }
   get fields(): readonly IrField[] { return this.ir.fields; }
+  get grades(): string[] { return this.ir.grades.map((g) => g.name); }
+  /**
+   * The stage values a result can have after `none`: the funnel, then `disqualified` when the
+   * definition disqualifies. A stage index (batch forms) indexes this list.
+   */
+  get resultStages(): string[] {
+    return this.ir.disqualifications.length ? [...this.stages, DISQUALIFIED] : this.stages;
+  }
+  /** The text columns that end every result row: `reason` (when the definition disqualifies), then each grade. */
+  get textColumns(): string[] {
+    return [...(this.ir.disqualifications.length ? ["reason"] : []), ...this.grades];
+  }
 
   /** The generated factory's source, for inspection and for `build --target js`. */
   get factorySource(): string {
@@ -226,8 +259,11 @@ export class Program {
       parts: cond.parts.map((p, i) => ({ text: p.text, holds: parts[i], fields: p.fields.map(display) })),
     });
     const stageIndex = this.ir.stages.findIndex((s) => s.name === raw.stage);
+    const disqualifications = this.ir.disqualifications.map((d, i) => trace(d.reason, d.cond, raw.disqualifications[i]));
+    const reason = disqualifications.find((d) => d.holds)?.name;
     let next: MissingForNextStage | undefined;
-    if (stageIndex + 1 < this.ir.stages.length) {
+    // A disqualified lead reaches no stage, whatever it would need: there is no nearest miss.
+    if (reason === undefined && stageIndex + 1 < this.ir.stages.length) {
       const evaluator = (this.irEvaluator ??= new IrEvaluator(this.ir));
       const miss = nearestMiss(this.ir, evaluator, evaluator.env([...raw.values, ...raw.streams], asOf), stageIndex + 1);
       next = {
@@ -236,9 +272,25 @@ export class Program {
         atLeast: miss.counts.map((c) => ({ text: conditionText(c.expr), n: c.expr.n, of: c.expr.items.length, holding: c.holding })),
       };
     }
+    const grades = this.ir.grades.map((g, i): GradeTrace => {
+      const held = raw.gradeLines[i];
+      return {
+        name: g.name,
+        letter: raw.grades[i],
+        line: held >= 0 ? g.lines[held].text : undefined,
+        lines: g.lines.map((l, k) => ({
+          text: l.text.replace(/\s+/g, " "),
+          holds: k === held,
+          fields: l.cond.parts.flatMap((p) => p.fields).filter((x, j, all) => all.indexOf(x) === j).map(display),
+        })),
+      };
+    });
     return {
       asOf: formatDateDays(asOf),
       stage: raw.stage,
+      ...(reason !== undefined ? { reason } : {}),
+      disqualifications,
+      grades,
       ...(next ? { next } : {}),
       scores: Object.fromEntries(this.ir.scores.map((s, i) => [s.name, raw.scores[i]])),
       stages: this.ir.stages.map((s, i) => trace(s.name, s.cond, raw.stages[i])),

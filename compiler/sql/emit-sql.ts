@@ -1,5 +1,5 @@
 import { formatDateDays, parseDateDays } from "../../language/literals.js";
-import type { Dep, IrCondition, IrExpr, IrField, IrPerLine, IrProgram } from "../ir.js";
+import { DISQUALIFIED, type Dep, type IrCondition, type IrExpr, type IrField, type IrPerLine, type IrProgram } from "../ir.js";
 import { caseFoldedOperands } from "./case-fold-sql.js";
 import { lineComments } from "./sql-comment.js";
 import { DIALECTS, type SqlDialect, type SqlDialectName } from "./sql-dialects.js";
@@ -83,6 +83,9 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   const full = options.columns === "all";
   const passthrough = options.source?.passthrough ?? [];
   const text = options.staging === "text";
+  if (text && ir.disqualifications.length > 0) {
+    throw new RangeError("text staging cannot be used with `disqualify` yet: both write a `reason` column");
+  }
   if (text && !(TEXT_STAGING_DIALECTS as readonly string[]).includes(d.name)) {
     throw new RangeError(`text staging is available for ${TEXT_STAGING_DIALECTS.join(", ")} only: the value codecs have no SQL form for ${d.name} yet`);
   }
@@ -117,8 +120,14 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
     input = `${INPUT} AS (\n  SELECT\n${cols.map((c) => pad + c).join(",\n")}\n  FROM ${table}\n)`;
   }
 
-  // The last declared stage that holds wins.
-  const whens = [...ir.stages].reverse().map((s) => `WHEN ${names.decl("stage", s.index)} THEN ${d.string(s.name)}`);
+  // A disqualification overrides the funnel; otherwise the last declared stage that holds wins.
+  const disqualified = ir.disqualifications.map((x) => names.decl("disqualify", x.index));
+  const whens = [
+    ...(disqualified.length ? [`WHEN ${disqualified.join(" OR ")} THEN ${d.string(DISQUALIFIED)}`] : []),
+    ...[...ir.stages].reverse().map((s) => `WHEN ${names.decl("stage", s.index)} THEN ${d.string(s.name)}`),
+  ];
+  // The first disqualification that holds gives the reason; NULL (missing) when none does.
+  const reasonExpr = `CASE\n${ir.disqualifications.map((x) => `      WHEN ${names.decl("disqualify", x.index)} THEN ${d.string(x.reason)}\n`).join("")}    END`;
   const stageExpr = whens.length ? `CASE\n${whens.map((w) => `      ${w}\n`).join("")}      ELSE ${d.string("none")}\n    END` : d.string("none");
   // With text staging, a rejected row has no results, only its reason.
   const result = (x: string) => (text ? `CASE WHEN leaddef_reject_field IS NULL THEN ${x.replace(/\n/g, "\n  ")} END` : x);
@@ -131,6 +140,9 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
       ...ir.criteria.map((c) => `${result(names.decl("criterion", c.index))} AS ${d.ident(c.name)}`),
       ...ir.stages.map((s) => `${result(names.decl("stage", s.index))} AS ${d.ident(s.name)}`),
     ] : []),
+    // Text after the numbers, as in the JS engine's rows: the reason, then each grade's letter.
+    ...(disqualified.length ? [`${reasonExpr} AS ${d.ident("reason")}`] : []),
+    ...ir.grades.map((g) => `${names.decl("grade", g.index)} AS ${d.ident(g.name)}`),
     ...(text ? REJECT_COLUMNS.map((c) => `leaddef_${c} AS ${d.ident(c)}`) : []),
   ];
   const query = `WITH\n${[input, ...steps].join(",\n")}\nSELECT\n${out.map((c) => pad + c).join(",\n")}\nFROM ${prev}`;
@@ -241,7 +253,7 @@ class SqlEmitter {
   comment(dep: Dep): string {
     const src = declarationOf(this.p, dep).source;
     // A score's lines and bounds are commented where they are summed.
-    const text = dep.kind === "score" ? src.text.slice(0, src.text.indexOf("{") + 1).trimEnd() : src.text;
+    const text = dep.kind === "score" || dep.kind === "grade" ? src.text.slice(0, src.text.indexOf("{") + 1).trimEnd() : src.text;
     return `${lineComments(`${src.file}:${src.line}`)}\n${lineComments(text)}`;
   }
 
@@ -249,6 +261,14 @@ class SqlEmitter {
   declaration(dep: Dep): string {
     if (dep.kind === "criterion") return this.condition(this.p.criteria[dep.index].cond);
     if (dep.kind === "stage") return this.condition(this.p.stages[dep.index].cond);
+    if (dep.kind === "disqualify") return this.condition(this.p.disqualifications[dep.index].cond);
+    if (dep.kind === "grade") {
+      // The first line that holds gives the letter, as CASE takes the first WHEN that holds.
+      const g = this.p.grades[dep.index];
+      const at = (line: number, text: string) => lineComments(`${g.source.file}:${line}  ${text}`, "      ");
+      const whens = g.lines.map((l) => `\n${at(l.line, l.text)}\n      WHEN ${this.cond(l.cond.expr)} THEN ${this.d.string(l.letter)}`);
+      return `CASE${whens.join("")}\n      ELSE ${this.d.string(g.otherwise)}\n    END`;
+    }
     const s = this.p.scores[dep.index];
     const at = (line: number, text: string) => lineComments(`${s.source.file}:${line}  ${text}`, "      ");
     // 0 + each line's weight or 0, left to right: the same additions, in the same order, as JS.
@@ -322,6 +342,7 @@ class SqlEmitter {
         const st = this.p.streams[e.stream];
         return `(SELECT MAX(${this.eventField(e.stream, st.fields[st.occurred])}) ${this.eventsOf(e.stream, e.where, e.within)})`;
       }
+      case "grade": return this.leadColumn(this.names.decl("grade", e.index));
       case "arith": {
         const l = this.value(e.l, true);
         const r = this.value(e.r, true);
@@ -362,6 +383,7 @@ class SqlEmitter {
         if (e.on === "list") return this.safe(d.listContains(this.value(e.l), this.value(e.r)));
         return this.caseInsensitive(e.l, e.r, d.containsText);
       case "startsWith": return this.caseInsensitive(e.l, e.r, d.startsWithText);
+      case "endsWith": return this.caseInsensitive(e.l, e.r, d.endsWithText);
       case "presence": {
         this.usedFields.add(e.field.index);
         const f = this.leadColumn(this.names.field(e.field.index));

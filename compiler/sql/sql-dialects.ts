@@ -31,6 +31,8 @@ export interface SqlDialect {
   containsText(haystack: string, needle: string): string;
   /** Exact prefix test; NULL when either side is NULL. */
   startsWithText(s: string, prefix: string): string;
+  /** Exact suffix test; NULL when either side is NULL. An empty suffix matches. */
+  endsWithText(s: string, suffix: string): string;
   /** Each character of `x` found in `from` replaced by the one at the same position in `to` (code points). */
   translate(x: string, from: string, to: string): string;
   /** Exact membership of a string in a list(string) column; NULL or FALSE when either is NULL. */
@@ -73,6 +75,7 @@ const duckdb: SqlDialect = {
   daysBetween: (d, asOf) => `CAST(${asOf} - ${d} AS DOUBLE)`,
   containsText: (h, n) => `contains(${h}, ${n})`,
   startsWithText: (s, p) => `starts_with(${s}, ${p})`,
+  endsWithText: (s, p) => `ends_with(${s}, ${p})`,
   translate: (x, f, t) => `translate(${x}, ${f}, ${t})`,
   listContains: (l, x) => `list_contains(${l}, ${x})`,
   listMissing: (l) => `${l} IS NULL`,
@@ -93,6 +96,8 @@ const postgres: SqlDialect = {
   // strpos, not LIKE: the needle's % and _ are not wildcards
   containsText: (h, n) => `(strpos(${h}, ${n}) > 0)`,
   startsWithText: (s, p) => `starts_with(${s}, ${p})`,
+  // PostgreSQL has no ends_with: the last length(p) characters are p (right(s, 0) is '').
+  endsWithText: (s, p) => `(right(${s}, length(${p})) = ${p})`,
   translate: (x, f, t) => `translate(${x}, ${f}, ${t})`,
   listContains: (l, x) => `(${x} = ANY(${l}))`,
   listMissing: (l) => `${l} IS NULL`,
@@ -111,6 +116,7 @@ const bigquery: SqlDialect = {
   daysBetween: (d, asOf) => `CAST(DATE_DIFF(${asOf}, ${d}, DAY) AS FLOAT64)`,
   containsText: (h, n) => `(STRPOS(${h}, ${n}) > 0)`,
   startsWithText: (s, p) => `STARTS_WITH(${s}, ${p})`,
+  endsWithText: (s, p) => `ENDS_WITH(${s}, ${p})`,
   translate: (x, f, t) => `TRANSLATE(${x}, ${f}, ${t})`,
   listContains: (l, x) => `(${x} IN UNNEST(${l}))`,
   listMissing: (l) => `(${l} IS NULL OR ARRAY_LENGTH(${l}) = 0)`,
@@ -128,6 +134,7 @@ const snowflake: SqlDialect = {
   daysBetween: (d, asOf) => `CAST(DATEDIFF(day, ${d}, ${asOf}) AS DOUBLE)`,
   containsText: (h, n) => `CONTAINS(${h}, ${n})`,
   startsWithText: (s, p) => `STARTSWITH(${s}, ${p})`,
+  endsWithText: (s, p) => `ENDSWITH(${s}, ${p})`,
   translate: (x, f, t) => `TRANSLATE(${x}, ${f}, ${t})`,
   // TO_VARIANT, not CAST(… AS VARIANT): the same value, and parsers without Snowflake's types read it.
   listContains: (l, x) => `ARRAY_CONTAINS(TO_VARIANT(${x}), ${l})`,
@@ -146,6 +153,7 @@ const spark: SqlDialect = {
   daysBetween: (d, asOf) => `CAST(datediff(${asOf}, ${d}) AS DOUBLE)`,
   containsText: (h, n) => `(instr(${h}, ${n}) > 0)`,
   startsWithText: (s, p) => `startswith(${s}, ${p})`,
+  endsWithText: (s, p) => `endswith(${s}, ${p})`,
   translate: (x, f, t) => `translate(${x}, ${f}, ${t})`,
   listContains: (l, x) => `array_contains(${l}, ${x})`,
   listMissing: (l) => `${l} IS NULL`,

@@ -20,11 +20,16 @@ import type { SqlDialect } from "./sql-dialects.js";
 export interface SqlNames {
   /** Column holding field `i` after the input CTE. */
   field(i: number): string;
-  /** Column holding a criterion, score or stage. */
-  decl(kind: "criterion" | "score" | "stage", i: number): string;
-  /** The CTE that adds a criterion, score or stage (`criterion_icp_fit`, `score_priority`), never quoted. */
-  cte(kind: "criterion" | "score" | "stage", i: number): string;
+  /** Column holding a criterion, score, stage, grade or disqualification. */
+  decl(kind: DeclKind, i: number): string;
+  /**
+   * The CTE that adds a criterion, score, stage or grade (`criterion_icp_fit`, `score_priority`,
+   * `grade_fit_grade`), or a disqualification (`disqualify_1`, numbered from 1), never quoted.
+   */
+  cte(kind: DeclKind, i: number): string;
 }
+
+export type DeclKind = "criterion" | "score" | "stage" | "grade" | "disqualify";
 
 /** Longest name before a prefix (`criterion_`) or suffix (`_2`): well inside PostgreSQL's 63 bytes. */
 const MAX_NAME = 48;
@@ -44,6 +49,9 @@ export function sqlNames(ir: IrProgram, d: SqlDialect, reserved: readonly string
     criterion: ir.criteria.map((c) => claim(c.name)),
     score: ir.scores.map((s) => claim(s.name)),
     stage: ir.stages.map((s) => claim(s.name)),
+    grade: ir.grades.map((g) => claim(g.name)),
+    // Disqualifications have no names: numbered in declaration order, from 1.
+    disqualify: ir.disqualifications.map((x) => claim(`disqualify_${x.index + 1}`)),
   };
   const write = (name: string) => sqlIdentifier(d, name);
   return {
@@ -52,7 +60,7 @@ export function sqlNames(ir: IrProgram, d: SqlDialect, reserved: readonly string
     // The kind prefix keeps CTE names apart from column and table names and from keywords;
     // column names are distinct in lower case, so these are too, and need no quotes (some
     // parsers take no quoted CTE name).
-    cte: (kind, i) => `${kind}_${decls[kind][i].toLowerCase()}`,
+    cte: (kind, i) => (kind === "disqualify" ? decls[kind][i].toLowerCase() : `${kind}_${decls[kind][i].toLowerCase()}`),
   };
 }
 

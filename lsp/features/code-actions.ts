@@ -158,7 +158,7 @@ export function guessType(model: FileModel, span: Span): string {
   }
   switch (parent?.kind) {
     case "Binary": {
-      if (parent.op === "contains" || parent.op === "starts with") return "string";
+      if (parent.op === "contains" || parent.op === "starts with" || parent.op === "ends with") return "string";
       if (parent.op === "and" || parent.op === "or") return "boolean";
       if (["+", "-", "*", "/"].includes(parent.op)) return "number";
       const other = parent.left === node ? parent.right : parent.left;

@@ -8,7 +8,7 @@ import { KEYWORD_HELP } from "./hover.js";
 import { isNameChar, modelOf, tokenBeforeCursor } from "./lookup.js";
 
 export type CompletionKind =
-  | "keyword" | "param" | "field" | "group" | "criterion" | "score" | "stage" | "member" | "function" | "snippet" | "type" | "value" | "operator";
+  | "keyword" | "param" | "field" | "group" | "criterion" | "score" | "stage" | "grade" | "member" | "function" | "snippet" | "type" | "value" | "operator";
 
 export interface CompletionEntry {
   label: string;
@@ -37,6 +37,8 @@ const DECLARATION_SNIPPETS: CompletionEntry[] = [
   { label: "param", kind: "snippet", detail: "param NAME = value", insertText: "param ${1:name} = ${0:60}", snippet: true },
   { label: "outcome", kind: "snippet", detail: "outcome NAME when condition", insertText: "outcome ${1:won} when ${0}", snippet: true },
   { label: "events", kind: "snippet", detail: "events NAME { … } (a stream of dated events)", insertText: "events ${1:activity} {\n  ${2:type}: ${3:string}\n  occurred: date\n}", snippet: true },
+  { label: "grade", kind: "snippet", detail: "grade NAME { L when … else L }", insertText: "grade ${1:fit_grade} {\n  ${2:A} when ${3:condition}\n  else ${4:B}\n}", snippet: true },
+  { label: "disqualify", kind: "snippet", detail: "disqualify when condition because \"…\"", insertText: "disqualify when ${1:condition} because \"${2:reason}\"", snippet: true },
 ];
 
 const OPERATOR_KEYWORDS: CompletionEntry[] = [
@@ -46,6 +48,7 @@ const OPERATOR_KEYWORDS: CompletionEntry[] = [
   { label: "not in", kind: "operator", insertText: "not in [$1]", snippet: true, detail: "not in [a, b]" },
   { label: "contains", kind: "operator" },
   { label: "starts with", kind: "operator" },
+  { label: "ends with", kind: "operator" },
   { label: "is missing", kind: "operator" },
   { label: "is present", kind: "operator" },
 ];
@@ -150,6 +153,14 @@ export function complete(result: CompileResult, offset: number, path?: string, c
     return done(conditionItems(model, line.slice(when + 1), prefix, undefined));
   }
 
+  if (block?.kind === "grade") {
+    // Each line of a grade is `L when …` or `else L`: complete the condition after its `when`.
+    const line = tokensOnLine(decl, lineStart);
+    const when = line.findIndex((t) => t.image === "when");
+    if (when < 0) return done(line.length === 0 && !prefix ? [{ label: "else", kind: "keyword", documentation: KEYWORD_HELP.else }] : []);
+    return done(conditionItems(model, line.slice(when + 1), prefix, undefined));
+  }
+
   // criterion NAME when … / NAME when …
   const when = decl.findIndex((t) => t.image === "when");
   if (when < 0) {
@@ -207,6 +218,14 @@ function tokensBefore(model: FileModel, offset: number): IToken[] {
 }
 
 const DECLARATION_KEYWORDS = new Set(["import", "schema", "criterion", "score", "example"]);
+/** Inside a grade's braces, `A when …` continues the grade (the parser's splitter does the same). */
+function insideGrade(tokens: IToken[], i: number): boolean {
+  for (let k = i - 1; k >= 0; k--) {
+    if (tokens[k].image === "}") return false;
+    if (tokens[k].image === "grade" && tokens[k + 2]?.image === "{") return true;
+  }
+  return false;
+}
 
 /** Index of the token that begins the declaration the last token belongs to (as the parser splits them). */
 function declarationStart(tokens: IToken[]): number {
@@ -219,15 +238,17 @@ function declarationStart(tokens: IToken[]): number {
     if (t.image === "param" && tokens[i + 2]?.image === "=") return i;
     if (t.image === "outcome" && tokens[i + 2]?.image === "when") return i;
     if (t.image === "events" && tokens[i + 2]?.image === "{") return i;
+    if (t.image === "grade" && tokens[i + 2]?.image === "{") return i;
+    if (t.image === "disqualify" && tokens[i + 1]?.image === "when") return i;
     const next = tokens[i + 1];
-    if (next?.image === "when" && next.startLine === t.startLine && t.image !== "+" && t.image !== "-") return i;
+    if (next?.image === "when" && next.startLine === t.startLine && t.image !== "+" && t.image !== "-" && !insideGrade(tokens, i)) return i;
   }
   return 0;
 }
 
-function openBlock(decl: IToken[]): { kind: "schema" | "score" | "example" | "events" } | undefined {
+function openBlock(decl: IToken[]): { kind: "schema" | "score" | "example" | "events" | "grade" } | undefined {
   const first = decl[0]?.image;
-  if (first !== "schema" && first !== "score" && first !== "example" && first !== "events") return undefined;
+  if (first !== "schema" && first !== "score" && first !== "example" && first !== "events" && first !== "grade") return undefined;
   const open = decl.findIndex((t) => t.image === "{");
   if (open < 0) return undefined;
   // Braces nest inside an example (its events are `{…}` records): the block is open while the first one is.
@@ -287,14 +308,17 @@ function fieldRoots(model: FileModel): CompletionEntry[] {
   );
 }
 
-function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage" | "param")[], exclude?: string): CompletionEntry[] {
+function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage" | "param" | "grade")[], exclude?: string): CompletionEntry[] {
   const out: CompletionEntry[] = [];
-  const add = (kind: "criterion" | "score" | "stage" | "param", name: string, doc: string | undefined, detail: string) => {
+  const add = (kind: "criterion" | "score" | "stage" | "param" | "grade", name: string, doc: string | undefined, detail: string) => {
     if (name === exclude || !kinds.includes(kind)) return;
     out.push({ label: name, kind, detail, ...(doc ? { documentation: doc } : {}), sortText: `1${name}` });
   };
   // Outcomes are left out: no condition may use one.
-  for (const s of model.names.values()) if (s.kind !== "outcome" && s.kind !== "stream") add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind);
+  for (const s of model.names.values()) {
+    if (s.kind === "outcome" || s.kind === "stream") continue;
+    add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind === "grade" ? `grade: ${s.letters.join(", ")}` : s.kind);
+  }
   return out;
 }
 
@@ -312,6 +336,15 @@ function memberParamItems(model: FileModel, field: FieldSymbol): CompletionEntry
   return [...model.names.values()]
     .filter((s) => s.kind === "param" && s.decl.value.kind === "Ref" && t.members.includes(s.decl.value.path.text))
     .map((s) => ({ label: s.name, kind: "param" as const, detail: `param = ${s.kind === "param" ? s.written : ""}`, sortText: `1${s.name}` }));
+}
+
+/** The letters of grade `name` (less those already listed), or undefined when `name` is no grade. */
+function gradeLetterItems(model: FileModel, name: string, exclude: Set<string> = new Set()): CompletionEntry[] | undefined {
+  const grade = model.names.get(name);
+  if (grade?.kind !== "grade") return undefined;
+  return grade.letters
+    .filter((l) => !exclude.has(l))
+    .map((l, i) => ({ label: l, kind: "member" as const, detail: grade.name, sortText: `0${String(i).padStart(4, "0")}` }));
 }
 
 function valueItemsFor(field: FieldSymbol | undefined, exclude?: Set<string>, model?: FileModel): CompletionEntry[] | undefined {
@@ -391,7 +424,7 @@ function operandItems(model: FileModel, self: string | undefined, scope?: Stream
   return [
     // Inside `where`, the event's fields come first.
     ...(scope ? [...scope.fields.values()].map((f) => ({ ...fieldEntry(f, f.name), sortText: `0${f.name}` })) : []),
-    ...declItems(model, ["criterion", "score", "stage", "param"], self),
+    ...declItems(model, ["criterion", "score", "stage", "param", "grade"], self),
     ...fieldRoots(model),
     ...OPERAND_KEYWORDS.map((k) => ({ ...k, sortText: `3${k.label}` })),
   ];
@@ -414,12 +447,15 @@ function conditionItems(model: FileModel, tokens: IToken[], prefix: string, self
     case "and": case "or": case "not": case "(": case "when": case "+": case "-": case "*": case "/": case "where":
       return operandItems(model, self, scope);
     case "=": case "!=": case "<": case "<=": case ">": case ">=": {
-      const field = fieldNamed(model, scope, pathBefore(tokens, tokens.length - 1) ?? "");
+      const before = pathBefore(tokens, tokens.length - 1) ?? "";
+      const grade = gradeLetterItems(model, before);
+      if (grade) return grade;
+      const field = fieldNamed(model, scope, before);
       return valueItemsFor(field, undefined, model) ?? operandItems(model, self, scope);
     }
     case "at": return [{ label: "least", kind: "keyword", documentation: KEYWORD_HELP.at }];
     case "is": return [{ label: "missing", kind: "keyword" }, { label: "present", kind: "keyword" }];
-    case "starts": return [{ label: "with", kind: "keyword" }];
+    case "starts": case "ends": return [{ label: "with", kind: "keyword" }];
     case "in": return [{ label: "[", kind: "operator", insertText: "[$1]", snippet: true }];
     case "contains": case "with": case "least": return [];
     case "of": return [{ label: "[", kind: "operator", insertText: "[$1]", snippet: true }];
@@ -430,8 +466,11 @@ function conditionItems(model: FileModel, tokens: IToken[], prefix: string, self
       const before = tokens[open - 1]?.image;
       if (before === "in") {
         const notIn = tokens[open - 2]?.image === "not";
-        const field = fieldNamed(model, scope, pathBefore(tokens, open - (notIn ? 2 : 1)) ?? "");
+        const before = pathBefore(tokens, open - (notIn ? 2 : 1)) ?? "";
         const listed = new Set(tokens.slice(open + 1).map((t) => t.image));
+        const grade = gradeLetterItems(model, before, listed);
+        if (grade) return grade;
+        const field = fieldNamed(model, scope, before);
         const values = valueItemsFor(field, listed);
         if (values) return values;
         return [];
@@ -465,12 +504,18 @@ function exampleLine(model: FileModel, line: IToken[], prefix: string): Completi
         { label: "stage", kind: "keyword" },
         { label: "score", kind: "keyword" },
         { label: "not", kind: "keyword" },
-        ...declItems(model, ["criterion", "stage"]),
+        ...(model.disqualifications.length ? [{ label: "reason", kind: "keyword" as const, insertText: "reason \"${1}\"", snippet: true }] : []),
+        ...declItems(model, ["criterion", "stage", "grade"]),
       ];
     }
     if (rest.length === 1 && rest[0] === "stage") {
-      return [...model.stages.map((s) => ({ label: s.name, kind: "stage" as const, detail: `stage ${s.index + 1}` })), { label: "none", kind: "keyword" as const, detail: "no stage" }];
+      return [
+        ...model.stages.map((s) => ({ label: s.name, kind: "stage" as const, detail: `stage ${s.index + 1}` })),
+        { label: "none", kind: "keyword" as const, detail: "no stage" },
+        ...(model.disqualifications.length ? [{ label: "disqualified", kind: "keyword" as const, detail: "a disqualify holds" }] : []),
+      ];
     }
+    if (rest.length === 2 && rest[1] === "=") return gradeLetterItems(model, rest[0]) ?? [];
     if (rest.length === 1 && rest[0] === "score") return declItems(model, ["score"]);
     if (rest.length === 1 && rest[0] === "not") return declItems(model, ["criterion", "stage"]);
     if (rest.length === 2 && rest[0] === "score") return [{ label: "=", kind: "operator" }];

@@ -15,13 +15,26 @@ export function definition(result: CompileResult, offset: number, path?: string)
 export function declarationOf(result: CompileResult, r: Resolution): Location | undefined {
   if (r.kind === "member") {
     const field = r.field;
-    if (!field || field.decl.type.kind !== "TypeRef") return undefined;
+    if (!field) return gradeLetterLocation(result, r.enumType.field, r.member);
+    if (field.decl.type.kind !== "TypeRef") return undefined;
     const arg = field.decl.type.args.find((a) => argText(a) === r.member);
     const model = result.analysis.files.get(field.file);
     return arg && model ? locationIn(model, arg.span) : undefined;
   }
   const model = result.analysis.files.get(r.symbol.file);
   return model ? locationIn(model, declarationSpan(r.symbol)) : undefined;
+}
+
+/** A grade's letter: where the grade's line (or `else`) that gives it is written. */
+function gradeLetterLocation(result: CompileResult, gradeName: string, letter: string): Location | undefined {
+  for (const model of result.analysis.files.values()) {
+    const grade = model.names.get(gradeName);
+    if (grade?.kind !== "grade") continue;
+    const line = [...grade.decl.lines, ...grade.decl.otherwise].find((l) => l.letter.text === letter);
+    const home = result.analysis.files.get(grade.file);
+    return line && home ? locationIn(home, line.letter.span) : undefined;
+  }
+  return undefined;
 }
 
 /** Every occurrence in `model` (declarations included) that resolves to `key`, as spans. */

@@ -17,7 +17,8 @@ export const KEYWORD_HELP: Record<string, string> = {
   least: "`at least N of [c1, c2, ...]` — true when N or more of the conditions hold (\"4 of the 5 qualification criteria\").",
   contains: "`x contains \"text\"` — on a string: a case-insensitive substring test; on a `list(string)`: exact membership. False when `x` is missing.",
   starts: "`x starts with \"prefix\"` — a case-insensitive prefix test on strings (e.g. NAICS code families). False when `x` is missing.",
-  with: "`x starts with \"prefix\"` — a case-insensitive prefix test on strings (e.g. NAICS code families). False when `x` is missing.",
+  with: "`x starts with \"prefix\"` / `x ends with \"suffix\"` — a case-insensitive prefix or suffix test on strings. False when `x` is missing.",
+  ends: "`x ends with \"suffix\"` — a case-insensitive suffix test on strings (e.g. an e-mail domain: `contact.email ends with \"@competitor.com\"`). False when `x` is missing.",
   is: "`field is missing` / `field is present` — whether the lead has a value for the field.",
   missing: "`field is missing` — true when the lead has no value for the field. Any comparison with a missing value is false.",
   present: "`field is present` — true when the lead has a value for the field.",
@@ -39,6 +40,12 @@ export const KEYWORD_HELP: Record<string, string> = {
   as: "`as of YYYY-MM-DD` — the date `days_since` counts to in this example.",
   of: "`as of YYYY-MM-DD` in an example; `at least N of [...]` in a condition.",
   none: "`none` — no stage holds.",
+  else: "`else L` — in a grade: the letter of every lead no line above gives one.",
+  because: "`disqualify when COND because \"text\"` — the text is the `reason` column of a lead this disqualifies.",
+  grade: "`grade NAME { L when COND ... else L }` — one letter per lead, the first whose condition holds; compare it as an enum (`NAME in [A, B]`).",
+  disqualify: "`disqualify when COND because \"text\"` — a lead for which COND holds has stage `disqualified`, whatever its stages say; the first that holds gives the `reason` column.",
+  reason: "`expect reason \"text\"` — the example's lead is disqualified, first by the clause with this reason.",
+  disqualified: "`disqualified` — the stage of a lead for which a `disqualify` holds, outside the funnel.",
   true: "the boolean `true`",
   false: "the boolean `false`",
 };
@@ -66,7 +73,7 @@ export function hover(result: CompileResult, offset: number, path?: string): Hov
 export function describe(result: CompileResult, r: Resolution): string | undefined {
   if (r.kind === "member") {
     const members = r.enumType.members;
-    const where = r.field ? ` of \`${r.field.name}\`` : "";
+    const where = r.field ? ` of \`${r.field.name}\`` : r.enumType.field ? ` of \`${r.enumType.field}\`` : "";
     return [
       "```leaddef",
       `${r.member}  # member ${members.indexOf(r.member) + 1} of ${members.length}`,
@@ -98,6 +105,8 @@ export function describeSymbol(result: CompileResult, symbol: LeaddefSymbol): st
   let source = model ? model.text.slice(symbol.decl.span.start, symbol.decl.span.end) : symbol.name;
   const lines = source.split("\n");
   if (lines.length > 15) source = [...lines.slice(0, 15), "  …"].join("\n");
-  const label = symbol.kind === "stage" ? `stage ${symbol.index + 1} of the funnel` : symbol.kind;
+  const label = symbol.kind === "stage" ? `stage ${symbol.index + 1} of the funnel`
+    : symbol.kind === "grade" ? `grade: one of ${symbol.letters.map((l) => `\`${l}\``).join(", ")}, the first line that holds`
+    : symbol.kind;
   return "```leaddef\n" + source + "\n```\n" + `(${label})` + doc + declaredIn(result, symbol);
 }

@@ -17,7 +17,7 @@ export interface SemanticToken {
   modifiers: TokenModifier[];
 }
 
-const KIND_TYPE: Record<string, TokenType> = { field: "property", criterion: "function", score: "variable", stage: "class", param: "variable", outcome: "function" };
+const KIND_TYPE: Record<string, TokenType> = { field: "property", criterion: "function", score: "variable", stage: "class", param: "variable", outcome: "function", grade: "variable" };
 
 /**
  * Every token classified, in document order: fields, criteria (functions), scores (variables),

@@ -5,7 +5,7 @@ import { baseName, type Range } from "../../language/source.js";
 import { typeSource } from "../../language/types.js";
 import { declarationSpan, modelOf } from "./lookup.js";
 
-export type SymbolKind = "import" | "schema" | "field" | "criterion" | "score" | "stage" | "example" | "param" | "outcome" | "stream";
+export type SymbolKind = "import" | "schema" | "field" | "criterion" | "score" | "stage" | "example" | "param" | "outcome" | "stream" | "grade" | "disqualify";
 
 export interface OutlineSymbol {
   name: string;
@@ -60,6 +60,19 @@ function outline(model: FileModel, d: Declaration): OutlineSymbol | undefined {
         children: d.fields.filter((f) => f.path.text).map((f) => ({
           name: f.path.text, kind: "field" as const, detail: model.text.slice(f.type.span.start, f.type.span.end), range: model.lines.range(f.span), selectionRange: model.lines.range(f.path.span),
         })),
+      };
+    case "GradeDecl": {
+      if (!d.name.text) return undefined;
+      const letters = [...new Set([...d.lines, ...d.otherwise].map((l) => l.letter.text).filter(Boolean))];
+      return { name: d.name.text, kind: "grade", detail: `grade: ${letters.join(", ")}`, range, selectionRange: model.lines.range(d.name.span) };
+    }
+    case "DisqualifyDecl":
+      return {
+        name: d.reason ? `disqualify: ${d.reason.value}` : "disqualify",
+        kind: "disqualify",
+        detail: "disqualify",
+        range,
+        selectionRange: model.lines.range(d.reason?.span ?? d.span),
       };
     case "OutcomeDecl":
       if (!d.name.text) return undefined;

@@ -28,6 +28,10 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** Grade letters: a keyword of SQL and case twins among them, as enum members have. */
+const GRADE_LETTERS = ["A", "b", "B", "select", "D"];
+const REASONS = ["competitor", "it's a \"test\" -- lead", "student; DROP TABLE leads", "not a market we sell to"];
+
 // Members include SQL keywords and members differing only in case.
 const ENUM_A = ["low", "Low", "select", "drop", "high"];
 const ENUM_B = ["individual", "manager", "director", "vp", "c_level"];
@@ -67,6 +71,8 @@ function str(s: string): string {
 export interface GenOptions {
   /** The string values literals and leads draw from (default: ASCII edge cases plus a few accented letters). */
   strings?: readonly string[];
+  /** Also generate grades (used in conditions) and `disqualify … because` clauses. */
+  behaviour?: boolean;
 }
 
 /** Generates one program (as source text) and `leadCount` leads from `seed`. */
@@ -80,9 +86,10 @@ export function generateCase(seed: number, leadCount: number, options: GenOption
   if (!fields.some((f) => f.type === "number")) fields.push(FIELDS[0]);
   const ofType = (...types: FieldType[]) => fields.filter((f) => types.includes(f.type));
 
-  type Decl = { kind: "criterion" | "score" | "stage"; name: string };
+  type Decl = { kind: "criterion" | "score" | "stage" | "grade"; name: string; letters?: string[] };
   const decls: Decl[] = [];
-  const boolRefs = () => decls.filter((d) => d.kind !== "score");
+  const boolRefs = () => decls.filter((d) => d.kind !== "score" && d.kind !== "grade");
+  const gradeRefs = () => decls.filter((d) => d.kind === "grade");
   const scoreRefs = () => decls.filter((d) => d.kind === "score");
 
   const numExpr = (depth: number): string => {
@@ -105,6 +112,7 @@ export function generateCase(seed: number, leadCount: number, options: GenOption
     if (ofType("list").length) kinds.push("list");
     kinds.push("presence");
     if (boolRefs().length) kinds.push("ref");
+    if (gradeRefs().length) kinds.push("grade", "grade");
     switch (pick(kinds)) {
       case "num": {
         if (chance(0.25)) {
@@ -121,7 +129,7 @@ export function generateCase(seed: number, leadCount: number, options: GenOption
       case "str": {
         const f = pick(ofType("string")).path;
         const other = () => (chance(0.8) ? str(pick(strings)) : pick(ofType("string")).path);
-        const op = pick(["=", "!=", "contains", "starts with", "in", "not in"]);
+        const op = pick(["=", "!=", "contains", "starts with", "ends with", "in", "not in"]);
         if (op === "in" || op === "not in") return `${f} ${op} [${Array.from({ length: 1 + Math.floor(r() * 3) }, other).join(", ")}]`;
         return `${f} ${op} ${other()}`;
       }
@@ -148,6 +156,12 @@ export function generateCase(seed: number, leadCount: number, options: GenOption
       }
       case "presence": return `${pick(fields).path} is ${chance(0.5) ? "missing" : "present"}`;
       case "ref": return pick(boolRefs()).name;
+      case "grade": {
+        // A grade is an enum of its letters: equality, membership and their order.
+        const g = pick(gradeRefs());
+        if (chance(0.3)) return `${g.name} ${chance(0.5) ? "not in" : "in"} [${Array.from({ length: 1 + Math.floor(r() * 2) }, () => pick(g.letters!)).join(", ")}]`;
+        return `${g.name} ${pick(["=", "!=", "<", "<=", ">", ">="])} ${pick(g.letters!)}`;
+      }
     }
     return "true";
   };
@@ -170,7 +184,15 @@ export function generateCase(seed: number, leadCount: number, options: GenOption
   const nDecls = 3 + Math.floor(r() * 6);
   for (let i = 0; i < nDecls; i++) {
     const name = `${pick(names)}${nameNo++}`;
-    const kind = pick(["criterion", "score", "score", "stage", "stage"] as const);
+    // Grades only when asked for, so the other properties' seeds keep their programs.
+    const kind = options.behaviour && chance(0.25) ? "grade" : pick(["criterion", "score", "score", "stage", "stage"] as const);
+    if (kind === "grade") {
+      const letters = GRADE_LETTERS.slice(0, 2 + Math.floor(r() * 3));
+      const lines = letters.slice(0, -1).map((l) => `  ${l} when ${cond(2)}`);
+      body.push(`grade ${name} {\n${lines.join("\n")}\n  else ${letters[letters.length - 1]}\n}`);
+      decls.push({ kind, name, letters });
+      continue;
+    }
     if (kind === "criterion") body.push(`criterion ${name} when ${cond(3)}`);
     else if (kind === "stage") body.push(`${name} when ${cond(3)}`);
     else {
@@ -186,6 +208,11 @@ export function generateCase(seed: number, leadCount: number, options: GenOption
   }
   if (!decls.some((d) => d.kind === "stage")) {
     body.push(`last_stage when ${cond(2)}`);
+  }
+  if (options.behaviour) {
+    // Disqualifications, with reasons a query must carry as data (quotes, a comment breaker).
+    const n = Math.floor(r() * 3);
+    for (let i = 0; i < n; i++) body.push(`disqualify when ${cond(2)} because ${str(pick(REASONS))}`);
   }
   const typeText = (f: GenField) => (f.type === "enum" ? `enum(${f.members!.join(", ")})` : f.type === "list" ? "list(string)" : f.type);
   const source = `schema {\n${fields.map((f) => `  ${f.path}: ${typeText(f)}?`).join("\n")}\n}\n\n${body.join("\n\n")}\n`;

@@ -16,6 +16,10 @@ type Value = number | string | boolean | string[] | undefined;
 export interface RefResult {
   stage: string;
   scores: Record<string, number>;
+  /** Only for programs with grades. */
+  grades?: Record<string, string>;
+  /** Only for programs that disqualify: the first holding clause's reason, or undefined. */
+  reason?: string;
   criteria: Record<string, boolean>;
   stages: Record<string, boolean>;
 }
@@ -74,7 +78,7 @@ function readField(lead: Record<string, unknown>, field: FieldSymbol): Value {
 const isMissing = (v: Value) => v === undefined;
 
 export class ReferenceInterpreter {
-  private cache = new Map<DeclSymbol, boolean | number>();
+  private cache = new Map<DeclSymbol, boolean | number | string>();
   private lead: Record<string, unknown> = {};
   private asOf = 0;
 
@@ -99,19 +103,33 @@ export class ReferenceInterpreter {
     }
     const scores: Record<string, number> = {};
     const criteria: Record<string, boolean> = {};
+    const grades: Record<string, string> = {};
     for (const sym of entry.names.values()) {
       if (sym.kind === "score") scores[sym.name] = this.decl(sym) as number;
       if (sym.kind === "criterion") criteria[sym.name] = this.decl(sym) as boolean;
+      if (sym.kind === "grade") grades[sym.name] = this.decl(sym) as string;
     }
-    return { stage, scores, criteria, stages };
+    // The contract: a lead for which a disqualification holds is `disqualified`, whatever its
+    // stages say; the first that holds gives the reason.
+    const first = entry.disqualifications.find((d) => this.cond(entry, d.condition));
+    if (first) stage = "disqualified";
+    return {
+      stage, scores, criteria, stages,
+      ...(Object.keys(grades).length ? { grades } : {}),
+      ...(entry.disqualifications.length ? { reason: first?.reason?.value } : {}),
+    };
   }
 
-  private decl(sym: DeclSymbol): boolean | number {
+  private decl(sym: DeclSymbol): boolean | number | string {
     const cached = this.cache.get(sym);
     if (cached !== undefined) return cached;
     const model = this.modelOf(sym.file);
-    let result: boolean | number;
-    if (sym.kind === "score") {
+    let result: boolean | number | string;
+    if (sym.kind === "grade") {
+      // the first line whose condition holds, else the `else` letter
+      const line = sym.decl.lines.find((l) => this.cond(model, l.condition));
+      result = line ? line.letter.text : sym.decl.otherwise[0].letter.text;
+    } else if (sym.kind === "score") {
       let total = 0;
       for (const line of sym.decl.lines) if (this.cond(model, line.condition)) total += line.weight;
       const cap = sym.decl.bounds.find((b) => b.bound === "cap");
@@ -206,6 +224,9 @@ export class ReferenceInterpreter {
       case "starts with":
         if (isMissing(l) || isMissing(r)) return false;
         return matchesFolded(l as string, r as string, "^");
+      case "ends with":
+        if (isMissing(l) || isMissing(r)) return false;
+        return matchesFolded(l as string, r as string, "$");
       default: {
         if (isMissing(l) || isMissing(r)) return false;
         const lt = this.type(model, e.left);
@@ -242,6 +263,7 @@ export class ReferenceInterpreter {
  * compares characters by their simple case folding (ECMAScript's Canonicalize), which is the
  * definition, so the needle as a pattern matches exactly where the folded texts match.
  */
-function matchesFolded(text: string, needle: string, anchor: "" | "^"): boolean {
-  return new RegExp(anchor + needle.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"), "iu").test(text);
+function matchesFolded(text: string, needle: string, anchor: "" | "^" | "$"): boolean {
+  const escaped = needle.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return new RegExp(anchor === "$" ? escaped + anchor : anchor + escaped, "iu").test(text);
 }

@@ -238,7 +238,7 @@ async function runIn(
   const summary = await con.runAndReadAll(
     `SELECT CASE WHEN leaddef_reject IS NULL THEN NULL ELSE ${pos} + 1 END AS r, CASE WHEN leaddef_reject IS NULL THEN NULL ELSE ${idOut} END, leaddef_reject, CASE WHEN leaddef_reject IS NULL THEN leaddef_stage END, count(*) FROM leaddef_result WHERE NOT leaddef_blank GROUP BY ALL ORDER BY r NULLS FIRST`,
   );
-  const stageCounts = new Map<string, number>([["none", 0], ...program.stages.map((s) => [s, 0] as [string, number])]);
+  const stageCounts = new Map<string, number>([["none", 0], ...program.resultStages.map((s) => [s, 0] as [string, number])]);
   const rejects: Reject[] = [];
   let duckRows = 0;
   for (const row of summary.getRows()) {
@@ -287,8 +287,11 @@ async function runIn(
   const good = `FROM leaddef_result WHERE leaddef_reject IS NULL AND NOT leaddef_blank`;
   if (copyCsv) {
     // Formatted as the JS writer formats it.
+    const textFrom = nValues - program.textColumns.length;
     const formatted = Array.from({ length: nValues }, (_, i) =>
-      i < nScores ? `leaddef_js_num(CAST(leaddef_v${i} AS DOUBLE))` : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
+      i < nScores ? `leaddef_js_num(CAST(leaddef_v${i} AS DOUBLE))`
+        : i >= textFrom ? `COALESCE(${csvCellSql(`leaddef_v${i}`)}, '')`
+        : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
     const line = `concat_ws(',', ${csvCellSql(idOut)}, leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
     const copied = await con.runAndReadAll(
       `COPY (SELECT ${line} AS ${q(header)} ${good}${ordered ? "" : ` ORDER BY ${pos}`}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
@@ -296,7 +299,7 @@ async function runIn(
     rowsWritten = Number(copied.getRows()[0]?.[0] ?? 0);
   } else {
     const outWriter = new BufferedWriter(o.output);
-    const results = new ResultWriter(outWriter, o.outputFormat, columns);
+    const results = new ResultWriter(outWriter, o.outputFormat, columns, program.textColumns.length);
     const values: unknown[] = new Array(nValues + 1);
     try {
       results.header();

@@ -34,9 +34,9 @@ export class RowScorer {
     this.vals = new Array(program.fields.length).fill(undefined);
     this.nValues = columns.length - 2;
     this.out = new Array(1 + this.nValues).fill(0);
-    this.stageNames = program.stages;
+    this.stageNames = program.resultStages;
     this.stageCounts = new Array<number>(this.stageNames.length + 1).fill(0);
-    this.results = new ResultWriter(sink, outputFormat, columns);
+    this.results = new ResultWriter(sink, outputFormat, columns, program.textColumns.length);
   }
 
   /** Writes the header row (once per output, not per piece). */

@@ -69,7 +69,7 @@ function parallelWorkers(o: RunOptions): number {
 }
 
 export function resultColumns(program: Program, columns: "default" | "all"): string[] {
-  return ["id", "stage", ...program.scores, ...(columns === "all" ? [...program.criteria, ...program.stages] : [])];
+  return ["id", "stage", ...program.scores, ...(columns === "all" ? [...program.criteria, ...program.stages] : []), ...program.textColumns];
 }
 
 /**
@@ -233,7 +233,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
     rowsRead,
     rowsRejected: rejects.count,
     stageCounts: scorer.stageCounts,
-    stageNames: program.stages,
+    stageNames: program.resultStages,
     unknownColumns: unknownColumns,
     absentFields: absentFields,
     rejectsPath: o.rejectsPath,

@@ -169,7 +169,7 @@ export async function runParallel<R extends ChunkResult>(o: ParallelOptions, sou
     const pool = new Pool<R>(script, o.workers, opened.setup);
     const results = new OrderedResults<R>(
       pool,
-      { ...o, stageCount: o.program.stages.length, lineOffset: opened.lineOffset, onProgress: (rows) => o.onProgress?.(bytesRead, rows) },
+      { ...o, stageCount: o.program.resultStages.length, lineOffset: opened.lineOffset, onProgress: (rows) => o.onProgress?.(bytesRead, rows) },
       source.atTurn?.bind(source),
     );
     let opening = true;
@@ -210,7 +210,7 @@ export async function runParallel<R extends ChunkResult>(o: ParallelOptions, sou
       rowsRead: results.rowsRead,
       rowsRejected: results.rowsRejected,
       stageCounts: results.stageCounts,
-      stageNames: o.program.stages,
+      stageNames: o.program.resultStages,
       unknownColumns: noted.unknownColumns,
       absentFields: noted.absentFields,
       rejectsPath: o.rejectsPath,

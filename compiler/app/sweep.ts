@@ -2,6 +2,8 @@ import type { CompileResult } from "../compile.js";
 import type { ParamValue } from "../ir.js";
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
+import { OutcomeAccumulator, type OutcomeFigures } from "../analysis/outcomes.js";
+import { OutcomeFlags } from "../analysis/outcome-flags.js";
 import { findParam, ParamError, paramOverrides, programWithParams, showParamValue, splitAssignment, sweepValues } from "../params.js";
 
 /**
@@ -19,9 +21,19 @@ export interface SweepOptions {
   idColumn: string;
 }
 
+/** One outcome's figures at one stage for one swept value: `leaddef outcomes`' stage row without its name. */
+export type SweepOutcomeStage = Omit<OutcomeFigures["stages"][number], "stage">;
+
+export interface SweepRun {
+  value: string | number | boolean;
+  stages: Record<string, number>;
+  /** outcome → stage → figures; present only when the definition declares an outcome. */
+  outcomes?: Record<string, Record<string, SweepOutcomeStage>>;
+}
+
 export interface SweepResult {
   param: string;
-  runs: { value: string | number | boolean; stages: Record<string, number> }[];
+  runs: SweepRun[];
   rowsRead: number;
   rowsRejected: number;
 }
@@ -45,7 +57,14 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const programs = values.map((v) => programWithParams(o.result, new Map<string, ParamValue>([...base, [name, v]])));
   const stageNames = programs[0].stages;
   const counts = programs.map(() => new Array<number>(stageNames.length + 1).fill(0));
-  const out: unknown[] = new Array(1 + programs[0].scores.length);
+  const ir0 = programs[0].ir;
+  const out: unknown[] = new Array(1 + ir0.scores.length + ir0.criteria.length + ir0.stages.length);
+  // Outcomes may read criteria and parameters, so each value's program evaluates its own.
+  const withOutcomes = ir0.outcomes.length > 0;
+  const flags = programs.map((p) => new OutcomeFlags(p.ir));
+  const accumulators = programs.map((p) => new OutcomeAccumulator(p.ir));
+  const criteria: boolean[] = new Array(ir0.criteria.length);
+  const firstCriterion = 1 + ir0.scores.length;
   const summary = await forEachBoundRow({
     fields: programs[0].fields,
     input: o.input,
@@ -53,8 +72,11 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     idColumn: o.idColumn,
     onRow: (vals) => {
       for (let k = 0; k < programs.length; k++) {
-        programs[k].evaluateValues(vals, o.asOf, out);
+        programs[k].evaluateValues(vals, o.asOf, out, withOutcomes);
         counts[k][(out[0] as number) + 1]++;
+        if (!withOutcomes) continue;
+        for (let i = 0; i < criteria.length; i++) criteria[i] = out[firstCriterion + i] as boolean;
+        accumulators[k].add(out[0] as number, criteria, flags[k].evaluate(vals, o.asOf, criteria));
       }
     },
     onReject: () => undefined,
@@ -65,10 +87,43 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     runs: values.map((v, k) => ({
       value: showParamValue(kind, v),
       stages: Object.fromEntries([["none", counts[k][0]], ...stageNames.map((s, i) => [s, counts[k][i + 1]])]),
+      ...(withOutcomes ? { outcomes: outcomesByStage(accumulators[k].result().outcomes) } : {}),
     })),
     rowsRead: summary.rowsRead,
     rowsRejected: summary.rowsRejected,
   };
+}
+
+/** `{ won: { mql: { reached, reached_positives, rate, captured, lift } … } }` from one value's figures. */
+function outcomesByStage(figures: OutcomeFigures[]): Record<string, Record<string, SweepOutcomeStage>> {
+  return Object.fromEntries(figures.map((f) => [f.name, Object.fromEntries(f.stages.map(({ stage, ...rest }) => [stage, rest]))]));
+}
+
+/**
+ * Per outcome, one row per value: for each stage, how many of the leads that reached it had the
+ * outcome, of how many, and the rate — so a threshold can be chosen by the deals it keeps.
+ */
+function outcomeTables(r: SweepResult): string[] {
+  const names = Object.keys(r.runs[0]?.outcomes ?? {});
+  const lines: string[] = [];
+  for (const name of names) {
+    const stages = Object.keys(r.runs[0].outcomes![name]);
+    const header = [r.param, ...stages.map((s) => `${name} at ${s}`)];
+    const rows = r.runs.map((run) => [
+      String(run.value),
+      ...stages.map((s) => {
+        const x = run.outcomes![name][s];
+        return `${x.reached_positives} of ${x.reached} (${x.rate === null ? "-" : `${(100 * x.rate).toFixed(1)}%`})`;
+      }),
+    ]);
+    lines.push("", `outcome ${name}: leads that had it among those that reached each stage`, ...alignedTable([header, ...rows]));
+  }
+  return lines;
+}
+
+function alignedTable(all: string[][]): string[] {
+  const widths = all[0].map((_, c) => Math.max(...all.map((row) => row[c].length)));
+  return all.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd());
 }
 
 /** The sweep as a table: one row per value, leads per stage, and how many reached the top stage. */
@@ -82,8 +137,6 @@ export function renderSweep(r: SweepResult): string {
     ...stages.map((s) => String(run.stages[s])),
     written === 0 || top === "none" ? "-" : `${((100 * run.stages[top]) / written).toFixed(1)}%`,
   ]);
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => row[c].length)));
-  const table = all.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd());
-  return [...table, "", `rows read ${r.rowsRead} = scored ${written} + rejected ${r.rowsRejected}; ${r.runs.length} value${r.runs.length === 1 ? "" : "s"} of \`${r.param}\`, one pass`].join("\n");
+  const table = alignedTable([header, ...rows]);
+  return [...table, ...outcomeTables(r), "", `rows read ${r.rowsRead} = scored ${written} + rejected ${r.rowsRejected}; ${r.runs.length} value${r.runs.length === 1 ? "" : "s"} of \`${r.param}\`, one pass`].join("\n");
 }

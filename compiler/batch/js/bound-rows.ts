@@ -1,4 +1,5 @@
-import { InputError } from "../sources/inputs.js";
+import { InputError, noCsvHeader } from "../sources/inputs.js";
+import { checkHeader } from "../sources/header-check.js";
 import { reasonText } from "../../runtime/codecs/reasons.js";
 import type { Readable } from "node:stream";
 import type { IrField } from "../../ir.js";
@@ -47,6 +48,8 @@ export async function forEachBoundRow(o: BoundRowsOptions): Promise<BoundRowsSum
   const csv = new CsvRecordReader(
     (cells, line) => {
       if (!csvBinder) {
+        // A header that cannot serve the definition is a whole-file error, as on `run`'s path.
+        checkHeader(o.fields, cells, o.idColumn, false);
         csvBinder = new CsvBinder(o.fields, cells, o.idColumn);
         unknownColumns = csvBinder.unknownColumns;
         absentFields = csvBinder.absentFields.map((f) => f.path);
@@ -83,8 +86,10 @@ export async function forEachBoundRow(o: BoundRowsOptions): Promise<BoundRowsSum
     if (o.inputFormat === "csv") csv.push(text);
     else jsonl.push(text);
   }
-  if (o.inputFormat === "csv") csv.end();
-  else {
+  if (o.inputFormat === "csv") {
+    csv.end();
+    if (!csvBinder) throw noCsvHeader(o.input);
+  } else {
     jsonl.end();
     unknownColumns = jsonBinder.unknownColumns;
   }

@@ -134,3 +134,42 @@ describe("a CSV input without a usable header is a whole-file error, as on run",
     });
   }
 });
+
+describe("diff's outcome counts by which definition declares them", () => {
+  const SCHEMA = "schema {\n  lead.size: integer\n  lead.won: boolean\n}\n";
+  const data = join(tmp, "small.csv");
+  // sizes 5, 20, 200 with won true/false: raising the bar from 10 to 100 drops leads 3 and 4
+  writeFileSync(data, "id,lead.size,lead.won\n1,5,true\n2,5,false\n3,20,true\n4,20,false\n5,200,true\n");
+
+  async function diff(oldText: string, newText: string) {
+    const { compile } = await import("../compiler/compile.js");
+    const { diffOnData } = await import("../compiler/analysis/diff.js");
+    const { parseDateDays } = await import("../language/literals.js");
+    return diffOnData({ old: compile(oldText).program!, new: compile(newText).program! }, { input: data, format: "csv", asOf: parseDateDays(AS_OF), idColumn: "id", parallel: { workers: 0 } });
+  }
+  const cell = (r: Awaited<ReturnType<typeof diff>>, from: string, to: string) => r.transitions.find((t) => t.from === from && t.to === to)!;
+
+  it("none declared: no outcome key anywhere", async () => {
+    const r = await diff(`${SCHEMA}mql when lead.size >= 10\n`, `${SCHEMA}mql when lead.size >= 100\n`);
+    expect(r.outcomes).toEqual([]);
+    expect(r.transitions.every((t) => !("outcomes" in t))).toBe(true);
+  });
+
+  it("declared on one side only: counted by that side, on every cell", async () => {
+    const withWon = `${SCHEMA}outcome won when lead.won\n`;
+    for (const [o, n] of [[`${withWon}mql when lead.size >= 10\n`, `${SCHEMA}mql when lead.size >= 100\n`], [`${SCHEMA}mql when lead.size >= 10\n`, `${withWon}mql when lead.size >= 100\n`]]) {
+      const r = await diff(o, n);
+      expect(r.outcomes).toEqual(["won"]);
+      expect(cell(r, "mql", "none")).toMatchObject({ count: 2, outcomes: { won: 1 } });
+      expect(cell(r, "mql", "mql")).toMatchObject({ count: 1, outcomes: { won: 1 } });
+      expect(cell(r, "none", "none")).toMatchObject({ count: 2, outcomes: { won: 1 } });
+    }
+  });
+
+  it("declared differently on both sides: the new definition's condition counts", async () => {
+    const r = await diff(`${SCHEMA}outcome won when lead.won\nmql when lead.size >= 10\n`, `${SCHEMA}outcome won when not lead.won\nmql when lead.size >= 100\n`);
+    expect(cell(r, "mql", "none").outcomes).toEqual({ won: 1 });
+    expect(cell(r, "none", "none").outcomes).toEqual({ won: 1 });
+    expect(cell(r, "mql", "mql").outcomes).toEqual({ won: 0 });
+  });
+});

@@ -132,8 +132,8 @@ describe("outcome columns in SQL", () => {
       expect(at.every((p, i) => p > 0 && (i === 0 || p > at[i - 1])), `${dialect}: ${at.join(", ")}`).toBe(true);
       expect(select.slice(at[at.length - 1]), dialect).toBe(` AS ${d.ident(names[names.length - 1])}\nFROM ${select.slice(select.indexOf("\nFROM ") + 6)}`);
       // BigQuery and Snowflake through node-sql-parser; Spark's ANTLR parser is a large bundle
-      // whose first import can time out on a loaded machine, and test/sql-dialects.test.ts
-      // parses the generated SQL of every example in Spark
+      // whose first import can time out on a loaded machine, and test/sql-parse.test.ts
+      // parses generated SQL in Spark
       if (dialect === "bigquery" || dialect === "snowflake") expect((await sqlParser(dialect))(all), dialect).toEqual([]);
       // without --columns all, or on the DuckDB engine's path (no `outcomes`), no outcome column
       expect(emitSql(program!.ir, { dialect, asOf: AS_OF, outcomes: true })).not.toContain(` AS ${d.ident("tagged")}`);

@@ -172,12 +172,15 @@ describe.concurrent("diff on data", () => {
   });
 
   it("the text form shows the matrix, the moves with reasons and the score table", async () => {
-    const r = await cli(["diff", join(examples, "acme.leaddef"), raised(), "--input", join(examples, "leads.csv"), "--as-of", AS_OF]);
+    // the JSON form beside it, at the same time: the text's outcome counts must be its counts
+    const args = ["diff", join(examples, "acme.leaddef"), raised(), "--input", join(examples, "leads.csv"), "--as-of", AS_OF];
+    const [r, jr] = await Promise.all([cli(args), cli([...args, "--format", "json"])]);
     exited(r, 0);
+    exited(jr, 0);
     expect(r.stdout).toMatch(/old \\ new\s+none\s+mql\s+sal\s+sql/);
     expect(r.stdout).toMatch(/mql → none: \d+ leads?/);
     // the moved leads' outcomes, as the JSON form counts them: "drops 22 MQLs, 3 of them won"
-    const json = JSON.parse((await cli(["diff", join(examples, "acme.leaddef"), raised(), "--input", join(examples, "leads.csv"), "--as-of", AS_OF, "--format", "json"])).stdout) as Json;
+    const json = JSON.parse(jr.stdout) as Json;
     const dropped = json.transitions.find((t) => t.from === "mql" && t.to === "none")!;
     expect(r.stdout).toContain(`mql → none: ${dropped.count} leads; of them ${dropped.outcomes!.opportunity} opportunity, ${dropped.outcomes!.won} won`);
     expect(r.stdout).toMatch(/stage mql: holds → fails/);

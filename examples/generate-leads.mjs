@@ -4,12 +4,16 @@
 //
 //   node examples/generate-leads.mjs --count 1000 --seed 42 --format csv  [--out FILE] [--bad-rate 0.01]
 //   node examples/generate-leads.mjs --count 1000 --seed 42 --format jsonl [--out FILE]
+//   add --outcomes for what happened to each lead afterwards: deal.stage, deal.created
 //
 // Library API:
-//   generateLeads({ seed = 42, count = 1000, badRowRate = 0.01 })  yields { id, values, bad }
+//   generateLeads({ seed = 42, count = 1000, badRowRate = 0.01, outcomes = false })  yields { id, values, bad, outcomes }
 //     values: flat object field path -> raw CSV cell string ('' = missing)
 //     bad:    reason string for a deliberately bad row, or null
+//     outcomes: whether values hold the OUTCOME_FIELDS too
 //   COLUMNS                the CSV header: 'id', then every field path of common.leaddef, in order
+//   OUTCOME_FIELDS         deal.stage and deal.created (declared in acme.leaddef), after COLUMNS with --outcomes
+//   columnsOf({ outcomes }) the CSV header for those options
 //   toCsvLine(row)         one RFC 4180 line, WITHOUT a line terminator
 //   toJsonLine(row)        one JSON Lines record (nested objects, JSON types), WITHOUT a terminator
 //
@@ -54,6 +58,21 @@ export const FIELDS = [
 
 /** The CSV header: `id` first, then every field path. */
 export const COLUMNS = ['id', ...FIELDS.map((f) => f.path)];
+
+/**
+ * What happened to the lead after it was scored, with --outcomes: the opportunity (if any) and
+ * how it closed. Kept out of FIELDS (the schema of common.leaddef and the benchmark): a
+ * definition must not score on them, only `outcome` declarations read them (acme.leaddef).
+ */
+export const OUTCOME_FIELDS = [
+  ['deal.stage', 'enum', true],
+  ['deal.created', 'date', true],
+].map(([path, type, optional]) => ({ path, type, optional }));
+
+/** The CSV header for these options: COLUMNS, then the outcome fields when asked for. */
+export function columnsOf({ outcomes = false } = {}) {
+  return outcomes ? [...COLUMNS, ...OUTCOME_FIELDS.map((f) => f.path)] : COLUMNS;
+}
 
 const TYPE_OF = Object.fromEntries(FIELDS.map((f) => [f.path, f.type]));
 
@@ -421,15 +440,53 @@ function makeLead(rng, index, badRowRate) {
     }
   }
 
-  return { id: `L${String(index + 1).padStart(6, '0')}`, values: v, bad };
+  return { id: `L${String(index + 1).padStart(6, '0')}`, values: v, bad, outcomes: false, latent: { intent, large, industry, role } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outcomes: what happened afterwards
+
+/** The verticals acme.leaddef targets; the others buy less often. */
+const FIT_INDUSTRIES = new Set(['financial_services', 'telecom', 'healthcare', 'manufacturing', 'software']);
+
+/**
+ * A lead's deal, drawn from the same latent buying intent and account fit that drive its
+ * engagement, sales and firmographic fields — never from its stage, which the generator does
+ * not know — so how well a definition predicts deals is a real question. Uses its own random
+ * stream per lead (seeded from the run's seed and the lead's index), so turning outcomes on
+ * leaves every other cell byte-identical.
+ */
+function addOutcomes(lead, seed, index) {
+  const rng = new Rng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
+  const { intent, large, industry, role } = lead.latent;
+  const v = lead.values;
+  const fit = FIT_INDUSTRIES.has(industry) ? 1 : 0;
+  const pDeal = Math.min(0.95, 0.02 + 0.55 * intent ** 1.5 + 0.08 * large + (role === 'decision_maker' ? 0.06 : 0));
+  if (!rng.chance(pDeal)) {
+    v['deal.stage'] = '';
+    v['deal.created'] = '';
+  } else {
+    const age = Math.min(540, Math.floor(rng.logNormal(60, 0.9)));
+    const globex = /globex/i.test(v['competition.incumbent'] ?? '');
+    const pWin = Math.min(0.9, Math.max(0.02, 0.05 + 0.25 * fit + 0.25 * large + 0.2 * intent - (globex ? 0.12 : 0)));
+    // Young deals are mostly still open; the rest have closed one way or the other.
+    const open = age < 120 && rng.chance(0.75 - age / 240);
+    v['deal.stage'] = open ? 'open' : rng.chance(pWin) ? 'closed_won' : 'closed_lost';
+    v['deal.created'] = dateDaysAgo(age);
+  }
+  lead.outcomes = true;
+  return lead;
 }
 
 /**
  * Yields `count` leads as `{ id, values, bad }`. Deterministic for a given seed and badRowRate.
  */
-export function* generateLeads({ seed = 42, count = 1000, badRowRate = 0.01 } = {}) {
+export function* generateLeads({ seed = 42, count = 1000, badRowRate = 0.01, outcomes = false } = {}) {
   const rng = new Rng(seed);
-  for (let i = 0; i < count; i++) yield makeLead(rng, i, badRowRate);
+  for (let i = 0; i < count; i++) {
+    const lead = makeLead(rng, i, badRowRate);
+    yield outcomes ? addOutcomes(lead, seed, i) : lead;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -443,6 +500,7 @@ function csvCell(s) {
 export function toCsvLine(row) {
   let line = csvCell(row.id);
   for (const f of FIELDS) line += ',' + csvCell(row.values[f.path] ?? '');
+  if (row.outcomes) for (const f of OUTCOME_FIELDS) line += ',' + csvCell(row.values[f.path] ?? '');
   return line;
 }
 
@@ -489,7 +547,7 @@ export function toJsonLine(row) {
   // building nested objects for JSON.stringify, which matters at 10M rows.
   let out = '{"id":' + JSON.stringify(row.id);
   let open = null; // the group whose object is open
-  for (const f of JSON_FIELDS) {
+  for (const f of row.outcomes ? JSON_FIELDS_WITH_OUTCOMES : JSON_FIELDS) {
     const raw = row.values[f.path] ?? '';
     let json;
     if (raw === '') {
@@ -509,18 +567,20 @@ export function toJsonLine(row) {
   return out + (open === null ? '}' : '}}');
 }
 
-const JSON_FIELDS = FIELDS.map((f) => {
+const jsonField = (f) => {
   const [group, key] = f.path.split('.');
   return { ...f, group, groupKey: JSON.stringify(group) + ':', key: JSON.stringify(key) + ':' };
-});
+};
+const JSON_FIELDS = FIELDS.map(jsonField);
+const JSON_FIELDS_WITH_OUTCOMES = [...FIELDS, ...OUTCOME_FIELDS].map(jsonField);
 
 // ---------------------------------------------------------------------------------------------
 // CLI
 
 function parseArgs(argv) {
-  const opts = { count: 1000, seed: 42, format: 'csv', out: null, badRowRate: 0.01 };
+  const opts = { count: 1000, seed: 42, format: 'csv', out: null, badRowRate: 0.01, outcomes: false };
   const usage =
-    'usage: node examples/generate-leads.mjs --count N --seed S --format csv|jsonl [--out FILE] [--bad-rate R]';
+    'usage: node examples/generate-leads.mjs --count N --seed S --format csv|jsonl [--out FILE] [--bad-rate R] [--outcomes]';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
@@ -535,6 +595,7 @@ function parseArgs(argv) {
       case '--format': opts.format = value(); break;
       case '--out': opts.out = value(); break;
       case '--bad-rate': opts.badRowRate = Number(value()); break;
+      case '--outcomes': opts.outcomes = true; break;
       case '-h':
       case '--help':
         process.stdout.write(usage + '\n');
@@ -571,7 +632,7 @@ async function main() {
     out.write(chunk) ? null : new Promise((resolve) => out.once('drain', resolve));
 
   const line = opts.format === 'csv' ? toCsvLine : toJsonLine;
-  let buf = opts.format === 'csv' ? COLUMNS.join(',') + '\n' : '';
+  let buf = opts.format === 'csv' ? columnsOf(opts).join(',') + '\n' : '';
   for (const row of generateLeads(opts)) {
     buf += line(row) + '\n';
     if (buf.length >= 1 << 16) {

@@ -77,11 +77,29 @@ async function stages(def: string, input: string): Promise<Map<string, string>> 
   return new Map(rows.map((r) => r.split(",")).map((cells) => [cells[cols.indexOf("id")], cells[cols.indexOf("stage")]]));
 }
 
+/** id → the outcomes acme.leaddef declares, read straight from the data file's deal columns. */
+function outcomesOf(input: string): Map<string, { opportunity: boolean; won: boolean }> {
+  const text = readFileSync(input, "utf8").trimEnd();
+  if (input.endsWith(".jsonl")) {
+    return new Map(text.split("\n").map((l) => JSON.parse(l) as { id: string; deal?: { stage?: string; created?: string } })
+      .map((l) => [l.id, { opportunity: l.deal?.created !== undefined, won: l.deal?.stage === "closed_won" }]));
+  }
+  const [header, ...lines] = text.split("\n");
+  const cols = header.split(",");
+  // deal.stage and deal.created are the last two columns, never quoted; the id is the first
+  expect(cols.slice(-2)).toEqual(["deal.stage", "deal.created"]);
+  return new Map(lines.map((l) => {
+    const cells = l.split(",");
+    return [cells[0], { opportunity: cells[cells.length - 1] !== "", won: cells[cells.length - 2] === "closed_won" }];
+  }));
+}
+
 interface Json {
   rows: number;
   compared: number;
   changed: number;
-  transitions: { from: string; to: string; count: number; examples: { id: string; reasons: { kind: string; name: string; before: boolean | null; after: boolean | null; parts: { text: string; fields: { path: string; value: unknown }[] }[] }[] }[] }[];
+  outcomes: string[];
+  transitions: { from: string; to: string; count: number; outcomes?: Record<string, number>; examples: { id: string; reasons: { kind: string; name: string; before: boolean | null; after: boolean | null; parts: { text: string; fields: { path: string; value: unknown }[] }[] }[] }[] }[];
   scores: Record<string, { changed: number | null; before: { mean: number; median: number } | null; after: { mean: number; median: number } | null }>;
   rejected: { before: number; after: number; only_before: number; only_after: number };
 }
@@ -102,18 +120,28 @@ describe.concurrent("diff on data", () => {
     exited(r, 0);
     const report = JSON.parse(r.stdout) as Json;
     const expected = new Map<string, number>();
+    const had = outcomesOf(input);
+    const expectedOutcomes = new Map<string, { opportunity: number; won: number }>();
     let joined = 0;
     for (const [id, from] of before) {
       const to = after.get(id);
       if (to === undefined) continue;
       joined++;
       expected.set(`${from}>${to}`, (expected.get(`${from}>${to}`) ?? 0) + 1);
+      const cell = expectedOutcomes.get(`${from}>${to}`) ?? { opportunity: 0, won: 0 };
+      cell.opportunity += had.get(id)!.opportunity ? 1 : 0;
+      cell.won += had.get(id)!.won ? 1 : 0;
+      expectedOutcomes.set(`${from}>${to}`, cell);
     }
     expect(report.compared).toBe(joined);
     const stagesList = ["none", "mql", "sal", "sql"];
     // every pair is listed, the diagonal included
     expect(report.transitions.map((t) => `${t.from}>${t.to}`).sort()).toEqual(stagesList.flatMap((a) => stagesList.map((b) => `${a}>${b}`)).sort());
     for (const t of report.transitions) expect(t.count, `${t.from} → ${t.to}`).toBe(expected.get(`${t.from}>${t.to}`) ?? 0);
+    // per cell, how many of its leads had each outcome: from the data, joined to the two runs
+    expect(report.outcomes).toEqual(["opportunity", "won"]);
+    for (const t of report.transitions) expect(t.outcomes, `${t.from} → ${t.to}`).toEqual(expectedOutcomes.get(`${t.from}>${t.to}`) ?? { opportunity: 0, won: 0 });
+    expect(report.transitions.some((t) => t.from !== t.to && t.outcomes!.won > 0)).toBe(true);
     expect(report.changed).toBeGreaterThan(5);
     expect(report.changed).toBe(report.transitions.filter((t) => t.from !== t.to).reduce((n, t) => n + t.count, 0));
   });
@@ -144,10 +172,17 @@ describe.concurrent("diff on data", () => {
   });
 
   it("the text form shows the matrix, the moves with reasons and the score table", async () => {
-    const r = await cli(["diff", join(examples, "acme.leaddef"), raised(), "--input", join(examples, "leads.csv"), "--as-of", AS_OF]);
+    // the JSON form beside it, at the same time: the text's outcome counts must be its counts
+    const args = ["diff", join(examples, "acme.leaddef"), raised(), "--input", join(examples, "leads.csv"), "--as-of", AS_OF];
+    const [r, jr] = await Promise.all([cli(args), cli([...args, "--format", "json"])]);
     exited(r, 0);
+    exited(jr, 0);
     expect(r.stdout).toMatch(/old \\ new\s+none\s+mql\s+sal\s+sql/);
     expect(r.stdout).toMatch(/mql → none: \d+ leads?/);
+    // the moved leads' outcomes, as the JSON form counts them: "drops 22 MQLs, 3 of them won"
+    const json = JSON.parse(jr.stdout) as Json;
+    const dropped = json.transitions.find((t) => t.from === "mql" && t.to === "none")!;
+    expect(r.stdout).toContain(`mql → none: ${dropped.count} leads; of them ${dropped.outcomes!.opportunity} opportunity, ${dropped.outcomes!.won} won`);
     expect(r.stdout).toMatch(/stage mql: holds → fails/);
     expect(r.stdout).toMatch(/score\s+changed\s+mean before/);
   });
@@ -157,7 +192,7 @@ describe.concurrent("diff on data", () => {
     exited(r, 0);
     expect(r.stdout).toContain("| old \\ new | none | mql | sal | sql |");
     expect(r.stdout).toContain("| --- | ---: | ---: | ---: | ---: |");
-    expect(r.stdout).toMatch(/<details><summary><b>mql → none<\/b>: \d+ leads?<\/summary>/);
+    expect(r.stdout).toMatch(/<details><summary><b>mql → none<\/b>: \d+ leads?; of them \d+ opportunity, \d+ won<\/summary>/);
     expect(r.stdout).toMatch(/\| mql \| \*\*\d+\*\* \| \d+ \|/);
   });
 
@@ -258,5 +293,7 @@ describe("diff on worker threads", () => {
     }
     expect(single.rejected.before).toBeGreaterThan(8);
     expect(single.changed).toBeGreaterThan(5);
+    // the outcome counts are merged too, and there is something to merge
+    expect(single.transitions.some((t) => t.from !== t.to && (t.outcomes?.won ?? 0) > 0)).toBe(true);
   }, 60_000);
 });

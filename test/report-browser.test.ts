@@ -109,6 +109,33 @@ describe.skipIf(!haveBrowser)("leaddef report in headless Chromium", () => {
     expect(await page.locator('[data-param="mql_min"]').textContent()).toBe("mql_min = 60");
     expect(await page.locator('[data-field="as-of"]').textContent()).toBe(AS_OF);
 
+    // outcomes beside the waterfall: per stage, the leads that reached it (run's stages joined
+    // by id) that had each outcome (the sample's deal columns), the rate and the lift
+    const results = readFileSync(join(tmp, "out.csv"), "utf8").trimEnd().split("\n").slice(1).map((l) => l.split(","));
+    const [dataHeader, ...dataLines] = readFileSync(join(root, "examples", "leads.csv"), "utf8").trimEnd().split("\n");
+    expect(dataHeader.split(",").slice(-2)).toEqual(["deal.stage", "deal.created"]);
+    const had = new Map(dataLines.map((l) => l.split(",")).map((c) => [c[0], { opportunity: c[c.length - 1] !== "", won: c[c.length - 2] === "closed_won" }]));
+    const funnel = ["mql", "sal", "sql"];
+    for (const name of ["opportunity", "won"] as const) {
+      const positives = results.filter(([id]) => had.get(id)![name]).length;
+      const base = positives / results.length;
+      expect(Number(await page.locator(`span[data-outcome="${name}"]`).getAttribute("data-positives"))).toBe(positives);
+      for (const [s, stage] of funnel.entries()) {
+        const reached = results.filter(([, st]) => funnel.indexOf(st) >= s);
+        const k = reached.filter(([id]) => had.get(id)![name]).length;
+        const cell = page.locator(`table#outcomes tr[data-stage="${stage}"] td[data-outcome="${name}"]`);
+        expect(await cell.isVisible()).toBe(true);
+        expect(Number(await cell.getAttribute("data-reached")), `${name} at ${stage}`).toBe(reached.length);
+        expect(Number(await cell.getAttribute("data-positives")), `${name} at ${stage}`).toBe(k);
+        expect(Number(await cell.getAttribute("data-rate"))).toBe(k / reached.length);
+        expect(Number(await cell.getAttribute("data-lift"))).toBe(k / reached.length / base);
+        // and as people read it: the rate and the lift in the next cells
+        const shown = await cell.evaluate((td) => [td.nextElementSibling!.textContent, td.nextElementSibling!.nextElementSibling!.textContent]);
+        expect(shown).toEqual([`${((100 * k) / reached.length).toFixed(1)}%`, `${(k / reached.length / base).toFixed(2)}×`]);
+      }
+    }
+    expect(await page.locator("table#outcomes tr[data-stage]").count()).toBe(funnel.length);
+
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await page.close();

@@ -4,6 +4,7 @@ import type { Reject } from "../batch/js/binder.js";
 import type { DeclarationTrace, Explanation, FieldValue, Program } from "../runtime/program.js";
 import { EXAMPLES_PER_CELL, type DiffReport, type PartChange, type Reason, type RejectDiff, type ScoreDiff, type Stats, type Transition } from "./diff.js";
 import type { PairedRow } from "./paired-rows.js";
+import { OutcomeFlags } from "./outcome-flags.js";
 
 /**
  * The counting behind `leaddef diff`, and the reasons for each lead it shows: the stages and
@@ -54,6 +55,19 @@ export interface DiffPartial {
   scores: { old: Float64Array[]; new: Float64Array[] };
   commonChanged: number[];
   rejected: RejectDiff;
+  /** [from][to][outcome]: leads of the cell that had the outcome. */
+  outcomeCounts: number[][][];
+}
+
+/** Where an outcome the diff counts is declared: the new definition's wins when both declare it. */
+interface CountedOutcome { name: string; side: "old" | "new"; index: number }
+
+function countedOutcomes(programs: { old: Program; new: Program }): CountedOutcome[] {
+  const fresh = programs.new.ir.outcomes.map((o, index) => ({ name: o.name, side: "new" as const, index }));
+  const oldOnly = programs.old.ir.outcomes
+    .map((o, index) => ({ name: o.name, side: "old" as const, index }))
+    .filter((o) => !fresh.some((n) => n.name === o.name));
+  return [...fresh, ...oldOnly];
 }
 
 /**
@@ -75,6 +89,9 @@ export class DiffTally {
   private readonly oldOut: unknown[];
   private readonly newOut: unknown[];
   private readonly asOfText: string;
+  private readonly outcomes: CountedOutcome[];
+  private readonly outcomeFlags: { old: OutcomeFlags; new: OutcomeFlags };
+  private readonly outcomeCounts: number[][][];
 
   constructor(private readonly programs: { old: Program; new: Program }, private readonly asOf: number) {
     // `disqualified` (when a side disqualifies) is a row and column of its own, after the funnel.
@@ -89,6 +106,19 @@ export class DiffTally {
     this.oldOut = new Array(1 + programs.old.scores.length);
     this.newOut = new Array(1 + newScores.length);
     this.asOfText = formatDateDays(asOf);
+    this.outcomes = countedOutcomes(programs);
+    this.outcomeFlags = { old: new OutcomeFlags(programs.old.ir), new: new OutcomeFlags(programs.new.ir) };
+    this.outcomeCounts = this.before.map(() => this.after.map(() => new Array<number>(this.outcomes.length).fill(0)));
+  }
+
+  /** Counts the outcomes the lead had into its cell; each side evaluates only the outcomes it declares. */
+  private countOutcomes(row: PairedRow, from: number, to: number): void {
+    const { old: oldFlags, new: newFlags } = this.outcomeFlags;
+    const had = { old: oldFlags.any ? oldFlags.evaluate(row.old.values!, this.asOf) : oldFlags.flags, new: newFlags.any ? newFlags.evaluate(row.new.values!, this.asOf) : newFlags.flags };
+    const cell = this.outcomeCounts[from][to];
+    this.outcomes.forEach((o, k) => {
+      if (had[o.side][o.index]) cell[k]++;
+    });
   }
 
   private noteReject(side: "before" | "after", r: Reject): void {
@@ -117,6 +147,7 @@ export class DiffTally {
     const from = (oldOut[0] as number) + 1;
     const to = (newOut[0] as number) + 1;
     this.counts[from][to]++;
+    if (this.outcomes.length > 0) this.countOutcomes(row, from, to);
     for (let k = 0; k < this.columns.old.length; k++) this.columns.old[k].push(oldOut[1 + k] as number);
     for (let k = 0; k < this.columns.new.length; k++) this.columns.new[k].push(newOut[1 + k] as number);
     for (const c of this.common) if (oldOut[1 + c.o] !== newOut[1 + c.n]) c.changed++;
@@ -137,6 +168,7 @@ export class DiffTally {
       scores: { old: this.columns.old.map((c) => c.values()), new: this.columns.new.map((c) => c.values()) },
       commonChanged: this.common.map((c) => c.changed),
       rejected: this.rejected,
+      outcomeCounts: this.outcomeCounts,
     };
   }
 
@@ -146,6 +178,7 @@ export class DiffTally {
     this.compared += p.compared;
     this.changed += p.changed;
     p.counts.forEach((row, i) => row.forEach((n, j) => (this.counts[i][j] += n)));
+    p.outcomeCounts.forEach((row, i) => row.forEach((cell, j) => cell.forEach((n, k) => (this.outcomeCounts[i][j][k] += n))));
     p.examples.forEach((row, i) => row.forEach((cell, j) => {
       const mine = this.examples[i][j];
       for (const e of cell) if (mine.length < EXAMPLES_PER_CELL) mine.push({ ...e, line: e.line + lineOffset });
@@ -164,7 +197,14 @@ export class DiffTally {
   /** The finished report. */
   report(unknownColumns: { old: string[]; new: string[] }): DiffReport {
     const transitions: Transition[] = [];
-    this.before.forEach((from, i) => this.after.forEach((to, j) => transitions.push({ from, to, count: this.counts[i][j], examples: this.examples[i][j] })));
+    const outcomesOf = (i: number, j: number) => Object.fromEntries(this.outcomes.map((o, k) => [o.name, this.outcomeCounts[i][j][k]]));
+    this.before.forEach((from, i) => this.after.forEach((to, j) => transitions.push({
+      from,
+      to,
+      count: this.counts[i][j],
+      ...(this.outcomes.length > 0 ? { outcomes: outcomesOf(i, j) } : {}),
+      examples: this.examples[i][j],
+    })));
     const oldScores = this.programs.old.scores;
     const newScores = this.programs.new.scores;
     const scores: Record<string, ScoreDiff> = {};
@@ -184,6 +224,7 @@ export class DiffTally {
       as_of: this.asOfText,
       stages: { before: this.programs.old.resultStages, after: this.programs.new.resultStages },
       transitions,
+      outcomes: this.outcomes.map((o) => o.name),
       scores,
       rejected: this.rejected,
       unknown_columns: { before: unknownColumns.old, after: unknownColumns.new },

@@ -42,6 +42,11 @@ export interface Transition {
   from: string;
   to: string;
   count: number;
+  /**
+   * Outcome name → how many of the cell's leads had it (present when either definition declares
+   * an outcome): "raising the bar drops 48 MQLs, 2 of them won deals".
+   */
+  outcomes?: Record<string, number>;
   /** Up to EXAMPLES_PER_CELL leads, for cells where the stage changed (empty on the diagonal). */
   examples: { id: string; line: number; reasons: Reason[] }[];
 }
@@ -75,6 +80,8 @@ export interface DiffReport {
   stages: { before: string[]; after: string[] };
   /** Every (from, to) pair, the diagonal included; `none` first, then each side's funnel order. */
   transitions: Transition[];
+  /** The outcomes counted in each transition: the new definition's, then any only the old one declares. */
+  outcomes: string[];
   scores: Record<string, ScoreDiff>;
   rejected: RejectDiff;
   unknown_columns: { before: string[]; after: string[] };

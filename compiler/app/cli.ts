@@ -415,7 +415,7 @@ function buildCli(): Command {
       let code: string;
       try {
         code = opts.target === "sql"
-          ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns, staging: opts.staging, events: streamAssignments(opts.eventsTable, program.ir, "--events-table") })
+          ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns, outcomes: true, staging: opts.staging, events: streamAssignments(opts.eventsTable, program.ir, "--events-table") })
           : emitModule(program.ir, basename(file), VERSION);
       } catch (e) {
         if (e instanceof RangeError) throw new UsageError(e.message);

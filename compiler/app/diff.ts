@@ -52,6 +52,12 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
+/** "; of them 2 won, 5 opportunity": how many of a cell's leads had each outcome. */
+function outcomeNote(t: DiffReport["transitions"][number]): string {
+  if (!t.outcomes || Object.keys(t.outcomes).length === 0) return "";
+  return `; of them ${Object.entries(t.outcomes).map(([name, n]) => `${n} ${name}`).join(", ")}`;
+}
+
 function headline(r: DiffReport): string {
   return `${r.changed} of ${r.compared} lead${r.compared === 1 ? "" : "s"} change stage (as of ${r.as_of}; ${r.rows} row${r.rows === 1 ? "" : "s"} read)`;
 }
@@ -62,7 +68,7 @@ export function renderDiffText(r: DiffReport, labels: DiffLabels): string {
   const m = matrix(r);
   out.push(...table(m.header, m.rows).map((l) => `  ${l}`));
   for (const t of changedCells(r)) {
-    out.push("", `${t.from} → ${t.to}: ${t.count} lead${t.count === 1 ? "" : "s"}${t.count > t.examples.length ? `, first ${t.examples.length}` : ""}`);
+    out.push("", `${t.from} → ${t.to}: ${t.count} lead${t.count === 1 ? "" : "s"}${outcomeNote(t)}${t.count > t.examples.length ? `, first ${t.examples.length}` : ""}`);
     for (const e of t.examples) {
       out.push(`  ${e.id} (line ${e.line})`);
       for (const x of e.reasons) {
@@ -98,7 +104,7 @@ export function renderDiffMarkdown(r: DiffReport, labels: DiffLabels): string {
   // moved leads in bold: a cell off the diagonal (by stage name) with a count
   out.push(...mdTable(m.header, m.rows.map((row) => row.map((c, i) => (i > 0 && row[0] !== m.header[i] && c !== "0" ? `**${c}**` : c)))));
   for (const t of changedCells(r)) {
-    out.push("", `<details><summary><b>${t.from} → ${t.to}</b>: ${t.count} lead${t.count === 1 ? "" : "s"}</summary>`, "");
+    out.push("", `<details><summary><b>${t.from} → ${t.to}</b>: ${t.count} lead${t.count === 1 ? "" : "s"}${mdCell(outcomeNote(t))}</summary>`, "");
     for (const e of t.examples) {
       out.push(`- \`${mdCell(e.id)}\` (line ${e.line})`);
       for (const x of e.reasons) {

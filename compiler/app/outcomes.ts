@@ -2,7 +2,7 @@ import { forEachBoundRow } from "../batch/js/bound-rows.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import type { Program } from "../runtime/program.js";
-import { IrEvaluator } from "../analysis/evaluate-ir.js";
+import { OutcomeFlags } from "../analysis/outcome-flags.js";
 import { OutcomeAccumulator, type OutcomesReport } from "../analysis/outcomes.js";
 
 /** `leaddef outcomes`: does the definition predict what really happened? */
@@ -32,8 +32,7 @@ export async function collectOutcomes(o: OutcomesOptions): Promise<OutcomesResul
   const nCriteria = ir.criteria.length;
   const out: unknown[] = new Array(1 + nScores + nCriteria + ir.stages.length);
   const criteria: boolean[] = new Array(nCriteria);
-  const outcomes: boolean[] = new Array(ir.outcomes.length);
-  const evaluator = new IrEvaluator(ir);
+  const outcomes = new OutcomeFlags(ir);
   const acc = new OutcomeAccumulator(ir);
   const summary = await forEachBoundRow({
     fields: o.program.fields,
@@ -44,10 +43,7 @@ export async function collectOutcomes(o: OutcomesOptions): Promise<OutcomesResul
     onRow: (vals) => {
       o.program.evaluateValues(vals, o.asOf, out, true);
       for (let i = 0; i < nCriteria; i++) criteria[i] = out[1 + nScores + i] as boolean;
-      const env = evaluator.env(vals, o.asOf);
-      for (let i = 0; i < nCriteria; i++) env.criteria[i] = criteria[i];
-      for (let i = 0; i < ir.outcomes.length; i++) outcomes[i] = evaluator.holds(ir.outcomes[i].cond.expr, env);
-      acc.add(out[0] as number, criteria, outcomes);
+      acc.add(out[0] as number, criteria, outcomes.evaluate(vals, o.asOf, criteria));
     },
     onReject: () => undefined,
   });

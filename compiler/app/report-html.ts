@@ -57,6 +57,7 @@ ${metaTable(d)}
 <h2>Waterfall</h2>
 ${waterfallSvg(f)}
 ${stageTable(f)}
+${outcomesTable(d.outcomes)}
 <h2>Held back</h2>
 <p class="note">For each stage, the leads one stage below it and the parts of the stage's condition they fail.
 “Only this” counts leads for which this part is all that is missing; the nearest miss is the smallest set of
@@ -119,6 +120,32 @@ function waterfallSvg(f: ReportData["funnel"]): string {
 function stageTable(f: ReportData["funnel"]): string {
   const rows = f.stages.map((s, i) => `<tr data-stage="${esc(s.name)}"><td><code>${esc(s.name)}</code></td><td class="n" data-count="${s.count}">${int(s.count)}</td><td class="n">${pct(f.leads ? s.count / f.leads : undefined)}</td><td class="n" data-reached="${s.reached}">${i === 0 ? "" : int(s.reached)}</td><td class="n">${pct(s.conversion)}</td></tr>`);
   return `<table id="stages"><tr><th>stage</th><th class="n">leads at it</th><th class="n">share</th><th class="n">reached</th><th class="n">conversion</th></tr>${rows.join("")}</table>`;
+}
+
+function lift(x: number | null): string {
+  return x === null ? "–" : `${x.toFixed(2)}×`;
+}
+
+/**
+ * Beside the waterfall: for each declared outcome, among the leads that reached each stage, how
+ * many had it, the rate and the lift over the base rate (`leaddef outcomes`' figures). Nothing
+ * when the definition declares no outcome.
+ */
+function outcomesTable(outcomes: ReportData["outcomes"]): string {
+  if (outcomes.length === 0) return "";
+  const head = outcomes.map((o) => `<th class="n">${esc(o.name)}</th><th class="n">rate</th><th class="n">lift</th>`).join("");
+  const base = outcomes.map((o) => `<span data-outcome="${esc(o.name)}" data-positives="${o.positives}" data-base-rate="${o.base_rate ?? ""}"><code>${esc(o.name)}</code>: ${int(o.positives)} of ${int(o.rows)} leads (base rate ${pct(o.base_rate ?? undefined)})</span>`).join("; ");
+  const rows = outcomes[0].stages.map((_, s) => {
+    const cells = outcomes.map((o) => {
+      const x = o.stages[s];
+      return `<td class="n" data-outcome="${esc(o.name)}" data-reached="${x.reached}" data-positives="${x.reached_positives}" data-rate="${x.rate ?? ""}" data-lift="${x.lift ?? ""}">${int(x.reached_positives)}</td><td class="n">${pct(x.rate ?? undefined)}</td><td class="n">${lift(x.lift)}</td>`;
+    }).join("");
+    const stage = outcomes[0].stages[s];
+    return `<tr data-stage="${esc(stage.stage)}"><td><code>${esc(stage.stage)}</code></td><td class="n">${int(stage.reached)}</td>${cells}</tr>`;
+  });
+  return `<h3>Outcomes by stage</h3>
+<p class="note">Among the leads that reached each stage (their stage is it or a later one): how many had each outcome, the rate, and the lift over the base rate. ${base}.</p>
+<table id="outcomes"><tr><th>stage</th><th class="n">reached</th>${head}</tr>${rows.join("")}</table>`;
 }
 
 function heldBackSection(h: ReportData["funnel"]["heldBack"][number]): string {

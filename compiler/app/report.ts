@@ -8,10 +8,14 @@ import type { Program } from "../runtime/program.js";
 import { IrEvaluator } from "../analysis/evaluate-ir.js";
 import { FunnelAccumulator, type FunnelReport } from "../analysis/funnel.js";
 import { nearestMiss } from "../analysis/nearest-miss.js";
+import { OutcomeAccumulator, type OutcomeFigures } from "../analysis/outcomes.js";
+import { OutcomeFlags } from "../analysis/outcome-flags.js";
 
 /** Everything the HTML report shows: the funnel numbers plus where they came from. */
 export interface ReportData {
   funnel: FunnelReport;
+  /** Per declared outcome, its rate and lift per stage (`leaddef outcomes`' figures); empty without outcomes. */
+  outcomes: OutcomeFigures[];
   definition: string;
   dataFile: string;
   asOf: string;
@@ -55,6 +59,8 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
   const criteria: boolean[] = new Array(nCriteria);
   const funnel = new FunnelAccumulator(ir);
   const evaluator = new IrEvaluator(ir);
+  const outcomeFlags = new OutcomeFlags(ir);
+  const outcomes = new OutcomeAccumulator(ir);
   const rejects = new Map<string, { field: string; reason: string; count: number }>();
   const summary = await forEachBoundRow({
     fields: program.fields,
@@ -75,6 +81,7 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
         miss = nearestMiss(ir, evaluator, env, stage + 1);
       }
       funnel.add(stage, scores, criteria, miss);
+      if (outcomeFlags.any) outcomes.add(stage, criteria, outcomeFlags.evaluate(vals, o.asOf, criteria));
     },
     onReject: (r) => {
       for (const p of r.problems) {
@@ -88,6 +95,7 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
   });
   return {
     funnel: funnel.result(),
+    outcomes: outcomes.result().outcomes,
     definition: o.definition,
     dataFile: o.input,
     asOf: formatDateDays(o.asOf),

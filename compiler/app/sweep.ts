@@ -4,6 +4,8 @@ import type { ParamValue } from "../ir.js";
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
+import { OutcomeAccumulator, type OutcomeFigures } from "../analysis/outcomes.js";
+import { OutcomeFlags } from "../analysis/outcome-flags.js";
 import { findParam, ParamError, paramOverrides, programWithParams, showParamValue, splitAssignment, sweepValues } from "../params.js";
 
 /**
@@ -23,9 +25,19 @@ export interface SweepOptions {
   reading?: ReadingOptions;
 }
 
+/** One outcome's figures at one stage for one swept value: `leaddef outcomes`' stage row without its name. */
+export type SweepOutcomeStage = Omit<OutcomeFigures["stages"][number], "stage">;
+
+export interface SweepRun {
+  value: string | number | boolean;
+  stages: Record<string, number>;
+  /** outcome → stage → figures; present only when the definition declares an outcome. */
+  outcomes?: Record<string, Record<string, SweepOutcomeStage>>;
+}
+
 export interface SweepResult {
   param: string;
-  runs: { value: string | number | boolean; stages: Record<string, number> }[];
+  runs: SweepRun[];
   rowsRead: number;
   rowsRejected: number;
 }
@@ -50,7 +62,14 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   // A definition that disqualifies counts `disqualified` leads in a column of their own.
   const stageNames = programs[0].resultStages;
   const counts = programs.map(() => new Array<number>(stageNames.length + 1).fill(0));
-  const out: unknown[] = new Array(1 + programs[0].scores.length);
+  const ir0 = programs[0].ir;
+  const out: unknown[] = new Array(1 + ir0.scores.length + ir0.criteria.length + ir0.stages.length);
+  // Outcomes may read criteria and parameters, so each value's program evaluates its own.
+  const withOutcomes = ir0.outcomes.length > 0;
+  const flags = programs.map((p) => new OutcomeFlags(p.ir));
+  const accumulators = programs.map((p) => new OutcomeAccumulator(p.ir));
+  const criteria: boolean[] = new Array(ir0.criteria.length);
+  const firstCriterion = 1 + ir0.scores.length;
   const summary = await forEachBoundRow({
     fields: programs[0].fields,
     input: o.input,
@@ -59,8 +78,11 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     reading: o.reading,
     onRow: (vals) => {
       for (let k = 0; k < programs.length; k++) {
-        programs[k].evaluateValues(vals, o.asOf, out);
+        programs[k].evaluateValues(vals, o.asOf, out, withOutcomes);
         counts[k][(out[0] as number) + 1]++;
+        if (!withOutcomes) continue;
+        for (let i = 0; i < criteria.length; i++) criteria[i] = out[firstCriterion + i] as boolean;
+        accumulators[k].add(out[0] as number, criteria, flags[k].evaluate(vals, o.asOf, criteria));
       }
     },
     onReject: () => undefined,
@@ -71,10 +93,43 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     runs: values.map((v, k) => ({
       value: showParamValue(kind, v),
       stages: Object.fromEntries([["none", counts[k][0]], ...stageNames.map((s, i) => [s, counts[k][i + 1]])]),
+      ...(withOutcomes ? { outcomes: outcomesByStage(accumulators[k].result().outcomes) } : {}),
     })),
     rowsRead: summary.rowsRead,
     rowsRejected: summary.rowsRejected,
   };
+}
+
+/** `{ won: { mql: { reached, reached_positives, rate, captured, lift } … } }` from one value's figures. */
+function outcomesByStage(figures: OutcomeFigures[]): Record<string, Record<string, SweepOutcomeStage>> {
+  return Object.fromEntries(figures.map((f) => [f.name, Object.fromEntries(f.stages.map(({ stage, ...rest }) => [stage, rest]))]));
+}
+
+/**
+ * Per outcome, one row per value: for each stage, how many of the leads that reached it had the
+ * outcome, of how many, and the rate — so a threshold can be chosen by the deals it keeps.
+ */
+function outcomeTables(r: SweepResult): string[] {
+  const names = Object.keys(r.runs[0]?.outcomes ?? {});
+  const lines: string[] = [];
+  for (const name of names) {
+    const stages = Object.keys(r.runs[0].outcomes![name]);
+    const header = [r.param, ...stages.map((s) => `${name} at ${s}`)];
+    const rows = r.runs.map((run) => [
+      String(run.value),
+      ...stages.map((s) => {
+        const x = run.outcomes![name][s];
+        return `${x.reached_positives} of ${x.reached} (${x.rate === null ? "-" : `${(100 * x.rate).toFixed(1)}%`})`;
+      }),
+    ]);
+    lines.push("", `outcome ${name}: leads that had it among those that reached each stage`, ...alignedTable([header, ...rows]));
+  }
+  return lines;
+}
+
+function alignedTable(all: string[][]): string[] {
+  const widths = all[0].map((_, c) => Math.max(...all.map((row) => row[c].length)));
+  return all.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd());
 }
 
 /** The sweep as a table: one row per value, leads per stage, and how many reached the top stage. */
@@ -90,8 +145,6 @@ export function renderSweep(r: SweepResult): string {
     ...stages.map((s) => String(run.stages[s])),
     written === 0 || top === "none" ? "-" : `${((100 * run.stages[top]) / written).toFixed(1)}%`,
   ]);
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => row[c].length)));
-  const table = all.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd());
-  return [...table, "", `rows read ${r.rowsRead} = scored ${written} + rejected ${r.rowsRejected}; ${r.runs.length} value${r.runs.length === 1 ? "" : "s"} of \`${r.param}\`, one pass`].join("\n");
+  const table = alignedTable([header, ...rows]);
+  return [...table, ...outcomeTables(r), "", `rows read ${r.rowsRead} = scored ${written} + rejected ${r.rowsRejected}; ${r.runs.length} value${r.runs.length === 1 ? "" : "s"} of \`${r.param}\`, one pass`].join("\n");
 }

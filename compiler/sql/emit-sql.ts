@@ -39,6 +39,12 @@ export interface SqlOptions {
   /** `all` adds every criterion flag, then every stage flag, after the scores. */
   columns?: "default" | "all";
   /**
+   * With `columns: "all"`, also one TRUE/FALSE column per `outcome` declaration, after the stage
+   * flags, so `leaddef outcomes`' analysis can run in the warehouse (`build --target sql` sets it;
+   * the DuckDB engine does not: `run`'s columns have no outcomes).
+   */
+  outcomes?: boolean;
+  /**
    * Advanced (used by the DuckDB engine): a FROM item to read instead of `table`, already
    * typed, whose columns are named `f<i>` for each field and `leaddef_id`; extra columns
    * listed in `passthrough` are carried to the output first, unquoted.
@@ -105,6 +111,9 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
     steps.push(`${em.comment(dep)}\n${name} AS (\n  SELECT\n    *,\n    ${em.declaration(dep)} AS ${names.decl(dep.kind, dep.index)}\n  FROM ${prev}\n)`);
     prev = name;
   }
+  // Outcomes read only fields and declarations `columns: "all"` already computes, so each is
+  // one expression of the final SELECT (emitted before the input CTE collects the fields used).
+  const outcomeColumns = full && options.outcomes ? ir.outcomes.map((o) => ({ name: o.name, sql: em.outcome(o.index) })) : [];
 
   const pad = "    ";
   const used = [...em.usedFields].sort((a, b) => a - b);
@@ -139,6 +148,7 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
     ...(full ? [
       ...ir.criteria.map((c) => `${result(names.decl("criterion", c.index))} AS ${d.ident(c.name)}`),
       ...ir.stages.map((s) => `${result(names.decl("stage", s.index))} AS ${d.ident(s.name)}`),
+      ...outcomeColumns.map((o) => `${result(o.sql)} AS ${d.ident(o.name)}`),
     ] : []),
     // Text after the numbers, as in the JS engine's rows: the reason, then each grade's letter.
     ...(disqualified.length ? [`${reasonExpr} AS ${d.ident("reason")}`] : []),
@@ -286,6 +296,11 @@ class SqlEmitter {
     if (s.cap !== undefined) sum = `LEAST(${sum},${bound("cap")}${this.num(s.cap, false)})`;
     if (s.floor !== undefined) sum = `GREATEST(${sum},${bound("floor")}${this.num(s.floor, false)})`;
     return sum;
+  }
+
+  /** The condition of one outcome declaration. */
+  outcome(index: number): string {
+    return this.condition(this.p.outcomes[index].cond);
   }
 
   /**

@@ -145,10 +145,10 @@ function quotedRecord(buf: Buffer, start: number, have: number, eof: boolean, de
         cellEnd = q + 1;
         break;
       }
+      // Line breaks inside the value, counted as the JS reader counts them: CR, LF and CRLF one each.
       for (let i = 0; i < value.length; i++) {
         const c = value.charCodeAt(i);
-        if (c === 13) return undefined; // CR inside quotes: left to the full scan
-        if (c === 10) newlinesInside++;
+        if (c === 10 || (c === 13 && value.charCodeAt(i + 1) !== 10)) newlinesInside++;
       }
       cells.push(value);
     } else {

@@ -22,7 +22,7 @@ export function csvField(f: IrField, col: string | undefined, options: ReadOptio
   if (col === undefined) return { present: "FALSE", value: "NULL", reject: "NULL", optional: f.optional };
   const c = q(col);
   const r = codecOf(f, options).fromText(c);
-  return { present: `${c} IS NOT NULL`, value: presentOnly(c, plainNumberFirst(f, c, options, r.value)), reject: r.code === "NULL" ? "NULL" : `{'field': ${lit(f.path)}, 'value': ${c}, 'code': ${r.code}}`, optional: f.optional };
+  return { present: `${c} IS NOT NULL`, value: presentOnly(c, r.value), reject: r.code === "NULL" ? "NULL" : `{'field': ${lit(f.path)}, 'value': ${c}, 'code': ${r.code}}`, optional: f.optional };
 }
 
 /**
@@ -32,19 +32,6 @@ export function csvField(f: IrField, col: string | undefined, options: ReadOptio
  */
 function presentOnly(c: string, value: string): string {
   return value === c ? c : `CASE WHEN ${c} IS NOT NULL THEN ${value} END`;
-}
-
-/**
- * Numbers: cells made only of digits and dots (`1200`, `53.9`, `.5`, `7.`) read with `TRY_CAST`
- * alone, no regular expression. For such text DuckDB's cast and JS `Number` agree exactly (both
- * round correctly; both reject `.`, `1.2.3`); anything else (signs, grouping, currency, spaces,
- * exponents, a failed cast) goes on to the codec's exact reading. With `decimalComma` a dot
- * groups thousands, so only plain digits take the short way.
- */
-function plainNumberFirst(f: IrField, c: string, options: ReadOptions, value: string): string {
-  if (f.kind !== "number") return value;
-  const plain = options.decimalComma ? "0123456789" : "0123456789.";
-  return `COALESCE(CASE WHEN ltrim(${c}, ${lit(plain)}) = '' THEN TRY_CAST(${c} AS DOUBLE) END, ${value})`;
 }
 
 /** JSON Lines: `x` is the field's JSON value (the nested path, else the flat dotted key), NULL when absent or `null`. */

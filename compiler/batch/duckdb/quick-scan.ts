@@ -72,12 +72,12 @@ export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): C
           pos = lf < 0 ? have : lf + 1;
           continue;
         }
-        const rec = quotedRecord(buf, pos, have, eof, delim);
+        const rec = quotedRecord(buf, pos, have, eof, delim, width < 0);
         if (rec === "more") break;
-        if (rec === undefined || (width >= 0 && rec.cells.length !== width)) return undefined;
+        if (rec === undefined || (width >= 0 && rec.width !== width)) return undefined;
         if (width < 0) {
           scan.header = rec.cells;
-          width = rec.cells.length;
+          width = rec.width;
         } else countGood(scan, line);
         if (rec.lineEnd === "lf") scan.lineEnds.lf++;
         else if (rec.lineEnd === "crlf") scan.lineEnds.crlf++;
@@ -116,46 +116,50 @@ function countGood(scan: CsvScan, line: number): void {
   }
 }
 
-interface QuotedRecord { cells: string[]; next: number; newlinesInside: number; lineEnd: "lf" | "crlf" | "eof" }
+interface QuotedRecord { cells: string[]; width: number; next: number; newlinesInside: number; lineEnd: "lf" | "crlf" | "eof" }
 
 /**
  * One record holding a quote, from `start` in `buf[0, have)`, as the JS reader (csv-records.ts)
- * reads it: "more" when it may continue past `have`, undefined when it is not regular CSV.
+ * reads it: "more" when it may continue past `have`, undefined when it is not regular CSV. The
+ * cells' text is decoded only when `text` (the header); a data record needs only its width.
  */
-function quotedRecord(buf: Buffer, start: number, have: number, eof: boolean, delim: number): QuotedRecord | "more" | undefined {
+function quotedRecord(buf: Buffer, start: number, have: number, eof: boolean, delim: number, text: boolean): QuotedRecord | "more" | undefined {
   const cells: string[] = [];
+  let width = 0;
   let pos = start;
   let newlinesInside = 0;
   for (;;) {
     let cellEnd: number;
+    width++;
     if (buf[pos] === 34) {
       let value = "";
-      let from = pos + 1;
+      const open = pos + 1;
+      let from = open;
       for (;;) {
         let q = buf.indexOf(34, from);
         if (q >= have) q = -1;
         if (q < 0) return eof ? undefined : "more";
         if (q + 1 >= have && !eof) return "more";
         if (buf[q + 1] === 34) {
-          value += buf.toString("utf8", from, q + 1);
+          if (text) value += buf.toString("utf8", from, q + 1);
           from = q + 2;
           continue;
         }
-        value += buf.toString("utf8", from, q);
+        if (text) value += buf.toString("utf8", from, q);
         cellEnd = q + 1;
         break;
       }
       // Line breaks inside the value, counted as the JS reader counts them: CR, LF and CRLF one each.
-      for (let i = 0; i < value.length; i++) {
-        const c = value.charCodeAt(i);
-        if (c === 10 || (c === 13 && value.charCodeAt(i + 1) !== 10)) newlinesInside++;
+      for (let i = open; i < cellEnd - 1; i++) {
+        const c = buf[i];
+        if (c === 10 || (c === 13 && buf[i + 1] !== 10)) newlinesInside++;
       }
-      cells.push(value);
+      if (text) cells.push(value);
     } else {
       let end = pos;
       while (end < have && buf[end] !== delim && buf[end] !== 10 && buf[end] !== 13) end++;
       if (end >= have && !eof) return "more";
-      cells.push(buf.toString("utf8", pos, end));
+      if (text) cells.push(buf.toString("utf8", pos, end));
       cellEnd = end;
     }
     const c = cellEnd < have ? buf[cellEnd] : -1;
@@ -163,11 +167,11 @@ function quotedRecord(buf: Buffer, start: number, have: number, eof: boolean, de
       pos = cellEnd + 1;
       continue;
     }
-    if (c === -1) return eof ? { cells, next: have, newlinesInside, lineEnd: "eof" } : "more";
-    if (c === 10) return { cells, next: cellEnd + 1, newlinesInside, lineEnd: "lf" };
+    if (c === -1) return eof ? { cells, width, next: have, newlinesInside, lineEnd: "eof" } : "more";
+    if (c === 10) return { cells, width, next: cellEnd + 1, newlinesInside, lineEnd: "lf" };
     if (c === 13) {
       if (cellEnd + 1 >= have && !eof) return "more";
-      return buf[cellEnd + 1] === 10 ? { cells, next: cellEnd + 2, newlinesInside, lineEnd: "crlf" } : undefined;
+      return buf[cellEnd + 1] === 10 ? { cells, width, next: cellEnd + 2, newlinesInside, lineEnd: "crlf" } : undefined;
     }
     return undefined; // text after a closing quote
   }

@@ -31,7 +31,7 @@ export function* wideRows(count, seed) {
   const industries = ['software', 'finance', 'health', 'retail', 'manufacturing', 'telecom', 'education', 'other'];
   const titles = ['Head of Sales', 'Student Assistant', 'CTO', 'Marketing Manager', 'IT Director', 'student intern', 'VP Operations', 'Analyst'];
   const names = ['Acme', 'Globex, Inc.', 'Initech', 'Umbrella', 'Hooli', 'Stark Industries', 'Wayne Enterprises'];
-  const day0 = Date.UTC(2026, 5, 1) / 86_400_000;
+  const day0 = Date.UTC(2026, 7, 1) / 86_400_000;
   for (let i = 1; i <= count; i++) {
     const name = maybe(0.1, () => pick(names));
     const cells = [
@@ -53,12 +53,12 @@ export function* wideRows(count, seed) {
       maybe(0.5, bool),
       maybe(0.6, bool),
       maybe(0.6, bool),
-      maybe(0.5, () => String(Math.floor(r() * 100) * 1000)),
-      maybe(0.5, bool),
-      maybe(0.5, () => String(Math.floor(r() * 365))),
+      maybe(0.3, () => String(Math.floor(r() * 100) * 1000)),
+      maybe(0.3, bool),
+      maybe(0.3, () => String(Math.floor(r() * 180))),
       maybe(0.7, () => pick(['Rival Corp', 'Competitor Co', 'rival labs', 'Other'])),
       maybe(0.7, bool),
-      maybe(0.2, () => new Date((day0 + Math.floor(r() * 175)) * 86_400_000).toISOString().slice(0, 10)),
+      maybe(0.2, () => new Date((day0 + Math.floor(r() * 120)) * 86_400_000).toISOString().slice(0, 10)),
     ];
     yield cells.join(',');
   }

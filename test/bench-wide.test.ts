@@ -74,7 +74,7 @@ describe("wide benchmark: every implementation of bench/wide/wide.leaddef agrees
       expect(r.status, String(r.stderr)).toBe(0);
       expect(checksumCsvText(readFileSync(out, "utf8")).toString()).toBe(reference.toString());
     }
-  });
+  }, 300_000);
 
   it.skipIf(!haveCli)("leaddef run, both engines", () => {
     for (const engine of ["js", "duckdb"]) {
@@ -83,5 +83,5 @@ describe("wide benchmark: every implementation of bench/wide/wide.leaddef agrees
       expect(r.status, String(r.stderr)).toBe(0);
       expect(checksumCsvText(readFileSync(out, "utf8")).toString()).toBe(reference.toString());
     }
-  });
+  }, 300_000);
 });

@@ -21,17 +21,21 @@ for (const method of ["run", "runAndReadAll", "stream"]) {
       writeFileSync(`/tmp/leaddef-profile-${n}.txt`, r.getRows().map((row) => row.join("\n")).join("\n"));
     }
     const t = performance.now();
+    const c = process.cpuUsage();
     const out = await orig.call(this, sql, ...rest);
-    process.stderr.write(`[${n}] ${method} ${((performance.now() - t) / 1000).toFixed(2)} s  ${sql.trim().slice(0, 70).replace(/\s+/g, " ")}\n`);
+    const cpu = process.cpuUsage(c);
+    process.stderr.write(`[${n}] ${method} ${((performance.now() - t) / 1000).toFixed(2)} s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)  ${sql.trim().slice(0, 70).replace(/\s+/g, " ")}\n`);
     return out;
   };
   DuckDBConnection.prototype[method].__orig = orig;
 }
 const program = compileFile(file).program;
 const t = performance.now();
+const c0 = process.cpuUsage();
 const s = await runDuckdb({
   program, input, inputFormat: fmt, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "default",
   outputFormat: "csv", output: "/tmp/leaddef-profile-out.csv", rejectsPath: "/tmp/leaddef-profile-rej.csv",
   threads: process.env.THREADS ? Number(process.env.THREADS) : undefined,
 });
-process.stderr.write(`total ${((performance.now() - t) / 1000).toFixed(2)} s, engine ${s.engine}, rows ${s.rowsRead}\n`);
+const cpu = process.cpuUsage(c0);
+process.stderr.write(`total ${((performance.now() - t) / 1000).toFixed(2)} s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s), engine ${s.engine}, rows ${s.rowsRead}\n`);

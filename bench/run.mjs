@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checksumCsvText } from './lib/checksum.mjs';
 import { AS_OF } from './lib/schema.mjs';
+import { editorLatency, enginesTable, runEngines } from './engines.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -36,11 +37,13 @@ const { values: opt } = parseArgs({
     only: { type: 'string' },
     'no-inmem': { type: 'boolean', default: false },
     'no-e2e': { type: 'boolean', default: false },
+    'no-engines': { type: 'boolean', default: false },
+    'engine-runs': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (opt.help) {
-  process.stdout.write('usage: node bench/run.mjs [--count N] [--seed S] [--quick] [--only a,b] [--no-inmem] [--no-e2e]\n');
+  process.stdout.write('usage: node bench/run.mjs [--count N] [--seed S] [--quick] [--only a,b] [--no-inmem] [--no-e2e] [--no-engines] [--engine-runs R]\n');
   process.exit(0);
 }
 const COUNT = Number(opt.count ?? (opt.quick ? 20_000 : 1_000_000));
@@ -123,6 +126,21 @@ function ensureData() {
   if (r.status !== 0) throw new Error(`lead generator failed (exit ${r.status})`);
   renameSync(tmp, file);
   log(`data: ${relative(ROOT, file)} (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB) in ${elapsed()}`);
+  return file;
+}
+
+/** The wide benchmark's CSV (bench/wide/generate.mjs), generated once per count, seed and generator version. */
+function ensureWideData() {
+  const generator = join(BENCH, 'wide', 'generate.mjs');
+  const hash = createHash('sha1').update(readFileSync(generator)).digest('hex').slice(0, 8);
+  const stem = `wide-${COUNT}-s${SEED}`;
+  const file = join(DATA, `${stem}-g${hash}.csv`);
+  if (existsSync(file)) return file;
+  for (const f of readdirSync(DATA)) if (f.startsWith(`${stem}-g`)) rmSync(join(DATA, f));
+  log(`data: generating ${COUNT.toLocaleString('en-US')} wide rows (seed ${SEED}) ...`);
+  const r = spawnSync(node, [generator, '--count', String(COUNT), '--seed', String(SEED), '--out', `${file}.tmp`], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`wide generator failed (exit ${r.status})`);
+  renameSync(`${file}.tmp`, file);
   return file;
 }
 
@@ -459,7 +477,28 @@ try {
   }
   for (const r of all.filter((r) => r.status === 'FAILED')) meta.notes.push(`!! FAILED: ${r.label}: ${tail(r.error ?? '', 400)}`);
   printTable(sections, meta);
-  writeFileSync(join(DATA, 'results.json'), JSON.stringify({ meta, sections }, null, 2));
+  let engines = [];
+  if (!opt['no-engines']) {
+    // Part 3: both batch engines against the plain DuckDB query, current and wide definition.
+    const byId = (id) => inmem.find((r) => r.id === id && r.n === COUNT && r.checksum);
+    const done = byId('handwritten') && byId('leaddef') ? { handwritten: { ok: true, ...byId('handwritten') }, leaddef: { ok: true, ...byId('leaddef') } } : undefined;
+    const inmemChild = (csv) => (engine) => [node, ['--max-old-space-size=8192', join(BENCH, 'inmem-child.mjs'), '--engine', engine, '--csv', csv, '--reps', String(reps(3)), '--warmup', '20000', '--as-of', AS_OF, '--budget', String(INMEM_BUDGET_S)]];
+    const wideCsv = ensureWideData();
+    const defs = [
+      { name: 'current', title: `current definition (bench/bench.leaddef, ${fmtInt(COUNT)} rows, 26 columns)`, leaddef: join(BENCH, 'bench.leaddef'), csv, inmemDone: done,
+        plain: (i, o) => [node, [join(BENCH, 'e2e/duckdb-copy.mjs'), i, o, '--as-of', AS_OF]], inmem: inmemChild(csv) },
+      { name: 'wide', title: `wide definition (bench/wide/wide.leaddef, ${fmtInt(COUNT)} rows, 24 columns)`, leaddef: join(BENCH, 'wide', 'wide.leaddef'), csv: wideCsv, parquet: true,
+        plain: (i, o) => [node, [join(BENCH, 'wide', 'plain-duckdb.mjs'), i, o, '--as-of', AS_OF]],
+        inmem: (engine) => [node, ['--max-old-space-size=8192', join(BENCH, 'wide', 'inmem.mjs'), '--engine', engine, '--csv', wideCsv, '--reps', String(reps(3)), '--as-of', AS_OF]] },
+    ];
+    engines = existsSync(LEADDEF_CLI) ? await runEngines({ root: ROOT, defs, asOf: AS_OF, runs: Number(opt['engine-runs'] ?? 1), log }) : [];
+    const lines = ['', `engines end to end (fresh process each; × reference = this run's time / the plain DuckDB query's, or the hand-written function's rate / this rate); ${engines.length ? '' : 'pending (CLI not built)'}`];
+    lines.push(...enginesTable(engines), '', ...(await editorLatency(ROOT, log)));
+    lines.push('', `load average ${loadavg()[0].toFixed(1)} after part 3 (the machine is shared: wall times are noisy, CPU seconds less so).`);
+    failures += engines.flatMap((e) => e.rows).filter((r) => r.status === 'FAILED' || r.check === 'MISMATCH').length;
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  writeFileSync(join(DATA, 'results.json'), JSON.stringify({ meta, sections, engines: engines.map(({ def, rows }) => ({ def: def.name, rows: rows.map(({ ref: _, ...r }) => r) })) }, null, 2));
 } catch (err) {
   log(`bench: ${err.stack ?? err}`);
   process.exit(2);

@@ -22,7 +22,16 @@ export function csvField(f: IrField, col: string | undefined, options: ReadOptio
   if (col === undefined) return { present: "FALSE", value: "NULL", reject: "NULL", optional: f.optional };
   const c = q(col);
   const r = codecOf(f, options).fromText(c);
-  return { present: `${c} IS NOT NULL`, value: r.value, reject: r.code === "NULL" ? "NULL" : `{'field': ${lit(f.path)}, 'value': ${c}, 'code': ${r.code}}`, optional: f.optional };
+  return { present: `${c} IS NOT NULL`, value: presentOnly(c, r.value), reject: r.code === "NULL" ? "NULL" : `{'field': ${lit(f.path)}, 'value': ${c}, 'code': ${r.code}}`, optional: f.optional };
+}
+
+/**
+ * The value only for a present cell. DuckDB evaluates a CASE branch only for the rows that take
+ * it, so an empty cell (NULL) skips the codec's whole expression — without this, a NULL falls
+ * through every fast path of the codec into its general (regular-expression) reading.
+ */
+function presentOnly(c: string, value: string): string {
+  return value === c ? c : `CASE WHEN ${c} IS NOT NULL THEN ${value} END`;
 }
 
 /** JSON Lines: `x` is the field's JSON value (the nested path, else the flat dotted key), NULL when absent or `null`. */

@@ -15,6 +15,7 @@ import { DIALECTS } from "../../sql/sql-dialects.js";
 import { reasonOf } from "../../runtime/codecs/codec.js";
 import { csvField, DUPLICATE_KEY, duplicateKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
 import { csvNewLine, prescanJsonl, recordAt, scanCsv, type CsvScan } from "./scan.js";
+import { quickScanCsv } from "./quick-scan.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
 import { checkHeader } from "../sources/header-check.js";
 import { csvDialect } from "../sources/csv-dialect.js";
@@ -69,7 +70,10 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   let jsonlLineLimit = 2_000_000;
   if (o.inputFormat === "csv") {
     trailer = dialect?.trailer;
-    scan = await scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
+    const quick = quickScanCsv(o.input, delimiter, trailer?.dataEnd);
+    // Without an id column a row's id is its record number, which skipped records shift: the
+    // query needs every malformed record before it runs, so that takes the full scan up front.
+    scan = quick && quick.header.some((h) => h.trim() === o.idColumn) ? quick : await scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
     checkHeader(program.fields, scan.header, o.idColumn, o.idExplicit === true);
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
     if (scan.invalidUtf8) return fallback("the CSV file has bytes that are not UTF-8");
@@ -89,7 +93,8 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   });
   const con = await db.connect();
   try {
-    const summary = await runIn(con, o, scan, started, fallback, jsonlLineLimit);
+    const fullScan = () => scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
+    const summary = await runIn(con, o, scan, started, fallback, jsonlLineLimit, fullScan);
     // A fallback's JS run counted the trailer itself.
     return trailer && summary.engine === "duckdb" ? { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines } : summary;
   } finally {
@@ -107,6 +112,8 @@ async function runIn(
   fallback: (why: string) => Promise<RunSummary>,
   /** DuckDB's line size limit for JSON Lines: above the longest line. */
   jsonlLineLimit: number,
+  /** The CSV scan with every record's width checked, for when the quick scan did not. */
+  fullScan: () => Promise<CsvScan>,
 ): Promise<RunSummary> {
   const { program } = o;
   const path = lit(o.input);
@@ -164,9 +171,10 @@ async function runIn(
     const idSql = position.has(o.idColumn) ? `COALESCE(${q(`c${position.get(o.idColumn)}`)}, '')` : "CAST(NULL AS VARCHAR)";
     raw = `(SELECT FALSE AS leaddef_blank, ${textCols.join(", ")}, ${idSql} AS leaddef_id FROM ${reader})`;
     fieldSql = fields.map((f) => csvField(f, position.has(f.column) ? `c${position.get(f.column)}` : undefined, options));
-    if (!position.has(o.idColumn) && scan && scan.bad.length > 0) {
+    const fixedScan = scan;
+    if (!position.has(o.idColumn) && fixedScan && fixedScan.bad.length > 0) {
       // No id column: the id is the record number, and skipped records count.
-      const steps = scan.from.map((g, k) => [g, scan.dRecord[k]] as const).filter(([, d], k, a) => k === 0 || d !== a[k - 1][1]);
+      const steps = fixedScan.from.map((g, k) => [g, fixedScan.dRecord[k]] as const).filter(([, d], k, a) => k === 0 || d !== a[k - 1][1]);
       if (steps.length > 200) return fallback("too many malformed CSV records in a file without an id column");
       const cases = steps.reverse();
       recordNumber = (p) => `${p} + 1 + CASE ${cases.map(([g, d]) => `WHEN ${p} + 1 >= ${g} THEN ${d}`).join(" ")} ELSE 0 END`;
@@ -240,10 +248,15 @@ async function runIn(
   );
   const stageCounts = new Map<string, number>([["none", 0], ...program.resultStages.map((s) => [s, 0] as [string, number])]);
   const rejects: Reject[] = [];
-  let duckRows = 0;
-  for (const row of summary.getRows()) {
+  const summaryRows = summary.getRows();
+  const duckRows = summaryRows.reduce((sum, row) => sum + Number(row[4]), 0);
+  if (scan && duckRows !== scan.good && !scan.widthsChecked) {
+    // DuckDB skipped some line the quick scan counted good: find them with every width checked.
+    scan = await fullScan();
+    if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
+  }
+  for (const row of summaryRows) {
     const n = Number(row[4]);
-    duckRows += n;
     const reject = row[2] as { items: { entries: { field: string; value: string | null; code: string | null } }[] } | null;
     if (!reject) {
       const stage = String(row[3]);

@@ -64,15 +64,22 @@ export interface CsvScan {
   lineEnds: { lf: number; crlf: number; cr: number };
   /** Some bytes are not UTF-8 (DuckDB's reader stops there; the JS engine rejects their records). */
   invalidUtf8: boolean;
+  /**
+   * Whether every record's width was checked. The quick scan (quick-scan.ts) leaves quote-free
+   * lines unchecked and counts them good: DuckDB skips a line of the wrong width, so its row
+   * count tells whether any was, and only then does the engine run the full scan.
+   */
+  widthsChecked: boolean;
 }
 
 /**
  * Reads the CSV once with the JS engine's own record reader (no binding, no evaluation): the
  * record count, the physical line each record starts on, and the records that are not rows of
  * the header's width. DuckDB's reader skips those; this maps its rows back to records and lines.
+ * The engine runs it when `quickScanCsv` (quick-scan.ts) gives up or DuckDB skipped a line.
  */
 export async function scanCsv(path: string, idColumn: string, delimiter = ",", dataEnd?: number): Promise<CsvScan> {
-  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [], lineEnds: { lf: 0, crlf: 0, cr: 0 }, invalidUtf8: false };
+  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [], lineEnds: { lf: 0, crlf: 0, cr: 0 }, invalidUtf8: false, widthsChecked: true };
   let header: string[] | undefined;
   let idIndex = -1;
   let width = 0;

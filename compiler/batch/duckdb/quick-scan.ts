@@ -1,0 +1,178 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { Utf8Validator } from "../sources/utf8.js";
+import type { CsvScan } from "./scan.js";
+
+/**
+ * The DuckDB engine's first look at a CSV file when it is regular — what `scanCsv` learns, over
+ * bytes instead of decoded text, with no per-cell work: the header, the record count, the line
+ * each record starts on, the kind of line ends, and whether the bytes are UTF-8. A quote-free
+ * line costs one newline search; a record with quotes is walked byte by byte (they are few).
+ *
+ * It gives up (undefined) on anything irregular — a record whose width differs from the header's,
+ * a quote that does not close, text after a closing quote, a CR that is not part of a CRLF, a
+ * record longer than 64 MiB — and the engine then runs the full `scanCsv`, which reports those
+ * records exactly as the JS engine does. Quote-free lines are not counted cell by cell
+ * (`widthsChecked` false): DuckDB skips a line of the wrong width, so the engine compares its row
+ * count with `good` and scans again in full when they differ.
+ */
+export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): CsvScan | undefined {
+  const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [], lineEnds: { lf: 0, crlf: 0, cr: 0 }, invalidUtf8: false, widthsChecked: false };
+  const delim = delimiter.charCodeAt(0);
+  const fd = openSync(path, "r");
+  try {
+    const utf8 = new Utf8Validator();
+    const CHUNK = 1 << 22;
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let have = 0; // bytes of buf in use
+    let offset = 0; // file offset of the next read
+    let line = 1;
+    let width = -1; // the header's cell count, once read
+    let atStart = true;
+    let eof = false;
+    for (;;) {
+      // Fill the buffer after the carried-over tail of an incomplete record.
+      if (!eof) {
+        const room = buf.length - have;
+        const want = dataEnd !== undefined ? Math.min(room, dataEnd - offset) : room;
+        const n = want > 0 ? readSync(fd, buf, have, want, offset) : 0;
+        if (n > 0) utf8.push(buf.subarray(have, have + n));
+        offset += n;
+        have += n;
+        eof = n === 0;
+      }
+      let pos = 0;
+      if (atStart) {
+        if (!eof && have < 3) continue;
+        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+        atStart = false;
+      }
+      let cr = -2;
+      let quote = -2;
+      while (pos < have) {
+        let lf = buf.indexOf(10, pos);
+        if (lf >= have) lf = -1;
+        if (cr !== -1 && cr < pos) { cr = buf.indexOf(13, pos); if (cr >= have) cr = -1; }
+        if (quote !== -1 && quote < pos) { quote = buf.indexOf(34, pos); if (quote >= have) quote = -1; }
+        if (lf < 0 && !eof) break; // the line continues in the next chunk
+        const end = lf < 0 ? have : lf;
+        if (quote < 0 || quote > end) {
+          let textEnd = end;
+          if (cr >= 0 && cr < end) {
+            if (cr !== end - 1 || lf < 0) return undefined; // a CR that is not a CRLF
+            textEnd = cr;
+          }
+          if (textEnd > pos) {
+            if (width < 0) {
+              scan.header = buf.toString("utf8", pos, textEnd).split(delimiter);
+              width = scan.header.length;
+            } else countGood(scan, line);
+          }
+          if (lf >= 0) textEnd === lf ? scan.lineEnds.lf++ : scan.lineEnds.crlf++;
+          line++;
+          pos = lf < 0 ? have : lf + 1;
+          continue;
+        }
+        const rec = quotedRecord(buf, pos, have, eof, delim, width < 0);
+        if (rec === "more") break;
+        if (rec === undefined || (width >= 0 && rec.width !== width)) return undefined;
+        if (width < 0) {
+          scan.header = rec.cells;
+          width = rec.width;
+        } else countGood(scan, line);
+        if (rec.lineEnd === "lf") scan.lineEnds.lf++;
+        else if (rec.lineEnd === "crlf") scan.lineEnds.crlf++;
+        line += 1 + rec.newlinesInside;
+        pos = rec.next;
+      }
+      if (eof && pos >= have) break;
+      // Carry the incomplete record over; grow the buffer when it fills it.
+      const rest = have - pos;
+      if (rest >= 1 << 26) return undefined;
+      const next = rest * 2 > buf.length ? Buffer.allocUnsafe(buf.length * 2) : buf;
+      buf.copy(next, 0, pos, have);
+      buf = next;
+      have = rest;
+      if (eof) return undefined; // unreachable: at the end every record completes
+    }
+    if (width < 0) return undefined; // no header: the full scan reports it
+    scan.invalidUtf8 = !utf8.end();
+    return scan;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One more good record, starting on `line` (the breakpoints `recordAt` reads). */
+function countGood(scan: CsvScan, line: number): void {
+  scan.records++;
+  const g = ++scan.good;
+  const k = scan.from.length - 1;
+  const dr = scan.records - g;
+  const dl = line - g;
+  if (k < 0 || scan.dRecord[k] !== dr || scan.dLine[k] !== dl) {
+    scan.from.push(g);
+    scan.dRecord.push(dr);
+    scan.dLine.push(dl);
+  }
+}
+
+interface QuotedRecord { cells: string[]; width: number; next: number; newlinesInside: number; lineEnd: "lf" | "crlf" | "eof" }
+
+/**
+ * One record holding a quote, from `start` in `buf[0, have)`, as the JS reader (csv-records.ts)
+ * reads it: "more" when it may continue past `have`, undefined when it is not regular CSV. The
+ * cells' text is decoded only when `text` (the header); a data record needs only its width.
+ */
+function quotedRecord(buf: Buffer, start: number, have: number, eof: boolean, delim: number, text: boolean): QuotedRecord | "more" | undefined {
+  const cells: string[] = [];
+  let width = 0;
+  let pos = start;
+  let newlinesInside = 0;
+  for (;;) {
+    let cellEnd: number;
+    width++;
+    if (buf[pos] === 34) {
+      let value = "";
+      const open = pos + 1;
+      let from = open;
+      for (;;) {
+        let q = buf.indexOf(34, from);
+        if (q >= have) q = -1;
+        if (q < 0) return eof ? undefined : "more";
+        if (q + 1 >= have && !eof) return "more";
+        if (buf[q + 1] === 34) {
+          if (text) value += buf.toString("utf8", from, q + 1);
+          from = q + 2;
+          continue;
+        }
+        if (text) value += buf.toString("utf8", from, q);
+        cellEnd = q + 1;
+        break;
+      }
+      // Line breaks inside the value, counted as the JS reader counts them: CR, LF and CRLF one each.
+      for (let i = open; i < cellEnd - 1; i++) {
+        const c = buf[i];
+        if (c === 10 || (c === 13 && buf[i + 1] !== 10)) newlinesInside++;
+      }
+      if (text) cells.push(value);
+    } else {
+      let end = pos;
+      while (end < have && buf[end] !== delim && buf[end] !== 10 && buf[end] !== 13) end++;
+      if (end >= have && !eof) return "more";
+      if (text) cells.push(buf.toString("utf8", pos, end));
+      cellEnd = end;
+    }
+    const c = cellEnd < have ? buf[cellEnd] : -1;
+    if (c === delim) {
+      pos = cellEnd + 1;
+      continue;
+    }
+    if (c === -1) return eof ? { cells, width, next: have, newlinesInside, lineEnd: "eof" } : "more";
+    if (c === 10) return { cells, width, next: cellEnd + 1, newlinesInside, lineEnd: "lf" };
+    if (c === 13) {
+      if (cellEnd + 1 >= have && !eof) return "more";
+      return buf[cellEnd + 1] === 10 ? { cells, width, next: cellEnd + 2, newlinesInside, lineEnd: "crlf" } : undefined;
+    }
+    return undefined; // text after a closing quote
+  }
+}

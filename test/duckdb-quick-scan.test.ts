@@ -1,0 +1,112 @@
+// The DuckDB engine's quick CSV scan (compiler/batch/duckdb/quick-scan.ts) must learn exactly
+// what the full scan learns about a regular file, give up on an irregular one, and — since it
+// does not count the cells of quote-free lines — the engine must still find a line of the wrong
+// width through DuckDB's row count and report it as the JS engine does.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { quickScanCsv } from "../compiler/batch/duckdb/quick-scan.js";
+import { scanCsv } from "../compiler/batch/duckdb/scan.js";
+import { runDuckdb } from "../compiler/batch/duckdb/run.js";
+import { runJs } from "../compiler/batch/js/run-js.js";
+import { compile } from "../compiler/compile.js";
+import { parseDateDays } from "../language/literals.js";
+
+const dir = mkdtempSync(join(tmpdir(), "leaddef-quick-scan-"));
+let n = 0;
+const file = (text: string | Buffer) => {
+  const p = join(dir, `f${n++}.csv`);
+  writeFileSync(p, text);
+  return p;
+};
+
+/** The quick scan, which must equal the full scan but for `widthsChecked`. */
+async function agree(path: string, delimiter = ",") {
+  const quick = quickScanCsv(path, delimiter);
+  expect(quick).toBeDefined();
+  const full = await scanCsv(path, "id", delimiter);
+  expect({ ...quick!, widthsChecked: true }).toEqual(full);
+  expect(quick!.widthsChecked).toBe(false);
+  return quick!;
+}
+
+describe("quick CSV scan = full scan on regular files", () => {
+  it("LF, quoted cells with delimiters, doubled quotes and newlines, blank lines, no final newline", async () => {
+    const s = await agree(file('id,a,b\n1,x,y\n2,"p, q","say ""hi"""\n\n3,"multi\nline\nvalue",z\n4,"",w'));
+    expect(s.records).toBe(4);
+    expect(s.header).toEqual(["id", "a", "b"]);
+  });
+
+  it("CRLF line ends, a quoted CRLF inside a value, a byte order mark", async () => {
+    const s = await agree(file("\uFEFFid,a\r\n1,x\r\n2,\"two\r\nlines\"\r\n3,z\r\n"));
+    expect(s.header).toEqual(["id", "a"]);
+    expect(s.lineEnds.crlf).toBe(4);
+  });
+
+  it("semicolons, a quoted header, multibyte text", async () => {
+    await agree(file('"id";"naïve; name"\n1;Zoë\n2;"東京; 大阪"\n'), ";");
+  });
+
+  it("records that cross the 4 MiB read boundary, one of them quoted over several lines", async () => {
+    const rows = ["id,a,b"];
+    for (let i = 0; i < 60_000; i++) rows.push(i % 997 === 0 ? `${i},"q,${"x".repeat(40)}\n${"y".repeat(20)}",z` : `${i},${"v".repeat(30)},w${i}`);
+    const s = await agree(file(rows.join("\n") + "\n"));
+    expect(s.records).toBe(60_000);
+    expect(s.from.length).toBeGreaterThan(50);
+  });
+
+  it("invalid UTF-8 is noticed", async () => {
+    const s = quickScanCsv(file(Buffer.concat([Buffer.from("id,a\n1,"), Buffer.from([0xc3, 0x28]), Buffer.from("\n")])));
+    expect(s?.invalidUtf8).toBe(true);
+  });
+});
+
+describe("quick CSV scan gives up on irregular files (the full scan reports them)", () => {
+  const cases: [string, string][] = [
+    ["a quoted record of the wrong width", 'id,a\n1,"x",y\n'],
+    ["a quote never closed", 'id,a\n1,"x\n2,y\n'],
+    ["text after a closing quote", 'id,a\n1,"x"y\n'],
+    ["a CR that is not part of a CRLF", "id,a\r1,x\n"],
+    ["no header", ""],
+  ];
+  for (const [what, text] of cases) it(what, () => expect(quickScanCsv(file(text))).toBeUndefined());
+});
+
+describe("DuckDB engine after a quick scan: lines of the wrong width, found by DuckDB's count", () => {
+  const { program } = compile(`schema {
+  n: number
+  b: boolean?
+}
+criterion big when n >= 10
+hot when big
+`, "q.leaddef");
+
+  async function both(input: string) {
+    const k = n++;
+    const base = { program: program!, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const, input, inputFormat: "csv" as const };
+    const js = await runJs({ ...base, output: join(dir, `js${k}.csv`), rejectsPath: join(dir, `js${k}.rej.csv`) });
+    const dk = await runDuckdb({ ...base, output: join(dir, `dk${k}.csv`), rejectsPath: join(dir, `dk${k}.rej.csv`), threads: 2 });
+    const rej = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
+    expect(readFileSync(join(dir, `dk${k}.csv`), "utf8")).toBe(readFileSync(join(dir, `js${k}.csv`), "utf8"));
+    expect(rej(join(dir, `dk${k}.rej.csv`))).toBe(rej(join(dir, `js${k}.rej.csv`)));
+    expect(dk.engine).toBe("duckdb");
+    expect({ read: dk.rowsRead, rejected: dk.rowsRejected }).toEqual({ read: js.rowsRead, rejected: js.rowsRejected });
+    return rej(join(dir, `dk${k}.rej.csv`));
+  }
+
+  it("quote-free lines too short and too long, between bad values and a quoted multi-line cell, keep their line numbers and order", async () => {
+    const rejects = await both(file('id,n,b\nA,12,yes\nB,3\nC,x,no\nD,"1\n2",1\nE,11,true,extra\nF,20,maybe\nG,30,no\n'));
+    // line,id,… in line order (D's value spans lines 5 and 6, so E starts on line 7)
+    const at = ["3,B,", "4,C,", "5,D,", "7,E,", "8,F,"].map((start) => rejects.indexOf(`\n${start}`));
+    expect(at.every((p) => p > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(rejects).toContain('"row has 2 values, the header has 3"');
+  });
+
+  it("a regular file: no rejects, every row scored in input order", async () => {
+    const rows = ["id,n,b"];
+    for (let i = 0; i < 5000; i++) rows.push(`L${i},${i % 23},${i % 3 ? "yes" : ""}`);
+    expect(await both(file(rows.join("\n") + "\n"))).toBe("");
+  });
+});

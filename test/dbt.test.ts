@@ -74,7 +74,13 @@ describe("dbt schema.yml", () => {
       tests.forEach((t, i) => {
         const ex = ir.examples[i];
         expect(t.model).toBe("acme_leads");
-        expect(t.given).toEqual([{ input: "source('crm', 'leads')", rows: [{ id: i + 1, ...ex.values }] }]);
+        // The lead's row, then one input per event stream (the leads' source's table named like it).
+        const leadValues = Object.fromEntries(Object.entries(ex.values).filter(([k]) => !ir.streams.some((st) => st.name === k)));
+        expect(t.given[0]).toEqual({ input: "source('crm', 'leads')", rows: [{ id: i + 1, ...leadValues }] });
+        expect(t.given.slice(1)).toEqual(ir.streams.map((st) => ({
+          input: `source('crm', '${st.name}')`,
+          rows: ((ex.values[st.name] ?? []) as object[]).map((ev) => ({ id: i + 1, ...ev })),
+        })));
         expect(t.expect.rows[0].stage).toBe(ex.expectStage);
         for (const s of ex.expectScores) expect(t.expect.rows[0][s.name]).toBe(s.value);
         if (ex.asOf !== undefined) expect(t.overrides?.vars.leaddef_as_of).toMatch(/^\d{4}-\d\d-\d\d$/);
@@ -120,11 +126,15 @@ describe("dbt unit tests run: the examples' given rows give their expected rows"
         const { model, schema } = build(ir, { dialect, columns: "all" });
         for (const t of schema.unit_tests!) {
           const sql = render(model, t.overrides?.vars);
+          // The event streams' given rows: `source('crm', 'activity')` renders as "crm_activity".
+          const eventTables = t.given.slice(1).map((g, k) => ({ table: g.input.replace(/^source\('(\w+)', '(\w+)'\)$/, "$1_$2"), fields: ir.streams[k].fields, rows: g.rows }));
           if (dialect === "duckdb") {
             await loadDuckdb(duck, TABLE, ir.fields, t.given[0].rows);
+            for (const ev of eventTables) await loadDuckdb(duck, ev.table, ev.fields, ev.rows);
             compare(await queryDuckdb(duck, sql), t);
           } else {
             await loadPostgres(client!, TABLE, ir.fields, t.given[0].rows);
+            for (const ev of eventTables) await loadPostgres(client!, ev.table, ev.fields, ev.rows);
             compare(await queryPostgres(client!, sql), t);
           }
         }

@@ -70,6 +70,18 @@ function sampleLeads(fields: readonly IrField[]): Row[] {
   return out;
 }
 
+let eventsCache: Row[] | undefined;
+/** examples/events.csv, ids as sampleLeads numbers them (`L000123` is lead 123), dates as their day. */
+function sampleEvents(): Row[] {
+  if (eventsCache) return eventsCache;
+  const [, ...lines] = readFileSync(join(examplesDir, "events.csv"), "utf8").trim().split("\n");
+  eventsCache = lines.map((line) => {
+    const [id, type, occurred, url] = parseCsvLine(line);
+    return { id: Number(id.slice(1)), type, occurred: occurred.slice(0, 10), ...(url ? { url } : {}) };
+  });
+  return eventsCache;
+}
+
 function parseCsvLine(line: string): string[] {
   const cells: string[] = [];
   let cur = "";
@@ -96,7 +108,7 @@ describe("golden SQL runs and agrees with the JS evaluator on examples/leads.csv
     client = await connectPostgres();
   });
   afterAll(async () => {
-    await client?.query("DROP TABLE IF EXISTS leaddef_golden");
+    await client?.query("DROP TABLE IF EXISTS leaddef_golden; DROP TABLE IF EXISTS leaddef_golden_activity");
     await client?.end();
   });
   for (const e of examples) {
@@ -105,7 +117,9 @@ describe("golden SQL runs and agrees with the JS evaluator on examples/leads.csv
       const leads = sampleLeads(program.fields);
       expect(leads.length).toBeGreaterThan(900);
       const asOf = "2026-11-22";
-      const expected = new Map(leads.map((l) => [l.id, program.evaluate(l, { asOf })]));
+      // The JS evaluator reads a lead's events under the stream's name, as JSON Lines would hold them.
+      const withEvents = (l: Row) => (program.ir.streams.length ? { ...l, ...Object.fromEntries(program.ir.streams.map((st) => [st.name, sampleEvents().filter((ev) => ev.id === l.id).map(({ id: _id, ...ev }) => ev)])) } : l);
+      const expected = new Map(leads.map((l) => [l.id, program.evaluate(withEvents(l), { asOf })]));
       const check = (rows: Row[]) => {
         expect(rows.length).toBe(leads.length);
         for (const r of rows) {
@@ -114,11 +128,16 @@ describe("golden SQL runs and agrees with the JS evaluator on examples/leads.csv
           for (const s of program.scores) expect(r[s]).toBe(want.scores[s]);
         }
       };
+      // Event streams (examples/engagement.leaddef): examples/events.csv as each stream's table.
+      const streams = program.ir.streams.map((st) => ({ name: st.name, table: `leaddef_golden_${st.name}`, fields: st.fields, rows: sampleEvents() }));
+      const events = Object.fromEntries(streams.map((st) => [st.name, st.table]));
       await loadDuckdb(duck, "leaddef_golden", program.fields, leads);
-      check(await queryDuckdb(duck, emitSql(program.ir, { dialect: "duckdb", table: "leaddef_golden", asOf })));
+      for (const st of streams) await loadDuckdb(duck, st.table, st.fields, st.rows);
+      check(await queryDuckdb(duck, emitSql(program.ir, { dialect: "duckdb", table: "leaddef_golden", asOf, events })));
       if (client) {
         await loadPostgres(client, "leaddef_golden", program.fields, leads);
-        check(await queryPostgres(client, emitSql(program.ir, { dialect: "postgres", table: "leaddef_golden", asOf })));
+        for (const st of streams) await loadPostgres(client, st.table, st.fields, st.rows);
+        check(await queryPostgres(client, emitSql(program.ir, { dialect: "postgres", table: "leaddef_golden", asOf, events })));
       }
     });
   }

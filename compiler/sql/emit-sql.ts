@@ -54,7 +54,7 @@ export interface SqlOptions {
    * Advanced (used by the dbt target): SQL text written verbatim in place of the quoted
    * `table` and of the as-of date expression. The caller vouches for it.
    */
-  raw?: { table?: string; asOf?: string };
+  raw?: { table?: string; asOf?: string; /** per stream, in declaration order: the events table's text */ events?: readonly string[] };
   /** Leave out the header comment (the dbt target writes its own). */
   noHeader?: boolean;
   /**
@@ -97,7 +97,7 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   }
   if (text && ir.streams.length) throw new RangeError("text staging does not read event streams yet: build over typed event tables");
   const names = sqlNames(ir, d, [ID, INPUT, ...passthrough, ...(text ? TEXT_STAGING_RESERVED : [])]);
-  const eventTables = ir.streams.map((st) => (options.events?.[st.name] ?? st.name).split(".").map(d.ident).join("."));
+  const eventTables = ir.streams.map((st, i) => options.raw?.events?.[i] ?? (options.events?.[st.name] ?? st.name).split(".").map(d.ident).join("."));
   const em = new SqlEmitter(ir, d, asOf, names, eventTables, d.ident(options.idColumn ?? "id"));
   const need = closure(ir, outputRoots(ir, full));
 

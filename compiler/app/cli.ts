@@ -349,7 +349,7 @@ function buildCli(): Command {
     .option("--as-of <date>", "SQL: inline this as-of date (default: the warehouse's current date, UTC)")
     .option("--id <column>", "SQL: the table's id column", "id")
     .addOption(new Option("--columns <which>", "SQL: default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
-    .addOption(new Option("--staging <kind>", "SQL: typed: the table's columns have the fields' types; text: every column is text, read by run's spelling rules, bad rows rejected (duckdb)").choices(["typed", "text"]).default("typed"))
+    .addOption(new Option("--staging <kind>", "SQL: typed: the table's columns have the fields' types; text: every column is text, read by run's spelling rules, bad rows rejected with every failing field").choices(["typed", "text"]).default("typed"))
     .option("--dbt-source <source.table>", "dbt: read the leads from {{ source(SOURCE, TABLE) }} (default crm.leads)")
     .option("--dbt-ref <model>", "dbt: read the leads from {{ ref(MODEL) }} instead")
     .option("--model <name>", "dbt: the model's name (default: the file's base name)")

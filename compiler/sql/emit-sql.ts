@@ -5,7 +5,7 @@ import { lineComments } from "./sql-comment.js";
 import { DIALECTS, type SqlDialect, type SqlDialectName } from "./sql-dialects.js";
 import { sqlNames, type SqlNames } from "./sql-names.js";
 import { closure, declarationOf, depKey, outputRoots } from "../plan.js";
-import { REJECT_COLUMNS, TEXT_STAGING_DIALECTS, TEXT_STAGING_RESERVED, textStagingCtes } from "./text-staging.js";
+import { REJECT_COLUMNS, TEXT_STAGING_RESERVED, textStagingCtes } from "./text-staging.js";
 
 /**
  * SQL code generation. The query reads the needed field columns once (casting numbers to
@@ -53,7 +53,7 @@ export interface SqlOptions {
   noHeader?: boolean;
   /**
    * `text`: every input column is text, read by the codecs' spelling rules; rejected rows get
-   * NULL results and the reject columns (see text-staging.ts). DuckDB only. Default `typed`.
+   * NULL results and the reject columns (see text-staging.ts). Every dialect. Default `typed`.
    */
   staging?: "typed" | "text";
 }
@@ -63,7 +63,7 @@ const INPUT = "leaddef_input";
 
 /**
  * The SQL for `ir`. Throws a RangeError only for an invalid option (an `asOf` that is not a
- * date, text staging in a dialect without it), never for user source.
+ * date), never for user source.
  */
 export function emitSql(ir: IrProgram, options: SqlOptions): string {
   const d = DIALECTS[options.dialect];
@@ -78,9 +78,6 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   const full = options.columns === "all";
   const passthrough = options.source?.passthrough ?? [];
   const text = options.staging === "text";
-  if (text && !(TEXT_STAGING_DIALECTS as readonly string[]).includes(d.name)) {
-    throw new RangeError(`text staging is available for ${TEXT_STAGING_DIALECTS.join(", ")} only: the value codecs have no SQL form for ${d.name} yet`);
-  }
   const names = sqlNames(ir, d, [ID, INPUT, ...passthrough, ...(text ? TEXT_STAGING_RESERVED : [])]);
   const em = new SqlEmitter(ir, d, asOf, names);
   const need = closure(ir, outputRoots(ir, full));

@@ -1,5 +1,5 @@
-import type { IrProgram } from "../ir.js";
-import { codecOf } from "../runtime/codecs/codec.js";
+import type { IrField, IrProgram } from "../ir.js";
+import { codecOf, reasonOf } from "../runtime/codecs/codec.js";
 import { reasonText, type Reason } from "../runtime/codecs/reasons.js";
 import { TEXT_OPS } from "../runtime/codecs/sql-text-ops.js";
 import type { SqlDialect } from "./sql-dialects.js";
@@ -24,7 +24,7 @@ export const REJECT_COLUMNS = ["reject_field", "reject_value", "reject_reason"] 
 export const REJECT_SEPARATOR = "\n";
 
 /** Internal column names this module writes (reserved from user names). */
-export const TEXT_STAGING_RESERVED = ["leaddef_text", "leaddef_read", "leaddef_bad", "leaddef_rejected", "leaddef_reject_field", "leaddef_reject_value", "leaddef_reject_reason"];
+export const TEXT_STAGING_RESERVED = ["leaddef_text", "leaddef_read", "leaddef_bad", "leaddef_reject_field", "leaddef_reject_value", "leaddef_reject_reason"];
 
 const MARK = "\u0000value\u0000";
 
@@ -62,15 +62,14 @@ export function textStagingCtes(ir: IrProgram, d: SqlDialect, names: SqlNames, t
     }
     typed.push(`${whole ? `CASE WHEN ${fits} THEN ${value(i)} END` : value(i)} AS ${names.field(i)}`);
   });
-  checks.push(`${failing.length ? failing.map(bad).join(" OR ") : "FALSE"} AS leaddef_rejected`);
   // Each column lists the failing fields' lines in schema order, as `run`'s rejects file does.
   const perProblem = (pick: (i: number) => string) =>
-    failing.length ? `CASE WHEN leaddef_rejected THEN ${ops.joinNonNull(failing.map((i) => `CASE WHEN ${bad(i)} THEN ${pick(i)} END`), REJECT_SEPARATOR)} END` : ops.nullText;
+    failing.length ? `CASE WHEN ${failing.map(bad).join(" OR ")} THEN ${ops.joinNonNull(failing.map((i) => `CASE WHEN ${bad(i)} THEN ${pick(i)} END`), REJECT_SEPARATOR)} END` : ops.nullText;
   const reason = (i: number) => {
     const f = ir.fields[i];
     const code = codecOf(f).fromText(text(i), ops).code;
     const texts = [`WHEN ${text(i)} IS NULL THEN ${d.string(reasonText({ code: "required-missing" }))}`];
-    if (code !== "NULL") texts.push(`ELSE ${reasonSql(d, code, text(i), f.members)}`);
+    if (code !== "NULL") texts.push(`ELSE ${reasonSql(d, code, text(i), f)}`);
     return `CASE ${texts.join(" ")} END`;
   };
   const input = [
@@ -93,10 +92,11 @@ export function textStagingCtes(ir: IrProgram, d: SqlDialect, names: SqlNames, t
  * `run`'s English for the reason `code` (an SQL expression giving a code) about text `shown`:
  * built from `reasonText` itself, one branch per code that names a value.
  */
-function reasonSql(d: SqlDialect, code: string, shown: string, members: readonly string[]): string {
+function reasonSql(d: SqlDialect, code: string, shown: string, field: IrField): string {
   const codes: Reason["code"][] = ["not-a-number", "not-a-whole-number", "not-a-date", "not-a-boolean", "not-a-member", "not-a-string", "not-a-list", "list-item-not-a-string"];
   const branch = (c: Reason["code"]) => {
-    const [pre, post] = reasonText({ code: c, value: MARK, members } as Reason).split(MARK);
+    // reasonOf adds what the field knows: an enum's members, a date's declared layout.
+    const [pre, post] = reasonText(reasonOf(field, c, MARK)).split(MARK);
     return `WHEN ${d.string(c)} THEN ${d.string(pre)} || ${shown} || ${d.string(post)}`;
   };
   return `CASE ${code} ${codes.map(branch).join(" ")} END`;

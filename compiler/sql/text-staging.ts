@@ -79,12 +79,13 @@ export function textStagingCtes(ir: IrProgram, d: SqlDialect, names: SqlNames, t
     `${perProblem((i) => `COALESCE(${text(i)}, '')`)} AS leaddef_reject_value`,
     `${perProblem(reason)} AS leaddef_reject_reason`,
   ];
-  const cte = (name: string, cols: string[], from: string) => `${name} AS (\n  SELECT\n${cols.map((c) => pad + c).join(",\n")}\n  FROM ${from}\n)`;
+  const cte = (name: string, cols: string[], from: string, once = "") => `${name} AS ${once}(\n  SELECT\n${cols.map((c) => pad + c).join(",\n")}\n  FROM ${from}\n)`;
   return [
     cte("leaddef_text", staged, table),
-    cte("leaddef_read", read, "leaddef_text"),
+    // The values and the typed input are used many times each: computed once.
+    cte("leaddef_read", read, "leaddef_text", ops.computedOnce),
     cte("leaddef_bad", checks, "leaddef_read"),
-    cte("leaddef_input", input, "leaddef_bad"),
+    cte("leaddef_input", input, "leaddef_bad", ops.computedOnce),
   ].join(",\n");
 }
 

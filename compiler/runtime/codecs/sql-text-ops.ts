@@ -44,6 +44,12 @@ export interface SqlTextOps {
   joinNonNull(parts: readonly string[], sep: string): string;
   /** Exact prefix test. */
   startsWith(x: string, prefix: string): string;
+  /**
+   * What goes between `name AS` and `(` for a CTE whose rows should be computed once: `""`, or
+   * PostgreSQL's `MATERIALIZED `, without which its planner copies each field's read into every
+   * later use of the field (a staging query then took seconds to plan for sixteen rows).
+   */
+  computedOnce: string;
 }
 
 /** `\x{HH}`: the escape RE2 (DuckDB, BigQuery) and Java (Spark) read. */
@@ -74,7 +80,7 @@ function classOf(char: (c: number) => string) {
 
 /** The parts of the ops every dialect takes from its SqlDialect table. */
 function base(d: SqlDialect, textType: string) {
-  return { name: d.name, lit: d.string, textType, nullText: `CAST(NULL AS ${textType})`, startsWith: d.startsWithText };
+  return { name: d.name, lit: d.string, textType, nullText: `CAST(NULL AS ${textType})`, startsWith: d.startsWithText, computedOnce: "" };
 }
 
 const duckdb: SqlTextOps = {
@@ -103,6 +109,7 @@ const PG_DOUBLE_MIN = "2.4703282292062328e-324";
 
 const postgres: SqlTextOps = {
   ...base(pg, "TEXT"),
+  computedOnce: "MATERIALIZED ",
   charClass: classOf(uHex),
   // An ARE's `.` matches a line break unless newline-sensitive matching is asked for.
   dotAll: (re) => re,

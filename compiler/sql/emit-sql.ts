@@ -56,6 +56,8 @@ export interface SqlOptions {
    * NULL results and the reject columns (see text-staging.ts). Every dialect. Default `typed`.
    */
   staging?: "typed" | "text";
+  /** With `staging: "text"`: numbers are written `1.234.567,89`, as `run --decimal-comma` reads them. */
+  decimalComma?: boolean;
 }
 
 const ID = "leaddef_id";
@@ -99,7 +101,7 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
     const cols = [...passthrough, ID, ...used.map((i) => `f${i} AS ${names.field(i)}`)];
     input = `${INPUT} AS (\n  SELECT\n${cols.map((c) => pad + c).join(",\n")}\n  FROM ${options.source.from}\n)`;
   } else if (text) {
-    input = textStagingCtes(ir, d, names, options.raw?.table ?? (options.table ?? "leads").split(".").map(d.ident).join("."), options.idColumn ?? "id");
+    input = textStagingCtes(ir, d, names, options.raw?.table ?? (options.table ?? "leads").split(".").map(d.ident).join("."), options.idColumn ?? "id", { decimalComma: options.decimalComma });
   } else {
     const table = options.raw?.table ?? (options.table ?? "leads").split(".").map(d.ident).join(".");
     const cols = [`${d.ident(options.idColumn ?? "id")} AS ${ID}`, ...used.map((i) => `${inputColumn(d, ir.fields[i])} AS ${names.field(i)}`)];

@@ -1,5 +1,5 @@
 import type { IrField, IrProgram } from "../ir.js";
-import { codecOf, reasonOf } from "../runtime/codecs/codec.js";
+import { codecOf, reasonOf, type ReadOptions } from "../runtime/codecs/codec.js";
 import { reasonText, type Reason } from "../runtime/codecs/reasons.js";
 import { TEXT_OPS } from "../runtime/codecs/sql-text-ops.js";
 import type { SqlDialect } from "./sql-dialects.js";
@@ -34,7 +34,7 @@ const MARK = "\u0000value\u0000";
  * under the field names, and the reject columns). Each step reads the one before, as no SELECT
  * may use a column it defines in every dialect.
  */
-export function textStagingCtes(ir: IrProgram, d: SqlDialect, names: SqlNames, table: string, idColumn: string): string {
+export function textStagingCtes(ir: IrProgram, d: SqlDialect, names: SqlNames, table: string, idColumn: string, readOptions: ReadOptions = {}): string {
   const ops = TEXT_OPS[d.name];
   const pad = "    ";
   const text = (i: number) => `leaddef_t${i}`;
@@ -48,7 +48,7 @@ export function textStagingCtes(ir: IrProgram, d: SqlDialect, names: SqlNames, t
   ir.fields.forEach((f, i) => {
     // NULLIF: an empty text is missing.
     staged.push(`NULLIF(CAST(${d.ident(f.column)} AS ${ops.textType}), '') AS ${text(i)}`);
-    const r = codecOf(f).fromText(text(i), ops);
+    const r = codecOf(f, readOptions).fromText(text(i), ops);
     read.push(`CASE WHEN ${text(i)} IS NOT NULL THEN ${r.value} END AS ${value(i)}`);
     const whole = f.kind === "number" && f.integer;
     // Wholeness is checked on the value, as the engine does (`2500.0` is whole, `2500.5` not).

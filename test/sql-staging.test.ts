@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { parse } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileFile } from "../compiler/compile.js";
+import { compile, compileFile } from "../compiler/compile.js";
+import { HOSTILE_SOURCE } from "./support/hostile-sql.js";
 import { emitSql } from "../compiler/sql/emit-sql.js";
 import type pg from "pg";
 import { REJECT_SEPARATOR } from "../compiler/sql/text-staging.js";
@@ -169,6 +170,24 @@ describe("text staging tables", () => {
 
 });
 
+describe("build --staging text on the command line", () => {
+  it("writes every dialect's staging query; --decimal-comma only with it", () => {
+    const def = join(dir, "cli.leaddef");
+    writeFileSync(def, DEFINITION);
+    const build = (...args: string[]) => spawnSync(process.execPath, [cli, "build", def, "--target", "sql", ...args], { encoding: "utf8" });
+    for (const dialect of ["duckdb", "postgres", "bigquery", "snowflake", "spark"]) {
+      const r = build("--dialect", dialect, "--staging", "text", "--decimal-comma");
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout, dialect).toContain("AS leaddef_reject_reason");
+    }
+    // The decimal comma changes the number pattern: `,` is the fraction mark.
+    expect(build("--dialect", "duckdb", "--staging", "text", "--decimal-comma").stdout).not.toBe(build("--dialect", "duckdb", "--staging", "text").stdout);
+    const typed = build("--dialect", "duckdb", "--decimal-comma");
+    expect(typed.status).toBe(2);
+    expect(typed.stderr).toContain("--decimal-comma needs --target sql --staging text");
+  }, 60_000);
+});
+
 // No engine for these runs here: the staging query of every example and of the crafted
 // definition must parse with a real parser of the dialect.
 const PARSED: ParsedDialect[] = ["bigquery", "snowflake", "spark"];
@@ -183,6 +202,8 @@ for (const dialect of PARSED) {
         const sql = emitSql(compileFile(file).program!.ir, { dialect, table: "crm.leads_text", asOf: "2026-11-22", columns: "all", staging: "text" });
         expect(check(sql), file).toEqual([]);
       }
+      // Names, members and paths that try to end a literal or identifier early: still one query.
+      expect(check(emitSql(compile(HOSTILE_SOURCE).program!.ir, { dialect, columns: "all", staging: "text" })), "hostile").toEqual([]);
       // The parser is not vacuous on these queries: a broken staging CTE fails.
       const sql = emitSql(compileFile(def).program!.ir, { dialect, staging: "text" });
       expect(check(sql.replace("leaddef_read AS (", "leaddef_read AS ((")).length).toBeGreaterThan(0);

@@ -14,8 +14,8 @@ import type { SqlNames } from "./sql-names.js";
  * three columns say why (`reject_field`, `reject_value`, `reject_reason`), naming every failing
  * field in schema order, one line each (joined by a line break), with `run`'s words — the lines
  * `run`'s rejects file has for that row. An empty text is missing, as an empty CSV cell is.
+ * Every dialect has the codecs' text forms (sql-text-ops.ts), so every dialect has this.
  */
-export const TEXT_STAGING_DIALECTS = ["duckdb", "postgres", "bigquery", "snowflake", "spark"] as const;
 
 /** The output columns a text staging query adds, after the scores and flags. */
 export const REJECT_COLUMNS = ["reject_field", "reject_value", "reject_reason"] as const;
@@ -45,10 +45,12 @@ export function textStagingCtes(ir: IrProgram, d: SqlDialect, names: SqlNames, t
   const checks: string[] = ["*"];
   const typed: string[] = [];
   const failing: number[] = [];
+  const codes: string[] = [];
   ir.fields.forEach((f, i) => {
     // NULLIF: an empty text is missing.
     staged.push(`NULLIF(CAST(${d.ident(f.column)} AS ${ops.textType}), '') AS ${text(i)}`);
     const r = codecOf(f, readOptions).fromText(text(i), ops);
+    codes.push(r.code);
     read.push(`CASE WHEN ${text(i)} IS NOT NULL THEN ${r.value} END AS ${value(i)}`);
     const whole = f.kind === "number" && f.integer;
     // Wholeness is checked on the value, as the engine does (`2500.0` is whole, `2500.5` not).
@@ -66,10 +68,8 @@ export function textStagingCtes(ir: IrProgram, d: SqlDialect, names: SqlNames, t
   const perProblem = (pick: (i: number) => string) =>
     failing.length ? `CASE WHEN ${failing.map(bad).join(" OR ")} THEN ${ops.joinNonNull(failing.map((i) => `CASE WHEN ${bad(i)} THEN ${pick(i)} END`), REJECT_SEPARATOR)} END` : ops.nullText;
   const reason = (i: number) => {
-    const f = ir.fields[i];
-    const code = codecOf(f).fromText(text(i), ops).code;
     const texts = [`WHEN ${text(i)} IS NULL THEN ${d.string(reasonText({ code: "required-missing" }))}`];
-    if (code !== "NULL") texts.push(`ELSE ${reasonSql(d, code, text(i), f)}`);
+    if (codes[i] !== "NULL") texts.push(`ELSE ${reasonSql(d, codes[i], text(i), ir.fields[i])}`);
     return `CASE ${texts.join(" ")} END`;
   };
   const input = [

@@ -1,19 +1,26 @@
 // Each value spelling, through every engine that reads data: the JS batch reader (CSV and JSON
-// Lines, fast scanner and general reader), the DuckDB engine (CSV and JSON Lines) and the
-// in-process evaluator on lead objects. One table of cases; every engine must accept the same
+// Lines, fast scanner and general reader), the DuckDB engine (CSV and JSON Lines), the
+// in-process evaluator on lead objects, and `build --target sql --staging text` over the CSV
+// loaded as an all-text table into DuckDB and PostgreSQL. One table of cases; every engine must accept the same
 // cells, read them to the same value and refuse the rest with the same reason.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { describe, expect, it } from "vitest";
+import type pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
 import { runDuckdb } from "../compiler/batch/duckdb/run.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
 import { compile } from "../compiler/compile.js";
 import { parseDateDays } from "../language/literals.js";
+import { connectPostgres } from "./support/postgres.js";
+import type { Row } from "./support/sql-tables.js";
+import { stagingOnDuckdb, stagingOnPostgres } from "./support/text-staging.js";
 
 const dir = mkdtempSync(join(tmpdir(), "leaddef-codecs-"));
 let n = 0;
+let pgClient: Promise<pg.Client | undefined> | undefined;
+afterAll(async () => (await pgClient)?.end());
 
 interface Case {
   /** the field's declaration after `a:` */
@@ -52,12 +59,16 @@ async function engines(c: Case) {
     else await runDuckdb({ ...base, input, inputFormat, output, rejectsPath, threads: 1 });
     outcomes[name] = { stages: readFileSync(output, "utf8"), rejects: existsSync(rejectsPath) ? readFileSync(rejectsPath, "utf8") : "" };
   }
-  return { program, outcomes };
+  // Text staging tables, read by the codecs' SQL forms of each executed dialect.
+  const staged: Record<string, Row[]> = { duckdb: await stagingOnDuckdb(program.ir, csv, "2026-11-22", c.decimalComma) };
+  const client = await (pgClient ??= connectPostgres());
+  if (client) staged.postgres = await stagingOnPostgres(client, program.ir, csv, "2026-11-22", c.decimalComma);
+  return { program, outcomes, staged };
 }
 
 function check(c: Case) {
   it(`${c.type}: ${c.cells.map((x) => JSON.stringify(x)).join(" ")}`, async () => {
-    const { program, outcomes } = await engines(c);
+    const { program, outcomes, staged } = await engines(c);
     const reference = outcomes["js csv"];
     // Same bytes within a format; across formats the same rows (the header shifts CSV lines by one).
     expect(outcomes["duckdb csv"]).toEqual(reference);
@@ -75,6 +86,11 @@ function check(c: Case) {
       } else {
         expect(stageOf.get(id), `cell ${JSON.stringify(v)}`).toBe(c.hits.includes(v) ? "high" : "none");
         if (!c.decimalComma) expect(program.evaluate({ a: v }, { asOf: "2026-11-22" }).stage, `evaluate on ${JSON.stringify(v)}`).toBe(c.hits.includes(v) ? "high" : "none");
+      }
+      for (const [engine, rows] of Object.entries(staged)) {
+        const row = rows.find((r) => r.id === id);
+        const want = v in c.refused ? [null, c.refused[v]] : [c.hits.includes(v) ? "high" : "none", null];
+        expect([row?.stage, row?.reject_reason], `${engine} --staging text on ${JSON.stringify(v)}`).toEqual(want);
       }
     });
   });

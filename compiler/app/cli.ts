@@ -390,15 +390,17 @@ function buildCli(): Command {
     .option("--as-of <date>", "SQL: inline this as-of date (default: the warehouse's current date, UTC)")
     .option("--id <column>", "SQL: the table's id column", "id")
     .addOption(new Option("--columns <which>", "SQL: default: id, stage, scores; all: also every criterion and stage flag").choices(["default", "all"]).default("default"))
-    .addOption(new Option("--staging <kind>", "SQL: typed: the table's columns have the fields' types; text: every column is text, read by run's spelling rules, bad rows rejected (duckdb)").choices(["typed", "text"]).default("typed"))
+    .addOption(new Option("--staging <kind>", "SQL: typed: the table's columns have the fields' types; text: every column is text, read by run's spelling rules, bad rows rejected with every failing field").choices(["typed", "text"]).default("typed"))
+    .option("--decimal-comma", "SQL with --staging text: numbers are written 1.234.567,89 (European exports), as run --decimal-comma reads them")
     .option("--dbt-source <source.table>", "dbt: read the leads from {{ source(SOURCE, TABLE) }} (default crm.leads)")
     .option("--dbt-ref <model>", "dbt: read the leads from {{ ref(MODEL) }} instead")
     .option("--model <name>", "dbt: the model's name (default: the file's base name)")
     .addOption(new Option("--materialized <how>", "dbt: how the model is materialised").choices(["view", "table"]).default("view"))
     .option("--param <NAME=VALUE>", "inline this parameter value instead of the one in the file: NAME=VALUE (repeatable)", collect, [])
     .option("--events-table <STREAM=TABLE>", "SQL: the table holding an event stream's events, joined on the id column (default: a table named like the stream; repeatable)", collect, [])
-    .action((file: string, opts: { param: string[]; eventsTable: string[]; target: "js" | "sql" | "dbt"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; staging: "typed" | "text"; dbtSource?: string; dbtRef?: string; model?: string; materialized: "view" | "table" }) => {
+    .action((file: string, opts: { param: string[]; eventsTable: string[]; target: "js" | "sql" | "dbt"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; staging: "typed" | "text"; decimalComma?: boolean; dbtSource?: string; dbtRef?: string; model?: string; materialized: "view" | "table" }) => {
       const { program } = programOrExit(file, opts.param);
+      if (opts.decimalComma && (opts.target !== "sql" || opts.staging !== "text")) throw new UsageError("--decimal-comma needs --target sql --staging text (a typed table holds numbers, not their spelling)");
       if (opts.target !== "js" && !opts.dialect) throw new UsageError(`--target ${opts.target} needs --dialect (${SQL_DIALECTS.join(", ")})`);
       if (opts.target === "dbt") {
         if (!opts.out) throw new UsageError("--target dbt needs -o DIR (the dbt models directory to write into)");
@@ -415,7 +417,7 @@ function buildCli(): Command {
       let code: string;
       try {
         code = opts.target === "sql"
-          ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns, outcomes: true, staging: opts.staging, events: streamAssignments(opts.eventsTable, program.ir, "--events-table") })
+          ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns, outcomes: true, staging: opts.staging, decimalComma: opts.decimalComma === true, events: streamAssignments(opts.eventsTable, program.ir, "--events-table") })
           : emitModule(program.ir, basename(file), VERSION);
       } catch (e) {
         if (e instanceof RangeError) throw new UsageError(e.message);

@@ -5,7 +5,7 @@ import { lineComments } from "./sql-comment.js";
 import { DIALECTS, type SqlDialect, type SqlDialectName } from "./sql-dialects.js";
 import { sqlNames, type SqlNames } from "./sql-names.js";
 import { closure, declarationOf, depKey, outputRoots } from "../plan.js";
-import { REJECT_COLUMNS, TEXT_STAGING_DIALECTS, TEXT_STAGING_RESERVED, textStagingCtes } from "./text-staging.js";
+import { REJECT_COLUMNS, TEXT_STAGING_RESERVED, textStagingCtes } from "./text-staging.js";
 
 /**
  * SQL code generation. The query reads the needed field columns once (casting numbers to
@@ -59,7 +59,7 @@ export interface SqlOptions {
   noHeader?: boolean;
   /**
    * `text`: every input column is text, read by the codecs' spelling rules; rejected rows get
-   * NULL results and the reject columns (see text-staging.ts). DuckDB only. Default `typed`.
+   * NULL results and the reject columns (see text-staging.ts). Every dialect. Default `typed`.
    */
   staging?: "typed" | "text";
   /**
@@ -67,6 +67,8 @@ export interface SqlOptions {
    * stream not named here is read from a table named like the stream.
    */
   events?: Readonly<Record<string, string>>;
+  /** With `staging: "text"`: numbers are written `1.234.567,89`, as `run --decimal-comma` reads them. */
+  decimalComma?: boolean;
 }
 
 const ID = "leaddef_id";
@@ -74,7 +76,7 @@ const INPUT = "leaddef_input";
 
 /**
  * The SQL for `ir`. Throws a RangeError only for an invalid option (an `asOf` that is not a
- * date, text staging in a dialect without it), never for user source.
+ * date), never for user source.
  */
 export function emitSql(ir: IrProgram, options: SqlOptions): string {
   const d = DIALECTS[options.dialect];
@@ -91,9 +93,6 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   const text = options.staging === "text";
   if (text && ir.disqualifications.length > 0) {
     throw new RangeError("text staging cannot be used with `disqualify` yet: both write a `reason` column");
-  }
-  if (text && !(TEXT_STAGING_DIALECTS as readonly string[]).includes(d.name)) {
-    throw new RangeError(`text staging is available for ${TEXT_STAGING_DIALECTS.join(", ")} only: the value codecs have no SQL form for ${d.name} yet`);
   }
   if (text && ir.streams.length) throw new RangeError("text staging does not read event streams yet: build over typed event tables");
   const names = sqlNames(ir, d, [ID, INPUT, ...passthrough, ...(text ? TEXT_STAGING_RESERVED : [])]);
@@ -122,7 +121,7 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
     const cols = [...passthrough, ID, ...used.map((i) => `f${i} AS ${names.field(i)}`)];
     input = `${INPUT} AS (\n  SELECT\n${cols.map((c) => pad + c).join(",\n")}\n  FROM ${options.source.from}\n)`;
   } else if (text) {
-    input = textStagingCtes(ir, d, names, options.raw?.table ?? (options.table ?? "leads").split(".").map(d.ident).join("."), options.idColumn ?? "id");
+    input = textStagingCtes(ir, d, names, options.raw?.table ?? (options.table ?? "leads").split(".").map(d.ident).join("."), options.idColumn ?? "id", { decimalComma: options.decimalComma });
   } else {
     const table = options.raw?.table ?? (options.table ?? "leads").split(".").map(d.ident).join(".");
     const cols = [`${d.ident(options.idColumn ?? "id")} AS ${ID}`, ...used.map((i) => `${inputColumn(d, ir.fields[i])} AS ${names.field(i)}`)];

@@ -1,6 +1,7 @@
 import { readFailure } from "./reasons.js";
 import { BOOLEAN_WORDS } from "./spellings.js";
-import { json, jsonStr, lit, trim, type JsonSql, type TextSql } from "./sql-text.js";
+import { DUCKDB_TEXT, json, jsonStr, trimText, type JsonSql, type TextSql } from "./sql-text.js";
+import type { SqlTextOps } from "./sql-text-ops.js";
 
 /**
  * The boolean codec. Accepted: JSON true/false and 1/0; text spelling one of BOOLEAN_WORDS in
@@ -72,13 +73,13 @@ export function booleanInlineTest(get: string): string {
   return `(v = ${get}) === true || v === false`;
 }
 
-function wordCases(x: string): string {
-  return BOOLEAN_WORDS.map(([w, b]) => `WHEN ${x} = ${lit(w)} THEN ${b ? "TRUE" : "FALSE"}`).join(" ");
+function wordCases(ops: SqlTextOps, x: string): string {
+  return BOOLEAN_WORDS.map(([w, b]) => `WHEN ${x} = ${ops.lit(w)} THEN ${b ? "TRUE" : "FALSE"}`).join(" ");
 }
 
 /** SQL reading text `s` as readBoolean does: the exact word first, then trimmed and lowercased. */
-export function booleanFromText(s: string): TextSql {
-  return { value: `CASE ${wordCases(s)} ELSE CASE ${wordCases(`lower(${trim(s)})`)} END END`, code: lit("not-a-boolean") };
+export function booleanFromText(s: string, ops: SqlTextOps = DUCKDB_TEXT): TextSql {
+  return { value: `CASE ${wordCases(ops, s)} ELSE CASE ${wordCases(ops, `lower(${trimText(ops, s)})`)} END END`, code: ops.lit("not-a-boolean") };
 }
 
 /** SQL reading a JSON value: true/false, the numbers 1 and 0, or a string spelling a boolean. */

@@ -9,6 +9,7 @@ import { readFailure, reasonText, type Reason } from "./reasons.js";
 import { BOOLEAN_WORDS } from "./spellings.js";
 import { readString, stringFromJson, stringFromText, stringInlineTest } from "./string.js";
 import type { JsonSql, TextSql } from "./sql-text.js";
+import type { SqlTextOps } from "./sql-text-ops.js";
 
 /** The field facts a codec needs (an IrField has them). */
 export type ValueSpec = Pick<IrField, "kind" | "integer" | "members"> & Partial<Pick<IrField, "open" | "layout">>;
@@ -37,7 +38,8 @@ export interface Codec {
   inlineRead(get: string, slow: string, index: number): string;
   /** The value as stored when missing: NaN for numbers and dates, else undefined. */
   missing: number | undefined;
-  fromText(s: string): TextSql;
+  /** SQL reading a non-NULL text `s`, in the dialect of `ops` (DuckDB when not given). */
+  fromText(s: string, ops?: SqlTextOps): TextSql;
   fromJson(x: string): JsonSql;
 }
 
@@ -56,7 +58,7 @@ export function codecOf(f: ValueSpec, options: ReadOptions = {}): Codec {
       readerSource: (e) => `(v) => readNumber(v, ${e}.integer)`,
       inlineRead: inline((get) => numberInlineTest(f.integer, get), "NaN"),
       missing: NaN,
-      fromText: (s) => numberFromText(f.integer, s, decimalComma),
+      fromText: (s, ops) => numberFromText(f.integer, s, decimalComma, ops),
       fromJson: (x) => numberFromJson(f.integer, x, decimalComma),
     };
     case "date": {
@@ -66,7 +68,7 @@ export function codecOf(f: ValueSpec, options: ReadOptions = {}): Codec {
         readerSource: (e) => `(v) => readDate(v, ${e}.layout)`,
         inlineRead: dateInlineRead,
         missing: NaN,
-        fromText: (s) => dateFromText(s, layout),
+        fromText: (s, ops) => dateFromText(s, layout, ops),
         fromJson: (x) => dateFromJson(x, layout),
       };
     }
@@ -106,7 +108,7 @@ export function codecOf(f: ValueSpec, options: ReadOptions = {}): Codec {
         // matched ignoring case, or refused, on the slow path
         inlineRead: (get, slow, index) => inline((g) => `typeof (v = ${g}) === "string" && E${index}[v] !== undefined`, "undefined")(get, slow),
         missing: undefined,
-        fromText: (s) => enumFromText(f.members, open, s),
+        fromText: (s, ops) => enumFromText(f.members, open, s, ops),
         fromJson: (x) => enumFromJson(f.members, open, x),
       };
     }

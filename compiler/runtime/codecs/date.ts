@@ -1,6 +1,7 @@
 import { layoutPattern } from "../../../language/date-layout.js";
 import { readFailure } from "./reasons.js";
-import { JS_SPACE, json, jsonStr, lit, trim, type JsonSql, type TextSql } from "./sql-text.js";
+import { DUCKDB_TEXT, json, jsonStr, spaceClass, trimText, type JsonSql, type TextSql } from "./sql-text.js";
+import type { SqlTextOps } from "./sql-text-ops.js";
 
 /**
  * The date codec. Accepted: `YYYY-MM-DD`, or an ISO timestamp (`T` or a space after the date,
@@ -154,25 +155,27 @@ export function dateInlineRead(get: string, slow: string): string {
 }
 
 /** After trimming: `YYYY-MM-DD`, alone or followed by `T` or a space and anything. */
-const DATE_RE = lit(`(?s)${JS_SPACE}*\\d{4}-\\d\\d-\\d\\d(${JS_SPACE}*|[T ].*)`);
-const PLAIN_DATE_RE = lit("\\d{4}-\\d\\d-\\d\\d");
+const dateRe = (ops: SqlTextOps) => ops.dotAll(`${spaceClass(ops)}*\\d{4}-\\d\\d-\\d\\d(${spaceClass(ops)}*|[T ].*)`);
+const PLAIN_DATE_RE = "\\d{4}-\\d\\d-\\d\\d";
 
 /** SQL reading text `s` as readDate does. */
-export function dateFromText(s: string, layout?: string): TextSql {
-  const exact = `CASE WHEN regexp_full_match(${s}, ${DATE_RE}) THEN TRY_CAST(substr(${trim(s)}, 1, 10) AS DATE) END`;
-  const plain = `CASE WHEN regexp_full_match(${s}, ${PLAIN_DATE_RE}) THEN TRY_CAST(${s} AS DATE) END`;
-  return { value: `COALESCE(${plain}, ${exact}${layout ? `, ${layoutSql(s, layout)}` : ""})`, code: lit("not-a-date") };
+export function dateFromText(s: string, layout?: string, ops: SqlTextOps = DUCKDB_TEXT): TextSql {
+  const exact = `CASE WHEN ${ops.fullMatch(s, dateRe(ops))} THEN ${ops.tryDate(`substr(${trimText(ops, s)}, 1, 10)`)} END`;
+  const plain = `CASE WHEN ${ops.fullMatch(s, PLAIN_DATE_RE)} THEN ${ops.tryDate(s)} END`;
+  return { value: `COALESCE(${plain}, ${exact}${layout ? `, ${layoutSql(s, layout, ops)}` : ""})`, code: ops.lit("not-a-date") };
 }
 
 /** SQL reading text `s` in a declared layout, as layoutDate does. */
-function layoutSql(s: string, layout: string): string {
+function layoutSql(s: string, layout: string, ops: SqlTextOps): string {
   const p = layoutPattern(layout);
   if ("error" in p) return "NULL"; // the checker refuses such layouts
-  const re = lit(`(?s)^${p.source}(?:[T ].*)?$`);
-  const t = trim(s);
-  const part = (n: number) => `TRY_CAST(regexp_extract(${t}, ${re}, ${n}) AS INTEGER)`;
-  // A year before 100 is refused, as in JS (where Date.UTC would move it to 19xx).
-  return `CASE WHEN regexp_matches(${t}, ${re}) AND ${part(p.year)} >= 100 THEN TRY_CAST(printf('%04d-%02d-%02d', ${part(p.year)}, ${part(p.month)}, ${part(p.day)}) AS DATE) END`;
+  const re = ops.dotAll(`^${p.source}(?:[T ].*)?$`);
+  const t = trimText(ops, s);
+  const part = (n: number) => ops.group(t, re, n);
+  // The parts are digits: the month and day padded to two, they spell `YYYY-MM-DD`. A year
+  // before 100 is refused, as in JS (where Date.UTC would move it to 19xx).
+  const iso = `${part(p.year)} || '-' || lpad(${part(p.month)}, 2, '0') || '-' || lpad(${part(p.day)}, 2, '0')`;
+  return `CASE WHEN ${ops.matches(t, re)} AND ${part(p.year)} >= '0100' THEN ${ops.tryDate(iso)} END`;
 }
 
 /** SQL reading a JSON value: only a string can spell a date. */

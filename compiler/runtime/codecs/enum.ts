@@ -1,5 +1,6 @@
 import { readFailure } from "./reasons.js";
-import { json, jsonStr, lit, trim, type JsonSql, type TextSql } from "./sql-text.js";
+import { DUCKDB_TEXT, json, jsonStr, trimText, type JsonSql, type TextSql } from "./sql-text.js";
+import type { SqlTextOps } from "./sql-text-ops.js";
 
 /**
  * The enum codec. Accepted: a string naming one of the members, ignoring case and surrounding
@@ -71,11 +72,12 @@ export function memberMatcher(members: readonly string[]): (buf: Uint8Array, a: 
 }
 
 /** SQL reading text `s`: a member, exactly. */
-export function enumFromText(members: readonly string[], open: boolean, s: string): TextSql {
+export function enumFromText(members: readonly string[], open: boolean, s: string, ops: SqlTextOps = DUCKDB_TEXT): TextSql {
+  const lit = ops.lit;
   // A simple CASE, not IN: DuckDB plans a long IN list as a join, which loses row order.
-  const other = open ? trim(s) : "NULL";
-  const folded = members.length ? `CASE lower(${trim(s)}) ${members.map((m) => `WHEN ${lit(m.toLowerCase())} THEN ${lit(m)}`).join(" ")} ELSE ${other} END` : other;
-  const value = members.length ? `CASE ${s} ${members.map((m) => `WHEN ${lit(m)} THEN ${s}`).join(" ")} ELSE ${folded} END` : "CAST(NULL AS VARCHAR)";
+  const other = open ? trimText(ops, s) : "NULL";
+  const folded = members.length ? `CASE lower(${trimText(ops, s)}) ${members.map((m) => `WHEN ${lit(m.toLowerCase())} THEN ${lit(m)}`).join(" ")} ELSE ${other} END` : other;
+  const value = members.length ? `CASE ${s} ${members.map((m) => `WHEN ${lit(m)} THEN ${s}`).join(" ")} ELSE ${folded} END` : ops.nullText;
   return { value, code: lit("not-a-member") };
 }
 

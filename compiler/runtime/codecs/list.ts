@@ -1,5 +1,6 @@
 import { readFailure } from "./reasons.js";
-import { JS_SPACE, json, jsonStr, lit, trim, type JsonSql, type TextSql } from "./sql-text.js";
+import { DUCKDB_TEXT, json, jsonStr, lit, SPACE_RANGES, spaceClass, trimText, type JsonSql, type TextSql } from "./sql-text.js";
+import type { SqlTextOps } from "./sql-text-ops.js";
 
 /**
  * The list(string) codec. Accepted: a JSON array of strings; text as items separated by `;`,
@@ -56,13 +57,18 @@ export function listInlineTest(get: string): string {
   return `Array.isArray(v = ${get}) && allStrings(v)`;
 }
 
-/** The same set as JS_SPACE, negated, with `;` added: a list item with nothing to trim. */
-const LIST_ITEM = `[^;${JS_SPACE.slice(1, -1)}]+`;
+/** The list separator, the one character readList splits on. */
+const SEPARATOR = ";";
 
 /** SQL reading text `s` as readList does; any text fits. */
-export function listFromText(s: string): TextSql {
+export function listFromText(s: string, ops: SqlTextOps = DUCKDB_TEXT): TextSql {
+  // An item with nothing to trim: the white space class negated, with the separator added.
+  const item = `${ops.charClass(SPACE_RANGES, true, SEPARATOR)}+`;
+  const space = spaceClass(ops);
+  // Otherwise: trimming the whole text and the space around each separator trims every item.
+  const trimmed = ops.replaceAll(trimText(ops, s), `${space}*${SEPARATOR}${space}*`, SEPARATOR);
   return {
-    value: `CASE WHEN regexp_full_match(${s}, ${lit(`${LIST_ITEM}(;${LIST_ITEM})*`)}) THEN string_split(${s}, ';') ELSE list_filter(list_transform(string_split(${s}, ';'), x -> ${trim("x")}), x -> x <> '') END`,
+    value: `CASE WHEN ${ops.fullMatch(s, `${item}(${SEPARATOR}${item})*`)} THEN ${ops.split(s, SEPARATOR)} ELSE ${ops.dropEmpty(ops.split(trimmed, SEPARATOR))} END`,
     code: "NULL",
   };
 }

@@ -1,5 +1,6 @@
 import { readFailure } from "./reasons.js";
-import { JS_SPACE, json, jsonStr, lit, type JsonSql, type TextSql } from "./sql-text.js";
+import { DUCKDB_TEXT, json, jsonStr, spaceClass, type JsonSql, type TextSql } from "./sql-text.js";
+import type { SqlTextOps } from "./sql-text-ops.js";
 
 /**
  * The number and integer codec. Accepted: JSON numbers; text as exports write it — an optional
@@ -128,19 +129,19 @@ export function numberInlineTest(integer: boolean, get: string): string {
   return integer ? `Number.isInteger(v = ${get})` : `typeof (v = ${get}) === "number" && v - v === 0`;
 }
 
-/** A number with nothing to trim or strip: DuckDB's cast then reads it as `Number` does (unless it overflows). */
-const PLAIN_NUMBER_RE = lit("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+/** A number with nothing to trim or strip: a cast then reads it as `Number` does (unless it overflows). */
+const PLAIN_NUMBER_RE = "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?";
 
 /** SQL reading text `s` as readNumber does (wholeness is checked by the engine, on the value). */
-export function numberFromText(integer: boolean, s: string, decimalComma = false): TextSql {
-  const re = lit(numberPattern(JS_SPACE, decimalComma));
-  const group = (n: number) => `regexp_extract(${s}, ${re}, ${n})`;
+export function numberFromText(integer: boolean, s: string, decimalComma = false, ops: SqlTextOps = DUCKDB_TEXT): TextSql {
+  const re = numberPattern(spaceClass(ops), decimalComma);
+  const group = (n: number) => ops.group(s, re, n);
   const digits = decimalComma ? `replace(replace(${group(3)}, '.', ''), ',', '.')` : `replace(${group(3)}, ',', '')`;
   const text = `${group(1)} || ${group(2)} || ${digits}`;
-  // Overflow: JS `Number` gives ±Infinity where DuckDB's cast gives NULL.
-  const exact = `CASE WHEN regexp_matches(${s}, ${re}) AND (${group(1)} = '' OR ${group(2)} = '') THEN COALESCE(TRY_CAST(${text} AS DOUBLE), CASE WHEN starts_with(${text}, '-') THEN CAST('-inf' AS DOUBLE) ELSE CAST('inf' AS DOUBLE) END) END`;
-  const plain = decimalComma ? "NULL" : `CASE WHEN regexp_full_match(${s}, ${PLAIN_NUMBER_RE}) THEN TRY_CAST(${s} AS DOUBLE) END`;
-  return { value: `COALESCE(${plain}, ${exact})`, code: lit(integer ? "not-a-whole-number" : "not-a-number") };
+  // Overflow: JS `Number` gives ±Infinity where a cast gives NULL.
+  const exact = `CASE WHEN ${ops.matches(s, re)} AND (${group(1)} = '' OR ${group(2)} = '') THEN COALESCE(${ops.tryDouble(text)}, CASE WHEN ${ops.startsWith(text, "'-'")} THEN ${ops.infinity(true)} ELSE ${ops.infinity(false)} END) END`;
+  const plain = decimalComma ? "NULL" : `CASE WHEN ${ops.fullMatch(s, PLAIN_NUMBER_RE)} THEN ${ops.tryDouble(s)} END`;
+  return { value: `COALESCE(${plain}, ${exact})`, code: ops.lit(integer ? "not-a-whole-number" : "not-a-number") };
 }
 
 /** SQL reading a JSON value `x`: numbers as JSON.parse reads them (overflow aside), strings as text. */

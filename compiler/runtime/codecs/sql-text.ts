@@ -1,17 +1,38 @@
-import { DIALECTS } from "../../sql/sql-dialects.js";
+import { TEXT_OPS, type SqlTextOps } from "./sql-text-ops.js";
 
 /**
- * Building blocks for the codecs' SQL forms (DuckDB, whose regular expressions are RE2). Each
- * codec turns a non-NULL text expression into its value — NULL when the text does not fit — and
- * names the reason code for the rows that fail; the engine computes codes only for those rows.
+ * Building blocks for the codecs' SQL forms. The text forms take a dialect's `SqlTextOps`
+ * (sql-text-ops.ts); the JSON forms, which only the DuckDB engine uses, are DuckDB's. Each codec
+ * turns a non-NULL text expression into its value — NULL when the text does not fit — and names
+ * the reason code for the rows that fail; the engine computes codes only for those rows.
  */
-export const lit = DIALECTS.duckdb.string;
 
-/** JS `\s` (what `String.prototype.trim` strips), for RE2, whose `\s` is ASCII only. */
-export const JS_SPACE = "[\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]";
+/** DuckDB's text operations, the default of every text form. */
+export const DUCKDB_TEXT: SqlTextOps = TEXT_OPS.duckdb;
 
-/** JS `String.prototype.trim`. */
-export const trim = (x: string) => `regexp_replace(${x}, ${lit(`^${JS_SPACE}+|${JS_SPACE}+$`)}, '', 'g')`;
+export const lit = DUCKDB_TEXT.lit;
+
+/** What JS `\s` (and so `String.prototype.trim`) matches, as code point ranges: the one list every dialect renders. */
+export const SPACE_RANGES: readonly (readonly [number, number])[] = [
+  [0x09, 0x09], [0x0a, 0x0a], [0x0b, 0x0b], [0x0c, 0x0c], [0x0d, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2028], [0x2029, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff],
+].map(([a, b]) => [a, b] as const);
+
+/** JS `\s` as a class of the dialect's regular expressions (DuckDB's RE2 `\s` is ASCII only). */
+export function spaceClass(ops: SqlTextOps): string {
+  return ops.charClass(SPACE_RANGES);
+}
+
+/** JS `\s`, for RE2 (DuckDB). */
+export const JS_SPACE = spaceClass(DUCKDB_TEXT);
+
+/** JS `String.prototype.trim` in the dialect of `ops`. */
+export function trimText(ops: SqlTextOps, x: string): string {
+  const s = spaceClass(ops);
+  return ops.replaceAll(x, `^${s}+|${s}+$`, "");
+}
+
+/** JS `String.prototype.trim` (DuckDB). */
+export const trim = (x: string) => trimText(DUCKDB_TEXT, x);
 
 /** A JSON string's text, cheaply when it has no escapes. */
 export const jsonStr = (x: string) => `CASE WHEN NOT contains(${x}, '\\') THEN trim(${x}, '"') ELSE json_extract_string(${x}, '$') END`;

@@ -64,24 +64,26 @@ class LeaddefCstParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
-  /** A contextual word (`where`, `within`, `days`, …): an Identifier with that text. */
-  private word(_text: string, idx: number, label: string): void {
-    // The caller's GATE has checked the text; the label keeps each word apart in the CST.
+  /**
+   * A contextual word (`where`, `within`, `days`, …): an Identifier whose text the caller's GATE
+   * has checked; the label (`whereWord`, …) keeps each word apart in the CST.
+   */
+  private word(idx: number, label: string): void {
     this.consume(idx, T.Identifier, { LABEL: label });
   }
 
   /** `where COND` and `within N days` of a stream query or a `per` score line. */
   private streamFilters(): void {
-    this.OPTION1({ GATE: () => isWord(this.LA(1), "where"), DEF: () => { this.word("where", 2, "whereWord"); this.SUBRULE(this.expression, { LABEL: "where" }); } });
+    this.OPTION1({ GATE: () => isWord(this.LA(1), "where"), DEF: () => { this.word(2, "whereWord"); this.SUBRULE(this.expression, { LABEL: "where" }); } });
     this.OPTION2({
       GATE: () => isWord(this.LA(1), "within"),
-      DEF: () => { this.word("within", 3, "withinWord"); this.CONSUME1(T.NumberLiteral, { LABEL: "within" }); this.word("days", 4, "withinDays"); },
+      DEF: () => { this.word(3, "withinWord"); this.CONSUME1(T.NumberLiteral, { LABEL: "within" }); this.word(4, "withinDays"); },
     });
   }
 
   /** `count(S where … within N days)` and `latest(S where …)`. */
   streamQuery = this.RULE("streamQuery", () => {
-    this.word("count", 1, "fn");
+    this.word(1, "fn");
     this.CONSUME(T.LParen);
     this.CONSUME(T.NameLike, { LABEL: "stream" });
     this.streamFilters();
@@ -90,23 +92,23 @@ class LeaddefCstParser extends CstParser {
 
   /** `per S [where C] [within N days] [decay R% every D days] [max M]` after a score line's weight. */
   perClause = this.RULE("perClause", () => {
-    this.word("per", 1, "perWord");
+    this.word(1, "perWord");
     this.CONSUME(T.NameLike, { LABEL: "stream" });
     this.streamFilters();
     this.OPTION3({
       GATE: () => isWord(this.LA(1), "decay"),
       DEF: () => {
-        this.word("decay", 5, "decayWord");
+        this.word(5, "decayWord");
         this.CONSUME2(T.NumberLiteral, { LABEL: "decay" });
         this.CONSUME(T.Percent);
-        this.word("every", 6, "everyWord");
+        this.word(6, "everyWord");
         this.CONSUME3(T.NumberLiteral, { LABEL: "every" });
-        this.word("days", 7, "everyDays");
+        this.word(7, "everyDays");
       },
     });
     this.OPTION4({
       GATE: () => isWord(this.LA(1), "max"),
-      DEF: () => { this.word("max", 8, "maxWord"); this.CONSUME4(T.NumberLiteral, { LABEL: "max" }); },
+      DEF: () => { this.word(8, "maxWord"); this.CONSUME4(T.NumberLiteral, { LABEL: "max" }); },
     });
   });
 

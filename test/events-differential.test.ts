@@ -16,6 +16,7 @@ import type { Program } from "../compiler/runtime/program.js";
 import { connectPostgres } from "./support/postgres.js";
 import { loadDuckdb, loadPostgres, openDuckdb, queryDuckdb, queryPostgres, type Row } from "./support/sql-tables.js";
 import { DIALECTS } from "../compiler/sql/sql-dialects.js";
+import { rng as mulberry32 } from "./support/random-program.js";
 
 const PROGRAMS = Number(process.env.LEADDEF_EVENT_PROGRAMS ?? 120);
 const LEADS = 12;
@@ -43,16 +44,9 @@ afterAll(async () => {
 interface Event { type: string; occurred: string; value?: number; url?: string }
 interface Case { source: string; leads: (Row & { id: number; activity: Event[] })[] }
 
-/** A small seeded generator (mulberry32): the same seed gives the same case. */
+/** The random program generator's seeded generator, with the draws this test needs: the same seed gives the same case. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = <T,>(xs: readonly T[]): T => xs[int(0, xs.length - 1)];
   return { next, int, pick, chance: (p: number) => next() < p };

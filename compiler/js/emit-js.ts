@@ -75,8 +75,6 @@ class FunctionEmitter {
 
   /** The value of a `per` line: its points per matching event, decayed, capped, rounded to 2 decimals. */
   perLine(l: IrPerLine, trace: string | undefined): string {
-    const occ = this.program.streams[l.stream].occurred;
-    void occ;
     const worth = l.decay ? `${num(l.weight)} * Math.pow(${num(l.decay.factor)}, Math.floor(age / ${num(l.decay.every)}))` : num(l.weight);
     const cap = l.max !== undefined ? `if (t > ${num(l.max)}) t = ${num(l.max)}; else if (t < ${num(-l.max)}) t = ${num(-l.max)};` : "";
     const onMatch = trace ? `const w = ${worth}; t += w; X.push(k, w);` : `t += ${worth};`;
@@ -563,7 +561,7 @@ function eventRuntime(p: IrProgram): string[] {
     const table = st.fields.map((f) => ({ path: f.path, segments: f.segments, kind: f.kind, integer: f.integer, members: f.members, open: f.open, layout: f.layout ?? null, optional: f.optional }));
     out.push(`const SF${st.index} = ${JSON.stringify(table)};`);
     out.push(`const SR${st.index} = [${st.fields.map((f) => codecOf(f).readerSource(`SF${st.index}[${f.index}]`)).join(", ")}];`);
-    out.push(`const SM${st.index} = [${st.fields.map((f) => (f.kind === "number" || f.kind === "date" ? "NaN" : "undefined")).join(", ")}];`);
+    out.push(`const SM${st.index} = [${st.fields.map((f) => (codecOf(f).missing === undefined ? "undefined" : "NaN")).join(", ")}];`);
     const name = str(st.name);
     out.push(`function events${st.index}(a) {
   if (a === undefined || a === null) return NO_EVENTS;

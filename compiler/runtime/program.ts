@@ -2,11 +2,10 @@ import { formatDateDays, parseDateDays, todayDays } from "../../language/literal
 import { emitFactory, FACTORY_PARAMS, fieldTable, type GeneratedFunction } from "../js/emit-js.js";
 import { DISQUALIFIED, type IrField, type IrProgram } from "../ir.js";
 import { readDate } from "./codecs/date.js";
-import { round2 } from "./events.js";
 import { RUNTIME_FUNCTIONS } from "./codecs/codec.js";
 import { foldCase } from "./case-fold.js";
 import { conditionText, fieldsOf } from "../analysis/describe.js";
-import { IrEvaluator } from "../analysis/evaluate-ir.js";
+import { IrEvaluator, type LeadEnv } from "../analysis/evaluate-ir.js";
 import { nearestMiss } from "../analysis/nearest-miss.js";
 
 export interface EvaluateOptions {
@@ -261,11 +260,14 @@ export class Program {
     const stageIndex = this.ir.stages.findIndex((s) => s.name === raw.stage);
     const disqualifications = this.ir.disqualifications.map((d, i) => trace(d.reason, d.cond, raw.disqualifications[i]));
     const reason = disqualifications.find((d) => d.holds)?.name;
+    // The IR evaluator over the lead's read values and streams, made when first needed.
+    const evaluator = () => (this.irEvaluator ??= new IrEvaluator(this.ir));
+    let leadEnv: LeadEnv | undefined;
+    const env = () => (leadEnv ??= evaluator().env([...raw.values, ...raw.streams], asOf));
     let next: MissingForNextStage | undefined;
     // A disqualified lead reaches no stage, whatever it would need: there is no nearest miss.
     if (reason === undefined && stageIndex + 1 < this.ir.stages.length) {
-      const evaluator = (this.irEvaluator ??= new IrEvaluator(this.ir));
-      const miss = nearestMiss(this.ir, evaluator, evaluator.env([...raw.values, ...raw.streams], asOf), stageIndex + 1);
+      const miss = nearestMiss(this.ir, evaluator(), env(), stageIndex + 1);
       next = {
         stage: miss.stage,
         needs: miss.needs.map((atom) => ({ text: conditionText(atom), fields: fieldsOf(atom).map((f) => display(f.index)) })),
@@ -314,9 +316,8 @@ export class Program {
             const event = raw.streams[l.stream][pairs[k]] as unknown[];
             events.push({ position: pairs[k] + 1, worth: pairs[k + 1], values: stream.fields.map((f) => ({ path: f.path, value: shown(f.kind, event[f.index]) })) });
           }
-          const sum = events.reduce((t, e) => t + e.worth, 0);
-          const capped = l.max !== undefined && Math.abs(sum) > l.max;
-          return { text: l.text, value: round2(capped ? Math.sign(sum) * l.max! : sum), events, capped };
+          const capped = l.max !== undefined && Math.abs(events.reduce((t, e) => t + e.worth, 0)) > l.max;
+          return { text: l.text, value: evaluator().perLine(l, env()), events, capped };
         }),
       })),
     };

@@ -196,8 +196,7 @@ class SqlEmitter {
   }
 
   /** An event's field, read from the event row `ev` and cast like input columns. */
-  private eventField(stream: number, f: IrField): string {
-    void stream;
+  private eventField(f: IrField): string {
     const col = `ev.${this.d.ident(f.column)}`;
     if (f.kind === "number") return `CAST(${col} AS ${this.d.types.double})`;
     if (f.kind === "date") return `CAST(${col} AS ${this.d.types.date})`;
@@ -209,7 +208,6 @@ class SqlEmitter {
    * the body of every stream subquery. An event dated after the as-of date has not happened yet.
    */
   private eventsOf(stream: number, where: IrExpr | undefined, within: number | undefined): string {
-    const st = this.p.streams[stream];
     const age = this.eventAge(stream);
     const tests = [`ev.${this.eventId} = ${this.outer}.${ID}`, `${age} >= 0`];
     if (within !== undefined) tests.push(`${age} <= ${this.num(within, false)}`);
@@ -222,14 +220,13 @@ class SqlEmitter {
         this.inEvent = outer;
       }
     }
-    void st;
     return `FROM ${this.eventTables[stream]} AS ev WHERE ${tests.join(" AND ")}`;
   }
 
   /** An event's age in days at the as-of date. */
   private eventAge(stream: number): string {
     const st = this.p.streams[stream];
-    return this.d.daysBetween(this.eventField(stream, st.fields[st.occurred]), this.asOf);
+    return this.d.daysBetween(this.eventField(st.fields[st.occurred]), this.asOf);
   }
 
   /**
@@ -350,11 +347,11 @@ class SqlEmitter {
       case "criterion": return this.leadColumn(this.names.decl("criterion", e.index));
       case "stage": return this.leadColumn(this.names.decl("stage", e.index));
       case "score": return this.leadColumn(this.names.decl("score", e.index));
-      case "eventField": return this.eventField(e.stream, e.field);
+      case "eventField": return this.eventField(e.field);
       case "count": return `(SELECT COUNT(*) ${this.eventsOf(e.stream, e.where, e.within)})`;
       case "latest": {
         const st = this.p.streams[e.stream];
-        return `(SELECT MAX(${this.eventField(e.stream, st.fields[st.occurred])}) ${this.eventsOf(e.stream, e.where, e.within)})`;
+        return `(SELECT MAX(${this.eventField(st.fields[st.occurred])}) ${this.eventsOf(e.stream, e.where, e.within)})`;
       }
       case "grade": return this.leadColumn(this.names.decl("grade", e.index));
       case "arith": {
@@ -405,7 +402,7 @@ class SqlEmitter {
         return e.missing ? `(${missing})` : `(NOT (${missing}))`;
       }
       case "eventPresence": {
-        const f = this.eventField(e.stream, e.field);
+        const f = this.eventField(e.field);
         return e.missing ? `(${f} IS NULL)` : `(${f} IS NOT NULL)`;
       }
       case "atLeast":

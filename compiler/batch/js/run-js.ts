@@ -138,7 +138,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   const joinEvents = (id: string, line: number, bound: Reject | undefined): Reject | undefined => {
     if (!o.events) return bound;
     if (bound) {
-      o.events.leadObject(id); // its events belong to a lead the input has (rejected), not to an unknown id
+      o.events.note(id); // its events belong to a lead the input has (rejected), not to an unknown id
       return bound;
     }
     try {

@@ -93,6 +93,11 @@ export class EventFile {
     return this.byId.get(id) ?? [];
   }
 
+  /** Marks the id as one the input has, without reading its events (a rejected lead). */
+  note(id: string): void {
+    this.used.add(id);
+  }
+
   /** How many events belong to ids the input did not have (after the run). */
   unmatchedEvents(): number {
     let n = 0;
@@ -110,6 +115,11 @@ export class EventFiles {
     const out: Record<string, unknown> = {};
     for (const f of this.files) out[f.stream] = f.eventsOf(id);
     return out;
+  }
+
+  /** Marks the id as one the input has (its events are not unmatched), in every file. */
+  note(id: string): void {
+    for (const f of this.files) f.note(id);
   }
 
   /** Notices for the run summary: unreadable event rows, events for leads not in the input. */

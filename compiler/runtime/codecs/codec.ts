@@ -1,6 +1,6 @@
 import type { IrField } from "../../ir.js";
 import { booleanFromJson, booleanFromText, booleanInlineTest, readBoolean } from "./boolean.js";
-import { dateFromJson, dateFromText, dateInlineRead, daysFromCivil, digit2, layoutDate, plainDate, readDate, readDateGeneral } from "./date.js";
+import { dateFromJson, dateFromText, dateInlineRead, daysFromCivil, digit2, layoutDate, plainCalendarDay, plainDate, readDate, readDateGeneral } from "./date.js";
 import { layoutPattern } from "../../../language/date-layout.js";
 import { enumFromJson, enumFromText, readEnum } from "./enum.js";
 import { listFromJson, listFromText, listInlineTest, readList } from "./list.js";
@@ -144,7 +144,7 @@ export function reasonOfError(e: unknown): Reason | undefined {
  * (each is self-contained but for the names listed here). The in-process evaluator passes the
  * same functions to the factory (READER_PARAMS).
  */
-export const RUNTIME_FUNCTIONS = [numberPattern, readNumber, readDate, layoutDate, layoutPattern, readDateGeneral, readBoolean, readString, readEnum, readList, plainDate, digit2, daysFromCivil, readFailure, reasonText];
+export const RUNTIME_FUNCTIONS = [numberPattern, readNumber, readDate, layoutDate, layoutPattern, readDateGeneral, readBoolean, readString, readEnum, readList, plainDate, plainCalendarDay, digit2, daysFromCivil, readFailure, reasonText];
 
 /** The source of the run-time support a generated module embeds. */
 export function runtimeSource(): string {

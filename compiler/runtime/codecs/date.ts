@@ -98,13 +98,7 @@ export function plainDate(s: string, a: number, b: number): number {
   const lo = digit2(s, a + 2);
   const m = digit2(s, a + 5);
   const d = digit2(s, a + 8);
-  if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1) return NaN;
-  const y = hi * 100 + lo;
-  if (y < 100) return NaN;
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  const dim = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-  if (d > dim) return NaN;
-  return daysFromCivil(y, m, d);
+  return plainCalendarDay(hi, lo, m, d);
 }
 
 /** Two ASCII digits at buf[i] as a number, or -1. */
@@ -126,6 +120,15 @@ export function plainDateBytes(buf: Uint8Array, a: number, b: number): number {
   const lo = digit2Bytes(buf, a + 2);
   const m = digit2Bytes(buf, a + 5);
   const d = digit2Bytes(buf, a + 8);
+  return plainCalendarDay(hi, lo, m, d);
+}
+
+/**
+ * The day of a date read as two-digit groups (century `hi`, year `lo`, month, day; -1 for a group
+ * that was not two digits), NaN when it is no calendar date or before year 100: the one check of
+ * the text and byte fast paths.
+ */
+export function plainCalendarDay(hi: number, lo: number, m: number, d: number): number {
   if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1) return NaN;
   const y = hi * 100 + lo;
   if (y < 100) return NaN;

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // npm run bench:events — scoring behaviour: `leaddef run` with an event stream from a separate
 // file (examples/engagement.leaddef: windows, decay, max, count and latest), N leads × ~10 events
-// each, for both engines: wall time, rows per second and peak memory (/usr/bin/time -v).
-// Numbers, not a test: nothing here asserts a time.
+// each, for both engines: wall time, CPU time, rows per second and peak memory (/usr/bin/time -v).
+// Numbers, not a test: nothing here asserts a time. `npm run bench` runs it as its part 4.
 //
-//   npm run build && node bench/events.mjs [--count N] [--seed S]
+//   npm run build && node bench/events.mjs [--count N] [--seed S] [--runs R]
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +18,12 @@ const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
 const CLI = join(ROOT, 'dist', 'compiler', 'app', 'cli.js');
 const DEF = join(ROOT, 'examples', 'engagement.leaddef');
-const { values: opt } = parseArgs({ options: { count: { type: 'string', default: '100000' }, seed: { type: 'string', default: '42' } } });
-const count = Number(opt.count);
-const seed = Number(opt.seed);
+const AS_OF = '2026-11-22';
 
+/** Writes `header` and every line of `lines` to `path` (through a .tmp file, so an interrupted run leaves no half file); returns the line count. */
 async function write(path, header, lines) {
-  const out = createWriteStream(path);
+  const tmp = `${path}.tmp`;
+  const out = createWriteStream(tmp);
   let buf = header + '\n';
   let n = 0;
   for (const line of lines) {
@@ -35,39 +35,65 @@ async function write(path, header, lines) {
     }
   }
   await new Promise((r) => out.end(buf, r));
+  renameSync(tmp, path);
   return n;
 }
 
-const data = join(BENCH, 'data');
-mkdirSync(data, { recursive: true });
-const leadsPath = join(data, `events-leads-${count}-${seed}.csv`);
-const eventsPath = join(data, `events-${count}-${seed}.csv`);
-let events = 0;
-if (!existsSync(leadsPath) || !existsSync(eventsPath)) {
-  process.stderr.write(`generating ${count} leads and their events…\n`);
-  await write(leadsPath, COLUMNS.join(','), (function* () { for (const r of generateLeads({ seed, count, badRowRate: 0 })) yield toCsvLine(r); })());
-  events = await write(eventsPath, 'id,type,occurred,url', (function* () { for (const e of generateEvents({ seed, count })) yield `${e.id},${e.type},${e.occurred},${e.url}`; })());
-} else {
-  events = Number(spawnSync('wc', ['-l', eventsPath], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[0]) - 1;
+/** The leads file and its events file for `count` leads (generated once, cached in bench/data/). */
+async function ensureData(count, seed, log) {
+  const data = join(BENCH, 'data');
+  mkdirSync(data, { recursive: true });
+  const leadsPath = join(data, `events-leads-${count}-${seed}.csv`);
+  const eventsPath = join(data, `events-${count}-${seed}.csv`);
+  let events;
+  if (!existsSync(leadsPath) || !existsSync(eventsPath)) {
+    log(`events bench: generating ${count.toLocaleString('en-US')} leads and their events…`);
+    await write(leadsPath, COLUMNS.join(','), (function* () { for (const r of generateLeads({ seed, count, badRowRate: 0 })) yield toCsvLine(r); })());
+    events = await write(eventsPath, 'id,type,occurred,url', (function* () { for (const e of generateEvents({ seed, count })) yield `${e.id},${e.type},${e.occurred},${e.url}`; })());
+  } else {
+    events = Number(spawnSync('wc', ['-l', eventsPath], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[0]) - 1;
+  }
+  return { leadsPath, eventsPath, events };
 }
 
-function run(engine) {
-  const args = ['-v', process.execPath, CLI, 'run', DEF, '--input', leadsPath, '--events', `activity=${eventsPath}`, '--as-of', '2026-11-22', '--engine', engine, '-o', '/dev/null', '--no-progress'];
+/** One fresh `leaddef run` under /usr/bin/time -v: wall seconds, CPU seconds, peak RSS in MiB and the engine's notices. */
+function runOnce(engine, leadsPath, eventsPath) {
+  const args = ['-v', process.execPath, CLI, 'run', DEF, '--input', leadsPath, '--events', `activity=${eventsPath}`, '--as-of', AS_OF, '--engine', engine, '-o', '/dev/null', '--no-progress'];
   const started = performance.now();
   const r = spawnSync('/usr/bin/time', args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`${engine}: exit ${r.status}\n${r.stderr.slice(-2000)}`);
-  const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
-  return { seconds, rss };
+  const kb = (name) => Number(new RegExp(`${name}: ([\\d.]+)`).exec(r.stderr)?.[1] ?? NaN);
+  const cpu = kb('User time \\(seconds\\)') + kb('System time \\(seconds\\)');
+  const rss = kb('Maximum resident set size \\(kbytes\\)') / 1024;
+  // The DuckDB engine's hand-over warning ("…; scoring with the JS engine instead (same results)").
+  const handedOver = /scoring with the JS engine instead/.test(r.stderr);
+  return { seconds, cpu, rss, handedOver };
 }
 
-const rows = [];
-for (const engine of ['js', 'duckdb']) {
-  const runs = [run(engine), run(engine), run(engine)].sort((a, b) => a.seconds - b.seconds);
-  rows.push({ engine, ...runs[1] });
+/**
+ * Runs both engines `runs` times each on `count` leads with their events; returns the median run
+ * per engine and the table's lines (markdown, as the README shows them).
+ */
+export async function eventsBench({ count = 100_000, seed = 42, runs = 3, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+  const { leadsPath, eventsPath, events } = await ensureData(count, seed, log);
+  const rows = [];
+  for (const engine of ['js', 'duckdb']) {
+    log(`events bench: ${engine} × ${runs}…`);
+    const all = Array.from({ length: runs }, () => runOnce(engine, leadsPath, eventsPath)).sort((a, b) => a.seconds - b.seconds);
+    rows.push({ engine, runs, ...all[Math.floor((runs - 1) / 2)] });
+  }
+  const lines = [
+    `events (examples/engagement.leaddef, --events activity=FILE): ${count.toLocaleString('en-US')} leads, ${events.toLocaleString('en-US')} events (${(events / count).toFixed(1)} per lead); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `| engine | wall (median of ${runs}) | CPU | leads/s | peak memory |`,
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.engine}${r.handedOver ? ' (handed to JS)' : ''} | ${r.seconds.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${Math.round(count / r.seconds).toLocaleString('en-US')} | ${r.rss.toFixed(0)} MB |`),
+  ];
+  return { count, events, rows, lines };
 }
-console.log(`leads: ${count}, events: ${events} (${(events / count).toFixed(1)} per lead); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log('| engine | median of 3 | leads/s | peak memory |');
-console.log('|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.engine} | ${r.seconds.toFixed(2)} s | ${Math.round(count / r.seconds).toLocaleString('en-US')} | ${r.rss.toFixed(0)} MB |`);
-console.log('(--engine duckdb hands definitions with event streams to the JS engine: the same path, measured separately.)');
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values: opt } = parseArgs({ options: { count: { type: 'string', default: '100000' }, seed: { type: 'string', default: '42' }, runs: { type: 'string', default: '3' } } });
+  const { lines } = await eventsBench({ count: Number(opt.count), seed: Number(opt.seed), runs: Number(opt.runs) });
+  console.log(lines.join('\n'));
+}

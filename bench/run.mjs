@@ -2,6 +2,7 @@
 // npm run bench — leaddef against hand-written JavaScript and peer rule engines.
 //
 //   node bench/run.mjs [--count N] [--seed S] [--quick] [--only a,b] [--no-inmem] [--no-e2e]
+//                      [--no-engines] [--engine-runs R] [--no-events] [--events-count N] [--events-runs R]
 //
 // Generates the leads once (examples/generate-leads.mjs, cached in bench/data/), runs every engine
 // in its own child process, checks every engine's checksum against the hand-written reference and
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { checksumCsvText } from './lib/checksum.mjs';
 import { AS_OF } from './lib/schema.mjs';
 import { editorLatency, enginesTable, runEngines } from './engines.mjs';
+import { eventsBench } from './events.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -39,11 +41,14 @@ const { values: opt } = parseArgs({
     'no-e2e': { type: 'boolean', default: false },
     'no-engines': { type: 'boolean', default: false },
     'engine-runs': { type: 'string' },
+    'no-events': { type: 'boolean', default: false },
+    'events-count': { type: 'string' },
+    'events-runs': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (opt.help) {
-  process.stdout.write('usage: node bench/run.mjs [--count N] [--seed S] [--quick] [--only a,b] [--no-inmem] [--no-e2e] [--no-engines] [--engine-runs R]\n');
+  process.stdout.write('usage: node bench/run.mjs [--count N] [--seed S] [--quick] [--only a,b] [--no-inmem] [--no-e2e] [--no-engines] [--engine-runs R] [--no-events] [--events-count N] [--events-runs R]\n');
   process.exit(0);
 }
 const COUNT = Number(opt.count ?? (opt.quick ? 20_000 : 1_000_000));
@@ -485,7 +490,7 @@ try {
     const inmemChild = (csv) => (engine) => [node, ['--max-old-space-size=8192', join(BENCH, 'inmem-child.mjs'), '--engine', engine, '--csv', csv, '--reps', String(reps(3)), '--warmup', '20000', '--as-of', AS_OF, '--budget', String(INMEM_BUDGET_S)]];
     const wideCsv = ensureWideData();
     const defs = [
-      { name: 'current', title: `current definition (bench/bench.leaddef, ${fmtInt(COUNT)} rows, 26 columns)`, leaddef: join(BENCH, 'bench.leaddef'), csv, inmemDone: done,
+      { name: 'current', title: `current definition (bench/bench.leaddef, ${fmtInt(COUNT)} rows, 26 columns)`, leaddef: join(BENCH, 'bench.leaddef'), csv, inmemDone: done, report: true,
         plain: (i, o) => [node, [join(BENCH, 'e2e/duckdb-copy.mjs'), i, o, '--as-of', AS_OF]], inmem: inmemChild(csv) },
       { name: 'wide', title: `wide definition (bench/wide/wide.leaddef, ${fmtInt(COUNT)} rows, 24 columns)`, leaddef: join(BENCH, 'wide', 'wide.leaddef'), csv: wideCsv, parquet: true,
         plain: (i, o) => [node, [join(BENCH, 'wide', 'plain-duckdb.mjs'), i, o, '--as-of', AS_OF]],
@@ -498,7 +503,18 @@ try {
     failures += engines.flatMap((e) => e.rows).filter((r) => r.status === 'FAILED' || r.check === 'MISMATCH').length;
     process.stdout.write(lines.join('\n') + '\n');
   }
-  writeFileSync(join(DATA, 'results.json'), JSON.stringify({ meta, sections, engines: engines.map(({ def, rows }) => ({ def: def.name, rows: rows.map(({ ref: _, ...r }) => r) })) }, null, 2));
+  let events = null;
+  if (!opt['no-events'] && existsSync(LEADDEF_CLI)) {
+    // Part 4: behaviour over time — a definition with an event stream, N leads × ~10 events each.
+    try {
+      events = await eventsBench({ count: Number(opt['events-count'] ?? COUNT), seed: SEED, runs: Number(opt['events-runs'] ?? 1), log });
+      process.stdout.write(['', ...events.lines, ''].join('\n'));
+    } catch (err) {
+      log(`!! events bench failed: ${err.message}`);
+      failures++;
+    }
+  }
+  writeFileSync(join(DATA, 'results.json'), JSON.stringify({ meta, sections, engines: engines.map(({ def, rows }) => ({ def: def.name, rows: rows.map(({ ref: _, ...r }) => r) })), events: events && { count: events.count, events: events.events, rows: events.rows } }, null, 2));
 } catch (err) {
   log(`bench: ${err.stack ?? err}`);
   process.exit(2);

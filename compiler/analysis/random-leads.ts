@@ -1,4 +1,4 @@
-import type { IrExpr, IrProgram } from "../ir.js";
+import type { IrExpr, IrField, IrProgram, IrStream } from "../ir.js";
 import { formatDateDays, parseDateDays } from "../../language/literals.js";
 import type { Vocabulary } from "./smt-encode.js";
 
@@ -6,7 +6,9 @@ import type { Vocabulary } from "./smt-encode.js";
  * Leads for `compare`'s bounded search, where the solver's encoding is not exact: values drawn
  * near the definitions' own constants (each threshold, one either side of it, half a step
  * past it), their texts in several casings and inside longer texts, every enum member, lists
- * of the texts looked for, and missing values, from a fixed seed so runs repeat.
+ * of the texts looked for, and missing values, from a fixed seed so runs repeat. A lead gets
+ * up to eight events per stream the definitions declare, aged near their windows and decay
+ * periods (and one day in the future), their fields drawn like the lead's.
  */
 
 /** Writes `value` at a field's path in a nested lead object. */
@@ -31,10 +33,15 @@ function generator(seed: number): () => number {
   };
 }
 
-function constants(programs: IrProgram[]): { numbers: number[]; texts: string[]; days: number[] } {
+function constants(programs: IrProgram[]): { numbers: number[]; texts: string[]; days: number[]; ages: number[] } {
   const numbers = new Set<number>([0, 1]);
   const texts = new Set<string>([""]);
   const days = new Set<number>();
+  // event ages: the windows and decay periods, one day either side, today and tomorrow
+  const ages = new Set<number>([0, -1]);
+  const age = (n: number | undefined) => {
+    if (n !== undefined) for (const a of [n - 1, n, n + 1]) if (a >= 0) ages.add(a);
+  };
   const visit = (e: IrExpr) => {
     if (e.k === "const") {
       if (e.kind === "number") numbers.add(Number(e.value));
@@ -42,17 +49,32 @@ function constants(programs: IrProgram[]): { numbers: number[]; texts: string[];
       else if (e.kind === "string") texts.add(String(e.value));
     }
     if (e.k === "atLeast") numbers.add(e.n);
+    if (e.k === "count" || e.k === "latest") age(e.within);
     for (const c of children(e)) visit(c);
   };
   for (const p of programs) {
     for (const c of p.criteria) visit(c.cond.expr);
     for (const s of p.stages) visit(s.cond.expr);
+    for (const d of p.disqualifications) visit(d.cond.expr);
+    for (const g of p.grades) for (const l of g.lines) visit(l.cond.expr);
     for (const s of p.scores) {
       for (const l of s.lines) visit(l.cond.expr);
       for (const b of [s.cap, s.floor]) if (b !== undefined) numbers.add(b);
+      for (const l of s.perLines) {
+        if (l.where) visit(l.where);
+        age(l.within);
+        if (l.decay) for (let k = 1; k <= 3; k++) age(l.decay.every * k);
+      }
     }
   }
-  return { numbers: [...numbers], texts: [...texts], days: [...days] };
+  return { numbers: [...numbers], texts: [...texts], days: [...days], ages: [...ages] };
+}
+
+/** Each stream the definitions declare, by name (the first declaration of a name wins). */
+function streamsOf(programs: IrProgram[]): IrStream[] {
+  const byName = new Map<string, IrStream>();
+  for (const p of programs) for (const s of p.streams) if (!byName.has(s.name)) byName.set(s.name, s);
+  return [...byName.values()];
 }
 
 function children(e: IrExpr): IrExpr[] {
@@ -61,6 +83,7 @@ function children(e: IrExpr): IrExpr[] {
     case "and": case "or": case "cmp": case "contains": case "startsWith": case "endsWith": case "arith": return [e.l, e.r];
     case "in": return [e.e, ...e.items];
     case "atLeast": return e.items;
+    case "count": case "latest": return e.where ? [e.where] : [];
     default: return [];
   }
 }
@@ -73,33 +96,52 @@ export function* randomLeads(v: Vocabulary, programs: IrProgram[], count: number
   const near = (n: number) => pick([n, n, n - 1, n + 1, n - 0.5, n + 0.5, -n, n * 2]);
   const texts = c.texts.flatMap((t) => [t, t.toUpperCase(), t.toLowerCase(), `x${t}`, `${t}x`, `${t.slice(0, Math.max(0, t.length - 1))}`]);
   const baseAsOf = parseDateDays("2026-11-22");
+  const streams = streamsOf(programs);
   for (let i = 0; i < count; i++) {
     const asOf = random() < 0.7 ? baseAsOf : pick(c.days.length ? c.days : [baseAsOf]) + Math.floor(random() * 400 - 200);
-    const lead: Record<string, unknown> = {};
-    for (const f of v.fields) {
-      if (!f.required && random() < 0.2) continue;
-      let value: unknown;
+    /** A value for a field of the lead or of an event; undefined: leave it out. */
+    const valueOf = (f: Pick<IrField, "kind" | "integer" | "members">, constants: readonly string[]): unknown => {
       switch (f.kind) {
         case "number": {
           const n = near(pick(c.numbers));
-          value = f.integer ? Math.round(n) : n;
-          break;
+          return f.integer ? Math.round(n) : n;
         }
         case "date": {
           // days before the as-of date near the thresholds, or near a date constant
           const back = Math.round(near(pick(c.numbers.filter((n) => Math.abs(n) < 100_000))));
-          value = formatDateDays(random() < 0.7 || !c.days.length ? asOf - back : pick(c.days) + Math.round(random() * 4 - 2));
-          break;
+          return formatDateDays(random() < 0.7 || !c.days.length ? asOf - back : pick(c.days) + Math.round(random() * 4 - 2));
         }
-        case "boolean": value = random() < 0.5; break;
-        case "enum":
-          if (!f.members.length) continue;
-          value = pick(f.members);
-          break;
-        case "string": value = pick(texts); break;
-        case "list": value = [...f.constants, ...c.texts].filter(() => random() < 0.3); break;
+        case "boolean": return random() < 0.5;
+        case "enum": return f.members.length ? pick(f.members) : undefined;
+        case "string": return pick(texts);
+        case "list": return [...constants, ...c.texts].filter(() => random() < 0.3);
       }
-      setPath(lead, f.segments, value);
+    };
+    const lead: Record<string, unknown> = {};
+    for (const f of v.fields) {
+      if (!f.required && random() < 0.2) continue;
+      const value = valueOf(f, f.constants);
+      if (value !== undefined) setPath(lead, f.segments, value);
+    }
+    for (const s of streams) {
+      const events: Record<string, unknown>[] = [];
+      for (let n = Math.floor(random() * random() * 9); n > 0; n--) {
+        // Half the time a copy of an earlier event at another age: "three pricing page views" needs alike events.
+        if (events.length && random() < 0.5) {
+          events.push({ ...pick(events), [s.fields[s.occurred].path]: formatDateDays(asOf - pick(c.ages)) });
+          continue;
+        }
+        const event: Record<string, unknown> = {};
+        s.fields.forEach((f, k) => {
+          if (k === s.occurred) event[f.path] = formatDateDays(asOf - (random() < 0.8 ? pick(c.ages) : Math.floor(random() * 400)));
+          else if (!(f.optional && random() < 0.2)) {
+            const value = valueOf(f, []);
+            if (value !== undefined) event[f.path] = value;
+          }
+        });
+        events.push(event);
+      }
+      setPath(lead, [s.name], events);
     }
     yield { lead, asOf: formatDateDays(asOf) };
   }

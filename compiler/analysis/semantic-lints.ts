@@ -65,7 +65,7 @@ export async function semanticLints(result: CompileResult, options: { solver?: S
       for (const [j, line] of s.lines.entries()) {
         if (await never(enc.condition(line.cond.expr))) findings.push({ symbol, span: decl.lines[j].span, message: message("scoreLineNever", { name: s.name }), help: helpText("neverHoldsShort") });
       }
-      const raw = `(+ 0.0 ${s.lines.map((l) => `(ite ${enc.condition(l.cond.expr)} ${smtReal(l.weight)} 0.0)`).join(" ")})`;
+      const raw = enc.rawScore(s.index);
       for (const bound of decl.bounds) {
         // reported only above the highest score (below the lowest): a cap equal to the maximum
         // documents the range and is left alone

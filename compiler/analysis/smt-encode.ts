@@ -1,4 +1,4 @@
-import { DISQUALIFIED, type IrExpr, type IrField, type IrProgram } from "../ir.js";
+import { DISQUALIFIED, type IrExpr, type IrField, type IrPerLine, type IrProgram } from "../ir.js";
 import { parseDateDays } from "../../language/literals.js";
 
 /**
@@ -21,7 +21,13 @@ import { parseDateDays } from "../../language/literals.js";
  *   printable ASCII without capitals plus the (caseless-stable) characters of the constants;
  * - list(string): one Bool `m{i}_{k}` per constant the definitions look for in the list (the
  *   list holds exactly those), as `contains` on a list is exact membership;
- * - the as-of date is the variable `asof`, so `days_since` is `asof - date`.
+ * - the as-of date is the variable `asof`, so `days_since` is `asof - date`;
+ * - event streams are abstracted (see declareEventAggregates): each distinct set of events a
+ *   definition looks at — stream, `where`, `within` — is a count `n{k}` and a latest date `l{k}`,
+ *   each `per` line a value `w{j}`, tied together only by facts every lead's events obey (no
+ *   count below zero, a latest date inside its window, a wider window holds at least as many
+ *   events, a line's value bounded by its count, weight, decay and cap). An `unsat` answer is
+ *   still a proof; a model is not a lead (it has no events), so callers search for the witness.
  *
  * What this cannot express exactly is listed in `inexact` (string equality between two fields, a
  * list searched for a field's value, fields whose type differs between the definitions); callers
@@ -45,11 +51,35 @@ export interface VocabField {
   constants: string[];
 }
 
+/** A set of events some `count`/`latest`/`per` looks at: a stream's events matching `where`, at most `within` days old. */
+export interface VocabEventSet {
+  index: number;
+  stream: string;
+  /** The `where` condition as a canonical key ("" without one): equal keys are the same events. */
+  where: string;
+  within: number | undefined;
+}
+
+/** A `per` line's value, abstracted over its event set. */
+export interface VocabPerLine {
+  index: number;
+  set: VocabEventSet;
+  weight: number;
+  /** The least one event can be worth, as a fraction of the weight: 1 without decay, 0 when it decays without a window. */
+  leastFactor: number;
+  max: number | undefined;
+}
+
 /** The lead variables shared by the programs encoded over it. */
 export interface Vocabulary {
   fields: VocabField[];
   byPath: Map<string, VocabField>;
   inexact: string[];
+  /** Event aggregates by key (see eventSetKey); empty when no definition reads an event stream. */
+  eventSets: Map<string, VocabEventSet>;
+  perLines: Map<string, VocabPerLine>;
+  /** Each program's position, for keys of conditions that refer to its own declarations. */
+  programIds: Map<IrProgram, number>;
 }
 
 /** The field table for a set of programs: a path read by several is one variable. */
@@ -95,7 +125,61 @@ export function vocabulary(programs: IrProgram[]): Vocabulary {
   for (const f of fields) {
     if (f.kind === "string") for (const c of [...f.constants, ...stringLiterals(programs)]) if (!caseStable(c)) inexact.push(`the text ${JSON.stringify(c)} has characters whose lower case is not one character`);
   }
-  return { fields, byPath, inexact: [...new Set(inexact)] };
+  const vocab: Vocabulary = { fields, byPath, inexact: [], eventSets: new Map(), perLines: new Map(), programIds: new Map(programs.map((p, i) => [p, i])) };
+  for (const p of programs) {
+    const visitAggregates = (e: IrExpr) => {
+      if (e.k === "count" || e.k === "latest") eventSet(vocab, p, e.stream, e.where, e.within);
+      forEachChild(e, visitAggregates);
+    };
+    forEachExpr(p, visitAggregates);
+    for (const s of p.scores) {
+      for (const l of s.perLines) perLineOf(vocab, p, l);
+      // With per lines a score is rounded to cents; exact only when every part already has cents.
+      if (s.perLines.length && ![...s.lines.map((l) => l.weight), s.cap ?? 0, s.floor ?? 0].every(hasCents)) inexact.push(`score \`${s.name}\` rounds to cents points that have more decimals`);
+    }
+  }
+  vocab.inexact = [...new Set(inexact)];
+  return vocab;
+}
+
+const hasCents = (x: number) => Math.abs(Math.round(x * 100) - x * 100) < 1e-9;
+
+/**
+ * A canonical text for a `where` condition: fields by path, streams by name, constants by value;
+ * a reference to one of the program's own declarations carries the program's id (two
+ * definitions' criteria of one name need not agree).
+ */
+function conditionKey(v: Vocabulary, p: IrProgram, e: IrExpr | undefined): string {
+  if (!e) return "";
+  const own = new Set(["criterion", "stage", "score", "grade"]);
+  let local = false;
+  const text = JSON.stringify(e, function (key, value) {
+    if (key === "field") return (value as IrField).path;
+    if (key === "stream") return p.streams[value as number].name;
+    if (key === "k" && own.has(value as string)) local = true;
+    return value;
+  });
+  return local ? `${v.programIds.get(p)}:${text}` : text;
+}
+
+/** The event set a `count`/`latest`/`per` reads, added to the vocabulary on first sight. */
+function eventSet(v: Vocabulary, p: IrProgram, stream: number, where: IrExpr | undefined, within: number | undefined): VocabEventSet {
+  const name = p.streams[stream].name;
+  const whereKey = conditionKey(v, p, where);
+  const key = `${name}|${whereKey}|${within ?? "all"}`;
+  let set = v.eventSets.get(key);
+  if (!set) v.eventSets.set(key, (set = { index: v.eventSets.size, stream: name, where: whereKey, within }));
+  return set;
+}
+
+/** A `per` line's abstract value, added to the vocabulary on first sight (equal lines share it). */
+function perLineOf(v: Vocabulary, p: IrProgram, l: IrPerLine): VocabPerLine {
+  const set = eventSet(v, p, l.stream, l.where, l.within);
+  const leastFactor = !l.decay ? 1 : l.within === undefined ? 0 : l.decay.factor ** Math.floor(l.within / l.decay.every);
+  const key = `${set.index}|${l.weight}|${l.decay ? `${l.decay.factor}/${l.decay.every}` : ""}|${l.max ?? ""}`;
+  let line = v.perLines.get(key);
+  if (!line) v.perLines.set(key, (line = { index: v.perLines.size, set, weight: l.weight, leastFactor, max: l.max }));
+  return line;
 }
 
 function forEachChild(e: IrExpr, f: (x: IrExpr) => void): void {
@@ -112,6 +196,8 @@ function forEachExpr(p: IrProgram, f: (e: IrExpr) => void): void {
   for (const c of p.criteria) f(c.cond.expr);
   for (const s of p.stages) f(s.cond.expr);
   for (const s of p.scores) for (const l of s.lines) f(l.cond.expr);
+  for (const d of p.disqualifications) f(d.cond.expr);
+  for (const g of p.grades) for (const l of g.lines) f(l.cond.expr);
 }
 
 function stringLiterals(programs: IrProgram[]): string[] {
@@ -210,6 +296,57 @@ export function declareVocabulary(v: Vocabulary): string[] {
         break;
     }
   }
+  out.push(...declareEventAggregates(v));
+  return out;
+}
+
+export const countVar = (s: VocabEventSet) => `n${s.index}`;
+export const latestVar = (s: VocabEventSet) => `l${s.index}`;
+export const perLineVar = (l: VocabPerLine) => `w${l.index}`;
+
+/**
+ * The event aggregates' variables and the facts that hold for every lead's events: counts are
+ * whole and not negative; the latest date exists exactly when the count is positive and lies in
+ * its window (never after the as-of date); of two sets of one stream where one's events include
+ * the other's (the same `where` or none, a window at least as wide) the larger counts at least as
+ * many and its latest date is no earlier — equal when the windows differ only; a `per` line is
+ * 0 without events, has cents, keeps its weight's sign, and lies between its count times the
+ * least and the most one event is worth (within half a cent of rounding), capped at `max`.
+ */
+function declareEventAggregates(v: Vocabulary): string[] {
+  const out: string[] = [];
+  const sets = [...v.eventSets.values()];
+  for (const s of sets) {
+    const n = countVar(s);
+    const l = latestVar(s);
+    const window = s.within === undefined ? [] : [`(>= ${l} (- ${AS_OF} ${s.within}))`];
+    out.push(`(declare-const ${n} Int)`, `(declare-const ${l} Int)`, `(assert (>= ${n} 0))`, `(assert (=> (> ${n} 0) ${and([`(<= ${l} ${AS_OF})`, ...window])}))`);
+  }
+  const wider = (a?: number, b?: number) => b === undefined || (a !== undefined && a <= b);
+  for (const a of sets) {
+    for (const b of sets) {
+      if (a === b || a.stream !== b.stream || !wider(a.within, b.within) || (a.where !== b.where && b.where !== "")) continue;
+      out.push(`(assert (<= ${countVar(a)} ${countVar(b)}))`, `(assert (=> (> ${countVar(a)} 0) (${a.where === b.where ? "=" : "<="} ${latestVar(a)} ${latestVar(b)})))`);
+    }
+  }
+  for (const line of v.perLines.values()) {
+    const w = perLineVar(line);
+    const n = `(to_real ${countVar(line.set)})`;
+    const sign = line.weight < 0 ? -1 : 1;
+    // in the weight's direction: |w| between n × least and n × most, then the cap, ± half a cent
+    const most = smtReal(Math.abs(line.weight));
+    const least = smtReal(Math.abs(line.weight) * line.leastFactor);
+    const magnitude = sign < 0 ? `(- ${w})` : w;
+    const capped = (term: string) => (line.max === undefined ? term : `(let ((x ${term})) (ite (> x ${smtReal(line.max)}) ${smtReal(line.max)} x))`);
+    out.push(
+      `(declare-const ${w} Real)`,
+      `(assert (is_int (* 100.0 ${w})))`,
+      `(assert (=> (= ${countVar(line.set)} 0) (= ${w} 0.0)))`,
+      `(assert (>= ${magnitude} 0.0))`,
+      `(assert (<= ${magnitude} (+ ${capped(`(* ${most} ${n})`)} (/ 1.0 200.0))))`,
+      `(assert (>= ${magnitude} (- ${capped(`(* ${least} ${n})`)} (/ 1.0 200.0))))`,
+    );
+  }
   return out;
 }
 
@@ -267,12 +404,20 @@ export interface EncodedProgram {
   score(name: string): string;
   /** Bool term of any condition of this program (a score line, an `at least` item). */
   condition(e: IrExpr): string;
+  /** Real term of a score's points before its cap and floor. */
+  rawScore(index: number): string;
 }
 
 /** Encodes one program over the vocabulary; `prefix` keeps its names apart from another's. */
 export function encodeProgram(p: IrProgram, v: Vocabulary, prefix: string): EncodedProgram {
   const enc = new ExprEncoder(p, v, prefix);
   const definitions: string[] = [];
+  // A score's points before cap and floor: its lines that hold plus its `per` lines' values.
+  const rawScore = (index: number) => {
+    const s = p.scores[index];
+    const terms = [...s.lines.map((l) => `(ite ${enc.cond(l.cond.expr)} ${smtReal(l.weight)} 0.0)`), ...s.perLines.map((l) => perLineVar(perLineOf(v, p, l)))];
+    return terms.length ? `(+ 0.0 ${terms.join(" ")})` : "0.0";
+  };
   // A constant equal to its term rather than a define-fun: the model then holds a value, not
   // the whole term, and queries parsed later refer to it by name.
   const define = (name: string, sort: string, term: string) => definitions.push(`(declare-const ${name} ${sort})`, `(assert (= ${name} ${term}))`);
@@ -288,7 +433,7 @@ export function encodeProgram(p: IrProgram, v: Vocabulary, prefix: string): Enco
       define(`${prefix}gr${d.index}`, "Int", term);
     } else {
       const s = p.scores[d.index];
-      let sum = s.lines.length ? `(+ 0.0 ${s.lines.map((l) => `(ite ${enc.cond(l.cond.expr)} ${smtReal(l.weight)} 0.0)`).join(" ")})` : "0.0";
+      let sum = rawScore(d.index);
       if (s.cap !== undefined) sum = `(let ((x ${sum})) (ite (> x ${smtReal(s.cap)}) ${smtReal(s.cap)} x))`;
       if (s.floor !== undefined) sum = `(let ((x ${sum})) (ite (< x ${smtReal(s.floor)}) ${smtReal(s.floor)} x))`;
       define(`${prefix}sc${d.index}`, "Real", sum);
@@ -311,6 +456,7 @@ export function encodeProgram(p: IrProgram, v: Vocabulary, prefix: string): Enco
     isStage: (stage) => (stage !== "none" && indexOf(stage) < 0 ? "false" : `(= ${prefix}stage ${int(indexOf(stage))})`),
     score: (name) => `${prefix}sc${p.scores.findIndex((s) => s.name === name)}`,
     condition: (e) => enc.cond(e),
+    rawScore,
   };
 }
 
@@ -356,6 +502,11 @@ class ExprEncoder {
       case "daysSince": {
         const x = this.value(e.e);
         return { def: x.def, val: `(- (to_real ${AS_OF}) ${x.val})` };
+      }
+      case "count": return { def: "true", val: `(to_real ${countVar(eventSet(this.v, this.p, e.stream, e.where, e.within))})` };
+      case "latest": {
+        const set = eventSet(this.v, this.p, e.stream, e.where, e.within);
+        return { def: `(> ${countVar(set)} 0)`, val: `(to_real ${latestVar(set)})` };
       }
       default:
         return { def: "true", val: this.cond(e) };

@@ -1,5 +1,5 @@
 import type { CompareReport, Counterexample } from "../analysis/compare.js";
-import type { IrField } from "../ir.js";
+import type { IrField, IrStream } from "../ir.js";
 
 /** `leaddef compare`'s outputs: text with paste-ready `example` blocks, and JSON. */
 
@@ -40,15 +40,25 @@ function literal(f: IrField, v: unknown): string {
   }
 }
 
+/** A stream's events as an example writes them: `[{type = demo_request, occurred = 2026-11-20}, …]`. */
+function eventsLiteral(s: IrStream, events: readonly Record<string, unknown>[]): string {
+  const event = (e: Record<string, unknown>) => `{${s.fields.filter((f) => e[f.path] !== undefined).map((f) => `${f.path} = ${literal(f, e[f.path])}`).join(", ")}}`;
+  return `[${events.map(event).join(", ")}]`;
+}
+
 /**
  * The counterexample as an `example` block for the NEW definition: its fields (missing ones
- * left out, as examples mean), its as-of date, and what NEW gives it.
+ * left out, as examples mean), its events per stream, its as-of date, and what NEW gives it.
  */
-export function exampleBlock(title: string, c: Counterexample, fields: readonly IrField[]): string {
+export function exampleBlock(title: string, c: Counterexample, fields: readonly IrField[], streams: readonly IrStream[] = []): string {
   const lines = [`example ${stringLiteral(title)} {`];
   for (const f of fields) {
     const v = valueAt(c.lead, f.segments);
     if (v !== undefined) lines.push(`  ${f.path} = ${literal(f, v)}`);
+  }
+  for (const s of streams) {
+    const events = c.lead[s.name];
+    if (Array.isArray(events) && events.length) lines.push(`  ${s.name} = ${eventsLiteral(s, events as Record<string, unknown>[])}`);
   }
   lines.push(`  as of ${c.as_of}`, `  # the old definition gives stage ${c.old.stage}${Object.entries(c.old.scores).map(([s, v]) => `, ${s} ${v}`).join("")}`);
   lines.push(`  expect stage ${c.new.stage}`);
@@ -57,11 +67,11 @@ export function exampleBlock(title: string, c: Counterexample, fields: readonly 
   return lines.join("\n");
 }
 
-function witnessLines(title: string, c: Counterexample, fields: readonly IrField[]): string[] {
+function witnessLines(title: string, c: Counterexample, fields: readonly IrField[], streams: readonly IrStream[]): string[] {
   return [
     `    old: stage ${c.old.stage}${Object.entries(c.old.scores).map(([s, v]) => `, ${s} ${v}`).join("")}    new: stage ${c.new.stage}${Object.entries(c.new.scores).map(([s, v]) => `, ${s} ${v}`).join("")}`,
     `    lead: ${JSON.stringify(c.lead)}   as of ${c.as_of}`,
-    ...exampleBlock(title, c, fields).split("\n").map((l) => `    ${l}`),
+    ...exampleBlock(title, c, fields, streams).split("\n").map((l) => `    ${l}`),
   ];
 }
 
@@ -73,7 +83,7 @@ const STAGE_WORDS: Record<string, string> = {
 };
 
 /** Text: the verdict, then per stage and score the relation and its verified counterexamples. */
-export function renderCompareText(r: CompareReport, labels: CompareLabels, fields: readonly IrField[]): string {
+export function renderCompareText(r: CompareReport, labels: CompareLabels, fields: readonly IrField[], streams: readonly IrStream[] = []): string {
   const verdict = r.equivalent === true
     ? "equivalent: every lead gets the same stage and the same shared scores, on every as-of date (proved)"
     : r.equivalent === false
@@ -85,12 +95,12 @@ export function renderCompareText(r: CompareReport, labels: CompareLabels, field
     out.push("", `stage ${stage}: ${STAGE_WORDS[s.relation]}${s.proved ? "" : " (not proved)"}`);
     s.counterexamples.forEach((c, i) => {
       const lost = i === 0 && (s.relation === "stricter" || s.relation === "incomparable");
-      out.push(`  ${lost ? "leaves" : "newly reaches"} ${stage}:`, ...witnessLines(`compare: ${lost ? "leaves" : "newly reaches"} ${stage}`, c, fields));
+      out.push(`  ${lost ? "leaves" : "newly reaches"} ${stage}:`, ...witnessLines(`compare: ${lost ? "leaves" : "newly reaches"} ${stage}`, c, fields, streams));
     });
   }
   for (const [score, s] of Object.entries(r.scores)) {
     out.push("", `score ${score}: ${s.relation === "same" ? "the same for every lead" : s.relation === "differs" ? "higher for some leads, lower for others" : `${s.relation} for some leads, never the other way`}${s.proved ? "" : " (not proved)"}`);
-    s.counterexamples.forEach((c) => out.push(...witnessLines(`compare: score ${score} changes`, c, fields)));
+    s.counterexamples.forEach((c) => out.push(...witnessLines(`compare: score ${score} changes`, c, fields, streams)));
   }
   if (r.scores_only.old.length) out.push("", `scores only in the old definition: ${r.scores_only.old.join(", ")}`);
   if (r.scores_only.new.length) out.push("", `scores only in the new definition: ${r.scores_only.new.join(", ")}`);

@@ -108,7 +108,8 @@ export async function compareCommand(oldSpec: string, newSpec: string, o: Compar
   const labels = { old: before.label, new: after.label };
   // the example blocks list the fields of both definitions, the new one's first
   const fields = [...after.program.fields, ...before.program.fields.filter((f) => !after.program.fields.some((g) => g.path === f.path))];
-  process.stdout.write(`${o.format === "json" ? renderCompareJson(report, labels) : renderCompareText(report, labels, fields)}\n`);
+  const streams = [...after.program.ir.streams, ...before.program.ir.streams.filter((s) => !after.program.ir.streams.some((t) => t.name === s.name))];
+  process.stdout.write(`${o.format === "json" ? renderCompareJson(report, labels) : renderCompareText(report, labels, fields, streams)}\n`);
   return o.failOnDifference && report.equivalent !== true ? EXIT.problems : EXIT.ok;
 }
 

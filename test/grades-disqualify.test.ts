@@ -103,6 +103,27 @@ describe("run: the reason and each grade are columns of their own, after the num
   }
 });
 
+describe("the library's columnar form has the reason and the grades too", () => {
+  it("evaluateColumns gives, per lead, what evaluate gives", () => {
+    const program = compile(DEF).program!;
+    const leads = CSV.trim().split("\n").slice(1).map((line) => {
+      const [, employees, industry, email, score] = line.split(",");
+      return { company: { employees: employees || undefined, industry }, contact: { email: email || undefined }, engagement: { score } };
+    });
+    const cols = program.evaluateColumns(leads, { asOf: "2026-11-01" });
+    const one = leads.map((l) => program.evaluate(l, { asOf: "2026-11-01" }));
+    expect(one.map((r) => r.stage)).toEqual(["sql", "disqualified", "disqualified", "mql", "none"]);
+    expect([...cols.stage].map((i) => (i < 0 ? "none" : program.resultStages[i]))).toEqual(one.map((r) => r.stage));
+    expect(cols.reason).toEqual(one.map((r) => r.reason));
+    expect(cols.grades).toEqual({ fit_grade: one.map((r) => r.grades!.fit_grade) });
+    // a definition without grades or disqualification has neither column, as evaluate's results
+    const plain = compile("schema {\n  n: number\n}\nscore s {\n  +1 when n > 1\n}\nmql when s >= 1\n").program!;
+    const plainCols = plain.evaluateColumns([{ n: 2 }, { n: 0 }]);
+    expect(Object.keys(plainCols).sort()).toEqual(["scores", "stage"]);
+    expect([...plainCols.scores.s]).toEqual([1, 0]);
+  });
+});
+
 describe("the stage table and the funnel commands keep `disqualified` outside the funnel", () => {
   it("run's table: disqualified leads are counted but reach no stage", () => {
     const text = renderSummary({

@@ -507,8 +507,8 @@ export function emitFactory(p: IrProgram, only: readonly GeneratedFunction[] = G
     return parts.join("\n  ");
   };
   // The columnar batch form: no result object per lead, just stores into typed arrays.
-  const evaluateToColumns = !wanted.has("evaluateToColumns") ? skip() : emitFunction(p, pool, "evaluateToColumns", "lead, asOf, i, stageOut, scoreOut", "object", lean, false, () =>
-    [`stageOut[i] = ${stageExpression(p, true)};`, ...p.scores.map((s, k) => `scoreOut[${k}][i] = sc${s.index};`)].join("\n  "),
+  const evaluateToColumns = !wanted.has("evaluateToColumns") ? skip() : emitFunction(p, pool, "evaluateToColumns", "lead, asOf, i, stageOut, scoreOut, textOut", "object", lean, false, () =>
+    [`stageOut[i] = ${stageExpression(p, true)};`, ...p.scores.map((s, k) => `scoreOut[${k}][i] = sc${s.index};`), ...textValues(p).map((text, k) => `textOut[${k}][i] = ${text};`)].join("\n  "),
   true);
   const evaluateInto = !wanted.has("evaluateInto") ? skip() : emitFunction(p, pool, "evaluateInto", "vals, asOf, out", "values", lean, false, intoTail(false), true);
   const evaluateIntoFull = !wanted.has("evaluateIntoFull") ? skip() : emitFunction(p, pool, "evaluateIntoFull", "vals, asOf, out", "values", full, false, intoTail(true));

@@ -23,6 +23,17 @@ export interface LeadResult {
   reason?: string;
 }
 
+/** `evaluateColumns`' results: one array per output column, lead i at index i. */
+export interface ColumnResults {
+  /** Index into `program.resultStages`, -1 for none. */
+  stage: Int16Array;
+  scores: Record<string, Float64Array>;
+  /** Each grade's letters (only for definitions with grades). */
+  grades?: Record<string, string[]>;
+  /** Each lead's disqualification reason, undefined when none holds (only for definitions that disqualify). */
+  reason?: (string | undefined)[];
+}
+
 export interface FieldValue {
   path: string;
   /** As read: dates as `YYYY-MM-DD`, lists as arrays; undefined when missing. */
@@ -96,7 +107,7 @@ export interface Explanation {
 
 interface Generated {
   evaluate(lead: unknown, asOf: number): LeadResult;
-  evaluateToColumns(lead: unknown, asOf: number, i: number, stageOut: Int16Array, scoreOut: Float64Array[]): void;
+  evaluateToColumns(lead: unknown, asOf: number, i: number, stageOut: Int16Array, scoreOut: Float64Array[], textOut: (string | undefined)[][]): void;
   evaluateInto(vals: unknown[], asOf: number, out: unknown[]): void;
   evaluateIntoFull(vals: unknown[], asOf: number, out: unknown[]): void;
   explain(lead: unknown, asOf: number): {
@@ -198,22 +209,30 @@ export class Program {
     return (this.evaluateFn ??= this.fn("evaluate"))(lead, this.days(options));
   }
 
-  /** Evaluates many leads; the same results as calling evaluate on each. */
   /**
    * The columnar batch form: the same results as `evaluate` on each lead, written into typed
    * arrays instead of one object per lead. `stage[i]` is the index of lead i's stage in
-   * `program.stages`, or -1 for none; `scores[name][i]` its score.
+   * `program.resultStages` (`disqualified` last when the definition disqualifies), or -1 for
+   * none; `scores[name][i]` its score; as `evaluate` has them, `grades[name][i]` its letter and
+   * `reason[i]` why it was disqualified (undefined when it was not).
    */
-  evaluateColumns(leads: ArrayLike<object>, options?: EvaluateOptions): { stage: Int16Array; scores: Record<string, Float64Array> } {
+  evaluateColumns(leads: ArrayLike<object>, options?: EvaluateOptions): ColumnResults {
     const asOf = this.days(options);
     const n = leads.length;
     const stage = new Int16Array(n);
     const columns = this.ir.scores.map(() => new Float64Array(n));
+    const texts = this.textColumns.map(() => new Array<string | undefined>(n));
     const fn = this.fn("evaluateToColumns");
-    for (let i = 0; i < n; i++) fn(leads[i], asOf, i, stage, columns);
-    return { stage, scores: Object.fromEntries(this.ir.scores.map((s, k) => [s.name, columns[k]])) };
+    for (let i = 0; i < n; i++) fn(leads[i], asOf, i, stage, columns, texts);
+    const out: ColumnResults = { stage, scores: Object.fromEntries(this.ir.scores.map((s, k) => [s.name, columns[k]])) };
+    // the text columns come in textColumns' order: the reason first, then each grade
+    let k = 0;
+    if (this.ir.disqualifications.length) out.reason = texts[k++];
+    if (this.ir.grades.length) out.grades = Object.fromEntries(this.ir.grades.map((g) => [g.name, texts[k++] as string[]]));
+    return out;
   }
 
+  /** Evaluates many leads; the same results as calling evaluate on each. */
   evaluateMany(leads: Iterable<object>, options?: EvaluateOptions): LeadResult[] {
     const asOf = this.days(options);
     const fn = this.fn("evaluate");

@@ -2,7 +2,6 @@
 // through the whole tool: parsing, the run's output columns on both engines and both formats,
 // examples, explain, and what the funnel commands (run's stage table, report, outcomes, sweep,
 // diff) do with `disqualified`, a stage value outside the funnel.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -16,23 +15,11 @@ import { runExamples } from "../compiler/runtime/examples.js";
 import { renderExampleFailure } from "../compiler/app/render.js";
 import { renderSweep } from "../compiler/app/sweep.js";
 import { emitSql } from "../compiler/sql/emit-sql.js";
+import { cli } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-grades-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => (stdout += b));
-    child.stderr.on("data", (b) => (stderr += b));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
 
 const DEF = `schema {
   company.employees: integer?

@@ -2,33 +2,20 @@
 // `outcomes`, `report` and `sweep` — computed independently: a separate `run` for the stages,
 // the data file's own deal columns for the outcomes, joined by id and counted here.
 // (`report`'s figures are checked in the rendered page by test/report-browser.test.ts.)
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-outcome-figures-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const AS_OF = "2026-11-22";
 const ACME = join(root, "examples", "acme.leaddef");
 const LEADS = join(root, "examples", "leads.csv");
 const STAGES = ["mql", "sal", "sql"];
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => (stdout += b));
-    child.stderr.on("data", (b) => (stderr += b));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** id → acme's outcomes, read from the sample's last two columns (deal.stage, deal.created; never quoted). */
 function dataOutcomes(): Map<string, Record<string, boolean>> {

@@ -1,7 +1,6 @@
 // Outcomes (`outcome NAME when COND`): the declaration in the language (parse, check, format,
 // outline), the leakage error LD1021, and `leaddef outcomes`' figures on a small file whose
 // expected numbers are worked out by hand below.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -12,23 +11,11 @@ import { format } from "../language/formatter.js";
 import { complete } from "../lsp/features/completion.js";
 import { semanticTokens } from "../lsp/features/semantic-tokens.js";
 import { documentSymbols } from "../lsp/features/symbols.js";
+import { cli } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-outcomes-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => (stdout += b));
-    child.stderr.on("data", (b) => (stderr += b));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
 
 const SCHEMA = `schema {
   lead.size: integer

@@ -1,31 +1,18 @@
 // `--param` and `sweep` through the CLI process: a parameter on the command line gives exactly
 // what editing the file would; a sweep gives, per value, what `run` gives with that value.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-params-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const AS_OF = "2026-11-22";
 const ACME = join(root, "examples", "acme.leaddef");
 const LEADS = join(root, "examples", "leads.csv");
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => (stdout += b));
-    child.stderr.on("data", (b) => (stderr += b));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
 
 function stagesOf(summary: string): Record<string, number> {
   const out: Record<string, number> = {};

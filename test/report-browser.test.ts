@@ -2,33 +2,20 @@
 // playwright-core): the page renders its charts, logs no error, asks the network for nothing,
 // and its numbers — read from the DOM — are `run`'s numbers on the same file. Skipped when
 // Chromium is absent unless LEADDEF_REQUIRE_BROWSER=1 (CI installs it: see .ci/run).
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
 const CHROMIUM = "/usr/bin/chromium";
 const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser && process.env.LEADDEF_REQUIRE_BROWSER === "1") throw new Error(`${CHROMIUM} is required (LEADDEF_REQUIRE_BROWSER=1)`);
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-report-"));
 const AS_OF = "2026-11-22";
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => (stdout += b));
-    child.stderr.on("data", (b) => (stderr += b));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** `run`'s funnel table (`stage leads share reached`) as stage → leads, and its row accounting. */
 function runNumbers(summary: string): { stages: Record<string, number>; read: number; written: number; rejected: number } {

@@ -21,8 +21,8 @@ export function setPath(lead: Record<string, unknown>, segments: string[], value
   Object.defineProperty(at, segments[segments.length - 1], { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** A small deterministic generator (mulberry32). */
-function generator(seed: number): () => number {
+/** A small deterministic generator (mulberry32): the same seed gives the same numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -90,7 +90,7 @@ function children(e: IrExpr): IrExpr[] {
 
 /** `count` generated leads with their as-of dates. */
 export function* randomLeads(v: Vocabulary, programs: IrProgram[], count: number, seed = 20261122): Generator<{ lead: Record<string, unknown>; asOf: string }> {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const c = constants(programs);
   const near = (n: number) => pick([n, n, n - 1, n + 1, n - 0.5, n + 0.5, -n, n * 2]);

@@ -1,5 +1,6 @@
 // Random well-typed .leaddef programs and leads for the SQL differential tests. Everything
 // derives from one integer seed, so a failing case is reproduced from the seed fast-check prints.
+import { seededRandom } from "../../compiler/analysis/random-leads.js";
 
 export type FieldType = "boolean" | "integer" | "number" | "string" | "date" | "enum" | "list";
 
@@ -16,17 +17,8 @@ export interface GenCase {
   asOf: string;
 }
 
-/** mulberry32 */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: the compiler's own generator (compare's bounded search uses it too). */
+export const rng = seededRandom;
 
 /** Grade letters: a keyword of SQL and case twins among them, as enum members have. */
 const GRADE_LETTERS = ["A", "b", "B", "select", "D"];

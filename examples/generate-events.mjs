@@ -13,7 +13,7 @@
 // Library API: generateEvents({ seed, count }) yields { id, type, occurred, url } in lead order.
 import { createWriteStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { BASE_DATE, generateLeads } from './generate-leads.mjs';
+import { BASE_DATE, generateLeads, mulberry32 } from './generate-leads.mjs';
 
 export const EVENT_COLUMNS = ['id', 'type', 'occurred', 'url'];
 
@@ -27,16 +27,9 @@ const URLS = [
   ['/customers', 0.1], ['/pricing/enterprise', 0.05], ['/careers', 0.1],
 ];
 
-/** mulberry32: a small, fast, seedable generator (the lead generator's own stays untouched). */
+/** A stream of its own over the lead generator's mulberry32, with weighted picks from tables whose weights sum to 1. */
 function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const weighted = (table) => {
     let r = next();
     for (const [v, w] of table) if ((r -= w) < 0) return v;

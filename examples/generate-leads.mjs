@@ -79,8 +79,8 @@ const TYPE_OF = Object.fromEntries(FIELDS.map((f) => [f.path, f.type]));
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
 
-/** mulberry32: a tiny, fast 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed) {
+/** mulberry32: a tiny, fast 32-bit PRNG; returns floats in [0, 1). The example generators share it. */
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return function next() {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -91,7 +91,8 @@ function mulberry32(seed) {
   };
 }
 
-class Rng {
+/** Seeded draws over mulberry32 (examples/crm/generate.mjs extends it). */
+export class Rng {
   constructor(seed) {
     this.next = mulberry32(seed);
   }

@@ -27,6 +27,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Rng } from '../generate-leads.mjs';
 
 export const HUBSPOT_ROWS = 300;
 export const SALESFORCE_ROWS = 304;
@@ -35,42 +36,8 @@ export const EUROPEAN_ROWS = 240;
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
 
-/** mulberry32: a tiny 32-bit PRNG returning floats in [0, 1). */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return function next() {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Rng {
-  constructor(seed) {
-    this.next = mulberry32(seed);
-  }
-  chance(p) {
-    return this.next() < p;
-  }
-  int(lo, hi) {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick(items) {
-    return items[Math.floor(this.next() * items.length)];
-  }
-  /** items: [[value, weight], ...] */
-  weighted(items) {
-    let total = 0;
-    for (const [, w] of items) total += w;
-    let r = this.next() * total;
-    for (const [v, w] of items) {
-      r -= w;
-      if (r < 0) return v;
-    }
-    return items[items.length - 1][0];
-  }
+/** The lead generator's seeded draws, plus log-uniform sizes. */
+class CrmRng extends Rng {
   /** A log-uniform integer in [lo, hi]: company sizes span orders of magnitude. */
   logInt(lo, hi) {
     return Math.round(Math.exp(Math.log(lo) + this.next() * (Math.log(hi) - Math.log(lo))));
@@ -234,7 +201,7 @@ export const HUBSPOT_HEADERS = [
 
 /** The HubSpot contacts export as one string (LF line ends, header first). */
 export function generateHubspot(seed = 9) {
-  const rng = new Rng(seed);
+  const rng = new CrmRng(seed);
   const lines = [HUBSPOT_HEADERS.map((h) => minimalCell(h, ',')).join(',')];
   let recordId = 51_204_317;
   for (let i = 0; i < HUBSPOT_ROWS; i++) {
@@ -301,7 +268,7 @@ function leadId(rng) {
 
 /** The Salesforce lead report ("Export Details") as one string, trailer included. */
 export function generateSalesforce(seed = 9) {
-  const rng = new Rng(seed + 1);
+  const rng = new CrmRng(seed + 1);
   const lines = [SALESFORCE_HEADERS.map(quotedCell).join(',')];
   const seen = new Set();
   for (let i = 0; i < SALESFORCE_ROWS; i++) {
@@ -350,7 +317,7 @@ export const EUROPEAN_HEADERS = [
 
 /** A lead list saved by European Excel: BOM, CRLF, `;`, decimal comma, D.M.YYYY. */
 export function generateEuropean(seed = 9) {
-  const rng = new Rng(seed + 2);
+  const rng = new CrmRng(seed + 2);
   const lines = [EUROPEAN_HEADERS.map((h) => minimalCell(h, ';')).join(';')];
   const seen = new Set();
   for (let i = 0; i < EUROPEAN_ROWS; i++) {

@@ -52,7 +52,7 @@ await con.run(\`COPY (SELECT * FROM read_csv('${csv}', header = true, all_varcha
 
 /**
  * Runs every engine on each definition's data; returns the sections of rows for the table.
- * `defs`: [{ name, leaddef, csv, plain: (input, output) => [cmd, args], inmem: (engine) => [cmd, args], report?: true }].
+ * `defs`: [{ name, leaddef, csv, jsonl?, parquet?, plain: (input, output) => [cmd, args], inmem: (engine) => [cmd, args], report?: true }].
  */
 export async function runEngines({ root, defs, asOf, runs, log }) {
   const out = join(root, 'bench', 'data', 'out');
@@ -61,13 +61,14 @@ export async function runEngines({ root, defs, asOf, runs, log }) {
   for (const def of defs) {
     const rows = [];
     const inputs = [['CSV', def.csv]];
+    if (def.jsonl) inputs.push(['JSON Lines', def.jsonl]);
     if (def.parquet) inputs.push(['Parquet', await toParquet(def.csv, def.csv.replace(/\.csv$/, '.parquet'), root, log)]);
     for (const [format, input] of inputs) {
       const engines = [
         { id: 'plain', label: `plain DuckDB query (reference), ${format}`, cmd: (o) => def.plain(input, o) },
         { id: 'duckdb', label: `leaddef run --engine duckdb, ${format}`, cmd: (o) => [node, [cli, 'run', def.leaddef, '--input', input, '--output', o, '--as-of', asOf, '--engine', 'duckdb']] },
       ];
-      if (format === 'CSV') engines.push({ id: 'js', label: `leaddef run --engine js, ${format}`, cmd: (o) => [node, [cli, 'run', def.leaddef, '--input', input, '--output', o, '--as-of', asOf, '--engine', 'js']] });
+      if (format !== 'Parquet') engines.push({ id: 'js', label: `leaddef run --engine js, ${format}`, cmd: (o) => [node, [cli, 'run', def.leaddef, '--input', input, '--output', o, '--as-of', asOf, '--engine', 'js']] });
       let ref;
       for (const e of engines) {
         const output = join(out, `engines-${def.name}-${e.id}.csv`);

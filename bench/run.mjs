@@ -112,20 +112,20 @@ function generatorHash() {
   return createHash('sha1').update(readFileSync(GENERATOR)).digest('hex').slice(0, 8);
 }
 
-/** The benchmark CSV (generated once per count, seed and generator version). */
-function ensureData() {
+/** The benchmark CSV, or the same leads as JSON Lines (generated once per count, seed and generator version). */
+function ensureData(format = 'csv') {
   if (!existsSync(GENERATOR)) throw new Error(`missing ${relative(ROOT, GENERATOR)} (the shared lead generator)`);
   mkdirSync(DATA, { recursive: true });
   const stem = `leads-${COUNT}-s${SEED}`;
-  const file = join(DATA, `${stem}-g${generatorHash()}.csv`);
+  const file = join(DATA, `${stem}-g${generatorHash()}.${format}`);
   if (existsSync(file)) {
     log(`data: ${relative(ROOT, file)} (cached)`);
     return file;
   }
-  for (const f of readdirSync(DATA)) if (f.startsWith(`${stem}-g`)) rmSync(join(DATA, f)); // stale generator version
-  log(`data: generating ${COUNT.toLocaleString('en-US')} leads (seed ${SEED}, --bad-rate 0) ...`);
+  for (const f of readdirSync(DATA)) if (f.startsWith(`${stem}-g`) && f.endsWith(`.${format}`) && f !== `${stem}-g${generatorHash()}.${format}`) rmSync(join(DATA, f)); // stale generator version
+  log(`data: generating ${COUNT.toLocaleString('en-US')} leads as ${format} (seed ${SEED}, --bad-rate 0) ...`);
   const tmp = `${file}.tmp`;
-  const r = spawnSync(node, [GENERATOR, '--count', String(COUNT), '--seed', String(SEED), '--format', 'csv', '--out', tmp, '--bad-rate', '0'], {
+  const r = spawnSync(node, [GENERATOR, '--count', String(COUNT), '--seed', String(SEED), '--format', format, '--out', tmp, '--bad-rate', '0'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (r.status !== 0) throw new Error(`lead generator failed (exit ${r.status})`);
@@ -490,7 +490,7 @@ try {
     const inmemChild = (csv) => (engine) => [node, ['--max-old-space-size=8192', join(BENCH, 'inmem-child.mjs'), '--engine', engine, '--csv', csv, '--reps', String(reps(3)), '--warmup', '20000', '--as-of', AS_OF, '--budget', String(INMEM_BUDGET_S)]];
     const wideCsv = ensureWideData();
     const defs = [
-      { name: 'current', title: `current definition (bench/bench.leaddef, ${fmtInt(COUNT)} rows, 26 columns)`, leaddef: join(BENCH, 'bench.leaddef'), csv, inmemDone: done, report: true,
+      { name: 'current', title: `current definition (bench/bench.leaddef, ${fmtInt(COUNT)} rows, 26 columns)`, leaddef: join(BENCH, 'bench.leaddef'), csv, jsonl: ensureData('jsonl'), inmemDone: done, report: true,
         plain: (i, o) => [node, [join(BENCH, 'e2e/duckdb-copy.mjs'), i, o, '--as-of', AS_OF]], inmem: inmemChild(csv) },
       { name: 'wide', title: `wide definition (bench/wide/wide.leaddef, ${fmtInt(COUNT)} rows, 24 columns)`, leaddef: join(BENCH, 'wide', 'wide.leaddef'), csv: wideCsv, parquet: true,
         plain: (i, o) => [node, [join(BENCH, 'wide', 'plain-duckdb.mjs'), i, o, '--as-of', AS_OF]],

@@ -44,6 +44,27 @@ export function readCsv(path) {
   return `read_csv(${lit(path)}, header = true, all_varchar = true, quote = '"', escape = '"')`;
 }
 
+/**
+ * read_json over the benchmark's JSON Lines (nested objects, as examples/generate-leads.mjs
+ * writes them), flattened to one text column per field path, lists joined with `;`: the same
+ * relation readCsv gives, so typedColumns and rulesQuery apply unchanged.
+ */
+export function readJsonLines(path) {
+  const groups = new Map();
+  for (const f of FIELDS) {
+    const [head, leaf] = f.path.split('.');
+    if (!groups.has(head)) groups.set(head, []);
+    groups.get(head).push(`${q(leaf)} ${f.type === 'list' ? 'VARCHAR[]' : 'VARCHAR'}`);
+  }
+  const columns = [`id: 'VARCHAR'`, ...[...groups].map(([head, leaves]) => `${q(head)}: ${lit(`STRUCT(${leaves.join(', ')})`)}`)].join(', ');
+  const flat = FIELDS.map((f) => {
+    const [head, leaf] = f.path.split('.');
+    const e = `${q(head)}.${q(leaf)}`;
+    return `${f.type === 'list' ? `array_to_string(${e}, ';')` : e} AS ${q(f.path)}`;
+  });
+  return `(SELECT id, ${flat.join(', ')} FROM read_json(${lit(path)}, format = 'newline_delimited', columns = {${columns}}))`;
+}
+
 /** The rules over a relation `src` with typed columns: yields id, stage, fit. */
 export function rulesQuery(src, asOf, { withId = true } = {}) {
   const p = (e) => `coalesce(${e}, false)`; // one atomic predicate, missing -> false

@@ -944,7 +944,7 @@ function exampleValueHelp(t: Type): string {
 
 /** A grade's type: the enum of its letters, named after the grade in messages. */
 export function gradeType(grade: GradeSymbol): EnumType {
-  return { kind: "enum", members: grade.letters, field: grade.name };
+  return { kind: "enum", members: grade.letters, field: grade.name, grade: true };
 }
 
 export function isBareName(expr: A.Expr): boolean {

@@ -9,7 +9,8 @@ export type Type =
   | { kind: "list" }
   /** `field` names the field whose declaration introduced the enum, for messages. */
   /** `open`: declared with `...`, so other values are accepted (and equal no member). */
-  | { kind: "enum"; members: readonly string[]; field: string; open?: boolean }
+  /** `field`: the enum field's path, or the grade's name when `grade` is set (a grade is an enum of its letters). */
+  | { kind: "enum"; members: readonly string[]; field: string; open?: boolean; grade?: true }
   /** Already reported; suppresses follow-on errors. */
   | { kind: "error" };
 

@@ -89,7 +89,8 @@ export function resolutionKey(r: Resolution): string | undefined {
   // An event field is its stream's: `type` of `activity` is not the schema's `type`.
   const stream = (f: { stream?: string }) => (f.stream !== undefined ? `\0stream\0${f.stream}` : "");
   if (r.kind === "symbol") return `${r.symbol.file}\0${r.symbol.kind}\0${r.symbol.name}${r.symbol.kind === "field" ? stream(r.symbol) : ""}`;
-  if (!r.field) return undefined;
+  // A grade's letter: the grade's own enum (a grade's name is unique among a definition's names).
+  if (!r.field) return r.enumType.grade ? `\0grade\0${r.enumType.field}\0${r.member}` : undefined;
   return `${r.field.file}\0member\0${r.field.name}${stream(r.field)}\0${r.member}`;
 }
 

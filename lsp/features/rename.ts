@@ -52,7 +52,9 @@ export function rename(result: CompileResult, offset: number, newName: string, o
   const all = [result, ...(options.others ?? [])];
   const problem = validate(r, newName, all);
   if (problem) return { error: problem };
-  const key = resolutionKey(r)!;
+  const key = resolutionKey(r);
+  // No key, no way to tell this name's uses from others': refuse rather than rename them all.
+  if (key === undefined) return { error: `\`${r.kind === "member" ? r.member : r.symbol.name}\` cannot be renamed here` };
   const edits = new Map<string, TextEdit>();
   for (const res of all) {
     for (const file of res.analysis.files.values()) {
@@ -71,7 +73,7 @@ function validate(r: Resolution, newName: string, all: CompileResult[]): string 
   if (r.kind === "member") {
     if (!NAME.test(newName)) return `\`${newName}\` is not a valid enum member: use letters, digits and \`_\``;
     if (isKeyword(newName)) return `\`${newName}\` is a keyword and cannot be an enum member`;
-    if (r.enumType.members.includes(newName)) return `\`${newName}\` is already a member of ${r.field ? `\`${r.field.name}\`` : "this enum"}`;
+    if (r.enumType.members.includes(newName)) return `\`${newName}\` is already ${r.enumType.grade ? `a letter of \`${r.enumType.field}\`` : `a member of ${r.field ? `\`${r.field.name}\`` : "this enum"}`}`;
     return undefined;
   }
   const symbol = r.symbol;

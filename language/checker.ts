@@ -104,7 +104,7 @@ export class FileChecker {
       const path = f.path.text;
       if (!path) continue;
       let type = f.type.kind === "TypeRef" ? this.typeOf(f.type) : Ty.ERROR;
-      if (type.kind === "enum") type = { ...type, field: path };
+      if (type.kind === "enum") type = { ...type, field: path, stream: name };
       const existing = fields.get(path);
       if (existing) {
         this.report(f.path, message("fieldDeclaredTwice", { path, where: this.where(existing) }), { help: helpText("declareFieldOnce") });
@@ -659,6 +659,14 @@ export class FileChecker {
     return Ty.ERROR;
   }
 
+  /** The field an enum type belongs to: a schema field, an event stream's field, or none (a grade's letters). */
+  private enumFieldOf(t: EnumType): FieldSymbol | undefined {
+    if (t.grade) return undefined;
+    if (t.stream === undefined) return this.model.fields.get(t.field);
+    const stream = this.model.names.get(t.stream);
+    return stream?.kind === "stream" ? stream.fields.get(t.field) : undefined;
+  }
+
   private resolveRef(ref: A.Ref, enumContext?: EnumType): Type {
     const path = ref.path;
     const text = path.text;
@@ -671,7 +679,7 @@ export class FileChecker {
     }
     if (path.segments.length === 1) {
       if (enumContext?.members.includes(text)) {
-        this.record(path, { kind: "member", field: this.model.fields.get(enumContext.field), enumType: enumContext, member: text });
+        this.record(path, { kind: "member", field: this.enumFieldOf(enumContext), enumType: enumContext, member: text });
         return enumContext;
       }
       const decl = this.model.names.get(text);

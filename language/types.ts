@@ -9,8 +9,11 @@ export type Type =
   | { kind: "list" }
   /** `field` names the field whose declaration introduced the enum, for messages. */
   /** `open`: declared with `...`, so other values are accepted (and equal no member). */
-  /** `field`: the enum field's path, or the grade's name when `grade` is set (a grade is an enum of its letters). */
-  | { kind: "enum"; members: readonly string[]; field: string; open?: boolean; grade?: true }
+  /**
+   * `field`: the enum field's path — within its event stream when `stream` is set — or the
+   * grade's name when `grade` is set (a grade is an enum of its letters).
+   */
+  | { kind: "enum"; members: readonly string[]; field: string; open?: boolean; grade?: true; stream?: string }
   /** Already reported; suppresses follow-on errors. */
   | { kind: "error" };
 

@@ -104,6 +104,23 @@ describe("hover, definition, rename, outline", () => {
     expect(compile(out2).diagnostics).toEqual([]);
   });
 
+  it("an event field's enum member: definition and rename stay in the stream, even beside a schema field of the same name", () => {
+    // the schema has a `type` of its own with a member of the same name
+    const base = BASE.replace("company.size: integer?", "company.size: integer?\n  type: enum(page_view, other)?").replace("mql when clicked", "criterion typed when type = page_view\nmql when typed or clicked");
+    const m = at(base.replace("where type = page_view", "where type = page_<|>view"));
+    const d = definition(m.result, m.offset)!;
+    expect(d.span.start).toBe(m.text.indexOf("page_view", m.text.indexOf("events activity")));
+    const r = rename(m.result, m.offset, "pricing_view");
+    expect("error" in r ? r.error : "").toBe("");
+    const out = applied(m.text, (r as { edits: TextEdit[] }).edits);
+    expect(out).toContain("type: enum(email_click, pricing_view, demo_request)");
+    expect(out).toContain("where type = pricing_view and url");
+    // the schema's own member and its use are untouched
+    expect(out).toContain("type: enum(page_view, other)?");
+    expect(out).toContain("criterion typed when type = page_view");
+    expect(compile(out).diagnostics).toEqual([]);
+  });
+
   it("the outline lists the stream with its fields", () => {
     const symbols = documentSymbols(compile(BASE));
     const stream = symbols.find((s) => s.name === "activity")!;

@@ -44,13 +44,14 @@ export function occurrencesOf(model: FileModel, key: string): { span: Span; decl
     if (resolutionKey(occ.resolution) !== key) continue;
     out.push({ span: occ.node.span, declaration: occ.resolution.kind === "symbol" && occ.resolution.declaration, occurrence: occ });
   }
-  // Enum members are declared in the schema's `enum(...)`, which the occurrence table does not hold.
-  for (const field of model.ownFields) {
+  // Enum members are declared in the schema's (or an event stream's) `enum(...)`, which the occurrence table does not hold.
+  const streamFields = [...model.names.values()].flatMap((s) => (s.kind === "stream" && s.file === model.path ? [...s.fields.values()] : []));
+  for (const field of [...model.ownFields, ...streamFields]) {
     if (field.decl.type.kind !== "TypeRef" || field.type.kind !== "enum") continue;
     for (const arg of field.decl.type.args) {
       // Members written as strings are found by definition but not renamed in place: a rename would have to requote them.
       if (arg.kind !== "Name") continue;
-      if (`${field.file}\0member\0${field.name}\0${arg.text}` === key) {
+      if (resolutionKey({ kind: "member", field, enumType: field.type, member: arg.text }) === key) {
         out.push({ span: arg.span, declaration: true, occurrence: { node: arg, resolution: { kind: "member", field, enumType: field.type, member: arg.text } } });
       }
     }

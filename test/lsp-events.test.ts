@@ -72,6 +72,7 @@ describe("hover, definition, rename, outline", () => {
     const { result, offset } = at(BASE.replace("where type = email_click", "where ty<|>pe = email_click"));
     expect(hover(result, offset)?.markdown).toMatch(/type/);
     expect(hover(result, offset)?.markdown).toMatch(/email_click/);
+    expect(hover(result, offset)?.markdown).toContain("A field of each `activity` event, required: an event without it rejects its lead.");
     const s = at(BASE.replace("count(activity", "count(act<|>ivity"));
     expect(hover(s.result, s.offset)?.markdown).toContain("Marketing activity, from the automation export.");
     expect(hover(s.result, s.offset)?.markdown).toContain("(stream)");

@@ -219,7 +219,7 @@ describe("hover", () => {
     ["contains help", `${IMPORT}\nmql when contact.title cont<|>ains "vp"`, { hover: ["case-insensitive substring", "exact membership"] }],
     ["ends with help", `${IMPORT}\nmql when contact.title en<|>ds with "vp"`, { hover: ["suffix"] }],
     ["a grade shows its letters", `${GRADE}mql when fit_gr<|>ade = A`, { hover: ["grade fit_grade {", "one of `A`, `B`, `C`", "Fit by size."] }],
-    ["a grade letter names its grade", `${GRADE}mql when fit_grade = <|>B`, { hover: ["member 2 of 3", "of `fit_grade`"] }],
+    ["a grade letter names its grade", `${GRADE}mql when fit_grade = <|>B`, { hover: ["letter 2 of 3", "A letter of grade `fit_grade`"] }],
     ["starts with help", `${IMPORT}\nmql when contact.title sta<|>rts with "vp"`, { hover: ["prefix"] }],
     ["is missing help", `${IMPORT}\nmql when budget.amount_usd is miss<|>ing`, { hover: ["no value"] }],
     ["keyword after a dot is a field, not a keyword", `${IMPORT}\nmql when engagement.sco<|>re >= 5`, { hover: ["engagement.score: number"] }],

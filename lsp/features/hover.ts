@@ -73,7 +73,16 @@ export function hover(result: CompileResult, offset: number, path?: string): Hov
 export function describe(result: CompileResult, r: Resolution): string | undefined {
   if (r.kind === "member") {
     const members = r.enumType.members;
-    const where = r.field ? ` of \`${r.field.name}\`` : r.enumType.field ? ` of \`${r.enumType.field}\`` : "";
+    if (r.enumType.grade) {
+      return [
+        "```leaddef",
+        `${r.member}  # letter ${members.indexOf(r.member) + 1} of ${members.length}`,
+        "```",
+        `A letter of grade \`${r.enumType.field}\`: one of ${members.map((m) => `\`${m}\``).join(", ")} (ordered as written: earlier letters rank lower).`,
+      ].join("\n");
+    }
+    const stream = r.enumType.stream !== undefined ? ` (an event field of \`${r.enumType.stream}\`)` : "";
+    const where = r.field ? ` of \`${r.field.name}\`${stream}` : r.enumType.field ? ` of \`${r.enumType.field}\`` : "";
     return [
       "```leaddef",
       `${r.member}  # member ${members.indexOf(r.member) + 1} of ${members.length}`,
@@ -91,7 +100,9 @@ function declaredIn(result: CompileResult, symbol: LeaddefSymbol): string {
 export function describeSymbol(result: CompileResult, symbol: LeaddefSymbol): string {
   const doc = symbol.doc ? `\n\n${symbol.doc}` : "";
   if (symbol.kind === "field") {
-    const optional = symbol.optional ? "\n\nOptional: may be missing in the data." : "\n\nRequired: a row without it is rejected.";
+    const optional = symbol.stream !== undefined
+      ? `\n\nA field of each \`${symbol.stream}\` event${symbol.optional ? ", optional: an event may lack it." : ", required: an event without it rejects its lead."}`
+      : symbol.optional ? "\n\nOptional: may be missing in the data." : "\n\nRequired: a row without it is rejected.";
     const column = symbol.decl.column ? ` from ${symbol.decl.column.raw}` : "";
     const bound = symbol.decl.column ? `\n\nReads the input column (CSV) or key (JSON Lines) \`${symbol.decl.column.value}\`.` : "";
     return "```leaddef\n" + `${symbol.name}: ${typeSource(symbol.type)}${symbol.optional ? "?" : ""}${column}` + "\n```" + optional + bound + doc + declaredIn(result, symbol);

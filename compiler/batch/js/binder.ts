@@ -93,12 +93,16 @@ export function streamReaderOf(program: { ir: { streams: readonly { name: string
   return { names: program.ir.streams.map((s) => s.name), decode: (obj) => program.decodeStreams(obj) };
 }
 
+/** A key of JSON Lines rows at one place: its path, whether it is known (a field's or noted), the keys below it. */
+interface KeyState { path: string; known: boolean; children: Map<string, KeyState> | undefined }
+
 /** JSON Lines: nested objects or flat dotted keys; values of their JSON type or spelled as strings. */
 export class JsonBinder {
   private readonly readers: ((v: unknown) => unknown)[];
   private readonly missing: unknown[];
   private readonly seenKeys = new Set<string>();
-  private readonly childPaths = new Map<string, Map<string, string>>();
+  /** The keys met at the top of rows (and below, in their children), see noteUnknown. */
+  private readonly topKeys = new Map<string, KeyState>();
   readonly unknownColumns: string[] = [];
 
   /**
@@ -130,19 +134,27 @@ export class JsonBinder {
   }
 
   /** Notes keys that are not fields (reported once at the end). */
-  private noteUnknown(obj: Record<string, unknown>, prefix: string): void {
-    // Each row repeats the same keys: their paths are built (and hashed) once, not per row.
-    let paths = this.childPaths.get(prefix);
-    if (!paths) this.childPaths.set(prefix, (paths = new Map()));
+  private noteUnknown(obj: Record<string, unknown>, keys: Map<string, KeyState>, prefix: string): void {
+    // Each row repeats the same keys: each key's path is built once, and once it is known (a
+    // field, or noted) that is remembered with it — one lookup per key and row, no path work.
     for (const key of Object.keys(obj)) {
-      let path = paths.get(key);
-      if (path === undefined) paths.set(key, (path = prefix ? `${prefix}.${key}` : key));
-      if (this.seenKeys.has(path)) continue;
+      let k = keys.get(key);
+      if (!k) {
+        const path = prefix ? `${prefix}.${key}` : key;
+        keys.set(key, (k = { path, known: this.seenKeys.has(path), children: undefined }));
+      }
+      if (k.known) continue;
+      // Another key can have noted the same path (`"a.b": 1` before `"a": {"b": {…}}`).
+      if (this.seenKeys.has(k.path)) {
+        k.known = true;
+        continue;
+      }
       const v = obj[key];
-      if (v !== null && typeof v === "object" && !Array.isArray(v)) this.noteUnknown(v as Record<string, unknown>, path);
+      if (v !== null && typeof v === "object" && !Array.isArray(v)) this.noteUnknown(v as Record<string, unknown>, (k.children ??= new Map()), k.path);
       else {
-        this.seenKeys.add(path);
-        this.unknownColumns.push(path);
+        this.seenKeys.add(k.path);
+        this.unknownColumns.push(k.path);
+        k.known = true;
       }
     }
   }
@@ -154,7 +166,7 @@ export class JsonBinder {
 
   /** Notes the keys of a row that are not fields, as bind does. */
   noteUnknownKeys(obj: Record<string, unknown>): void {
-    if (this.unknownColumns.length < this.noteLimit) this.noteUnknown(obj, "");
+    if (this.unknownColumns.length < this.noteLimit) this.noteUnknown(obj, this.topKeys, "");
   }
 
   bind(obj: Record<string, unknown>, line: number, rowNumber: number, vals: unknown[]): Reject | undefined {

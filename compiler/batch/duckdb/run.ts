@@ -237,6 +237,7 @@ async function runIn(
     columns: o.columns,
     source: { from: typed, passthrough: ["leaddef_blank", "leaddef_reject", ...(numberFirst ? ["leaddef_pos"] : [])] },
     idColumn: EVENT_LEAD,
+    groupedEvents: true,
     raw: { events: program.ir.streams.map((st) => eventTable(st.index)) },
   }).replace(/;\s*$/, "");
 

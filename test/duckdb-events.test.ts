@@ -168,6 +168,16 @@ describe("run --engine duckdb --events ≡ run --engine js --events", () => {
     expect(duck.stderr).toContain("ev.csv: 1 of 6 events belong to ids not in the input");
   });
 
+  it("JSON Lines leads (string and number ids) with a CSV and a JSON Lines events file", async () => {
+    const def = "schema {\n  size: integer?\n}\nevents activity {\n  occurred: date\n  kind: enum(a, b)?\n}\nscore s {\n  +1.5 per activity where kind = a decay 10% every 7 days\n  +2 per activity where size > 10\n}\n";
+    const leads = '{"id":"A","size":20}\n{"id":7}\n\n{"id":"B","size":"x"}\n{"id":"C","activity":[{"occurred":"2026-01-01"}]}\n';
+    for (const [name, events] of [["ev.csv", "id,occurred,kind\nA,2026-11-20,a\n7,2026-11-01,a\nC,2026-11-30,b\nA,2026-12-05,a\n"], ["ev.jsonl", '{"id":"A","occurred":"2026-11-20","kind":"a"}\n{"id":7,"occurred":"2026-11-01","kind":"a"}\n{"id":"C","occurred":"2026-11-30","kind":null}\n{"id":"A","occurred":"2026-12-05"}\n']]) {
+      const duck = await both({ "def.leaddef": def, "leads.jsonl": leads, [name]: events }, ["--input", "leads.jsonl", "--events", `activity=${name}`]);
+      expect(duck.stderr).not.toMatch(HANDED_OVER);
+      expect(duck.output).toBe("id,stage,s\nA,none,3.35\n7,none,0.98\nC,none,0\n");
+    }
+  });
+
   it("a CSV without --events: every lead has no events, scored by DuckDB, with the JS engine's notice", async () => {
     const def = "events activity {\n  occurred: date\n}\ncriterion active when count(activity) >= 1\nscore s {\n  +1 per activity\n  +2 when active\n}\n";
     const duck = await both({ "def.leaddef": def, "leads.csv": "id\nA\nB\n" }, ["--input", "leads.csv"]);

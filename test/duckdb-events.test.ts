@@ -178,6 +178,13 @@ describe("run --engine duckdb --events ≡ run --engine js --events", () => {
     }
   });
 
+  it("events of leads the JS engine reads but does not score (a record of the wrong width) are not reported as unknown", async () => {
+    const def = "events activity {\n  occurred: date\n}\nscore s {\n  +1 per activity\n}\n";
+    const duck = await both({ "def.leaddef": def, "leads.csv": "id,x\nA,1\nB,1,2\nC,1\n", "ev.csv": "id,occurred\nA,2026-11-01\nB,2026-11-01\nZ,2026-11-01\n" }, ["--input", "leads.csv", "--events", "activity=ev.csv"]);
+    expect(duck.stderr).not.toMatch(HANDED_OVER);
+    expect(duck.stderr).toContain("ev.csv: 1 of 3 events belong to ids not in the input");
+  });
+
   it("a CSV without --events: every lead has no events, scored by DuckDB, with the JS engine's notice", async () => {
     const def = "events activity {\n  occurred: date\n}\ncriterion active when count(activity) >= 1\nscore s {\n  +1 per activity\n  +2 when active\n}\n";
     const duck = await both({ "def.leaddef": def, "leads.csv": "id\nA\nB\n" }, ["--input", "leads.csv"]);

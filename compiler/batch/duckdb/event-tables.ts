@@ -151,10 +151,13 @@ async function loadJsonl(con: DuckDBConnection, st: IrStream, path: string, idCo
   const id = at([idColumn]);
   // Lines the JS reader skips with a warning (not JSON, not an object, no id) or reads otherwise (a repeated key) send the run to it.
   const parsed = `(SELECT leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${text} AS leaddef_text FROM ${lines} WHERE t IS NOT NULL AND NOT regexp_full_match(t, ${lit(`${JS_SPACE}*`)})))`;
-  const rows = `(SELECT leaddef_doc IS NULL OR ${id} IS NULL OR CASE WHEN leaddef_doc IS NOT NULL THEN ${duplicateKeySql(structure, "leaddef_text")} ELSE FALSE END AS leaddef_odd, CASE WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id, ${xs.join(", ")} FROM ${parsed})`;
+  // An id that is not a string is keyed by its JSON text in JS (JSON.stringify); DuckDB keeps the
+  // text as written, which agrees for whole numbers written plainly only (not `1.0`, `1e3`).
+  const oddId = `(ascii(${id}) <> 34 AND NOT regexp_full_match(CAST(${id} AS VARCHAR), '-?(0|[1-9][0-9]{0,14})'))`;
+  const rows = `(SELECT leaddef_doc IS NULL OR ${id} IS NULL OR ${oddId} OR CASE WHEN leaddef_doc IS NOT NULL THEN ${duplicateKeySql(structure, "leaddef_text")} ELSE FALSE END AS leaddef_odd, CASE WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id, ${xs.join(", ")} FROM ${parsed})`;
   await con.run(`CREATE OR REPLACE TEMP TABLE leaddef_evjson AS SELECT * FROM ${rows}`);
   const odd = Number((await con.runAndReadAll("SELECT count(*) FROM leaddef_evjson WHERE leaddef_odd")).getRows()[0][0]);
-  if (odd) return `${odd} lines that are not JSON objects with an id, or repeat a key`;
+  if (odd) return `${odd} lines that are not JSON objects with a string or whole-number id, or repeat a key`;
   await con.run(`CREATE OR REPLACE TEMP TABLE ${eventTable(st.index)} AS ${typedEvents(st, st.fields.map((f, j) => jsonField(f, `x${j}`)), "leaddef_evjson")}`);
   await con.run("DROP TABLE leaddef_evjson");
   return Number((await con.runAndReadAll(`SELECT count(*) FROM ${eventTable(st.index)}`)).getRows()[0][0]);

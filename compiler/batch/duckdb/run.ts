@@ -384,7 +384,8 @@ async function runIn(
     rejectsPath: rowsRejected > 0 ? o.rejectsPath : undefined,
     output: outputPath(o.output),
     seconds: (performance.now() - started) / 1000,
-    warnings: await eventWarnings(con, o),
+    // Records the JS engine reads as rows (of the wrong width) are leads it joins too: their ids are not unknown.
+    warnings: await eventWarnings(con, o, (scan?.bad ?? []).filter((b) => b.problems[0]?.reason.code === "row-width").map((b) => b.id)),
   };
 }
 
@@ -404,12 +405,14 @@ async function badEventReasons(con: DuckDBConnection, streams: readonly IrStream
 }
 
 /** What the run says about event streams, in the JS engine's words: events for unknown ids, or streams nothing supplied. */
-async function eventWarnings(con: DuckDBConnection, o: DuckdbRunOptions): Promise<string[]> {
+async function eventWarnings(con: DuckDBConnection, o: DuckdbRunOptions, otherIds: readonly string[]): Promise<string[]> {
   const { ir } = o.program;
   const files = o.eventPaths ?? {};
   if (!ir.streams.length) return [];
   if (!Object.keys(files).length) return o.inputFormat === "csv" ? streamWarnings({ ...o, inputFormat: "csv", events: undefined }) : [];
-  const unmatched = await unmatchedEvents(con, ir, files, "(SELECT leaddef_id FROM leaddef_result WHERE NOT leaddef_blank)");
+  // The leads the JS engine joins: every row but blank lines and lines that are not JSON objects.
+  const joined = `SELECT leaddef_id FROM leaddef_result WHERE NOT leaddef_blank AND (leaddef_reject IS NULL OR leaddef_reject[1].code <> ${lit(BAD_JSON)})`;
+  const unmatched = await unmatchedEvents(con, ir, files, `(${joined}${otherIds.length ? ` UNION ALL SELECT unnest([${otherIds.map(lit).join(", ")}])` : ""})`);
   const out: string[] = [];
   for (const st of ir.streams) {
     const n = unmatched.get(st.index);

@@ -208,11 +208,13 @@ describe("run and build", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(dir, "out2.csv"), "utf8")).toBe("id,stage,engagement\na,mql,6.25\nb,none,1.25\nc,none,0\n");
     expect(r.stderr).toContain("1 of 4 events belong to ids not in the input");
-    // DuckDB hands definitions with streams to the JS engine, and says so: the same results.
+    // DuckDB reads the events file itself (no hand-over to the JS engine): the same results and notice.
     const d = run("run", def, "--input", input, "--events", `activity=${events}`, "--as-of", AS_OF, "--engine", "duckdb", "-o", join(dir, "out3.csv"));
     expect(d.status, d.stderr).toBe(0);
     expect(readFileSync(join(dir, "out3.csv"), "utf8")).toBe(readFileSync(join(dir, "out2.csv"), "utf8"));
-    expect(d.stderr).toContain("event streams");
+    expect(d.stderr).toContain("1 of 4 events belong to ids not in the input");
+    expect(d.stderr).not.toContain("scoring with the JS engine instead");
+    expect(d.stdout + d.stderr).toMatch(/\(duckdb, [\d.]+ s\)/);
   });
 
   it("an unknown stream is a usage error; an events file without the id column fails as a whole", () => {

@@ -53,6 +53,15 @@ function eventFilesOf(pairs: readonly string[], ir: IrProgram, idColumn: string)
   return new EventFiles(Object.entries(assigned).map(([stream, path]) => EventFile.read(stream, path, idColumn)));
 }
 
+/** `--events STREAM=FILE` pairs as stream → path, checked against the definition's streams, for an engine that reads them itself. */
+function eventPathsOf(pairs: readonly string[], ir: IrProgram): Record<string, string> {
+  try {
+    return pairs.length ? streamAssignments(pairs, ir, "--events") : {};
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 function fileTexts(results: CompileResult[]): Map<string, string> {
   const texts = new Map<string, string>();
   for (const r of results) for (const [path, m] of r.analysis.files) texts.set(path, m.text);
@@ -314,7 +323,10 @@ function buildCli(): Command {
         rejectsPath,
         decimalComma: reading.decimalComma,
         delimiter: reading.delimiter,
-        events: eventFilesOf(opts.events, program.ir, writeBack?.idColumn ?? opts.id),
+        // DuckDB reads the events files itself; the JS engine (or a run DuckDB hands over) reads them here.
+        events: opts.engine === "duckdb" ? undefined : eventFilesOf(opts.events, program.ir, writeBack?.idColumn ?? opts.id),
+        eventPaths: opts.engine === "duckdb" ? eventPathsOf(opts.events, program.ir) : undefined,
+        readEvents: () => eventFilesOf(opts.events, program.ir, writeBack?.idColumn ?? opts.id),
       };
       // DuckDB is loaded only when asked for: the JS engine needs none of its native code.
       const summary = opts.engine === "duckdb" || detected === "parquet"

@@ -51,6 +51,13 @@ export interface SqlOptions {
    */
   source?: { from: string; passthrough: string[] };
   /**
+   * Advanced (used by the DuckDB engine, with `source`): each stream's `count`, `latest` and `per`
+   * lines whose `where` reads only the event are computed in one GROUP BY over the stream's table,
+   * joined to the leads once, instead of a correlated subquery each (those that read the lead
+   * stay correlated). The same values; one pass over the events instead of one per query.
+   */
+  groupedEvents?: boolean;
+  /**
    * Advanced (used by the dbt target): SQL text written verbatim in place of the quoted
    * `table` and of the as-of date expression. The caller vouches for it.
    */
@@ -97,7 +104,7 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   if (text && ir.streams.length) throw new RangeError("text staging does not read event streams yet: build over typed event tables");
   const names = sqlNames(ir, d, [ID, INPUT, ...passthrough, ...(text ? TEXT_STAGING_RESERVED : [])]);
   const eventTables = ir.streams.map((st, i) => options.raw?.events?.[i] ?? (options.events?.[st.name] ?? st.name).split(".").map(d.ident).join("."));
-  const em = new SqlEmitter(ir, d, asOf, names, eventTables, d.ident(options.idColumn ?? "id"));
+  const em = new SqlEmitter(ir, d, asOf, names, eventTables, d.ident(options.idColumn ?? "id"), options.groupedEvents === true && options.source !== undefined);
   const need = closure(ir, outputRoots(ir, full));
 
   // One CTE per declaration, in dependency order; each reads the one before.
@@ -118,8 +125,8 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   const used = [...em.usedFields].sort((a, b) => a - b);
   let input: string;
   if (options.source) {
-    const cols = [...passthrough, ID, ...used.map((i) => `f${i} AS ${names.field(i)}`)];
-    input = `${INPUT} AS (\n  SELECT\n${cols.map((c) => pad + c).join(",\n")}\n  FROM ${options.source.from}\n)`;
+    const cols = [...passthrough, ID, ...used.map((i) => `f${i} AS ${names.field(i)}`), ...em.aggregateColumns()];
+    input = `${INPUT} AS (\n  SELECT\n${cols.map((c) => pad + c).join(",\n")}\n  FROM ${options.source.from} AS leaddef_source${em.aggregateJoins("leaddef_source")}\n)`;
   } else if (text) {
     input = textStagingCtes(ir, d, names, options.raw?.table ?? (options.table ?? "leads").split(".").map(d.ident).join("."), options.idColumn ?? "id", { decimalComma: options.decimalComma });
   } else {
@@ -188,10 +195,57 @@ class SqlEmitter {
     private readonly eventTables: readonly string[] = [],
     /** The id column of the event tables, quoted (named like the leads' id column). */
     private readonly eventId: string = "id",
+    /** See SqlOptions.groupedEvents. */
+    private readonly grouped = false,
   ) {}
+
+  /** Per stream, the grouped aggregates (SqlOptions.groupedEvents): each one's SQL over `ev`, in the order referenced. */
+  private readonly aggregates: string[][] = [];
+  /** Set while a stream query's filter is written: whether it read a lead-level value. */
+  private readsLead = false;
+
+  /**
+   * A stream query as a column of its stream's grouped aggregate, when grouping is on and its
+   * filter reads only the event (else undefined: a correlated subquery). `aggregate` gets the
+   * filter's condition.
+   */
+  private groupedQuery(stream: number, where: IrExpr | undefined, within: number | undefined, aggregate: (filter: string) => string): string | undefined {
+    if (!this.grouped || this.inEvent) return undefined;
+    const age = this.eventAge(stream);
+    const tests = [`${age} >= 0`];
+    if (within !== undefined) tests.push(`${age} <= ${this.num(within, false)}`);
+    if (where) {
+      this.inEvent = true;
+      this.readsLead = false;
+      try {
+        tests.push(this.cond(where));
+      } finally {
+        this.inEvent = false;
+      }
+      if (this.readsLead) return undefined;
+    }
+    const list = (this.aggregates[stream] ??= []);
+    list.push(aggregate(tests.join(" AND ")));
+    return `leaddef_agg${stream}_${list.length - 1}`;
+  }
+
+  /** The input's extra columns for the grouped aggregates. */
+  aggregateColumns(): string[] {
+    return this.aggregates.flatMap((list, s) => (list ?? []).map((_, k) => `leaddef_e${s}.a${k} AS leaddef_agg${s}_${k}`));
+  }
+
+  /** The joins that bring each stream's grouped aggregates to the leads of `source` (its id column is leaddef_id). */
+  aggregateJoins(source: string): string {
+    return this.aggregates.map((list, s) => {
+      if (!list?.length) return "";
+      const cols = list.map((a, k) => `${a} AS a${k}`).join(", ");
+      return `\n  LEFT JOIN (SELECT ev.${this.eventId} AS leaddef_lead_id, ${cols} FROM ${this.eventTables[s]} AS ev GROUP BY ev.${this.eventId}) AS leaddef_e${s} ON leaddef_e${s}.leaddef_lead_id = ${source}.${ID}`;
+    }).join("");
+  }
 
   /** A lead-level column: qualified by the CTE it comes from inside a stream subquery (an event table may have a column of the same name). */
   private leadColumn(name: string): string {
+    if (this.inEvent) this.readsLead = true;
     return this.inEvent ? `${this.outer}.${name}` : name;
   }
 
@@ -245,14 +299,15 @@ class SqlEmitter {
     const worth = l.decay
       ? `${this.num(l.weight, true)} * POWER(${this.d.double(String(l.decay.factor))}, FLOOR(${age} / ${this.num(l.decay.every, true)}))`
       : this.num(l.weight, true);
-    let sum = `SUM(${worth})`;
+    const grouped = this.groupedQuery(l.stream, l.where, l.within, (filter) => `SUM(${worth}) FILTER (WHERE ${filter})`);
+    let sum = grouped ?? `SUM(${worth})`;
     // CASE, not LEAST/GREATEST: those skip NULL in some engines, and no events must stay NULL (0 points).
     if (l.max !== undefined) {
       const max = this.num(l.max, true);
       const min = this.num(-l.max, true);
       sum = `CASE WHEN ${sum} > ${max} THEN ${max} WHEN ${sum} < ${min} THEN ${min} ELSE ${sum} END`;
     }
-    return `COALESCE(${this.round2(`${sum} AS t ${this.eventsOf(l.stream, l.where, l.within)}`)}, 0)`;
+    return `COALESCE(${this.round2(`${sum} AS t${grouped ? "" : ` ${this.eventsOf(l.stream, l.where, l.within)}`}`)}, 0)`;
   }
 
   /** The comment above a declaration's CTE: where it is written, then its text. */
@@ -348,10 +403,14 @@ class SqlEmitter {
       case "stage": return this.leadColumn(this.names.decl("stage", e.index));
       case "score": return this.leadColumn(this.names.decl("score", e.index));
       case "eventField": return this.eventField(e.field);
-      case "count": return `(SELECT COUNT(*) ${this.eventsOf(e.stream, e.where, e.within)})`;
+      case "count": {
+        const grouped = this.groupedQuery(e.stream, e.where, e.within, (filter) => `COUNT(*) FILTER (WHERE ${filter})`);
+        return grouped ? `COALESCE(${grouped}, 0)` : `(SELECT COUNT(*) ${this.eventsOf(e.stream, e.where, e.within)})`;
+      }
       case "latest": {
         const st = this.p.streams[e.stream];
-        return `(SELECT MAX(${this.eventField(st.fields[st.occurred])}) ${this.eventsOf(e.stream, e.where, e.within)})`;
+        const occurred = this.eventField(st.fields[st.occurred]);
+        return this.groupedQuery(e.stream, e.where, e.within, (filter) => `MAX(${occurred}) FILTER (WHERE ${filter})`) ?? `(SELECT MAX(${occurred}) ${this.eventsOf(e.stream, e.where, e.within)})`;
       }
       case "grade": return this.leadColumn(this.names.decl("grade", e.index));
       case "arith": {

@@ -8,7 +8,10 @@ import type { Reason } from "../../runtime/codecs/reasons.js";
 import { BufferedWriter, csvCell, outputPath, ResultWriter } from "../output.js";
 import { RejectLog } from "../reject-log.js";
 import type { RunOptions } from "../js/run-js.js";
-import { resultColumns, runJs } from "../js/run-js.js";
+import { resultColumns, runJs, streamWarnings } from "../js/run-js.js";
+import type { EventFiles } from "../sources/event-files.js";
+import type { IrStream } from "../../ir.js";
+import { BAD_EVENTS, badEventText, EVENT_LEAD, eventTable, loadEventTables, unmatchedEvents } from "./event-tables.js";
 import type { RunSummary } from "../summary.js";
 import { emitSql } from "../../sql/emit-sql.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
@@ -29,6 +32,10 @@ export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "prog
   /** Where DuckDB spills. Default: a fresh directory under the OS temp dir, removed afterwards. */
   tempDirectory?: string;
   threads?: number;
+  /** `--events STREAM=FILE`: each stream's events file, read by DuckDB (a stream not named has no events). */
+  eventPaths?: Readonly<Record<string, string>>;
+  /** The events files read by the JS engine, for a run handed over to it. */
+  readEvents?: () => EventFiles | undefined;
 }
 
 
@@ -60,11 +67,17 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   const delimiter = dialect?.delimiter ?? ",";
   o = { ...o, delimiter };
   const fallback = async (why: string): Promise<RunSummary> => {
-    const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl" });
+    const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl", events: o.events ?? o.readEvents?.() });
     return { ...summary, warnings: [...summary.warnings, `${why}; scoring with the JS engine instead (same results)`] };
   };
-  // Event streams (a lead's list of events) are read by the JS engine only, for now.
-  if (program.ir.streams.length) return fallback("the definition reads event streams, which the DuckDB engine does not read yet");
+  const eventPaths = o.eventPaths ?? {};
+  const withEvents = Object.keys(eventPaths).length > 0;
+  if (program.ir.streams.length) {
+    // DuckDB reads events from --events files; events inside JSON Lines leads (lists under the
+    // stream's name) only the JS engine reads.
+    if (o.events) return fallback("the events files were read for the JS engine");
+    if (o.inputFormat === "jsonl" && !withEvents) return fallback("the definition reads event streams, which the DuckDB engine reads from --events files only, not from lists inside JSON Lines leads");
+  }
   let scan: CsvScan | undefined;
   let trailer: Trailer | undefined;
   let jsonlLineLimit = 2_000_000;
@@ -75,6 +88,7 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
     // query needs every malformed record before it runs, so that takes the full scan up front.
     scan = quick && quick.header.some((h) => h.trim() === o.idColumn) ? quick : await scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
     checkHeader(program.fields, scan.header, o.idColumn, o.idExplicit === true);
+    if (withEvents && !scan.header.some((h) => h.trim() === o.idColumn)) return fallback("the events join on lead ids, and the CSV file has no id column (a lead's id is its record number)");
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
     if (scan.invalidUtf8) return fallback("the CSV file has bytes that are not UTF-8");
     if (!csvNewLine(scan)) return fallback("the CSV file mixes line ends (CR, LF, CRLF), which DuckDB's reader does not");
@@ -93,6 +107,10 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   });
   const con = await db.connect();
   try {
+    if (program.ir.streams.length) {
+      const events = await loadEventTables(con, program.ir, eventPaths, o.idColumn);
+      if (events.why !== undefined) return await fallback(events.why);
+    }
     const fullScan = () => scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
     const summary = await runIn(con, o, scan, started, fallback, jsonlLineLimit, fullScan);
     // A fallback's JS run counted the trailer itself.
@@ -182,7 +200,11 @@ async function runIn(
   }
   // Values once per field; then the first reject reason, computed only for rows that fail a
   // (cheap) test: a required field missing, or a present value that read as NULL.
-  const values = `(SELECT *, ${fieldSql.map((f, i) => `${f.value} AS v${i}`).join(", ")} FROM ${raw})`;
+  // Event streams join the leads with their events, and a join does not keep the scan's order:
+  // rows are then numbered straight off the scan, before any join, and `leaddef_pos` is carried through.
+  const numberFirst = program.ir.streams.length > 0;
+  const scanned = numberFirst ? `(SELECT *, row_number() OVER () - 1 AS leaddef_pos FROM ${raw})` : raw;
+  const values = `(SELECT *, ${fieldSql.map((f, i) => `${f.value} AS v${i}`).join(", ")} FROM ${scanned})`;
   // Every problem of a row, as in the JS binder; the list is built only for rows that fail a
   // (cheap) test: a required field missing, or a present value that read as NULL.
   const checks: { bad: string; problem: string }[] = [];
@@ -203,19 +225,27 @@ async function runIn(
     const problems = `list_filter([${checks.map((c) => `CASE WHEN ${c.bad} THEN ${c.problem} END`).join(", ")}], x -> x IS NOT NULL)`;
     whens.push(`WHEN ${checks.map((c) => c.bad).join(" OR ")} THEN ${problems}`);
   }
+  const eventPaths = o.eventPaths ?? {};
+  const withEvents = program.ir.streams.length > 0 && Object.keys(eventPaths).length > 0;
+  // A lead readable in itself is rejected for an unreadable event (after its fields, as in the JS engine).
+  if (withEvents) whens.push(`WHEN leaddef_id IN (SELECT lead FROM ${BAD_EVENTS}) THEN [{'field': '', 'value': '', 'code': ${lit(BAD_EVENT)}}]`);
   const rejectCase = whens.some((w) => w) ? `CASE WHEN leaddef_blank THEN NULL ${whens.filter((w) => w).join(" ")} END` : "NULL";
-  const typed = `(SELECT leaddef_blank, leaddef_id, ${rejectCase} AS leaddef_reject${typedCols.map((c) => `, ${c}`).join("")} FROM ${values})`;
+  const typed = `(SELECT leaddef_blank, ${numberFirst ? "leaddef_pos, " : ""}leaddef_id, ${rejectCase} AS leaddef_reject${typedCols.map((c) => `, ${c}`).join("")} FROM ${values})`;
   const query = emitSql(program.ir, {
     dialect: "duckdb",
     asOf: formatDateDays(o.asOf),
     columns: o.columns,
-    source: { from: typed, passthrough: ["leaddef_blank", "leaddef_reject"] },
+    source: { from: typed, passthrough: ["leaddef_blank", "leaddef_reject", ...(numberFirst ? ["leaddef_pos"] : [])] },
+    idColumn: EVENT_LEAD,
+    groupedEvents: true,
+    raw: { events: program.ir.streams.map((st) => eventTable(st.index)) },
   }).replace(/;\s*$/, "");
 
   const columns = resultColumns(program, o.columns);
   const nScores = program.scores.length;
   const nValues = columns.length - 2;
-  const names = ["leaddef_blank", "leaddef_reject", "leaddef_id", "leaddef_stage", ...Array.from({ length: nValues }, (_, i) => `leaddef_v${i}`)];
+  const valueNames = Array.from({ length: nValues }, (_, i) => `leaddef_v${i}`);
+  const names = ["leaddef_blank", "leaddef_reject", ...(numberFirst ? ["leaddef_pos"] : []), "leaddef_id", "leaddef_stage", ...valueNames];
   const result = `(${query}) AS leaddef_q(${names.join(", ")})`;
 
   // One pass over the input, in parallel, into a small table kept in input order: its rowid is
@@ -224,10 +254,10 @@ async function runIn(
   // which serialises the scan, and `pos` is that number.
   await con.run(MACROS);
   const plan = await con.runAndReadAll(`EXPLAIN (FORMAT json) SELECT ${names.join(", ")} FROM ${result}`);
-  const ordered = keepsOrder(JSON.parse(String(plan.getRows()[0]?.[1] ?? "[]")));
+  const ordered = !numberFirst && keepsOrder(JSON.parse(String(plan.getRows()[0]?.[1] ?? "[]")));
   const pos = ordered ? "rowid" : "leaddef_pos";
-  const numbered = ordered ? result : `(SELECT *, row_number() OVER () - 1 AS leaddef_pos FROM ${result})`;
-  await con.run(`CREATE TEMP TABLE leaddef_result AS SELECT ${names.join(", ")}${ordered ? "" : ", leaddef_pos"} FROM ${numbered}`);
+  const numbered = ordered || numberFirst ? result : `(SELECT *, row_number() OVER () - 1 AS leaddef_pos FROM ${result})`;
+  await con.run(`CREATE TEMP TABLE leaddef_result AS SELECT ${names.join(", ")}${ordered || numberFirst ? "" : ", leaddef_pos"} FROM ${numbered}`);
 
   if (o.inputFormat === "jsonl") {
     // Rows without an id are numbered by non-blank lines: subtract the blank lines before them.
@@ -238,6 +268,7 @@ async function runIn(
       if (b.length > 200) return fallback("too many blank lines in a JSON Lines file whose rows lack ids");
       const cases = b.map((r, k) => [r, k + 1] as const).reverse();
       if (b.length) recordNumber = (p) => `${p} + 1 + CASE ${cases.map(([r, k]) => `WHEN ${p} > ${r} THEN ${-k}`).join(" ")} ELSE 0 END`;
+      if (withEvents) return fallback("the events join on lead ids, and some JSON Lines leads have none (their id is their record number)");
     }
   }
   const idOut = `COALESCE(leaddef_id, CAST(${recordNumber(pos)} AS VARCHAR))`;
@@ -249,6 +280,7 @@ async function runIn(
   const stageCounts = new Map<string, number>([["none", 0], ...program.resultStages.map((s) => [s, 0] as [string, number])]);
   const rejects: Reject[] = [];
   const summaryRows = summary.getRows();
+  const eventReasons = withEvents ? await badEventReasons(con, program.ir.streams) : new Map<string, string>();
   const duckRows = summaryRows.reduce((sum, row) => sum + Number(row[4]), 0);
   if (scan && duckRows !== scan.good && !scan.widthsChecked) {
     // DuckDB skipped some line the quick scan counted good: find them with every width checked.
@@ -266,6 +298,13 @@ async function runIn(
     const g = Number(row[0]);
     const e = reject.items[0].entries;
     const line = scan ? recordAt(scan, g).line : o.inputFormat === "parquet" ? g + 1 : g;
+    if (e.code === BAD_EVENT) {
+      const id = String(row[1] ?? "");
+      const detail = eventReasons.get(id);
+      if (detail === undefined) throw new Error(`internal: no bad event for lead ${id}`);
+      rejects.push({ line, id, problems: [{ field: program.ir.streams.map((st) => st.name).join(", "), value: "", reason: { code: "bad-events", detail } }] });
+      continue;
+    }
     if (e.code === DUPLICATE_KEY) return fallback(`line ${line} repeats a key, whose last value counts (DuckDB would read the first)`);
     if (e.code === BAD_JSON) {
       const text = e.value ?? "";
@@ -316,7 +355,7 @@ async function runIn(
     const values: unknown[] = new Array(nValues + 1);
     try {
       results.header();
-      const stream = await con.stream(`SELECT ${idOut}, leaddef_stage${names.slice(4).map((n) => `, ${n}`).join("")} ${good} ORDER BY ${pos}`);
+      const stream = await con.stream(`SELECT ${idOut}, leaddef_stage${valueNames.map((n) => `, ${n}`).join("")} ${good} ORDER BY ${pos}`);
       for (;;) {
         const chunk = await stream.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
@@ -345,8 +384,43 @@ async function runIn(
     rejectsPath: rowsRejected > 0 ? o.rejectsPath : undefined,
     output: outputPath(o.output),
     seconds: (performance.now() - started) / 1000,
-    warnings: [],
+    // Records the JS engine reads as rows (of the wrong width) are leads it joins too: their ids are not unknown.
+    warnings: await eventWarnings(con, o, (scan?.bad ?? []).filter((b) => b.problems[0]?.reason.code === "row-width").map((b) => b.id)),
   };
+}
+
+/** The marker for a lead rejected for an unreadable event; its reason is looked up afterwards. */
+const BAD_EVENT = "\u0001leaddef:bad-event";
+
+/** Each lead with an unreadable event: the JS engine's reason, from the first stream with one. */
+async function badEventReasons(con: DuckDBConnection, streams: readonly IrStream[]): Promise<Map<string, string>> {
+  const rows = await con.runAndReadAll(`SELECT lead, stream, k, problem FROM ${BAD_EVENTS} WHERE lead IN (SELECT leaddef_id FROM leaddef_result WHERE leaddef_reject IS NOT NULL) ORDER BY stream DESC`);
+  const out = new Map<string, string>();
+  // Streams are read in declaration order and the first unreadable one rejects: the last row written wins.
+  for (const [lead, stream, k, problem] of rows.getRows()) {
+    const p = (problem as { entries: { field: string; value: string | null; code: string | null } }).entries;
+    out.set(String(lead), badEventText(streams[Number(stream)], Number(k), p));
+  }
+  return out;
+}
+
+/** What the run says about event streams, in the JS engine's words: events for unknown ids, or streams nothing supplied. */
+async function eventWarnings(con: DuckDBConnection, o: DuckdbRunOptions, otherIds: readonly string[]): Promise<string[]> {
+  const { ir } = o.program;
+  const files = o.eventPaths ?? {};
+  if (!ir.streams.length) return [];
+  if (!Object.keys(files).length) return o.inputFormat === "csv" ? streamWarnings({ ...o, inputFormat: "csv", events: undefined }) : [];
+  // The leads the JS engine joins: every row but blank lines and lines that are not JSON objects.
+  const joined = `SELECT leaddef_id FROM leaddef_result WHERE NOT leaddef_blank AND (leaddef_reject IS NULL OR leaddef_reject[1].code <> ${lit(BAD_JSON)})`;
+  const unmatched = await unmatchedEvents(con, ir, files, `(${joined}${otherIds.length ? ` UNION ALL SELECT unnest([${otherIds.map(lit).join(", ")}])` : ""})`);
+  const out: string[] = [];
+  for (const st of ir.streams) {
+    const n = unmatched.get(st.index);
+    if (!n) continue;
+    const rows = await con.runAndReadAll(`SELECT count(*) FROM ${eventTable(st.index)}`);
+    out.push(`${files[st.name]}: ${n} of ${Number(rows.getRows()[0][0])} events belong to ids not in the input`);
+  }
+  return out;
 }
 
 /** Whether a physical plan (EXPLAIN FORMAT json) keeps its scan's row order: only scans, projections and filters. */

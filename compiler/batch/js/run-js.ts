@@ -244,7 +244,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
 }
 
 /** What the run should say about event streams: the files' notices, or streams nothing supplied. */
-function streamWarnings(o: RunOptions): string[] {
+export function streamWarnings(o: RunOptions): string[] {
   if (o.events) return o.events.warnings();
   const streams = o.program.ir.streams.map((s) => s.name);
   if (streams.length && o.inputFormat === "csv") {

@@ -3,6 +3,7 @@ import type { IrProgram } from "../ir.js";
 import type { ReadOptions } from "../runtime/codecs/codec.js";
 import { Program } from "../runtime/program.js";
 import { CsvRecordReader } from "../batch/sources/csv-records.js";
+import { decodeUtf8 } from "../batch/sources/utf8.js";
 import { DiffTally } from "./diff-tally.js";
 import { csvRowPairer, unreadableRow } from "./paired-rows.js";
 import { servePieces } from "./parallel-tally.js";
@@ -35,7 +36,8 @@ const newVals: unknown[] = new Array(programs.new.fields.length);
 const { pair } = csvRowPairer(programs, setup.header, setup.idColumn, oldVals, newVals, setup.read);
 
 servePieces((bytes): DiffWorkerResult => {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  // invalid bytes marked, so the rows holding them are rejected as the single-threaded reader rejects them
+  const { text, marked } = decodeUtf8(bytes);
   const tally = new DiffTally(programs, setup.asOf);
   let rows = 0;
   const reader = new CsvRecordReader(
@@ -46,7 +48,7 @@ servePieces((bytes): DiffWorkerResult => {
     false,
     setup.delimiter,
   );
-  reader.push(text);
+  reader.push(text, marked);
   reader.end();
   return { partial: tally.partial(), lines: reader.nextLine - 1 };
 });

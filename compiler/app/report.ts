@@ -1,5 +1,7 @@
 import { formatDateDays } from "../../language/literals.js";
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
+import { streamReaderOf } from "../batch/js/binder.js";
+import { streamsNotSupplied } from "../batch/stream-notice.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import type { Program } from "../runtime/program.js";
@@ -24,6 +26,8 @@ export interface ReportData {
   params: { name: string; value: string; overridden: boolean }[];
   unknownColumns: string[];
   absentFields: string[];
+  /** Notices for the reader, e.g. that a CSV file gave the definition's event streams no events. */
+  warnings: string[];
 }
 
 export interface ReportOptions {
@@ -56,6 +60,7 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
     inputFormat: o.inputFormat,
     idColumn: o.idColumn,
     reading: o.reading,
+    streams: streamReaderOf(program),
     onRow: (vals) => tally.add(vals),
     onReject: (r) => tally.reject(r),
   });
@@ -71,5 +76,6 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
     params: ir.params.map((p) => ({ name: p.name, value: p.kind === "date" ? formatDateDays(p.value as number) : String(p.value), overridden: p.overridden })),
     unknownColumns: pass.unknownColumns,
     absentFields: pass.absentFields,
+    warnings: streamsNotSupplied(ir, o.inputFormat, false),
   };
 }

@@ -106,6 +106,8 @@ export class FunnelAccumulator {
   private readonly missing: Map<IrExpr, number>[];
   private readonly criterionPassed: number[];
   private readonly histograms: Histogram[];
+  /** conditionNodes(ir) and each node's index in it, built when first needed (partial, merge). */
+  private nodes: { list: IrExpr[]; index: Map<IrExpr, number> } | undefined;
 
   constructor(private readonly ir: IrProgram) {
     // Index stage + 1: none, the funnel, then disqualified (one past the last stage).
@@ -137,20 +139,30 @@ export class FunnelAccumulator {
     }
     if (!miss) return;
     const next = stage + 1;
-    const failing = miss.parts.reduce((n, p) => n + (p.holds ? 0 : 1), 0);
-    miss.parts.forEach((p, k) => {
-      if (p.holds) return;
+    const parts = miss.parts;
+    let failing = 0;
+    for (let k = 0; k < parts.length; k++) if (!parts[k].holds) failing++;
+    for (let k = 0; k < parts.length; k++) {
+      if (parts[k].holds) continue;
       this.partFailsAtAll[next][k]++;
       if (failing === 1) this.partFailsOnly[next][k]++;
-    });
+    }
     if (miss.needs.length === 1) this.oneAway[next]++;
     const counts = this.missing[next];
     for (const atom of miss.needs) counts.set(atom, (counts.get(atom) ?? 0) + 1);
   }
 
+  private conditionNodes(): { list: IrExpr[]; index: Map<IrExpr, number> } {
+    if (!this.nodes) {
+      const list = conditionNodes(this.ir);
+      this.nodes = { list, index: new Map(list.map((e, i) => [e, i])) };
+    }
+    return this.nodes;
+  }
+
   /** The counts so far as plain data, for `merge` on another thread. */
   partial(): FunnelPartial {
-    const index = new Map(conditionNodes(this.ir).map((e, i) => [e, i]));
+    const { index } = this.conditionNodes();
     const indexOf = (e: IrExpr) => {
       const i = index.get(e);
       if (i === undefined) throw new Error("a nearest miss named a condition outside the program's criteria and stages");
@@ -181,7 +193,7 @@ export class FunnelAccumulator {
     p.partFailsAtAll.forEach((row, t) => add(this.partFailsAtAll[t], row));
     add(this.oneAway, p.oneAway);
     add(this.criterionPassed, p.criterionPassed);
-    const nodes = p.missing.some((m) => m.length > 0) ? conditionNodes(this.ir) : [];
+    const nodes = p.missing.some((m) => m.length > 0) ? this.conditionNodes().list : [];
     // A condition new to this accumulator is appended: the order of first sight (which breaks
     // ties in `missing`) stays the order of the input.
     p.missing.forEach((pairs, t) => {

@@ -43,11 +43,11 @@ export class ReportTally {
   private readonly out: unknown[];
   private readonly scores: Float64Array;
   private readonly criteria: boolean[];
-  private readonly funnel: FunnelAccumulator;
+  private funnel: FunnelAccumulator;
   private readonly evaluator: IrEvaluator;
   private readonly outcomeFlags: OutcomeFlags;
-  private readonly outcomes: OutcomeAccumulator;
-  private readonly rejects = new Map<string, RejectGroup>();
+  private outcomes: OutcomeAccumulator;
+  private rejects = new Map<string, RejectGroup>();
 
   constructor(private readonly program: Program, private readonly asOf: number) {
     const ir = program.ir;
@@ -104,6 +104,19 @@ export class ReportTally {
   /** The state as plain data, for `merge` on another thread. */
   partial(): ReportPartial {
     return { funnel: this.funnel.partial(), outcomes: this.outcomes.partial(), rejects: [...this.rejects.values()] };
+  }
+
+  /**
+   * The state as plain data, and a fresh start: a worker tallies piece after piece with one
+   * tally, keeping its evaluators (and their compiled conditions) between pieces.
+   */
+  takePartial(): ReportPartial {
+    const p = this.partial();
+    this.funnel = new FunnelAccumulator(this.program.ir);
+    this.outcomes = new OutcomeAccumulator(this.program.ir);
+    this.rejects = new Map();
+    this.stageCounts.fill(0);
+    return p;
   }
 
   /**

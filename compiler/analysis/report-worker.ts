@@ -27,18 +27,16 @@ export interface ReportWorkerResult {
 
 // A worker thread of `report`'s parallel path. Each piece is bound by `run`'s own scanner (valid
 // UTF-8 read in place, values parsed from the bytes; anything unusual through the general reader
-// and binder, so rejects are exactly the single-threaded ones) into a fresh ReportTally, whose
-// partial goes back to the main thread to be merged in input order.
+// and binder, so rejects are exactly the single-threaded ones) into a ReportTally, whose
+// partial goes back to the main thread to be merged in input order (one tally for every piece,
+// emptied as its partial is taken).
 const setup = workerData as ReportWorkerSetup;
 const program = new Program(setup.ir);
-let tally = new ReportTally(program, setup.asOf);
-const scanner = new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, [], false, "csv", setup.read, setup.delimiter, () => {
-  tally = new ReportTally(program, setup.asOf);
-  return tally;
-});
+const tally = new ReportTally(program, setup.asOf);
+const scanner = new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, [], false, "csv", setup.read, setup.delimiter, () => tally);
 
 servePieces((bytes): ReportWorkerResult => {
   const piece = scanner.scorePiece(bytes);
   for (const r of piece.rejects) tally.reject(r);
-  return { partial: tally.partial(), rows: piece.rows, rejected: piece.rejects.length, lines: piece.lines };
+  return { partial: tally.takePartial(), rows: piece.rows, rejected: piece.rejects.length, lines: piece.lines };
 });

@@ -110,7 +110,7 @@ export class CsvChunkScorer {
   // per piece
   private sink = new StringSink();
   private scorer: RowSink;
-  /** A fresh row sink for each piece. */
+  /** The row sink of each piece, asked for as the piece starts (run: a fresh RowScorer). */
   private readonly rowsOf: (sink: StringSink) => RowSink;
   private rejects: Reject[] = [];
   private rows = 0;

@@ -15,6 +15,7 @@ import { foldCase } from "../compiler/runtime/case-fold.js";
 import { daysFromCivil, plainDate, readDateGeneral } from "../compiler/runtime/codecs/date.js";
 import { plainDecimal, readNumber } from "../compiler/runtime/codecs/number.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
+import { workerScript } from "../compiler/batch/js/run-parallel.js";
 import { compile, compileFile } from "../compiler/compile.js";
 import type { Program } from "../compiler/runtime/program.js";
 import { parseDateDays } from "../language/literals.js";
@@ -124,6 +125,8 @@ function hostileCsv(seed: number, rows: number, tricks = true): string {
 describe("parallel CSV path = single-threaded path, byte for byte", () => {
   it("the worker script is built (else the parallel path falls back and these tests prove nothing)", () => {
     expect(existsSync(join(root, "dist", "compiler", "batch", "js", "score-worker.js"))).toBe(true);
+    // once resolved one folder too high from the sources, so under vitest every "parallel" run here was the single-threaded one
+    expect(workerScript()?.pathname).toBe(join(root, "dist", "compiler", "batch", "js", "score-worker.js"));
   });
 
   for (const seed of [1, 2, 3, 5, 6, 7, 10, 14, 30, 42]) {
@@ -150,6 +153,31 @@ describe("parallel CSV path = single-threaded path, byte for byte", () => {
       const program = compileFile(join(root, "examples", `${name}.leaddef`)).program!;
       await agree(program, join(root, "examples", "leads.csv"), { columns: "all", pieces: [50, 4096] });
     }
+  });
+
+  it("a field read only by a disqualification or a grade is bound on the byte path too", async () => {
+    // The scanner skips fields no declaration reads; a disqualification or a grade can be a
+    // field's only reader (here a.name and a.tags), and was once left out, so no lead was disqualified.
+    const program = compile(`
+schema {
+  a.when: date
+  a.name: string?
+  a.tags: list(string)?
+}
+criterion recent when days_since(a.when) <= 30
+disqualify when a.name starts with "Ac" because "a competitor"
+grade tagged {
+  A when a.tags contains "p"
+  else B
+}
+hot when recent
+`).program!;
+    const file = join(dir, "only-readers.csv");
+    writeFileSync(file, hostileCsv(9, 400));
+    const ref = await agree(program, file, { columns: "all", pieces: [64, 4096] });
+    expect(ref.stages.find((st) => st.name === "disqualified")!.count).toBeGreaterThan(10);
+    const out = readFileSync(join(dir, `ref${n - 1}.csv`), "utf8");
+    expect(out).toMatch(/,A(,|\r?\n)/); // some lead graded A
   });
 
   it("no id column: falls back to the reference path (ids are row numbers)", async () => {

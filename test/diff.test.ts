@@ -281,7 +281,9 @@ describe("diff on worker threads", () => {
     const input = join(tmp, "cut.csv");
     const lines = readFileSync(join(examples, "leads.csv"), "utf8").trimEnd().split("\n");
     lines.splice(200, 0, "L9,\"unterminated", "L10,only,three", lines[5].replace(/,(\d+),(DE|US|GB),/, ",lots,$2,"));
-    writeFileSync(input, `${lines.join("\n")}\n`);
+    // and a Latin-1 byte: the row is not valid UTF-8 and is rejected on both paths
+    const latin1 = Buffer.concat([Buffer.from("L-latin1,Caf"), Buffer.from([0xe9]), Buffer.from(`${lines[100].replace(/^L\d+,/, "")}\n`)]);
+    writeFileSync(input, Buffer.concat([Buffer.from(`${lines.slice(0, 120).join("\n")}\n`), latin1, Buffer.from(`${lines.slice(120).join("\n")}\n`)]));
     const base = { input, format: "csv" as const, asOf: parseDateDays(AS_OF), idColumn: "id" };
     const single = await diffOnData(programs, { ...base, parallel: { workers: 0 } });
     const { diffCsvParallel } = await import("../compiler/analysis/diff-parallel.js");

@@ -1,11 +1,12 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { workerData } from "node:worker_threads";
 import type { IrProgram } from "../ir.js";
 import type { ReadOptions } from "../runtime/codecs/codec.js";
 import { Program } from "../runtime/program.js";
 import { CsvRecordReader } from "../batch/sources/csv-records.js";
-import type { WorkerTask as CsvWorkerTask } from "../batch/js/score-worker.js";
+import { decodeUtf8 } from "../batch/sources/utf8.js";
 import { DiffTally } from "./diff-tally.js";
 import { csvRowPairer, unreadableRow } from "./paired-rows.js";
+import { servePieces } from "./parallel-tally.js";
 
 /** What a diff worker is started with (plain data: it crosses the thread boundary). */
 export interface DiffWorkerSetup {
@@ -34,24 +35,20 @@ const oldVals: unknown[] = new Array(programs.old.fields.length);
 const newVals: unknown[] = new Array(programs.new.fields.length);
 const { pair } = csvRowPairer(programs, setup.header, setup.idColumn, oldVals, newVals, setup.read);
 
-parentPort!.on("message", (task: CsvWorkerTask) => {
-  try {
-    const text = Buffer.from(task.buffer, 0, task.length).toString("utf8");
-    const tally = new DiffTally(programs, setup.asOf);
-    let rows = 0;
-    const reader = new CsvRecordReader(
-      (cells, line) => tally.add(pair(cells, line, ++rows)),
-      (line, reason, raw) => tally.add(unreadableRow(line, reason, raw, ++rows, oldVals, newVals)),
-      undefined,
-      1,
-      false,
-      setup.delimiter,
-    );
-    reader.push(text);
-    reader.end();
-    const result: DiffWorkerResult = { partial: tally.partial(), lines: reader.nextLine - 1 };
-    parentPort!.postMessage({ seq: task.seq, result });
-  } catch (e) {
-    parentPort!.postMessage({ seq: task.seq, error: (e as Error).stack ?? String(e) });
-  }
+servePieces((bytes): DiffWorkerResult => {
+  // invalid bytes marked, so the rows holding them are rejected as the single-threaded reader rejects them
+  const { text, marked } = decodeUtf8(bytes);
+  const tally = new DiffTally(programs, setup.asOf);
+  let rows = 0;
+  const reader = new CsvRecordReader(
+    (cells, line) => tally.add(pair(cells, line, ++rows)),
+    (line, reason, raw) => tally.add(unreadableRow(line, reason, raw, ++rows, oldVals, newVals)),
+    undefined,
+    1,
+    false,
+    setup.delimiter,
+  );
+  reader.push(text, marked);
+  reader.end();
+  return { partial: tally.partial(), lines: reader.nextLine - 1 };
 });

@@ -1,6 +1,7 @@
-import { DISQUALIFIED, type IrExpr, type IrProgram } from "../ir.js";
+import { DISQUALIFIED, irChildren, type IrExpr, type IrProgram } from "../ir.js";
 import type { NearestMiss } from "./nearest-miss.js";
 import { conditionText } from "./describe.js";
+import { ExactSum } from "./exact-sum.js";
 
 /**
  * The numbers of a funnel report, accumulated one lead at a time from what the evaluator says
@@ -44,7 +45,8 @@ interface Histogram {
   lo: number;
   width: number;
   counts: number[];
-  sum: number;
+  /** Exact, so that pieces summed apart and merged give the single-threaded mean to the last bit. */
+  sum: ExactSum;
   min: number;
   max: number;
 }
@@ -56,7 +58,43 @@ function histogram(s: IrProgram["scores"][number]): Histogram {
   // Integer scores get whole-number bins, at most 20 of them.
   const width = integral ? Math.max(1, Math.ceil(span / 20)) : span / 20;
   const bins = Math.max(1, Math.floor(span / width) + (integral ? 1 : 0));
-  return { lo, width, counts: new Array(Math.min(bins, 21)).fill(0), sum: 0, min: Infinity, max: -Infinity };
+  return { lo, width, counts: new Array(Math.min(bins, 21)).fill(0), sum: new ExactSum(), min: Infinity, max: -Infinity };
+}
+
+/**
+ * A FunnelAccumulator's counts as plain data (structured-clone safe): what a report worker sends
+ * back for one piece of input. Nearest-miss conditions are named by their index in
+ * `conditionNodes(ir)`, since IR nodes do not keep their identity across threads.
+ */
+export interface FunnelPartial {
+  leads: number;
+  atStage: number[];
+  partFailsOnly: number[][];
+  partFailsAtAll: number[][];
+  oneAway: number[];
+  /** Per stage: [condition index, count] in the order the conditions were first seen. */
+  missing: [number, number][][];
+  criterionPassed: number[];
+  histograms: { counts: number[]; sum: number[]; min: number; max: number }[];
+}
+
+/**
+ * Every condition node a nearest miss can name (the criteria's and stages' trees, pre-order,
+ * each node once): the same list on every thread, since each gets a structured clone of one IR.
+ */
+export function conditionNodes(ir: IrProgram): IrExpr[] {
+  const seen = new Set<IrExpr>();
+  const visit = (e: IrExpr) => {
+    if (seen.has(e)) return;
+    seen.add(e);
+    irChildren(e).forEach(visit);
+  };
+  for (const c of ir.criteria) visit(c.cond.expr);
+  for (const s of ir.stages) {
+    visit(s.cond.expr);
+    for (const p of s.cond.parts) visit(p.expr);
+  }
+  return [...seen];
 }
 
 export class FunnelAccumulator {
@@ -68,6 +106,8 @@ export class FunnelAccumulator {
   private readonly missing: Map<IrExpr, number>[];
   private readonly criterionPassed: number[];
   private readonly histograms: Histogram[];
+  /** conditionNodes(ir) and each node's index in it, built when first needed (partial, merge). */
+  private nodes: { list: IrExpr[]; index: Map<IrExpr, number> } | undefined;
 
   constructor(private readonly ir: IrProgram) {
     // Index stage + 1: none, the funnel, then disqualified (one past the last stage).
@@ -93,21 +133,80 @@ export class FunnelAccumulator {
       const v = scores[i];
       const bin = Math.min(h.counts.length - 1, Math.max(0, Math.floor((v - h.lo) / h.width)));
       h.counts[bin]++;
-      h.sum += v;
+      h.sum.add(v);
       if (v < h.min) h.min = v;
       if (v > h.max) h.max = v;
     }
     if (!miss) return;
     const next = stage + 1;
-    const failing = miss.parts.reduce((n, p) => n + (p.holds ? 0 : 1), 0);
-    miss.parts.forEach((p, k) => {
-      if (p.holds) return;
+    const parts = miss.parts;
+    let failing = 0;
+    for (let k = 0; k < parts.length; k++) if (!parts[k].holds) failing++;
+    for (let k = 0; k < parts.length; k++) {
+      if (parts[k].holds) continue;
       this.partFailsAtAll[next][k]++;
       if (failing === 1) this.partFailsOnly[next][k]++;
-    });
+    }
     if (miss.needs.length === 1) this.oneAway[next]++;
     const counts = this.missing[next];
     for (const atom of miss.needs) counts.set(atom, (counts.get(atom) ?? 0) + 1);
+  }
+
+  private conditionNodes(): { list: IrExpr[]; index: Map<IrExpr, number> } {
+    if (!this.nodes) {
+      const list = conditionNodes(this.ir);
+      this.nodes = { list, index: new Map(list.map((e, i) => [e, i])) };
+    }
+    return this.nodes;
+  }
+
+  /** The counts so far as plain data, for `merge` on another thread. */
+  partial(): FunnelPartial {
+    const { index } = this.conditionNodes();
+    const indexOf = (e: IrExpr) => {
+      const i = index.get(e);
+      if (i === undefined) throw new Error("a nearest miss named a condition outside the program's criteria and stages");
+      return i;
+    };
+    return {
+      leads: this.leads,
+      atStage: this.atStage,
+      partFailsOnly: this.partFailsOnly,
+      partFailsAtAll: this.partFailsAtAll,
+      oneAway: this.oneAway,
+      missing: this.missing.map((m) => [...m].map(([e, n]): [number, number] => [indexOf(e), n])),
+      criterionPassed: this.criterionPassed,
+      histograms: this.histograms.map((h) => ({ counts: h.counts, sum: h.sum.parts(), min: h.min, max: h.max })),
+    };
+  }
+
+  /**
+   * Adds the counts of the next piece of input (a `partial()` of an accumulator over the same
+   * program). Exact: merging the pieces' partials in input order gives the same report, to the
+   * last bit and in the same order of ties, as adding their leads one by one here.
+   */
+  merge(p: FunnelPartial): void {
+    const add = (into: number[], from: readonly number[]) => from.forEach((n, i) => (into[i] += n));
+    this.leads += p.leads;
+    add(this.atStage, p.atStage);
+    p.partFailsOnly.forEach((row, t) => add(this.partFailsOnly[t], row));
+    p.partFailsAtAll.forEach((row, t) => add(this.partFailsAtAll[t], row));
+    add(this.oneAway, p.oneAway);
+    add(this.criterionPassed, p.criterionPassed);
+    const nodes = p.missing.some((m) => m.length > 0) ? this.conditionNodes().list : [];
+    // A condition new to this accumulator is appended: the order of first sight (which breaks
+    // ties in `missing`) stays the order of the input.
+    p.missing.forEach((pairs, t) => {
+      const counts = this.missing[t];
+      for (const [i, n] of pairs) counts.set(nodes[i], (counts.get(nodes[i]) ?? 0) + n);
+    });
+    p.histograms.forEach((ph, k) => {
+      const h = this.histograms[k];
+      add(h.counts, ph.counts);
+      h.sum.merge(ph.sum);
+      if (ph.min < h.min) h.min = ph.min;
+      if (ph.max > h.max) h.max = ph.max;
+    });
   }
 
   result(): FunnelReport {
@@ -145,7 +244,7 @@ export class FunnelAccumulator {
           name: s.name,
           min: total ? h.min : 0,
           max: total ? h.max : 0,
-          mean: rate(h.sum, total),
+          mean: rate(h.sum.value(), total),
           bins: h.counts.map((count, b) => ({ from: h.lo + b * h.width, to: h.lo + (b + 1) * h.width, count })),
         };
       }),

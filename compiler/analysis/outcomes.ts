@@ -37,6 +37,16 @@ export interface OutcomesReport {
   outcomes: OutcomeFigures[];
 }
 
+/** An OutcomeAccumulator's counts as plain data (structured-clone safe): one piece's, from a report worker. */
+export interface OutcomePartial {
+  rows: number;
+  positives: number[];
+  reached: number[];
+  reachedPositives: number[][];
+  holds: number[];
+  holdsPositives: number[][];
+}
+
 const ratio = (num: number, den: number): number | null => (den === 0 ? null : num / den);
 const liftOf = (rate: number | null, base: number | null): number | null => (rate === null || base === null || base === 0 ? null : rate / base);
 
@@ -75,6 +85,26 @@ export class OutcomeAccumulator {
       for (let s = 0; s <= stage; s++) this.reachedPositives[o][s]++;
       for (let c = 0; c < criteria.length; c++) if (criteria[c]) this.holdsPositives[o][c]++;
     }
+  }
+
+  /** The counts so far as plain data, for `merge` on another thread. */
+  partial(): OutcomePartial {
+    return { rows: this.rows, positives: this.positives, reached: this.reached, reachedPositives: this.reachedPositives, holds: this.holds, holdsPositives: this.holdsPositives };
+  }
+
+  /**
+   * Adds the counts of another accumulator over the same program (a `partial()`, e.g. a worker's
+   * piece of the input). Every figure is a ratio of counts, so the merged figures are exactly
+   * those of adding the leads one by one here.
+   */
+  merge(p: OutcomePartial): void {
+    const add = (into: number[], from: readonly number[]) => from.forEach((n, i) => (into[i] += n));
+    this.rows += p.rows;
+    add(this.positives, p.positives);
+    add(this.reached, p.reached);
+    p.reachedPositives.forEach((row, o) => add(this.reachedPositives[o], row));
+    add(this.holds, p.holds);
+    p.holdsPositives.forEach((row, o) => add(this.holdsPositives[o], row));
   }
 
   /** The figures so far. */

@@ -461,6 +461,7 @@ function buildCli(): Command {
         reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
       });
       writeFileSync(opts.out, renderReportHtml(data, result.analysis.entry.text));
+      for (const warning of data.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       const top = data.funnel.stages[data.funnel.stages.length - 1];
       process.stderr.write(`${opts.out}: ${data.rowsRead} rows read = ${data.rowsRead - data.rowsRejected} scored + ${data.rowsRejected} rejected; ${top.reached} reached ${top.name}\n`);
     });

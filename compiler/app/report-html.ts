@@ -94,6 +94,7 @@ function metaTable(d: ReportData): string {
   }
   if (d.unknownColumns.length) rows.push(["ignored columns", esc(d.unknownColumns.slice(0, 20).join(", ") + (d.unknownColumns.length > 20 ? ", …" : ""))]);
   if (d.absentFields.length) rows.push(["fields with no column", esc(d.absentFields.join(", "))]);
+  for (const w of d.warnings) rows.push(["note", `<span data-field="warning">${esc(w)}</span>`]);
   return `<table class="meta">${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v}</td></tr>`).join("")}</table>`;
 }
 

@@ -2,7 +2,7 @@ import type { IrField } from "../../ir.js";
 import { checkHeader } from "../sources/header-check.js";
 import type { InputFormat } from "../sources/inputs.js";
 import { readRecords, type ReadingOptions } from "../sources/record-source.js";
-import { rejectOf, CsvBinder, JsonBinder, type Reject } from "./binder.js";
+import { rejectOf, CsvBinder, JsonBinder, type Reject, type StreamReader } from "./binder.js";
 
 /**
  * The one adapter between the input readers and the analyses that need every bound row
@@ -29,6 +29,11 @@ export interface BoundRowsOptions {
   idColumn: string;
   /** `--delimiter`, `--decimal-comma`, and whether `--id` was given, as `run` takes them. */
   reading?: ReadingOptions;
+  /**
+   * The program's event streams (`streamReaderOf(program)`): a JSON Lines object's stream lists
+   * are read into `vals` after the fields, as `run` reads them. Without it they are unknown keys.
+   */
+  streams?: StreamReader;
   /** A row that bound: `vals[i]` is field i (reused between rows: copy what you keep). */
   onRow: (vals: unknown[], id: string) => void;
   /** A row that did not bind, or could not be read. */
@@ -50,7 +55,7 @@ export async function forEachBoundRow(o: BoundRowsOptions): Promise<BoundRowsSum
   };
 
   let csvBinder: CsvBinder | undefined;
-  const jsonBinder = new JsonBinder(o.fields, o.idColumn, 100, read);
+  const jsonBinder = new JsonBinder(o.fields, o.idColumn, 100, read, o.streams);
   const pass = await readRecords(o.input, o.inputFormat, reading, {
     onHeader: (cells) => {
       checkHeader(o.fields, cells, o.idColumn, reading.idExplicit === true);

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { IrExpr, IrProgram } from "../../ir.js";
 import { irChildren } from "../../ir.js";
 import type { Program } from "../../runtime/program.js";
@@ -12,6 +13,7 @@ import { memberMatcher, plainMember } from "../../runtime/codecs/enum.js";
 import { listOf } from "../../runtime/codecs/list.js";
 import { plainDecimal, plainDecimalBytes } from "../../runtime/codecs/number.js";
 import { ByteRecordCells, cellText } from "../sources/csv-byte-cells.js";
+import { decodeUtf8 } from "../sources/utf8.js";
 
 /** What scoring one piece of CSV produced. Line numbers count from 1 at the piece's start. */
 export interface ChunkResult {
@@ -31,7 +33,23 @@ export interface ChunkResult {
   lines: number;
 }
 
-/** The fields the program's declarations read; the others are only validated. */
+/**
+ * What the scanner hands each row that binds: `run`'s RowScorer (evaluate, count, write), or an
+ * analysis's tally (`report`'s workers). The scanner binds the row's values into `vals`, then
+ * calls `emit` with the lead's id.
+ */
+export interface RowSink {
+  readonly vals: unknown[];
+  /** Leads per stage index + 1, for the piece's ChunkResult. */
+  readonly stageCounts: number[];
+  emit(id: string): void;
+}
+
+/**
+ * The fields the program's declarations read; the others are only validated. Every declaration
+ * counts: a disqualification, grade or outcome may be the only reader of a field, and a field
+ * left out here is never bound (its value would be a previous row's, or none).
+ */
 export function fieldsRead(ir: IrProgram): Set<number> {
   const used = new Set<number>();
   const visit = (e: IrExpr) => {
@@ -40,7 +58,13 @@ export function fieldsRead(ir: IrProgram): Set<number> {
   };
   for (const c of ir.criteria) visit(c.cond.expr);
   for (const s of ir.stages) visit(s.cond.expr);
-  for (const s of ir.scores) for (const l of s.lines) visit(l.cond.expr);
+  for (const s of ir.scores) {
+    for (const l of s.lines) visit(l.cond.expr);
+    for (const l of s.perLines) if (l.where) visit(l.where);
+  }
+  for (const g of ir.grades) for (const l of g.lines) visit(l.cond.expr);
+  for (const d of ir.disqualifications) visit(d.cond.expr);
+  for (const o of ir.outcomes) visit(o.cond.expr);
   return used;
 }
 
@@ -78,7 +102,6 @@ export class CsvChunkScorer {
   private readonly members: (readonly string[])[];
   private readonly cellStart: Int32Array;
   private readonly cellEnd: Int32Array;
-  private readonly full: boolean;
   private readonly byteCells: ByteRecordCells;
   private readonly matchMember: (((buf: Uint8Array, a: number, b: number) => string | undefined) | undefined)[];
   /** The decimal separator's byte for the number fast path. */
@@ -86,21 +109,25 @@ export class CsvChunkScorer {
 
   // per piece
   private sink = new StringSink();
-  private scorer: RowScorer;
+  private scorer: RowSink;
+  /** The row sink of each piece, asked for as the piece starts (run: a fresh RowScorer). */
+  private readonly rowsOf: (sink: StringSink) => RowSink;
   private rejects: Reject[] = [];
   private rows = 0;
   private rowBase = 0;
 
   constructor(
-    private readonly program: Program,
+    program: Program,
     header: string[],
     idColumn: string,
-    private readonly asOf: number,
-    private readonly columns: string[],
+    asOf: number,
+    columns: string[],
     full: boolean,
-    private readonly outputFormat: OutputFormat,
+    outputFormat: OutputFormat,
     read: ReadOptions = {},
     private readonly delimiter = ",",
+    /** Where bound rows go (default: `run`'s RowScorer, writing to the piece's text). */
+    rowsOf?: (sink: StringSink) => RowSink,
   ) {
     const fields = program.fields;
     this.binder = new CsvBinder(fields, header, idColumn, read);
@@ -125,11 +152,11 @@ export class CsvChunkScorer {
     this.members = fields.map((f) => f.members);
     this.cellStart = new Int32Array(this.width);
     this.cellEnd = new Int32Array(this.width);
-    this.full = full;
     this.byteCells = new ByteRecordCells(this.width, delimiter.charCodeAt(0));
     this.matchMember = fields.map((f) => (f.kind === "enum" ? memberMatcher(f.members) : undefined));
     this.point = read.decimalComma ? 44 : 46;
-    this.scorer = new RowScorer(program, asOf, columns, full, this.sink, outputFormat);
+    this.rowsOf = rowsOf ?? ((sink) => new RowScorer(program, asOf, columns, full, sink, outputFormat));
+    this.scorer = this.rowsOf(this.sink);
   }
 
   /**
@@ -179,10 +206,21 @@ export class CsvChunkScorer {
     return this.pieceResult(line - 1);
   }
 
+  /**
+   * Scores a piece given as raw bytes, as the workers receive it: valid UTF-8 is read in place
+   * (scoreBytes); anything else is decoded with its invalid bytes marked, so the rows holding
+   * them are rejected exactly as the single-threaded reader rejects them (sources/utf8.ts).
+   */
+  scorePiece(bytes: Uint8Array): ChunkResult {
+    if (isUtf8(bytes)) return this.scoreBytes(bytes);
+    const { text, marked } = decodeUtf8(bytes);
+    return this.score(text, 0, marked);
+  }
+
   private startPiece(rowBase: number): void {
     this.rowBase = rowBase;
     this.sink = new StringSink();
-    this.scorer = new RowScorer(this.program, this.asOf, this.columns, this.full, this.sink, this.outputFormat);
+    this.scorer = this.rowsOf(this.sink);
     this.rejects = [];
     this.rows = 0;
   }

@@ -17,6 +17,7 @@ import { checkHeader } from "../sources/header-check.js";
 import { csvDialect } from "../sources/csv-dialect.js";
 import type { Trailer } from "../sources/trailer.js";
 import { RejectLog } from "../reject-log.js";
+import { streamsNotSupplied } from "../stream-notice.js";
 import { runParallel } from "./run-parallel.js";
 import { csvPieces } from "./csv-pieces.js";
 import { jsonlPieces } from "./jsonl-pieces.js";
@@ -246,11 +247,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
 /** What the run should say about event streams: the files' notices, or streams nothing supplied. */
 export function streamWarnings(o: RunOptions): string[] {
   if (o.events) return o.events.warnings();
-  const streams = o.program.ir.streams.map((s) => s.name);
-  if (streams.length && o.inputFormat === "csv") {
-    return [`the definition reads event streams (${streams.join(", ")}) but a CSV row carries none: every lead has no events; give them with --events ${streams[0]}=FILE`];
-  }
-  return [];
+  return streamsNotSupplied(o.program.ir, o.inputFormat, true);
 }
 
 function startProgress(input: string, stream: Writable): cliProgress.SingleBar | undefined {

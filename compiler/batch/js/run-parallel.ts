@@ -34,7 +34,8 @@ export interface ParallelOptions {
 /** The built worker script; undefined when running from sources with nothing built. */
 export function workerScript(name = "score-worker"): URL | undefined {
   const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith(".ts") ? new URL(`../../../../dist/compiler/batch/js/${name}.js`, here) : new URL(`./${name}.js`, here);
+  // From sources (compiler/batch/js/*.ts, under vitest) the built script is dist/ at the repository root.
+  const url = here.pathname.endsWith(".ts") ? new URL(`../../../dist/compiler/batch/js/${name}.js`, here) : new URL(`./${name}.js`, here);
   return existsSync(url) ? url : undefined;
 }
 

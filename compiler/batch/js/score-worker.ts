@@ -1,4 +1,3 @@
-import { isUtf8 } from "node:buffer";
 import { parentPort, workerData } from "node:worker_threads";
 import type { IrProgram } from "../../ir.js";
 import { Program } from "../../runtime/program.js";
@@ -57,12 +56,12 @@ parentPort!.on("message", (task: WorkerTask) => {
     const bytes = new Uint8Array(task.buffer, 0, task.length);
     // Valid UTF-8 CSV is read in place, never decoded as a whole; anything else is decoded with
     // invalid bytes marked, so the rows holding them are rejected (utf8.ts).
-    if (csv && isUtf8(bytes)) {
-      post(task.seq, csv.scoreBytes(bytes));
+    if (csv) {
+      post(task.seq, csv.scorePiece(bytes));
       return;
     }
     const { text, marked } = decodeUtf8(bytes);
-    post(task.seq, scorer.score(text, csv ? 0 : undefined, marked));
+    post(task.seq, scorer.score(text, undefined, marked));
   } catch (e) {
     parentPort!.postMessage({ seq: task.seq, error: (e as Error).stack ?? String(e) });
   }

@@ -1,4 +1,4 @@
-// `leaddef report` on a definition with event streams (examples/engagement.leaddef): a JSON
+// `leaddef report` (and `sweep`, `outcomes`) on a definition with event streams (examples/engagement.leaddef): a JSON
 // Lines lead's stream lists are read, as `run` reads them, and a CSV input (whose rows carry no
 // events) is said to give every lead none instead of silently reporting an eventless funnel.
 // The CLI case needs `npx tsc -p .` (npm test builds first).
@@ -9,6 +9,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { collectReport } from "../compiler/app/report.js";
+import { runSweep } from "../compiler/app/sweep.js";
+import { collectOutcomes } from "../compiler/app/outcomes.js";
+import { compile } from "../compiler/compile.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
 import { compileFile } from "../compiler/compile.js";
 import { parseDateDays } from "../language/literals.js";
@@ -48,6 +51,32 @@ describe("report with event streams", () => {
     expect(reported.sal).toBeGreaterThan(0);
     expect(data.unknownColumns).not.toContain("activity");
     expect(data.warnings).toEqual([]);
+  });
+
+  it("sweep and outcomes read the streams too: the same funnel as run", async () => {
+    const path = join(examples, "engagement.leaddef");
+    const program = compileFile(path).program!;
+    const input = leadsWithEvents();
+    const asOf = parseDateDays(AS_OF);
+    const run = await runJs({ program, input, inputFormat: "jsonl", asOf, idColumn: "id", columns: "default", outputFormat: "csv", output: join(tmp, "run2.csv"), rejectsPath: join(tmp, "run2.rej.csv"), parallel: { workers: 0 } });
+    const want = Object.fromEntries(run.stages.map((s) => [s.name, s.count]));
+    // a parameter to sweep, with the definition's own threshold among the values
+    const text = readFileSync(path, "utf8").replace("engagement >= 25", "engagement >= bar") + "\nparam bar = 25\n";
+    const result = compile(text, { path });
+    const sweep = await runSweep({ result, params: ["bar=25,30"], input, inputFormat: "jsonl", asOf, idColumn: "id" });
+    expect(sweep.runs[0].stages).toEqual(want);
+    expect(sweep.warnings).toEqual([]);
+    // outcomes: one declared over an event count, so the events must be read for its figures
+    const withOutcome = compile(readFileSync(path, "utf8") + "\noutcome demo when count(activity where type = demo_request) >= 1\n", { path }).program!;
+    const outcomes = await collectOutcomes({ program: withOutcome, input, inputFormat: "jsonl", asOf, idColumn: "id" });
+    // every third lead asked for a demo: those of them the run scored (not rejected) are the positives
+    const scored = new Set(readFileSync(join(tmp, "run2.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]));
+    const askers = readFileSync(input, "utf8").trim().split("\n").filter((_, i) => i % 3 === 0).map((l) => String((JSON.parse(l) as { id: unknown }).id));
+    expect(outcomes.outcomes[0].positives).toBe(askers.filter((id) => scored.has(id)).length);
+    expect(outcomes.outcomes[0].positives).toBeGreaterThan(90);
+    expect(outcomes.warnings).toEqual([]);
+    const csv = await collectOutcomes({ program: withOutcome, input: join(examples, "leads.csv"), inputFormat: "csv", asOf, idColumn: "id" });
+    expect(csv.warnings.join(" ")).toContain("a CSV row carries none");
   });
 
   it("says so when a CSV input gives the streams no events", () => {

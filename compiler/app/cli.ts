@@ -486,6 +486,7 @@ function buildCli(): Command {
         idColumn: opts.id,
         reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
       }));
+      for (const warning of sweep.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       console.log(opts.format === "json" ? JSON.stringify({ param: sweep.param, runs: sweep.runs, rowsRead: sweep.rowsRead, rowsRejected: sweep.rowsRejected }, null, 2) : renderSweep(sweep));
     });
 
@@ -508,6 +509,7 @@ function buildCli(): Command {
         idColumn: opts.id,
         reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
       });
+      for (const warning of r.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       console.log(opts.format === "json" ? JSON.stringify({ outcomes: r.outcomes }, null, 2) : renderOutcomes(r));
     });
 

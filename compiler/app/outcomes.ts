@@ -1,4 +1,6 @@
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
+import { streamReaderOf } from "../batch/js/binder.js";
+import { streamsNotSupplied } from "../batch/stream-notice.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import type { Program } from "../runtime/program.js";
@@ -19,6 +21,8 @@ export interface OutcomesOptions {
 export interface OutcomesResult extends OutcomesReport {
   rowsRead: number;
   rowsRejected: number;
+  /** Notices for the reader (e.g. a CSV file gave the definition's event streams no events). */
+  warnings: string[];
 }
 
 /**
@@ -40,6 +44,7 @@ export async function collectOutcomes(o: OutcomesOptions): Promise<OutcomesResul
     inputFormat: o.inputFormat,
     idColumn: o.idColumn,
     reading: o.reading,
+    streams: streamReaderOf(o.program),
     onRow: (vals) => {
       o.program.evaluateValues(vals, o.asOf, out, true);
       for (let i = 0; i < nCriteria; i++) criteria[i] = out[1 + nScores + i] as boolean;
@@ -47,7 +52,7 @@ export async function collectOutcomes(o: OutcomesOptions): Promise<OutcomesResul
     },
     onReject: () => undefined,
   });
-  return { ...acc.result(), rowsRead: summary.rowsRead, rowsRejected: summary.rowsRejected };
+  return { ...acc.result(), rowsRead: summary.rowsRead, rowsRejected: summary.rowsRejected, warnings: streamsNotSupplied(ir, o.inputFormat, false) };
 }
 
 const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(1)}%`);

@@ -2,6 +2,8 @@ import { DISQUALIFIED } from "../ir.js";
 import type { CompileResult } from "../compile.js";
 import type { ParamValue } from "../ir.js";
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
+import { streamReaderOf } from "../batch/js/binder.js";
+import { streamsNotSupplied } from "../batch/stream-notice.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import { OutcomeAccumulator, type OutcomeFigures } from "../analysis/outcomes.js";
@@ -40,6 +42,8 @@ export interface SweepResult {
   runs: SweepRun[];
   rowsRead: number;
   rowsRejected: number;
+  /** Notices for the reader (e.g. a CSV file gave the definition's event streams no events). */
+  warnings: string[];
 }
 
 /** Which `--param` flag is swept: the one with a range or a list, or the only one. */
@@ -76,6 +80,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     inputFormat: o.inputFormat,
     idColumn: o.idColumn,
     reading: o.reading,
+    streams: streamReaderOf(programs[0]),
     onRow: (vals) => {
       for (let k = 0; k < programs.length; k++) {
         programs[k].evaluateValues(vals, o.asOf, out, withOutcomes);
@@ -97,6 +102,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     })),
     rowsRead: summary.rowsRead,
     rowsRejected: summary.rowsRejected,
+    warnings: streamsNotSupplied(ir0, o.inputFormat, false),
   };
 }
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { collectReport } from "../compiler/app/report.js";
 import { runSweep } from "../compiler/app/sweep.js";
+import { diffOnData } from "../compiler/analysis/diff.js";
 import { collectOutcomes } from "../compiler/app/outcomes.js";
 import { compile } from "../compiler/compile.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
@@ -77,6 +78,20 @@ describe("report with event streams", () => {
     expect(outcomes.warnings).toEqual([]);
     const csv = await collectOutcomes({ program: withOutcome, input: join(examples, "leads.csv"), inputFormat: "csv", asOf, idColumn: "id" });
     expect(csv.warnings.join(" ")).toContain("a CSV row carries none");
+  });
+
+  it("diff reads each definition's streams from a JSON Lines lead: a stricter event count moves leads", async () => {
+    const path = join(examples, "engagement.leaddef");
+    const text = readFileSync(path, "utf8");
+    const old = compile(text, { path }).program!;
+    const stricter = compile(text.replace("within 30 days) >= 1", "within 30 days) >= 2"), { path }).program!;
+    const input = leadsWithEvents();
+    const asOf = parseDateDays(AS_OF);
+    const same = await diffOnData({ old, new: old }, { input, format: "jsonl", asOf, idColumn: "id", parallel: { workers: 0 } });
+    expect(same.changed).toBe(0);
+    const r = await diffOnData({ old, new: stricter }, { input, format: "jsonl", asOf, idColumn: "id", parallel: { workers: 0 } });
+    // the hand-raisers (one demo request each) are no longer hand-raisers: they leave mql or sal
+    expect(r.changed).toBeGreaterThan(50);
   });
 
   it("says so when a CSV input gives the streams no events", () => {

@@ -2,7 +2,7 @@ import type { Reason as ReadReason } from "../runtime/codecs/reasons.js";
 import type { ReadOptions } from "../runtime/codecs/codec.js";
 import { rejectOf } from "../batch/js/binder.js";
 import type { Program } from "../runtime/program.js";
-import { CsvBinder, JsonBinder, type Reject } from "../batch/js/binder.js";
+import { CsvBinder, JsonBinder, streamReaderOf, type Reject } from "../batch/js/binder.js";
 import { csvLead, leadCellReaders } from "../batch/js/csv-lead.js";
 import { checkHeader } from "../batch/sources/header-check.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
@@ -53,8 +53,9 @@ export async function pairedRows(
   const newVals: unknown[] = new Array(programs.new.fields.length);
   let rows = 0;
   let csvBinders: { old: CsvBinder; new: CsvBinder } | undefined;
-  const jsonOld = new JsonBinder(programs.old.fields, idColumn, 100, read);
-  const jsonNew = new JsonBinder(programs.new.fields, idColumn, 100, read);
+  // A JSON Lines lead carries its event streams: each definition reads its own.
+  const jsonOld = new JsonBinder(programs.old.fields, idColumn, 100, read, streamReaderOf(programs.old));
+  const jsonNew = new JsonBinder(programs.new.fields, idColumn, 100, read, streamReaderOf(programs.new));
   let pairCsv: ((cells: string[], line: number, rowNumber: number) => PairedRow) | undefined;
   const pass = await readRecords(input, format, reading, {
     onHeader: (cells) => {

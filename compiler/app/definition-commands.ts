@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { compareDefinitions } from "../analysis/compare.js";
 import { diffOnData } from "../analysis/diff.js";
+import { streamsNotSupplied } from "../batch/stream-notice.js";
 import { semanticLints } from "../analysis/semantic-lints.js";
 import { openSolver, shutdownSolvers } from "../analysis/smt.js";
 
@@ -79,6 +80,9 @@ export async function diffCommand(oldSpec: string, newSpec: string, o: DiffComma
   const after = loadDefinition(newSpec);
   if (!before || !after) return EXIT.problems;
   const report = await diffOnData({ old: before.program, new: after.program }, { input: o.input, format, asOf, idColumn: o.id, reading: o.reading });
+  // A CSV row carries no events: say so once for the streams either definition reads.
+  const notices = new Set([...streamsNotSupplied(after.program.ir, format, false), ...streamsNotSupplied(before.program.ir, format, false)]);
+  for (const notice of notices) process.stderr.write(`leaddef: ${notice}\n`);
   const labels = { old: before.label, new: after.label };
   const text = o.format === "json" ? renderDiffJson(report, labels) : o.format === "markdown" ? renderDiffMarkdown(report, labels) : renderDiffText(report, labels);
   process.stdout.write(`${text}\n`);

@@ -256,7 +256,7 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
         foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix", "source.fixAll"] },
         codeLensProvider: { resolveProvider: false },
-        semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true, range: false },
+        semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true, range: true },
         executeCommandProvider: { commands: SERVER_COMMANDS },
       },
       serverInfo: { name: "leaddef", version: VERSION },
@@ -387,6 +387,14 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   connection.languages.semanticTokens.on(safe("semanticTokens", { data: [] }, (p: lsp.SemanticTokensParams) => {
     const a = at(p);
     return { data: a ? encodeSemanticTokens(semanticTokens(a.result)) : [] };
+  }));
+  // The visible lines only (VS Code asks for them first on a large file): work in proportion to the range.
+  connection.languages.semanticTokens.onRange(safe("semanticTokensRange", { data: [] }, (p: lsp.SemanticTokensRangeParams) => {
+    const a = at(p);
+    const range = p?.range;
+    if (!a || !isRange(range)) return { data: [] };
+    const span = { start: a.model.lines.offset(range.start), end: a.model.lines.offset(range.end) };
+    return { data: encodeSemanticTokens(semanticTokens(a.result, undefined, span)) };
   }));
 
   connection.onExecuteCommand(safe("executeCommand", null, (p: lsp.ExecuteCommandParams) => {

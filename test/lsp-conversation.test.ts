@@ -120,6 +120,7 @@ describe("language server over stdio", () => {
       documentFormattingProvider: true,
       executeCommandProvider: { commands: ["leaddef.runExamples"] },
       textDocumentSync: { change: 2 },
+      semanticTokensProvider: { full: true, range: true },
     });
     await client.notify("initialized", {});
     await client.notify("textDocument/didOpen", { textDocument: { uri: mainUri, languageId: "leaddef", version: 1, text: MAIN } });
@@ -215,6 +216,26 @@ describe("language server over stdio", () => {
     expect(tokens.data.length).toBeGreaterThan(50);
     expect(tokens.data.length % 5).toBe(0);
     expect(tokens.data.slice(0, 5)).toEqual([0, 0, 6, 0, 0]); // `import`, a keyword
+    // The range request (offered so VS Code can colour the visible lines first) answers exactly the
+    // full answer's tokens on those lines, encoded from the range's first token.
+    const range = await client.request<{ data: number[] }>("textDocument/semanticTokens/range", {
+      textDocument: { uri: mainUri },
+      range: { start: { line: 4, character: 0 }, end: { line: 9, character: 0 } },
+    });
+    const absolute = (data: number[]) => {
+      const out: number[][] = [];
+      let line = 0;
+      let char = 0;
+      for (let i = 0; i < data.length; i += 5) {
+        line += data[i];
+        char = data[i] === 0 ? char + data[i + 1] : data[i + 1];
+        out.push([line, char, data[i + 2], data[i + 3], data[i + 4]]);
+      }
+      return out;
+    };
+    const onLines = absolute(tokens.data).filter(([line]) => line >= 4 && line < 9);
+    expect(onLines.length).toBeGreaterThan(5);
+    expect(absolute(range.data)).toEqual(onLines);
 
     const symbols = await client.request<{ name: string }[]>("textDocument/documentSymbol", { textDocument: { uri: mainUri } });
     expect(symbols.map((s) => s.name)).toEqual(['import "common.leaddef"', "engaged", "mql", "sal", "bank"]);
@@ -338,7 +359,7 @@ describe("language server over stdio", () => {
       "textDocument/completion", "textDocument/hover", "textDocument/definition", "textDocument/references",
       "textDocument/prepareRename", "textDocument/rename", "textDocument/documentSymbol", "workspace/symbol",
       "textDocument/formatting", "textDocument/rangeFormatting", "textDocument/foldingRange", "textDocument/codeAction",
-      "textDocument/codeLens", "textDocument/semanticTokens/full", "workspace/executeCommand",
+      "textDocument/codeLens", "textDocument/semanticTokens/full", "textDocument/semanticTokens/range", "workspace/executeCommand",
     ];
     const bad: unknown[] = [
       undefined, null, {}, [], 42, "x",

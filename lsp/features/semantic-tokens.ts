@@ -1,5 +1,7 @@
 import type { CompileResult } from "../../compiler/compile.js";
-import { walk } from "../../language/ast.js";
+import type { IToken } from "chevrotain";
+import { walk, type Declaration } from "../../language/ast.js";
+import type { Span } from "../../language/source.js";
 import { TYPE_NAMES } from "../../language/types.js";
 import { modelOf } from "./lookup.js";
 
@@ -23,19 +25,29 @@ const KIND_TYPE: Record<string, TokenType> = { field: "property", criterion: "fu
  * Every token classified, in document order: fields, criteria (functions), scores (variables),
  * stages (classes) and enum members by what they resolved to; keywords, numbers, dates,
  * strings, comments and type names by their token.
+ *
+ * With `range` (offsets), only the tokens that start inside it: exactly the full answer's tokens
+ * there (the LSP's `semanticTokens/range`, which VS Code asks for the visible lines). The work
+ * is then proportional to the range, not the file: the tokens and comments are found by binary
+ * search and only the declarations overlapping the range are walked. (The occurrence table is
+ * still read whole: its entries are not in source order, and reading it is cheap.)
  */
-export function semanticTokens(result: CompileResult, path?: string): SemanticToken[] {
+export function semanticTokens(result: CompileResult, path?: string, range?: Span): SemanticToken[] {
   const model = modelOf(result, path);
+  const from = range ? range.start : 0;
+  const to = range ? range.end : Infinity;
+  const inRange = (offset: number) => offset >= from && offset < to;
   // Offsets of resolved names → their classification.
   const byOffset = new Map<number, { length: number; type: TokenType; modifiers: TokenModifier[] }>();
   for (const occ of model.occurrences.values()) {
     const r = occ.resolution;
+    const names = occ.node.kind === "FieldPath" ? occ.node.segments : [occ.node];
+    if (range && !names.some((n) => inRange(n.span.start))) continue;
     const type: TokenType = r.kind === "member" ? "enumMember" : KIND_TYPE[r.symbol.kind];
     const modifiers: TokenModifier[] = r.kind === "symbol" && r.declaration ? ["declaration"] : [];
-    const names = occ.node.kind === "FieldPath" ? occ.node.segments : [occ.node];
     for (const n of names) byOffset.set(n.span.start, { length: n.span.end - n.span.start, type, modifiers });
   }
-  for (const d of model.ast.declarations) {
+  for (const d of declarationsOverlapping(model.ast.declarations, from, to)) {
     walk(d, (n) => {
       if (n.kind === "TypeRef") {
         byOffset.set(n.name.span.start, { length: n.name.span.end - n.name.span.start, type: "type", modifiers: [] });
@@ -58,7 +70,7 @@ export function semanticTokens(result: CompileResult, path?: string): SemanticTo
     out.push({ line: p.line, character: p.character, length, type, modifiers });
   };
   const tokens = model.tokens;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = range ? firstStartingAt(tokens, from) : 0; i < tokens.length && tokens[i].startOffset < to; i++) {
     const t = tokens[i];
     const known = byOffset.get(t.startOffset);
     const length = t.endOffset! + 1 - t.startOffset;
@@ -74,8 +86,39 @@ export function semanticTokens(result: CompileResult, path?: string): SemanticTo
     else if (name === "Identifier" && (TYPE_NAMES as readonly string[]).includes(t.image) && tokens[i - 1]?.image === ":") push(t.startOffset, length, "type", []);
     else if (/^(=|!=|<=?|>=?|\+|-|\*|\/)$/.test(t.image)) push(t.startOffset, length, "operator", []);
   }
-  for (const c of model.comments) push(c.startOffset, c.endOffset! + 1 - c.startOffset, "comment", []);
+  const comments = model.comments;
+  for (let i = range ? firstStartingAt(comments, from) : 0; i < comments.length && comments[i].startOffset < to; i++) {
+    const c = comments[i];
+    push(c.startOffset, c.endOffset! + 1 - c.startOffset, "comment", []);
+  }
   return out.sort((a, b) => a.line - b.line || a.character - b.character);
+}
+
+/** The declarations (in source order) whose span meets [from, to). */
+function declarationsOverlapping(declarations: readonly Declaration[], from: number, to: number): readonly Declaration[] {
+  if (from === 0 && to === Infinity) return declarations;
+  let lo = 0;
+  let hi = declarations.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (declarations[mid].span.end < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Declaration[] = [];
+  for (let i = lo; i < declarations.length && declarations[i].span.start < to; i++) out.push(declarations[i]);
+  return out;
+}
+
+/** The index of the first token starting at or after `offset` (tokens are in offset order). */
+function firstStartingAt(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid].startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The LSP's relative encoding: five integers per token, each position relative to the previous. */

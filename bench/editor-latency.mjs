@@ -1,7 +1,7 @@
 // Editor latency on large definitions (2,000 and 5,000 generated lines): per keystroke, the time
 // from the edit to the diagnostics the language server publishes, along the server's own path
 // (`Workspace.change` → `Workspace.result` → LSP diagnostics), then completion right after a
-// keystroke and hover. With --stdio (the default) also over a real stdio LSP conversation:
+// keystroke, hover, and semantic tokens for the whole file and for the visible lines. With --stdio (the default) also over a real stdio LSP conversation:
 // `didChange` → `publishDiagnostics` for that version, while the server runs the examples
 // between keystrokes as it does when someone types. Medians. Numbers, not a test: nothing here
 // asserts a time.
@@ -19,6 +19,7 @@ import { toLspDiagnostic } from "../dist/lsp/convert.js";
 import { complete } from "../dist/lsp/features/completion.js";
 import { hover } from "../dist/lsp/features/hover.js";
 import { exampleReport } from "../dist/lsp/features/code-lens.js";
+import { encodeSemanticTokens, semanticTokens } from "../dist/lsp/features/semantic-tokens.js";
 import { Workspace } from "../dist/lsp/workspace.js";
 import { generateDefinition } from "./lib/editor-definition.mjs";
 
@@ -84,7 +85,13 @@ function inProcess(text, dir) {
     ws.change(uri, t, version++);
     publish();
   }
-  const diagnosticsMs = [], completionMs = [], hoverMs = [], examplesMs = [];
+  const diagnosticsMs = [], completionMs = [], hoverMs = [], examplesMs = [], tokensFullMs = [], tokensRangeMs = [];
+  // The lines an editor shows around the keystroke: what VS Code asks `semanticTokens/range` for.
+  const visible = (t) => {
+    const lines = ws.result(uri).analysis.entry.lines;
+    const line = lines.position(t.indexOf("criterion c0 when")).line;
+    return { start: lines.offset({ line: Math.max(0, line - 30), character: 0 }), end: lines.offset({ line: line + 30, character: 0 }) };
+  };
   let errors = 0;
   const edits = keystrokes(text, RUNS);
   for (const [i, t] of edits.entries()) {
@@ -95,6 +102,9 @@ function inProcess(text, dir) {
     const [hoverTime, h] = time(() => hover(ws.result(uri), t.lastIndexOf("company.f") + 9));
     if (!h) throw new Error("hover came back empty");
     hoverMs.push(hoverTime);
+    tokensFullMs.push(time(() => encodeSemanticTokens(semanticTokens(ws.result(uri))))[0]);
+    const span = visible(t);
+    tokensRangeMs.push(time(() => encodeSemanticTokens(semanticTokens(ws.result(uri), undefined, span)))[0]);
     if (i < 5) examplesMs.push(time(() => exampleReport(ws.result(uri), "2026-01-01"))[0]);
   }
   // Completion right after typing `company.` (the request's own re-check included).
@@ -106,7 +116,7 @@ function inProcess(text, dir) {
     if (items.items.length === 0) throw new Error("completion came back empty");
     completionMs.push(ct);
   }
-  return { errors, diagnosticsMs, completionMs, hoverMs, examplesMs };
+  return { errors, diagnosticsMs, completionMs, hoverMs, examplesMs, tokensFullMs, tokensRangeMs };
 }
 
 /** Over stdio: open, then type with a pause between keys; time from didChange to that version's diagnostics. */
@@ -167,6 +177,8 @@ try {
       diagnosticsMinMs: round(Math.min(...r.diagnosticsMs)),
       completionMs: round(median(r.completionMs)),
       hoverMs: round(median(r.hoverMs)),
+      semanticTokensFullMs: round(median(r.tokensFullMs)),
+      semanticTokensRangeMs: round(median(r.tokensRangeMs)),
       examplesMs: round(median(r.examplesMs)),
     };
     if (STDIO) {
@@ -194,6 +206,8 @@ if (JSON_OUT) {
   row("  fastest of the run (ms)", "diagnosticsMinMs");
   row("completion right after typing `company.` (ms)", "completionMs");
   row("hover on a field (ms)", "hoverMs");
+  row("semantic tokens, whole file (ms)", "semanticTokensFullMs");
+  row("semantic tokens, 60 visible lines (`semanticTokens/range`, ms)", "semanticTokensRangeMs");
   row("running every example (off the diagnostics path, ms)", "examplesMs");
   if (STDIO) {
     row("stdio: didChange → publishDiagnostics (wall, incl. 75 ms debounce)", "stdioDiagnosticsMs");

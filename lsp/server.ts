@@ -19,6 +19,7 @@ import { formatDocument, formatRange } from "./features/formatting.js";
 import { hover } from "./features/hover.js";
 import { prepareRename, rename } from "./features/rename.js";
 import { encodeSemanticTokens, semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./features/semantic-tokens.js";
+import { semanticTokensEdits } from "./features/semantic-tokens-delta.js";
 import { documentSymbols, workspaceSymbols } from "./features/symbols.js";
 import * as C from "./convert.js";
 import { ExampleRuns } from "./example-runs.js";
@@ -140,6 +141,9 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
 
   /** The example failures last published per document, carried into the next publish until the examples have run again. */
   const publishedProblems = new Map<string, lsp.Diagnostic[]>();
+  // The last whole-file tokens sent per document, so the next request can be answered as a delta.
+  const sentTokens = new Map<string, { resultId: string; data: number[] }>();
+  let tokensSent = 0;
 
   /**
    * Publishes a document's diagnostics. The checker's go out at once, with the example failures
@@ -256,7 +260,7 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
         foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix", "source.fixAll"] },
         codeLensProvider: { resolveProvider: false },
-        semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true, range: false },
+        semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: { delta: true }, range: true },
         executeCommandProvider: { commands: SERVER_COMMANDS },
       },
       serverInfo: { name: "leaddef", version: VERSION },
@@ -276,6 +280,7 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     clearTimeout(timers.get(e.document.uri));
     exampleRuns.cancel(e.document.uri);
     publishedProblems.delete(e.document.uri);
+    sentTokens.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     for (const d of dependents) schedule(d);
   });
@@ -384,9 +389,31 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     return report.lenses.map((l) => C.toCodeLens(l, a.uri, RUN_EXAMPLES_COMMAND));
   }));
 
+  const allTokens = (uri: string, result: CompileResult): { resultId: string; data: number[] } => {
+    const sent = { resultId: String(++tokensSent), data: encodeSemanticTokens(semanticTokens(result)) };
+    sentTokens.set(uri, sent);
+    return sent;
+  };
   connection.languages.semanticTokens.on(safe("semanticTokens", { data: [] }, (p: lsp.SemanticTokensParams) => {
     const a = at(p);
-    return { data: a ? encodeSemanticTokens(semanticTokens(a.result)) : [] };
+    return a ? allTokens(a.uri, a.result) : { data: [] };
+  }));
+  // After a keystroke only a few integers change (the encoding is relative): send those.
+  connection.languages.semanticTokens.onDelta(safe("semanticTokensDelta", { data: [] }, (p: lsp.SemanticTokensDeltaParams) => {
+    const a = at(p);
+    if (!a) return { data: [] };
+    const before = sentTokens.get(a.uri);
+    const now = allTokens(a.uri, a.result);
+    if (!before || before.resultId !== p.previousResultId) return now;
+    return { resultId: now.resultId, edits: semanticTokensEdits(before.data, now.data) };
+  }));
+  // The visible lines only (VS Code asks for them first on a large file): work in proportion to the range.
+  connection.languages.semanticTokens.onRange(safe("semanticTokensRange", { data: [] }, (p: lsp.SemanticTokensRangeParams) => {
+    const a = at(p);
+    const range = p?.range;
+    if (!a || !isRange(range)) return { data: [] };
+    const span = { start: a.model.lines.offset(range.start), end: a.model.lines.offset(range.end) };
+    return { data: encodeSemanticTokens(semanticTokens(a.result, undefined, span)) };
   }));
 
   connection.onExecuteCommand(safe("executeCommand", null, (p: lsp.ExecuteCommandParams) => {

@@ -11,6 +11,7 @@ import { compile, type CompileResult } from "../compiler/compile.js";
 import { nodeHost } from "../compiler/host.js";
 import { changedLines, clearLexCache, tokenizeIncrementally } from "../language/incremental-lex.js";
 import { clearParseCache } from "../language/parse.js";
+import type { Resolution } from "../language/model.js";
 import { tokenize } from "../language/tokens.js";
 import { rng } from "./support/random-program.js";
 
@@ -39,7 +40,54 @@ function edit(text: string, r: () => number): string {
   return op < 0.9 ? text.slice(0, lineEnd) + line + text.slice(lineEnd) : text.slice(0, lineStart) + text.slice(lineEnd);
 }
 
+/** The names a file declares at the start of a line (`criterion x`, `score y`), and its schema's field paths. */
+function declaredNames(text: string): { criteria: string[]; scores: string[]; fields: { at: number; path: string; typeAt: number; typeEnd: number }[] } {
+  const criteria = [...text.matchAll(/^criterion ([a-z_][a-z0-9_]*)/gm)].map((m) => m[1]);
+  const scores = [...text.matchAll(/^score ([a-z_][a-z0-9_]*)/gm)].map((m) => m[1]);
+  const fields = [...text.matchAll(/^(\s+)([a-z_][a-z0-9_.]*)(:\s*)([^\n#]*)/gm)]
+    .filter((m) => /^(string|integer|number|boolean|date|enum|list)/.test(m[4]))
+    .map((m) => ({ at: m.index! + m[1].length, path: m[2], typeAt: m.index! + m[1].length + m[2].length + m[3].length, typeEnd: m.index! + m[0].length }));
+  return { criteria, scores, fields };
+}
+
+const TYPES = ["string", "integer", "number?", "boolean", "date", "enum(low, high)", "list(string)", "integer?"];
+
+/**
+ * An edit to what other declarations depend on, made where it is declared only, so every use
+ * elsewhere must be re-checked against it: a field renamed or given another type, a criterion or
+ * score renamed, a score deleted, a score renamed to a criterion's name (the name's type turns
+ * from boolean to number under its users).
+ */
+function dependencyEdit(text: string, r: () => number): string {
+  const { criteria, scores, fields } = declaredNames(text);
+  const pick = <T,>(xs: T[]): T | undefined => (xs.length ? xs[Math.floor(r() * xs.length)] : undefined);
+  const renameDeclaration = (keyword: string, name: string, to: string) => text.replace(new RegExp(`^${keyword} ${name}\\b`, "m"), `${keyword} ${to}`);
+  const op = Math.floor(r() * 6);
+  const field = pick(fields);
+  const criterion = pick(criteria);
+  const score = pick(scores);
+  if (op === 0 && field) return text.slice(0, field.at) + field.path + "_renamed" + text.slice(field.at + field.path.length);
+  if (op === 1 && field) return text.slice(0, field.typeAt) + pick(TYPES) + text.slice(field.typeEnd);
+  if (op === 2 && criterion) return renameDeclaration("criterion", criterion, `${criterion}_renamed`);
+  if (op === 3 && score) {
+    // Delete the whole score: from its line to the next line that starts a declaration (or a comment above one).
+    const start = text.search(new RegExp(`^score ${score}\\b`, "m"));
+    const next = text.slice(start + 1).search(/^[a-z#]/m);
+    return text.slice(0, start) + (next < 0 ? "" : text.slice(start + 1 + next));
+  }
+  if (op === 4 && score && criterion) return renameDeclaration("score", score, criterion).replace(new RegExp(`^criterion ${criterion}\\b`, "m"), `criterion ${criterion}_was`);
+  if (score) return renameDeclaration("score", score, `${score}_renamed`);
+  return edit(text, r);
+}
+
 const tokenFacts = (t: IToken & { startsLine?: boolean }) => [t.image, t.startOffset, t.endOffset, t.startLine, t.endLine, t.startColumn, t.endColumn, t.tokenType.name, t.startsLine];
+
+/** What a name resolved to, as plain data (symbols point back at their declarations, which are compared on their own). */
+function resolutionFacts(r: Resolution) {
+  return r.kind === "member"
+    ? { kind: r.kind, member: r.member, field: r.field?.name, enumType: JSON.stringify(r.enumType) }
+    : { kind: r.kind, symbol: r.symbol.kind, name: r.symbol.name, file: r.symbol.file, declaration: r.declaration, at: r.symbol.decl.span, type: "type" in r.symbol ? JSON.stringify(r.symbol.type) : undefined };
+}
 
 /** Everything a compile result is made of that editor features read, as plain data (taken at once: tokens are reused later). */
 function snapshot(result: CompileResult) {
@@ -50,7 +98,9 @@ function snapshot(result: CompileResult) {
     comments: entry.comments.map(tokenFacts),
     ast: JSON.parse(JSON.stringify(entry.ast)),
     types: [...entry.types].map(([id, t]) => [id, JSON.stringify(t)]),
-    occurrences: [...entry.occurrences.keys()],
+    occurrences: [...entry.occurrences].map(([id, o]) => [id, o.node.span, resolutionFacts(o.resolution)]),
+    // The IR the server lowers for example runs, when the file is error-free.
+    ir: result.program ? JSON.parse(JSON.stringify(result.program.ir)) : undefined,
   };
 }
 
@@ -77,6 +127,60 @@ describe("incremental checking", () => {
       });
     });
     expect(steps).toBeGreaterThan(50);
+  });
+
+  it("edits to what others depend on (a field renamed or retyped, a criterion renamed, a score deleted or renamed onto a criterion) reach every dependent", () => {
+    let steps = 0;
+    let changedErrors = 0;
+    sources.forEach(({ path, text }, s) => {
+      const r = rng(0xdeb5 + s);
+      const versions = [text];
+      // Dependency edits, each followed by an ordinary keystroke-like edit somewhere else.
+      for (let i = 0; i < 12; i++) versions.push(i % 2 === 0 ? dependencyEdit(versions[versions.length - 1], r) : edit(versions[versions.length - 1], r));
+      clearLexCache();
+      clearParseCache();
+      const incremental = versions.map((v) => snapshot(compileAt(path, v)));
+      versions.forEach((v, i) => {
+        clearLexCache();
+        clearParseCache();
+        const fresh = snapshot(compileAt(path, v));
+        expect(incremental[i], `${path} after edit ${i}`).toStrictEqual(fresh);
+        if (i > 0 && JSON.stringify(fresh.diagnostics) !== JSON.stringify(incremental[i - 1].diagnostics)) changedErrors++;
+        steps++;
+      });
+    });
+    expect(steps).toBeGreaterThan(50);
+    // The edits did reach their dependents: most of them changed what is reported.
+    expect(changedErrors).toBeGreaterThan(steps / 2);
+  });
+
+  it("a field renamed or retyped in an imported file reaches the importing file's uses", () => {
+    clearLexCache();
+    clearParseCache();
+    const dir = resolve("/virtual/imports");
+    const common = join(dir, "common.leaddef");
+    const main = join(dir, "main.leaddef");
+    const commonText = "schema {\n  company.employees: integer\n  company.country: string\n}\n";
+    const mainText = 'import "common.leaddef"\ncriterion big when company.employees >= 500\ncriterion in_us when company.country = "US"\nmql when big and in_us\n';
+    const compileBoth = (c: string) => compile(mainText, { path: main, host: nodeHost(new Map([[common, c], [main, mainText]])) });
+    const versions = [
+      commonText,
+      commonText.replace("company.employees", "company.headcount"),
+      commonText.replace("company.country: string", "company.country: integer"),
+      commonText,
+    ];
+    const incremental = versions.map((c) => compileBoth(c));
+    const reported = incremental.map((c) => c.diagnostics.map((d) => `${d.code}@${d.file === main ? d.range?.start.line : "common"}`));
+    expect(reported[0]).toEqual([]);
+    expect(reported[3]).toEqual([]);
+    versions.forEach((c, i) => {
+      clearLexCache();
+      clearParseCache();
+      expect(snapshot(incremental[i]), `version ${i}`).toStrictEqual(snapshot(compileBoth(c)));
+    });
+    // The uses in main.leaddef (lines 1 and 2) are reported, not only the declarations.
+    expect(reported[1].some((r) => r.endsWith("@1")), String(reported[1])).toBe(true);
+    expect(reported[2].some((r) => r.endsWith("@2")), String(reported[2])).toBe(true);
   });
 
   it("random edit sequences: re-lexing the changed lines gives exactly the tokens of a full lex", () => {

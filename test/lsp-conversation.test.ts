@@ -120,6 +120,7 @@ describe("language server over stdio", () => {
       documentFormattingProvider: true,
       executeCommandProvider: { commands: ["leaddef.runExamples"] },
       textDocumentSync: { change: 2 },
+      semanticTokensProvider: { full: { delta: true }, range: true },
     });
     await client.notify("initialized", {});
     await client.notify("textDocument/didOpen", { textDocument: { uri: mainUri, languageId: "leaddef", version: 1, text: MAIN } });
@@ -215,6 +216,53 @@ describe("language server over stdio", () => {
     expect(tokens.data.length).toBeGreaterThan(50);
     expect(tokens.data.length % 5).toBe(0);
     expect(tokens.data.slice(0, 5)).toEqual([0, 0, 6, 0, 0]); // `import`, a keyword
+    // The range request (offered so VS Code can colour the visible lines first) answers exactly the
+    // full answer's tokens on those lines, encoded from the range's first token.
+    const range = await client.request<{ data: number[] }>("textDocument/semanticTokens/range", {
+      textDocument: { uri: mainUri },
+      range: { start: { line: 4, character: 0 }, end: { line: 9, character: 0 } },
+    });
+    const absolute = (data: number[]) => {
+      const out: number[][] = [];
+      let line = 0;
+      let char = 0;
+      for (let i = 0; i < data.length; i += 5) {
+        line += data[i];
+        char = data[i] === 0 ? char + data[i + 1] : data[i + 1];
+        out.push([line, char, data[i + 2], data[i + 3], data[i + 4]]);
+      }
+      return out;
+    };
+    const onLines = absolute(tokens.data).filter(([line]) => line >= 4 && line < 9);
+    expect(onLines.length).toBeGreaterThan(5);
+    expect(absolute(range.data)).toEqual(onLines);
+
+    // After a keystroke, the delta against the tokens sent before gives the new whole-file tokens.
+    const full = await client.request<{ resultId: string; data: number[] }>("textDocument/semanticTokens/full", { textDocument: { uri: mainUri } });
+    expect(full.resultId).toEqual(expect.any(String));
+    const line4 = MAIN.split("\n")[4];
+    await client.notify("textDocument/didChange", {
+      textDocument: { uri: mainUri, version: 50 },
+      contentChanges: [{ range: { start: { line: 4, character: line4.length }, end: { line: 4, character: line4.length } }, text: " and engaged" }],
+    });
+    const delta = await client.request<{ resultId: string; edits: { start: number; deleteCount: number; data: number[] }[] }>("textDocument/semanticTokens/full/delta", {
+      textDocument: { uri: mainUri },
+      previousResultId: full.resultId,
+    });
+    expect(delta.edits.length).toBe(1);
+    expect(delta.edits[0].data.length).toBeLessThan(full.data.length / 2);
+    const patched = [...full.data];
+    for (const e of [...delta.edits].reverse()) patched.splice(e.start, e.deleteCount, ...e.data);
+    const fresh = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", { textDocument: { uri: mainUri } });
+    expect(patched).toEqual(fresh.data);
+    expect(patched).not.toEqual(full.data);
+    // An id the server does not know (or no longer holds): the whole array again.
+    const unknown = await client.request<{ data?: number[]; edits?: unknown }>("textDocument/semanticTokens/full/delta", { textDocument: { uri: mainUri }, previousResultId: "nope" });
+    expect(unknown.data).toEqual(fresh.data);
+    await client.notify("textDocument/didChange", {
+      textDocument: { uri: mainUri, version: 51 },
+      contentChanges: [{ range: { start: { line: 4, character: line4.length }, end: { line: 4, character: line4.length + " and engaged".length } }, text: "" }],
+    });
 
     const symbols = await client.request<{ name: string }[]>("textDocument/documentSymbol", { textDocument: { uri: mainUri } });
     expect(symbols.map((s) => s.name)).toEqual(['import "common.leaddef"', "engaged", "mql", "sal", "bank"]);
@@ -338,7 +386,7 @@ describe("language server over stdio", () => {
       "textDocument/completion", "textDocument/hover", "textDocument/definition", "textDocument/references",
       "textDocument/prepareRename", "textDocument/rename", "textDocument/documentSymbol", "workspace/symbol",
       "textDocument/formatting", "textDocument/rangeFormatting", "textDocument/foldingRange", "textDocument/codeAction",
-      "textDocument/codeLens", "textDocument/semanticTokens/full", "workspace/executeCommand",
+      "textDocument/codeLens", "textDocument/semanticTokens/full", "textDocument/semanticTokens/range", "textDocument/semanticTokens/full/delta", "workspace/executeCommand",
     ];
     const bad: unknown[] = [
       undefined, null, {}, [], 42, "x",

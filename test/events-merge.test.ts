@@ -121,6 +121,18 @@ describe("the merge join equals the in-memory join", () => {
     expect(r.warnings).toMatch(/: \d+ of \d+ events belong to ids not in the input/);
   });
 
+  it("an event row with bytes that are not UTF-8 is skipped and reported by both joins, not read as U+FFFD", () => {
+    const events = join(dir, `${n++}-events.csv`);
+    writeFileSync(events, Buffer.concat([
+      Buffer.from("id,type,occurred,url\na,email_click,2026-11-30,\nb,email_click,2026-11-30,/caf"),
+      Buffer.from([0xe9]),
+      Buffer.from("\nc,email_click,2026-11-30,\n"),
+    ]));
+    const r = bothJoins(path("leads.csv", "id\na\nb\nc\n"), events);
+    expect(r.output).toBe("id,stage,engagement\na,mql,5\nb,none,0\nc,mql,5\n");
+    expect(r.warnings).toContain(":3: event row skipped: not valid UTF-8");
+  });
+
   it("JSON Lines events, ids as JSON numbers and text, equal across many consecutive events", () => {
     const leads = path("leads.csv", "id\n1\n2\n3\n10\n11\n");
     const events = path("events.jsonl", [
@@ -157,7 +169,7 @@ describe("unsorted files above the budget are refused before any output", () => 
     expect(r.stderr).toContain(`${events}:4: not sorted by id: \`b\` comes after \`c\` (code-point order`);
     expect(r.stderr).toContain("--events-memory 0 MB");
     expect(r.stderr).toContain("ORDER BY \"id\", leaddef_row");
-    expect(r.stderr).toContain("raise --events-memory");
+    expect(r.stderr).toContain("or join in memory, in any order, with --events-memory 1 ");
     // Within the budget the same files join in memory, in any order.
     expect(run(leads, events, 1000).status).toBe(0);
   });

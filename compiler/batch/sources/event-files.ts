@@ -119,7 +119,10 @@ export class EventFiles {
     const checks: IdOrderCheck[] = [checkLeadIds(leads), ...merged.map((f) => checkEventIds(f.stream, f.path, leads.idColumn))];
     const order = chooseIdOrder(checks);
     const broken = checks.find((c) => c.breaks[order] !== undefined);
-    if (broken) throw new InputError(unsortedMessage(broken, order, { events: merged.map((f) => `${f.stream}=${f.path}`), budgetMB, idColumn: leads.idColumn }));
+    if (broken) {
+      const neededMB = Math.ceil(Math.max(...merged.map((f) => statSync(f.path).size)) / (1024 * 1024));
+      throw new InputError(unsortedMessage(broken, order, { events: merged.map((f) => `${f.stream}=${f.path}`), budgetMB, neededMB, idColumn: leads.idColumn }));
+    }
     for (const f of merged) f.start(order);
   }
 

@@ -29,7 +29,9 @@ export class SortedEventFile {
   private group: Event[] = [];
   private groupTaken = false;
   private lastLead: string | undefined;
-  private lastEvent: { id: string; line: number } | undefined;
+  /** The id and line of the last event taken, to check the order again as the file is read. */
+  private lastEventId: string | undefined;
+  private lastEventLine = 0;
   private finished = false;
 
   constructor(readonly stream: string, readonly path: string, private readonly idColumn: string) {}
@@ -65,12 +67,13 @@ export class SortedEventFile {
     const e = this.queue[this.queued];
     this.queue[this.queued++] = undefined!; // taken: let it go
     this.rows++;
-    const last = this.lastEvent;
-    if (last && last.id !== e.id && compareIds(this.order!, last.id, e.id) > 0) {
+    const last = this.lastEventId;
+    if (last !== undefined && last !== e.id && compareIds(this.order!, last, e.id) > 0) {
       // The pre-pass found the file sorted: it changed since.
-      throw new InputError(`--events ${this.stream}=${this.path}:${e.line}: the events are no longer sorted by id (\`${e.id}\` after \`${last.id}\` on line ${last.line}); the file changed during the run`);
+      throw new InputError(`--events ${this.stream}=${this.path}:${e.line}: the events are no longer sorted by id (\`${e.id}\` after \`${last}\` on line ${this.lastEventLine}); the file changed during the run`);
     }
-    this.lastEvent = { id: e.id, line: e.line };
+    this.lastEventId = e.id;
+    this.lastEventLine = e.line;
     return e;
   }
 

@@ -6,6 +6,8 @@ export interface MergeContext {
   /** The merged `--events` pairs (`activity=events.csv`). */
   events: string[];
   budgetMB: number;
+  /** The --events-memory that would join every merged file in memory instead. */
+  neededMB: number;
   idColumn: string;
 }
 
@@ -38,6 +40,6 @@ export function unsortedMessage(check: IdOrderCheck, order: IdOrder, context: Me
     `${check.path}:${at.line}: not sorted by ${context.idColumn}: \`${at.id}\` comes after \`${at.previous}\` (${ORDER_WORDS[order]})`,
     `--events ${context.events.join(" ")} is above --events-memory ${context.budgetMB} MB, so it is joined by streaming, which needs the leads and the events sorted by ${context.idColumn} in the same order; nothing was written. Either:`,
     `  sort both files by ${context.idColumn}, e.g. for this one in DuckDB: ${duckdbSortStatement(check.path, context.idColumn, order)}`,
-    `  or raise --events-memory above the events file's size in MB (the in-memory join takes about 5 times that in memory, in any order)`,
+    `  or join in memory, in any order, with --events-memory ${context.neededMB} (it takes about 5 times the events file's size in memory)`,
   ].join("\n");
 }

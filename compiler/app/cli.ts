@@ -32,7 +32,7 @@ import { renderReportHtml } from "./report-html.js";
 import { Coverage, coverageSummary, toLcov, uncoveredLines } from "../analysis/coverage.js";
 import { compareCommand, DefinitionUsageError, diffCommand, withSemanticLints, type CompareCommandOptions, type DiffCommandOptions } from "./definition-commands.js";
 import { streamAssignments } from "./stream-options.js";
-import { EventFile, EventFiles } from "../batch/sources/event-files.js";
+import { DEFAULT_EVENTS_MEMORY_MB, EventFiles } from "../batch/sources/event-files.js";
 import type { IrProgram } from "../ir.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
 
@@ -41,8 +41,11 @@ const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
 
-/** `--events STREAM=FILE` pairs, each file read and grouped by lead id; none given: undefined. */
-function eventFilesOf(pairs: readonly string[], ir: IrProgram, idColumn: string): EventFiles | undefined {
+/**
+ * `--events STREAM=FILE` pairs: a file of at most `--events-memory` MB read and grouped by lead
+ * id now, a larger one merged with the sorted leads during the run; none given: undefined.
+ */
+function eventFilesOf(pairs: readonly string[], ir: IrProgram, idColumn: string, memoryMB?: string): EventFiles | undefined {
   if (pairs.length === 0) return undefined;
   let assigned: Record<string, string>;
   try {
@@ -50,7 +53,9 @@ function eventFilesOf(pairs: readonly string[], ir: IrProgram, idColumn: string)
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return new EventFiles(Object.entries(assigned).map(([stream, path]) => EventFile.read(stream, path, idColumn)));
+  const budget = memoryMB === undefined ? DEFAULT_EVENTS_MEMORY_MB : Number(memoryMB);
+  if (!(budget >= 0) || memoryMB?.trim() === "") throw new UsageError(`--events-memory takes a number of MB (0 or more), not \`${memoryMB}\``);
+  return EventFiles.open(assigned, idColumn, budget);
 }
 
 /** `--events STREAM=FILE` pairs as stream → path, checked against the definition's streams, for an engine that reads them itself. */
@@ -299,7 +304,8 @@ function buildCli(): Command {
     .addOption(new Option("--engine <engine>", "js: the generated JavaScript evaluator; duckdb: the generated SQL in DuckDB (also reads Parquet)").choices(["js", "duckdb"]).default("js"))
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
     .option("--events <STREAM=FILE>", "an event stream's events from a separate CSV or JSON Lines file, joined on the id column (repeatable)", collect, [])
-    .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb"; param: string[]; events: string[] }, command: Command) => {
+    .option("--events-memory <MB>", `an events file up to this size on disk is joined in memory, in any order; a larger one is merged with the leads, both sorted by id (default: ${DEFAULT_EVENTS_MEMORY_MB})`)
+    .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb"; param: string[]; events: string[]; eventsMemory?: string }, command: Command) => {
       const { program } = programOrExit(file, opts.param);
       const writeBack = prepareWriteBack(opts, program);
       const asOf = parseAsOf(opts.asOf);
@@ -324,9 +330,9 @@ function buildCli(): Command {
         decimalComma: reading.decimalComma,
         delimiter: reading.delimiter,
         // DuckDB reads the events files itself; the JS engine (or a run DuckDB hands over) reads them here.
-        events: opts.engine === "duckdb" ? undefined : eventFilesOf(opts.events, program.ir, writeBack?.idColumn ?? opts.id),
+        events: opts.engine === "duckdb" ? undefined : eventFilesOf(opts.events, program.ir, writeBack?.idColumn ?? opts.id, opts.eventsMemory),
         eventPaths: opts.engine === "duckdb" ? eventPathsOf(opts.events, program.ir) : undefined,
-        readEvents: () => eventFilesOf(opts.events, program.ir, writeBack?.idColumn ?? opts.id),
+        readEvents: () => eventFilesOf(opts.events, program.ir, writeBack?.idColumn ?? opts.id, opts.eventsMemory),
       };
       // DuckDB is loaded only when asked for: the JS engine needs none of its native code.
       const summary = opts.engine === "duckdb" || detected === "parquet"

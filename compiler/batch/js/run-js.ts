@@ -52,7 +52,10 @@ export interface RunOptions {
    * pieces of 512 KiB, files of 8 MiB and up). `workers: 0` keeps everything on this thread.
    */
   parallel?: { workers?: number; chunkBytes?: number; minBytes?: number };
-  /** Event streams read from separate files (`--events`), joined on the id; scored on one thread. */
+  /**
+   * Event streams read from separate files (`--events`), joined on the id; scored on one thread.
+   * A file above the memory budget is merged with the leads, which must then be a sorted file.
+   */
   events?: EventFiles;
 }
 
@@ -130,6 +133,8 @@ async function runData(o: RunOptions): Promise<RunSummary> {
 async function runSingle(o: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
+  // Before any output: a merged events file needs both files sorted by id (checked here, once).
+  o.events?.prepare(o.input === "-" ? undefined : { input: o.input, format: o.inputFormat, idColumn: o.idColumn, delimiter: o.delimiter ?? ",", dataEnd: o.dataEnd });
   const columns = resultColumns(program, o.columns);
   const outWriter = new BufferedWriter(o.output);
   const scorer = new RowScorer(program, o.asOf, columns, o.columns === "all", outWriter, o.outputFormat);
@@ -226,8 +231,10 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
   } finally {
     bar?.stop();
     // A failed run writes nothing more; the output file exists only if rows were written before the failure.
-    if (failed) await outWriter.abandon();
-    else await outWriter.close();
+    if (failed) {
+      await outWriter.abandon();
+      o.events?.close();
+    } else await outWriter.close();
     await rejects.close();
   }
   const summary = jsRunSummary({

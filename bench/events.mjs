@@ -39,17 +39,24 @@ async function write(path, header, lines) {
   return n;
 }
 
-/** The leads file and its events file for `count` leads (generated once, cached in bench/data/). */
+/**
+ * The leads file and its events file for `count` leads (generated once, cached in bench/data/).
+ * Ids are padded to one width (`L0000001` at a million leads): the generator's `L999999` then
+ * `L1000000` are not in code-point order, and an events file above `--events-memory` is merged
+ * with the leads in id order, so both files come sorted, as a warehouse export would.
+ */
 async function ensureData(count, seed, log) {
   const data = join(BENCH, 'data');
   mkdirSync(data, { recursive: true });
-  const leadsPath = join(data, `events-leads-${count}-${seed}.csv`);
-  const eventsPath = join(data, `events-${count}-${seed}.csv`);
+  const leadsPath = join(data, `events-leads-${count}-${seed}-sorted.csv`);
+  const eventsPath = join(data, `events-${count}-${seed}-sorted.csv`);
+  const width = String(count).length;
+  const pad = (id) => `L${id.slice(1).padStart(width, '0')}`;
   let events;
   if (!existsSync(leadsPath) || !existsSync(eventsPath)) {
     log(`events bench: generating ${count.toLocaleString('en-US')} leads and their events…`);
-    await write(leadsPath, COLUMNS.join(','), (function* () { for (const r of generateLeads({ seed, count, badRowRate: 0 })) yield toCsvLine(r); })());
-    events = await write(eventsPath, 'id,type,occurred,url', (function* () { for (const e of generateEvents({ seed, count })) yield `${e.id},${e.type},${e.occurred},${e.url}`; })());
+    await write(leadsPath, COLUMNS.join(','), (function* () { for (const r of generateLeads({ seed, count, badRowRate: 0 })) yield toCsvLine({ ...r, id: pad(r.id) }); })());
+    events = await write(eventsPath, 'id,type,occurred,url', (function* () { for (const e of generateEvents({ seed, count })) yield `${pad(e.id)},${e.type},${e.occurred},${e.url}`; })());
   } else {
     events = Number(spawnSync('wc', ['-l', eventsPath], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[0]) - 1;
   }

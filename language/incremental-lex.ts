@@ -106,17 +106,6 @@ function lineEnds(text: string, from: number, to: number): number {
   return n;
 }
 
-/** The index of the first token starting at or after `offset` (tokens are in offset order). */
-function firstAtOrAfter(tokens: IToken[], offset: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (tokens[mid].startOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function relex(previous: Remembered, text: string): T.LexedFile {
   // The parser retyped some of these tokens in place; a fresh lex would not have.
@@ -146,9 +135,9 @@ function relex(previous: Remembered, text: string): T.LexedFile {
     return new MovedToken(t, offsetDelta, lineDelta) as unknown as K;
   };
   const splice = <K extends IToken>(old: K[], fresh: K[]): K[] => {
-    const out = old.slice(0, firstAtOrAfter(old, start));
+    const out = old.slice(0, T.firstTokenAtOrAfter(old, start));
     for (const t of fresh) out.push(place(t) as K);
-    for (let i = firstAtOrAfter(old, oldEnd); i < old.length; i++) out.push(moved(old[i]));
+    for (let i = T.firstTokenAtOrAfter(old, oldEnd); i < old.length; i++) out.push(moved(old[i]));
     return out;
   };
 

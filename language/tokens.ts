@@ -181,3 +181,15 @@ export function tokenize(text: string): LexedFile {
   const badText = result.errors.map((e) => ({ offset: e.offset, length: e.length }));
   return { tokens, comments: result.groups.comments ?? [], badText };
 }
+
+/** The index of the first token starting at or after `offset` (tokens are in offset order): a binary search. */
+export function firstTokenAtOrAfter(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid].startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -2,15 +2,14 @@
 // runs both engines as processes and requires the same exit code and byte-identical results and
 // rejects — and, where DuckDB can read the file itself, that it did (no hand-over to the JS engine).
 // Needs `npx tsc -p .` (npm test builds first).
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-agree-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -26,15 +25,7 @@ async function run(definition: string, name: string, input: string | Buffer, eng
   const out = join(dir, "out.csv");
   const rej = join(dir, "rejects.csv");
   // A child process, awaited (not spawnSync, which would stall the test worker).
-  const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(process.execPath, [bin, "run", "def.leaddef", "--input", name, "--engine", engine, "--output", out, "--rejects", rej, "--as-of", "2026-11-22"], { cwd: dir });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => (stdout += String(b)));
-    child.stderr.on("data", (b) => (stderr += String(b)));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  const r = await cli(["run", "def.leaddef", "--input", name, "--engine", engine, "--output", out, "--rejects", rej, "--as-of", "2026-11-22"], dir);
   const read = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : undefined);
   return { code: r.code, stderr: r.stderr, output: read(out), rejects: read(rej), engineUsed: /\((js|duckdb), [\d.]+ s\)/.exec(r.stdout)?.[1] };
 }

@@ -4,16 +4,15 @@
 // case runs both engines as processes and requires the same exit code, byte-identical results
 // and rejects, the same notices, and that DuckDB scored the run itself (no hand-over notice).
 // Needs `npx tsc -p .` (npm test builds first).
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { rng as mulberry32 } from "./support/random-program.js";
+import { cli } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-duck-events-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -30,15 +29,7 @@ async function run(files: Record<string, string>, args: string[], engine: "js" |
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const out = join(dir, "out.csv");
   const rej = join(dir, "rejects.csv");
-  const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(process.execPath, [bin, "run", "def.leaddef", ...args, "--engine", engine, "--output", out, "--rejects", rej, "--as-of", "2026-12-01"], { cwd: dir });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => (stdout += String(b)));
-    child.stderr.on("data", (b) => (stderr += String(b)));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  const r = await cli(["run", "def.leaddef", ...args, "--engine", engine, "--output", out, "--rejects", rej, "--as-of", "2026-12-01"], dir);
   const read = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : undefined);
   return { ...r, output: read(out), rejects: read(rej), engineUsed: /\((js|duckdb), [\d.]+ s\)/.exec(r.stdout)?.[1] };
 }

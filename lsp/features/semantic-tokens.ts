@@ -81,12 +81,12 @@ export function semanticTokens(result: CompileResult, path?: string, range?: Spa
   };
   const tokens = model.tokens;
   const comments = model.comments;
-  let c = range ? firstStartingAt(comments, from) : 0;
+  let c = range ? T.firstTokenAtOrAfter(comments, from) : 0;
   // Comments in between tokens, each where it starts (no token and comment share an offset).
   const commentsBefore = (offset: number) => {
     for (; c < comments.length && comments[c].startOffset < offset; c++) push(comments[c].startOffset, comments[c].endOffset! + 1 - comments[c].startOffset, "comment", NONE);
   };
-  for (let i = range ? firstStartingAt(tokens, from) : 0; i < tokens.length && tokens[i].startOffset < to; i++) {
+  for (let i = range ? T.firstTokenAtOrAfter(tokens, from) : 0; i < tokens.length && tokens[i].startOffset < to; i++) {
     const t = tokens[i];
     commentsBefore(t.startOffset);
     const known = byOffset.get(t.startOffset);
@@ -144,17 +144,6 @@ function declarationsOverlapping(declarations: readonly Declaration[], from: num
   return out;
 }
 
-/** The index of the first token starting at or after `offset` (tokens are in offset order). */
-function firstStartingAt(tokens: readonly IToken[], offset: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (tokens[mid].startOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** The LSP's relative encoding: five integers per token, each position relative to the previous. */
 export function encodeSemanticTokens(tokens: SemanticToken[]): number[] {

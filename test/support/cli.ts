@@ -12,10 +12,10 @@ export const CLI = join(ROOT, "dist", "compiler", "app", "cli.js");
 
 export interface CliResult { code: number | null; stdout: string; stderr: string }
 
-/** `leaddef ARGS…` from the repository root. */
-export function cli(args: string[]): Promise<CliResult> {
+/** `leaddef ARGS…` from the repository root, or from `cwd`. */
+export function cli(args: string[], cwd = ROOT): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b) => (stdout += b));

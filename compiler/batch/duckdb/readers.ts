@@ -70,9 +70,9 @@ export const DUPLICATE_KEY = "\u0001leaddef:duplicate-key";
 /**
  * SQL over the JSON line `t` (parsed): whether an object the definition reads from repeats a key.
  * DuckDB reads the first of repeated keys, JSON.parse (the definition's reading) the last, so such
- * a file goes to the JS engine. A cheap test first, one regular expression pass over the line —
- * some key read occurs twice as spelt, or a key is spelt with a `\u` escape — and only for the
- * rare line that passes it, the exact test on the keys of each object read.
+ * a file goes to the JS engine. A cheap test first — some key read occurs twice as spelt (in any
+ * object), or a key is spelt with a `\u` escape — and only for the rare line that passes it, the
+ * exact test on the keys of each object read.
  */
 export function duplicateKeySql(structure: Record<string, unknown>, t: string): string {
   const names = new Set<string>();
@@ -86,13 +86,15 @@ export function duplicateKeySql(structure: Record<string, unknown>, t: string): 
   };
   walk(structure, []);
   const re = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const twice = [...names].map((k) => `${re(JSON.stringify(k))}.*${re(JSON.stringify(k))}`);
+  // Every key read, as spelt, wherever it stands: one pass of a plain alternation (an earlier
+  // `"k".*"k"|…` pattern cost RE2 ~170 µs per line, 100× the rest of the query).
+  const keysRead = `regexp_extract_all(${t}, ${lit(`"(${[...names].map((k) => re(JSON.stringify(k).slice(1, -1))).join("|")})"[ \\t\\n\\r]*:`)}, 1)`;
   const escapedKey = '"(?:[^"\\\\]|\\\\.)*\\\\u(?:[^"\\\\]|\\\\.)*"\\s*:';
   const pointer = (path: string[]) => lit(path.map((k) => `/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`).join(""));
   const repeats = objects.map((path) => {
     const keys = path.length ? `json_keys(${t}, ${pointer(path)})` : `json_keys(${t})`;
     return `len(list_distinct(${keys})) <> len(${keys})`;
   });
-  return `CASE WHEN regexp_matches(${t}, ${lit([...twice, escapedKey].join("|"))}) THEN ${repeats.join(" OR ")} ELSE FALSE END`;
+  return `CASE WHEN len(list_distinct(${keysRead})) <> len(${keysRead}) OR regexp_matches(${t}, ${lit(escapedKey)}) THEN ${repeats.join(" OR ")} ELSE FALSE END`;
 }
 

@@ -39,6 +39,25 @@ function timed(cmd, args, { cwd, log }) {
   });
 }
 
+/**
+ * Runs a command `runs` times, each writing `output` afresh; the median run's wall and CPU time,
+ * the largest peak RSS and how many runs there were, or undefined when a run failed or wrote nothing.
+ */
+async function medianRun(runs, output, label, command, { cwd, log }) {
+  const times = [];
+  for (let k = 0; k < runs; k++) {
+    rmSync(output, { force: true });
+    log(`[engines] ${label}, run ${k + 1}/${runs}`);
+    const [cmd, args] = command();
+    const r = await timed(cmd, args, { cwd, log });
+    if (r.code !== 0) break;
+    times.push(r);
+  }
+  if (!times.length || !existsSync(output)) return undefined;
+  const med = times.sort((a, b) => a.wall - b.wall)[Math.floor(times.length / 2)];
+  return { wall: med.wall, cpu: med.cpu, rss: Math.max(...times.map((t) => t.rss)), runs: times.length };
+}
+
 /** Converts a CSV to Parquet (all columns text, as a warehouse export of a CRM table), untimed. */
 async function toParquet(csv, parquet, cwd, log) {
   if (existsSync(parquet)) return parquet;
@@ -72,24 +91,14 @@ export async function runEngines({ root, defs, asOf, runs, log }) {
       let ref;
       for (const e of engines) {
         const output = join(out, `engines-${def.name}-${e.id}.csv`);
-        const times = [];
-        let last;
-        for (let k = 0; k < runs; k++) {
-          rmSync(output, { force: true });
-          log(`[engines] ${def.name}: ${e.label}, run ${k + 1}/${runs}`);
-          const [cmd, args] = e.cmd(output);
-          last = await timed(cmd, args, { cwd: root, log });
-          if (last.code !== 0) break;
-          times.push(last);
-        }
+        const med = await medianRun(runs, output, `${def.name}: ${e.label}`, () => e.cmd(output), { cwd: root, log });
         const row = { def: def.name, label: e.label, id: e.id };
         rows.push(row);
-        if (!times.length || !existsSync(output)) {
+        if (!med) {
           row.status = 'FAILED';
           continue;
         }
-        const med = times.sort((a, b) => a.wall - b.wall)[Math.floor(times.length / 2)];
-        Object.assign(row, { wall: med.wall, cpu: med.cpu, rss: Math.max(...times.map((t) => t.rss)), runs: times.length, checksum: checksumCsvText(readFileSync(output, 'utf8')).toString() });
+        Object.assign(row, { ...med, checksum: checksumCsvText(readFileSync(output, 'utf8')).toString() });
         if (e.id === 'plain') ref = row;
         row.ref = ref;
         row.check = ref && row.checksum === ref.checksum ? 'OK' : 'MISMATCH';
@@ -100,20 +109,11 @@ export async function runEngines({ root, defs, asOf, runs, log }) {
     const jsRow = rows.find((r) => r.id === 'js' && !r.status);
     if (def.report && jsRow) {
       const html = join(out, `engines-${def.name}-report.html`);
-      const times = [];
-      for (let k = 0; k < runs; k++) {
-        rmSync(html, { force: true });
-        log(`[engines] ${def.name}: leaddef report, run ${k + 1}/${runs}`);
-        const r = await timed(node, [cli, 'report', def.leaddef, '--input', def.csv, '-o', html, '--as-of', asOf], { cwd: root, log });
-        if (r.code !== 0 || !existsSync(html)) break;
-        times.push(r);
-      }
+      const med = await medianRun(runs, html, `${def.name}: leaddef report`, () => [node, [cli, 'report', def.leaddef, '--input', def.csv, '-o', html, '--as-of', asOf]], { cwd: root, log });
       const row = { def: def.name, id: 'report', label: 'leaddef report (HTML), CSV — × against leaddef run --engine js' };
       rows.push(row);
-      if (times.length) {
-        const med = times.sort((a, b) => a.wall - b.wall)[Math.floor(times.length / 2)];
-        Object.assign(row, { wall: med.wall, cpu: med.cpu, rss: Math.max(...times.map((t) => t.rss)), ref: jsRow, check: 'n/a (HTML)' });
-      } else row.status = 'FAILED';
+      if (med) Object.assign(row, { ...med, ref: jsRow, check: 'n/a (HTML)' });
+      else row.status = 'FAILED';
     }
     // In memory: the evaluator against the hand-written function on the same pre-parsed leads.
     let hand;

@@ -5,22 +5,14 @@
 //   node bench/wide/generate.mjs --count N [--seed S] --out FILE.csv
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { mulberry32 } from '../../examples/generate-leads.mjs';
 
 export const COLUMNS = ['id', 'name', 'industry', 'region', 'country', 'employees', 'revenue', 'founded', 'seniority',
   'department', 'title', 'email_opt_in', 'engagement', 'visits', 'downloads', 'webinar', 'demo_requested', 'trial',
   'budget', 'budget_approved', 'timeframe_days', 'competitor', 'partner', 'last_touch'];
 
-/** mulberry32: a small seeded generator, so the same seed gives the same file. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the example generators' own): the same seed gives the same file. */
+const rng = mulberry32;
 
 /** The rows, one CSV line each (without the header). */
 export function* wideRows(count, seed) {

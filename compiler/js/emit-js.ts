@@ -76,9 +76,9 @@ class FunctionEmitter {
   /** The value of a `per` line: its points per matching event, decayed, capped, rounded to 2 decimals. */
   perLine(l: IrPerLine, trace: string | undefined): string {
     const worth = l.decay ? `${num(l.weight)} * Math.pow(${num(l.decay.factor)}, Math.floor(age / ${num(l.decay.every)}))` : num(l.weight);
-    const cap = l.max !== undefined ? `if (t > ${num(l.max)}) t = ${num(l.max)}; else if (t < ${num(-l.max)}) t = ${num(-l.max)};` : "";
+    const capped = l.max !== undefined ? `t > ${num(l.max)} ? ${num(l.max)} : t < ${num(-l.max)} ? ${num(-l.max)} : t` : "t";
     const onMatch = trace ? `const w = ${worth}; t += w; X.push(k, w);` : `t += ${worth};`;
-    const loop = this.eventLoop(l.stream, l.where, l.within, "let t = 0;", onMatch, `(() => { ${cap} return round2(t); })()`, trace ? "X" : "");
+    const loop = this.eventLoop(l.stream, l.where, l.within, "let t = 0;", onMatch, `round2(${capped})`, trace ? "X" : "");
     return `${loop}(${this.stream(l.stream)}${trace ? `, ${trace}` : ""})`;
   }
 

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { Utf8Validator } from "../sources/utf8.js";
-import type { CsvScan } from "./scan.js";
+import { noteGood, type CsvScan } from "./scan.js";
 
 /**
  * The DuckDB engine's first look at a CSV file when it is regular — what `scanCsv` learns, over
@@ -105,15 +105,7 @@ export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): C
 /** One more good record, starting on `line` (the breakpoints `recordAt` reads). */
 function countGood(scan: CsvScan, line: number): void {
   scan.records++;
-  const g = ++scan.good;
-  const k = scan.from.length - 1;
-  const dr = scan.records - g;
-  const dl = line - g;
-  if (k < 0 || scan.dRecord[k] !== dr || scan.dLine[k] !== dl) {
-    scan.from.push(g);
-    scan.dRecord.push(dr);
-    scan.dLine.push(dl);
-  }
+  noteGood(scan, line);
 }
 
 interface QuotedRecord { cells: string[]; width: number; next: number; newlinesInside: number; lineEnd: "lf" | "crlf" | "eof" }

@@ -50,6 +50,23 @@ export function csvHeader(path: string): string[] {
   return cells;
 }
 
+/**
+ * One more good record, starting on `line` (its record was already counted in `scan.records`):
+ * a breakpoint is added only where the gaps between good records and records, and lines, change
+ * (what `recordAt` reads).
+ */
+export function noteGood(scan: CsvScan, line: number): void {
+  const g = ++scan.good;
+  const k = scan.from.length - 1;
+  const dr = scan.records - g;
+  const dl = line - g;
+  if (k < 0 || scan.dRecord[k] !== dr || scan.dLine[k] !== dl) {
+    scan.from.push(g);
+    scan.dRecord.push(dr);
+    scan.dLine.push(dl);
+  }
+}
+
 /** Where each good CSV record starts, and the records DuckDB cannot read, as the JS reader sees them. */
 export interface CsvScan {
   header: string[];
@@ -83,17 +100,7 @@ export async function scanCsv(path: string, idColumn: string, delimiter = ",", d
   let header: string[] | undefined;
   let idIndex = -1;
   let width = 0;
-  const good = (line: number) => {
-    const g = ++scan.good;
-    const k = scan.from.length - 1;
-    const dr = scan.records - g;
-    const dl = line - g;
-    if (k < 0 || scan.dRecord[k] !== dr || scan.dLine[k] !== dl) {
-      scan.from.push(g);
-      scan.dRecord.push(dr);
-      scan.dLine.push(dl);
-    }
-  };
+  const good = (line: number) => noteGood(scan, line);
   const record = (cells: string[], line: number) => {
     if (!header) {
       header = cells;

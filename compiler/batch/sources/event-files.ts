@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { InputError } from "./inputs.js";
-import { EventRowReader, TextPieces } from "./event-rows.js";
+import { readEventRows } from "./event-rows.js";
 import { SortedEventFile } from "./sorted-event-file.js";
 import { checkEventIds, checkLeadIds, type LeadsFile } from "./id-prepass.js";
 import { chooseIdOrder, type IdOrderCheck } from "./id-order.js";
@@ -31,14 +31,7 @@ export class EventFile {
   /** Reads `path` (`.jsonl`/`.ndjson` as JSON Lines, anything else as CSV). A file without the id column is an InputError. */
   static read(stream: string, path: string, idColumn: string): EventFile {
     const file = new EventFile(stream, path);
-    const pieces = new TextPieces(path, `--events ${stream}=${path}`);
-    const reader = new EventRowReader(stream, path, idColumn, (id, event) => file.add(id, event), (line, reason) => file.unreadable.push({ line, reason }));
-    try {
-      for (let text = pieces.next(); text !== undefined; text = pieces.next()) reader.push(text, pieces.marked);
-      reader.end();
-    } finally {
-      pieces.close();
-    }
+    readEventRows(stream, path, idColumn, (id, event) => file.add(id, event), (line, reason) => file.unreadable.push({ line, reason }));
     return file;
   }
 

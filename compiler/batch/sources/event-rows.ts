@@ -148,3 +148,15 @@ export class TextPieces {
     this.fd = undefined;
   }
 }
+
+/** Reads a whole events file once, in pieces, handing each event (and each unreadable row) over; the file is released however it ends. */
+export function readEventRows(stream: string, path: string, idColumn: string, onEvent: EventHandler, onUnreadable: UnreadableHandler): void {
+  const pieces = new TextPieces(path, `--events ${stream}=${path}`);
+  const reader = new EventRowReader(stream, path, idColumn, onEvent, onUnreadable);
+  try {
+    for (let text = pieces.next(); text !== undefined; text = pieces.next()) reader.push(text, pieces.marked);
+    reader.end();
+  } finally {
+    pieces.close();
+  }
+}

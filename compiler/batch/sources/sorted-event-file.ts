@@ -1,5 +1,5 @@
 import { InputError } from "./inputs.js";
-import { EventRowReader, TextPieces } from "./event-rows.js";
+import { EventRowReader, readEventRows, TextPieces } from "./event-rows.js";
 import { compareIds, type IdOrder } from "./id-order.js";
 
 type Event = Record<string, unknown>;
@@ -164,13 +164,6 @@ export class SortedEventFile {
  */
 export function scanEventsOf(stream: string, path: string, idColumn: string, id: string): Event[] {
   const found: Event[] = [];
-  const pieces = new TextPieces(path, `--events ${stream}=${path}`);
-  const reader = new EventRowReader(stream, path, idColumn, (eventId, event) => { if (eventId === id) found.push(event); }, () => {});
-  try {
-    for (let text = pieces.next(); text !== undefined; text = pieces.next()) reader.push(text, pieces.marked);
-    reader.end();
-  } finally {
-    pieces.close();
-  }
+  readEventRows(stream, path, idColumn, (eventId, event) => { if (eventId === id) found.push(event); }, () => {});
   return found;
 }

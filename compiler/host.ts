@@ -16,6 +16,8 @@ export interface NodeHostOptions {
    * holding a package.json or .git (the entry's own folder when there is none).
    */
   projectRoot?: string | ((entryPath: string) => string | undefined);
+  /** The language server's host: see `CompilerHost.editing`. */
+  editing?: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface NodeHostOptions {
  */
 export function nodeHost(overlay: ReadonlyMap<string, string> = new Map(), options: NodeHostOptions = {}): CompilerHost {
   return {
+    ...(options.editing ? { editing: true } : {}),
     readFile(path) {
       const open = overlay.get(path);
       if (open !== undefined) return open;

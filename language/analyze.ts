@@ -1,4 +1,5 @@
 import type * as A from "./ast.js";
+import { EditSession } from "./check-cache.js";
 import { FileChecker } from "./checker.js";
 import { codeList, compareDiagnostics, diagnostic, helpText, message } from "./diagnostics.js";
 import { checkReferenceCycles, lintFile, lintUnusedImports } from "./lint.js";
@@ -7,8 +8,14 @@ import { importRefusal, refusalText } from "./import-rule.js";
 import { parseFile } from "./parse.js";
 import { baseName, LineIndex } from "./source.js";
 
-function newModel(path: string, text: string, ids: { value: number }): FileModel {
-  const parsed = parseFile(path, text, ids);
+/**
+ * Node ids for editing hosts: one counter for the process that never goes back, because trees
+ * moved in place from one version to the next keep their ids (so new nodes must never reuse one).
+ */
+const editingIds = { value: 1 };
+
+function newModel(path: string, text: string, ids: { value: number }, editing = false): FileModel {
+  const parsed = parseFile(path, text, ids, { inPlace: editing });
   return {
     path,
     text,
@@ -36,7 +43,7 @@ function newModel(path: string, text: string, ids: { value: number }): FileModel
  */
 export function analyze(entryPath: string, host: CompilerHost): Analysis {
   const files = new Map<string, FileModel>();
-  const ids = { value: 1 };
+  const ids = host.editing ? editingIds : { value: 1 };
   const loading: string[] = [];
   const projectRoot = host.projectRoot?.(entryPath);
 
@@ -45,7 +52,7 @@ export function analyze(entryPath: string, host: CompilerHost): Analysis {
     if (done) return done;
     const text = host.readFile(path);
     if (text === undefined) return undefined;
-    const model = newModel(path, text, ids);
+    const model = newModel(path, text, ids, host.editing);
     files.set(path, model);
     loading.push(path);
     const imported: FileModel[] = [];
@@ -75,7 +82,7 @@ export function analyze(entryPath: string, host: CompilerHost): Analysis {
       importScope(model, child, decl);
     }
     loading.pop();
-    const checker = new FileChecker(model);
+    const checker = new FileChecker(model, host.editing ? new EditSession(model) : undefined);
     checker.declareOwn();
     checker.checkBodies();
     return model;

@@ -2,6 +2,7 @@ import * as A from "./ast.js";
 import { layoutPattern } from "./date-layout.js";
 import { codeList, diagnostic, helpText, message, type DiagnosticInit, type Message } from "./diagnostics.js";
 import { DocComments } from "./docs.js";
+import type { BodyLog, EditSession } from "./check-cache.js";
 import type { DeclSymbol, FieldSymbol, FileModel, GradeSymbol, LeaddefSymbol, ParamSymbol, Resolution, StreamSymbol } from "./model.js";
 import { baseName } from "./source.js";
 import { closestName } from "./spelling.js";
@@ -25,7 +26,13 @@ type EnumType = Extract<Type, { kind: "enum" }>;
  * expression's type in the model's side tables.
  */
 export class FileChecker {
-  constructor(private readonly model: FileModel) {}
+  /** `session`: the language server's check of a new version of the file (see check-cache.ts). */
+  constructor(private readonly model: FileModel, private readonly session?: EditSession) {}
+
+  /** A new symbol, or (editing) the previous version's, updated: see `EditSession.keep`. */
+  private keep<S extends LeaddefSymbol>(symbol: S): S {
+    return this.session ? this.session.keep(symbol) : symbol;
+  }
 
   private report(node: { span: A.Node["span"] }, message: Message, init?: DiagnosticInit): void {
     this.model.diagnostics.push(diagnostic(this.model.path, node.span, message, init));
@@ -38,7 +45,12 @@ export class FileChecker {
 
   private record(node: A.Name | A.FieldPath, resolution: Resolution): void {
     this.model.occurrences.set(node.id, { node, resolution });
+    if (this.log) this.log.occurrences.push(node.id);
+    else this.session?.declaredAt(node.id);
   }
+
+  /** While a body is checked for the check cache: what it adds to the model (see check-cache.ts). */
+  private log: BodyLog | undefined;
 
   private where(symbol: LeaddefSymbol): string {
     const line = symbol.file === this.model.path ? this.model.lines.position(symbol.decl.span.start).line + 1 : undefined;
@@ -57,13 +69,13 @@ export class FileChecker {
           for (const field of decl.fields) this.declareField(field, docFor(field));
           break;
         case "CriterionDecl":
-          this.declareName({ kind: "criterion", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }, decl.name);
+          this.declareName(this.keep({ kind: "criterion", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }), decl.name);
           break;
         case "ScoreDecl":
-          this.declareName({ kind: "score", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }, decl.name);
+          this.declareName(this.keep({ kind: "score", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }), decl.name);
           break;
         case "StageDecl": {
-          const symbol = { kind: "stage" as const, name: decl.name.text, decl, file: this.model.path, doc: docFor(decl), index: this.model.stages.length };
+          const symbol = this.keep({ kind: "stage" as const, name: decl.name.text, decl, file: this.model.path, doc: docFor(decl), index: this.model.stages.length });
           if (this.declareName(symbol, decl.name)) this.model.stages.push(symbol);
           break;
         }
@@ -74,14 +86,14 @@ export class FileChecker {
           this.declareParam(decl, docFor(decl));
           break;
         case "OutcomeDecl":
-          this.declareName({ kind: "outcome", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }, decl.name);
+          this.declareName(this.keep({ kind: "outcome", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }), decl.name);
           break;
         case "EventsDecl":
           this.declareStream(decl, docFor);
           break;
         case "GradeDecl": {
           const letters = [...new Set([...decl.lines, ...decl.otherwise].sort((a, b) => a.span.start - b.span.start).map((l) => l.letter.text).filter(Boolean))];
-          this.declareName({ kind: "grade", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl), letters }, decl.name);
+          this.declareName(this.keep({ kind: "grade", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl), letters }), decl.name);
           break;
         }
         case "DisqualifyDecl":
@@ -99,7 +111,7 @@ export class FileChecker {
   private declareStream(decl: A.EventsDecl, docFor: (node: A.Node) => string | undefined): void {
     const name = decl.name.text;
     const fields = new Map<string, FieldSymbol>();
-    const symbol: StreamSymbol = { kind: "stream", name, decl, file: this.model.path, doc: docFor(decl), fields };
+    const symbol: StreamSymbol = this.keep({ kind: "stream", name, decl, file: this.model.path, doc: docFor(decl), fields });
     for (const f of decl.fields) {
       const path = f.path.text;
       if (!path) continue;
@@ -111,7 +123,7 @@ export class FileChecker {
         continue;
       }
       const optional = f.type.kind === "TypeRef" && f.type.optional;
-      const field: FieldSymbol = { kind: "field", name: path, type, optional, decl: f, file: this.model.path, doc: docFor(f), stream: name };
+      const field: FieldSymbol = this.keep({ kind: "field", name: path, type, optional, decl: f, file: this.model.path, doc: docFor(f), stream: name });
       fields.set(path, field);
       this.record(f.path, { kind: "symbol", symbol: field, declaration: true });
     }
@@ -133,7 +145,7 @@ export class FileChecker {
     let type = field.type.kind === "TypeRef" ? this.typeOf(field.type) : Ty.ERROR;
     if (type.kind === "enum") type = { ...type, field: path };
     const optional = field.type.kind === "TypeRef" && field.type.optional;
-    const symbol: FieldSymbol = { kind: "field", name: path, type, optional, decl: field, file: this.model.path, doc };
+    const symbol: FieldSymbol = this.keep({ kind: "field", name: path, type, optional, decl: field, file: this.model.path, doc });
     const root = field.path.segments[0];
     if (root && isKeyword(root.text)) {
       this.report(root, message("keywordFieldRoot", { name: root.text }), { help: helpText("renameField", { path }) });
@@ -228,7 +240,7 @@ export class FileChecker {
       case "Missing": break;
     }
     const written = this.model.text.slice(v.span.start, v.span.end);
-    const symbol: ParamSymbol = { kind: "param", name: decl.name.text, decl, file: this.model.path, doc, type, written, enums: [] };
+    const symbol: ParamSymbol = this.keep({ kind: "param", name: decl.name.text, decl, file: this.model.path, doc, type, written, enums: [] });
     this.declareName(symbol, decl.name);
   }
 
@@ -284,29 +296,54 @@ export class FileChecker {
 
   // ---- bodies ----
 
+  /**
+   * Checks every declaration's body. In an editing session (see check-cache.ts) a body checked
+   * in the previous version under the same scope is kept rather than checked again.
+   */
   checkBodies(): void {
+    const session = this.session;
+    session?.scopeReady();
     for (const decl of this.model.ast.declarations) {
-      switch (decl.kind) {
-        case "CriterionDecl":
-        case "StageDecl":
-          this.expectBoolean(decl.condition, decl.kind === "StageDecl" ? "a stage" : "a criterion");
-          break;
-        case "ScoreDecl":
-          this.checkScore(decl);
-          break;
-        case "OutcomeDecl":
-          this.expectBoolean(decl.condition, "an outcome");
-          break;
-        case "GradeDecl":
-          this.checkGrade(decl);
-          break;
-        case "DisqualifyDecl":
-          this.checkDisqualify(decl);
-          break;
-        case "ExampleDecl":
-          this.checkExample(decl);
-          break;
+      if (!session) {
+        this.checkBody(decl);
+        continue;
       }
+      if (session.kept(decl)) continue;
+      const log: BodyLog = { types: [], occurrences: [], diagnostics: [] };
+      const before = this.model.diagnostics.length;
+      this.log = log;
+      try {
+        this.checkBody(decl);
+      } finally {
+        this.log = undefined;
+      }
+      log.diagnostics = this.model.diagnostics.slice(before);
+      session.checked(decl, log);
+    }
+    session?.finish();
+  }
+
+  private checkBody(decl: A.Declaration): void {
+    switch (decl.kind) {
+      case "CriterionDecl":
+      case "StageDecl":
+        this.expectBoolean(decl.condition, decl.kind === "StageDecl" ? "a stage" : "a criterion");
+        break;
+      case "ScoreDecl":
+        this.checkScore(decl);
+        break;
+      case "OutcomeDecl":
+        this.expectBoolean(decl.condition, "an outcome");
+        break;
+      case "GradeDecl":
+        this.checkGrade(decl);
+        break;
+      case "DisqualifyDecl":
+        this.checkDisqualify(decl);
+        break;
+      case "ExampleDecl":
+        this.checkExample(decl);
+        break;
     }
   }
 
@@ -436,6 +473,7 @@ export class FileChecker {
       throw new Error(`internal error: node ${expr.id} typed as ${Ty.typeText(before)}, then as ${Ty.typeText(t)}`);
     }
     this.model.types.set(expr.id, t);
+    this.log?.types.push(expr.id);
     return t;
   }
 

@@ -142,4 +142,11 @@ export interface CompilerHost {
   describe?(path: string): FileFacts;
   /** The folder, symlinks resolved, that imports of a definition rooted at `entryPath` must stay inside; omitted: no containment. */
   projectRoot?(entryPath: string): string | undefined;
+  /**
+   * Each compilation of a file supersedes the previous one of that file, which is no longer read
+   * (the language server: one version of each document at a time). Unchanged declarations' trees
+   * are then moved in place rather than copied (see `parseFile`'s `inPlace`). Never set it where
+   * two versions of one path are alive together (`diff`, `compare`).
+   */
+  editing?: boolean;
 }

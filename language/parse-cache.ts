@@ -21,7 +21,19 @@ export interface ChunkResult {
   syntax: Diagnostic[];
   /** The AST builder's diagnostics (bad numbers, dates, escapes...). */
   literal: Diagnostic[];
+  /**
+   * Every distinct span object of `decl`'s tree (nodes may share one), so the tree can be moved
+   * in place with one pass over them instead of being copied (see `moveInPlace`).
+   */
+  spans: Span[];
+  /**
+   * The parse whose file holds this very tree, when that parse may give it up to the next parse
+   * of the same file (the language server's edits): see `parseFile`'s `inPlace`.
+   */
+  owner: object | undefined;
 }
+
+type Span = { start: number; end: number };
 
 /** Past this many characters of chunk text the least recently used chunks are dropped (~40 bytes of tree per character: ~80 MB at most). */
 const MAX_CACHED_CHARS = 2_000_000;
@@ -75,22 +87,73 @@ export class ParseCache {
 
 /**
  * `cached` as if the chunk had been parsed starting at `start` with ids from `firstId`.
- * Same place and ids: the very same (immutable) nodes. Otherwise a copy with every span moved
+ * Same place and ids: the very same (immutable) nodes, unless `alwaysCopy` (the result is to be
+ * moved in place later, so it must not share nodes with anyone). Otherwise a copy with every span moved
  * and every id renumbered. Diagnostics are always copies: the compiler fills in their ranges.
  */
-export function relocate(cached: ChunkResult, start: number, firstId: number, file: string): ChunkResult {
+export function relocate(cached: ChunkResult, start: number, firstId: number, file: string, alwaysCopy = false): ChunkResult {
   const offsetDelta = start - cached.start;
   const idDelta = firstId - cached.firstId;
-  const decl = cached.decl && (offsetDelta !== 0 || idDelta !== 0) ? (moveNode(cached.decl, offsetDelta, idDelta) as A.Declaration) : cached.decl;
+  const copy = cached.decl !== undefined && (alwaysCopy || offsetDelta !== 0 || idDelta !== 0);
+  const spans: Span[] = copy ? [] : cached.spans;
+  const decl = copy ? (moveNode(cached.decl, offsetDelta, idDelta, spans) as A.Declaration) : cached.decl;
   return {
     start,
     firstId,
     idCount: cached.idCount,
     decl,
+    spans,
+    owner: undefined,
     deep: cached.deep && moveDiagnostic(cached.deep, offsetDelta, file),
     syntax: cached.syntax.map((d) => moveDiagnostic(d, offsetDelta, file)),
     literal: cached.literal.map((d) => moveDiagnostic(d, offsetDelta, file)),
   };
+}
+
+/**
+ * Moves `cached`'s own tree to `start` by shifting its spans in place: no copy, ids kept. Only for
+ * a tree no other live result holds (its previous holder is superseded: `parseFile`'s `inPlace`).
+ * Copying every declaration after an edit was most of a keystroke's time in a large file (and
+ * most of its garbage); this touches one number pair per span. The diagnostics kept with the
+ * result are its own objects and move with it.
+ */
+export function moveInPlace(cached: ChunkResult, start: number): void {
+  const delta = start - cached.start;
+  if (delta === 0) return;
+  for (const s of cached.spans) {
+    s.start += delta;
+    s.end += delta;
+  }
+  for (const d of [...(cached.deep ? [cached.deep] : []), ...cached.syntax, ...cached.literal]) {
+    d.span = moveSpan(d.span, delta);
+    if (d.suggestion) d.suggestion = { ...d.suggestion, span: moveSpan(d.suggestion.span, delta) };
+  }
+  cached.start = start;
+}
+
+/** Copies of a result's diagnostics for one file's model (the compiler writes `range` into them). */
+export function diagnosticCopies(r: ChunkResult, file: string): Pick<ChunkResult, "deep" | "syntax" | "literal"> {
+  return { deep: r.deep && moveDiagnostic(r.deep, 0, file), syntax: r.syntax.map((d) => moveDiagnostic(d, 0, file)), literal: r.literal.map((d) => moveDiagnostic(d, 0, file)) };
+}
+
+/** The distinct span objects of a tree, for `moveInPlace` (the AST builder shares some between nodes). */
+export function spansOf(node: unknown): Span[] {
+  const seen = new Set<Span>();
+  const visit = (n: unknown): void => {
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x);
+      return;
+    }
+    if (n === null || typeof n !== "object") return;
+    const src = n as Record<string, unknown>;
+    for (const key in src) {
+      const v = src[key];
+      if (key === "span") seen.add(v as Span);
+      else if (v !== null && typeof v === "object") visit(v);
+    }
+  };
+  visit(node);
+  return [...seen];
 }
 
 /** A fresh diagnostic object (the compiler writes `range` into them), moved by `delta`. */
@@ -104,7 +167,7 @@ export function moveDiagnostic(d: Diagnostic, delta: number, file: string): Diag
   return out;
 }
 
-function moveSpan(s: { start: number; end: number }, delta: number): { start: number; end: number } {
+function moveSpan(s: Span, delta: number): Span {
   return { start: s.start + delta, end: s.end + delta };
 }
 
@@ -113,16 +176,16 @@ function moveSpan(s: { start: number; end: number }, delta: number): { start: nu
  * node and array copied the same way, everything else (text, numbers, booleans) as is.
  * Generic over node kinds, so a field added to the AST is carried without changes here.
  */
-function moveNode(node: unknown, offsetDelta: number, idDelta: number): unknown {
-  if (Array.isArray(node)) return node.map((n) => moveNode(n, offsetDelta, idDelta));
+function moveNode(node: unknown, offsetDelta: number, idDelta: number, spans: Span[]): unknown {
+  if (Array.isArray(node)) return node.map((n) => moveNode(n, offsetDelta, idDelta, spans));
   if (node === null || typeof node !== "object") return node;
   const src = node as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key in src) {
     const v = src[key];
     if (key === "id" && typeof v === "number") out[key] = v + idDelta;
-    else if (key === "span") out[key] = moveSpan(v as { start: number; end: number }, offsetDelta);
-    else out[key] = v !== null && typeof v === "object" ? moveNode(v, offsetDelta, idDelta) : v;
+    else if (key === "span") spans.push((out[key] = moveSpan(v as Span, offsetDelta)) as Span);
+    else out[key] = v !== null && typeof v === "object" ? moveNode(v, offsetDelta, idDelta, spans) : v;
   }
   return out;
 }

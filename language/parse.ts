@@ -4,7 +4,7 @@ import type * as A from "./ast.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import { diagnostic, helpText, message, type Diagnostic, type Message } from "./diagnostics.js";
 import { tokenizeIncrementally } from "./incremental-lex.js";
-import { ParseCache, relocate, type ChunkResult } from "./parse-cache.js";
+import { diagnosticCopies, moveDiagnostic, moveInPlace, ParseCache, relocate, spansOf, type ChunkResult } from "./parse-cache.js";
 import { isDisqualifyStart, isEventsStart, isGradeStart, isOutcomeStart, isParamStart, parseDeclarationTokens } from "./parser.js";
 import * as T from "./tokens.js";
 
@@ -163,11 +163,27 @@ function syntaxMessage(e: IRecognitionException, found: string): Message {
     : message("syntaxExpected", { expected: alternatives, found });
 }
 
+export interface ParseOptions {
+  /**
+   * This parse supersedes the previous `inPlace` parse of the same path, whose result nobody
+   * reads any more (the language server's next version of a document). The trees of unchanged
+   * declarations are then moved in place, keeping their node ids, instead of copied: `ids` must
+   * then be a counter that never goes back, so new nodes never take a kept node's id.
+   */
+  inPlace?: boolean;
+}
+
+/** The last `inPlace` parse of each path: the holder of the trees the next one may take over. */
+const lastInPlaceParse = new Map<string, object>();
+
 /**
  * Parses a whole file. Never throws on user input: broken text gives a tree with `Missing`
  * pieces plus diagnostics.
  */
-export function parseFile(path: string, text: string, ids: { value: number } = { value: 1 }): ParseResult {
+export function parseFile(path: string, text: string, ids: { value: number } = { value: 1 }, options: ParseOptions = {}): ParseResult {
+  const thisParse = {};
+  const previousParse = options.inPlace ? lastInPlaceParse.get(path) : undefined;
+  if (options.inPlace) lastInPlaceParse.set(path, thisParse);
   const diagnostics: Diagnostic[] = [];
   // Only the lines that changed since this path was last parsed are lexed again.
   const lexed = tokenizeIncrementally(path, text);
@@ -206,14 +222,23 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
     const key = text.slice(start, c + 1 < chunks.length ? chunks[c + 1][0].startOffset : text.length);
     const cached = chunkCache.get(key);
     let r: ChunkResult;
-    if (cached) {
-      r = relocate(cached, start, ids.value, path);
+    if (cached && previousParse !== undefined && cached.owner === previousParse) {
+      // The previous version of this file held this tree: it moves, nothing is copied.
+      moveInPlace(cached, start);
+      cached.owner = thisParse;
+      r = { ...cached, ...diagnosticCopies(cached, path) };
+    } else if (cached) {
+      // A tree someone else may still read is copied (a tree that will move must be this file's own).
+      r = relocate(cached, start, ids.value, path, options.inPlace);
       ids.value += r.idCount;
+      r.owner = options.inPlace ? thisParse : undefined;
       chunkCache.set(key, r);
+      r = { ...r, ...diagnosticCopies(r, path) };
     } else {
       const built = parseChunk(path, chunk, builder, ids, lexicalErrorAt);
+      built.owner = options.inPlace ? thisParse : undefined;
       chunkCache.set(key, built);
-      r = relocate(built, start, built.firstId, path); // copies of the diagnostics: analyze fills in their ranges
+      r = { ...built, ...diagnosticCopies(built, path) }; // analyze fills in the copies' ranges
     }
     if (r.deep) {
       diagnostics.push(r.deep);
@@ -250,7 +275,7 @@ export function clearParseCache(): void {
 /** Parses one declaration chunk into its declaration and diagnostics, before the file-wide error cap. */
 function parseChunk(path: string, chunk: T.LeaddefToken[], builder: AstBuilder, ids: { value: number }, lexicalErrorAt: ReadonlySet<number>): ChunkResult {
   const firstId = ids.value;
-  const result: ChunkResult = { start: chunk[0].startOffset, firstId, idCount: 0, decl: undefined, deep: undefined, syntax: [], literal: [] };
+  const result: ChunkResult = { start: chunk[0].startOffset, firstId, idCount: 0, decl: undefined, deep: undefined, syntax: [], literal: [], spans: [], owner: undefined };
   const deep = tooDeep(chunk);
   if (deep) {
     result.deep = diagnostic(path, { start: deep.token.startOffset, end: deep.token.endOffset! + 1 }, deep.message, {
@@ -284,7 +309,8 @@ function parseChunk(path: string, chunk: T.LeaddefToken[], builder: AstBuilder, 
   if (!cst) return result;
   const before = builder.diagnostics.length;
   result.decl = builder.declaration(cst);
-  result.literal = builder.diagnostics.slice(before);
+  // Copies with spans of their own: a tree moved in place must not move them twice.
+  result.literal = builder.diagnostics.slice(before).map((d) => moveDiagnostic(d, 0, path));
   // Long operator chains (`a and b and …`) nest as deeply as parentheses do.
   if (result.decl && treeDepth(result.decl) > MAX_TREE_DEPTH) {
     result.deep = diagnostic(path, { start: result.start, end: result.start + 1 }, message("chainedTooDeep", { max: MAX_TREE_DEPTH }), {
@@ -292,6 +318,7 @@ function parseChunk(path: string, chunk: T.LeaddefToken[], builder: AstBuilder, 
     });
     result.decl = undefined;
   }
+  if (result.decl) result.spans = spansOf(result.decl);
   result.idCount = ids.value - firstId;
   return result;
 }

@@ -31,7 +31,7 @@ export class Workspace {
   private readonly overlay = new Map<string, string>();
   /** The import boundary from the client's `projectRoot` initialization option; default: the workspace folder holding the file. */
   projectRoot: string | undefined;
-  private readonly host: CompilerHost = nodeHost(this.overlay, { projectRoot: (entry) => this.projectRootFor(entry) });
+  private readonly host: CompilerHost = nodeHost(this.overlay, { projectRoot: (entry) => this.projectRootFor(entry), editing: true });
   private readonly cache = new Map<string, { generation: number; result: CompileResult }>();
   private workspaceCache: { generation: number; results: CompileResult[] } | undefined;
   /** Bumped on every change to any file: a cached compilation from an older generation is stale. */

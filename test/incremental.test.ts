@@ -86,10 +86,10 @@ const tokenFacts = (t: IToken & { startsLine?: boolean }) => [t.image, t.startOf
 function resolutionFacts(r: Resolution) {
   return r.kind === "member"
     ? { kind: r.kind, member: r.member, field: r.field?.name, enumType: JSON.stringify(r.enumType) }
-    : { kind: r.kind, symbol: r.symbol.kind, name: r.symbol.name, file: r.symbol.file, declaration: r.declaration, at: r.symbol.decl.span, type: "type" in r.symbol ? JSON.stringify(r.symbol.type) : undefined };
+    : { kind: r.kind, symbol: r.symbol.kind, name: r.symbol.name, file: r.symbol.file, declaration: r.declaration, at: { ...r.symbol.decl.span }, type: "type" in r.symbol ? JSON.stringify(r.symbol.type) : undefined };
 }
 
-/** Everything a compile result is made of that editor features read, as plain data (taken at once: tokens are reused later). */
+/** Everything a compile result is made of that editor features read, as plain data (taken at once: tokens, and with an editing host trees, are reused later). */
 function snapshot(result: CompileResult) {
   const entry = result.analysis.entry;
   return {
@@ -98,7 +98,7 @@ function snapshot(result: CompileResult) {
     comments: entry.comments.map(tokenFacts),
     ast: JSON.parse(JSON.stringify(entry.ast)),
     types: [...entry.types].map(([id, t]) => [id, JSON.stringify(t)]),
-    occurrences: [...entry.occurrences].map(([id, o]) => [id, o.node.span, resolutionFacts(o.resolution)]),
+    occurrences: [...entry.occurrences].map(([id, o]) => [id, { ...o.node.span }, resolutionFacts(o.resolution)]),
     // The IR the server lowers for example runs, when the file is error-free.
     ir: result.program ? JSON.parse(JSON.stringify(result.program.ir)) : undefined,
   };
@@ -106,7 +106,72 @@ function snapshot(result: CompileResult) {
 
 const compileAt = (path: string, text: string) => compile(text, { path, host: nodeHost(new Map([[path, text]])) });
 
+/**
+ * The language server's host: each version supersedes the last, so unchanged declarations keep
+ * their trees (moved in place, ids kept) and their checked bodies (language/check-cache.ts).
+ */
+const compileEditing = (path: string, text: string) => compile(text, { path, host: nodeHost(new Map([[path, text]]), { editing: true }) });
+
+/**
+ * `snapshot` with node ids replaced by their order in the tree: an editing host keeps a moved
+ * declaration's ids, so ids differ from a fresh compile's while meaning the same nodes. Tables
+ * are compared as sets (sorted), since kept entries stay where they were in them.
+ */
+function idFreeSnapshot(result: CompileResult) {
+  const order = new Map<number, number>();
+  const visit = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(visit);
+    if (n === null || typeof n !== "object") return;
+    const o = n as Record<string, unknown>;
+    if (typeof o.id === "number" && typeof o.kind === "string" && !order.has(o.id)) order.set(o.id, order.size);
+    for (const k in o) if (k !== "id") visit(o[k]);
+  };
+  for (const file of result.analysis.files.values()) visit(file.ast);
+  const renumber = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(renumber);
+    if (n === null || typeof n !== "object") return n;
+    const o = n as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k in o) out[k] = k === "id" && typeof o[k] === "number" && typeof o.kind === "string" ? order.get(o[k] as number) : renumber(o[k]);
+    return out;
+  };
+  const byId = (a: unknown[], b: unknown[]) => (a[0] as number) - (b[0] as number);
+  const s = snapshot(result);
+  return {
+    ...s,
+    ast: renumber(s.ast),
+    types: s.types.map(([id, t]) => [order.get(id as number), t]).sort(byId),
+    occurrences: s.occurrences.map(([id, ...rest]) => [order.get(id as number), ...rest]).sort(byId),
+  };
+}
+
 describe("incremental checking", () => {
+  it("random edit sequences with the language server's host (declarations moved in place, bodies kept): each version equals a fresh compile()", () => {
+    let steps = 0;
+    let kept = 0;
+    sources.forEach(({ path, text }, s) => {
+      const r = rng(0xed17 + s);
+      const versions = [text];
+      for (let i = 0; i < 14; i++) versions.push(i % 3 === 2 ? dependencyEdit(versions[versions.length - 1], r) : edit(versions[versions.length - 1], r));
+      clearLexCache();
+      clearParseCache();
+      const incremental = versions.map((v) => {
+        const result = compileEditing(path, v);
+        return { snap: idFreeSnapshot(result), decls: result.analysis.entry.ast.declarations };
+      });
+      versions.forEach((v, i) => {
+        clearLexCache();
+        clearParseCache();
+        expect(incremental[i].snap, `${path} after edit ${i}`).toStrictEqual(idFreeSnapshot(compileAt(path, v)));
+        // Declarations the edit did not touch are the previous version's very objects.
+        if (i > 0) kept += incremental[i].decls.filter((d) => incremental[i - 1].decls.includes(d)).length;
+        steps++;
+      });
+    });
+    expect(steps).toBeGreaterThan(50);
+    expect(kept).toBeGreaterThan(steps * 5);
+  });
+
   it("random edit sequences on the example definitions: the incremental result equals a fresh compile()", () => {
     let steps = 0;
     sources.forEach(({ path, text }, s) => {
@@ -181,6 +246,32 @@ describe("incremental checking", () => {
     // The uses in main.leaddef (lines 1 and 2) are reported, not only the declarations.
     expect(reported[1].some((r) => r.endsWith("@1")), String(reported[1])).toBe(true);
     expect(reported[2].some((r) => r.endsWith("@2")), String(reported[2])).toBe(true);
+  });
+
+  it("with the language server's host: an imported file edited, and a parameter typed by the enum beside it, equal a fresh compile()", () => {
+    clearLexCache();
+    clearParseCache();
+    const dir = resolve("/virtual/editing-imports");
+    const common = join(dir, "common.leaddef");
+    const main = join(dir, "main.leaddef");
+    const commonText = "schema {\n  company.employees: integer\n  company.tier: enum(low, high)\n}\n";
+    const mainText = 'import "common.leaddef"\nparam top = high\ncriterion big when company.employees >= 500\ncriterion tiered when company.tier = top\nmql when big and tiered\n';
+    const compileBoth = (c: string, m: string, editing: boolean) => compile(m, { path: main, host: nodeHost(new Map([[common, c], [main, m]]), { editing }) });
+    const versions: [string, string][] = [
+      [commonText, mainText],
+      [commonText.replace("company.employees", "company.headcount"), mainText],
+      [commonText.replace("company.employees", "company.headcount"), mainText.replace(">= 500", ">= 5000")],
+      [commonText.replace("enum(low, high)", "enum(low, mid)"), mainText.replace(">= 500", ">= 5000")],
+      [commonText, mainText.replace("param top = high", "param top = 3")],
+      [commonText, mainText.replace("param top = high", "param top = 3").replace(">= 500", ">= 50")],
+      [commonText, mainText],
+    ];
+    const incremental = versions.map(([c, m]) => idFreeSnapshot(compileBoth(c, m, true)));
+    versions.forEach(([c, m], i) => {
+      clearLexCache();
+      clearParseCache();
+      expect(incremental[i], `version ${i}`).toStrictEqual(idFreeSnapshot(compileBoth(c, m, false)));
+    });
   });
 
   it("random edit sequences: re-lexing the changed lines gives exactly the tokens of a full lex", () => {

@@ -1,0 +1,209 @@
+import type * as A from "./ast.js";
+import type { Diagnostic } from "./diagnostics.js";
+import type { FieldSymbol, FileModel, LeaddefSymbol, Occurrence } from "./model.js";
+import type { Type } from "./types.js";
+
+/**
+ * Checking a file again after an edit without redoing what the edit cannot have changed — for
+ * the language server only (editing hosts, where each version of a file supersedes the last and
+ * unchanged declarations keep their very tree objects from one version to the next: see
+ * `parseFile`'s `inPlace`).
+ *
+ * The idea is rust-analyzer's (salsa) and TypeScript's builder: a query's result is kept while
+ * its inputs are unchanged. Checking a declaration's body reads two things: its own tree (the
+ * same object ⇒ the same text) and the file's scope — every visible field with its type, every
+ * declared name with its kind and what bodies read of it (a parameter's value, a stream's fields,
+ * a grade's letters, the stages' order, the disqualifications' reasons). `scopeKey` writes all of
+ * that down. When it is unchanged, a body checked in the previous version is not checked again:
+ * its types and resolved names stay in the file's tables, which pass from version to version
+ * (rebuilding tables of ~60,000 entries per keystroke was most of what was left of a keystroke's
+ * time in a 5,000-line file), and its diagnostics are moved to where the declaration now starts.
+ * Symbols keep their identity from version to version (updated in place), so names resolved in a
+ * kept body point at this version's symbols. An edit that changes the scope (a field renamed or
+ * retyped, a criterion renamed, a score deleted) re-checks every body, as before.
+ *
+ * Held to a fresh `compile()` by test/incremental.test.ts (editing host, random edit sequences).
+ */
+
+/** What checking one declaration's body added to its file's tables and diagnostics. */
+export interface BodyLog {
+  types: number[];
+  occurrences: number[];
+  diagnostics: Diagnostic[];
+}
+
+interface BodyResult extends BodyLog {
+  /** The scope it was checked in (interned: equal keys, the same object). */
+  scope: object;
+  /** Where the declaration started then: its diagnostics are moved by the difference. */
+  start: number;
+}
+
+/** What a file's last version left for the next one. */
+interface FileState {
+  scope: { key: string; token: object } | undefined;
+  types: Map<number, Type>;
+  occurrences: Map<number, Occurrence>;
+  /** The occurrences the declaration phase recorded (names where declared): made anew every time. */
+  declared: number[];
+  declarations: Set<A.Declaration>;
+  /** Own symbols by kind and name (fields by stream and path). */
+  symbols: Map<string, LeaddefSymbol>;
+}
+
+const bodies = new WeakMap<A.Declaration, BodyResult>();
+const states = new Map<string, FileState>();
+
+/** One file's check in an editing session: created before its declarations are declared. */
+export class EditSession {
+  private readonly previous: FileState | undefined;
+  private readonly symbols = new Map<string, LeaddefSymbol>();
+  private readonly declared: number[] = [];
+  private readonly declarations: Set<A.Declaration>;
+  private scope: { key: string; token: object } | undefined;
+
+  /** Takes over the previous version's tables, without the entries of declarations that are gone. */
+  constructor(private readonly model: FileModel) {
+    this.previous = states.get(model.path);
+    this.declarations = new Set(model.ast.declarations);
+    const prev = this.previous;
+    // A version whose bodies were not kept left tables without logs: start afresh.
+    if (!prev?.scope) return;
+    for (const id of prev.declared) prev.occurrences.delete(id);
+    for (const decl of prev.declarations) {
+      if (!this.declarations.has(decl)) forget(decl, prev);
+    }
+    model.types = prev.types;
+    model.occurrences = prev.occurrences;
+  }
+
+  /** The previous version's symbol for the same thing, updated to `fresh`; else `fresh`. */
+  keep<S extends LeaddefSymbol>(fresh: S): S {
+    const key = symbolKey(fresh);
+    const old = this.previous?.symbols.get(key);
+    let symbol = fresh;
+    if (old && old.kind === fresh.kind && sameKeys(old, fresh) && !this.symbols.has(key)) {
+      Object.assign(old, fresh);
+      symbol = old as S;
+    }
+    if (!this.symbols.has(key)) this.symbols.set(key, symbol);
+    return symbol;
+  }
+
+  /** An occurrence recorded while declaring. */
+  declaredAt(id: number): void {
+    this.declared.push(id);
+  }
+
+  /** Call once the scope is complete (after declaring): decides which bodies may be kept. */
+  scopeReady(): void {
+    const key = scopeKey(this.model);
+    const last = this.previous?.scope;
+    this.scope = key === undefined ? undefined : last?.key === key ? last : { key, token: {} };
+    if (this.scope === undefined && this.previous) {
+      // Nothing is kept: bodies start from empty tables (the declaration phase's entries stay).
+      const declared = new Map(this.declared.map((id) => [id, this.model.occurrences.get(id)!]));
+      this.model.types = new Map();
+      this.model.occurrences = declared;
+    }
+  }
+
+  /**
+   * True when `decl`'s body, checked in the previous version under the same scope, is kept: its
+   * table entries are in place and its diagnostics were added. Otherwise its old entries (if any)
+   * are removed, and it must be checked and then `checked`.
+   */
+  kept(decl: A.Declaration): boolean {
+    const cached = bodies.get(decl);
+    if (!cached) return false;
+    const scope = this.scope?.token;
+    if (scope !== undefined && cached.scope === scope && this.previous?.declarations.has(decl)) {
+      const delta = decl.span.start - cached.start;
+      for (const d of cached.diagnostics) this.model.diagnostics.push(movedCopy(d, delta));
+      return true;
+    }
+    if (this.scope !== undefined) forget(decl, { types: this.model.types, occurrences: this.model.occurrences });
+    bodies.delete(decl);
+    return false;
+  }
+
+  /** Keeps what checking `decl`'s body added, for the next version. */
+  checked(decl: A.Declaration, log: BodyLog): void {
+    if (!this.scope) return;
+    // Own copies: the model's diagnostics get their ranges filled in, and spans not taken from
+    // the tree (which moves in place) would otherwise stay behind.
+    bodies.set(decl, { ...log, diagnostics: log.diagnostics.map((d) => movedCopy(d, 0)), scope: this.scope.token, start: decl.span.start });
+  }
+
+  /** Hands this version's state to the next. */
+  finish(): void {
+    states.set(this.model.path, {
+      scope: this.scope,
+      types: this.model.types,
+      occurrences: this.model.occurrences,
+      declared: this.declared,
+      declarations: this.declarations,
+      symbols: this.symbols,
+    });
+  }
+}
+
+/** Removes a body's entries from the tables (its declaration is gone, or it is checked again). */
+function forget(decl: A.Declaration, tables: Pick<FileState, "types" | "occurrences">): void {
+  const cached = bodies.get(decl);
+  if (!cached) return;
+  for (const id of cached.types) tables.types.delete(id);
+  for (const id of cached.occurrences) tables.occurrences.delete(id);
+}
+
+function symbolKey(s: LeaddefSymbol): string {
+  return s.kind === "field" ? `field ${s.stream ?? ""} ${s.name}` : `${s.kind} ${s.name}`;
+}
+
+function sameKeys(a: object, b: object): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
+}
+
+/** Everything bodies read of the scope; undefined when bodies cannot be kept at all. */
+function scopeKey(model: FileModel): string | undefined {
+  const parts: string[] = [model.path];
+  for (const [path, f] of model.fields) parts.push(`f ${path} ${fieldKey(f)}`);
+  for (const [name, s] of model.names) {
+    let extra = "";
+    switch (s.kind) {
+      case "param":
+        // Such a parameter takes its type from the first body that compares it with an enum.
+        if (s.decl.value.kind === "Ref") return undefined;
+        extra = `${JSON.stringify(s.type)} ${s.written}`;
+        break;
+      case "stream":
+        extra = [...s.fields].map(([p, f]) => `${p} ${fieldKey(f)}`).join(";");
+        break;
+      case "grade":
+        extra = s.letters.join(",");
+        break;
+      case "stage":
+        extra = String(s.index);
+        break;
+    }
+    parts.push(`n ${name} ${s.kind} ${s.file} ${extra}`);
+  }
+  parts.push(`d ${JSON.stringify(model.disqualifications.map((d) => d.reason?.value ?? null))}`);
+  return parts.join("\n");
+}
+
+function fieldKey(f: FieldSymbol): string {
+  return `${f.file} ${f.stream ?? ""} ${f.optional} ${JSON.stringify(f.type)}`;
+}
+
+function movedCopy(d: Diagnostic, delta: number): Diagnostic {
+  const out: Diagnostic = { ...d, span: { start: d.span.start + delta, end: d.span.end + delta } };
+  delete out.range;
+  if (d.suggestion) {
+    out.suggestion = { ...d.suggestion, span: { start: d.suggestion.span.start + delta, end: d.suggestion.span.end + delta } };
+    delete out.suggestion.range;
+  }
+  return out;
+}

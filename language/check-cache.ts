@@ -1,6 +1,6 @@
 import type * as A from "./ast.js";
 import type { Diagnostic } from "./diagnostics.js";
-import type { FieldSymbol, FileModel, LeaddefSymbol, Occurrence } from "./model.js";
+import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, Occurrence } from "./model.js";
 import type { Type } from "./types.js";
 
 /**
@@ -37,6 +37,19 @@ interface BodyResult extends BodyLog {
   scope: object;
   /** Where the declaration started then: its diagnostics are moved by the difference. */
   start: number;
+  /** What later phases derived from the checked body alone (see `bodyMemo`). */
+  memo: BodyMemo;
+}
+
+/**
+ * What the phases after checking derive from one checked body and nothing else, kept with it
+ * (and dropped with it when the body is checked again).
+ */
+export interface BodyMemo {
+  /** The criteria, scores, stages… the declaration refers to (language/references.ts). */
+  references?: { symbol: DeclSymbol; at: A.Node }[];
+  /** The lints of the declaration's own expressions, and where it started when they were made. */
+  lints?: { start: number; diagnostics: Diagnostic[] };
 }
 
 /** What a file's last version left for the next one. */
@@ -132,7 +145,7 @@ export class EditSession {
     if (!this.scope) return;
     // Own copies: the model's diagnostics get their ranges filled in, and spans not taken from
     // the tree (which moves in place) would otherwise stay behind.
-    bodies.set(decl, { ...log, diagnostics: log.diagnostics.map((d) => movedCopy(d, 0)), scope: this.scope.token, start: decl.span.start });
+    bodies.set(decl, { ...log, diagnostics: log.diagnostics.map((d) => movedCopy(d, 0)), scope: this.scope.token, start: decl.span.start, memo: {} });
   }
 
   /** Hands this version's state to the next. */
@@ -146,6 +159,18 @@ export class EditSession {
       symbols: this.symbols,
     });
   }
+}
+
+/**
+ * The memo of `decl`'s body when `model` is the current version of a file in an editing session
+ * and the body is current in it (kept or just checked); undefined otherwise (then derive afresh).
+ */
+export function bodyMemo(model: FileModel, decl: A.Node): BodyMemo | undefined {
+  const state = states.get(model.path);
+  // The model whose tables are the session's is the current version; any other is not ours.
+  if (!state?.scope || state.occurrences !== model.occurrences) return undefined;
+  const body = bodies.get(decl as A.Declaration);
+  return body && body.scope === state.scope.token && state.declarations.has(decl as A.Declaration) ? body.memo : undefined;
 }
 
 /** Removes a body's entries from the tables (its declaration is gone, or it is checked again). */
@@ -198,7 +223,8 @@ function fieldKey(f: FieldSymbol): string {
   return `${f.file} ${f.stream ?? ""} ${f.optional} ${JSON.stringify(f.type)}`;
 }
 
-function movedCopy(d: Diagnostic, delta: number): Diagnostic {
+/** A copy of a diagnostic moved by `delta` (without the ranges the compiler fills in). */
+export function movedCopy(d: Diagnostic, delta: number): Diagnostic {
   const out: Diagnostic = { ...d, span: { start: d.span.start + delta, end: d.span.end + delta } };
   delete out.range;
   if (d.suggestion) {

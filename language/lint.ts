@@ -1,4 +1,5 @@
-import { walk, type Binary, type Expr, type Node } from "./ast.js";
+import { walk, type Binary, type Declaration, type Expr, type Node } from "./ast.js";
+import { bodyMemo, movedCopy } from "./check-cache.js";
 import { codeList, diagnostic, helpText, message } from "./diagnostics.js";
 import type { DeclSymbol, FileModel, LeaddefSymbol, StageSymbol } from "./model.js";
 import { referencedDecls } from "./references.js";
@@ -22,7 +23,20 @@ export function lintFile(model: FileModel, used: ReadonlySet<LeaddefSymbol>): vo
     }
   }
   for (let i = 1; i < model.stages.length; i++) lintFunnelOrder(model, model.stages[i], model.stages[i - 1]);
-  for (const decl of model.ast.declarations) walk(decl, (n, parent) => lintImpossibleConjunction(model, n, parent));
+  for (const decl of model.ast.declarations) lintExpressions(model, decl);
+}
+
+/** The lints of one declaration's expressions; in the language server, kept with its kept body. */
+function lintExpressions(model: FileModel, decl: Declaration): void {
+  const memo = bodyMemo(model, decl);
+  if (memo?.lints) {
+    const delta = decl.span.start - memo.lints.start;
+    for (const d of memo.lints.diagnostics) model.diagnostics.push(movedCopy(d, delta));
+    return;
+  }
+  const before = model.diagnostics.length;
+  walk(decl, (n, parent) => lintImpossibleConjunction(model, n, parent));
+  if (memo) memo.lints = { start: decl.span.start, diagnostics: model.diagnostics.slice(before).map((d) => movedCopy(d, 0)) };
 }
 
 /**

@@ -186,7 +186,7 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
   if (options.inPlace) lastInPlaceParse.set(path, thisParse);
   const diagnostics: Diagnostic[] = [];
   // Only the lines that changed since this path was last parsed are lexed again.
-  const lexed = tokenizeIncrementally(path, text);
+  const lexed = tokenizeIncrementally(path, text, options.inPlace);
   for (const bad of lexed.badText.slice(0, MAX_SYNTAX_ERRORS)) {
     const chars = text.slice(bad.offset, bad.offset + bad.length);
     diagnostics.push(
@@ -228,8 +228,9 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
       cached.owner = thisParse;
       r = { ...cached, ...diagnosticCopies(cached, path) };
     } else if (cached) {
-      // A tree someone else may still read is copied (a tree that will move must be this file's own).
-      r = relocate(cached, start, ids.value, path, options.inPlace);
+      // A tree someone else may still read is copied when it will move (this parse's own trees
+      // move with the next version) or when an editing parse holds it (it may move under us).
+      r = relocate(cached, start, ids.value, path, options.inPlace || cached.owner !== undefined);
       ids.value += r.idCount;
       r.owner = options.inPlace ? thisParse : undefined;
       chunkCache.set(key, r);

@@ -65,7 +65,10 @@ interface FileState {
 }
 
 const bodies = new WeakMap<A.Declaration, BodyResult>();
+/** The last version's state per file, most recently checked last; a file dropped here just starts afresh. */
 const states = new Map<string, FileState>();
+/** The server compiles every workspace file for references and rename: keep the tables of the files edited now, not of all. */
+const MAX_FILES = 32;
 
 /** One file's check in an editing session: created before its declarations are declared. */
 export class EditSession {
@@ -82,7 +85,7 @@ export class EditSession {
     const prev = this.previous;
     // A version whose bodies were not kept left tables without logs: start afresh.
     if (!prev?.scope) return;
-    for (const id of prev.declared) prev.occurrences.delete(id);
+    // The declaration phase's entries are overwritten where they are made again; the others go in `finish`.
     for (const decl of prev.declarations) {
       if (!this.declarations.has(decl)) forget(decl, prev);
     }
@@ -95,7 +98,8 @@ export class EditSession {
     const key = symbolKey(fresh);
     const old = this.previous?.symbols.get(key);
     let symbol = fresh;
-    if (old && old.kind === fresh.kind && sameKeys(old, fresh) && !this.symbols.has(key)) {
+    // The same key ⇒ made at the same place in the checker ⇒ the same properties.
+    if (old && old.kind === fresh.kind && !this.symbols.has(key)) {
       Object.assign(old, fresh);
       symbol = old as S;
     }
@@ -150,6 +154,12 @@ export class EditSession {
 
   /** Hands this version's state to the next. */
   finish(): void {
+    const prev = this.previous;
+    if (prev?.scope && this.model.occurrences === prev.occurrences) {
+      const declared = new Set(this.declared);
+      for (const id of prev.declared) if (!declared.has(id)) this.model.occurrences.delete(id);
+    }
+    states.delete(this.model.path);
     states.set(this.model.path, {
       scope: this.scope,
       types: this.model.types,
@@ -158,6 +168,10 @@ export class EditSession {
       declarations: this.declarations,
       symbols: this.symbols,
     });
+    for (const [oldest] of states) {
+      if (states.size <= MAX_FILES) break;
+      states.delete(oldest);
+    }
   }
 }
 
@@ -185,12 +199,6 @@ function symbolKey(s: LeaddefSymbol): string {
   return s.kind === "field" ? `field ${s.stream ?? ""} ${s.name}` : `${s.kind} ${s.name}`;
 }
 
-function sameKeys(a: object, b: object): boolean {
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
-}
-
 /** Everything bodies read of the scope; undefined when bodies cannot be kept at all. */
 function scopeKey(model: FileModel): string | undefined {
   const parts: string[] = [model.path];
@@ -201,7 +209,7 @@ function scopeKey(model: FileModel): string | undefined {
       case "param":
         // Such a parameter takes its type from the first body that compares it with an enum.
         if (s.decl.value.kind === "Ref") return undefined;
-        extra = `${JSON.stringify(s.type)} ${s.written}`;
+        extra = `${typeKey(s.type)} ${s.written}`;
         break;
       case "stream":
         extra = [...s.fields].map(([p, f]) => `${p} ${fieldKey(f)}`).join(";");
@@ -220,7 +228,18 @@ function scopeKey(model: FileModel): string | undefined {
 }
 
 function fieldKey(f: FieldSymbol): string {
-  return `${f.file} ${f.stream ?? ""} ${f.optional} ${JSON.stringify(f.type)}`;
+  return `${f.file} ${f.stream ?? ""} ${f.optional} ${typeKey(f.type)}`;
+}
+
+/** A type as text, every property included (members in order), cheaper than JSON.stringify. */
+function typeKey(t: Type): string {
+  let out = t.kind;
+  for (const k in t) {
+    if (k === "kind") continue;
+    const v = (t as Record<string, unknown>)[k];
+    out += ` ${k}=${Array.isArray(v) ? v.map((m) => JSON.stringify(m)).join(",") : String(v)}`;
+  }
+  return out;
 }
 
 /** A copy of a diagnostic moved by `delta` (without the ranges the compiler fills in). */

@@ -99,7 +99,7 @@ describe("report with event streams", () => {
     const r = spawnSync(process.execPath, [join(root, "dist", "compiler", "app", "cli.js"), "report", join(examples, "engagement.leaddef"), "--input", join(examples, "leads.csv"), "--as-of", AS_OF, "-o", out], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("leaddef: the definition reads event streams (activity) but a CSV row carries none: every lead has no events");
-    expect(r.stderr).toContain("takes no --events");
+    expect(r.stderr).toContain("give them with --events activity=FILE");
     expect(readFileSync(out, "utf8")).toMatch(/data-field="warning">the definition reads event streams \(activity\)/);
   });
 });

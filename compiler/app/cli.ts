@@ -454,8 +454,10 @@ function buildCli(): Command {
     .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
     .option("--id <column>", "the input column that identifies a lead", "id")
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
+    .option("--events <STREAM=FILE>", "an event stream's events from a separate CSV or JSON Lines file, joined on the id column, as run joins them (repeatable)", collect, [])
+    .option("--events-memory <MB>", `an events file up to this size on disk is joined in memory, in any order; a larger one is merged with the leads, both sorted by id (default: ${DEFAULT_EVENTS_MEMORY_MB})`)
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
-    .action(async (file: string, opts: { input: string; out: string; asOf?: string; id: string; param: string[]; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string }, command: Command) => {
+    .action(async (file: string, opts: { input: string; out: string; asOf?: string; id: string; param: string[]; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string; events: string[]; eventsMemory?: string }, command: Command) => {
       const { result, program } = programOrExit(file, opts.param);
       const data = await collectReport({
         program,
@@ -465,6 +467,7 @@ function buildCli(): Command {
         asOf: parseAsOf(opts.asOf),
         idColumn: opts.id,
         reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
+        events: eventFilesOf(opts.events, program.ir, opts.id, opts.eventsMemory),
       });
       writeFileSync(opts.out, renderReportHtml(data, result.analysis.entry.text));
       for (const warning of data.warnings) process.stderr.write(`leaddef: ${warning}\n`);
@@ -480,9 +483,11 @@ function buildCli(): Command {
     .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
     .option("--id <column>", "the input column that identifies a lead", "id")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--events <STREAM=FILE>", "an event stream's events from a separate CSV or JSON Lines file, joined on the id column, as run joins them (repeatable)", collect, [])
+    .option("--events-memory <MB>", `an events file up to this size on disk is joined in memory, in any order; a larger one is merged with the leads, both sorted by id (default: ${DEFAULT_EVENTS_MEMORY_MB})`)
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
-    .action(async (file: string, opts: { input: string; param: string[]; asOf?: string; id: string; format: "text" | "json"; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string }, command: Command) => {
-      const { result } = programOrExit(file);
+    .action(async (file: string, opts: { input: string; param: string[]; asOf?: string; id: string; format: "text" | "json"; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string; events: string[]; eventsMemory?: string }, command: Command) => {
+      const { result, program } = programOrExit(file);
       const sweep = await paramsOrUsageAsync(() => runSweep({
         result,
         params: opts.param,
@@ -491,6 +496,7 @@ function buildCli(): Command {
         asOf: parseAsOf(opts.asOf),
         idColumn: opts.id,
         reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
+        events: eventFilesOf(opts.events, program.ir, opts.id, opts.eventsMemory),
       }));
       for (const warning of sweep.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       console.log(opts.format === "json" ? JSON.stringify({ param: sweep.param, runs: sweep.runs, rowsRead: sweep.rowsRead, rowsRejected: sweep.rowsRejected }, null, 2) : renderSweep(sweep));
@@ -504,8 +510,10 @@ function buildCli(): Command {
     .option("--id <column>", "the input column that identifies a lead", "id")
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--events <STREAM=FILE>", "an event stream's events from a separate CSV or JSON Lines file, joined on the id column, as run joins them (repeatable)", collect, [])
+    .option("--events-memory <MB>", `an events file up to this size on disk is joined in memory, in any order; a larger one is merged with the leads, both sorted by id (default: ${DEFAULT_EVENTS_MEMORY_MB})`)
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
-    .action(async (file: string, opts: { input: string; asOf?: string; id: string; param: string[]; format: "text" | "json"; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string }, command: Command) => {
+    .action(async (file: string, opts: { input: string; asOf?: string; id: string; param: string[]; format: "text" | "json"; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string; events: string[]; eventsMemory?: string }, command: Command) => {
       const { program } = programOrExit(file, opts.param);
       const r = await collectOutcomes({
         program,
@@ -514,6 +522,7 @@ function buildCli(): Command {
         asOf: parseAsOf(opts.asOf),
         idColumn: opts.id,
         reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
+        events: eventFilesOf(opts.events, program.ir, opts.id, opts.eventsMemory),
       });
       for (const warning of r.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       console.log(opts.format === "json" ? JSON.stringify({ outcomes: r.outcomes }, null, 2) : renderOutcomes(r));

@@ -1,6 +1,7 @@
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
 import { streamReaderOf } from "../batch/js/binder.js";
 import { streamsNotSupplied } from "../batch/stream-notice.js";
+import type { EventFiles } from "../batch/sources/event-files.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import type { Program } from "../runtime/program.js";
@@ -16,6 +17,8 @@ export interface OutcomesOptions {
   idColumn: string;
   /** `--delimiter`, `--decimal-comma`, `--id` given: read as `run` reads (batch/sources/record-source.ts). */
   reading?: ReadingOptions;
+  /** `--events`: the streams' events from separate files, joined on the id as `run` joins them. */
+  events?: EventFiles;
 }
 
 export interface OutcomesResult extends OutcomesReport {
@@ -45,6 +48,7 @@ export async function collectOutcomes(o: OutcomesOptions): Promise<OutcomesResul
     idColumn: o.idColumn,
     reading: o.reading,
     streams: streamReaderOf(o.program),
+    events: o.events && { files: o.events, decode: (lead) => o.program.decodeStreams(lead), streams: o.program.ir.streams.map((s) => s.name) },
     onRow: (vals) => {
       o.program.evaluateValues(vals, o.asOf, out, true);
       for (let i = 0; i < nCriteria; i++) criteria[i] = out[1 + nScores + i] as boolean;
@@ -52,7 +56,7 @@ export async function collectOutcomes(o: OutcomesOptions): Promise<OutcomesResul
     },
     onReject: () => undefined,
   });
-  return { ...acc.result(), rowsRead: summary.rowsRead, rowsRejected: summary.rowsRejected, warnings: streamsNotSupplied(ir, o.inputFormat, false) };
+  return { ...acc.result(), rowsRead: summary.rowsRead, rowsRejected: summary.rowsRejected, warnings: o.events ? summary.warnings : streamsNotSupplied(ir, o.inputFormat, true) };
 }
 
 const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(1)}%`);

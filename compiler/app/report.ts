@@ -2,6 +2,7 @@ import { formatDateDays } from "../../language/literals.js";
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
 import { streamReaderOf } from "../batch/js/binder.js";
 import { streamsNotSupplied } from "../batch/stream-notice.js";
+import type { EventFiles } from "../batch/sources/event-files.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import type { Program } from "../runtime/program.js";
@@ -39,6 +40,8 @@ export interface ReportOptions {
   idColumn: string;
   /** `--delimiter`, `--decimal-comma`, `--id` given: read as `run` reads (batch/sources/record-source.ts). */
   reading?: ReadingOptions;
+  /** `--events`: the streams' events from separate files, joined on the id as `run` joins them. */
+  events?: EventFiles;
   /** Worker threads for a large CSV file (parallel-tally.ts's defaults); `workers: 0` reads on this thread. */
   parallel?: ParallelSettings;
 }
@@ -51,19 +54,28 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
   const { program } = o;
   const ir = program.ir;
   const tally = new ReportTally(program, o.asOf);
-  const parallel = o.inputFormat === "csv" && o.input !== "-"
+  // With --events on one thread, as `run` (the join follows the leads in file order).
+  const parallel = o.inputFormat === "csv" && o.input !== "-" && !o.events
     ? await reportCsvParallel(program, tally, { input: o.input, asOf: o.asOf, idColumn: o.idColumn, reading: o.reading, parallel: o.parallel })
     : undefined;
-  const pass = parallel ?? await forEachBoundRow({
-    fields: program.fields,
-    input: o.input,
-    inputFormat: o.inputFormat,
-    idColumn: o.idColumn,
-    reading: o.reading,
-    streams: streamReaderOf(program),
-    onRow: (vals) => tally.add(vals),
-    onReject: (r) => tally.reject(r),
-  });
+  // The events files' notices, or (none given) that a CSV row supplies no events.
+  let warnings = o.events ? [] : streamsNotSupplied(ir, o.inputFormat, true);
+  let pass = parallel;
+  if (!pass) {
+    const bound = await forEachBoundRow({
+      fields: program.fields,
+      input: o.input,
+      inputFormat: o.inputFormat,
+      idColumn: o.idColumn,
+      reading: o.reading,
+      streams: streamReaderOf(program),
+      events: o.events && { files: o.events, decode: (lead) => program.decodeStreams(lead), streams: program.ir.streams.map((s) => s.name) },
+      onRow: (vals) => tally.add(vals),
+      onReject: (r) => tally.reject(r),
+    });
+    if (o.events) warnings = bound.warnings;
+    pass = bound;
+  }
   return {
     funnel: tally.funnelReport(),
     outcomes: tally.outcomeFigures(),
@@ -76,6 +88,6 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
     params: ir.params.map((p) => ({ name: p.name, value: p.kind === "date" ? formatDateDays(p.value as number) : String(p.value), overridden: p.overridden })),
     unknownColumns: pass.unknownColumns,
     absentFields: pass.absentFields,
-    warnings: streamsNotSupplied(ir, o.inputFormat, false),
+    warnings,
   };
 }

@@ -4,6 +4,7 @@ import type { ParamValue } from "../ir.js";
 import { forEachBoundRow } from "../batch/js/bound-rows.js";
 import { streamReaderOf } from "../batch/js/binder.js";
 import { streamsNotSupplied } from "../batch/stream-notice.js";
+import type { EventFiles } from "../batch/sources/event-files.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import { OutcomeAccumulator, type OutcomeFigures } from "../analysis/outcomes.js";
@@ -25,6 +26,8 @@ export interface SweepOptions {
   idColumn: string;
   /** `--delimiter`, `--decimal-comma`, `--id` given: read as `run` reads (batch/sources/record-source.ts). */
   reading?: ReadingOptions;
+  /** `--events`: the streams' events from separate files, joined on the id as `run` joins them. */
+  events?: EventFiles;
 }
 
 /** One outcome's figures at one stage for one swept value: `leaddef outcomes`' stage row without its name. */
@@ -81,6 +84,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     idColumn: o.idColumn,
     reading: o.reading,
     streams: streamReaderOf(programs[0]),
+    events: o.events && { files: o.events, decode: (lead) => programs[0].decodeStreams(lead), streams: programs[0].ir.streams.map((s) => s.name) },
     onRow: (vals) => {
       for (let k = 0; k < programs.length; k++) {
         programs[k].evaluateValues(vals, o.asOf, out, withOutcomes);
@@ -102,7 +106,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     })),
     rowsRead: summary.rowsRead,
     rowsRejected: summary.rowsRejected,
-    warnings: streamsNotSupplied(ir0, o.inputFormat, false),
+    warnings: o.events ? summary.warnings : streamsNotSupplied(ir0, o.inputFormat, true),
   };
 }
 

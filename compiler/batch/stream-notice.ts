@@ -3,9 +3,9 @@ import type { InputFormat } from "./sources/inputs.js";
 
 /**
  * The notice for a definition that reads event streams when nothing supplies them: a CSV row
- * carries no events, so every lead is scored with none. `run` (which joins `--events` files)
- * and `report` (which reads streams only from JSON Lines objects) both say it, each with its own
- * remedy; empty when the definition reads no stream or the input is JSON Lines (whose objects
+ * carries no events, so every lead is scored with none. The commands that join `--events` files
+ * (`run`, `report`, `sweep`, `outcomes`) and `diff` (which reads streams only from JSON Lines
+ * objects) all say it, each with its remedy; empty when the definition reads no stream or the input is JSON Lines (whose objects
  * hold the streams).
  */
 export function streamsNotSupplied(ir: IrProgram, inputFormat: InputFormat, joinsEventFiles: boolean): string[] {

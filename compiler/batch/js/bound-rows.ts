@@ -2,6 +2,7 @@ import type { IrField } from "../../ir.js";
 import { checkHeader } from "../sources/header-check.js";
 import type { InputFormat } from "../sources/inputs.js";
 import { readRecords, type ReadingOptions } from "../sources/record-source.js";
+import type { EventFiles } from "../sources/event-files.js";
 import { rejectOf, CsvBinder, JsonBinder, type Reject, type StreamReader } from "./binder.js";
 
 /**
@@ -20,6 +21,17 @@ export interface BoundRowsSummary {
   rowsSkipped: number;
   unknownColumns: string[];
   absentFields: string[];
+  /** The events files' notices (unreadable event rows, events of ids not in the input); empty without `events`. */
+  warnings: string[];
+}
+
+/** `--events` files joined on the id, as `run` joins them: each lead's streams come from them. */
+export interface BoundEvents {
+  files: EventFiles;
+  /** The program's reading of a lead's stream lists into its values (`Program.decodeStreams`). */
+  decode: (lead: Record<string, unknown>) => unknown[];
+  /** The names of the definition's streams, for the reason of a lead whose events do not read. */
+  streams: readonly string[];
 }
 
 export interface BoundRowsOptions {
@@ -34,6 +46,8 @@ export interface BoundRowsOptions {
    * are read into `vals` after the fields, as `run` reads them. Without it they are unknown keys.
    */
   streams?: StreamReader;
+  /** `--events`: the streams' values come from these files (after the fields, as `run` puts them). */
+  events?: BoundEvents;
   /** A row that bound: `vals[i]` is field i (reused between rows: copy what you keep). */
   onRow: (vals: unknown[], id: string) => void;
   /** A row that did not bind, or could not be read. */
@@ -54,32 +68,60 @@ export async function forEachBoundRow(o: BoundRowsOptions): Promise<BoundRowsSum
     o.onReject(r);
   };
 
+  const events = o.events;
+  /** The lead bound as `id`: with `--events`, its streams joined, or a reject when they do not read. */
+  const bound = (id: string, line: number) => {
+    if (events) {
+      try {
+        const decoded = events.decode(events.files.leadObject(id));
+        for (let s = 0; s < decoded.length; s++) vals[o.fields.length + s] = decoded[s];
+      } catch (e) {
+        reject({ line, id, problems: [{ field: events.streams.join(", "), value: "", reason: { code: "bad-events", detail: (e as Error).message } }] });
+        return;
+      }
+    }
+    o.onRow(vals, id);
+  };
+  const refused = (r: Reject) => {
+    events?.files.note(r.id); // its events belong to a lead the input has (rejected), not to an unknown id
+    reject(r);
+  };
+
   let csvBinder: CsvBinder | undefined;
   const jsonBinder = new JsonBinder(o.fields, o.idColumn, 100, read, o.streams);
-  const pass = await readRecords(o.input, o.inputFormat, reading, {
-    onHeader: (cells) => {
-      checkHeader(o.fields, cells, o.idColumn, reading.idExplicit === true);
-      csvBinder = new CsvBinder(o.fields, cells, o.idColumn, read);
-      unknownColumns = csvBinder.unknownColumns;
-      absentFields = csvBinder.absentFields.map((f) => f.path);
-    },
-    onCsvRecord: (cells, line) => {
-      rowsRead++;
-      const refused = csvBinder!.bind(cells, line, rowsRead, vals);
-      if (refused) reject(refused);
-      else o.onRow(vals, csvBinder!.idOf(cells, rowsRead));
-    },
-    onJson: (value, line) => {
-      rowsRead++;
-      const refused = jsonBinder.bind(value, line, rowsRead, vals);
-      if (refused) reject(refused);
-      else o.onRow(vals, jsonBinder.idOf(value, rowsRead));
-    },
-    onBad: (line, reason, raw) => {
-      rowsRead++;
-      reject(rejectOf(line, "", "", raw, reason));
-    },
-  });
+  let pass: Awaited<ReturnType<typeof readRecords>>;
+  try {
+    pass = await readRecords(o.input, o.inputFormat, reading, {
+      // Before any row: a merged events file needs both files sorted by id (checked once, as in `run`).
+      start: ({ delimiter, dataEnd }) => events?.files.prepare(o.input === "-" ? undefined : { input: o.input, format: o.inputFormat, idColumn: o.idColumn, delimiter, dataEnd }),
+      onHeader: (cells) => {
+        checkHeader(o.fields, cells, o.idColumn, reading.idExplicit === true);
+        csvBinder = new CsvBinder(o.fields, cells, o.idColumn, read);
+        unknownColumns = csvBinder.unknownColumns;
+        absentFields = csvBinder.absentFields.map((f) => f.path);
+      },
+      onCsvRecord: (cells, line) => {
+        rowsRead++;
+        const r = csvBinder!.bind(cells, line, rowsRead, vals);
+        if (r) refused(r);
+        else bound(csvBinder!.idOf(cells, rowsRead), line);
+      },
+      onJson: (value, line) => {
+        rowsRead++;
+        const r = jsonBinder.bind(value, line, rowsRead, vals);
+        if (r) refused(r);
+        else bound(jsonBinder.idOf(value, rowsRead), line);
+      },
+      onBad: (line, reason, raw) => {
+        rowsRead++;
+        reject(rejectOf(line, "", "", raw, reason));
+      },
+    });
+  } catch (e) {
+    events?.files.close();
+    throw e;
+  }
   if (o.inputFormat === "jsonl") unknownColumns = jsonBinder.unknownColumns;
-  return { rowsRead, rowsRejected, rowsSkipped: pass.trailerLines, unknownColumns, absentFields };
+  const warnings = events ? events.files.warnings() : [];
+  return { rowsRead, rowsRejected, rowsSkipped: pass.trailerLines, unknownColumns, absentFields, warnings };
 }

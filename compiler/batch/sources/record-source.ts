@@ -26,6 +26,8 @@ export interface ReadingOptions {
 
 /** The callbacks of one pass; CSV calls onHeader once, then onCsvRecord per record; JSON Lines calls onJson per object. */
 export interface RecordHandlers {
+  /** Before the first record, once the delimiter and where the data ends (before a report trailer) are known. */
+  start?(dialect: { delimiter: string; dataEnd: number | undefined }): void;
   /** The CSV header's cells, before any record: throw an InputError to refuse the file as a whole. */
   onHeader(cells: string[]): void;
   onCsvRecord(cells: string[], line: number): void;
@@ -73,6 +75,7 @@ export async function readRecords(input: string, format: InputFormat, options: R
   );
   const jsonl = new JsonLinesReader(h.onJson, h.onBad);
   const reader = format === "csv" ? csv : jsonl;
+  h.start?.({ delimiter: dialect.delimiter, dataEnd: dialect.trailer?.dataEnd });
   const stream = openInput(input, dialect.trailer?.dataEnd);
   const utf8 = new Utf8Decoder();
   for await (const chunk of stream as AsyncIterable<Buffer>) {

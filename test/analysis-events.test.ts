@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { collectReport } from "../compiler/app/report.js";
 import { runSweep } from "../compiler/app/sweep.js";
 import { collectOutcomes } from "../compiler/app/outcomes.js";
+import { diffOnData } from "../compiler/analysis/diff.js";
 import { compile } from "../compiler/compile.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
 import { EventFiles } from "../compiler/batch/sources/event-files.js";
@@ -81,10 +82,37 @@ describe("report, sweep and outcomes with --events", () => {
     expect(rejects.join(" ")).toContain("activity");
   });
 
+  it("diff joins it for each definition: the leads that move are those whose stage differs between run --events of each", async () => {
+    const text = readFileSync(definition, "utf8");
+    const old = compile(text, { path: definition }).program!;
+    const stricter = compile(text.replace("within 30 days) >= 1", "within 30 days) >= 2"), { path: definition }).program!;
+    const stageById = async (program: typeof old, name: string) => {
+      const output = join(tmp, `${name}.csv`);
+      await runJs({ program, input: leads, inputFormat: "csv", asOf, idColumn: "id", columns: "default", outputFormat: "csv", output, rejectsPath: join(tmp, `${name}.rej.csv`), events: eventFiles(128), parallel: { workers: 0 } });
+      return new Map(readFileSync(output, "utf8").trim().split("\n").slice(1).map((l) => [l.split(",")[0], l.split(",")[1]]));
+    };
+    const before = await stageById(old, "old");
+    const after = await stageById(stricter, "new");
+    const moved = [...before].filter(([id, stage]) => after.get(id) !== stage).length;
+    expect(moved).toBeGreaterThan(5);
+    for (const budget of [128, 0]) {
+      const same = await diffOnData({ old, new: old }, { input: leads, format: "csv", asOf, idColumn: "id", events: eventFiles(budget) });
+      expect(same.changed).toBe(0);
+      const r = await diffOnData({ old, new: stricter }, { input: leads, format: "csv", asOf, idColumn: "id", events: eventFiles(budget) });
+      expect(r.changed, `budget ${budget}`).toBe(moved);
+    }
+  });
+
   it("on the command line: --events takes away the 'CSV carries none' notice, and an unsorted file above --events-memory is refused with nothing written", () => {
     const ok = cli("outcomes", definition, "--input", leads, "--events", `activity=${events}`, "--as-of", "2026-11-22");
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stderr).not.toContain("carries none");
+    const diffed = cli("diff", definition, definition, "--input", leads, "--events", `activity=${events}`, "--as-of", "2026-11-22");
+    expect(diffed.status, diffed.stderr).toBe(0);
+    expect(diffed.stderr).not.toContain("carries none");
+    const noStream = cli("diff", definition, definition, "--input", leads, "--events", `clicks=${events}`);
+    expect(noStream.status).toBe(2);
+    expect(noStream.stderr).toContain("no event stream `clicks`");
     const without = cli("outcomes", definition, "--input", leads, "--as-of", "2026-11-22");
     expect(without.stderr).toContain("a CSV row carries none: every lead has no events; give them with --events activity=FILE");
 

@@ -1,3 +1,4 @@
+import type { EventFiles } from "../batch/sources/event-files.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
 import type { Program } from "../runtime/program.js";
@@ -101,16 +102,18 @@ export interface DiffOptions {
    * keeps everything on this thread.
    */
   parallel?: { workers?: number; chunkBytes?: number; minBytes?: number };
+  /** `--events`: the streams' events from separate files, joined on the id (then on this thread, as `run`). */
+  events?: EventFiles;
 }
 
 /** Compares two compiled definitions on the leads of one file, reading it once. */
 export async function diffOnData(programs: { old: Program; new: Program }, o: DiffOptions): Promise<DiffReport> {
-  if (o.format === "csv" && o.input !== "-") {
+  if (o.format === "csv" && o.input !== "-" && !o.events) {
     const parallel = await diffCsvParallel(programs, o);
     if (parallel) return parallel;
   }
   const tally = new DiffTally(programs, o.asOf);
-  const summary = await pairedRows(programs, o.input, o.format, o.idColumn, (row) => tally.add(row), o.reading);
+  const summary = await pairedRows(programs, o.input, o.format, o.idColumn, (row) => tally.add(row), o.reading, o.events);
   return tally.report(summary.unknownColumns);
 }
 

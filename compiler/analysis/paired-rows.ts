@@ -7,6 +7,7 @@ import { csvLead, leadCellReaders } from "../batch/js/csv-lead.js";
 import { checkHeader } from "../batch/sources/header-check.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import { readRecords, type ReadingOptions } from "../batch/sources/record-source.js";
+import type { EventFiles } from "../batch/sources/event-files.js";
 
 /**
  * The one place where `diff` reads data: every input row bound once for each of two programs
@@ -47,6 +48,7 @@ export async function pairedRows(
   idColumn: string,
   onRow: (row: PairedRow) => void,
   reading: ReadingOptions = {},
+  events?: EventFiles,
 ): Promise<PairedRowsSummary> {
   const read: ReadOptions = { decimalComma: reading.decimalComma === true };
   const oldVals: unknown[] = new Array(programs.old.fields.length);
@@ -57,32 +59,41 @@ export async function pairedRows(
   const jsonOld = new JsonBinder(programs.old.fields, idColumn, 100, read, streamReaderOf(programs.old));
   const jsonNew = new JsonBinder(programs.new.fields, idColumn, 100, read, streamReaderOf(programs.new));
   let pairCsv: ((cells: string[], line: number, rowNumber: number) => PairedRow) | undefined;
-  const pass = await readRecords(input, format, reading, {
-    onHeader: (cells) => {
-      checkPairHeader(programs, cells, idColumn, reading.idExplicit === true);
-      const pairer = csvRowPairer(programs, cells, idColumn, oldVals, newVals, read);
-      csvBinders = pairer.binders;
-      pairCsv = pairer.pair;
-    },
-    onCsvRecord: (cells, line) => {
-      rows++;
-      onRow(pairCsv!(cells, line, rows));
-    },
-    onJson: (value, line) => {
-      rows++;
-      onRow({
-        id: jsonOld.idOf(value, rows),
-        line,
-        old: side(oldVals, jsonOld.bind(value, line, rows, oldVals)),
-        new: side(newVals, jsonNew.bind(value, line, rows, newVals)),
-        lead: () => value,
-      });
-    },
-    onBad: (line, reason, raw) => {
-      rows++;
-      onRow(unreadableRow(line, reason, raw, rows, oldVals, newVals));
-    },
-  });
+  const joined = events ? eventJoiner(programs, events) : (row: PairedRow) => row;
+  let pass: Awaited<ReturnType<typeof readRecords>>;
+  try {
+    pass = await readRecords(input, format, reading, {
+      // Before any row: a merged events file needs both files sorted by id (checked once, as in `run`).
+      start: ({ delimiter, dataEnd }) => events?.prepare(input === "-" ? undefined : { input, format, idColumn, delimiter, dataEnd }),
+      onHeader: (cells) => {
+        checkPairHeader(programs, cells, idColumn, reading.idExplicit === true);
+        const pairer = csvRowPairer(programs, cells, idColumn, oldVals, newVals, read);
+        csvBinders = pairer.binders;
+        pairCsv = pairer.pair;
+      },
+      onCsvRecord: (cells, line) => {
+        rows++;
+        onRow(joined(pairCsv!(cells, line, rows)));
+      },
+      onJson: (value, line) => {
+        rows++;
+        onRow(joined({
+          id: jsonOld.idOf(value, rows),
+          line,
+          old: side(oldVals, jsonOld.bind(value, line, rows, oldVals)),
+          new: side(newVals, jsonNew.bind(value, line, rows, newVals)),
+          lead: () => value,
+        }));
+      },
+      onBad: (line, reason, raw) => {
+        rows++;
+        onRow(unreadableRow(line, reason, raw, rows, oldVals, newVals));
+      },
+    });
+  } catch (e) {
+    events?.close();
+    throw e;
+  }
   return {
     rows,
     skipped: pass.trailerLines,
@@ -101,6 +112,34 @@ export function checkPairHeader(programs: { old: Program; new: Program }, header
     if (!had || (had.optional && !f.optional)) byColumn.set(f.column, f);
   }
   checkHeader([...byColumn.values()], header, idColumn, idExplicit);
+}
+
+/**
+ * `--events`: each row's streams from the events files, joined on its id as `run` joins them
+ * (read once per row, in input order, so a merged file advances with the leads). Each side reads
+ * its own definition's streams; a side whose events do not read is refused with `run`'s reason.
+ */
+function eventJoiner(programs: { old: Program; new: Program }, events: EventFiles): (row: PairedRow) => PairedRow {
+  const joinSide = (program: Program, s: BoundSide, streams: Record<string, unknown>, row: PairedRow): BoundSide => {
+    if (!s.values) return s;
+    try {
+      const decoded = program.decodeStreams(streams);
+      for (let i = 0; i < decoded.length; i++) s.values[program.fields.length + i] = decoded[i];
+      return s;
+    } catch (e) {
+      const names = program.ir.streams.map((st) => st.name).join(", ");
+      return { values: undefined, reject: { line: row.line, id: row.id, problems: [{ field: names, value: "", reason: { code: "bad-events", detail: (e as Error).message } }] } };
+    }
+  };
+  return (row) => {
+    if (!row.old.values && !row.new.values) {
+      events.note(row.id); // its events belong to a lead the input has (rejected), not to an unknown id
+      return row;
+    }
+    const streams = events.leadObject(row.id);
+    const base = row.lead;
+    return { ...row, old: joinSide(programs.old, row.old, streams, row), new: joinSide(programs.new, row.new, streams, row), lead: () => ({ ...base(), ...streams }) };
+  };
 }
 
 const side = (vals: unknown[], reject: Reject | undefined): BoundSide => (reject ? { values: undefined, reject } : { values: vals, reject: undefined });

@@ -31,7 +31,7 @@ import { collectOutcomes, renderOutcomes } from "./outcomes.js";
 import { renderReportHtml } from "./report-html.js";
 import { Coverage, coverageSummary, toLcov, uncoveredLines } from "../analysis/coverage.js";
 import { compareCommand, DefinitionUsageError, diffCommand, withSemanticLints, type CompareCommandOptions, type DiffCommandOptions } from "./definition-commands.js";
-import { streamAssignments } from "./stream-options.js";
+import { openEventFiles, streamAssignments } from "./stream-options.js";
 import { DEFAULT_EVENTS_MEMORY_MB, EventFiles } from "../batch/sources/event-files.js";
 import type { IrProgram } from "../ir.js";
 import { renderExampleOutcome, renderExplanation, renderGithub, renderJson, renderSarif, renderText, type DiagnosticFormat } from "./render.js";
@@ -46,16 +46,12 @@ class UsageError extends Error {}
  * id now, a larger one merged with the sorted leads during the run; none given: undefined.
  */
 function eventFilesOf(pairs: readonly string[], ir: IrProgram, idColumn: string, memoryMB?: string): EventFiles | undefined {
-  if (pairs.length === 0) return undefined;
-  let assigned: Record<string, string>;
   try {
-    assigned = streamAssignments(pairs, ir, "--events");
+    return openEventFiles(pairs, ir, idColumn, memoryMB);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
   }
-  const budget = memoryMB === undefined ? DEFAULT_EVENTS_MEMORY_MB : Number(memoryMB);
-  if (!(budget >= 0) || memoryMB?.trim() === "") throw new UsageError(`--events-memory takes a number of MB (0 or more), not \`${memoryMB}\``);
-  return EventFiles.open(assigned, idColumn, budget);
 }
 
 /** `--events STREAM=FILE` pairs as stream → path, checked against the definition's streams, for an engine that reads them itself. */
@@ -538,6 +534,8 @@ function buildCli(): Command {
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--fail-on-change", "exit 1 if any lead changes stage (a CI gate for refactors)")
+    .option("--events <STREAM=FILE>", "an event stream's events (a stream of either definition) from a separate CSV or JSON Lines file, joined on the id column, as run joins them (repeatable)", collect, [])
+    .option("--events-memory <MB>", `an events file up to this size on disk is joined in memory, in any order; a larger one is merged with the leads, both sorted by id (default: ${DEFAULT_EVENTS_MEMORY_MB})`)
     .action(async (oldSpec: string, newSpec: string, opts: DiffCommandOptions & { decimalComma?: boolean; delimiter?: string }, command: Command) => {
       process.exitCode = await diffCommand(oldSpec, newSpec, { ...opts, reading: readingOf(opts, command.getOptionValueSource("id") === "cli") });
     });

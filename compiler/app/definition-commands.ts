@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { compareDefinitions } from "../analysis/compare.js";
 import { diffOnData } from "../analysis/diff.js";
 import { streamsNotSupplied } from "../batch/stream-notice.js";
+import { openEventFiles } from "./stream-options.js";
 import { semanticLints } from "../analysis/semantic-lints.js";
 import { openSolver, shutdownSolvers } from "../analysis/smt.js";
 
@@ -66,6 +67,9 @@ export interface DiffCommandOptions {
   failOnChange?: boolean;
   /** `--delimiter`, `--decimal-comma`, `--id` given (parsed once in the CLI, as for `run`). */
   reading?: ReadingOptions;
+  /** `--events STREAM=FILE` pairs (a stream of either definition) and `--events-memory MB`. */
+  events?: string[];
+  eventsMemory?: string;
 }
 
 /** `leaddef diff OLD NEW --input FILE`. */
@@ -81,9 +85,18 @@ export async function diffCommand(oldSpec: string, newSpec: string, o: DiffComma
   const before = loadDefinition(oldSpec);
   const after = loadDefinition(newSpec);
   if (!before || !after) return EXIT.problems;
-  const report = await diffOnData({ old: before.program, new: after.program }, { input: o.input, format, asOf, idColumn: o.id, reading: o.reading });
-  // A CSV row carries no events: say so once for the streams either definition reads.
-  const notices = new Set([...streamsNotSupplied(after.program.ir, format, false), ...streamsNotSupplied(before.program.ir, format, false)]);
+  // Either definition's streams may be given: each side reads its own from the joined files.
+  const streams = [...after.program.ir.streams, ...before.program.ir.streams.filter((s) => !after.program.ir.streams.some((a) => a.name === s.name))];
+  let events;
+  try {
+    events = openEventFiles(o.events ?? [], { streams }, o.id, o.eventsMemory);
+  } catch (e) {
+    if (e instanceof RangeError) throw new DefinitionUsageError(e.message);
+    throw e;
+  }
+  const report = await diffOnData({ old: before.program, new: after.program }, { input: o.input, format, asOf, idColumn: o.id, reading: o.reading, events });
+  // The events files' notices; or, a CSV row carrying no events, that, once for the streams either definition reads.
+  const notices = new Set(events ? events.warnings() : [...streamsNotSupplied(after.program.ir, format), ...streamsNotSupplied(before.program.ir, format)]);
   for (const notice of notices) process.stderr.write(`leaddef: ${notice}\n`);
   const labels = { old: before.label, new: after.label };
   const text = o.format === "json" ? renderDiffJson(report, labels) : o.format === "markdown" ? renderDiffMarkdown(report, labels) : renderDiffText(report, labels);

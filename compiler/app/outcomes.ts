@@ -56,7 +56,7 @@ export async function collectOutcomes(o: OutcomesOptions): Promise<OutcomesResul
     },
     onReject: () => undefined,
   });
-  return { ...acc.result(), rowsRead: summary.rowsRead, rowsRejected: summary.rowsRejected, warnings: o.events ? summary.warnings : streamsNotSupplied(ir, o.inputFormat, true) };
+  return { ...acc.result(), rowsRead: summary.rowsRead, rowsRejected: summary.rowsRejected, warnings: o.events ? summary.warnings : streamsNotSupplied(ir, o.inputFormat) };
 }
 
 const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(1)}%`);

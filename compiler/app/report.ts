@@ -59,7 +59,7 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
     ? await reportCsvParallel(program, tally, { input: o.input, asOf: o.asOf, idColumn: o.idColumn, reading: o.reading, parallel: o.parallel })
     : undefined;
   // The events files' notices, or (none given) that a CSV row supplies no events.
-  let warnings = o.events ? [] : streamsNotSupplied(ir, o.inputFormat, true);
+  let warnings = o.events ? [] : streamsNotSupplied(ir, o.inputFormat);
   let pass = parallel;
   if (!pass) {
     const bound = await forEachBoundRow({

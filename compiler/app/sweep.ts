@@ -106,7 +106,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     })),
     rowsRead: summary.rowsRead,
     rowsRejected: summary.rowsRejected,
-    warnings: o.events ? summary.warnings : streamsNotSupplied(ir0, o.inputFormat, true),
+    warnings: o.events ? summary.warnings : streamsNotSupplied(ir0, o.inputFormat),
   };
 }
 

@@ -44,10 +44,12 @@ const encoder = new TextEncoder();
 /**
  * Posts a piece's result with its rows encoded here, on the worker, and their bytes moved to the
  * main thread: no copy of the text crosses the thread boundary and the main thread only writes.
+ * The piece's own memory (`input`: nothing in the result refers to it, the scorers copy what they
+ * keep into strings) is moved back too, for the main thread to read a later piece into.
  */
-function post(seq: number, result: ChunkResult): void {
+function post(seq: number, result: ChunkResult, input: ArrayBuffer): void {
   const outBytes = encoder.encode(result.out);
-  parentPort!.postMessage({ seq, result: { ...result, out: "", outBytes } }, [outBytes.buffer as ArrayBuffer]);
+  parentPort!.postMessage({ seq, result: { ...result, out: "", outBytes }, input }, [outBytes.buffer as ArrayBuffer, input]);
 }
 
 parentPort!.on("message", (task: WorkerTask) => {
@@ -55,7 +57,7 @@ parentPort!.on("message", (task: WorkerTask) => {
     const bytes = new Uint8Array(task.buffer, 0, task.length);
     // Valid UTF-8 is read in place (CSV) or line by line (JSON Lines), never decoded as a whole;
     // anything else is decoded with invalid bytes marked, so the rows holding them are rejected (utf8.ts).
-    post(task.seq, scorer.scorePiece(bytes));
+    post(task.seq, scorer.scorePiece(bytes), task.buffer);
   } catch (e) {
     parentPort!.postMessage({ seq: task.seq, error: (e as Error).stack ?? String(e) });
   }

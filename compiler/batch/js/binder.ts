@@ -93,6 +93,17 @@ export function streamReaderOf(program: { ir: { streams: readonly { name: string
   return { names: program.ir.streams.map((s) => s.name), decode: (obj) => program.decodeStreams(obj) };
 }
 
+/**
+ * Whether a field's value in a parsed JSON row can be read with plain property reads: the
+ * objects and arrays JSON.parse makes inherit only from Object.prototype and Array.prototype, so
+ * a read of a name neither has (`industry`, not `constructor`, `length` or `__proto__`) finds an
+ * own property or nothing. Such reads skip hasOwnProperty, which cost ~10% of a JSON Lines row.
+ */
+function readsPlainly(f: IrField): boolean {
+  const inherited = (name: string) => name in Object.prototype || name in Array.prototype;
+  return f.column === f.path && !inherited(f.path) && !f.segments.some(inherited);
+}
+
 /** A key of JSON Lines rows at one place: its path, whether it is known (a field's or noted), the keys below it. */
 interface KeyState { path: string; known: boolean; children: Map<string, KeyState> | undefined }
 
@@ -100,6 +111,8 @@ interface KeyState { path: string; known: boolean; children: Map<string, KeyStat
 export class JsonBinder {
   private readonly readers: ((v: unknown) => unknown)[];
   private readonly missing: unknown[];
+  /** Per field: 1 when its value is found by plain property reads (readsPlainly). */
+  private readonly plain: Uint8Array;
   private readonly seenKeys = new Set<string>();
   /** The keys met at the top of rows (and below, in their children), see noteUnknown. */
   private readonly topKeys = new Map<string, KeyState>();
@@ -112,14 +125,24 @@ export class JsonBinder {
   constructor(private readonly fields: readonly IrField[], private readonly idColumn: string, private readonly noteLimit = 100, options: ReadOptions = {}, private readonly streams?: StreamReader) {
     this.readers = fields.map((f) => codecOf(f, options).read);
     this.missing = fields.map((f) => codecOf(f).missing);
+    this.plain = Uint8Array.from(fields, (f) => (readsPlainly(f) ? 1 : 0));
     for (const f of fields) this.seenKeys.add(f.column);
     for (const name of streams?.names ?? []) this.seenKeys.add(name);
     this.seenKeys.add(idColumn);
   }
 
-  private get(obj: Record<string, unknown>, f: IrField): unknown {
+  private get(obj: Record<string, unknown>, f: IrField, plain: boolean): unknown {
     // A field bound to a key (`from "Annual Revenue"`) reads that key only.
     if (f.column !== f.path) return Object.prototype.hasOwnProperty.call(obj, f.column) ? obj[f.column] : undefined;
+    if (plain) {
+      // No segment names an inherited property (readsPlainly), so a plain read finds own ones only.
+      let v: unknown = obj;
+      for (const s of f.segments) {
+        if (v === null || typeof v !== "object") return obj[f.path];
+        v = (v as Record<string, unknown>)[s];
+      }
+      return v !== undefined && v !== null ? v : obj[f.path];
+    }
     let v: unknown = obj;
     for (const s of f.segments) {
       if (v === null || typeof v !== "object") {
@@ -137,7 +160,9 @@ export class JsonBinder {
   private noteUnknown(obj: Record<string, unknown>, keys: Map<string, KeyState>, prefix: string): void {
     // Each row repeats the same keys: each key's path is built once, and once it is known (a
     // field, or noted) that is remembered with it — one lookup per key and row, no path work.
-    for (const key of Object.keys(obj)) {
+    // for…in, not Object.keys: no array per object and row. A parsed JSON value inherits only
+    // from Object.prototype or Array.prototype, which have no enumerable properties: own keys only.
+    for (const key in obj) {
       let k = keys.get(key);
       if (!k) {
         const path = prefix ? `${prefix}.${key}` : key;
@@ -174,7 +199,7 @@ export class JsonBinder {
     const fields = this.fields;
     let problems: Problem[] | undefined;
     for (let i = 0; i < fields.length; i++) {
-      const raw = this.get(obj, fields[i]);
+      const raw = this.get(obj, fields[i], this.plain[i] === 1);
       if (raw === undefined || raw === null) {
         if (!fields[i].optional) (problems ??= []).push({ field: fields[i].path, value: "", reason: { code: "required-missing" } });
         vals[i] = this.missing[i];

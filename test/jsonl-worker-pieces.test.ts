@@ -132,6 +132,53 @@ mql when c.d > 1
   });
 });
 
+describe("JsonBinder finds each field as the plain rule does", () => {
+  const shapes = compile(`schema {
+  a.b: number?
+  a.c.d: number?
+  e: number?
+  a.constructor: number?
+  x.y: number?
+  rev: number? from "Annual Revenue"
+}
+mql when e > 1
+`).program!;
+
+  function reference(obj: Record<string, unknown>, f: (typeof shapes.fields)[number]): unknown {
+    if (f.column !== f.path) return Object.hasOwn(obj, f.column) ? obj[f.column] : undefined;
+    let v: unknown = obj;
+    for (const s of f.segments) v = v !== null && typeof v === "object" && Object.hasOwn(v, s) ? (v as Record<string, unknown>)[s] : undefined;
+    if (v !== undefined && v !== null) return v;
+    return Object.hasOwn(obj, f.path) ? obj[f.path] : undefined;
+  }
+
+  const key = fc.constantFrom("a", "b", "c", "d", "e", "x", "y", "a.b", "a.c.d", "a.c", "x.y", "constructor", "a.constructor", "Annual Revenue", "rev", "z");
+  const leaf = fc.oneof(fc.integer({ min: -3, max: 9 }), fc.constant(null), fc.constantFrom("5", "x"), fc.constant([1]));
+  const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({ v: fc.oneof({ depthSize: "small" }, leaf, fc.dictionary(key, tie("v"), { maxKeys: 4 })) })).v;
+  const row = fc.dictionary(key, value, { maxKeys: 6 });
+
+  it("nested paths, flat dotted keys, both, arrays and nulls on the way, bound keys; under a noting limit and past it", () => {
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 6 }), fc.constantFrom(0, 1, Infinity), (rows, limit) => {
+        const binder = new JsonBinder(shapes.fields, "id", limit);
+        for (const r of rows) {
+          const obj = JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
+          const flat = Object.create(null) as Record<string, unknown>;
+          for (const f of shapes.fields) {
+            const raw = reference(obj, f);
+            if (raw !== undefined) flat[f.column] = raw;
+          }
+          const got: unknown[] = [];
+          const want: unknown[] = [];
+          expect(binder.bind(obj, 1, 1, got)).toEqual(new JsonBinder(shapes.fields, "id", 0).bind(flat, 1, 1, want));
+          expect(got).toEqual(want);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe("SpareBuffers", () => {
   it("gives back a kept buffer large enough, else a new one with room to spare", () => {
     const spares = new SpareBuffers(2);

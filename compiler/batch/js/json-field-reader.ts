@@ -18,6 +18,18 @@ export type PlainFieldReader = (row: Record<string, unknown>, raw: unknown[], fl
  * followed, when that gives undefined or null, by the top-level dotted key `row[path]`.
  */
 export function plainFieldReader(fields: readonly IrField[], plain: Uint8Array): PlainFieldReader {
+  // One function per field list: a worker makes a binder per piece, and a function compiled
+  // afresh would start unoptimised each time.
+  const known = compiled.get(fields);
+  if (known && known.plain.every((p, i) => p === plain[i])) return known.reader;
+  const reader = compile(fields, plain);
+  compiled.set(fields, { plain, reader });
+  return reader;
+}
+
+const compiled = new WeakMap<readonly IrField[], { plain: Uint8Array; reader: PlainFieldReader }>();
+
+function compile(fields: readonly IrField[], plain: Uint8Array): PlainFieldReader {
   const lit = (s: string) => JSON.stringify(s);
   const lines: string[] = [];
   const dotted: number[] = [];

@@ -2,7 +2,9 @@ import type { Program } from "../../runtime/program.js";
 import { withNumberAsWritten } from "./json-overflow.js";
 import { JsonBinder, streamReaderOf, type Reject, rejectOf } from "./binder.js";
 import type { ChunkResult } from "./csv-scorer.js";
+import { isUtf8 } from "node:buffer";
 import { JsonLinesReader } from "../sources/inputs.js";
+import { decodeUtf8 } from "../sources/utf8.js";
 import type { OutputFormat } from "../output.js";
 import type { ReadOptions } from "../../runtime/codecs/codec.js";
 import { RowScorer, StringSink } from "./row-scorer.js";
@@ -45,6 +47,25 @@ export class JsonlChunkScorer {
    * `marked`: the text holds invalid UTF-8 marks (sources/utf8.ts).
    */
   score(text: string, rowBase?: number, marked = false): JsonlChunkResult {
+    return this.scoreLines((reader) => reader.push(text, marked), () => text, marked, rowBase);
+  }
+
+  /**
+   * Scores a worker's piece of bytes as `score` scores its text, with the same result. Valid
+   * UTF-8 (nearly always) is decoded line by line (JsonLinesReader.pushValidUtf8), never as one
+   * string; anything else is decoded whole with its invalid bytes marked (sources/utf8.ts).
+   */
+  scorePiece(bytes: Uint8Array): JsonlChunkResult {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (!isUtf8(buf)) {
+      const { text, marked } = decodeUtf8(buf);
+      return this.score(text, undefined, marked);
+    }
+    return this.scoreLines((reader) => reader.pushValidUtf8(buf), () => buf.toString("utf8"), false, undefined);
+  }
+
+  /** The one scoring loop: `feed` gives the reader the piece; `textOf` is the piece's text, if it must come back. */
+  private scoreLines(feed: (reader: JsonLinesReader) => void, textOf: () => string, marked: boolean, rowBase: number | undefined): JsonlChunkResult {
     const { program, idColumn } = this;
     const binder = new JsonBinder(program.fields, idColumn, Infinity, this.read, streamReaderOf(program));
     const sink = new StringSink();
@@ -74,11 +95,11 @@ export class JsonlChunkScorer {
       },
       false,
     );
-    reader.push(text, marked);
+    feed(reader);
     reader.end();
     const result: JsonlChunkResult = { out: sink.text, rejects, stageCounts: scorer.stageCounts, rows, lines: reader.lines, unknownRows };
     if (needsRowBase && rowBase === undefined) {
-      result.text = text;
+      result.text = textOf();
       result.marked = marked;
     }
     return result;

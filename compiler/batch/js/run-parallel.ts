@@ -7,6 +7,7 @@ import { OrderedResults } from "../ordered-results.js";
 import type { OutputFormat, OutputTarget } from "../output.js";
 import type { ReadOptions } from "../../runtime/codecs/codec.js";
 import { jsRunSummary, type RunSummary } from "../summary.js";
+import { SpareBuffers } from "./spare-buffers.js";
 
 export interface ParallelOptions {
   program: Program;
@@ -51,12 +52,14 @@ export class Pool<R = ChunkResult> {
   private next = 0;
   private failure: Error | undefined;
 
-  constructor(script: URL, count: number, setup: unknown) {
+  /** `spares`: where the pieces' memory goes when a worker moves it back with its result. */
+  constructor(script: URL, count: number, setup: unknown, spares?: SpareBuffers) {
     this.workers = Array.from({ length: count }, () => {
       // A small young generation: scavenges stay cheap (each piece's garbage dies young) and
       // each worker adds tens of megabytes, not a hundred, to the peak RSS.
       const w = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-      w.on("message", (m: { seq: number; result?: R; error?: string }) => {
+      w.on("message", (m: { seq: number; result?: R; error?: string; input?: ArrayBuffer }) => {
+        if (m.input) spares?.keep(m.input);
         const p = this.pending.get(m.seq);
         this.pending.delete(m.seq);
         if (m.error !== undefined) p?.reject(new Error(`scoring worker failed: ${m.error}`));
@@ -93,9 +96,12 @@ export class Pool<R = ChunkResult> {
   }
 }
 
-/** Reads from `fd` into a fresh buffer after `carry`; returns the bytes now held. */
-export function readPiece(fd: number, carry: Buffer, size: number): { data: Buffer; eof: boolean } {
-  const buf = Buffer.allocUnsafeSlow(carry.length + size);
+/**
+ * Reads from `fd` into a buffer of its own (from `spares` when given, else fresh) after `carry`;
+ * returns the bytes now held.
+ */
+export function readPiece(fd: number, carry: Buffer, size: number, spares?: SpareBuffers): { data: Buffer; eof: boolean } {
+  const buf = spares ? Buffer.from(spares.take(carry.length + size), 0, carry.length + size) : Buffer.allocUnsafeSlow(carry.length + size);
   carry.copy(buf, 0);
   let filled = carry.length;
   let eof = false;
@@ -157,8 +163,9 @@ export async function runParallel<R extends ChunkResult>(o: ParallelOptions, sou
   const fd = openSync(o.input, "r");
   try {
     let bytesRead = 0;
+    const spares = new SpareBuffers();
     const read = (carry: Buffer, size: number) => {
-      const piece = readPiece(fd, carry, o.end === undefined ? size : Math.max(0, Math.min(size, o.end - bytesRead)));
+      const piece = readPiece(fd, carry, o.end === undefined ? size : Math.max(0, Math.min(size, o.end - bytesRead)), spares);
       bytesRead += piece.data.length - carry.length;
       return piece;
     };
@@ -167,7 +174,7 @@ export async function runParallel<R extends ChunkResult>(o: ParallelOptions, sou
     if (!opened) return undefined;
     let carry = opened.rest;
     let eof = opened.eof;
-    const pool = new Pool<R>(script, o.workers, opened.setup);
+    const pool = new Pool<R>(script, o.workers, opened.setup, spares);
     const results = new OrderedResults<R>(
       pool,
       { ...o, stageCount: o.program.resultStages.length, lineOffset: opened.lineOffset, onProgress: (rows) => o.onProgress?.(bytesRead, rows) },
@@ -176,7 +183,7 @@ export async function runParallel<R extends ChunkResult>(o: ParallelOptions, sou
     let opening = true;
     try {
       while (carry.length > 0 || !eof) {
-        // a fresh, unpooled buffer each time: its memory is moved to a worker
+        // a buffer of its own (a spare one a worker gave back, or fresh): its memory is moved to a worker
         const piece = read(carry, eof ? 0 : o.chunkBytes);
         let data = piece.data;
         eof ||= piece.eof;

@@ -4,7 +4,6 @@ import { Program } from "../../runtime/program.js";
 import { CsvChunkScorer, type ChunkResult } from "./csv-scorer.js";
 import { JsonlChunkScorer } from "./jsonl-scorer.js";
 import type { OutputFormat } from "../output.js";
-import { decodeUtf8 } from "../sources/utf8.js";
 import type { ReadOptions } from "../../runtime/codecs/codec.js";
 
 /** What a scoring worker is started with (plain data: it crosses the thread boundary). */
@@ -38,30 +37,27 @@ const program = new Program(setup.ir);
 const csv = setup.format === "csv"
   ? new CsvChunkScorer(program, setup.header, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read, setup.delimiter)
   : undefined;
-const scorer: { score(text: string, rowBase: number | undefined, marked: boolean): ChunkResult } = csv
+const scorer: { scorePiece(bytes: Uint8Array): ChunkResult } = csv
   ?? new JsonlChunkScorer(program, setup.idColumn, setup.asOf, setup.columns, setup.full, setup.outputFormat, setup.read);
 const encoder = new TextEncoder();
 
 /**
  * Posts a piece's result with its rows encoded here, on the worker, and their bytes moved to the
  * main thread: no copy of the text crosses the thread boundary and the main thread only writes.
+ * The piece's own memory (`input`: nothing in the result refers to it, the scorers copy what they
+ * keep into strings) is moved back too, for the main thread to read a later piece into.
  */
-function post(seq: number, result: ChunkResult): void {
+function post(seq: number, result: ChunkResult, input: ArrayBuffer): void {
   const outBytes = encoder.encode(result.out);
-  parentPort!.postMessage({ seq, result: { ...result, out: "", outBytes } }, [outBytes.buffer as ArrayBuffer]);
+  parentPort!.postMessage({ seq, result: { ...result, out: "", outBytes }, input }, [outBytes.buffer as ArrayBuffer, input]);
 }
 
 parentPort!.on("message", (task: WorkerTask) => {
   try {
     const bytes = new Uint8Array(task.buffer, 0, task.length);
-    // Valid UTF-8 CSV is read in place, never decoded as a whole; anything else is decoded with
-    // invalid bytes marked, so the rows holding them are rejected (utf8.ts).
-    if (csv) {
-      post(task.seq, csv.scorePiece(bytes));
-      return;
-    }
-    const { text, marked } = decodeUtf8(bytes);
-    post(task.seq, scorer.score(text, undefined, marked));
+    // Valid UTF-8 is read in place (CSV) or line by line (JSON Lines), never decoded as a whole;
+    // anything else is decoded with invalid bytes marked, so the rows holding them are rejected (utf8.ts).
+    post(task.seq, scorer.scorePiece(bytes), task.buffer);
   } catch (e) {
     parentPort!.postMessage({ seq: task.seq, error: (e as Error).stack ?? String(e) });
   }

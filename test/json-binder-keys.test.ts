@@ -63,4 +63,12 @@ describe("JsonBinder notes the keys that are not fields", () => {
     binder.noteUnknownKeys({ a: { b: { d: 1 } } });
     expect(binder.unknownColumns).toEqual(["a.b.c", "a.b"]);
   });
+
+  it("an id column named like what every object inherits (constructor, toString) reads the row's own key only", () => {
+    for (const idColumn of ["constructor", "toString", "__proto__"]) {
+      const binder = new JsonBinder(program.fields, idColumn, 100);
+      expect(binder.idOf({ lead: { points: 2 } }, 7), idColumn).toBe("7");
+      expect(binder.idOf(JSON.parse(`{"${idColumn}": "L1"}`) as Record<string, unknown>, 7), idColumn).toBe("L1");
+    }
+  });
 });

@@ -82,6 +82,14 @@ export class CsvBinder {
   }
 }
 
+/**
+ * A JSON lead's id value: its own property only (an id column named `constructor` or `toString`
+ * must not find what every object inherits); undefined or null means the row number stands in.
+ */
+export function jsonIdValue(obj: Record<string, unknown>, idColumn: string): unknown {
+  return Object.hasOwn(obj, idColumn) ? obj[idColumn] : undefined;
+}
+
 /** Reads a lead's event streams (the generated `decodeStreams`), for engines whose values carry them. */
 export interface StreamReader {
   names: readonly string[];
@@ -223,7 +231,7 @@ export class JsonBinder {
   }
 
   idOf(obj: Record<string, unknown>, rowNumber: number): string {
-    const v = obj[this.idColumn];
+    const v = jsonIdValue(obj, this.idColumn);
     return v === undefined || v === null ? String(rowNumber) : typeof v === "string" ? v : JSON.stringify(v);
   }
 

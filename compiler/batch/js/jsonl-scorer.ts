@@ -1,6 +1,6 @@
 import type { Program } from "../../runtime/program.js";
 import { withNumberAsWritten } from "./json-overflow.js";
-import { JsonBinder, streamReaderOf, type Reject, rejectOf } from "./binder.js";
+import { JsonBinder, jsonIdValue, streamReaderOf, type Reject, rejectOf } from "./binder.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import { isUtf8 } from "node:buffer";
 import { JsonLinesReader } from "../sources/inputs.js";
@@ -79,7 +79,8 @@ export class JsonlChunkScorer {
         rows++;
         const row = (rowBase ?? 0) + rows;
         // the condition under which JsonBinder.idOf falls back to the row number
-        if (value[idColumn] === undefined || value[idColumn] === null) needsRowBase = true;
+        const idValue = jsonIdValue(value, idColumn);
+        if (idValue === undefined || idValue === null) needsRowBase = true;
         const known = binder.unknownColumns.length;
         const reject = binder.bind(value, line, row, scorer.vals);
         if (binder.unknownColumns.length > known) unknownRows.push(lineText);

@@ -38,20 +38,24 @@ type Span = { start: number; end: number };
 /** Past this many characters of chunk text the least recently used chunks are dropped (~40 bytes of tree per character: ~80 MB at most). */
 const MAX_CACHED_CHARS = 2_000_000;
 
-/** Chunk results by chunk text, least recently used first. Bounded by MAX_CACHED_CHARS. */
+/**
+ * Chunk results by chunk text, bounded by MAX_CACHED_CHARS: past it, the least recently used go.
+ * A hit only stamps its entry (a keystroke in a large file looks up every chunk: moving each to
+ * the back of the map was a delete and an insert per chunk per key); the stamps are sorted only
+ * when something must be dropped.
+ */
 export class ParseCache {
-  /** Each entry under its own copy of the key (see `set`). */
-  private readonly entries = new Map<string, { key: string; result: ChunkResult }>();
+  /** Each entry under its own copy of the key (see `set`), with when it was last used. */
+  private readonly entries = new Map<string, { key: string; result: ChunkResult; used: number }>();
   private chars = 0;
+  private clock = 0;
 
   constructor(private readonly maxChars = MAX_CACHED_CHARS) {}
 
   get(text: string): ChunkResult | undefined {
     const hit = this.entries.get(text);
     if (!hit) return undefined;
-    // Move to the back: most recently used.
-    this.entries.delete(hit.key);
-    this.entries.set(hit.key, hit);
+    hit.used = ++this.clock;
     return hit.result;
   }
 
@@ -59,19 +63,28 @@ export class ParseCache {
     if (text.length > this.maxChars) return;
     const existing = this.entries.get(text);
     if (existing) {
-      this.entries.delete(existing.key);
-      this.entries.set(existing.key, { key: existing.key, result });
+      existing.result = result;
+      existing.used = ++this.clock;
       return;
     }
     // `text` is usually a slice of a whole file, and V8 keeps the whole file alive for as long as
     // a slice of it lives. Concatenating and slicing again makes a string of the key's own length.
     const key = (" " + text).slice(1);
-    this.entries.set(key, { key, result });
+    this.entries.set(key, { key, result, used: ++this.clock });
     this.chars += key.length;
-    for (const [oldest] of this.entries) {
-      if (this.chars <= this.maxChars) break;
-      this.entries.delete(oldest);
-      this.chars -= oldest.length;
+    if (this.chars > this.maxChars) this.dropLeastRecentlyUsed();
+  }
+
+  /**
+   * Drops the least recently used entries down to three quarters of the bound, so that the sort
+   * is paid once per quarter of the bound's worth of new chunks, not once per chunk.
+   */
+  private dropLeastRecentlyUsed(): void {
+    const byAge = [...this.entries.values()].sort((a, b) => a.used - b.used);
+    for (const e of byAge) {
+      if (this.chars <= this.maxChars * 0.75) break;
+      this.entries.delete(e.key);
+      this.chars -= e.key.length;
     }
   }
 

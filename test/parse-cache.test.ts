@@ -99,16 +99,19 @@ describe("parse cache", () => {
   });
 
   it("stays within its size bound, dropping the least recently used chunks", () => {
-    const cache = new ParseCache(10);
-    const entry = { start: 0, firstId: 1, idCount: 0, decl: undefined, deep: undefined, syntax: [], literal: [] };
+    // Past the bound it drops the least recently used down to three quarters of it (here 9 characters).
+    const cache = new ParseCache(12);
+    const entry = { start: 0, firstId: 1, idCount: 0, decl: undefined, deep: undefined, syntax: [], literal: [], spans: [], owner: undefined };
     cache.set("aaaa", entry);
     cache.set("bbbb", entry);
-    cache.get("aaaa");
     cache.set("cccc", entry);
+    cache.get("aaaa");
+    cache.set("dddd", entry);
     expect(cache.get("bbbb")).toBeUndefined();
+    expect(cache.get("cccc")).toBeUndefined();
     expect(cache.get("aaaa")).toBe(entry);
-    expect(cache.get("cccc")).toBe(entry);
-    cache.set("x".repeat(11), entry);
+    expect(cache.get("dddd")).toBe(entry);
+    cache.set("x".repeat(13), entry);
     expect(cache.size).toBe(2);
   });
 });

@@ -7,7 +7,7 @@ import { reasonText } from "../../runtime/codecs/reasons.js";
 import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
 import { csvDialect } from "../sources/csv-dialect.js";
 import { InputError } from "../sources/inputs.js";
-import { csvField, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
+import { csvField, readBufferOption, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { csvNewLine, prescanJsonl, scanCsv, type CsvScan } from "./scan.js";
 
@@ -119,7 +119,7 @@ async function loadCsv(con: DuckDBConnection, st: IrStream, path: string, idColu
   // An event's field is its cell under the field's (dotted) path, as the JS reader looks it up.
   const col = (f: IrField) => (position.has(f.segments.join(".")) ? `c${position.get(f.segments.join("."))}` : undefined);
   const cols = scan.header.map((_, i) => `${lit(`c${i}`)}: 'VARCHAR'`).join(", ");
-  const reader = `read_csv(${lit(path)}, header = true, auto_detect = false, delim = ${lit(delimiter)}, quote = '"', escape = '"', new_line = ${lit(newLine)}, ignore_errors = true, columns = {${cols}})`;
+  const reader = `read_csv(${lit(path)}, header = true, auto_detect = false, delim = ${lit(delimiter)}, quote = '"', escape = '"', new_line = ${lit(newLine)}, ignore_errors = true, ${readBufferOption()}, columns = {${cols}})`;
   // An empty cell (quoted or not) is a missing value, as in the JS reader.
   const cells = scan.header.map((_, i) => (i === idIndex ? `COALESCE(c${i}, '') AS leaddef_id` : `NULLIF(c${i}, '') AS c${i}`));
   await con.run(`CREATE OR REPLACE TEMP TABLE ${eventTable(st.index)} AS ${typedEvents(st, csvFieldsOver(st, col), `(SELECT ${cells.join(", ")} FROM ${reader})`)}`);
@@ -141,7 +141,8 @@ async function loadJsonl(con: DuckDBConnection, st: IrStream, path: string, idCo
   const paths = [...st.fields.flatMap((f) => (f.segments.length > 1 ? [f.segments, [f.segments.join(".")]] : [f.segments])), [idColumn]];
   const structure = jsonStructure(paths);
   if (!structure) return "a field's key that is also another field's parent object";
-  const lines = `read_csv(${lit(path)}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, max_line_size = ${Math.max(2_000_000, longestLine + 16)}, columns = {'t': 'VARCHAR'})`;
+  const lineLimit = Math.max(2_000_000, longestLine + 16);
+  const lines = `read_csv(${lit(path)}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, max_line_size = ${lineLimit}, ${readBufferOption(lineLimit)}, columns = {'t': 'VARCHAR'})`;
   const text = `CASE WHEN starts_with(t, chr(65279)) THEN substr(t, 2) ELSE t END`;
   const doc = `CASE WHEN json_valid(leaddef_text) AND regexp_matches(leaddef_text, '^[ \\t]*[{]') THEN json_transform(leaddef_text, ${lit(JSON.stringify(structure))}) END`;
   const at = (segs: string[]) => segs.reduce((e, k) => `struct_extract(${e}, ${lit(k)})`, "leaddef_doc");

@@ -17,6 +17,19 @@ const q = DIALECTS.duckdb.ident;
  */
 export interface FieldSql { present: string; value: string; reject: string; optional: boolean }
 
+/** DuckDB's default longest line for read_csv (2 MiB). */
+const DEFAULT_MAX_LINE = 2_097_152;
+
+/**
+ * read_csv's `buffer_size` option for the engine's readers: 4 MiB, or the longest line allowed
+ * when that is longer (DuckDB requires it). DuckDB's default is 16 × the longest line (32 MiB),
+ * held per thread and refilled as the scan goes: on a 1M-row, 185 MB CSV, 4 MiB buffers took the
+ * query's peak RSS from ~250 to ~195 MB and its system time from 1.1 to 0.6 s, at the same user time.
+ */
+export function readBufferOption(maxLineSize = DEFAULT_MAX_LINE): string {
+  return `buffer_size = ${Math.max(4 * 2 ** 20, maxLineSize)}`;
+}
+
 /** CSV (and Parquet read as text): every cell is text, NULL when empty. */
 export function csvField(f: IrField, col: string | undefined, options: ReadOptions = {}): FieldSql {
   if (col === undefined) return { present: "FALSE", value: "NULL", reject: "NULL", optional: f.optional };

@@ -16,7 +16,7 @@ import type { RunSummary } from "../summary.js";
 import { emitSql } from "../../sql/emit-sql.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
 import { reasonOf } from "../../runtime/codecs/codec.js";
-import { csvField, DUPLICATE_KEY, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
+import { csvField, DUPLICATE_KEY, readBufferOption, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
 import { csvNewLine, prescanJsonl, recordAt, scanCsv, type CsvScan } from "./scan.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
@@ -149,7 +149,7 @@ async function runIn(
   let recordNumber = (p: string) => `${p} + 1`;
   if (o.inputFormat === "jsonl") {
     // Each physical line as text (a blank line is NULL), so rowid + 1 is the line number.
-    const lines = `read_csv(${path}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, max_line_size = ${jsonlLineLimit}, columns = {'t': 'VARCHAR'})`;
+    const lines = `read_csv(${path}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, max_line_size = ${jsonlLineLimit}, ${readBufferOption(jsonlLineLimit)}, columns = {'t': 'VARCHAR'})`;
     // A field bound to a key (`from "…"`) reads that key; others their nested path, then their flat dotted key.
     const paths = [...fields.flatMap((f) => (f.column !== f.path ? [[f.column]] : f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments])), [o.idColumn]];
     const structure = jsonStructure(paths);
@@ -176,7 +176,7 @@ async function runIn(
       // Positional names: header cells may repeat, or differ from a field path only in spaces.
       colName = (i) => `c${i}`;
       const cols = scan.header.map((_, i) => `${lit(colName(i))}: 'VARCHAR'`).join(", ");
-      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${lit(o.delimiter ?? ",")}, quote = '"', escape = '"', new_line = ${lit(csvNewLine(scan)!)}, ignore_errors = true, columns = {${cols}})`;
+      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${lit(o.delimiter ?? ",")}, quote = '"', escape = '"', new_line = ${lit(csvNewLine(scan)!)}, ignore_errors = true, ${readBufferOption()}, columns = {${cols}})`;
     } else {
       reader = `read_parquet(${path})`;
       header = await columnsOf(con, reader);

@@ -259,7 +259,13 @@ async function runIn(
   const ordered = !numberFirst && keepsOrder(JSON.parse(String(plan.getRows()[0]?.[1] ?? "[]")));
   const pos = ordered ? "rowid" : "leaddef_pos";
   const numbered = ordered || numberFirst ? result : `(SELECT *, row_number() OVER () - 1 AS leaddef_pos FROM ${result})`;
-  await con.run(`CREATE TEMP TABLE leaddef_result AS SELECT ${names.join(", ")}${ordered || numberFirst ? "" : ", leaddef_pos"} FROM ${numbered}`);
+  // The table holds one row per input row, so it stores each row's stage as its number in
+  // `stages` (1-based), not as text: 4 bytes a row instead of 16.
+  const stages = ["none", ...program.resultStages];
+  const stageList = `[${stages.map(lit).join(", ")}]`;
+  const stored = names.map((n) => (n === "leaddef_stage" ? `CAST(list_position(${stageList}, leaddef_stage) AS INTEGER) AS leaddef_stage` : n));
+  await con.run(`CREATE TEMP TABLE leaddef_result AS SELECT ${stored.join(", ")}${ordered || numberFirst ? "" : ", leaddef_pos"} FROM ${numbered}`);
+  const stageName = `${stageList}[leaddef_stage]`;
 
   if (o.inputFormat === "jsonl") {
     // Rows without an id are numbered by non-blank lines: subtract the blank lines before them.
@@ -293,7 +299,7 @@ async function runIn(
     const n = Number(row[4]);
     const reject = row[2] as { items: { entries: { field: string; value: string | null; code: string | null } }[] } | null;
     if (!reject) {
-      const stage = String(row[3]);
+      const stage = stages[Number(row[3]) - 1];
       stageCounts.set(stage, (stageCounts.get(stage) ?? 0) + n);
       continue;
     }
@@ -346,7 +352,7 @@ async function runIn(
       i < nScores ? `leaddef_js_num(CAST(leaddef_v${i} AS DOUBLE))`
         : i >= textFrom ? `COALESCE(${csvCellSql(`leaddef_v${i}`)}, '')`
         : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
-    const line = `concat_ws(',', ${csvCellSql(idOut)}, leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
+    const line = `concat_ws(',', ${csvCellSql(idOut)}, ${stageName}${formatted.map((f) => `, ${f}`).join("")})`;
     const copied = await con.runAndReadAll(
       `COPY (SELECT ${line} AS ${q(header)} ${good}${ordered ? "" : ` ORDER BY ${pos}`}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
     );
@@ -357,7 +363,7 @@ async function runIn(
     const values: unknown[] = new Array(nValues + 1);
     try {
       results.header();
-      const stream = await con.stream(`SELECT ${idOut}, leaddef_stage${valueNames.map((n) => `, ${n}`).join("")} ${good} ORDER BY ${pos}`);
+      const stream = await con.stream(`SELECT ${idOut}, ${stageName}${valueNames.map((n) => `, ${n}`).join("")} ${good} ORDER BY ${pos}`);
       for (;;) {
         const chunk = await stream.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;

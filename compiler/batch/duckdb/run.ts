@@ -29,7 +29,10 @@ export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "prog
   inputFormat: "csv" | "jsonl" | "parquet";
   /** DuckDB's memory limit; beyond it, DuckDB spills to `tempDirectory`. Default 1GB. */
   memoryLimit?: string;
-  /** Where DuckDB spills. Default: a fresh directory under the OS temp dir, removed afterwards. */
+  /**
+   * Where DuckDB spills, and where the run keeps its results file (in a subdirectory of its own,
+   * removed afterwards). Default: a fresh directory under the OS temp dir, removed afterwards.
+   */
   tempDirectory?: string;
   threads?: number;
   /** `--events STREAM=FILE`: each stream's events file, read by DuckDB (a stream not named has no events). */
@@ -106,19 +109,21 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
     ...(o.threads ? { threads: String(o.threads) } : {}),
   });
   const con = await db.connect();
+  // This run's own files (its results), apart from anything else in a temporary directory the caller gave.
+  const scratch = mkdtempSync(join(temp, "run-"));
   try {
     if (program.ir.streams.length) {
       const events = await loadEventTables(con, program.ir, eventPaths, o.idColumn);
       if (events.why !== undefined) return await fallback(events.why);
     }
     const fullScan = () => scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
-    const summary = await runIn(con, o, scan, started, fallback, jsonlLineLimit, fullScan);
+    const summary = await runIn(con, o, scan, started, fallback, jsonlLineLimit, fullScan, scratch);
     // A fallback's JS run counted the trailer itself.
     return trailer && summary.engine === "duckdb" ? { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines } : summary;
   } finally {
     con.closeSync();
     db.closeSync();
-    if (ownTemp) rmSync(temp, { recursive: true, force: true });
+    rmSync(ownTemp ? temp : scratch, { recursive: true, force: true });
   }
 }
 
@@ -132,6 +137,8 @@ async function runIn(
   jsonlLineLimit: number,
   /** The CSV scan with every record's width checked, for when the quick scan did not. */
   fullScan: () => Promise<CsvScan>,
+  /** A directory of this run's own, removed afterwards: the results file goes there. */
+  scratch: string,
 ): Promise<RunSummary> {
   const { program } = o;
   const path = lit(o.input);
@@ -250,21 +257,25 @@ async function runIn(
   const names = ["leaddef_blank", "leaddef_reject", ...(numberFirst ? ["leaddef_pos"] : []), "leaddef_id", "leaddef_stage", ...valueNames];
   const result = `(${query}) AS leaddef_q(${names.join(", ")})`;
 
-  // One pass over the input, in parallel, into a small table kept in input order: its rowid is
-  // the row's position in the file. That holds only when every operator of the plan keeps row
-  // order (scans, projections, filters); otherwise (a join, say) the rows are numbered first,
-  // which serialises the scan, and `pos` is that number.
+  // One pass over the input, in parallel, into a results file kept in input order: its row
+  // number is the row's position in the file. That holds only when every operator of the plan
+  // keeps row order (scans, projections, filters); otherwise (a join, say) the rows are numbered
+  // first, which serialises the scan, and `pos` is that number.
   await con.run(MACROS);
   const plan = await con.runAndReadAll(`EXPLAIN (FORMAT json) SELECT ${names.join(", ")} FROM ${result}`);
   const ordered = !numberFirst && keepsOrder(JSON.parse(String(plan.getRows()[0]?.[1] ?? "[]")));
-  const pos = ordered ? "rowid" : "leaddef_pos";
+  const pos = ordered ? "file_row_number" : "leaddef_pos";
   const numbered = ordered || numberFirst ? result : `(SELECT *, row_number() OVER () - 1 AS leaddef_pos FROM ${result})`;
-  // The table holds one row per input row, so it stores each row's stage as its number in
-  // `stages` (1-based), not as text: 4 bytes a row instead of 16.
+  // The results (one row per input row) stream to an uncompressed Parquet file in the run's
+  // scratch directory, not into a table in memory, which grew by ~48 MB per million rows; the
+  // queries after it read the file back through the view `leaddef_result`. Each row's stage is
+  // stored as its number in `stages` (1-based), not as text.
   const stages = ["none", ...program.resultStages];
   const stageList = `[${stages.map(lit).join(", ")}]`;
   const stored = names.map((n) => (n === "leaddef_stage" ? `CAST(list_position(${stageList}, leaddef_stage) AS INTEGER) AS leaddef_stage` : n));
-  await con.run(`CREATE TEMP TABLE leaddef_result AS SELECT ${stored.join(", ")}${ordered || numberFirst ? "" : ", leaddef_pos"} FROM ${numbered}`);
+  const resultFile = lit(join(scratch, "results.parquet"));
+  await con.run(`COPY (SELECT ${stored.join(", ")}${ordered || numberFirst ? "" : ", leaddef_pos"} FROM ${numbered}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
+  await con.run(`CREATE TEMP VIEW leaddef_result AS SELECT * FROM read_parquet(${resultFile}, file_row_number = true)`);
   const stageName = `${stageList}[leaddef_stage]`;
 
   if (o.inputFormat === "jsonl") {

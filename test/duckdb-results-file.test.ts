@@ -43,4 +43,18 @@ describe("DuckDB engine: the results file", () => {
     }
     expect(readdirSync(spill)).toEqual([]);
   });
+
+  it("an input with no rows (a header only; blank lines only) gives an empty results file and the JS engine's output", async () => {
+    const cases: [string, "csv" | "jsonl", string][] = [["header.csv", "csv", "id,n\n"], ["blank.jsonl", "jsonl", "\n  \n\n"]];
+    for (const [name, inputFormat, text] of cases) {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      const out = (e: string) => join(dir, `${e}-${name}.out.csv`);
+      const js = await runJs({ ...base, inputFormat, input: path, output: out("js"), rejectsPath: join(dir, `js-${name}.rej.csv`) });
+      const dk = await runDuckdb({ ...base, inputFormat, input: path, output: out("dk"), rejectsPath: join(dir, `dk-${name}.rej.csv`), threads: 2 });
+      expect(dk.engine).toBe("duckdb");
+      expect(readFileSync(out("dk"), "utf8")).toBe(readFileSync(out("js"), "utf8"));
+      expect({ read: dk.rowsRead, written: dk.rowsWritten, stages: dk.stages }).toEqual({ read: js.rowsRead, written: js.rowsWritten, stages: js.stages });
+    }
+  });
 });

@@ -272,10 +272,16 @@ async function runIn(
   // The results (one row per input row) stream to an uncompressed Parquet file in the run's
   // scratch directory, not into a table in memory, which grew by ~48 MB per million rows; the
   // queries after it read the file back through the view `leaddef_result`. Each row's stage is
-  // stored as its number in `stages` (1-based), not as text.
+  // stored as its number in `stages` (1-based), not as text; its problems (NULL for nearly every
+  // row) as JSON text, which JS parses for the rejected rows only: a Parquet list of structs
+  // costs its levels on every row (~0.5 s of CPU per million rows).
   const stages = ["none", ...program.resultStages];
   const stageList = `[${stages.map(lit).join(", ")}]`;
-  const stored = names.map((n) => (n === "leaddef_stage" ? `CAST(list_position(${stageList}, leaddef_stage) AS INTEGER) AS leaddef_stage` : n));
+  const storedAs: Record<string, string> = {
+    leaddef_stage: `CAST(list_position(${stageList}, leaddef_stage) AS INTEGER) AS leaddef_stage`,
+    leaddef_reject: "to_json(leaddef_reject) AS leaddef_reject",
+  };
+  const stored = names.map((n) => storedAs[n] ?? n);
   const resultFile = lit(join(scratch, "results.parquet"));
   await con.run(`COPY (SELECT ${stored.join(", ")}${ordered || numberFirst ? "" : ", leaddef_pos"} FROM ${numbered}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
   await con.run(`CREATE TEMP VIEW leaddef_result AS SELECT * FROM read_parquet(${resultFile}, file_row_number = true)`);
@@ -311,14 +317,14 @@ async function runIn(
   }
   for (const row of summaryRows) {
     const n = Number(row[4]);
-    const reject = row[2] as { items: { entries: { field: string; value: string | null; code: string | null } }[] } | null;
+    const reject = row[2] === null ? null : (JSON.parse(String(row[2])) as { field: string; value: string | null; code: string | null }[]);
     if (!reject) {
       const stage = stages[Number(row[3]) - 1];
       stageCounts.set(stage, (stageCounts.get(stage) ?? 0) + n);
       continue;
     }
     const g = Number(row[0]);
-    const e = reject.items[0].entries;
+    const e = reject[0];
     const line = scan ? recordAt(scan, g).line : o.inputFormat === "parquet" ? g + 1 : g;
     if (e.code === BAD_EVENT) {
       const id = String(row[1] ?? "");
@@ -340,7 +346,7 @@ async function runIn(
       rejects.push(rejectOf(line, "", "", text.slice(0, 200), reason));
       continue;
     }
-    const problems = reject.items.map(({ entries: p }) => {
+    const problems = reject.map((p) => {
       const field = fields.find((f) => f.path === p.field);
       if (!field) throw new Error(`internal: a reject names no field (${p.field})`);
       return { field: p.field, value: p.value ?? "", reason: reasonOf(field, p.code ?? "", p.value ?? "") };
@@ -433,7 +439,7 @@ async function eventWarnings(con: DuckDBConnection, o: DuckdbRunOptions, otherId
   if (!ir.streams.length) return [];
   if (!Object.keys(files).length) return o.inputFormat === "csv" ? streamWarnings({ ...o, inputFormat: "csv", events: undefined }) : [];
   // The leads the JS engine joins: every row but blank lines and lines that are not JSON objects.
-  const joined = `SELECT leaddef_id FROM leaddef_result WHERE NOT leaddef_blank AND (leaddef_reject IS NULL OR leaddef_reject[1].code <> ${lit(BAD_JSON)})`;
+  const joined = `SELECT leaddef_id FROM leaddef_result WHERE NOT leaddef_blank AND (leaddef_reject IS NULL OR json_extract_string(leaddef_reject, '$[0].code') <> ${lit(BAD_JSON)})`;
   const unmatched = await unmatchedEvents(con, ir, files, `(${joined}${otherIds.length ? ` UNION ALL SELECT unnest([${otherIds.map(lit).join(", ")}])` : ""})`);
   const out: string[] = [];
   for (const st of ir.streams) {

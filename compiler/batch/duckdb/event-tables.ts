@@ -7,7 +7,7 @@ import { reasonText } from "../../runtime/codecs/reasons.js";
 import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
 import { csvDialect } from "../sources/csv-dialect.js";
 import { InputError } from "../sources/inputs.js";
-import { csvField, duplicateKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
+import { csvField, readBufferOption, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { csvNewLine, prescanJsonl, scanCsv, type CsvScan } from "./scan.js";
 
@@ -119,7 +119,7 @@ async function loadCsv(con: DuckDBConnection, st: IrStream, path: string, idColu
   // An event's field is its cell under the field's (dotted) path, as the JS reader looks it up.
   const col = (f: IrField) => (position.has(f.segments.join(".")) ? `c${position.get(f.segments.join("."))}` : undefined);
   const cols = scan.header.map((_, i) => `${lit(`c${i}`)}: 'VARCHAR'`).join(", ");
-  const reader = `read_csv(${lit(path)}, header = true, auto_detect = false, delim = ${lit(delimiter)}, quote = '"', escape = '"', new_line = ${lit(newLine)}, ignore_errors = true, columns = {${cols}})`;
+  const reader = `read_csv(${lit(path)}, header = true, auto_detect = false, delim = ${lit(delimiter)}, quote = '"', escape = '"', new_line = ${lit(newLine)}, ignore_errors = true, ${readBufferOption()}, columns = {${cols}})`;
   // An empty cell (quoted or not) is a missing value, as in the JS reader.
   const cells = scan.header.map((_, i) => (i === idIndex ? `COALESCE(c${i}, '') AS leaddef_id` : `NULLIF(c${i}, '') AS c${i}`));
   await con.run(`CREATE OR REPLACE TEMP TABLE ${eventTable(st.index)} AS ${typedEvents(st, csvFieldsOver(st, col), `(SELECT ${cells.join(", ")} FROM ${reader})`)}`);
@@ -141,7 +141,8 @@ async function loadJsonl(con: DuckDBConnection, st: IrStream, path: string, idCo
   const paths = [...st.fields.flatMap((f) => (f.segments.length > 1 ? [f.segments, [f.segments.join(".")]] : [f.segments])), [idColumn]];
   const structure = jsonStructure(paths);
   if (!structure) return "a field's key that is also another field's parent object";
-  const lines = `read_csv(${lit(path)}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, max_line_size = ${Math.max(2_000_000, longestLine + 16)}, columns = {'t': 'VARCHAR'})`;
+  const lineLimit = Math.max(2_000_000, longestLine + 16);
+  const lines = `read_csv(${lit(path)}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, max_line_size = ${lineLimit}, ${readBufferOption(lineLimit)}, columns = {'t': 'VARCHAR'})`;
   const text = `CASE WHEN starts_with(t, chr(65279)) THEN substr(t, 2) ELSE t END`;
   const doc = `CASE WHEN json_valid(leaddef_text) AND regexp_matches(leaddef_text, '^[ \\t]*[{]') THEN json_transform(leaddef_text, ${lit(JSON.stringify(structure))}) END`;
   const at = (segs: string[]) => segs.reduce((e, k) => `struct_extract(${e}, ${lit(k)})`, "leaddef_doc");
@@ -150,11 +151,12 @@ async function loadJsonl(con: DuckDBConnection, st: IrStream, path: string, idCo
   const xs = st.fields.map((f, j) => `${present(f.segments.length > 1 ? `COALESCE(${at(f.segments)}, ${at([f.segments.join(".")])})` : at(f.segments))} AS x${j}`);
   const id = at([idColumn]);
   // Lines the JS reader skips with a warning (not JSON, not an object, no id) or reads otherwise (a repeated key) send the run to it.
-  const parsed = `(SELECT leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${text} AS leaddef_text FROM ${lines} WHERE t IS NOT NULL AND NOT regexp_full_match(t, ${lit(`${JS_SPACE}*`)})))`;
+  const repeats = repeatedKeySql(structure);
+  const parsed = `(SELECT *, CASE WHEN leaddef_doc IS NOT NULL THEN ${repeats.keys("leaddef_text")} END AS leaddef_keys FROM (SELECT leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${text} AS leaddef_text FROM ${lines} WHERE t IS NOT NULL AND NOT regexp_full_match(t, ${lit(`${JS_SPACE}*`)}))))`;
   // An id that is not a string is keyed by its JSON text in JS (JSON.stringify); DuckDB keeps the
   // text as written, which agrees for whole numbers written plainly only (not `1.0`, `1e3`).
   const oddId = `(ascii(${id}) <> 34 AND NOT regexp_full_match(CAST(${id} AS VARCHAR), '-?(0|[1-9][0-9]{0,14})'))`;
-  const rows = `(SELECT leaddef_doc IS NULL OR ${id} IS NULL OR ${oddId} OR CASE WHEN leaddef_doc IS NOT NULL THEN ${duplicateKeySql(structure, "leaddef_text")} ELSE FALSE END AS leaddef_odd, CASE WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id, ${xs.join(", ")} FROM ${parsed})`;
+  const rows = `(SELECT leaddef_doc IS NULL OR ${id} IS NULL OR ${oddId} OR ${repeats.repeated("leaddef_keys")} AS leaddef_odd, CASE WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id, ${xs.join(", ")} FROM ${parsed})`;
   await con.run(`CREATE OR REPLACE TEMP TABLE leaddef_evjson AS SELECT * FROM ${rows}`);
   const odd = Number((await con.runAndReadAll("SELECT count(*) FROM leaddef_evjson WHERE leaddef_odd")).getRows()[0][0]);
   if (odd) return `${odd} lines that are not JSON objects with a string or whole-number id, or repeat a key`;

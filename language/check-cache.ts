@@ -1,6 +1,7 @@
 import type * as A from "./ast.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { DeclSymbol, FieldSymbol, FileModel, LeaddefSymbol, Occurrence } from "./model.js";
+import { moveDiagnostic } from "./parse-cache.js";
 import type { Type } from "./types.js";
 
 /**
@@ -136,7 +137,7 @@ export class EditSession {
     const scope = this.scope?.token;
     if (scope !== undefined && cached.scope === scope && this.previous?.declarations.has(decl)) {
       const delta = decl.span.start - cached.start;
-      for (const d of cached.diagnostics) this.model.diagnostics.push(movedCopy(d, delta));
+      for (const d of cached.diagnostics) this.model.diagnostics.push(moveDiagnostic(d, delta, d.file));
       return true;
     }
     if (this.scope !== undefined) forget(decl, { types: this.model.types, occurrences: this.model.occurrences });
@@ -149,7 +150,7 @@ export class EditSession {
     if (!this.scope) return;
     // Own copies: the model's diagnostics get their ranges filled in, and spans not taken from
     // the tree (which moves in place) would otherwise stay behind.
-    bodies.set(decl, { ...log, diagnostics: log.diagnostics.map((d) => movedCopy(d, 0)), scope: this.scope.token, start: decl.span.start, memo: {} });
+    bodies.set(decl, { ...log, diagnostics: log.diagnostics.map((d) => moveDiagnostic(d, 0, d.file)), scope: this.scope.token, start: decl.span.start, memo: {} });
   }
 
   /** Hands this version's state to the next. */
@@ -238,17 +239,6 @@ function typeKey(t: Type): string {
     if (k === "kind") continue;
     const v = (t as Record<string, unknown>)[k];
     out += ` ${k}=${Array.isArray(v) ? v.map((m) => JSON.stringify(m)).join(",") : String(v)}`;
-  }
-  return out;
-}
-
-/** A copy of a diagnostic moved by `delta` (without the ranges the compiler fills in). */
-export function movedCopy(d: Diagnostic, delta: number): Diagnostic {
-  const out: Diagnostic = { ...d, span: { start: d.span.start + delta, end: d.span.end + delta } };
-  delete out.range;
-  if (d.suggestion) {
-    out.suggestion = { ...d.suggestion, span: { start: d.suggestion.span.start + delta, end: d.suggestion.span.end + delta } };
-    delete out.suggestion.range;
   }
   return out;
 }

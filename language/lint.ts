@@ -1,5 +1,6 @@
 import { walk, type Binary, type Declaration, type Expr, type Node } from "./ast.js";
-import { bodyMemo, movedCopy } from "./check-cache.js";
+import { bodyMemo } from "./check-cache.js";
+import { moveDiagnostic } from "./parse-cache.js";
 import { codeList, diagnostic, helpText, message } from "./diagnostics.js";
 import type { DeclSymbol, FileModel, LeaddefSymbol, StageSymbol } from "./model.js";
 import { referencedDecls } from "./references.js";
@@ -31,12 +32,12 @@ function lintExpressions(model: FileModel, decl: Declaration): void {
   const memo = bodyMemo(model, decl);
   if (memo?.lints) {
     const delta = decl.span.start - memo.lints.start;
-    for (const d of memo.lints.diagnostics) model.diagnostics.push(movedCopy(d, delta));
+    for (const d of memo.lints.diagnostics) model.diagnostics.push(moveDiagnostic(d, delta, d.file));
     return;
   }
   const before = model.diagnostics.length;
   walk(decl, (n, parent) => lintImpossibleConjunction(model, n, parent));
-  if (memo) memo.lints = { start: decl.span.start, diagnostics: model.diagnostics.slice(before).map((d) => movedCopy(d, 0)) };
+  if (memo) memo.lints = { start: decl.span.start, diagnostics: model.diagnostics.slice(before).map((d) => moveDiagnostic(d, 0, d.file)) };
 }
 
 /**

@@ -221,26 +221,26 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
     // A chunk's text runs to the next chunk, so lexical errors just after its last token count.
     const key = text.slice(start, c + 1 < chunks.length ? chunks[c + 1][0].startOffset : text.length);
     const cached = chunkCache.get(key);
-    let r: ChunkResult;
+    let entry: ChunkResult;
     if (cached && previousParse !== undefined && cached.owner === previousParse) {
       // The previous version of this file held this tree: it moves, nothing is copied.
       moveInPlace(cached, start);
       cached.owner = thisParse;
-      r = { ...cached, ...diagnosticCopies(cached, path) };
+      entry = cached;
     } else if (cached) {
       // A tree someone else may still read is copied when it will move (this parse's own trees
       // move with the next version) or when an editing parse holds it (it may move under us).
-      r = relocate(cached, start, ids.value, path, options.inPlace || cached.owner !== undefined);
-      ids.value += r.idCount;
-      r.owner = options.inPlace ? thisParse : undefined;
-      chunkCache.set(key, r);
-      r = { ...r, ...diagnosticCopies(r, path) };
+      entry = relocate(cached, start, ids.value, path, options.inPlace || cached.owner !== undefined);
+      ids.value += entry.idCount;
+      entry.owner = options.inPlace ? thisParse : undefined;
+      chunkCache.set(key, entry);
     } else {
-      const built = parseChunk(path, chunk, builder, ids, lexicalErrorAt);
-      built.owner = options.inPlace ? thisParse : undefined;
-      chunkCache.set(key, built);
-      r = { ...built, ...diagnosticCopies(built, path) }; // analyze fills in the copies' ranges
+      entry = parseChunk(path, chunk, builder, ids, lexicalErrorAt);
+      entry.owner = options.inPlace ? thisParse : undefined;
+      chunkCache.set(key, entry);
     }
+    // The model's own diagnostics: analyze fills in their ranges.
+    const r = { ...entry, ...diagnosticCopies(entry, path) };
     if (r.deep) {
       diagnostics.push(r.deep);
       continue;

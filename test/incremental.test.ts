@@ -145,24 +145,33 @@ function idFreeSnapshot(result: CompileResult) {
   };
 }
 
+/** `count` versions after `text`, each made by `next` from the one before. */
+function versionsOf(text: string, count: number, next: (previous: string, i: number) => string): string[] {
+  const versions = [text];
+  for (let i = 0; i < count; i++) versions.push(next(versions[versions.length - 1], i));
+  return versions;
+}
+
+/** `fn` with the lexer's and the parser's caches empty: what a from-scratch compile gives. */
+function cold<T>(fn: () => T): T {
+  clearLexCache();
+  clearParseCache();
+  return fn();
+}
+
 describe("incremental checking", () => {
   it("random edit sequences with the language server's host (declarations moved in place, bodies kept): each version equals a fresh compile()", () => {
     let steps = 0;
     let kept = 0;
     sources.forEach(({ path, text }, s) => {
       const r = rng(0xed17 + s);
-      const versions = [text];
-      for (let i = 0; i < 14; i++) versions.push(i % 3 === 2 ? dependencyEdit(versions[versions.length - 1], r) : edit(versions[versions.length - 1], r));
-      clearLexCache();
-      clearParseCache();
-      const incremental = versions.map((v) => {
+      const versions = versionsOf(text, 14, (v, i) => (i % 3 === 2 ? dependencyEdit(v, r) : edit(v, r)));
+      const incremental = cold(() => versions.map((v) => {
         const result = compileEditing(path, v);
         return { snap: idFreeSnapshot(result), decls: result.analysis.entry.ast.declarations };
-      });
+      }));
       versions.forEach((v, i) => {
-        clearLexCache();
-        clearParseCache();
-        expect(incremental[i].snap, `${path} after edit ${i}`).toStrictEqual(idFreeSnapshot(compileAt(path, v)));
+        expect(incremental[i].snap, `${path} after edit ${i}`).toStrictEqual(cold(() => idFreeSnapshot(compileAt(path, v))));
         // Declarations the edit did not touch are the previous version's very objects.
         if (i > 0) kept += incremental[i].decls.filter((d) => incremental[i - 1].decls.includes(d)).length;
         steps++;
@@ -176,17 +185,12 @@ describe("incremental checking", () => {
     let steps = 0;
     sources.forEach(({ path, text }, s) => {
       const r = rng(0x1c0de + s);
-      const versions = [text];
-      for (let i = 0; i < 14; i++) versions.push(edit(versions[versions.length - 1], r));
+      const versions = versionsOf(text, 14, (v) => edit(v, r));
       // First the whole sequence as an editor sends it, every cache kept warm from the version before...
-      clearLexCache();
-      clearParseCache();
-      const incremental = versions.map((v) => snapshot(compileAt(path, v)));
+      const incremental = cold(() => versions.map((v) => snapshot(compileAt(path, v))));
       // ...then each version from scratch.
       versions.forEach((v, i) => {
-        clearLexCache();
-        clearParseCache();
-        const fresh = snapshot(compileAt(path, v));
+        const fresh = cold(() => snapshot(compileAt(path, v)));
         expect(incremental[i], `${path} after edit ${i}`).toStrictEqual(fresh);
         steps++;
       });
@@ -199,16 +203,11 @@ describe("incremental checking", () => {
     let changedErrors = 0;
     sources.forEach(({ path, text }, s) => {
       const r = rng(0xdeb5 + s);
-      const versions = [text];
       // Dependency edits, each followed by an ordinary keystroke-like edit somewhere else.
-      for (let i = 0; i < 12; i++) versions.push(i % 2 === 0 ? dependencyEdit(versions[versions.length - 1], r) : edit(versions[versions.length - 1], r));
-      clearLexCache();
-      clearParseCache();
-      const incremental = versions.map((v) => snapshot(compileAt(path, v)));
+      const versions = versionsOf(text, 12, (v, i) => (i % 2 === 0 ? dependencyEdit(v, r) : edit(v, r)));
+      const incremental = cold(() => versions.map((v) => snapshot(compileAt(path, v))));
       versions.forEach((v, i) => {
-        clearLexCache();
-        clearParseCache();
-        const fresh = snapshot(compileAt(path, v));
+        const fresh = cold(() => snapshot(compileAt(path, v)));
         expect(incremental[i], `${path} after edit ${i}`).toStrictEqual(fresh);
         if (i > 0 && JSON.stringify(fresh.diagnostics) !== JSON.stringify(incremental[i - 1].diagnostics)) changedErrors++;
         steps++;

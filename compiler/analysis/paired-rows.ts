@@ -4,6 +4,7 @@ import { rejectOf } from "../batch/js/binder.js";
 import type { Program } from "../runtime/program.js";
 import { CsvBinder, JsonBinder, streamReaderOf, type Reject } from "../batch/js/binder.js";
 import { csvLead, leadCellReaders } from "../batch/js/csv-lead.js";
+import { streamValuesInto } from "../batch/js/stream-values.js";
 import { checkHeader } from "../batch/sources/header-check.js";
 import type { InputFormat } from "../batch/sources/inputs.js";
 import { readRecords, type ReadingOptions } from "../batch/sources/record-source.js";
@@ -122,14 +123,8 @@ export function checkPairHeader(programs: { old: Program; new: Program }, header
 function eventJoiner(programs: { old: Program; new: Program }, events: EventFiles): (row: PairedRow) => PairedRow {
   const joinSide = (program: Program, s: BoundSide, streams: Record<string, unknown>, row: PairedRow): BoundSide => {
     if (!s.values) return s;
-    try {
-      const decoded = program.decodeStreams(streams);
-      for (let i = 0; i < decoded.length; i++) s.values[program.fields.length + i] = decoded[i];
-      return s;
-    } catch (e) {
-      const names = program.ir.streams.map((st) => st.name).join(", ");
-      return { values: undefined, reject: { line: row.line, id: row.id, problems: [{ field: names, value: "", reason: { code: "bad-events", detail: (e as Error).message } }] } };
-    }
+    const reject = streamValuesInto(program, streams, s.values, row.id, row.line);
+    return reject ? { values: undefined, reject } : s;
   };
   return (row) => {
     if (!row.old.values && !row.new.values) {

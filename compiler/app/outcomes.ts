@@ -48,7 +48,7 @@ export async function collectOutcomes(o: OutcomesOptions): Promise<OutcomesResul
     idColumn: o.idColumn,
     reading: o.reading,
     streams: streamReaderOf(o.program),
-    events: o.events && { files: o.events, decode: (lead) => o.program.decodeStreams(lead), streams: o.program.ir.streams.map((s) => s.name) },
+    events: o.events && { files: o.events, program: o.program },
     onRow: (vals) => {
       o.program.evaluateValues(vals, o.asOf, out, true);
       for (let i = 0; i < nCriteria; i++) criteria[i] = out[1 + nScores + i] as boolean;

@@ -69,7 +69,7 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
       idColumn: o.idColumn,
       reading: o.reading,
       streams: streamReaderOf(program),
-      events: o.events && { files: o.events, decode: (lead) => program.decodeStreams(lead), streams: program.ir.streams.map((s) => s.name) },
+      events: o.events && { files: o.events, program: program },
       onRow: (vals) => tally.add(vals),
       onReject: (r) => tally.reject(r),
     });

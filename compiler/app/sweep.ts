@@ -84,7 +84,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     idColumn: o.idColumn,
     reading: o.reading,
     streams: streamReaderOf(programs[0]),
-    events: o.events && { files: o.events, decode: (lead) => programs[0].decodeStreams(lead), streams: programs[0].ir.streams.map((s) => s.name) },
+    events: o.events && { files: o.events, program: programs[0] },
     onRow: (vals) => {
       for (let k = 0; k < programs.length; k++) {
         programs[k].evaluateValues(vals, o.asOf, out, withOutcomes);

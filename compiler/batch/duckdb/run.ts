@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { formatDateDays } from "../../../language/literals.js";
-import { type Reject, rejectOf } from "../js/binder.js";
+import { badEventsProblem, type Reject, rejectOf } from "../js/binder.js";
 import type { Reason } from "../../runtime/codecs/reasons.js";
 import { BufferedWriter, csvCell, outputPath, ResultWriter } from "../output.js";
 import { RejectLog } from "../reject-log.js";
@@ -330,7 +330,7 @@ async function runIn(
       const id = String(row[1] ?? "");
       const detail = eventReasons.get(id);
       if (detail === undefined) throw new Error(`internal: no bad event for lead ${id}`);
-      rejects.push({ line, id, problems: [{ field: program.ir.streams.map((st) => st.name).join(", "), value: "", reason: { code: "bad-events", detail } }] });
+      rejects.push({ line, id, problems: [badEventsProblem(program.ir.streams.map((st) => st.name), detail)] });
       continue;
     }
     if (e.code === DUPLICATE_KEY) return fallback(`line ${line} repeats a key, whose last value counts (DuckDB would read the first)`);

@@ -17,6 +17,11 @@ export interface Reject {
   problems: Problem[];
 }
 
+/** A lead whose event streams do not read: one problem naming the streams (all engines' words). */
+export function badEventsProblem(streams: readonly string[], detail: string): Problem {
+  return { field: streams.join(", "), value: "", reason: { code: "bad-events", detail } };
+}
+
 /** A reject with one problem. */
 export function rejectOf(line: number, id: string, field: string, value: string, reason: Reason): Reject {
   return { line, id, problems: [{ field, value, reason }] };
@@ -88,6 +93,11 @@ export class CsvBinder {
  */
 export function jsonIdValue(obj: Record<string, unknown>, idColumn: string): unknown {
   return Object.hasOwn(obj, idColumn) ? obj[idColumn] : undefined;
+}
+
+/** The id a JSON lead's id value gives: its text, or (none) its row number. */
+export function idText(value: unknown, rowNumber: number): string {
+  return value === undefined || value === null ? String(rowNumber) : typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** Reads a lead's event streams (the generated `decodeStreams`), for engines whose values carry them. */
@@ -231,8 +241,7 @@ export class JsonBinder {
   }
 
   idOf(obj: Record<string, unknown>, rowNumber: number): string {
-    const v = jsonIdValue(obj, this.idColumn);
-    return v === undefined || v === null ? String(rowNumber) : typeof v === "string" ? v : JSON.stringify(v);
+    return idText(jsonIdValue(obj, this.idColumn), rowNumber);
   }
 
   /** Notes the keys of a row that are not fields, as bind does. */
@@ -269,7 +278,7 @@ export class JsonBinder {
         const decoded = this.streams.decode(obj);
         for (let s = 0; s < decoded.length; s++) vals[fields.length + s] = decoded[s];
       } catch (e) {
-        (problems ??= []).push({ field: this.streams.names.join(", "), value: "", reason: { code: "bad-events", detail: e instanceof Error ? e.message : String(e) } });
+        (problems ??= []).push(badEventsProblem(this.streams.names, e instanceof Error ? e.message : String(e)));
       }
     }
     return problems ? { line, id: this.idOf(obj, rowNumber), problems } : undefined;

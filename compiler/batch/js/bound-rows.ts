@@ -3,6 +3,8 @@ import { checkHeader } from "../sources/header-check.js";
 import type { InputFormat } from "../sources/inputs.js";
 import { readRecords, type ReadingOptions } from "../sources/record-source.js";
 import type { EventFiles } from "../sources/event-files.js";
+import type { Program } from "../../runtime/program.js";
+import { streamValuesInto } from "./stream-values.js";
 import { rejectOf, CsvBinder, JsonBinder, type Reject, type StreamReader } from "./binder.js";
 
 /**
@@ -28,10 +30,8 @@ export interface BoundRowsSummary {
 /** `--events` files joined on the id, as `run` joins them: each lead's streams come from them. */
 export interface BoundEvents {
   files: EventFiles;
-  /** The program's reading of a lead's stream lists into its values (`Program.decodeStreams`). */
-  decode: (lead: Record<string, unknown>) => unknown[];
-  /** The names of the definition's streams, for the reason of a lead whose events do not read. */
-  streams: readonly string[];
+  /** Whose streams the files hold (its `decodeStreams` reads them into values). */
+  program: Program;
 }
 
 export interface BoundRowsOptions {
@@ -72,13 +72,8 @@ export async function forEachBoundRow(o: BoundRowsOptions): Promise<BoundRowsSum
   /** The lead bound as `id`: with `--events`, its streams joined, or a reject when they do not read. */
   const bound = (id: string, line: number) => {
     if (events) {
-      try {
-        const decoded = events.decode(events.files.leadObject(id));
-        for (let s = 0; s < decoded.length; s++) vals[o.fields.length + s] = decoded[s];
-      } catch (e) {
-        reject({ line, id, problems: [{ field: events.streams.join(", "), value: "", reason: { code: "bad-events", detail: (e as Error).message } }] });
-        return;
-      }
+      const refusedEvents = streamValuesInto(events.program, events.files.leadObject(id), vals, id, line);
+      if (refusedEvents) return reject(refusedEvents);
     }
     o.onRow(vals, id);
   };

@@ -1,6 +1,6 @@
 import type { Program } from "../../runtime/program.js";
 import { withNumberAsWritten } from "./json-overflow.js";
-import { JsonBinder, jsonIdValue, streamReaderOf, type Reject, rejectOf } from "./binder.js";
+import { idText, JsonBinder, jsonIdValue, streamReaderOf, type Reject, rejectOf } from "./binder.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import { isUtf8 } from "node:buffer";
 import { JsonLinesReader } from "../sources/inputs.js";
@@ -78,7 +78,7 @@ export class JsonlChunkScorer {
       (value, line, lineText) => {
         rows++;
         const row = (rowBase ?? 0) + rows;
-        // the condition under which JsonBinder.idOf falls back to the row number
+        // read once: whether the id falls back to the row number, and (below) the id itself
         const idValue = jsonIdValue(value, idColumn);
         if (idValue === undefined || idValue === null) needsRowBase = true;
         const known = binder.unknownColumns.length;
@@ -88,7 +88,7 @@ export class JsonlChunkScorer {
           rejects.push(withNumberAsWritten(reject, lineText, program.fields));
           return;
         }
-        scorer.emit(binder.idOf(value, row));
+        scorer.emit(idText(idValue, row));
       },
       (line, reason, raw) => {
         rows++;

@@ -19,6 +19,7 @@ import type { Trailer } from "../sources/trailer.js";
 import { RejectLog } from "../reject-log.js";
 import { streamsNotSupplied } from "../stream-notice.js";
 import { runParallel } from "./run-parallel.js";
+import { streamValuesInto } from "./stream-values.js";
 import { csvPieces } from "./csv-pieces.js";
 import { jsonlPieces } from "./jsonl-pieces.js";
 import { jsRunSummary, type RunSummary } from "../summary.js";
@@ -147,13 +148,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
       o.events.note(id); // its events belong to a lead the input has (rejected), not to an unknown id
       return bound;
     }
-    try {
-      const decoded = program.decodeStreams(o.events.leadObject(id));
-      for (let s = 0; s < decoded.length; s++) vals[program.fields.length + s] = decoded[s];
-      return undefined;
-    } catch (e) {
-      return { line, id, problems: [{ field: program.ir.streams.map((s) => s.name).join(", "), value: "", reason: { code: "bad-events", detail: (e as Error).message } }] };
-    }
+    return streamValuesInto(program, o.events.leadObject(id), vals, id, line);
   };
   const rejects = new RejectLog(o.rejectsPath);
   let rowsRead = 0;

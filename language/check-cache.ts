@@ -51,6 +51,20 @@ export interface BodyMemo {
   references?: { symbol: DeclSymbol; at: A.Node }[];
   /** The lints of the declaration's own expressions, and where it started when they were made. */
   lints?: { start: number; diagnostics: Diagnostic[] };
+  /**
+   * The declaration's classified tokens for the editor's colours (lsp/features/semantic-tokens.ts):
+   * offset from its start, length, type, modifiers, four integers per token; valid while `context` is.
+   */
+  tokens?: { context: TokenContext; data: Int32Array };
+}
+
+/** What a declaration's colours read besides its own body (see `encodedSemanticTokens`). */
+export interface TokenContext {
+  /** The token before the declaration, and whether it touches it. */
+  before: string | undefined;
+  adjacent: boolean;
+  /** The names its declaration phase recorded, with their colours (offsets from the declaration's start when kept). */
+  declared: { offset: number; length: number; type: number; modifiers: number }[];
 }
 
 /** What a file's last version left for the next one. */
@@ -186,6 +200,20 @@ export function bodyMemo(model: FileModel, decl: A.Node): BodyMemo | undefined {
   if (!state?.scope || state.occurrences !== model.occurrences) return undefined;
   const body = bodies.get(decl as A.Declaration);
   return body && body.scope === state.scope.token && state.declarations.has(decl as A.Declaration) ? body.memo : undefined;
+}
+
+/**
+ * Which occurrences of `model` (the current version of a file in an editing session) each phase
+ * recorded: the declaration phase's (made anew every version), and those of each current body's
+ * check. Undefined when `model` is not such a version.
+ */
+export function sessionOccurrences(model: FileModel): { declared: readonly number[]; ofBody(decl: A.Declaration): readonly number[] | undefined } | undefined {
+  const state = states.get(model.path);
+  if (!state?.scope || state.occurrences !== model.occurrences) return undefined;
+  return {
+    declared: state.declared,
+    ofBody: (decl) => (bodyMemo(model, decl) ? bodies.get(decl)?.occurrences : undefined),
+  };
 }
 
 /** Removes a body's entries from the tables (its declaration is gone, or it is checked again). */

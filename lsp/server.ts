@@ -18,7 +18,7 @@ import { foldingRanges } from "./features/folding.js";
 import { formatDocument, formatRange } from "./features/formatting.js";
 import { hover } from "./features/hover.js";
 import { prepareRename, rename } from "./features/rename.js";
-import { encodeSemanticTokens, semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./features/semantic-tokens.js";
+import { encodedSemanticTokens, encodeSemanticTokens, semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "./features/semantic-tokens.js";
 import { semanticTokensEdits } from "./features/semantic-tokens-delta.js";
 import { documentSymbols, workspaceSymbols } from "./features/symbols.js";
 import * as C from "./convert.js";
@@ -142,7 +142,7 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
   /** The example failures last published per document, carried into the next publish until the examples have run again. */
   const publishedProblems = new Map<string, lsp.Diagnostic[]>();
   // The last whole-file tokens sent per document, so the next request can be answered as a delta.
-  const sentTokens = new Map<string, { resultId: string; data: number[] }>();
+  const sentTokens = new Map<string, { resultId: string; data: Int32Array }>();
   let tokensSent = 0;
 
   /**
@@ -389,14 +389,16 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     return report.lenses.map((l) => C.toCodeLens(l, a.uri, RUN_EXAMPLES_COMMAND));
   }));
 
-  const allTokens = (uri: string, result: CompileResult): { resultId: string; data: number[] } => {
-    const sent = { resultId: String(++tokensSent), data: encodeSemanticTokens(semanticTokens(result)) };
+  // What was last sent per document, kept as typed integers for the next delta (see `encodedSemanticTokens`).
+  const allTokens = (uri: string, result: CompileResult): { resultId: string; data: Int32Array } => {
+    const sent = { resultId: String(++tokensSent), data: encodedSemanticTokens(result) };
     sentTokens.set(uri, sent);
     return sent;
   };
+  const asSent = (t: { resultId: string; data: Int32Array }) => ({ resultId: t.resultId, data: Array.from(t.data) });
   connection.languages.semanticTokens.on(safe("semanticTokens", { data: [] }, (p: lsp.SemanticTokensParams) => {
     const a = at(p);
-    return a ? allTokens(a.uri, a.result) : { data: [] };
+    return a ? asSent(allTokens(a.uri, a.result)) : { data: [] };
   }));
   // After a keystroke only a few integers change (the encoding is relative): send those.
   connection.languages.semanticTokens.onDelta(safe("semanticTokensDelta", { data: [] }, (p: lsp.SemanticTokensDeltaParams) => {
@@ -404,7 +406,7 @@ export function startServer(options: ServerOptions = {}): lsp.Connection {
     if (!a) return { data: [] };
     const before = sentTokens.get(a.uri);
     const now = allTokens(a.uri, a.result);
-    if (!before || before.resultId !== p.previousResultId) return now;
+    if (!before || before.resultId !== p.previousResultId) return asSent(now);
     return { resultId: now.resultId, edits: semanticTokensEdits(before.data, now.data) };
   }));
   // The visible lines only (VS Code asks for them first on a large file): work in proportion to the range.

@@ -16,7 +16,7 @@ const sources = readdirSync(examplesDir)
   .filter((f) => f.endsWith(".leaddef"))
   .map((f) => ({ path: join(examplesDir, f), text: readFileSync(join(examplesDir, f), "utf8") }));
 
-const KIND_TYPE: Record<string, TokenType> = { field: "property", criterion: "function", score: "variable", stage: "class", param: "variable", outcome: "function", grade: "variable" };
+const KIND_TYPE: Record<string, TokenType> = { field: "property", stream: "variable", criterion: "function", score: "variable", stage: "class", param: "variable", outcome: "function", grade: "variable" };
 
 /**
  * The specification: the first, straightforward classification (a position search per token, a

@@ -18,7 +18,7 @@ export interface SemanticTokensEdit {
  * between their common beginning and common end (whole tokens of five integers, as clients
  * apply them to the array as is and some check token boundaries).
  */
-export function semanticTokensEdits(previous: readonly number[], next: readonly number[]): SemanticTokensEdit[] {
+export function semanticTokensEdits(previous: ArrayLike<number>, next: ArrayLike<number>): SemanticTokensEdit[] {
   const shorter = Math.min(previous.length, next.length);
   let prefix = 0;
   while (prefix < shorter && previous[prefix] === next[prefix]) prefix++;
@@ -27,5 +27,5 @@ export function semanticTokensEdits(previous: readonly number[], next: readonly 
   let suffix = 0;
   while (suffix < shorter - prefix && previous[previous.length - 1 - suffix] === next[next.length - 1 - suffix]) suffix++;
   suffix -= suffix % 5;
-  return [{ start: prefix, deleteCount: previous.length - prefix - suffix, data: next.slice(prefix, next.length - suffix) }];
+  return [{ start: prefix, deleteCount: previous.length - prefix - suffix, data: Array.prototype.slice.call(next, prefix, next.length - suffix) as number[] }];
 }

@@ -1,7 +1,9 @@
 import type { CompileResult } from "../../compiler/compile.js";
 import type { IToken } from "chevrotain";
 import { walk, type Declaration } from "../../language/ast.js";
-import type { Span } from "../../language/source.js";
+import { bodyMemo, sessionOccurrences, type TokenContext } from "../../language/check-cache.js";
+import type { FileModel, LeaddefSymbol, Occurrence } from "../../language/model.js";
+import type { LineIndex, Span } from "../../language/source.js";
 import * as T from "../../language/tokens.js";
 import { TYPE_NAMES } from "../../language/types.js";
 import { modelOf } from "./lookup.js";
@@ -20,7 +22,17 @@ export interface SemanticToken {
   modifiers: TokenModifier[];
 }
 
-const KIND_TYPE: Record<string, TokenType> = { field: "property", criterion: "function", score: "variable", stage: "class", param: "variable", outcome: "function", grade: "variable" };
+// Every kind of symbol has its colour (an event stream's name had none, and went out as `null`).
+const KIND_TYPE: Record<LeaddefSymbol["kind"], TokenType> = { field: "property", stream: "variable", criterion: "function", score: "variable", stage: "class", param: "variable", outcome: "function", grade: "variable" };
+
+/** A token's classification as the LSP encodes it: the legend's type index and modifier bits. */
+interface Classified {
+  length: number;
+  type: number;
+  modifiers: number;
+}
+/** Receives classified tokens in document order. */
+type Sink = (offset: number, length: number, type: number, modifiers: number) => void;
 
 /**
  * Every token classified, in document order: fields, criteria (functions), scores (variables),
@@ -38,55 +50,161 @@ export function semanticTokens(result: CompileResult, path?: string, range?: Spa
   const from = range ? range.start : 0;
   const to = range ? range.end : Infinity;
   const inRange = (offset: number) => offset >= from && offset < to;
-  // Offsets of resolved names → their classification.
-  const byOffset = new Map<number, { length: number; type: TokenType; modifiers: TokenModifier[] }>();
+  const byOffset = new Map<number, Classified>();
   for (const occ of model.occurrences.values()) {
-    const r = occ.resolution;
-    const names = occ.node.kind === "FieldPath" ? occ.node.segments : [occ.node];
-    if (range && !names.some((n) => inRange(n.span.start))) continue;
-    const type: TokenType = r.kind === "member" ? "enumMember" : KIND_TYPE[r.symbol.kind];
-    const modifiers: TokenModifier[] = r.kind === "symbol" && r.declaration ? DECLARATION : NONE;
-    for (const n of names) byOffset.set(n.span.start, { length: n.span.end - n.span.start, type, modifiers });
+    if (range && !namesOf(occ).some((n) => inRange(n.span.start))) continue;
+    classifyOccurrence(occ, byOffset);
   }
-  for (const d of declarationsOverlapping(model.ast.declarations, from, to)) {
-    walk(d, (n) => {
-      if (n.kind === "TypeRef") {
-        byOffset.set(n.name.span.start, { length: n.name.span.end - n.name.span.start, type: "type", modifiers: NONE });
-        for (const a of n.args) {
-          const isMember = n.name.text === "enum";
-          byOffset.set(a.span.start, { length: a.span.end - a.span.start, type: isMember ? "enumMember" : "type", modifiers: isMember ? ["declaration"] : [] });
-        }
-      } else if (n.kind === "Call") {
-        byOffset.set(n.callee.span.start, { length: n.callee.span.end - n.callee.span.start, type: "function", modifiers: ["defaultLibrary"] });
-      } else if (n.kind === "FieldPath" && !byOffset.has(n.span.start)) {
-        // unresolved field path (an error is shown): still colour it as a field
-        if (n.segments.length > 1) for (const s of n.segments) byOffset.set(s.span.start, { length: s.span.end - s.span.start, type: "property", modifiers: NONE });
-      }
-    });
-  }
+  for (const d of declarationsOverlapping(model.ast.declarations, from, to)) classifyStructure(d, byOffset);
   const out: SemanticToken[] = [];
-  // Tokens and comments arrive in offset order, so a line cursor replaces a search per token.
-  const lines = model.lines;
-  let line = lines.position(range ? from : 0).line;
-  let lineStart = lines.offset({ line, character: 0 });
-  let nextLineStart = line + 1 < lines.lineCount ? lines.offset({ line: line + 1, character: 0 }) : Infinity;
-  const push = (offset: number, length: number, type: TokenType, modifiers: TokenModifier[]) => {
-    if (length <= 0) return;
-    while (offset >= nextLineStart) {
-      line++;
-      lineStart = nextLineStart;
-      nextLineStart = line + 1 < lines.lineCount ? lines.offset({ line: line + 1, character: 0 }) : Infinity;
+  const cursor = new LineCursor(model.lines, from);
+  classifyTokens(model, from, to, byOffset, (offset, length, type, modifiers) => {
+    const line = cursor.lineOf(offset);
+    out.push({ line, character: offset - cursor.lineStart, length, type: TOKEN_TYPES[type], modifiers: modifierList(modifiers) });
+  });
+  return out;
+}
+
+/**
+ * The whole file's tokens in the LSP's relative encoding — `encodeSemanticTokens(semanticTokens(
+ * result, path))`, which VS Code asks for (`full/delta`) after every edit. In the language
+ * server (an editing session, language/check-cache.ts) each declaration's classified tokens are
+ * kept with its checked body (`BodyMemo`) and reused while the body is: the same tree object (so
+ * the same text) checked in the same scope resolves every name the same way. What else a
+ * declaration's colours read is compared each time (`context`): the names its declaration phase
+ * recorded, made anew every version (a duplicate's name is not recorded, and becomes so when
+ * the first is deleted), and the token before it (`x.` and `:` change how a word is coloured).
+ * So a keystroke classifies only the declarations it touched; the rest is re-encoding positions.
+ * Held to the plain classification by test/semantic-tokens-memo.test.ts.
+ */
+export function encodedSemanticTokens(result: CompileResult, path?: string): Int32Array {
+  const model = modelOf(result, path);
+  const session = sessionOccurrences(model);
+  const encoder = new Encoder(model.lines);
+  if (!session) {
+    const byOffset = new Map<number, Classified>();
+    for (const occ of model.occurrences.values()) classifyOccurrence(occ, byOffset);
+    for (const d of model.ast.declarations) classifyStructure(d, byOffset);
+    classifyTokens(model, 0, Infinity, byOffset, encoder.push);
+    return encoder.data;
+  }
+  const declarations = model.ast.declarations;
+  const declared = declaredNames(model, session.declared);
+  let next = 0; // the first of `declared` not yet passed
+  let covered = 0;
+  for (const decl of declarations) {
+    const start = decl.span.start;
+    const end = decl.span.end;
+    if (start < covered) continue; // never the case for a parsed file; stay correct if it were
+    classifyTokens(model, covered, start, EMPTY, encoder.push);
+    // What this declaration's colours read besides its body: the token before it, its declared names.
+    const before = model.tokens[T.firstTokenAtOrAfter(model.tokens, start) - 1];
+    const context: TokenContext = { before: before?.image, adjacent: before !== undefined && before.endOffset! + 1 === start, declared: [] };
+    while (next < declared.length && declared[next].offset < start) next++;
+    for (; next < declared.length && declared[next].offset < end; next++) context.declared.push(declared[next]);
+    const memo = bodyMemo(model, decl);
+    let kept = memo?.tokens && sameContext(memo.tokens.context, context, start) ? memo.tokens.data : undefined;
+    if (!kept) {
+      const byOffset = new Map<number, Classified>();
+      const ids = session.ofBody(decl);
+      if (ids) {
+        for (const id of ids) classifyOccurrence(model.occurrences.get(id)!, byOffset);
+        for (const n of context.declared) byOffset.set(n.offset, n);
+      } else {
+        // Not a body of this session's (never expected): read the whole table for this declaration.
+        for (const occ of model.occurrences.values()) if (declarationAt(declarations, occ.node.span.start) === decl) classifyOccurrence(occ, byOffset);
+      }
+      classifyStructure(decl, byOffset);
+      const found: number[] = [];
+      classifyTokens(model, start, end, byOffset, (offset, length, type, modifiers) => found.push(offset - start, length, type, modifiers));
+      kept = Int32Array.from(found);
+      if (memo) memo.tokens = { context: { ...context, declared: context.declared.map((n) => ({ ...n, offset: n.offset - start })) }, data: kept };
     }
-    out.push({ line, character: offset - lineStart, length, type, modifiers });
+    for (let k = 0; k < kept.length; k += 4) encoder.push(start + kept[k], kept[k + 1], kept[k + 2], kept[k + 3]);
+    covered = end;
+  }
+  classifyTokens(model, covered, Infinity, EMPTY, encoder.push);
+  return encoder.data;
+}
+
+/** The names the declaration phase recorded (one or a few per declaration), in source order, with their colours. */
+function declaredNames(model: FileModel, ids: readonly number[]): (Classified & { offset: number })[] {
+  const out: (Classified & { offset: number })[] = [];
+  for (const id of ids) {
+    const occ = model.occurrences.get(id);
+    if (!occ) continue;
+    const c = classificationOf(occ);
+    for (const n of namesOf(occ)) out.push({ offset: n.span.start, length: n.span.end - n.span.start, type: c.type, modifiers: c.modifiers });
+  }
+  for (let i = 1; i < out.length; i++) {
+    if (out[i - 1].offset > out[i].offset) return out.sort((x, y) => x.offset - y.offset);
+  }
+  return out;
+}
+
+/** Whether a kept context (declared names' offsets relative to the declaration) equals this one's at `start`. */
+function sameContext(kept: TokenContext, now: TokenContext, start: number): boolean {
+  if (kept.before !== now.before || kept.adjacent !== now.adjacent || kept.declared.length !== now.declared.length) return false;
+  for (let i = 0; i < now.declared.length; i++) {
+    const k = kept.declared[i];
+    const n = now.declared[i];
+    if (k.offset + start !== n.offset || k.length !== n.length || k.type !== n.type || k.modifiers !== n.modifiers) return false;
+  }
+  return true;
+}
+
+/** The names an occurrence colours: a field path's segments, else the name itself. */
+function namesOf(occ: Occurrence): readonly { span: Span }[] {
+  return occ.node.kind === "FieldPath" ? occ.node.segments : [occ.node];
+}
+
+/** How the names of a resolved occurrence are coloured (the length is each name's). */
+function classificationOf(occ: Occurrence): Classified {
+  const r = occ.resolution;
+  const type: TokenType = r.kind === "member" ? "enumMember" : KIND_TYPE[r.symbol.kind];
+  return { length: 0, type: TYPE_INDEX[type], modifiers: r.kind === "symbol" && r.declaration ? DECLARATION_BIT : 0 };
+}
+
+/** Resolved names → their classification. */
+function classifyOccurrence(occ: Occurrence, byOffset: Map<number, Classified>): void {
+  const c = classificationOf(occ);
+  for (const n of namesOf(occ)) byOffset.set(n.span.start, { length: n.span.end - n.span.start, type: c.type, modifiers: c.modifiers });
+}
+
+/** Type names, enum members where declared, built-in functions, and unresolved field paths of one declaration. */
+function classifyStructure(decl: Declaration, byOffset: Map<number, Classified>): void {
+  walk(decl, (n) => {
+    if (n.kind === "TypeRef") {
+      byOffset.set(n.name.span.start, { length: n.name.span.end - n.name.span.start, type: TYPE_INDEX.type, modifiers: 0 });
+      for (const a of n.args) {
+        const isMember = n.name.text === "enum";
+        byOffset.set(a.span.start, { length: a.span.end - a.span.start, type: isMember ? TYPE_INDEX.enumMember : TYPE_INDEX.type, modifiers: isMember ? DECLARATION_BIT : 0 });
+      }
+    } else if (n.kind === "Call") {
+      byOffset.set(n.callee.span.start, { length: n.callee.span.end - n.callee.span.start, type: TYPE_INDEX.function, modifiers: MODIFIER_BIT.defaultLibrary });
+    } else if (n.kind === "FieldPath" && !byOffset.has(n.span.start)) {
+      // unresolved field path (an error is shown): still colour it as a field
+      if (n.segments.length > 1) for (const s of n.segments) byOffset.set(s.span.start, { length: s.span.end - s.span.start, type: TYPE_INDEX.property, modifiers: 0 });
+    }
+  });
+}
+
+/**
+ * The tokens and comments that start in [from, to), in order: by `byOffset` where it knows the
+ * offset, else by the token itself.
+ */
+function classifyTokens(model: FileModel, from: number, to: number, byOffset: ReadonlyMap<number, Classified>, sink: Sink): void {
+  const push: Sink = (offset, length, type, modifiers) => {
+    if (length > 0) sink(offset, length, type, modifiers);
   };
   const tokens = model.tokens;
   const comments = model.comments;
-  let c = range ? T.firstTokenAtOrAfter(comments, from) : 0;
+  let c = from > 0 ? T.firstTokenAtOrAfter(comments, from) : 0;
   // Comments in between tokens, each where it starts (no token and comment share an offset).
   const commentsBefore = (offset: number) => {
-    for (; c < comments.length && comments[c].startOffset < offset; c++) push(comments[c].startOffset, comments[c].endOffset! + 1 - comments[c].startOffset, "comment", NONE);
+    for (; c < comments.length && comments[c].startOffset < offset; c++) push(comments[c].startOffset, comments[c].endOffset! + 1 - comments[c].startOffset, TYPE_INDEX.comment, 0);
   };
-  for (let i = range ? T.firstTokenAtOrAfter(tokens, from) : 0; i < tokens.length && tokens[i].startOffset < to; i++) {
+  for (let i = from > 0 ? T.firstTokenAtOrAfter(tokens, from) : 0; i < tokens.length && tokens[i].startOffset < to; i++) {
     const t = tokens[i];
     commentsBefore(t.startOffset);
     const known = byOffset.get(t.startOffset);
@@ -96,16 +214,102 @@ export function semanticTokens(result: CompileResult, path?: string, range?: Spa
       continue;
     }
     const kind = t.tokenType;
-    if (kind === T.NumberLiteral || kind === T.DateLiteral) push(t.startOffset, length, "number", NONE);
-    else if (kind === T.StringLiteral || kind === T.UnterminatedString) push(t.startOffset, length, "string", NONE);
-    else if (kind !== T.Identifier && isLowerWord(t.image) && !afterDot(tokens, i)) push(t.startOffset, length, "keyword", NONE);
-    else if (kind === T.Identifier && TYPE_NAME_SET.has(t.image) && tokens[i - 1]?.image === ":") push(t.startOffset, length, "type", NONE);
-    else if (OPERATORS.has(t.image)) push(t.startOffset, length, "operator", NONE);
+    if (kind === T.NumberLiteral || kind === T.DateLiteral) push(t.startOffset, length, TYPE_INDEX.number, 0);
+    else if (kind === T.StringLiteral || kind === T.UnterminatedString) push(t.startOffset, length, TYPE_INDEX.string, 0);
+    else if (kind !== T.Identifier && isLowerWord(t.image) && !afterDot(tokens, i)) push(t.startOffset, length, TYPE_INDEX.keyword, 0);
+    else if (kind === T.Identifier && TYPE_NAME_SET.has(t.image) && tokens[i - 1]?.image === ":") push(t.startOffset, length, TYPE_INDEX.type, 0);
+    else if (OPERATORS.has(t.image)) push(t.startOffset, length, TYPE_INDEX.operator, 0);
   }
   commentsBefore(to);
-  return out;
 }
 
+/** Offsets to lines, for offsets that only grow: a line cursor replaces a search per token. */
+class LineCursor {
+  private line: number;
+  lineStart: number;
+  private nextLineStart: number;
+  constructor(private readonly lines: LineIndex, from: number) {
+    this.line = lines.position(from).line;
+    this.lineStart = lines.offset({ line: this.line, character: 0 });
+    this.nextLineStart = this.startOf(this.line + 1);
+  }
+  lineOf(offset: number): number {
+    while (offset >= this.nextLineStart) {
+      this.line++;
+      this.lineStart = this.nextLineStart;
+      this.nextLineStart = this.startOf(this.line + 1);
+    }
+    return this.line;
+  }
+  private startOf(line: number): number {
+    return line < this.lines.lineCount ? this.lines.offset({ line, character: 0 }) : Infinity;
+  }
+}
+
+/**
+ * The LSP's relative encoding written as tokens arrive (what `encodeSemanticTokens` makes of a
+ * list), into an Int32Array grown by doubling: a JS array of ~75,000 integers (5,000 lines) built
+ * per keystroke cost ~10 ms here, nearly all of it allocation; the typed array costs well under 1 ms.
+ */
+class Encoder {
+  private buffer = new Int32Array(1024);
+  private size = 0;
+  private readonly cursor: LineCursor;
+  private line = 0;
+  private character = 0;
+  constructor(lines: LineIndex) {
+    this.cursor = new LineCursor(lines, 0);
+  }
+  readonly push: Sink = (offset, length, type, modifiers) => {
+    const line = this.cursor.lineOf(offset);
+    const character = offset - this.cursor.lineStart;
+    const dl = line - this.line;
+    if (this.size + 5 > this.buffer.length) {
+      const grown = new Int32Array(this.buffer.length * 2);
+      grown.set(this.buffer);
+      this.buffer = grown;
+    }
+    const b = this.buffer;
+    let k = this.size;
+    b[k++] = dl;
+    b[k++] = dl === 0 ? character - this.character : character;
+    b[k++] = length;
+    b[k++] = type;
+    b[k++] = modifiers;
+    this.size = k;
+    this.line = line;
+    this.character = character;
+  };
+  /** The integers written so far. */
+  get data(): Int32Array {
+    return this.buffer.subarray(0, this.size);
+  }
+}
+
+/** The declaration whose span holds `offset` (declarations in source order), if any. */
+function declarationAt(declarations: readonly Declaration[], offset: number): Declaration | undefined {
+  let lo = 0;
+  let hi = declarations.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (declarations[mid].span.end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  const d = declarations[lo];
+  return d && d.span.start <= offset ? d : undefined;
+}
+
+function modifierList(bits: number): TokenModifier[] {
+  if (bits === 0) return NONE;
+  if (bits === DECLARATION_BIT) return DECLARATION;
+  return TOKEN_MODIFIERS.filter((m) => (bits & MODIFIER_BIT[m]) !== 0);
+}
+
+const EMPTY: ReadonlyMap<number, Classified> = new Map();
+
+const TYPE_INDEX = Object.fromEntries(TOKEN_TYPES.map((t, i) => [t, i])) as Record<TokenType, number>;
+const MODIFIER_BIT = Object.fromEntries(TOKEN_MODIFIERS.map((m, i) => [m, 1 << i])) as Record<TokenModifier, number>;
+const DECLARATION_BIT = MODIFIER_BIT.declaration;
 // Shared by many tokens, so frozen: a caller changing one token's modifiers would change them all.
 const DECLARATION = Object.freeze(["declaration"]) as TokenModifier[];
 /** No modifiers. */
@@ -167,5 +371,3 @@ export function encodeSemanticTokens(tokens: SemanticToken[]): number[] {
   return data;
 }
 
-const TYPE_INDEX = Object.fromEntries(TOKEN_TYPES.map((t, i) => [t, i])) as Record<TokenType, number>;
-const MODIFIER_BIT = Object.fromEntries(TOKEN_MODIFIERS.map((m, i) => [m, 1 << i])) as Record<TokenModifier, number>;

@@ -82,6 +82,35 @@ const CSV = `id,a.n,a.i,b.flag,c.d,c.us,e.kind,l.tags,s.name
 16,EUR 12,,,,13/1/2026,,,bad layout
 `;
 
+// Grades and disqualifications on a text staging table: their columns for good rows, NULL for rejected ones.
+const GRADED = `schema {
+  company.employees: integer?
+  company.industry: enum(financial_services, telecom, education, other)
+  contact.email: string?
+  engagement.score: number
+}
+grade fit_grade {
+  A when company.employees >= 1_000 and company.industry in [financial_services, telecom]
+  B when company.employees >= 200
+  C when company.employees is present
+  else D
+}
+disqualify when company.industry = education because "not a market we sell to"
+disqualify when contact.email ends with "@competitor.com" because "competitor, \\"direct\\""
+mql when fit_grade in [A, B] and engagement.score >= 60
+sql when mql and fit_grade = A
+`;
+const GRADED_CSV = `id,company.employees,company.industry,contact.email,engagement.score
+1,5000,financial_services,a@b.com,70
+2,300,education,x@c.com,80
+3,,other,z@COMPETITOR.com,10
+4,250,telecom,q@q.com,61
+5,50,other,,20
+6,12.5,telecom,,90
+7,1000,retail,,90
+8,2000,telecom,,
+`;
+
 interface Expected { results: Record<string, string>[]; rejects: Record<string, string>[] }
 
 /** What \`leaddef run\` (the JS engine) writes for \`csv\`. */
@@ -113,7 +142,8 @@ function compare(expected: Expected, rows: Row[]): void {
     expect(row.reject_reason, want.id).toBeNull();
     for (const [k, v] of Object.entries(want)) {
       if (k === "id") continue;
-      const got = row[k];
+      // An empty cell in run's CSV is a NULL in the query's row (no reason, no optional value).
+      const got = row[k] === null && v === "" ? "" : row[k];
       expect(typeof got === "number" ? String(got) : typeof got === "boolean" ? String(got) : got, `${want.id}.${k}`).toBe(v);
     }
   }
@@ -153,6 +183,26 @@ describe("text staging tables", () => {
       for (const [, rows] of await stagingRuns(def, csv, "2026-11-22")) compare(expected, rows);
     }
   }, 120_000);
+
+  it("a definition that grades and disqualifies: reason and grade letters as run writes them, NULL for rejected rows", async () => {
+    const def = join(dir, "graded.leaddef");
+    const csv = join(dir, "graded.csv");
+    writeFileSync(def, GRADED);
+    writeFileSync(csv, GRADED_CSV);
+    const expected = runJs(def, csv, "2026-11-22");
+    expect(expected.results.map((r) => [r.id, r.stage, r.reason, r.fit_grade])).toEqual([
+      ["1", "sql", "", "A"], ["2", "disqualified", "not a market we sell to", "B"], ["3", "disqualified", 'competitor, "direct"', "D"], ["4", "mql", "", "B"], ["5", "none", "", "C"],
+    ]);
+    expect(new Set(expected.rejects.map((r) => r.id))).toEqual(new Set(["6", "7", "8"]));
+    for (const [engine, rows] of await stagingRuns(def, csv, "2026-11-22")) {
+      expect(rows.length, engine).toBe(8);
+      compare(expected, rows);
+      for (const id of ["6", "7", "8"]) {
+        const row = rows.find((r) => String(r.id) === id)!;
+        expect([row.reason, row.fit_grade], `${engine} ${id}`).toEqual([null, null]);
+      }
+    }
+  }, 60_000);
 
   it("an expected row that differs from run's is caught", async () => {
     // The comparison is strict: a reason with one more problem, or a different order, fails.
@@ -203,9 +253,11 @@ for (const dialect of PARSED) {
       const check = await sqlParser(dialect);
       const def = join(dir, `p-${dialect}.leaddef`);
       writeFileSync(def, DEFINITION);
+      const graded = join(dir, `g-${dialect}.leaddef`);
+      writeFileSync(graded, GRADED);
       // dt-sql-parser (Spark) takes seconds per staging query: the crafted definition and one example.
       const examples = dialect === "spark" ? ["acme"] : ["acme", "smb", "scoring"];
-      const files = [def, ...examples.map((n) => join(here, "..", "examples", `${n}.leaddef`))];
+      const files = [def, graded, ...examples.map((n) => join(here, "..", "examples", `${n}.leaddef`))];
       for (const file of files) {
         const sql = emitSql(compileFile(file).program!.ir, { dialect, table: "crm.leads_text", asOf: "2026-11-22", columns: "all", staging: "text" });
         expect(check(sql), file).toEqual([]);

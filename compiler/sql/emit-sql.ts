@@ -98,9 +98,6 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   const full = options.columns === "all";
   const passthrough = options.source?.passthrough ?? [];
   const text = options.staging === "text";
-  if (text && ir.disqualifications.length > 0) {
-    throw new RangeError("text staging cannot be used with `disqualify` yet: both write a `reason` column");
-  }
   if (text && ir.streams.length) throw new RangeError("text staging does not read event streams yet: build over typed event tables");
   const names = sqlNames(ir, d, [ID, INPUT, ...passthrough, ...(text ? TEXT_STAGING_RESERVED : [])]);
   const eventTables = ir.streams.map((st, i) => options.raw?.events?.[i] ?? (options.events?.[st.name] ?? st.name).split(".").map(d.ident).join("."));
@@ -144,7 +141,7 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   // The first disqualification that holds gives the reason; NULL (missing) when none does.
   const reasonExpr = `CASE\n${ir.disqualifications.map((x) => `      WHEN ${names.decl("disqualify", x.index)} THEN ${d.string(x.reason)}\n`).join("")}    END`;
   const stageExpr = whens.length ? `CASE\n${whens.map((w) => `      ${w}\n`).join("")}      ELSE ${d.string("none")}\n    END` : d.string("none");
-  // With text staging, a rejected row has no results, only its reason.
+  // With text staging, a rejected row has no results (no stage, score, reason or grade), only its reject columns.
   const result = (x: string) => (text ? `CASE WHEN leaddef_reject_field IS NULL THEN ${x.replace(/\n/g, "\n  ")} END` : x);
   const out = [
     ...passthrough,
@@ -157,8 +154,8 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
       ...outcomeColumns.map((o) => `${result(o.sql)} AS ${d.ident(o.name)}`),
     ] : []),
     // Text after the numbers, as in the JS engine's rows: the reason, then each grade's letter.
-    ...(disqualified.length ? [`${reasonExpr} AS ${d.ident("reason")}`] : []),
-    ...ir.grades.map((g) => `${names.decl("grade", g.index)} AS ${d.ident(g.name)}`),
+    ...(disqualified.length ? [`${result(reasonExpr)} AS ${d.ident("reason")}`] : []),
+    ...ir.grades.map((g) => `${result(names.decl("grade", g.index))} AS ${d.ident(g.name)}`),
     ...(text ? REJECT_COLUMNS.map((c) => `leaddef_${c} AS ${d.ident(c)}`) : []),
   ];
   const query = `WITH\n${[input, ...steps].join(",\n")}\nSELECT\n${out.map((c) => pad + c).join(",\n")}\nFROM ${prev}`;

@@ -154,6 +154,24 @@ async function loadEventsPostgres(client: pg.Client, rows: Row[]): Promise<void>
   await client.query(`INSERT INTO leaddef_ev_activity VALUES ${values.join(", ")}`, params);
 }
 
+/**
+ * The leads as an all-text staging table (`--staging text`): every cell text, a missing value an
+ * empty text. The event table stays typed, its ids compared with the leads' as text.
+ */
+async function loadTextLeadsDuckdb(leads: Case["leads"]): Promise<void> {
+  const s = DIALECTS.duckdb.string;
+  await duck.run(`CREATE OR REPLACE TABLE leaddef_ev_text (id VARCHAR, "company.size" VARCHAR)`);
+  if (leads.length) await duck.run(`INSERT INTO leaddef_ev_text VALUES ${leads.map((l) => `(${s(String(l.id))}, ${s(l["company.size"] === undefined ? "" : String(l["company.size"]))})`).join(", ")}`);
+}
+
+async function loadTextLeadsPostgres(client: pg.Client, leads: Case["leads"]): Promise<void> {
+  await client.query("DROP TABLE IF EXISTS leaddef_ev_text");
+  await client.query(`CREATE TABLE leaddef_ev_text (id text, "company.size" text)`);
+  if (!leads.length) return;
+  const params = leads.flatMap((l) => [String(l.id), l["company.size"] === undefined ? "" : String(l["company.size"])]);
+  await client.query(`INSERT INTO leaddef_ev_text VALUES ${leads.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(", ")}`, params);
+}
+
 function compareRows(engine: string, program: Program, c: Case, expected: Expected[], rows: Row[]): void {
   expect(rows.length, `${engine}: row count`).toBe(c.leads.length);
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
@@ -181,18 +199,24 @@ async function check(seed: number): Promise<void> {
   const t1 = performance.now();
   compareRows("duckdb", program!, c, expected, await queryDuckdb(duck, emitSql(program!.ir, { dialect: "duckdb", ...sqlOptions })));
   const t2 = performance.now();
+  // The same leads in an all-text staging table, the events typed.
+  const textOptions = { ...sqlOptions, table: "leaddef_ev_text", staging: "text" as const };
+  await loadTextLeadsDuckdb(c.leads);
+  compareRows("duckdb, text staging", program!, c, expected, await queryDuckdb(duck, emitSql(program!.ir, { dialect: "duckdb", ...textOptions })));
 
   if (pgClient) {
     await loadPostgres(pgClient, "leaddef_ev_leads", program!.fields, c.leads);
     await loadEventsPostgres(pgClient, events);
     compareRows("postgres", program!, c, expected, await queryPostgres(pgClient, emitSql(program!.ir, { dialect: "postgres", ...sqlOptions })));
+    await loadTextLeadsPostgres(pgClient, c.leads);
+    compareRows("postgres, text staging", program!, c, expected, await queryPostgres(pgClient, emitSql(program!.ir, { dialect: "postgres", ...textOptions })));
   }
   compared += c.leads.length;
   if (process.env.LEADDEF_EVENT_TRACE) console.log(`seed ${seed}: ${(performance.now() - t0).toFixed(0)} ms (js ${(t1 - t0).toFixed(0)}, duckdb ${(t2 - t1).toFixed(0)})`);
 }
 
 describe("event streams: every engine agrees", () => {
-  it(`on ${PROGRAMS} random definitions × ${LEADS} leads with events (JS objects ≡ JS values ≡ IR evaluator ≡ DuckDB ≡ PostgreSQL)`, async () => {
+  it(`on ${PROGRAMS} random definitions × ${LEADS} leads with events (JS objects ≡ JS values ≡ IR evaluator ≡ DuckDB ≡ PostgreSQL, typed and text-staged leads)`, async () => {
     await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), check), { numRuns: PROGRAMS, endOnFailure: true });
     expect(compared).toBeGreaterThanOrEqual(PROGRAMS * LEADS);
   }, 240_000);

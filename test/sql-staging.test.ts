@@ -256,7 +256,7 @@ for (const dialect of PARSED) {
       const graded = join(dir, `g-${dialect}.leaddef`);
       writeFileSync(graded, GRADED);
       // dt-sql-parser (Spark) takes seconds per staging query: the crafted definition and one example.
-      const examples = dialect === "spark" ? ["acme"] : ["acme", "smb", "scoring"];
+      const examples = dialect === "spark" ? ["acme"] : ["acme", "smb", "scoring", "engagement"];
       const files = [def, graded, ...examples.map((n) => join(here, "..", "examples", `${n}.leaddef`))];
       for (const file of files) {
         const sql = emitSql(compileFile(file).program!.ir, { dialect, table: "crm.leads_text", asOf: "2026-11-22", columns: "all", staging: "text" });

@@ -6,6 +6,7 @@ import { DIALECTS, type SqlDialect, type SqlDialectName } from "./sql-dialects.j
 import { sqlNames, type SqlNames } from "./sql-names.js";
 import { closure, declarationOf, depKey, outputRoots } from "../plan.js";
 import { REJECT_COLUMNS, TEXT_STAGING_RESERVED, textStagingCtes } from "./text-staging.js";
+import { TEXT_OPS } from "../runtime/codecs/sql-text-ops.js";
 
 /**
  * SQL code generation. The query reads the needed field columns once (casting numbers to
@@ -98,10 +99,11 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   const full = options.columns === "all";
   const passthrough = options.source?.passthrough ?? [];
   const text = options.staging === "text";
-  if (text && ir.streams.length) throw new RangeError("text staging does not read event streams yet: build over typed event tables");
   const names = sqlNames(ir, d, [ID, INPUT, ...passthrough, ...(text ? TEXT_STAGING_RESERVED : [])]);
   const eventTables = ir.streams.map((st, i) => options.raw?.events?.[i] ?? (options.events?.[st.name] ?? st.name).split(".").map(d.ident).join("."));
-  const em = new SqlEmitter(ir, d, asOf, names, eventTables, d.ident(options.idColumn ?? "id"), options.groupedEvents === true && options.source !== undefined);
+  // Text staging reads the leads' id as text, so the (typed) event tables' ids are compared as text too.
+  const eventId = text ? (col: string) => `CAST(${col} AS ${TEXT_OPS[d.name].textType})` : (col: string) => col;
+  const em = new SqlEmitter(ir, d, asOf, names, eventTables, d.ident(options.idColumn ?? "id"), options.groupedEvents === true && options.source !== undefined, eventId);
   const need = closure(ir, outputRoots(ir, full));
 
   // One CTE per declaration, in dependency order; each reads the one before.
@@ -194,6 +196,8 @@ class SqlEmitter {
     private readonly eventId: string = "id",
     /** See SqlOptions.groupedEvents. */
     private readonly grouped = false,
+    /** An event row's id column as compared with the lead's id (cast to text under text staging). */
+    private readonly eventIdAs: (col: string) => string = (col) => col,
   ) {}
 
   /** Per stream, the grouped aggregates (SqlOptions.groupedEvents): each one's SQL over `ev`, in the order referenced. */
@@ -260,7 +264,7 @@ class SqlEmitter {
    */
   private eventsOf(stream: number, where: IrExpr | undefined, within: number | undefined): string {
     const age = this.eventAge(stream);
-    const tests = [`ev.${this.eventId} = ${this.outer}.${ID}`, `${age} >= 0`];
+    const tests = [`${this.eventIdAs(`ev.${this.eventId}`)} = ${this.outer}.${ID}`, `${age} >= 0`];
     if (within !== undefined) tests.push(`${age} <= ${this.num(within, false)}`);
     if (where) {
       const outer = this.inEvent;

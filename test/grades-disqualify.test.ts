@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { GRADED_DEFINITION as DEF } from "./support/graded-definition.js";
 import { FunnelAccumulator } from "../compiler/analysis/funnel.js";
 import { OutcomeAccumulator } from "../compiler/analysis/outcomes.js";
 import { renderSummary } from "../compiler/batch/summary.js";
@@ -21,29 +22,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-grades-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const DEF = `schema {
-  company.employees: integer?
-  company.industry: enum(financial_services, telecom, education, other)
-  contact.email: string?
-  engagement.score: number
-  deal.won: boolean?
-}
-
-grade fit_grade {
-  A when company.employees >= 1_000 and company.industry in [financial_services, telecom]
-  B when company.employees >= 200
-  C when company.employees is present
-  else D
-}
-
-disqualify when company.industry = education because "not a market we sell to"
-disqualify when contact.email ends with "@competitor.com" because "competitor, \\"direct\\""
-
-outcome won when deal.won
-
-mql when fit_grade in [A, B] and engagement.score >= 60
-sql when mql and fit_grade = A
-`;
 
 const CSV = `id,company.employees,company.industry,contact.email,engagement.score,deal.won
 1,5000,financial_services,a@b.com,70,true

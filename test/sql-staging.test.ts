@@ -18,6 +18,7 @@ import { REJECT_SEPARATOR } from "../compiler/sql/text-staging.js";
 import { connectPostgres } from "./support/postgres.js";
 import { sqlParser, type ParsedDialect } from "./support/sql-parsers.js";
 import type { Row } from "./support/sql-tables.js";
+import { GRADED_DEFINITION } from "./support/graded-definition.js";
 import { stagingOnDuckdb, stagingOnPostgres } from "./support/text-staging.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -83,32 +84,15 @@ const CSV = `id,a.n,a.i,b.flag,c.d,c.us,e.kind,l.tags,s.name
 `;
 
 // Grades and disqualifications on a text staging table: their columns for good rows, NULL for rejected ones.
-const GRADED = `schema {
-  company.employees: integer?
-  company.industry: enum(financial_services, telecom, education, other)
-  contact.email: string?
-  engagement.score: number
-}
-grade fit_grade {
-  A when company.employees >= 1_000 and company.industry in [financial_services, telecom]
-  B when company.employees >= 200
-  C when company.employees is present
-  else D
-}
-disqualify when company.industry = education because "not a market we sell to"
-disqualify when contact.email ends with "@competitor.com" because "competitor, \\"direct\\""
-mql when fit_grade in [A, B] and engagement.score >= 60
-sql when mql and fit_grade = A
-`;
-const GRADED_CSV = `id,company.employees,company.industry,contact.email,engagement.score
-1,5000,financial_services,a@b.com,70
-2,300,education,x@c.com,80
-3,,other,z@COMPETITOR.com,10
-4,250,telecom,q@q.com,61
-5,50,other,,20
-6,12.5,telecom,,90
-7,1000,retail,,90
-8,2000,telecom,,
+const GRADED_CSV = `id,company.employees,company.industry,contact.email,engagement.score,deal.won
+1,5000,financial_services,a@b.com,70,true
+2,300,education,x@c.com,80,
+3,,other,z@COMPETITOR.com,10,no
+4,250,telecom,q@q.com,61,
+5,50,other,,20,
+6,12.5,telecom,,90,
+7,1000,retail,,90,
+8,2000,telecom,,,
 `;
 
 interface Expected { results: Record<string, string>[]; rejects: Record<string, string>[] }
@@ -187,7 +171,7 @@ describe("text staging tables", () => {
   it("a definition that grades and disqualifies: reason and grade letters as run writes them, NULL for rejected rows", async () => {
     const def = join(dir, "graded.leaddef");
     const csv = join(dir, "graded.csv");
-    writeFileSync(def, GRADED);
+    writeFileSync(def, GRADED_DEFINITION);
     writeFileSync(csv, GRADED_CSV);
     const expected = runJs(def, csv, "2026-11-22");
     expect(expected.results.map((r) => [r.id, r.stage, r.reason, r.fit_grade])).toEqual([
@@ -254,7 +238,7 @@ for (const dialect of PARSED) {
       const def = join(dir, `p-${dialect}.leaddef`);
       writeFileSync(def, DEFINITION);
       const graded = join(dir, `g-${dialect}.leaddef`);
-      writeFileSync(graded, GRADED);
+      writeFileSync(graded, GRADED_DEFINITION);
       // dt-sql-parser (Spark) takes seconds per staging query: the crafted definition and one example.
       const examples = dialect === "spark" ? ["acme"] : ["acme", "smb", "scoring", "engagement"];
       const files = [def, graded, ...examples.map((n) => join(here, "..", "examples", `${n}.leaddef`))];

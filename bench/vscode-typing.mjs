@@ -27,6 +27,8 @@ import {
 import { generateDefinition } from "./lib/editor-definition.mjs";
 import { cpuOf, descendants, listProcesses } from "./lib/proc-cpu.mjs";
 import { installTypingProbe } from "./lib/vscode-page-probes.mjs";
+import { vscodeTypingTable } from "./lib/vscode-typing-table.mjs";
+import { round1, stats, typingSpot } from "./lib/typing-plan.mjs";
 
 const { values: opt } = parseArgs({
   options: {
@@ -69,30 +71,6 @@ function files(dirs) {
   }
   return out;
 }
-
-/**
- * Where to type: right before the first digit of the first `>= <number>` after a criterion in
- * the file (digits typed there, then deleted, keep it valid; an `x` there is an error). 1-based.
- */
-function typingSpot(text) {
-  const from = text.indexOf("criterion ");
-  const m = /(>=\s*)\d/g;
-  m.lastIndex = Math.max(0, from);
-  const hit = m.exec(text);
-  if (!hit) throw new Error("no `>= <number>` to type into");
-  const offset = hit.index + hit[1].length;
-  const before = text.slice(0, offset).split("\n");
-  return { line: before.length, column: before[before.length - 1].length + 1, fraction: before.length / text.split("\n").length };
-}
-
-const quantile = (xs, q) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const i = (s.length - 1) * q;
-  return s[Math.floor(i)] + (s[Math.ceil(i)] - s[Math.floor(i)]) * (i - Math.floor(i));
-};
-const round1 = (x) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
-const stats = (xs) => ({ median: round1(quantile(xs, 0.5)), p95: round1(quantile(xs, 0.95)), max: round1(Math.max(...xs.filter(Number.isFinite))), n: xs.length });
 
 /** A small deterministic generator for the gaps between keys (100–150 ms). */
 function gaps(seed) {
@@ -176,6 +154,7 @@ async function focusFile(page, { file, spot }) {
   await row.waitFor({ timeout: 30_000 });
   await row.click();
   await page.locator(".tab.active", { hasText: file }).waitFor({ timeout: 20_000 });
+  await page.locator(".editor-instance .monaco-editor .view-lines .view-line").first().waitFor({ timeout: 30_000 });
   await sleep(300);
   await goTo(page, spot);
   // VS Code may reuse one editor widget for every tab of a group: a fresh probe on what is shown.
@@ -330,36 +309,6 @@ async function main() {
   }
 }
 
-function printTable({ results, load }) {
-  const cols = results.map((r) => `${r.label} (${r.lines})`);
-  const width = Math.max(12, ...cols.map((c) => c.length));
-  const out = [];
-  out.push(`typing in VS Code 1.100.3 (code-server, headless Chromium), ${BURSTS} bursts of ${KEYS} keys 100–150 ms apart per file; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`);
-  out.push(`| measure${" ".repeat(57)} | ${cols.map((c) => c.padStart(width)).join(" | ")} |`);
-  out.push(`|${"-".repeat(66)}|${cols.map(() => "-".repeat(width + 2)).join("|")}|`);
-  const f = (x) => (x === null || x === undefined || Number.isNaN(x) ? "—" : String(x));
-  const row = (name, get) => out.push(`| ${name.padEnd(64)} | ${results.map((r) => f(get(r)).padStart(width)).join(" | ")} |`);
-  row("key → painted, median (ms)", (r) => r.keyToPaintMs.median);
-  row("key → painted, p95 (ms)", (r) => r.keyToPaintMs.p95);
-  row("key → painted, slowest (ms)", (r) => r.keyToPaintMs.max);
-  row("input delay (key → its handler), median / p95 (ms)", (r) => `${f(r.inputDelayMs.median)} / ${f(r.inputDelayMs.p95)}`);
-  row("Chromium Event Timing, keydown → next paint, median / p95 (ms)", (r) => `${f(r.eventTimingKeydownMs.median)} / ${f(r.eventTimingKeydownMs.p95)}`);
-  row("long tasks ≥ 50 ms while typing: count", (r) => r.longTasks.count);
-  row("  longest (ms)", (r) => r.longTasks.longestMs);
-  row("error squiggle appears after the key, median / p95 (ms)", (r) => (r.errorAppearsMs ? `${f(r.errorAppearsMs.median)} / ${f(r.errorAppearsMs.p95)}` : "—"));
-  row("error squiggle clears after the fix, median / p95 (ms)", (r) => (r.errorClearsMs ? `${f(r.errorClearsMs.median)} / ${f(r.errorClearsMs.p95)}` : "—"));
-  const cpu = (k) => (r) => `${f(r.cpuMsPerKey[k])} (idle ${f(r.idleCpuMsPerKeyInterval[k])})`;
-  row("CPU per key: language server (ms; idle over the same time)", cpu("languageServer"));
-  row("CPU per key: extension host (ms; idle)", cpu("extensionHost"));
-  row("CPU per key: Chromium renderer (ms; idle)", cpu("renderer"));
-  row("CPU per key: all of Chromium (ms; idle)", cpu("chromium"));
-  out.push("key → painted: key event's timeStamp → first task after the frame showing the new text. Event Timing: Chromium reports");
-  out.push("only keys ≥ 16 ms, the others count as 16. CPU from /proc (10 ms ticks) over the bursts, per key; idle: the same processes");
-  out.push("at rest for 1.5 s before each burst, scaled to the burst's length.");
-  for (const r of results) if (r.keysNotPainted || r.keysNotSeen) out.push(`${r.label}: ${r.keysNotPainted} keys never painted within 10 s, ${r.keysNotSeen} not seen by the page.`);
-  return out.join("\n");
-}
-
 const watchdog = setTimeout(() => {
   log(`gave up after ${TIMEOUT_MS} ms`);
   stopCodeServer(running.codeServer);
@@ -369,7 +318,7 @@ const watchdog = setTimeout(() => {
 try {
   const r = await main();
   const payload = { editor: "code-server 4.100.3 (VS Code 1.100.3)", keysPerBurst: KEYS, bursts: BURSTS, errorCycles: CYCLES, loadAverage: r.load.map(round1), node: process.version, results: r.results };
-  process.stdout.write((opt.json ? JSON.stringify(payload) : printTable(r)) + "\n");
+  process.stdout.write((opt.json ? JSON.stringify(payload) : vscodeTypingTable(payload).join("\n")) + "\n");
 } catch (err) {
   log(`ERROR ${err?.stack ?? err}`);
   process.exitCode = 1;

@@ -15,7 +15,8 @@
 // Medians and p95 per file size; a bench, not a test: nothing asserts a time.
 //   bash test/vscode/install.sh   # once
 //   node bench/vscode-typing.mjs [--lines 2000,5000] [--no-small] [--keys 40] [--bursts 3]
-//                                [--cycles 5] [--json] [--keep]
+//                                [--cycles 5] [--json] [--keep] [--settings JSON]
+// --settings: extra VS Code user settings for an experiment, e.g. '{"editor.quickSuggestions": {"other": "off"}}'.
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -39,11 +40,12 @@ const { values: opt } = parseArgs({
     cycles: { type: "string", default: "5" },
     json: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    settings: { type: "string", default: "{}" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (opt.help) {
-  process.stdout.write("usage: node bench/vscode-typing.mjs [--lines 2000,5000] [--no-small] [--keys 40] [--bursts 3] [--cycles 5] [--json] [--keep]\n");
+  process.stdout.write("usage: node bench/vscode-typing.mjs [--lines 2000,5000] [--no-small] [--keys 40] [--bursts 3] [--cycles 5] [--json] [--keep] [--settings JSON]\n");
   process.exit(0);
 }
 const KEYS = Math.max(2, Number(opt.keys));
@@ -279,7 +281,7 @@ async function main() {
     const vsix = packageVsix(runDir);
     installExtension(dirs, vsix);
     // Without preview tabs, opening the next file from the explorer does not close the last one.
-    writeSettings(dirs, { "workbench.editor.enablePreview": false });
+    writeSettings(dirs, { "workbench.editor.enablePreview": false, ...JSON.parse(opt.settings) });
     const targets = files(dirs);
     let port;
     ({ child: codeServer, port } = await startCodeServer(dirs, join(runDir, "code-server.log")));

@@ -15,7 +15,9 @@
 // Medians and p95 per file size; a bench, not a test: nothing asserts a time.
 //   bash test/vscode/install.sh   # once
 //   node bench/vscode-typing.mjs [--lines 2000,5000] [--no-small] [--keys 40] [--bursts 3]
-//                                [--cycles 5] [--json] [--keep] [--settings JSON]
+//                                [--cycles 5] [--json] [--keep] [--settings JSON] [--profile]
+// --profile: also a sampling CPU profile of the page's main thread during the bursts, summed per
+//   function (bench/lib/renderer-profile.mjs); it slows the page, so use it to look, not to time.
 // --settings: extra VS Code user settings for an experiment, e.g. '{"editor.quickSuggestions": {"other": "off"}}'.
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -28,6 +30,7 @@ import {
 import { generateDefinition } from "./lib/editor-definition.mjs";
 import { cpuOf, descendants, listProcesses } from "./lib/proc-cpu.mjs";
 import { installTypingProbe } from "./lib/vscode-page-probes.mjs";
+import { selfTimeByFunction, startRendererProfile } from "./lib/renderer-profile.mjs";
 import { vscodeTypingTable } from "./lib/vscode-typing-table.mjs";
 import { round1, stats, typingSpot } from "./lib/typing-plan.mjs";
 
@@ -41,11 +44,12 @@ const { values: opt } = parseArgs({
     json: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     settings: { type: "string", default: "{}" },
+    profile: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (opt.help) {
-  process.stdout.write("usage: node bench/vscode-typing.mjs [--lines 2000,5000] [--no-small] [--keys 40] [--bursts 3] [--cycles 5] [--json] [--keep] [--settings JSON]\n");
+  process.stdout.write("usage: node bench/vscode-typing.mjs [--lines 2000,5000] [--no-small] [--keys 40] [--bursts 3] [--cycles 5] [--json] [--keep] [--settings JSON] [--profile]\n");
   process.exit(0);
 }
 const KEYS = Math.max(2, Number(opt.keys));
@@ -176,11 +180,11 @@ async function warmUp(page, target, procs) {
 }
 
 function emptyTally() {
-  return { paintedMs: [], inputDelayMs: [], eventTimingMs: [], longTasks: [], cpu: {}, idleCpu: {}, keys: 0, lost: 0, unseen: 0, burstWallMs: 0, appear: [], clear: [] };
+  return { paintedMs: [], inputDelayMs: [], eventTimingMs: [], longTasks: [], cpu: {}, idleCpu: {}, keys: 0, lost: 0, unseen: 0, burstWallMs: 0, appear: [], clear: [], profiles: [] };
 }
 
 /** One measured burst in `target`, after an idle window of the same processes for comparison. */
-async function measuredBurst(page, target, procs, seed, tally) {
+async function measuredBurst(context, page, target, procs, seed, tally) {
   await focusFile(page, target);
   await sleep(500);
   const idleBefore = cpuSnapshot(procs);
@@ -188,7 +192,9 @@ async function measuredBurst(page, target, procs, seed, tally) {
   await sleep(IDLE_MS);
   const idleAfter = cpuSnapshot(procs);
   const idleSpan = Date.now() - idleStart;
+  const stopProfile = opt.profile ? await startRendererProfile(context, page) : undefined;
   const r = await burst(page, procs, seed);
+  if (stopProfile) tally.profiles.push(await stopProfile());
   tally.keys += r.keys;
   tally.burstWallMs += r.wallMs;
   for (const k of r.rec.keys) {
@@ -233,6 +239,7 @@ function summarize(target, tally) {
     idleCpuMsPerKeyInterval: perKey(tally.idleCpu),
     errorAppearsMs: target.errorsBefore ? null : stats(tally.appear),
     errorClearsMs: target.errorsBefore ? null : stats(tally.clear),
+    ...(tally.profiles.length ? { rendererSelfTime: selfTimeByFunction(tally.profiles) } : {}),
   };
 }
 
@@ -240,7 +247,7 @@ function summarize(target, tally) {
  * Every file is opened and warmed up first; then the bursts and the error cycles go round the
  * files in turn, so that a change in the machine's load falls on all sizes alike.
  */
-async function measureAll(page, targets, procsOf) {
+async function measureAll(context, page, targets, procsOf) {
   const tallies = targets.map(() => emptyTally());
   let procs;
   for (const t of targets) {
@@ -251,7 +258,7 @@ async function measureAll(page, targets, procsOf) {
   for (let b = 0; b < BURSTS; b++)
     for (const [i, t] of targets.entries()) {
       log(`${t.label}: burst ${b + 1}/${BURSTS} (${KEYS} keys)`);
-      await measuredBurst(page, t, procs, b, tallies[i]);
+      await measuredBurst(context, page, t, procs, b, tallies[i]);
     }
   for (const [i, t] of targets.entries()) if (tallies[i].unseen) log(`${t.label}: ${tallies[i].unseen} keys sent but not seen by the page`);
   for (let c = 0; c < CYCLES; c++)
@@ -296,7 +303,7 @@ async function main() {
       t.text = readFileSync(join(dirs.workspace, t.file), "utf8");
       t.spot = typingSpot(t.text);
     }
-    const results = await measureAll(page, targets, () => watchedProcesses(codeServer.pid, dirs.browser)).catch(async (err) => {
+    const results = await measureAll(context, page, targets, () => watchedProcesses(codeServer.pid, dirs.browser)).catch(async (err) => {
       if (opt.keep) await page.screenshot({ path: join(runDir, "failure.png") }).catch(() => undefined);
       throw err;
     });
@@ -320,7 +327,11 @@ const watchdog = setTimeout(() => {
 try {
   const r = await main();
   const payload = { editor: "code-server 4.100.3 (VS Code 1.100.3)", keysPerBurst: KEYS, bursts: BURSTS, errorCycles: CYCLES, loadAverage: r.load.map(round1), node: process.version, results: r.results };
-  process.stdout.write((opt.json ? JSON.stringify(payload) : vscodeTypingTable(payload).join("\n")) + "\n");
+  const profiles = r.results.filter((x) => x.rendererSelfTime).flatMap((x) => [
+    `${x.label}: renderer main thread, self time during the bursts (profiled: slower than unprofiled runs; (program) is native work — style, layout, paint)`,
+    ...x.rendererSelfTime.map((f) => `  ${String(f.ms).padStart(6)} ms ${String(f.share).padStart(5)}%  ${f.fn}`),
+  ]);
+  process.stdout.write((opt.json ? JSON.stringify(payload) : [...vscodeTypingTable(payload), ...profiles].join("\n")) + "\n");
 } catch (err) {
   log(`ERROR ${err?.stack ?? err}`);
   process.exitCode = 1;

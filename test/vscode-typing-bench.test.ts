@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { generateDefinition } from "../bench/lib/editor-definition.mjs";
 import { descendants } from "../bench/lib/proc-cpu.mjs";
+import { selfTimeByFunction } from "../bench/lib/renderer-profile.mjs";
 import { quantile, stats, typingSpot } from "../bench/lib/typing-plan.mjs";
 import { vscodeTypingTable } from "../bench/lib/vscode-typing-table.mjs";
 import { compile } from "../compiler/compile.js";
@@ -65,6 +66,23 @@ describe("the bench's arithmetic", () => {
     expect(quantile([NaN, 5], 0.5)).toBe(5);
     expect(quantile([], 0.5)).toBeNaN();
     expect(stats([])).toEqual({ median: null, p95: null, max: null, n: 0 });
+  });
+
+  it("a renderer profile sums self time per function across profiles, largest first", () => {
+    const frame = (functionName: string, url = "", lineNumber = 0) => ({ functionName, url, lineNumber });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame("(root)") },
+        { id: 2, callFrame: frame("layoutLine", "http://127.0.0.1:1/out/workbench.js", 68) },
+        { id: 3, callFrame: frame("(program)") },
+      ],
+      samples: [2, 3, 2, 2],
+      timeDeltas: [1000, 1000, 2000, 4000], // µs
+    };
+    expect(selfTimeByFunction([profile, profile])).toEqual([
+      { fn: "layoutLine workbench.js:69", ms: 14, share: 87.5 },
+      { fn: "(program)", ms: 2, share: 12.5 },
+    ]);
   });
 
   it("the table has a column per file and compares each to the small one", () => {

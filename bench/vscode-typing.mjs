@@ -52,7 +52,8 @@ if (opt.help) {
   process.stdout.write("usage: node bench/vscode-typing.mjs [--lines 2000,5000] [--no-small] [--keys 40] [--bursts 3] [--cycles 5] [--json] [--keep] [--settings JSON] [--profile]\n");
   process.exit(0);
 }
-const KEYS = Math.max(2, Number(opt.keys));
+// Even: half digits, half Backspaces, so every burst ends on the text it started from.
+const KEYS = Math.max(2, 2 * Math.floor(Number(opt.keys) / 2));
 const BURSTS = Math.max(1, Number(opt.bursts));
 const CYCLES = Math.max(1, Number(opt.cycles));
 const IDLE_MS = 1500; // the at-rest CPU window before each burst
@@ -132,8 +133,8 @@ async function errorCycle(page, timeoutNote) {
 /** One burst: digits, then as many Backspaces, with 100–150 ms between keys. */
 async function burst(page, procs, seed) {
   const next = gaps(seed);
-  const digits = Array.from({ length: Math.ceil(KEYS / 2) }, (_, i) => String((i + 1 + seed) % 10));
-  const keys = [...digits, ...digits.map(() => "Backspace")].slice(0, KEYS);
+  const digits = Array.from({ length: KEYS / 2 }, (_, i) => String((i + 1 + seed) % 10));
+  const keys = [...digits, ...digits.map(() => "Backspace")];
   await page.evaluate(() => window.__typingProbe.start());
   const cpuBefore = cpuSnapshot(procs);
   const started = Date.now();

@@ -6,13 +6,16 @@ import { join } from 'node:path';
 import { missingEditor } from '../../test/vscode/harness.mjs';
 import { vscodeTypingTable } from './vscode-typing-table.mjs';
 
-/** Runs bench/vscode-typing.mjs --json; resolves with the table's lines and the parsed payload (or null). */
-export function vscodeTypingPart(root, log) {
+/**
+ * Runs bench/vscode-typing.mjs --json (with `args`, e.g. a smaller run); resolves with the table's
+ * lines and the parsed payload (null when it was skipped or failed).
+ */
+export function vscodeTypingPart(root, log, args = []) {
   const missing = missingEditor();
   if (missing) return Promise.resolve({ lines: [`typing in the real VS Code: skipped — ${missing}`], data: null });
   log('[vscode] typing in the real VS Code (bench/vscode-typing.mjs, ~4 min)');
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bench', 'vscode-typing.mjs'), '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(root, 'bench', 'vscode-typing.mjs'), '--json', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.on('close', (code) => {

@@ -3,6 +3,7 @@
 //
 //   node bench/run.mjs [--count N] [--seed S] [--quick] [--only a,b] [--no-inmem] [--no-e2e]
 //                      [--no-engines] [--engine-runs R] [--no-events] [--events-count N] [--events-runs R]
+//                      [--vscode]
 //
 // Generates the leads once (examples/generate-leads.mjs, cached in bench/data/), runs every engine
 // in its own child process, checks every engine's checksum against the hand-written reference and
@@ -22,6 +23,7 @@ import { checksumCsvText } from './lib/checksum.mjs';
 import { AS_OF } from './lib/schema.mjs';
 import { editorLatency, enginesTable, runEngines } from './engines.mjs';
 import { eventsBench } from './events.mjs';
+import { vscodeTypingPart } from './lib/vscode-part.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -44,11 +46,12 @@ const { values: opt } = parseArgs({
     'no-events': { type: 'boolean', default: false },
     'events-count': { type: 'string' },
     'events-runs': { type: 'string' },
+    vscode: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (opt.help) {
-  process.stdout.write('usage: node bench/run.mjs [--count N] [--seed S] [--quick] [--only a,b] [--no-inmem] [--no-e2e] [--no-engines] [--engine-runs R] [--no-events] [--events-count N] [--events-runs R]\n');
+  process.stdout.write('usage: node bench/run.mjs [--count N] [--seed S] [--quick] [--only a,b] [--no-inmem] [--no-e2e] [--no-engines] [--engine-runs R] [--no-events] [--events-count N] [--events-runs R] [--vscode]\n');
   process.exit(0);
 }
 const COUNT = Number(opt.count ?? (opt.quick ? 20_000 : 1_000_000));
@@ -514,7 +517,10 @@ try {
       failures++;
     }
   }
-  writeFileSync(join(DATA, 'results.json'), JSON.stringify({ meta, sections, engines: engines.map(({ def, rows }) => ({ def: def.name, rows: rows.map(({ ref: _, ...r }) => r) })), events: events && { count: events.count, events: events.events, rows: events.rows } }, null, 2));
+  // Part 5 (--vscode): typing in the real VS Code; needs `bash test/vscode/install.sh`.
+  const vscode = opt.vscode ? await vscodeTypingPart(ROOT, log) : (log('bench: --vscode adds typing latency in the real VS Code (bench/vscode-typing.mjs)'), null);
+  if (vscode) process.stdout.write(['', ...vscode.lines, ''].join('\n'));
+  writeFileSync(join(DATA, 'results.json'), JSON.stringify({ meta, sections, engines: engines.map(({ def, rows }) => ({ def: def.name, rows: rows.map(({ ref: _, ...r }) => r) })), events: events && { count: events.count, events: events.events, rows: events.rows }, ...(vscode?.data ? { vscode: vscode.data } : {}) }, null, 2));
 } catch (err) {
   log(`bench: ${err.stack ?? err}`);
   process.exit(2);

@@ -19,21 +19,16 @@
 //                             test/mock-lsp/server.mjs)
 //   E2E_KEEP=1                keep the run's temp folder (logs, user data) for debugging
 //   E2E_TIMEOUT_MS            overall limit, default 180000
-import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  bundleExtension, installExtension, launchBrowser, makeRunDirs, missingEditor, openWorkbench, packageVsix, root, startCodeServer, stopCodeServer, writeSettings,
+} from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, "..", "..");
-const extDir = join(root, "vscode-extension");
 const artifacts = join(here, "artifacts");
-const codeServerBin = join(here, "node_modules", ".bin", "code-server");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const overallTimeout = Number(process.env.E2E_TIMEOUT_MS ?? 180_000);
-const DEAD = "http://127.0.0.1:9"; // nothing listens on the discard port: the gallery is unreachable
 
 const t0 = Date.now();
 const timings = {};
@@ -60,60 +55,9 @@ function check(name, ok, detail) {
   log(`${ok ? "PASS" : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
 }
 
-function run(cmd, args, options = {}) {
-  const r = spawnSync(cmd, args, { encoding: "utf8", ...options });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
-}
-
-async function waitForHealth(port, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (codeServer.exitCode !== null) throw new Error(`code-server exited with ${codeServer.exitCode}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`code-server did not answer /healthz within ${ms} ms`);
-}
-
-function stopCodeServer() {
-  if (!codeServer || codeServer.exitCode !== null || codeServer.signalCode !== null) return;
-  // Started detached, so its PID is also its process group: this ends code-server, its
-  // extension host and the language server it spawned, and nothing else.
-  try {
-    process.kill(-codeServer.pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
-  const pid = codeServer.pid;
-  setTimeout(() => {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // gone
-    }
-  }, 3000).unref();
-}
-
 async function cleanup() {
   if (context) await context.close().catch(() => undefined);
-  stopCodeServer();
+  stopCodeServer(codeServer);
   if (runDir && process.env.E2E_KEEP !== "1") {
     await new Promise((r) => setTimeout(r, 500));
     rmSync(runDir, { recursive: true, force: true });
@@ -121,118 +65,38 @@ async function cleanup() {
 }
 
 async function main() {
-  if (!existsSync(codeServerBin)) throw new Error("code-server is not installed: run `bash test/vscode/install.sh`");
-  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: run \`bash test/vscode/install.sh\``);
-  const { chromium } = await import("playwright-core");
+  const missing = missingEditor();
+  if (missing) throw new Error(missing);
 
-  runDir = mkdtempSync(join(tmpdir(), "leaddef-e2e-"));
-  const dirs = Object.fromEntries(
-    ["user-data", "extensions", "xdg-config", "xdg-data", "xdg-cache", "tmp", "browser", "workspace"].map((d) => {
-      mkdirSync(join(runDir, d), { recursive: true });
-      return [d, join(runDir, d)];
-    }),
-  );
+  let dirs;
+  ({ runDir, dirs } = makeRunDirs("leaddef-e2e-"));
   mkdirSync(artifacts, { recursive: true });
 
   // 1. Bundle and package the extension.
-  await timed("build_ms", () => {
-    const env = { ...process.env };
-    if (process.env.LEADDEF_LSP_SERVER) env.LEADDEF_SERVER_ENTRY = resolve(root, process.env.LEADDEF_LSP_SERVER);
-    log(run(process.execPath, [join(extDir, "build.mjs")], { env, cwd: root }).trim());
-    if (!existsSync(join(extDir, "dist", "server.js")))
-      throw new Error("no server bundle (lsp/main.ts missing?); set LEADDEF_LSP_SERVER=test/mock-lsp/server.mjs to test against the mock");
-  });
-  const vsix = join(runDir, "leaddef.vsix");
-  await timed("package_ms", () =>
-    run(join(root, "node_modules", ".bin", "vsce"), ["package", "--no-dependencies", "--allow-missing-repository", "-o", vsix], { cwd: extDir }),
-  );
+  await timed("build_ms", () => log(bundleExtension({ serverEntry: process.env.LEADDEF_LSP_SERVER })));
+  const vsix = await timed("package_ms", () => packageVsix(runDir));
   log(`packaged ${vsix}`);
 
   // 2. A fresh code-server that cannot reach anything but loopback.
-  const env = {
-    ...process.env,
-    XDG_CONFIG_HOME: dirs["xdg-config"],
-    XDG_DATA_HOME: dirs["xdg-data"],
-    XDG_CACHE_HOME: dirs["xdg-cache"],
-    TMPDIR: dirs.tmp,
-    EXTENSIONS_GALLERY: JSON.stringify({
-      serviceUrl: `${DEAD}/gallery`,
-      itemUrl: `${DEAD}/items`,
-      resourceUrlTemplate: `${DEAD}/resource/{publisher}/{name}/{version}/{path}`,
-    }),
-  };
-  delete env.VSCODE_IPC_HOOK_CLI;
-  const common = ["--user-data-dir", dirs["user-data"], "--extensions-dir", dirs.extensions];
-  await timed("install_extension_ms", () => run(codeServerBin, [...common, "--install-extension", vsix], { env }));
+  await timed("install_extension_ms", () => installExtension(dirs, vsix));
   log("installed the extension");
-
-  mkdirSync(join(dirs["user-data"], "User"), { recursive: true });
-  writeFileSync(
-    join(dirs["user-data"], "User", "settings.json"),
-    JSON.stringify(
-      {
-        "workbench.startupEditor": "none",
-        "workbench.tips.enabled": false,
-        "workbench.enableExperiments": false,
-        "telemetry.telemetryLevel": "off",
-        "update.mode": "none",
-        "extensions.autoCheckUpdates": false,
-        "extensions.autoUpdate": false,
-        "security.workspace.trust.enabled": false,
-        "editor.hover.delay": 200,
-        "editor.minimap.enabled": false,
-        "chat.commandCenter.enabled": false,
-        "workbench.secondarySideBar.defaultVisibility": "hidden",
-      },
-      null,
-      2,
-    ),
-  );
+  writeSettings(dirs);
   cpSync(join(root, "test", "editor-fixtures"), dirs.workspace, { recursive: true });
 
-  const port = await freePort();
-  const serverLog = createWriteStream(join(runDir, "code-server.log"));
+  let port;
   await timed("code_server_start_ms", async () => {
-    codeServer = spawn(
-      codeServerBin,
-      [
-        "--bind-addr", `127.0.0.1:${port}`,
-        "--auth", "none",
-        "--disable-telemetry",
-        "--disable-update-check",
-        "--disable-workspace-trust",
-        "--disable-getting-started-override",
-        ...common,
-        dirs.workspace,
-      ],
-      { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    codeServer.stdout.pipe(serverLog);
-    codeServer.stderr.pipe(serverLog);
-    await waitForHealth(port, 60_000);
+    ({ child: codeServer, port } = await startCodeServer(dirs, join(runDir, "code-server.log")));
   });
   log(`code-server pid ${codeServer.pid} on 127.0.0.1:${port}`);
 
   // 3. Chromium, loopback only.
-  context = await chromium.launchPersistentContext(dirs.browser, {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1400, height: 860 },
-    // Chromium writes crash-report folders under $XDG_CONFIG_HOME; keep them in the run folder.
-    env: { ...process.env, XDG_CONFIG_HOME: dirs["xdg-config"], XDG_CACHE_HOME: dirs["xdg-cache"], TMPDIR: dirs.tmp },
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-breakpad", "--disable-crash-reporter", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-proxy-server",
-      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
-  });
+  context = await launchBrowser(dirs);
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(String(e)));
 
   await timed("workbench_load_ms", async () => {
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`);
-    await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+    await openWorkbench(page, port, dirs.workspace);
   });
   log("workbench loaded");
 

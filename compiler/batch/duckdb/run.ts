@@ -16,7 +16,7 @@ import type { RunSummary } from "../summary.js";
 import { emitSql } from "../../sql/emit-sql.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
 import { reasonOf } from "../../runtime/codecs/codec.js";
-import { csvField, DUPLICATE_KEY, readBufferOption, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
+import { csvField, csvReadBufferOption, DUPLICATE_KEY, readBufferOption, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
 import { csvNewLine, prescanJsonl, recordAt, scanCsv, type CsvScan } from "./scan.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { parquetField } from "./parquet-typed.js";
@@ -189,7 +189,7 @@ async function runIn(
       // Positional names: header cells may repeat, or differ from a field path only in spaces.
       colName = (i) => `c${i}`;
       const cols = scan.header.map((_, i) => `${lit(colName(i))}: 'VARCHAR'`).join(", ");
-      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${lit(o.delimiter ?? ",")}, quote = '"', escape = '"', new_line = ${lit(csvNewLine(scan)!)}, ignore_errors = true, ${readBufferOption()}, columns = {${cols}})`;
+      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${lit(o.delimiter ?? ",")}, quote = '"', escape = '"', new_line = ${lit(csvNewLine(scan)!)}, ignore_errors = true, ${csvReadBufferOption()}, columns = {${cols}})`;
     } else {
       reader = `read_parquet(${path})`;
       const described = await columnsOf(con, reader);

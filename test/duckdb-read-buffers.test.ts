@@ -1,4 +1,4 @@
-// The DuckDB engine reads files through 4 MiB buffers (readers.ts, readBufferOption): records
+// The DuckDB engine reads files through 2 MiB (leads CSV) and 4 MiB buffers (readers.ts): records
 // and lines that cross a buffer's end, and a JSON line longer than a buffer, read exactly as the
 // JS engine reads them.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -33,7 +33,7 @@ async function both(input: string, inputFormat: "csv" | "jsonl") {
 }
 
 describe("DuckDB engine, files larger than its read buffers", () => {
-  it("a 13 MB CSV with quoted multi-line cells and rejects crossing 4 MiB boundaries", async () => {
+  it("a 13 MB CSV with quoted multi-line cells and rejects crossing 2 MiB boundaries", async () => {
     const rows = ["id,n,note"];
     // ~75 bytes a record; every 997th has a quoted cell over two lines, every 1,009th an unreadable number.
     const count = 200_000;

@@ -131,9 +131,14 @@ describe("parameters in the language", () => {
 
   it("SQL inlines the value in effect; a hostile string stays a literal", () => {
     const r = compile(`${SCHEMA}param code = "x' OR 1=1 --"\nmql when company.naics starts with code and engagement.score >= 60\n`);
-    const sql = emitSql(programWithParams(r, paramOverrides(r.analysis, ["code=it's"])).ir, { dialect: "duckdb", table: "leads", idColumn: "id", columns: "default" });
+    const program = programWithParams(r, paramOverrides(r.analysis, ["code=it's"]));
+    const sql = emitSql(program.ir, { dialect: "postgres", table: "leads", idColumn: "id", columns: "default" });
     expect(sql).toContain("'it''s'");
     expect(sql).not.toContain("OR 1=1");
+    // DuckDB tests a constant needle with a regular expression of its case classes: still one literal.
+    const duck = emitSql(program.ir, { dialect: "duckdb", table: "leads", idColumn: "id", columns: "default" });
+    expect(duck).toContain("regexp_matches(company_naics, '^[iI][tT]\\x{27}[sS\\x{17F}]')");
+    expect(duck).not.toContain("OR 1=1");
   });
 
   it("the formatter keeps a parameter on its own line and is idempotent", () => {

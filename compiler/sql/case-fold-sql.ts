@@ -19,3 +19,31 @@ export function caseFoldedOperands(d: SqlDialect, text: string, needle: { consta
   const whole = (x: string) => d.translate(x, d.string(FOLD_FROM), d.string(FOLD_TO));
   return { text: whole(text), needle: whole(needle.sql) };
 }
+
+/** Where a case-insensitive test looks for its needle. */
+export type NeedleAt = "anywhere" | "start" | "end";
+
+/**
+ * DuckDB: a case-insensitive `contains` / `starts with` / `ends with` of a constant needle as one
+ * regular expression in which each needle character is the class of the characters that fold
+ * into it (`student` → `[sSſ][tT][uU]…`). It decides exactly what the translated text does
+ * (caseFoldedOperands), at about a third of the cost per row: DuckDB's `translate` cost ~0.3 s of
+ * CPU per million cells of a title column. Undefined for other dialects (whose engines this was
+ * not measured on), for needles that are expressions, and for needles nothing folds into.
+ */
+export function caseFoldedPattern(d: SqlDialect, text: string, needle: string, at: NeedleAt): string | undefined {
+  if (d.name !== "duckdb") return undefined;
+  const folded = Array.from(foldCase(needle));
+  const { from, to } = foldingsInto(folded.join(""));
+  if (!from) return undefined; // nothing folds into the needle (`52`): the plain test, no translate, is cheaper still
+  const source = Array.from(from);
+  const target = Array.from(to);
+  // Letters and digits as themselves (and, alone, the ASCII signs no regular expression reads); the rest escaped.
+  const char = (c: string, plain = /^[A-Za-z0-9]$/) => (plain.test(c) ? c : `\\x{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
+  const classes = folded.map((c) => {
+    const into = [c, ...source.filter((_, i) => target[i] === c && source[i] !== c)];
+    return into.length === 1 ? char(c, /^[A-Za-z0-9 _\/:@#%&=,;<>!~-]$/) : `[${into.map((x) => char(x)).join("")}]`;
+  });
+  const pattern = `${at === "start" ? "^" : ""}${classes.join("")}${at === "end" ? "$" : ""}`;
+  return `regexp_matches(${text}, ${d.string(pattern)})`;
+}

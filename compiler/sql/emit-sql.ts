@@ -1,6 +1,6 @@
 import { formatDateDays, parseDateDays } from "../../language/literals.js";
 import { DISQUALIFIED, type Dep, type IrCondition, type IrExpr, type IrField, type IrPerLine, type IrProgram } from "../ir.js";
-import { caseFoldedOperands } from "./case-fold-sql.js";
+import { caseFoldedOperands, caseFoldedPattern, type NeedleAt } from "./case-fold-sql.js";
 import { lineComments } from "./sql-comment.js";
 import { DIALECTS, type SqlDialect, type SqlDialectName } from "./sql-dialects.js";
 import { sqlNames, type SqlNames } from "./sql-names.js";
@@ -381,7 +381,9 @@ class SqlEmitter {
   }
 
   /** `contains` / `starts with` on strings: the test over both sides' simple case folding. */
-  private caseInsensitive(text: IrExpr, needle: IrExpr, test: (text: string, needle: string) => string): string {
+  private caseInsensitive(text: IrExpr, needle: IrExpr, test: (text: string, needle: string) => string, at: NeedleAt): string {
+    const pattern = needle.k === "const" ? caseFoldedPattern(this.d, this.value(text), String(needle.value), at) : undefined;
+    if (pattern) return this.safe(pattern);
     const operand = needle.k === "const" ? { constant: String(needle.value) } : { sql: this.value(needle) };
     const folded = caseFoldedOperands(this.d, this.value(text), operand);
     return this.safe(test(folded.text, folded.needle));
@@ -452,9 +454,9 @@ class SqlEmitter {
       }
       case "contains":
         if (e.on === "list") return this.safe(d.listContains(this.value(e.l), this.value(e.r)));
-        return this.caseInsensitive(e.l, e.r, d.containsText);
-      case "startsWith": return this.caseInsensitive(e.l, e.r, d.startsWithText);
-      case "endsWith": return this.caseInsensitive(e.l, e.r, d.endsWithText);
+        return this.caseInsensitive(e.l, e.r, d.containsText, "anywhere");
+      case "startsWith": return this.caseInsensitive(e.l, e.r, d.startsWithText, "start");
+      case "endsWith": return this.caseInsensitive(e.l, e.r, d.endsWithText, "end");
       case "presence": {
         this.usedFields.add(e.field.index);
         const f = this.leadColumn(this.names.field(e.field.index));

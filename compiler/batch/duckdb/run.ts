@@ -16,9 +16,10 @@ import type { RunSummary } from "../summary.js";
 import { emitSql } from "../../sql/emit-sql.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
 import { reasonOf } from "../../runtime/codecs/codec.js";
-import { csvField, DUPLICATE_KEY, readBufferOption, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
+import { csvField, csvReadBufferOption, DUPLICATE_KEY, readBufferOption, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
 import { csvNewLine, prescanJsonl, recordAt, scanCsv, type CsvScan } from "./scan.js";
 import { quickScanCsv } from "./quick-scan.js";
+import { parquetField } from "./parquet-typed.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
 import { checkHeader } from "../sources/header-check.js";
 import { csvDialect } from "../sources/csv-dialect.js";
@@ -46,9 +47,10 @@ const d = DIALECTS.duckdb;
 const lit = d.string;
 const q = d.ident;
 
-async function columnsOf(con: DuckDBConnection, from: string): Promise<string[]> {
+/** Each column's name and DuckDB type. */
+async function columnsOf(con: DuckDBConnection, from: string): Promise<{ name: string; type: string }[]> {
   const r = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
-  return r.getRows().map((row) => String(row[0]));
+  return r.getRows().map((row) => ({ name: String(row[0]), type: String(row[1]) }));
 }
 
 /** The marker for a JSON line DuckDB found unparsable; Node reads it again for JSON.parse's message. */
@@ -181,26 +183,36 @@ async function runIn(
     let reader: string;
     let header: string[];
     let colName: (i: number) => string;
+    let types: string[] = [];
     if (scan) {
       header = scan.header.map((h) => h.trim());
       // Positional names: header cells may repeat, or differ from a field path only in spaces.
       colName = (i) => `c${i}`;
       const cols = scan.header.map((_, i) => `${lit(colName(i))}: 'VARCHAR'`).join(", ");
-      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${lit(o.delimiter ?? ",")}, quote = '"', escape = '"', new_line = ${lit(csvNewLine(scan)!)}, ignore_errors = true, ${readBufferOption()}, columns = {${cols}})`;
+      reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${lit(o.delimiter ?? ",")}, quote = '"', escape = '"', new_line = ${lit(csvNewLine(scan)!)}, ignore_errors = true, ${csvReadBufferOption()}, columns = {${cols}})`;
     } else {
       reader = `read_parquet(${path})`;
-      header = await columnsOf(con, reader);
+      const described = await columnsOf(con, reader);
+      header = described.map((c) => c.name);
+      types = described.map((c) => c.type);
       colName = (i) => header[i];
     }
     const position = new Map(header.map((h, i) => [h, i]));
     const known = new Set([...fields.map((f) => f.column), o.idColumn]);
     unknownColumns = header.filter((h) => h && !known.has(h));
     absentFields = fields.filter((f) => !position.has(f.column)).map((f) => f.path);
-    // Parquet columns are read as text and checked like CSV cells.
-    const textCols = header.map((_, i) => (o.inputFormat === "parquet" ? `CAST(${q(colName(i))} AS VARCHAR) AS ${q(`c${i}`)}` : q(colName(i))));
-    const idSql = position.has(o.idColumn) ? `COALESCE(${q(`c${position.get(o.idColumn)}`)}, '')` : "CAST(NULL AS VARCHAR)";
-    raw = `(SELECT FALSE AS leaddef_blank, ${textCols.join(", ")}, ${idSql} AS leaddef_id FROM ${reader})`;
-    fieldSql = fields.map((f) => csvField(f, position.has(f.column) ? `c${position.get(f.column)}` : undefined, options));
+    // Parquet columns keep their types (renamed c0, c1, …): a field reads its column's value
+    // directly where the type holds it, else the column's text like a CSV cell (parquet-typed.ts).
+    const parquet = o.inputFormat === "parquet";
+    const cols = header.map((_, i) => (parquet ? `${q(colName(i))} AS ${q(`c${i}`)}` : q(colName(i))));
+    const idCol = position.has(o.idColumn) ? q(`c${position.get(o.idColumn)}`) : undefined;
+    const idSql = idCol === undefined ? "CAST(NULL AS VARCHAR)" : `COALESCE(${parquet ? `CAST(${idCol} AS VARCHAR)` : idCol}, '')`;
+    raw = `(SELECT FALSE AS leaddef_blank, ${cols.join(", ")}, ${idSql} AS leaddef_id FROM ${reader})`;
+    fieldSql = fields.map((f) => {
+      const i = position.get(f.column);
+      if (i === undefined) return csvField(f, undefined, options);
+      return parquet ? parquetField(f, `c${i}`, types[i], options) : csvField(f, `c${i}`, options);
+    });
     const fixedScan = scan;
     if (!position.has(o.idColumn) && fixedScan && fixedScan.bad.length > 0) {
       // No id column: the id is the record number, and skipped records count.

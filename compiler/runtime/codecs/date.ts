@@ -164,7 +164,9 @@ const PLAIN_DATE_RE = "\\d{4}-\\d\\d-\\d\\d";
 /** SQL reading text `s` as readDate does. */
 export function dateFromText(s: string, layout?: string, ops: SqlTextOps = DUCKDB_TEXT): TextSql {
   const exact = `CASE WHEN ${ops.fullMatch(s, dateRe(ops))} THEN ${ops.tryDate(`substr(${trimText(ops, s)}, 1, 10)`)} END`;
-  const plain = `CASE WHEN ${ops.fullMatch(s, PLAIN_DATE_RE)} THEN ${ops.tryDate(s)} END`;
+  // The same test as a glob where the dialect has a cheap one (DuckDB): no regular expression for a plain date.
+  const isPlain = ops.glob ? ops.glob(s, "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]") : ops.fullMatch(s, PLAIN_DATE_RE);
+  const plain = `CASE WHEN ${isPlain} THEN ${ops.tryDate(s)} END`;
   return { value: `COALESCE(${plain}, ${exact}${layout ? `, ${layoutSql(s, layout, ops)}` : ""})`, code: ops.lit("not-a-date") };
 }
 

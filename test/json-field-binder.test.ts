@@ -114,4 +114,10 @@ describe("JsonBinder binds each field as the plain rule does", () => {
     const reject = binder.bind({ company: { industry: "toString" }, contact: { title: "t" } }, 2, 2, vals);
     expect(reject?.problems.map((p) => [p.field, p.reason.code])).toEqual([["company.industry", "not-a-member"]]);
   });
+
+  it("binds a definition without fields (event streams only): nothing to read, every key unknown", () => {
+    const binder = new JsonBinder([], "id");
+    expect(binder.bind({ id: "a", extra: 1 }, 1, 1, [])).toBeUndefined();
+    expect(binder.unknownColumns).toEqual(["extra"]);
+  });
 });

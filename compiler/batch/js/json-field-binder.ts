@@ -96,12 +96,13 @@ function compile(fields: readonly IrField[], plain: Uint8Array): FieldBinder {
     body.push(`vals[${i}] = ${codecOf(f).inlineRead(read, `slow(${i}, v)`, i)};`);
     if (!f.optional) body.push(`if (v === undefined || v === null) absent(${i});`);
   });
-  const locals = fields.map((_, i) => `r${i}`).join(", ");
+  // a definition may declare no fields (only event streams): then no locals of fields
+  const locals = ["v", "t", "w", ...fields.map((_, i) => `r${i}`)].join(", ");
   // The enum tables are built once, outside the row function, which reads them as constants.
   const code = [
     ...enumTables,
     "return function bindFields(row, vals, flat, other, slow, absent) {",
-    `let v, t, w, ${locals};`,
+    `let ${locals};`,
     ...groupReads,
     ...body,
     "};",

@@ -17,9 +17,16 @@ export interface OrderedResultsOptions {
 }
 
 /**
+ * Pieces in flight per worker: with three, a worker that finished its pieces while the oldest
+ * one (written first) is still being scored elsewhere has one more to go on with instead of
+ * waiting; each is a 512 KiB piece, so memory stays flat.
+ */
+const PIECES_PER_WORKER = 3;
+
+/**
  * The ordered half of the parallel batch paths: pieces go to the worker pool in input order and
  * their results are written in that same order, so output and rejects are byte-identical to the
- * single-threaded path's. At most two pieces per worker are in flight: memory stays flat.
+ * single-threaded path's. At most PIECES_PER_WORKER pieces per worker are in flight.
  */
 export class OrderedResults<R extends ChunkResult> {
   readonly stageCounts: number[];
@@ -52,7 +59,7 @@ export class OrderedResults<R extends ChunkResult> {
     // Handled in order; a rejection is caught at its turn, not reported as unhandled meanwhile.
     p.catch(() => undefined);
     this.inFlight.push(p);
-    while (this.inFlight.length >= 2 * this.o.workers) await this.writeNext();
+    while (this.inFlight.length >= PIECES_PER_WORKER * this.o.workers) await this.writeNext();
   }
 
   /** Writes every result still in flight. */

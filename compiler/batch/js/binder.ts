@@ -1,7 +1,7 @@
 import type { IrField } from "../../ir.js";
 import { codecOf, reasonOfError, type ReadOptions } from "../../runtime/codecs/codec.js";
 import { shownValue, type Reason } from "../../runtime/codecs/reasons.js";
-import { plainFieldReader, type PlainFieldReader } from "./json-field-reader.js";
+import { fieldBinder, type FieldBinder } from "./json-field-binder.js";
 
 /** One thing wrong with a row: which field (empty for the row as a whole), its value as written, and the reason as data. */
 export interface Problem {
@@ -146,12 +146,27 @@ const newLevel = (): KeyLevel => ({ byName: new Map(), first: undefined });
 /** JSON Lines: nested objects or flat dotted keys; values of their JSON type or spelled as strings. */
 export class JsonBinder {
   private readonly readers: ((v: unknown) => unknown)[];
-  private readonly missing: unknown[];
   /** Per field: 1 when its value is found by plain property reads (readsPlainly). */
   private readonly plain: Uint8Array;
-  /** Reads those fields' values into `raw` (json-field-reader.ts). */
-  private readonly readPlain: PlainFieldReader;
-  private readonly raw: unknown[];
+  /** Reads every field's value into a row's values (json-field-binder.ts). */
+  private readonly bindFields: FieldBinder;
+  /** The problems of the row being bound (noted by `slow` and `absent`), or undefined. */
+  private problems: Problem[] | undefined;
+  /** A present value not already of its field's JSON type: read by the field's reader, or a problem noted. */
+  private readonly slow = (i: number, v: unknown): unknown => {
+    try {
+      return this.readers[i](v);
+    } catch (e) {
+      (this.problems ??= []).push({ field: this.fields[i].path, value: shownValue(v), reason: reasonFrom(e) });
+      return undefined;
+    }
+  };
+  /** A required field without a value. */
+  private readonly absent = (i: number): void => {
+    (this.problems ??= []).push({ field: this.fields[i].path, value: "", reason: { code: "required-missing" } });
+  };
+  /** The raw value of a field plain reads cannot find. */
+  private readonly other = (obj: Record<string, unknown>, i: number): unknown => this.get(obj, this.fields[i]);
   /** The dotted paths of those fields: as top-level keys, their flat spelling. */
   private readonly flatPaths: Set<string>;
   /** The row being noted has a top-level key in flatPaths. */
@@ -167,10 +182,8 @@ export class JsonBinder {
    */
   constructor(private readonly fields: readonly IrField[], private readonly idColumn: string, private readonly noteLimit = 100, options: ReadOptions = {}, private readonly streams?: StreamReader) {
     this.readers = fields.map((f) => codecOf(f, options).read);
-    this.missing = fields.map((f) => codecOf(f).missing);
     this.plain = Uint8Array.from(fields, (f) => (readsPlainly(f) ? 1 : 0));
-    this.readPlain = plainFieldReader(fields, this.plain);
-    this.raw = new Array<unknown>(fields.length).fill(undefined);
+    this.bindFields = fieldBinder(fields, this.plain);
     this.flatPaths = new Set(fields.filter((f, i) => this.plain[i] === 1 && f.segments.length > 1).map((f) => f.path));
     for (const f of fields) this.seenKeys.add(f.column);
     for (const name of streams?.names ?? []) this.seenKeys.add(name);
@@ -255,28 +268,15 @@ export class JsonBinder {
     const noting = this.unknownColumns.length < this.noteLimit;
     this.rowHasFlat = false;
     this.noteUnknownKeys(obj);
-    const rawValues = this.raw;
-    this.readPlain(obj, rawValues, !noting || this.rowHasFlat);
-    const fields = this.fields;
-    let problems: Problem[] | undefined;
-    for (let i = 0; i < fields.length; i++) {
-      const raw = this.plain[i] === 1 ? rawValues[i] : this.get(obj, fields[i]);
-      if (raw === undefined || raw === null) {
-        if (!fields[i].optional) (problems ??= []).push({ field: fields[i].path, value: "", reason: { code: "required-missing" } });
-        vals[i] = this.missing[i];
-        continue;
-      }
-      try {
-        vals[i] = this.readers[i](raw);
-      } catch (e) {
-        (problems ??= []).push({ field: fields[i].path, value: shownValue(raw), reason: reasonFrom(e) });
-      }
-    }
+    this.problems = undefined;
+    this.bindFields(obj, vals, !noting || this.rowHasFlat, this.other, this.slow, this.absent);
+    // (set by slow and absent during the call, which the type checker cannot see)
+    let problems = this.problems as Problem[] | undefined;
     // A lead's events (JSON Lines: an array under the stream's name) sit after the fields.
     if (this.streams) {
       try {
         const decoded = this.streams.decode(obj);
-        for (let s = 0; s < decoded.length; s++) vals[fields.length + s] = decoded[s];
+        for (let s = 0; s < decoded.length; s++) vals[this.fields.length + s] = decoded[s];
       } catch (e) {
         (problems ??= []).push(badEventsProblem(this.streams.names, e instanceof Error ? e.message : String(e)));
       }

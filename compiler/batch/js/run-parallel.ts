@@ -49,16 +49,20 @@ interface Pending<R> {
 export class Pool<R = ChunkResult> {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, Pending<R>>();
+  /** Pieces sent to each worker and not yet answered. */
+  private readonly queued: number[];
   private next = 0;
   private failure: Error | undefined;
 
   /** `spares`: where the pieces' memory goes when a worker moves it back with its result. */
   constructor(script: URL, count: number, setup: unknown, spares?: SpareBuffers) {
-    this.workers = Array.from({ length: count }, () => {
+    this.queued = new Array<number>(count).fill(0);
+    this.workers = Array.from({ length: count }, (_, index) => {
       // A small young generation: scavenges stay cheap (each piece's garbage dies young) and
       // each worker adds tens of megabytes, not a hundred, to the peak RSS.
       const w = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       w.on("message", (m: { seq: number; result?: R; error?: string; input?: ArrayBuffer }) => {
+        this.queued[index]--;
         if (m.input) spares?.keep(m.input);
         const p = this.pending.get(m.seq);
         this.pending.delete(m.seq);
@@ -79,16 +83,39 @@ export class Pool<R = ChunkResult> {
     this.pending.clear();
   }
 
-  /** Sends a piece (its buffer is moved, not copied) to the next worker in turn. */
+  /**
+   * Sends a piece (its buffer is moved, not copied) to the worker with the fewest pieces waiting.
+   * Pieces are self-contained, so any worker may score any piece; strict turns left one worker
+   * idle whenever the other fell behind (a core taken by another process), as its next pieces
+   * waited in the slow worker's queue.
+   */
   score(buffer: ArrayBuffer, length: number): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = this.next++;
-    const w = this.workers[seq % this.workers.length];
+    const index = this.leastBusy(seq);
+    this.queued[index]++;
+    const w = this.workers[index];
     return new Promise<R>((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
       const task: WorkerTask = { seq, buffer, length };
       w.postMessage(task, [buffer]);
     });
+  }
+
+  /** The worker with the fewest pieces waiting; ties go in turn from `seq`. */
+  private leastBusy(seq: number): number {
+    const n = this.workers.length;
+    let best = seq % n;
+    for (let k = 1; k < n; k++) {
+      const i = (seq + k) % n;
+      if (this.queued[i] < this.queued[best]) best = i;
+    }
+    return best;
+  }
+
+  /** Pieces waiting at each worker (sent, not yet answered). */
+  get waiting(): readonly number[] {
+    return this.queued;
   }
 
   async close(): Promise<void> {

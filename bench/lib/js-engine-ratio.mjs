@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `leaddef run --engine js` against DuckDB's plain COPY query on the same CSV, end to end, each a
+// `leaddef run --engine js` against DuckDB's plain COPY query on the same CSV or JSON Lines file, end to end, each a
 // fresh process under /usr/bin/time: median wall time, CPU time (user + sys) and peak RSS over
 // the runs, the ratio of the medians and the load average before each run (the machine is shared:
 // read the ratio beside the load). Bench-only helper (issue 14); `npm run bench` stays the
@@ -30,10 +30,12 @@ const runs = Number(option('--runs', '3'));
 const cli = option('--cli', join(BENCH, '..', 'dist', 'compiler', 'app', 'cli.js'));
 const definition = option('--definition', join(BENCH, 'bench.leaddef'));
 const out = join(tmpdir(), `js-engine-ratio-${process.pid}`);
+// duckdb-copy.mjs reads a .jsonl/.ndjson file with read_json, anything else with read_csv: name the reference so.
+const REFERENCE = /\.(jsonl|ndjson)$/i.test(input) ? 'DuckDB COPY from read_json' : 'DuckDB COPY from read_csv';
 
 const commands = {
   'leaddef run --engine js': [process.execPath, cli, 'run', definition, '--input', input, '-o', `${out}.js.csv`, '--as-of', AS_OF, '--no-progress'],
-  'DuckDB COPY from read_csv': [process.execPath, join(BENCH, 'e2e', 'duckdb-copy.mjs'), input, `${out}.duckdb.csv`, '--as-of', AS_OF],
+  [REFERENCE]: [process.execPath, join(BENCH, 'e2e', 'duckdb-copy.mjs'), input, `${out}.duckdb.csv`, '--as-of', AS_OF],
 };
 
 /** One timed run: wall and CPU seconds, peak RSS in MiB. */
@@ -60,8 +62,8 @@ const row = (name) => {
   return { wall: median(rs.map((r) => r.wall)), cpu: median(rs.map((r) => r.cpu)), rss: Math.max(...rs.map((r) => r.rss)) };
 };
 const js = row('leaddef run --engine js');
-const duck = row('DuckDB COPY from read_csv');
-for (const [name, r] of [['leaddef run --engine js', js], ['DuckDB COPY from read_csv', duck]]) {
+const duck = row(REFERENCE);
+for (const [name, r] of [['leaddef run --engine js', js], [REFERENCE, duck]]) {
   process.stdout.write(`${name.padEnd(28)} median ${r.wall.toFixed(2)} s wall  ${r.cpu.toFixed(2)} s CPU  peak ${r.rss.toFixed(0)} MiB\n`);
 }
 process.stdout.write(`js / DuckDB: ${(js.wall / duck.wall).toFixed(2)}x wall, ${(js.cpu / duck.cpu).toFixed(2)}x CPU (medians of ${runs})\n`);

@@ -114,6 +114,8 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
     ...(o.threads ? { threads: String(o.threads) } : {}),
   });
   const con = await db.connect();
+  // The macros formatting numbers as JS does, for reject values and the output.
+  await con.run(MACROS);
   // This run's own files (its results), apart from anything else in a temporary directory the caller gave.
   const scratch = mkdtempSync(join(temp, "run-"));
   try {
@@ -264,7 +266,6 @@ async function runIn(
   // number is the row's position in the file. That holds only when every operator of the plan
   // keeps row order (scans, projections, filters); otherwise (a join, say) the rows are numbered
   // first, which serialises the scan, and `pos` is that number.
-  await con.run(MACROS);
   const plan = await con.runAndReadAll(`EXPLAIN (FORMAT json) SELECT ${names.join(", ")} FROM ${result}`);
   const ordered = !numberFirst && keepsOrder(JSON.parse(String(plan.getRows()[0]?.[1] ?? "[]")));
   const pos = ordered ? "file_row_number" : "leaddef_pos";

@@ -16,15 +16,16 @@ import type { RunSummary } from "../summary.js";
 import { emitSql } from "../../sql/emit-sql.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
 import { reasonOf } from "../../runtime/codecs/codec.js";
-import { csvField, csvReadBufferOption, DUPLICATE_KEY, readBufferOption, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
-import { csvNewLine, prescanJsonl, recordAt, scanCsv, type CsvScan } from "./scan.js";
+import { csvField, csvReadBufferOption, DUPLICATE_KEY, jsonField, jsonStructure, type FieldSql } from "./readers.js";
+import { csvNewLine, recordAt, scanCsv, type CsvScan } from "./scan.js";
+import { scanJsonl, type JsonlScan } from "./jsonl-scan.js";
+import { jsonPaths, linesSource, objectsSource } from "./jsonl-source.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { parquetField } from "./parquet-typed.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
 import { checkHeader } from "../sources/header-check.js";
 import { csvDialect } from "../sources/csv-dialect.js";
 import type { Trailer } from "../sources/trailer.js";
-import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
 
 export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "progress"> {
   inputFormat: "csv" | "jsonl" | "parquet";
@@ -85,7 +86,7 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   }
   let scan: CsvScan | undefined;
   let trailer: Trailer | undefined;
-  let jsonlLineLimit = 2_000_000;
+  let jsonlScan: Promise<JsonlScan> | undefined;
   if (o.inputFormat === "csv") {
     trailer = dialect?.trailer;
     const quick = quickScanCsv(o.input, delimiter, trailer?.dataEnd);
@@ -98,9 +99,10 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
     if (scan.invalidUtf8) return fallback("the CSV file has bytes that are not UTF-8");
     if (!csvNewLine(scan)) return fallback("the CSV file mixes line ends (CR, LF, CRLF), which DuckDB's reader does not");
   } else if (o.inputFormat === "jsonl") {
-    const { why, longestLine } = await prescanJsonl(o.input);
-    if (why) return fallback(`the JSON Lines file has ${why}`);
-    jsonlLineLimit = Math.max(2_000_000, longestLine + 16);
+    // The scan runs while DuckDB reads the file in one parse (`objectsSource`); its verdict
+    // decides, before anything is written, whether that reading stands.
+    jsonlScan = scanJsonl(o.input);
+    jsonlScan.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   }
   const ownTemp = o.tempDirectory === undefined;
   const temp = o.tempDirectory ?? mkdtempSync(join(tmpdir(), "leaddef-duckdb-"));
@@ -114,6 +116,8 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
     ...(o.threads ? { threads: String(o.threads) } : {}),
   });
   const con = await db.connect();
+  // The macros formatting numbers as JS does, for reject values and the output.
+  await con.run(MACROS);
   // This run's own files (its results), apart from anything else in a temporary directory the caller gave.
   const scratch = mkdtempSync(join(temp, "run-"));
   try {
@@ -122,7 +126,16 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
       if (events.why !== undefined) return await fallback(events.why);
     }
     const fullScan = () => scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
-    const summary = await runIn(con, o, scan, started, fallback, jsonlLineLimit, fullScan, scratch);
+    let summary: RunSummary | undefined;
+    if (jsonlScan) {
+      summary = await runIn(con, o, scan, started, fallback, { objects: jsonlScan }, fullScan, scratch);
+      if (!summary) {
+        const lines = await jsonlScan;
+        if (lines.why) return await fallback(`the JSON Lines file has ${lines.why}`);
+        summary = await runIn(con, o, scan, started, fallback, { lines }, fullScan, scratch);
+      }
+    } else summary = await runIn(con, o, scan, started, fallback, undefined, fullScan, scratch);
+    if (!summary) throw new Error("internal: no reading of the file");
     // A fallback's JS run counted the trailer itself.
     return trailer && summary.engine === "duckdb" ? { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines } : summary;
   } finally {
@@ -138,13 +151,16 @@ async function runIn(
   scan: CsvScan | undefined,
   started: number,
   fallback: (why: string) => Promise<RunSummary>,
-  /** DuckDB's line size limit for JSON Lines: above the longest line. */
-  jsonlLineLimit: number,
+  /**
+   * How a JSON Lines file is read: in one parse per line (`objects`, answering undefined when the
+   * scan's verdict or DuckDB's parser says it cannot be) or line by line (`lines`, with the scan).
+   */
+  jsonlRead: { objects: Promise<JsonlScan> } | { lines: JsonlScan } | undefined,
   /** The CSV scan with every record's width checked, for when the quick scan did not. */
   fullScan: () => Promise<CsvScan>,
   /** A directory of this run's own, removed afterwards: the results file goes there. */
   scratch: string,
-): Promise<RunSummary> {
+): Promise<RunSummary | undefined> {
   const { program } = o;
   const path = lit(o.input);
   const fields = program.fields;
@@ -159,24 +175,10 @@ async function runIn(
   let rejectFirst = "";
   /** Record number (1-based) from the row's position `p` (0-based) in the file, for rows without an id. */
   let recordNumber = (p: string) => `${p} + 1`;
-  if (o.inputFormat === "jsonl") {
-    // Each physical line as text (a blank line is NULL), so rowid + 1 is the line number.
-    const lines = `read_csv(${path}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, max_line_size = ${jsonlLineLimit}, ${readBufferOption(jsonlLineLimit)}, columns = {'t': 'VARCHAR'})`;
-    // A field bound to a key (`from "…"`) reads that key; others their nested path, then their flat dotted key.
-    const paths = [...fields.flatMap((f) => (f.column !== f.path ? [[f.column]] : f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments])), [o.idColumn]];
-    const structure = jsonStructure(paths);
+  if (jsonlRead) {
+    const structure = jsonStructure(jsonPaths(fields, o.idColumn));
     if (!structure) return fallback("a field's JSON key is also another field's parent object");
-    const at = (segs: string[]) => segs.reduce((e, k) => `struct_extract(${e}, ${lit(k)})`, "leaddef_doc");
-    const xs = fields.map((f, i) => `${f.column !== f.path ? at([f.column]) : f.segments.length > 1 ? `COALESCE(${at(f.segments)}, ${at([f.path])})` : at(f.segments)} AS x${i}`);
-    // The line parsed once, when it is a JSON object (valid, and starting with `{`), into the JSON value of every key read.
-    const doc = `CASE WHEN NOT leaddef_blank AND json_valid(leaddef_text) AND regexp_matches(leaddef_text, '^[ \\t]*[{]') THEN json_transform(leaddef_text, ${lit(JSON.stringify(structure))}) END`;
-    const text = `CASE WHEN starts_with(t, chr(65279)) THEN substr(t, 2) ELSE t END`;
-    const blank = `(t IS NULL OR regexp_full_match(t, ${lit(`${JS_SPACE}*`)}))`;
-    const id = at([o.idColumn]);
-    const repeats = repeatedKeySql(structure);
-    // An object line's keys, listed once (the test reads them twice).
-    const keyed = `(SELECT *, CASE WHEN leaddef_doc IS NOT NULL THEN ${repeats.keys("leaddef_text")} END AS leaddef_keys FROM (SELECT leaddef_blank, leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${blank} AS leaddef_blank, ${text} AS leaddef_text FROM ${lines})))`;
-    raw = `(SELECT leaddef_blank, leaddef_text, leaddef_doc IS NULL AS leaddef_bad, ${repeats.repeated("leaddef_keys")} AS leaddef_duplicate, ${xs.join(", ")}, CASE WHEN leaddef_doc IS NULL THEN '' WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id FROM ${keyed})`;
+    raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, structure) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);
     fieldSql = fields.map((f, i) => jsonField(f, `x${i}`, options));
     rejectFirst = `WHEN leaddef_bad THEN [{'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}] WHEN leaddef_duplicate THEN [{'field': '', 'value': '', 'code': ${lit(DUPLICATE_KEY)}}]`;
   } else {
@@ -276,7 +278,6 @@ async function runIn(
   // number is the row's position in the file. That holds only when every operator of the plan
   // keeps row order (scans, projections, filters); otherwise (a join, say) the rows are numbered
   // first, which serialises the scan, and `pos` is that number.
-  await con.run(MACROS);
   const plan = await con.runAndReadAll(`EXPLAIN (FORMAT json) SELECT ${names.join(", ")} FROM ${result}`);
   const ordered = !numberFirst && keepsOrder(JSON.parse(String(plan.getRows()[0]?.[1] ?? "[]")));
   const pos = ordered ? "file_row_number" : "leaddef_pos";
@@ -295,7 +296,12 @@ async function runIn(
   };
   const stored = names.map((n) => storedAs[n] ?? n);
   const resultFile = lit(join(scratch, "results.parquet"));
-  await con.run(`COPY (SELECT ${stored.join(", ")}${ordered || numberFirst ? "" : ", leaddef_pos"} FROM ${numbered}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
+  const copyResults = con.run(`COPY (SELECT ${stored.join(", ")}${ordered || numberFirst ? "" : ", leaddef_pos"} FROM ${numbered}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
+  if (jsonlRead && "objects" in jsonlRead) {
+    // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
+    const parsed = await copyResults.then(() => true, () => false);
+    if (!parsed || !(await jsonlRead.objects).objectsOnly) return undefined;
+  } else await copyResults;
   await con.run(`CREATE TEMP VIEW leaddef_result AS SELECT * FROM read_parquet(${resultFile}, file_row_number = true)`);
   const stageName = `${stageList}[leaddef_stage]`;
 
@@ -465,5 +471,5 @@ async function eventWarnings(con: DuckDBConnection, o: DuckdbRunOptions, otherId
 
 /** Whether a physical plan (EXPLAIN FORMAT json) keeps its scan's row order: only scans, projections and filters. */
 function keepsOrder(nodes: { name?: string; children?: unknown[] }[]): boolean {
-  return nodes.every((n) => /^(PROJECTION|FILTER|READ_CSV|READ_PARQUET|TABLE_SCAN|PARQUET_SCAN|READ_CSV_AUTO)$/.test(String(n.name ?? "").trim()) && keepsOrder((n.children ?? []) as never));
+  return nodes.every((n) => /^(PROJECTION|FILTER|READ_CSV|READ_PARQUET|READ_JSON|TABLE_SCAN|PARQUET_SCAN|READ_CSV_AUTO)$/.test(String(n.name ?? "").trim()) && keepsOrder((n.children ?? []) as never));
 }

@@ -53,10 +53,17 @@ export interface JsonSql extends TextSql {
 }
 
 /** Tests on a DuckDB JSON value. */
-export const json = {
+export const json: { isString: (x: string) => string; isNumber: (x: string) => string; text: (x: string) => string; shown: (x: string) => string } = {
   isString: (x: string) => `ascii(${x}) = 34`,
   isNumber: (x: string) => `(ascii(${x}) = 45 OR ascii(${x}) BETWEEN 48 AND 57)`,
-  text: (x: string) => `CAST(${x} AS VARCHAR)`,
-  /** As a reason shows a JSON value: a string's text, anything else as JSON. */
-  shown: (x: string) => `CASE WHEN ascii(${x}) = 34 THEN ${jsonStr(x)} ELSE CAST(${x} AS VARCHAR) END`,
+  /**
+   * A JSON value as JSON.stringify writes what JSON.parse read: DuckDB writes a number back as
+   * its parser read it (`100.0`, `1E2` → `100.0`, `1e21`, every digit of a long integer), JS as
+   * `String(n)` (`100`, `1e+21`, `12345678901234567000`), taken from the DuckDB engine's macro
+   * `leaddef_js_num` (sql-output.ts). A number too large for a double shows as written, as the
+   * JS engine shows it. Numbers inside arrays and objects keep DuckDB's spelling.
+   */
+  text: (x: string) => `CASE WHEN ${json.isNumber(x)} AND NOT isinf(TRY_CAST(${x} AS DOUBLE)) THEN leaddef_js_num(TRY_CAST(${x} AS DOUBLE)) ELSE CAST(${x} AS VARCHAR) END`,
+  /** As a reason shows a JSON value: a string's text, anything else as `text`. */
+  shown: (x: string) => `CASE WHEN ascii(${x}) = 34 THEN ${jsonStr(x)} ELSE ${json.text(x)} END`,
 };

@@ -1,0 +1,64 @@
+import type { IrField } from "../../ir.js";
+import { DIALECTS } from "../../sql/sql-dialects.js";
+import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
+import { readBufferOption, repeatedKeySql } from "./readers.js";
+
+/**
+ * The DuckDB engine's two readings of a JSON Lines file, as one row per line in file order with
+ * the columns the engine's query reads: `leaddef_blank`, `leaddef_text` (the line, for lines
+ * DuckDB cannot parse), `leaddef_bad` (not a JSON object), `leaddef_duplicate` (an object read
+ * repeats a key read), `x0…` (each field's JSON value, NULL when absent or `null`) and
+ * `leaddef_id` (NULL: the record number, filled in afterwards).
+ */
+const lit = DIALECTS.duckdb.string;
+const q = DIALECTS.duckdb.ident;
+
+/** Each field's JSON paths: a field bound to a key (`from "…"`) reads that key; others their nested path, then their flat dotted key. */
+export function jsonPaths(fields: readonly IrField[], idColumn: string): string[][] {
+  return [...fields.flatMap((f) => (f.column !== f.path ? [[f.column]] : f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments])), [idColumn]];
+}
+
+/**
+ * The fields' values (`x0…`) and the id over `at`, which reads one JSON path; `notObject`, when
+ * given, is the test for a line that is not an object, whose id is '' (its reject shows none).
+ */
+function valueColumns(fields: readonly IrField[], idColumn: string, at: (segs: string[]) => string, notObject?: string): string {
+  const xs = fields.map((f, i) => `${f.column !== f.path ? at([f.column]) : f.segments.length > 1 ? `COALESCE(${at(f.segments)}, ${at([f.path])})` : at(f.segments)} AS x${i}`);
+  const id = at([idColumn]);
+  return `${xs.join(", ")}, CASE ${notObject ? `WHEN ${notObject} THEN '' ` : ""}WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id`;
+}
+
+/**
+ * One parse per line: DuckDB's `read_json` reads every line as an object into the structure of
+ * the keys read (each leaf as its JSON text). Exact only for a file whose every line is a JSON
+ * object that JSON.parse reads the same (`scanJsonl`'s `objectsOnly`): `read_json` skips blank
+ * lines, and fails the query on a line it cannot parse, on a line that is not an object and on
+ * an object repeating a key read — the caller then reads the file by lines instead.
+ */
+export function objectsSource(path: string, fields: readonly IrField[], idColumn: string, structure: Record<string, unknown>): string {
+  const typeOf = (node: unknown): string =>
+    node === "JSON" ? "JSON" : `STRUCT(${Object.entries(node as Record<string, unknown>).map(([k, v]) => `${q(k)} ${typeOf(v)}`).join(", ")})`;
+  const columns = Object.entries(structure).map(([k, v]) => `${lit(k)}: ${lit(typeOf(v))}`).join(", ");
+  // The first key is a column of read_json; the rest are fields of its structs.
+  const at = (segs: string[]) => segs.slice(1).reduce((e, k) => `struct_extract(${e}, ${lit(k)})`, q(segs[0]));
+  const reader = `read_json(${lit(path)}, format = 'newline_delimited', records = true, columns = {${columns}})`;
+  return `(SELECT FALSE AS leaddef_blank, CAST(NULL AS VARCHAR) AS leaddef_text, FALSE AS leaddef_bad, FALSE AS leaddef_duplicate, ${valueColumns(fields, idColumn, at)} FROM ${reader})`;
+}
+
+/**
+ * Every physical line as text (a blank line is NULL, so rowid + 1 is the line number), parsed
+ * when it is a JSON object (valid, and starting with `{`) into the JSON value of every key read,
+ * its keys listed for the repeated-key test. Reads any file `scanJsonl` gives no `why` for.
+ */
+export function linesSource(path: string, fields: readonly IrField[], idColumn: string, structure: Record<string, unknown>, longestLine: number): string {
+  const maxLine = Math.max(2_000_000, longestLine + 16);
+  const lines = `read_csv(${lit(path)}, header = false, auto_detect = false, delim = E'\\x01', quote = '', escape = '', strict_mode = false, max_line_size = ${maxLine}, ${readBufferOption(maxLine)}, columns = {'t': 'VARCHAR'})`;
+  const at = (segs: string[]) => segs.reduce((e, k) => `struct_extract(${e}, ${lit(k)})`, "leaddef_doc");
+  const doc = `CASE WHEN NOT leaddef_blank AND json_valid(leaddef_text) AND regexp_matches(leaddef_text, '^[ \\t]*[{]') THEN json_transform(leaddef_text, ${lit(JSON.stringify(structure))}) END`;
+  const text = `CASE WHEN starts_with(t, chr(65279)) THEN substr(t, 2) ELSE t END`;
+  const blank = `(t IS NULL OR regexp_full_match(t, ${lit(`${JS_SPACE}*`)}))`;
+  const repeats = repeatedKeySql(structure);
+  // An object line's keys, listed once (the test reads them twice).
+  const keyed = `(SELECT *, CASE WHEN leaddef_doc IS NOT NULL THEN ${repeats.keys("leaddef_text")} END AS leaddef_keys FROM (SELECT leaddef_blank, leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${blank} AS leaddef_blank, ${text} AS leaddef_text FROM ${lines})))`;
+  return `(SELECT leaddef_blank, leaddef_text, leaddef_doc IS NULL AS leaddef_bad, ${repeats.repeated("leaddef_keys")} AS leaddef_duplicate, ${valueColumns(fields, idColumn, at, "leaddef_doc IS NULL")} FROM ${keyed})`;
+}

@@ -1,0 +1,208 @@
+// The DuckDB engine on JSON Lines reads a file of JSON objects with one parse per line (read_json)
+// and any other file line by line; both must give the JS engine's results byte for byte. Lines
+// using what DuckDB's JSON parser accepts and JSON.parse does not (NaN/Infinity literals, trailing
+// commas) go to the JS engine. Random lines mix the features where the readings could part:
+// nested, flat and mixed shapes, `\u` escapes in keys, `__proto__`, repeated keys not read,
+// numbers at the edges of JSON.parse, strings for numbers, booleans, lists, dates and ids.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runJs } from "../compiler/batch/js/run-js.js";
+import { compile } from "../compiler/compile.js";
+import { runDuckdb } from "../compiler/batch/duckdb/run.js";
+import { scanJsonl } from "../compiler/batch/duckdb/jsonl-scan.js";
+import { parseDateDays } from "../language/literals.js";
+
+const dir = mkdtempSync(join(tmpdir(), "leaddef-jsonl-objects-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const { program } = compile(`schema {
+  company.size: integer?
+  company.revenue: number?
+  company.name: string?
+  company.tags: list(string)?
+  __proto__.x: number?
+  tier: enum(a, b, c)?
+  active: boolean?
+  seen: date?
+  note: string?
+}
+criterion big when company.size >= 100 or company.revenue > 1.5
+criterion warm when active and tier in [a, b]
+score s {
+  +10 when big
+  +5 when company.tags contains "x"
+  +3 when __proto__.x > 0
+  +1 when note starts with "é"
+  +2 when days_since(seen) <= 30
+}
+hot when big and warm
+`);
+let n = 0;
+
+/** Both engines over the lines; output, rejects and counts must agree. Returns the DuckDB run's summary. */
+async function both(text: string) {
+  const k = n++;
+  const input = join(dir, `in${k}.jsonl`);
+  writeFileSync(input, text);
+  const base = { program: program!, input, inputFormat: "jsonl" as const, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const };
+  const js = await runJs({ ...base, output: join(dir, `js${k}.csv`), rejectsPath: join(dir, `js${k}.rej.csv`) });
+  const dk = await runDuckdb({ ...base, output: join(dir, `dk${k}.csv`), rejectsPath: join(dir, `dk${k}.rej.csv`), threads: 2 });
+  expect(readFileSync(join(dir, `dk${k}.csv`), "utf8")).toBe(readFileSync(join(dir, `js${k}.csv`), "utf8"));
+  const rej = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
+  expect(rej(join(dir, `dk${k}.rej.csv`))).toBe(rej(join(dir, `js${k}.rej.csv`)));
+  expect({ read: dk.rowsRead, written: dk.rowsWritten, rejected: dk.rowsRejected, stages: dk.stages }).toEqual({ read: js.rowsRead, written: js.rowsWritten, rejected: js.rowsRejected, stages: js.stages });
+  return dk;
+}
+
+/** A seeded generator (mulberry32), so a failure can be replayed. */
+function random(seed: number) {
+  let a = seed;
+  const next = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+}
+
+const NUMBERS = ["150", "99", "-0", "0", "1e400", "-1e400", "0.1000000000000000055511151231257827", "1.5", "1.50", "1E2", "12345678901234567890", '"150"', '" 150 "', '"1,5"', '"abc"', "true", "null", "[1]", '{"v":1}', "100.0", "2.5e-300"];
+const STRINGS = ['"Acme"', '"caf\\u00e9"', '"a\\"b"', '"\\\\"', '""', "5", "true", "null", '["x"]', '"\\ud83d\\ude00"', '"\\u00e9t\\u00e9"'];
+const TAGS = ['["x","y"]', "[]", '["x",1]', '"x;y"', '"x"', '["a\\"b","x"]', "[null]", "7", "null", '["\\u0078"]'];
+const TIERS = ['"a"', '"A"', '"b"', '" b "', '"z"', "1", "null", '"\\u0061"'];
+const BOOLS = ["true", "false", '"yes"', '"no"', "1", "0", "2", '"TRUE"', "null", '"maybe"'];
+const DATES = ['"2026-11-01"', '"2026-11-01T10:00:00Z"', '"2026-10-01"', '"01/11/2026"', '"2026-13-45"', "20261101", "null"];
+const NOTES = ['"éclair"', '"\\u00e9t\\u00e9"', '"plain"', "null", '"e\\u0301"', "3"];
+
+/** A random JSON object line: every feature above, in nested, flat or mixed shapes, spaced or not. */
+function objectLine(pick: ReturnType<typeof random>, k: number): string {
+  const company: string[] = [];
+  const flat: string[] = [];
+  const put = (key: string, value: string) => {
+    const spelled = `"${pick([key, key, key.replace(/e/, "\\u0065")])}":${value}`;
+    // Nested, flat, or now and then both (with different values).
+    const where = pick([company, company, flat, flat, company, [company, flat]] as (string[] | string[][])[]);
+    if (Array.isArray(where[0])) for (const w of where as string[][]) w.push(w === flat ? spelled.replace(/:.*/, `:${pick(NUMBERS)}`) : spelled);
+    else (where as string[]).push(spelled);
+  };
+  if (pick([true, true, false])) put("size", pick(NUMBERS));
+  if (pick([true, false])) put("revenue", pick(NUMBERS));
+  if (pick([true, false])) put("name", pick(STRINGS));
+  if (pick([true, false])) put("tags", pick(TAGS));
+  const parts: string[] = [];
+  const id = pick([`"${k}"`, `${k}`, `"id-${k}"`, null, `"${k}"`]);
+  if (id !== null) parts.push(`"id":${id}`);
+  if (company.length || pick([true, false])) parts.push(`"company":{${company.join(",")}}`);
+  for (const f of flat) parts.push(f.replace(/^"/, '"company.'));
+  if (pick([true, false])) parts.push(`"__proto__":${pick(['{"x":1}', '{"x":-1}', "{}", "5"])}`);
+  if (pick([true, false])) parts.push(`"tier":${pick(TIERS)}`);
+  if (pick([true, false])) parts.push(`"active":${pick(BOOLS)}`);
+  if (pick([true, false])) parts.push(`"seen":${pick(DATES)}`);
+  if (pick([true, false])) parts.push(`"note":${pick(NOTES)}`);
+  // Keys the definition does not read, some repeated (a repeat not read changes neither reading), some differing only in case.
+  if (pick([true, false])) parts.push(`"extra":1,"extra":[2,{"deep":null}]`);
+  if (pick([true, false])) parts.push(`"Tier":"c","ACTIVE":true`);
+  const sep = pick([",", ", ", " ,\t"]);
+  return `${pick(["", " "])}{${parts.join(sep).replace(/:/g, pick([":", ": "]))}}`;
+}
+
+describe("DuckDB engine, JSON Lines read in one parse per line", () => {
+  it("random object lines (nested, flat and mixed shapes, escapes, edge numbers): the JS engine's results, read by DuckDB", async () => {
+    for (const seed of [1, 2, 3]) {
+      const pick = random(seed);
+      const lines = Array.from({ length: 300 }, (_, k) => objectLine(pick, k + 1));
+      const dk = await both(lines.join("\n") + pick(["\n", ""]));
+      expect(dk.engine, `seed ${seed}`).toBe("duckdb");
+      expect(dk.warnings, `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it("the same lines among blank lines, unparsable lines and lines that are not objects: read line by line, same results", async () => {
+    const pick = random(4);
+    const others = ["", "   ", '{"id":"x","company":{"size":1}', "[1,2]", '"text"', "42", "null", '{"id" 5}'];
+    const lines = Array.from({ length: 300 }, (_, k) => (k % 7 === 3 ? pick(others) : objectLine(pick, k + 1)));
+    const dk = await both(lines.join("\n") + "\n");
+    expect(dk.engine).toBe("duckdb");
+    expect(dk.rowsRejected).toBeGreaterThan(0);
+  });
+
+  const handedOver = (line: number) => [`the JSON Lines file has a NaN or Infinity literal or a trailing comma on line ${line}, which DuckDB's JSON parser accepts and JSON.parse does not; scoring with the JS engine instead (same results)`];
+
+  it.each([
+    ["NaN", '{"id":"2","company":{"size":NaN}}'],
+    ["-Infinity in a key not read", '{"id":"2","other":-Infinity,"company":{"size":500}}'],
+    ["lower-case nan in a list", '{"id":"2","company":{"tags":["x"],"size":[1, -nan]}}'],
+    ["inf", '{"id":"2","x":inf}'],
+    ["a trailing comma in an object", '{"id":"2","company":{"size":500},}'],
+    ["a trailing comma in an array, after spaces", '{"id":"2","company":{"tags":["x" , \t]}}'],
+  ])("%s: the JS engine's reading (the line is not JSON)", async (_, bad) => {
+    const dk = await both(`{"id":"1","company":{"size":500}}\n${bad}\n{"id":"3","note":"NaN, Infinity, [1,] {a,}"}\n`);
+    expect(dk.engine).toBe("js");
+    expect(dk.warnings).toEqual(handedOver(2));
+    expect(dk.rowsRejected).toBe(1);
+  });
+
+  it("a number where a string, member, boolean or date is expected shows in its reject as JSON.stringify writes it", async () => {
+    const spellings = ["100.0", "1E2", "-0.0", "1e21", "1e-7", "12345678901234567890", "123456789.123456789", "5e-324", "1e400"];
+    const lines = spellings.map((v, k) => `{"id":"${k}","company":{"name":${v}},"tier":${v},"active":${v},"seen":${v}}`);
+    const dk = await both(lines.join("\n") + "\n");
+    expect(dk.engine).toBe("duckdb");
+    const rejects = readFileSync(join(dir, `dk${n - 1}.rej.csv`), "utf8");
+    expect(rejects).toContain("1,0,company.name,100,`100` is not a string");
+    expect(rejects).toContain("4,3,company.name,1e+21,");
+    expect(rejects).toContain("6,5,company.name,12345678901234567000,");
+    expect(rejects).toContain("9,8,company.name,1e400,");
+  });
+
+  it("those words and commas inside strings change nothing: DuckDB reads the file", async () => {
+    const dk = await both('{"id":"1","note":"NaN, Infinity, -inf, nan","company":{"name":"x,}","size":500}}\n{"id":"2","note":"[1,]\\",}\\\\","company":{"size":1}}\n');
+    expect(dk.engine).toBe("duckdb");
+    expect(dk.warnings).toEqual([]);
+  });
+});
+
+describe("scanJsonl: what one pass over the bytes says", () => {
+  const scan = async (text: string | Buffer) => {
+    const p = join(dir, `scan${n++}.jsonl`);
+    writeFileSync(p, text);
+    return scanJsonl(p);
+  };
+  const LENIENT = /NaN or Infinity literal or a trailing comma on line (\d+)/;
+
+  it("objects only: every line starts with `{` (spaces allowed), none blank; a last line without LF counts", async () => {
+    expect(await scan('{"a":1}\n  {"b":[true,false,null,-1.5e3]}\n{"c":"NaN, inf"}')).toEqual({ longestLine: 32, objectsOnly: true });
+    expect((await scan('{"a":1}\n\n{"a":2}\n')).objectsOnly).toBe(false);
+    expect((await scan('{"a":1}\n \t\n')).objectsOnly).toBe(false);
+    expect((await scan('{"a":1}\n[1]\n')).objectsOnly).toBe(false);
+    expect((await scan('\uFEFF{"a":1}\n')).objectsOnly).toBe(false);
+  });
+
+  it("NaN/Infinity literals and trailing commas outside strings, in any case, are found with their line", async () => {
+    for (const [text, line] of [
+      ['{"a":1}\n{"b":NaN}\n', 2],
+      ['{"b":[1,-nAn]}\n', 1],
+      ['{"b":INF}\n', 1],
+      ['{"a":1}\n{"a":2}\n{"b":{"c":1 , }}\n', 3],
+      ['{"b":[1,\t]}', 1],
+    ] as const) expect(LENIENT.exec((await scan(text)).why ?? "")?.[1], text).toBe(String(line));
+  });
+
+  it("an escaped quote does not end a string; a line that is not an object is never lenient", async () => {
+    expect((await scan('{"a":"x\\"NaN,}","b":"\\\\"}\n')).why).toBeUndefined();
+    expect((await scan('[1,NaN]\n"Infinity"\n')).why).toBeUndefined();
+  });
+
+  it("a line split across read chunks is read whole", async () => {
+    const long = `{"a":"${"x".repeat((1 << 22) + 10)}","b":NaN}\n`;
+    expect(LENIENT.exec((await scan(`{"a":1}\n${long}`)).why ?? "")?.[1]).toBe("2");
+  });
+
+  it("carriage returns, U+0001, a byte order mark after the first line and invalid UTF-8 are reasons to leave the file to the JS engine", async () => {
+    expect((await scan('{"a":1}\r\n')).why).toMatch(/carriage returns/);
+    expect((await scan('{"a":"\u0001"}\n')).why).toMatch(/U\+0001/);
+    expect((await scan('{"a":1}\n\uFEFF{"a":2}\n')).why).toBe("a byte order mark at the start of a line");
+    expect((await scan(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x0a]))).why).toBe("bytes that are not UTF-8");
+  });
+});

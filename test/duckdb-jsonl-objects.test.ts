@@ -4,15 +4,14 @@
 // commas) go to the JS engine. Random lines mix the features where the readings could part:
 // nested, flat and mixed shapes, `\u` escapes in keys, `__proto__`, repeated keys not read,
 // numbers at the edges of JSON.parse, strings for numbers, booleans, lists, dates and ids.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runJs } from "../compiler/batch/js/run-js.js";
 import { compile } from "../compiler/compile.js";
-import { runDuckdb } from "../compiler/batch/duckdb/run.js";
 import { scanJsonl } from "../compiler/batch/duckdb/jsonl-scan.js";
-import { parseDateDays } from "../language/literals.js";
+import { bothEnginesOnJsonl } from "./support/both-engines.js";
+import { rng } from "./support/random-program.js";
 
 const dir = mkdtempSync(join(tmpdir(), "leaddef-jsonl-objects-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,32 +38,11 @@ score s {
 }
 hot when big and warm
 `);
-let n = 0;
+const both = bothEnginesOnJsonl(program!, dir);
 
-/** Both engines over the lines; output, rejects and counts must agree. Returns the DuckDB run's summary. */
-async function both(text: string) {
-  const k = n++;
-  const input = join(dir, `in${k}.jsonl`);
-  writeFileSync(input, text);
-  const base = { program: program!, input, inputFormat: "jsonl" as const, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const };
-  const js = await runJs({ ...base, output: join(dir, `js${k}.csv`), rejectsPath: join(dir, `js${k}.rej.csv`) });
-  const dk = await runDuckdb({ ...base, output: join(dir, `dk${k}.csv`), rejectsPath: join(dir, `dk${k}.rej.csv`), threads: 2 });
-  expect(readFileSync(join(dir, `dk${k}.csv`), "utf8")).toBe(readFileSync(join(dir, `js${k}.csv`), "utf8"));
-  const rej = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
-  expect(rej(join(dir, `dk${k}.rej.csv`))).toBe(rej(join(dir, `js${k}.rej.csv`)));
-  expect({ read: dk.rowsRead, written: dk.rowsWritten, rejected: dk.rowsRejected, stages: dk.stages }).toEqual({ read: js.rowsRead, written: js.rowsWritten, rejected: js.rowsRejected, stages: js.stages });
-  return dk;
-}
-
-/** A seeded generator (mulberry32), so a failure can be replayed. */
+/** Picks from a list with the project's seeded generator, so a failure can be replayed. */
 function random(seed: number) {
-  let a = seed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = rng(seed);
   return <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
 }
 
@@ -149,7 +127,7 @@ describe("DuckDB engine, JSON Lines read in one parse per line", () => {
     const lines = spellings.map((v, k) => `{"id":"${k}","company":{"name":${v}},"tier":${v},"active":${v},"seen":${v}}`);
     const dk = await both(lines.join("\n") + "\n");
     expect(dk.engine).toBe("duckdb");
-    const rejects = readFileSync(join(dir, `dk${n - 1}.rej.csv`), "utf8");
+    const rejects = readFileSync(dk.rejectsFile, "utf8");
     expect(rejects).toContain("1,0,company.name,100,`100` is not a string");
     expect(rejects).toContain("4,3,company.name,1e+21,");
     expect(rejects).toContain("6,5,company.name,12345678901234567000,");
@@ -164,8 +142,9 @@ describe("DuckDB engine, JSON Lines read in one parse per line", () => {
 });
 
 describe("scanJsonl: what one pass over the bytes says", () => {
+  let scans = 0;
   const scan = async (text: string | Buffer) => {
-    const p = join(dir, `scan${n++}.jsonl`);
+    const p = join(dir, `scan${scans++}.jsonl`);
     writeFileSync(p, text);
     return scanJsonl(p);
   };

@@ -1,14 +1,12 @@
 // JSON Lines with repeated keys: DuckDB reads the first of a repeated key, JSON.parse the last.
 // The DuckDB engine hands a file to the JS engine only when an object the definition reads
 // repeats a key it reads there; any other repeat changes neither reading, and DuckDB scores it.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runJs } from "../compiler/batch/js/run-js.js";
 import { compile } from "../compiler/compile.js";
-import { runDuckdb } from "../compiler/batch/duckdb/run.js";
-import { parseDateDays } from "../language/literals.js";
+import { bothEnginesOnJsonl } from "./support/both-engines.js";
 
 const dir = mkdtempSync(join(tmpdir(), "leaddef-repeated-keys-"));
 const { program } = compile(`schema {
@@ -19,22 +17,9 @@ const { program } = compile(`schema {
 criterion big when company.size >= 100
 hot when big and tier = "a"
 `);
-let n = 0;
-
-/** Runs both engines on the lines; checks output, rejects and counts agree; returns the DuckDB run's summary. */
-async function both(lines: string[]) {
-  const k = n++;
-  const input = join(dir, `in${k}.jsonl`);
-  writeFileSync(input, lines.join("\n") + "\n");
-  const base = { program: program!, input, inputFormat: "jsonl" as const, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const };
-  const js = await runJs({ ...base, output: join(dir, `js${k}.csv`), rejectsPath: join(dir, `js${k}.rej.csv`) });
-  const dk = await runDuckdb({ ...base, output: join(dir, `dk${k}.csv`), rejectsPath: join(dir, `dk${k}.rej.csv`), threads: 2 });
-  expect(readFileSync(join(dir, `dk${k}.csv`), "utf8")).toBe(readFileSync(join(dir, `js${k}.csv`), "utf8"));
-  const rej = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
-  expect(rej(join(dir, `dk${k}.rej.csv`))).toBe(rej(join(dir, `js${k}.rej.csv`)));
-  expect({ read: dk.rowsRead, written: dk.rowsWritten, rejected: dk.rowsRejected, stages: dk.stages }).toEqual({ read: js.rowsRead, written: js.rowsWritten, rejected: js.rowsRejected, stages: js.stages });
-  return dk;
-}
+const bothOnText = bothEnginesOnJsonl(program!, dir);
+/** Both engines on the lines; output, rejects and counts must agree. Returns the DuckDB run's summary. */
+const both = (lines: string[]) => bothOnText(lines.join("\n") + "\n");
 
 const handedOver = (line: number) => [`line ${line} repeats a key, whose last value counts (DuckDB would read the first); scoring with the JS engine instead (same results)`];
 

@@ -365,13 +365,14 @@ describe("item 9: long lists parse without the expression descent", () => {
     expect(ast.diagnostics).toEqual([]);
   });
 
-  it("100,000 items are checked in well under 5 s of CPU", () => {
+  // No time is asserted here (a unit test's clock is the machine's load): the growth test above
+  // holds the cost linear; this one holds that a list this long is checked at all, without a
+  // stack overflow or an internal error (either would be a diagnostic, or a throw).
+  it("100,000 items are checked without errors", () => {
     const items = Array.from({ length: 100_000 }, (_, i) => `"v${i}"`).join(", ");
-    const start = process.cpuUsage();
     const result = compile(`schema {\n  a: string\n}\ncriterion c when a in [${items}]\n`, { path: join(tmp, "hundred-thousand.leaddef") });
-    const used = process.cpuUsage(start);
     expect(result.diagnostics).toEqual([]);
-    expect((used.user + used.system) / 1e6).toBeLessThan(5);
+    expect(result.program?.criteria).toEqual(["c"]);
   }, 60_000);
 });
 

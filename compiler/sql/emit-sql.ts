@@ -102,8 +102,8 @@ export function emitSql(ir: IrProgram, options: SqlOptions): string {
   const names = sqlNames(ir, d, [ID, INPUT, ...passthrough, ...(text ? TEXT_STAGING_RESERVED : [])]);
   const eventTables = ir.streams.map((st, i) => options.raw?.events?.[i] ?? (options.events?.[st.name] ?? st.name).split(".").map(d.ident).join("."));
   // Text staging reads the leads' id as text, so the (typed) event tables' ids are compared as text too.
-  const eventId = text ? (col: string) => `CAST(${col} AS ${TEXT_OPS[d.name].textType})` : (col: string) => col;
-  const em = new SqlEmitter(ir, d, asOf, names, eventTables, d.ident(options.idColumn ?? "id"), options.groupedEvents === true && options.source !== undefined, eventId);
+  const eventIdAsText = text ? (col: string) => `CAST(${col} AS ${TEXT_OPS[d.name].textType})` : undefined;
+  const em = new SqlEmitter(ir, d, asOf, names, eventTables, d.ident(options.idColumn ?? "id"), options.groupedEvents === true && options.source !== undefined, eventIdAsText);
   const need = closure(ir, outputRoots(ir, full));
 
   // One CTE per declaration, in dependency order; each reads the one before.

@@ -49,16 +49,9 @@ export function semanticTokens(result: CompileResult, path?: string, range?: Spa
   const model = modelOf(result, path);
   const from = range ? range.start : 0;
   const to = range ? range.end : Infinity;
-  const inRange = (offset: number) => offset >= from && offset < to;
-  const byOffset = new Map<number, Classified>();
-  for (const occ of model.occurrences.values()) {
-    if (range && !namesOf(occ).some((n) => inRange(n.span.start))) continue;
-    classifyOccurrence(occ, byOffset);
-  }
-  for (const d of declarationsOverlapping(model.ast.declarations, from, to)) classifyStructure(d, byOffset);
   const out: SemanticToken[] = [];
   const cursor = new LineCursor(model.lines, from);
-  classifyTokens(model, from, to, byOffset, (offset, length, type, modifiers) => {
+  classifyTokens(model, from, to, classifiedNames(model, from, to), (offset, length, type, modifiers) => {
     const line = cursor.lineOf(offset);
     out.push({ line, character: offset - cursor.lineStart, length, type: TOKEN_TYPES[type], modifiers: modifierList(modifiers) });
   });
@@ -82,10 +75,7 @@ export function encodedSemanticTokens(result: CompileResult, path?: string): Int
   const session = sessionOccurrences(model);
   const encoder = new Encoder(model.lines);
   if (!session) {
-    const byOffset = new Map<number, Classified>();
-    for (const occ of model.occurrences.values()) classifyOccurrence(occ, byOffset);
-    for (const d of model.ast.declarations) classifyStructure(d, byOffset);
-    classifyTokens(model, 0, Infinity, byOffset, encoder.push);
+    classifyTokens(model, 0, Infinity, classifiedNames(model, 0, Infinity), encoder.push);
     return encoder.data;
   }
   const declarations = model.ast.declarations;
@@ -151,6 +141,21 @@ function sameContext(kept: TokenContext, now: TokenContext, start: number): bool
     if (k.offset + start !== n.offset || k.length !== n.length || k.type !== n.type || k.modifiers !== n.modifiers) return false;
   }
   return true;
+}
+
+/**
+ * The colours of the names that start in [from, to), read from the file's tables: resolved names,
+ * then type names, built-in functions and unresolved field paths of the declarations there. (The
+ * occurrence table is read whole: its entries are not in source order, and reading it is cheap.)
+ */
+function classifiedNames(model: FileModel, from: number, to: number): Map<number, Classified> {
+  const whole = from === 0 && to === Infinity;
+  const byOffset = new Map<number, Classified>();
+  for (const occ of model.occurrences.values()) {
+    if (whole || namesOf(occ).some((n) => n.span.start >= from && n.span.start < to)) classifyOccurrence(occ, byOffset);
+  }
+  for (const d of declarationsOverlapping(model.ast.declarations, from, to)) classifyStructure(d, byOffset);
+  return byOffset;
 }
 
 /** The names an occurrence colours: a field path's segments, else the name itself. */
@@ -247,22 +252,17 @@ class LineCursor {
 }
 
 /**
- * The LSP's relative encoding written as tokens arrive (what `encodeSemanticTokens` makes of a
- * list), into an Int32Array grown by doubling: a JS array of ~75,000 integers (5,000 lines) built
- * per keystroke cost ~10 ms here, nearly all of it allocation; the typed array costs well under 1 ms.
+ * The LSP's relative encoding — five integers per token, its line and character from the
+ * previous token's — written as tokens arrive, into an Int32Array grown by doubling: a JS array
+ * of ~75,000 integers (5,000 lines) built per keystroke cost ~10 ms here, nearly all of it
+ * allocation; the typed array costs well under 1 ms. `encodeSemanticTokens` writes a list with it.
  */
-class Encoder {
+class RelativeWriter {
   private buffer = new Int32Array(1024);
   private size = 0;
-  private readonly cursor: LineCursor;
   private line = 0;
   private character = 0;
-  constructor(lines: LineIndex) {
-    this.cursor = new LineCursor(lines, 0);
-  }
-  readonly push: Sink = (offset, length, type, modifiers) => {
-    const line = this.cursor.lineOf(offset);
-    const character = offset - this.cursor.lineStart;
+  write(line: number, character: number, length: number, type: number, modifiers: number): void {
     const dl = line - this.line;
     if (this.size + 5 > this.buffer.length) {
       const grown = new Int32Array(this.buffer.length * 2);
@@ -279,11 +279,24 @@ class Encoder {
     this.size = k;
     this.line = line;
     this.character = character;
-  };
+  }
   /** The integers written so far. */
   get data(): Int32Array {
     return this.buffer.subarray(0, this.size);
   }
+}
+
+/** A `RelativeWriter` fed classified tokens by offset (which only grow), through a line cursor. */
+class Encoder extends RelativeWriter {
+  private readonly cursor: LineCursor;
+  constructor(lines: LineIndex) {
+    super();
+    this.cursor = new LineCursor(lines, 0);
+  }
+  readonly push: Sink = (offset, length, type, modifiers) => {
+    const line = this.cursor.lineOf(offset);
+    this.write(line, offset - this.cursor.lineStart, length, type, modifiers);
+  };
 }
 
 /** The declaration whose span holds `offset` (declarations in source order), if any. */
@@ -351,23 +364,12 @@ function declarationsOverlapping(declarations: readonly Declaration[], from: num
 
 /** The LSP's relative encoding: five integers per token, each position relative to the previous. */
 export function encodeSemanticTokens(tokens: SemanticToken[]): number[] {
-  const data = new Array<number>(tokens.length * 5);
-  let line = 0;
-  let char = 0;
-  let k = 0;
+  const writer = new RelativeWriter();
   for (const t of tokens) {
-    const dl = t.line - line;
-    const dc = dl === 0 ? t.character - char : t.character;
     let mods = 0;
     for (const m of t.modifiers) mods |= MODIFIER_BIT[m];
-    data[k++] = dl;
-    data[k++] = dc;
-    data[k++] = t.length;
-    data[k++] = TYPE_INDEX[t.type];
-    data[k++] = mods;
-    line = t.line;
-    char = t.character;
+    writer.write(t.line, t.character, t.length, TYPE_INDEX[t.type], mods);
   }
-  return data;
+  return Array.from(writer.data);
 }
 

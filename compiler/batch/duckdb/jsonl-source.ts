@@ -13,9 +13,14 @@ import { readBufferOption, repeatedKeySql } from "./readers.js";
 const lit = DIALECTS.duckdb.string;
 const q = DIALECTS.duckdb.ident;
 
-/** Each field's JSON paths: a field bound to a key (`from "…"`) reads that key; others their nested path, then their flat dotted key. */
+/** Where a field's value is, in the order read: a field bound to a key (`from "…"`) that key; others their nested path, then their flat dotted key. */
+function fieldPaths(f: IrField): string[][] {
+  return f.column !== f.path ? [[f.column]] : f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments];
+}
+
+/** Every JSON path the fields and the id are read from (the structure DuckDB parses a line into). */
 export function jsonPaths(fields: readonly IrField[], idColumn: string): string[][] {
-  return [...fields.flatMap((f) => (f.column !== f.path ? [[f.column]] : f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments])), [idColumn]];
+  return [...fields.flatMap(fieldPaths), [idColumn]];
 }
 
 /**
@@ -23,7 +28,10 @@ export function jsonPaths(fields: readonly IrField[], idColumn: string): string[
  * given, is the test for a line that is not an object, whose id is '' (its reject shows none).
  */
 function valueColumns(fields: readonly IrField[], idColumn: string, at: (segs: string[]) => string, notObject?: string): string {
-  const xs = fields.map((f, i) => `${f.column !== f.path ? at([f.column]) : f.segments.length > 1 ? `COALESCE(${at(f.segments)}, ${at([f.path])})` : at(f.segments)} AS x${i}`);
+  const xs = fields.map((f, i) => {
+    const found = fieldPaths(f).map(at);
+    return `${found.length > 1 ? `COALESCE(${found.join(", ")})` : found[0]} AS x${i}`;
+  });
   const id = at([idColumn]);
   return `${xs.join(", ")}, CASE ${notObject ? `WHEN ${notObject} THEN '' ` : ""}WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id`;
 }

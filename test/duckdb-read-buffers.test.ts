@@ -1,14 +1,12 @@
 // The DuckDB engine reads files through 2 MiB (leads CSV) and 4 MiB buffers (readers.ts): records
 // and lines that cross a buffer's end, and a JSON line longer than a buffer, read exactly as the
 // JS engine reads them.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runJs } from "../compiler/batch/js/run-js.js";
 import { compile } from "../compiler/compile.js";
-import { runDuckdb } from "../compiler/batch/duckdb/run.js";
-import { parseDateDays } from "../language/literals.js";
+import { bothEngines } from "./support/both-engines.js";
 
 const dir = mkdtempSync(join(tmpdir(), "leaddef-read-buffers-"));
 const { program } = compile(`schema {
@@ -18,19 +16,7 @@ const { program } = compile(`schema {
 criterion big when n >= 50
 hot when big and note contains "x"
 `);
-let k = 0;
-
-async function both(input: string, inputFormat: "csv" | "jsonl") {
-  const i = k++;
-  const base = { program: program!, input, inputFormat, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const };
-  const js = await runJs({ ...base, output: join(dir, `js${i}.csv`), rejectsPath: join(dir, `js${i}.rej.csv`) });
-  const dk = await runDuckdb({ ...base, output: join(dir, `dk${i}.csv`), rejectsPath: join(dir, `dk${i}.rej.csv`), threads: 2 });
-  expect(readFileSync(join(dir, `dk${i}.csv`), "utf8")).toBe(readFileSync(join(dir, `js${i}.csv`), "utf8"));
-  const rej = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
-  expect(rej(join(dir, `dk${i}.rej.csv`))).toBe(rej(join(dir, `js${i}.rej.csv`)));
-  expect({ read: dk.rowsRead, written: dk.rowsWritten, rejected: dk.rowsRejected, stages: dk.stages }).toEqual({ read: js.rowsRead, written: js.rowsWritten, rejected: js.rowsRejected, stages: js.stages });
-  return { js, dk };
-}
+const both = bothEngines(program!, dir);
 
 describe("DuckDB engine, files larger than its read buffers", () => {
   it("a 13 MB CSV with quoted multi-line cells and rejects crossing 2 MiB boundaries", async () => {
@@ -44,7 +30,7 @@ describe("DuckDB engine, files larger than its read buffers", () => {
     const input = join(dir, "big.csv");
     writeFileSync(input, rows.join("\n") + "\n");
     expect(readFileSync(input).length).toBeGreaterThan(3 * 4 * 2 ** 20);
-    const { dk } = await both(input, "csv");
+    const dk = await both(input, "csv");
     expect(dk.engine).toBe("duckdb");
     expect(dk.rowsRejected).toBe(Math.floor(count / 1009));
   });
@@ -57,7 +43,7 @@ describe("DuckDB engine, files larger than its read buffers", () => {
     ];
     const input = join(dir, "long-line.jsonl");
     writeFileSync(input, lines.join("\n") + "\n");
-    const { dk } = await both(input, "jsonl");
+    const dk = await both(input, "jsonl");
     expect(dk.engine).toBe("duckdb");
     expect(dk.stages.find((s) => s.name === "hot")?.count).toBe(2);
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Option } from "./commander.js";
 import type { Diagnostic } from "../../language/diagnostics.js";
 import { format } from "../../language/formatter.js";
 import { formatDateDays } from "../../language/literals.js";
@@ -10,14 +10,10 @@ import { formatOf } from "../batch/output.js";
 import { runJs } from "../batch/js/run-js.js";
 import { parseDelimiter, type Delimiter } from "../batch/sources/csv-dialect.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
-import { findLead } from "./find-lead.js";
-import { emitSql } from "../sql/emit-sql.js";
-import { buildDbt } from "./build-dbt.js";
 import { SQL_DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
 import { renderSummary } from "../batch/summary.js";
 import { compileFile, type CompileResult } from "../compile.js";
 import { nodeHost } from "../host.js";
-import { emitModule } from "../js/emit-module.js";
 import { runExamples } from "../runtime/examples.js";
 import { asOfDays } from "../runtime/program.js";
 import { VERSION } from "../version.js";
@@ -25,12 +21,8 @@ import { registerInit } from "./init.js";
 import { WriteBackError } from "./write-back.js";
 import { addWriteBackOptions, prepareWriteBack, type WriteBackOptions } from "./write-back-run.js";
 import { ParamError, paramOverrides, programWithParams } from "../params.js";
-import { renderSweep, runSweep } from "./sweep.js";
-import { collectReport } from "./report.js";
-import { collectOutcomes, renderOutcomes } from "./outcomes.js";
-import { renderReportHtml } from "./report-html.js";
-import { Coverage, coverageSummary, toLcov, uncoveredLines } from "../analysis/coverage.js";
-import { compareCommand, DefinitionUsageError, diffCommand, withSemanticLints, type CompareCommandOptions, type DiffCommandOptions } from "./definition-commands.js";
+import type { CompareCommandOptions, DiffCommandOptions } from "./definition-commands.js";
+import { DefinitionUsageError } from "./definition-usage-error.js";
 import { openEventFiles, streamAssignments } from "./stream-options.js";
 import { DEFAULT_EVENTS_MEMORY_MB, EventFiles } from "../batch/sources/event-files.js";
 import type { IrProgram } from "../ir.js";
@@ -204,7 +196,7 @@ function buildCli(): Command {
     .option("--semantic", "also the warnings an SMT solver proves (unreachable stages, constant criteria, dead score lines, …); takes seconds")
     .action(async (files: string[], opts: { format: DiagnosticFormat; denyWarnings?: boolean; semantic?: boolean }) => {
       const compiled = files.map((f) => compileFile(f, diskHost()));
-      const results = opts.semantic ? await withSemanticLints(compiled) : compiled;
+      const results = opts.semantic ? await (await import("./definition-commands.js")).withSemanticLints(compiled) : compiled;
       printDiagnostics(results, opts.format);
       const all = uniqueDiagnostics(results);
       if (opts.format === "text") process.stderr.write(`${files.length} file${files.length === 1 ? "" : "s"} checked: ${countsLine(all)}\n`);
@@ -219,9 +211,10 @@ function buildCli(): Command {
     .option("--param <NAME=VALUE>", PARAM_HELP, collect, [])
     .option("--coverage", "report the conditions no example makes both true and false; last line: conditions covered: X of Y (Z%)")
     .option("--lcov <file>", "write the coverage as LCOV (implies --coverage)")
-    .action((files: string[], opts: { asOf?: string; param: string[]; coverage?: boolean; lcov?: string }) => {
+    .action(async (files: string[], opts: { asOf?: string; param: string[]; coverage?: boolean; lcov?: string }) => {
       const defaultAsOf = formatDateDays(parseAsOf(opts.asOf));
-      const coverage = opts.coverage || opts.lcov !== undefined ? new Coverage() : undefined;
+      const measure = opts.coverage || opts.lcov !== undefined ? await import("../analysis/coverage.js") : undefined;
+      const coverage = measure ? new measure.Coverage() : undefined;
       let passed = 0;
       let failed = 0;
       for (const file of files) {
@@ -242,7 +235,8 @@ function buildCli(): Command {
         coverage?.addProgram(program, result.analysis.files, defaultAsOf);
       }
       console.log(`${passed} passed, ${failed} failed`);
-      if (coverage) {
+      if (coverage && measure) {
+        const { coverageSummary, toLcov, uncoveredLines } = measure;
         const points = coverage.all();
         const cwd = process.cwd();
         const display = (p: string) => (p.startsWith(`${cwd}/`) ? p.slice(cwd.length + 1) : p);
@@ -371,6 +365,7 @@ function buildCli(): Command {
         }
         if (lead === null || typeof lead !== "object") throw new UsageError("--lead must be a JSON object");
       } else if (opts.input && opts.id !== undefined) {
+        const { findLead } = await import("./find-lead.js");
         const found = await findLead(program, opts.input, batchInputFormat(opts.input, opts.inputFormat), opts.idColumn, opts.id, readingOf(opts, true));
         if (!found) throw new UsageError(`no lead with ${opts.idColumn} = ${opts.id} in ${opts.input}`);
         lead = found;
@@ -412,7 +407,7 @@ function buildCli(): Command {
     .addOption(new Option("--materialized <how>", "dbt: how the model is materialised").choices(["view", "table"]).default("view"))
     .option("--param <NAME=VALUE>", "inline this parameter value instead of the one in the file: NAME=VALUE (repeatable)", collect, [])
     .option("--events-table <STREAM=TABLE>", "SQL: the table holding an event stream's events, joined on the id column (default: a table named like the stream; repeatable)", collect, [])
-    .action((file: string, opts: { param: string[]; eventsTable: string[]; target: "js" | "sql" | "dbt"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; staging: "typed" | "text"; decimalComma?: boolean; dbtSource?: string; dbtRef?: string; model?: string; materialized: "view" | "table" }) => {
+    .action(async (file: string, opts: { param: string[]; eventsTable: string[]; target: "js" | "sql" | "dbt"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; staging: "typed" | "text"; decimalComma?: boolean; dbtSource?: string; dbtRef?: string; model?: string; materialized: "view" | "table" }) => {
       const { program } = programOrExit(file, opts.param);
       if (opts.decimalComma && (opts.target !== "sql" || opts.staging !== "text")) throw new UsageError("--decimal-comma needs --target sql --staging text (a typed table holds numbers, not their spelling)");
       if (opts.target !== "js" && !opts.dialect) throw new UsageError(`--target ${opts.target} needs --dialect (${SQL_DIALECTS.join(", ")})`);
@@ -421,7 +416,7 @@ function buildCli(): Command {
         const asOf = opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf));
         let written: string[];
         try {
-          written = buildDbt(program.ir, file, { ...opts, dialect: opts.dialect!, out: opts.out, asOf });
+          written = (await import("./build-dbt.js")).buildDbt(program.ir, file, { ...opts, dialect: opts.dialect!, out: opts.out, asOf });
         } catch (e) {
           throw new UsageError((e as Error).message);
         }
@@ -431,8 +426,8 @@ function buildCli(): Command {
       let code: string;
       try {
         code = opts.target === "sql"
-          ? emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns, outcomes: true, staging: opts.staging, decimalComma: opts.decimalComma === true, events: streamAssignments(opts.eventsTable, program.ir, "--events-table") })
-          : emitModule(program.ir, basename(file), VERSION);
+          ? (await import("../sql/emit-sql.js")).emitSql(program.ir, { dialect: opts.dialect!, table: opts.table, view: opts.view, asOf: opts.asOf === undefined ? undefined : formatDateDays(parseAsOf(opts.asOf)), idColumn: opts.id, columns: opts.columns, outcomes: true, staging: opts.staging, decimalComma: opts.decimalComma === true, events: streamAssignments(opts.eventsTable, program.ir, "--events-table") })
+          : (await import("../js/emit-module.js")).emitModule(program.ir, basename(file), VERSION);
       } catch (e) {
         if (e instanceof RangeError) throw new UsageError(e.message);
         throw e;
@@ -455,6 +450,7 @@ function buildCli(): Command {
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .action(async (file: string, opts: { input: string; out: string; asOf?: string; id: string; param: string[]; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string; events: string[]; eventsMemory?: string }, command: Command) => {
       const { result, program } = programOrExit(file, opts.param);
+      const [{ collectReport }, { renderReportHtml }] = await Promise.all([import("./report.js"), import("./report-html.js")]);
       const data = await collectReport({
         program,
         definition: file,
@@ -484,6 +480,7 @@ function buildCli(): Command {
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .action(async (file: string, opts: { input: string; param: string[]; asOf?: string; id: string; format: "text" | "json"; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string; events: string[]; eventsMemory?: string }, command: Command) => {
       const { result, program } = programOrExit(file);
+      const { renderSweep, runSweep } = await import("./sweep.js");
       const sweep = await paramsOrUsageAsync(() => runSweep({
         result,
         params: opts.param,
@@ -511,6 +508,7 @@ function buildCli(): Command {
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .action(async (file: string, opts: { input: string; asOf?: string; id: string; param: string[]; format: "text" | "json"; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string; events: string[]; eventsMemory?: string }, command: Command) => {
       const { program } = programOrExit(file, opts.param);
+      const { collectOutcomes, renderOutcomes } = await import("./outcomes.js");
       const r = await collectOutcomes({
         program,
         input: opts.input,
@@ -537,7 +535,7 @@ function buildCli(): Command {
     .option("--events <STREAM=FILE>", "an event stream's events (a stream of either definition) from a separate CSV or JSON Lines file, joined on the id column, as run joins them (repeatable)", collect, [])
     .option("--events-memory <MB>", `an events file up to this size on disk is joined in memory, in any order; a larger one is merged with the leads, both sorted by id (default: ${DEFAULT_EVENTS_MEMORY_MB})`)
     .action(async (oldSpec: string, newSpec: string, opts: DiffCommandOptions & { decimalComma?: boolean; delimiter?: string }, command: Command) => {
-      process.exitCode = await diffCommand(oldSpec, newSpec, { ...opts, reading: readingOf(opts, command.getOptionValueSource("id") === "cli") });
+      process.exitCode = await (await import("./definition-commands.js")).diffCommand(oldSpec, newSpec, { ...opts, reading: readingOf(opts, command.getOptionValueSource("id") === "cli") });
     });
 
   cli.command("compare")
@@ -547,7 +545,7 @@ function buildCli(): Command {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--fail-on-difference", "exit 1 unless the definitions are proved equivalent")
     .action(async (oldSpec: string, newSpec: string, opts: CompareCommandOptions) => {
-      process.exitCode = await compareCommand(oldSpec, newSpec, opts);
+      process.exitCode = await (await import("./definition-commands.js")).compareCommand(oldSpec, newSpec, opts);
     });
 
   cli.command("lsp")

@@ -39,7 +39,9 @@ import { renderText } from "./render.js";
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 
 /** A message for the user, exit code 2. */
-export class DefinitionUsageError extends Error {}
+import { DefinitionUsageError } from "./definition-usage-error.js";
+
+export { DefinitionUsageError };
 
 /** Compiles OLD or NEW (a file or `REV:path`); prints its errors and returns undefined when it has any. */
 export function loadDefinition(spec: string): { label: string; program: Program } | undefined {

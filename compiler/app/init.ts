@@ -5,7 +5,7 @@
 
 import { closeSync, existsSync, openSync, readSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { Option, type Command } from "commander";
+import { Option, type Command } from "./commander.js";
 import { DEFAULT_SAMPLE_ROWS, inferStarter } from "../infer/index.js";
 
 /** How much of the file `init` reads at most: a sample, not the whole export. */

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Option, type Command } from "commander";
+import { Option, type Command } from "./commander.js";
 import { CsvRecordReader } from "../batch/sources/csv-records.js";
 import { resultColumns } from "../batch/js/run-js.js";
 import type { Program } from "../runtime/program.js";

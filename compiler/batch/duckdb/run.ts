@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { createRequire } from "node:module";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { formatDateDays } from "../../../language/literals.js";
 import { badEventsProblem, type Reject, rejectOf } from "../js/binder.js";
 import type { Reason } from "../../runtime/codecs/reasons.js";
@@ -22,6 +23,7 @@ import { scanJsonl, type JsonlScan } from "./jsonl-scan.js";
 import { jsonPaths, linesSource, objectsSource } from "./jsonl-source.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { parquetField } from "./parquet-typed.js";
+import { directRecordSql, readDirectResults } from "./direct-results.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
 import { checkHeader } from "../sources/header-check.js";
 import { csvDialect } from "../sources/csv-dialect.js";
@@ -43,6 +45,10 @@ export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "prog
   readEvents?: () => EventFiles | undefined;
 }
 
+
+// Loaded with `require`, not `import`: Node's ESM loader pre-parses every file of a CommonJS
+// package for its export names, ~130 ms of each run's start-up here; `require` does not.
+const { DuckDBInstance } = createRequire(import.meta.url)("@duckdb/node-api") as typeof import("@duckdb/node-api");
 
 const d = DIALECTS.duckdb;
 const lit = d.string;
@@ -274,78 +280,146 @@ async function runIn(
   const names = ["leaddef_blank", "leaddef_reject", ...(numberFirst ? ["leaddef_pos"] : []), "leaddef_id", "leaddef_stage", ...valueNames];
   const result = `(${query}) AS leaddef_q(${names.join(", ")})`;
 
-  // One pass over the input, in parallel, into a results file kept in input order: its row
-  // number is the row's position in the file. That holds only when every operator of the plan
-  // keeps row order (scans, projections, filters); otherwise (a join, say) the rows are numbered
-  // first, which serialises the scan, and `pos` is that number.
-  const plan = await con.runAndReadAll(`EXPLAIN (FORMAT json) SELECT ${names.join(", ")} FROM ${result}`);
-  const ordered = !numberFirst && keepsOrder(JSON.parse(String(plan.getRows()[0]?.[1] ?? "[]")));
+  // One pass over the input, in parallel, its results kept in input order: a result's place is
+  // its row's position in the file. That holds because without event streams the query is scans
+  // and projections, operators that keep row order (test/duckdb-row-order.test.ts checks the
+  // plans); with event streams (a join) the rows were numbered first, which serialises the scan,
+  // and `pos` is that number. (Asking DuckDB for each run's plan planned the query twice: up to
+  // 0.6 s for a large definition.)
+  const ordered = !numberFirst;
   const pos = ordered ? "file_row_number" : "leaddef_pos";
-  const numbered = ordered || numberFirst ? result : `(SELECT *, row_number() OVER () - 1 AS leaddef_pos FROM ${result})`;
-  // The results (one row per input row) stream to an uncompressed Parquet file in the run's
-  // scratch directory, not into a table in memory, which grew by ~48 MB per million rows; the
-  // queries after it read the file back through the view `leaddef_result`. Each row's stage is
-  // stored as its number in `stages` (1-based), not as text; its problems (NULL for nearly every
-  // row) as JSON text, which JS parses for the rejected rows only: a Parquet list of structs
-  // costs its levels on every row (~0.5 s of CPU per million rows).
   const stages = ["none", ...program.resultStages];
   const stageList = `[${stages.map(lit).join(", ")}]`;
-  const storedAs: Record<string, string> = {
-    leaddef_stage: `CAST(list_position(${stageList}, leaddef_stage) AS INTEGER) AS leaddef_stage`,
-    leaddef_reject: "to_json(leaddef_reject) AS leaddef_reject",
-  };
-  const stored = names.map((n) => storedAs[n] ?? n);
-  const resultFile = lit(join(scratch, "results.parquet"));
-  const copyResults = con.run(`COPY (SELECT ${stored.join(", ")}${ordered || numberFirst ? "" : ", leaddef_pos"} FROM ${numbered}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
-  if (jsonlRead && "objects" in jsonlRead) {
-    // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
-    const parsed = await copyResults.then(() => true, () => false);
-    if (!parsed || !(await jsonlRead.objects).objectsOnly) return undefined;
-  } else await copyResults;
-  await con.run(`CREATE TEMP VIEW leaddef_result AS SELECT * FROM read_parquet(${resultFile}, file_row_number = true)`);
-  const stageName = `${stageList}[leaddef_stage]`;
+  const copyCsv = typeof o.output === "string" && o.outputFormat === "csv";
+  const header = columns.map(csvCell).join(",");
+  // Output values formatted as the JS CSV writer formats them, from the columns `leaddef_v<i>`.
+  const textFrom = nValues - program.textColumns.length;
+  const formatted = Array.from({ length: nValues }, (_, i) =>
+    i < nScores ? `leaddef_js_num(CAST(leaddef_v${i} AS DOUBLE))`
+      : i >= textFrom ? `COALESCE(${csvCellSql(`leaddef_v${i}`)}, '')`
+      : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
 
-  if (o.inputFormat === "jsonl") {
-    // Rows without an id are numbered by non-blank lines: subtract the blank lines before them.
-    const missing = await con.runAndReadAll("SELECT count(*) FROM leaddef_result WHERE leaddef_id IS NULL AND NOT leaddef_blank");
-    if (Number(missing.getRows()[0][0]) > 0) {
-      const blanks = await con.runAndReadAll(`SELECT ${pos} FROM leaddef_result WHERE leaddef_blank ORDER BY ${pos} LIMIT 201`);
-      const b = blanks.getRows().map((r) => Number(r[0]));
-      if (b.length > 200) return fallback("too many blank lines in a JSON Lines file whose rows lack ids");
-      const cases = b.map((r, k) => [r, k + 1] as const).reverse();
-      if (b.length) recordNumber = (p) => `${p} + 1 + CASE ${cases.map(([r, k]) => `WHEN ${p} > ${r} THEN ${-k}`).join(" ")} ELSE 0 END`;
-      if (withEvents) return fallback("the events join on lead ids, and some JSON Lines leads have none (their id is their record number)");
+  // What the scoring pass found: per stage, how many rows it scored, and each rejected row
+  // (g: its position in the input, 1-based); then, once the checks below pass, the output.
+  let scored: { stage: number; count: number }[];
+  let rejectedRows: { g: number; id: string | null; problems: RawProblem[] }[];
+  let duckRows: number;
+  let writeOutput: () => Promise<number>;
+  if (copyCsv && ordered) {
+    // To a CSV file, rows in input order: one pass (direct-results.ts).
+    const file = join(scratch, "results.txt");
+    const line = `concat_ws(',', COALESCE(${csvCellSql("leaddef_id")}, ''), leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
+    const record = directRecordSql({ line, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
+    const copied = con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`);
+    if (jsonlRead && "objects" in jsonlRead) {
+      // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
+      const parsed = await copied.then(() => true, () => false);
+      if (!parsed || !(await jsonlRead.objects).objectsOnly) return undefined;
+    } else await copied;
+    // A row without an id is numbered: CSV by its record (malformed records count), JSON Lines by its non-blank line, Parquet by its row.
+    const fixedScan = scan;
+    const recordId = (p: number, blanks: number) => String(fixedScan ? recordAt(fixedScan, p + 1).record : p + 1 - blanks);
+    const read = readDirectResults(file, o.output as string, header, stages.length, recordId);
+    rmSync(file, { force: true });
+    scored = read.stageCounts.map((count, stage) => ({ stage, count })).filter((s) => s.stage > 0);
+    rejectedRows = read.rejected.map(({ pos: p, blanks, json }) => {
+      const r = JSON.parse(json) as { id: string | null; p: RawProblem[] };
+      return { g: p + 1, id: r.id ?? recordId(p, blanks), problems: r.p };
+    });
+    duckRows = read.rows;
+    writeOutput = async () => read.written;
+  } else {
+    // The results (one row per input row) stream to an uncompressed Parquet file in the run's
+    // scratch directory, not into a table in memory, which grew by ~48 MB per million rows; the
+    // queries after it read the file back through the view `leaddef_result`. Each row's stage is
+    // stored as its number in `stages` (1-based), not as text; its problems (NULL for nearly every
+    // row) as JSON text, which JS parses for the rejected rows only: a Parquet list of structs
+    // costs its levels on every row (~0.5 s of CPU per million rows).
+    const storedAs: Record<string, string> = {
+      leaddef_stage: `CAST(list_position(${stageList}, leaddef_stage) AS INTEGER) AS leaddef_stage`,
+      leaddef_reject: "to_json(leaddef_reject) AS leaddef_reject",
+    };
+    const stored = names.map((n) => storedAs[n] ?? n);
+    const resultFile = lit(join(scratch, "results.parquet"));
+    const copyResults = con.run(`COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
+    if (jsonlRead && "objects" in jsonlRead) {
+      // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
+      const parsed = await copyResults.then(() => true, () => false);
+      if (!parsed || !(await jsonlRead.objects).objectsOnly) return undefined;
+    } else await copyResults;
+    await con.run(`CREATE TEMP VIEW leaddef_result AS SELECT * FROM read_parquet(${resultFile}, file_row_number = true)`);
+    const stageName = `${stageList}[leaddef_stage]`;
+
+    if (o.inputFormat === "jsonl") {
+      // Rows without an id are numbered by non-blank lines: subtract the blank lines before them.
+      const missing = await con.runAndReadAll("SELECT count(*) FROM leaddef_result WHERE leaddef_id IS NULL AND NOT leaddef_blank");
+      if (Number(missing.getRows()[0][0]) > 0) {
+        const blanks = await con.runAndReadAll(`SELECT ${pos} FROM leaddef_result WHERE leaddef_blank ORDER BY ${pos} LIMIT 201`);
+        const b = blanks.getRows().map((r) => Number(r[0]));
+        if (b.length > 200) return fallback("too many blank lines in a JSON Lines file whose rows lack ids");
+        const cases = b.map((r, k) => [r, k + 1] as const).reverse();
+        if (b.length) recordNumber = (p) => `${p} + 1 + CASE ${cases.map(([r, k]) => `WHEN ${p} > ${r} THEN ${-k}`).join(" ")} ELSE 0 END`;
+        if (withEvents) return fallback("the events join on lead ids, and some JSON Lines leads have none (their id is their record number)");
+      }
     }
-  }
-  const idOut = `COALESCE(leaddef_id, CAST(${recordNumber(pos)} AS VARCHAR))`;
+    const idOut = `COALESCE(leaddef_id, CAST(${recordNumber(pos)} AS VARCHAR))`;
 
-  // Rejected rows and stage counts: small.
-  const summary = await con.runAndReadAll(
-    `SELECT CASE WHEN leaddef_reject IS NULL THEN NULL ELSE ${pos} + 1 END AS r, CASE WHEN leaddef_reject IS NULL THEN NULL ELSE ${idOut} END, leaddef_reject, CASE WHEN leaddef_reject IS NULL THEN leaddef_stage END, count(*) FROM leaddef_result WHERE NOT leaddef_blank GROUP BY ALL ORDER BY r NULLS FIRST`,
-  );
+    // Rejected rows and stage counts: small.
+    const summary = await con.runAndReadAll(
+      `SELECT CASE WHEN leaddef_reject IS NULL THEN NULL ELSE ${pos} + 1 END AS r, CASE WHEN leaddef_reject IS NULL THEN NULL ELSE ${idOut} END, leaddef_reject, CASE WHEN leaddef_reject IS NULL THEN leaddef_stage END, count(*) FROM leaddef_result WHERE NOT leaddef_blank GROUP BY ALL ORDER BY r NULLS FIRST`,
+    );
+    const summaryRows = summary.getRows();
+    scored = summaryRows.filter((row) => row[2] === null).map((row) => ({ stage: Number(row[3]), count: Number(row[4]) }));
+    rejectedRows = summaryRows.filter((row) => row[2] !== null).map((row) => ({ g: Number(row[0]), id: row[1] === null ? null : String(row[1]), problems: JSON.parse(String(row[2])) as RawProblem[] }));
+    duckRows = summaryRows.reduce((sum, row) => sum + Number(row[4]), 0);
+
+    const good = `FROM leaddef_result WHERE leaddef_reject IS NULL AND NOT leaddef_blank`;
+    writeOutput = async () => {
+      if (copyCsv) {
+        const line = `concat_ws(',', ${csvCellSql(idOut)}, ${stageName}${formatted.map((f) => `, ${f}`).join("")})`;
+        const copied = await con.runAndReadAll(
+          `COPY (SELECT ${line} AS ${q(header)} ${good}${ordered ? "" : ` ORDER BY ${pos}`}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
+        );
+        return Number(copied.getRows()[0]?.[0] ?? 0);
+      }
+      let written = 0;
+      const outWriter = new BufferedWriter(o.output);
+      const results = new ResultWriter(outWriter, o.outputFormat, columns, program.textColumns.length);
+      const values: unknown[] = new Array(nValues + 1);
+      try {
+        results.header();
+        const stream = await con.stream(`SELECT ${idOut}, ${stageName}${valueNames.map((n) => `, ${n}`).join("")} ${good} ORDER BY ${pos}`);
+        for (;;) {
+          const chunk = await stream.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) break;
+          for (const row of chunk.getRows()) {
+            written++;
+            for (let i = 0; i < nValues; i++) values[1 + i] = row[2 + i];
+            results.row(String(row[0] ?? ""), String(row[1]), values, nValues);
+          }
+          await outWriter.flush();
+        }
+      } finally {
+        await outWriter.close();
+      }
+      return written;
+    };
+  }
+
   const stageCounts = new Map<string, number>([["none", 0], ...program.resultStages.map((s) => [s, 0] as [string, number])]);
+  for (const { stage, count } of scored) stageCounts.set(stages[stage - 1], (stageCounts.get(stages[stage - 1]) ?? 0) + count);
   const rejects: Reject[] = [];
-  const summaryRows = summary.getRows();
   const eventReasons = withEvents ? await badEventReasons(con, program.ir.streams) : new Map<string, string>();
-  const duckRows = summaryRows.reduce((sum, row) => sum + Number(row[4]), 0);
   if (scan && duckRows !== scan.good && !scan.widthsChecked) {
     // DuckDB skipped some line the quick scan counted good: find them with every width checked.
     scan = await fullScan();
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
   }
-  for (const row of summaryRows) {
-    const n = Number(row[4]);
-    const reject = row[2] === null ? null : (JSON.parse(String(row[2])) as { field: string; value: string | null; code: string | null }[]);
-    if (!reject) {
-      const stage = stages[Number(row[3]) - 1];
-      stageCounts.set(stage, (stageCounts.get(stage) ?? 0) + n);
-      continue;
-    }
-    const g = Number(row[0]);
+  for (const { g, id: rowId, problems: reject } of rejectedRows) {
     const e = reject[0];
     const line = scan ? recordAt(scan, g).line : o.inputFormat === "parquet" ? g + 1 : g;
     if (e.code === BAD_EVENT) {
-      const id = String(row[1] ?? "");
+      const id = rowId ?? "";
       const detail = eventReasons.get(id);
       if (detail === undefined) throw new Error(`internal: no bad event for lead ${id}`);
       rejects.push({ line, id, problems: [badEventsProblem(program.ir.streams.map((st) => st.name), detail)] });
@@ -369,7 +443,7 @@ async function runIn(
       if (!field) throw new Error(`internal: a reject names no field (${p.field})`);
       return { field: p.field, value: p.value ?? "", reason: reasonOf(field, p.code ?? "", p.value ?? "") };
     });
-    rejects.push({ line, id: String(row[1] ?? ""), problems });
+    rejects.push({ line, id: rowId ?? "", problems });
   }
   if (scan) {
     if (duckRows !== scan.good) return fallback(`DuckDB's CSV reader and the JS reader split the file differently (${duckRows} and ${scan.good} rows)`);
@@ -378,44 +452,8 @@ async function runIn(
   }
   const rowsRejected = rejects.length;
   const rowsRead = scan ? scan.records : duckRows;
+  const rowsWritten = await writeOutput();
 
-  let rowsWritten = 0;
-  const copyCsv = typeof o.output === "string" && o.outputFormat === "csv";
-  const header = columns.map(csvCell).join(",");
-  const good = `FROM leaddef_result WHERE leaddef_reject IS NULL AND NOT leaddef_blank`;
-  if (copyCsv) {
-    // Formatted as the JS writer formats it.
-    const textFrom = nValues - program.textColumns.length;
-    const formatted = Array.from({ length: nValues }, (_, i) =>
-      i < nScores ? `leaddef_js_num(CAST(leaddef_v${i} AS DOUBLE))`
-        : i >= textFrom ? `COALESCE(${csvCellSql(`leaddef_v${i}`)}, '')`
-        : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
-    const line = `concat_ws(',', ${csvCellSql(idOut)}, ${stageName}${formatted.map((f) => `, ${f}`).join("")})`;
-    const copied = await con.runAndReadAll(
-      `COPY (SELECT ${line} AS ${q(header)} ${good}${ordered ? "" : ` ORDER BY ${pos}`}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
-    );
-    rowsWritten = Number(copied.getRows()[0]?.[0] ?? 0);
-  } else {
-    const outWriter = new BufferedWriter(o.output);
-    const results = new ResultWriter(outWriter, o.outputFormat, columns, program.textColumns.length);
-    const values: unknown[] = new Array(nValues + 1);
-    try {
-      results.header();
-      const stream = await con.stream(`SELECT ${idOut}, ${stageName}${valueNames.map((n) => `, ${n}`).join("")} ${good} ORDER BY ${pos}`);
-      for (;;) {
-        const chunk = await stream.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        for (const row of chunk.getRows()) {
-          rowsWritten++;
-          for (let i = 0; i < nValues; i++) values[1 + i] = row[2 + i];
-          results.row(String(row[0] ?? ""), String(row[1]), values, nValues);
-        }
-        await outWriter.flush();
-      }
-    } finally {
-      await outWriter.close();
-    }
-  }
   const log = new RejectLog(o.rejectsPath);
   for (const r of rejects) log.add(r);
   await log.close();
@@ -433,6 +471,13 @@ async function runIn(
     // Records the JS engine reads as rows (of the wrong width) are leads it joins too: their ids are not unknown.
     warnings: await eventWarnings(con, o, (scan?.bad ?? []).filter((b) => b.problems[0]?.reason.code === "row-width").map((b) => b.id)),
   };
+}
+
+/** A row's problem as the query writes it (JSON): the field, its value, the reason's code. */
+interface RawProblem {
+  field: string;
+  value: string | null;
+  code: string | null;
 }
 
 /** The marker for a lead rejected for an unreadable event; its reason is looked up afterwards. */
@@ -467,9 +512,4 @@ async function eventWarnings(con: DuckDBConnection, o: DuckdbRunOptions, otherId
     out.push(`${files[st.name]}: ${n} of ${Number(rows.getRows()[0][0])} events belong to ids not in the input`);
   }
   return out;
-}
-
-/** Whether a physical plan (EXPLAIN FORMAT json) keeps its scan's row order: only scans, projections and filters. */
-function keepsOrder(nodes: { name?: string; children?: unknown[] }[]): boolean {
-  return nodes.every((n) => /^(PROJECTION|FILTER|READ_CSV|READ_PARQUET|READ_JSON|TABLE_SCAN|PARQUET_SCAN|READ_CSV_AUTO)$/.test(String(n.name ?? "").trim()) && keepsOrder((n.children ?? []) as never));
 }

@@ -3,7 +3,8 @@ import { reasonText } from "../../runtime/codecs/reasons.js";
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Readable, Writable } from "node:stream";
-import cliProgress from "cli-progress";
+import type cliProgress from "cli-progress";
+import { createRequire } from "node:module";
 import type { Program } from "../../runtime/program.js";
 import { CsvBinder, JsonBinder, rejectOf, streamReaderOf } from "./binder.js";
 import { withNumberAsWritten } from "./json-overflow.js";
@@ -259,9 +260,11 @@ function startProgress(input: string, stream: Writable): cliProgress.SingleBar |
   } catch {
     return undefined;
   }
-  const bar = new cliProgress.SingleBar(
+  // Loaded only when a bar is shown, with `require` (a CommonJS package; see app/commander.ts).
+  const progress = createRequire(import.meta.url)("cli-progress") as typeof cliProgress;
+  const bar = new progress.SingleBar(
     { format: "scoring [{bar}] {percentage}% | {rows} rows | ETA {eta_formatted}", stream: stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
+    progress.Presets.shades_classic,
   );
   bar.start(total, 0, { rows: 0 });
   return bar;

@@ -1,0 +1,144 @@
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
+
+/**
+ * The one-pass results of a DuckDB run to a CSV file: the scoring query writes, in input order,
+ * one record per row into a scratch file, and Node reads it once, writing the output file and
+ * collecting the stage counts and rejected rows. (The other way, a results table read twice —
+ * rejects and counts, then the formatted output — costs a second pass over a million rows and
+ * holds more memory.) The record format has its one home here: the SQL that writes it and the
+ * reader.
+ *
+ * A record is `<tag>:<n>:<payload>\n`, `n` the payload's length in bytes, so a payload may hold
+ * any byte, line ends included (a quoted CSV cell). A scored row's tag is its stage's number
+ * (1-based, in `stages`), followed by `n` when the row has no id (its output line then starts at
+ * the comma after the id, and Node writes the row's record number before it); its payload is its
+ * output line. A rejected row's tag is `r` and its payload a JSON object `{"id": …, "p": [problems]}`.
+ * A blank line of JSON Lines input is `b::` (a position, not a row).
+ */
+
+/**
+ * The SQL of a row's record (one VARCHAR), from its output line (empty where the id goes when
+ * it has none), stage number, problems (NULL: scored), id and whether it is a blank line.
+ */
+export function directRecordSql(o: { line: string; stageNumber: string; problems: string; id: string; blank: string }): string {
+  const scored = `CAST(${o.stageNumber} AS VARCHAR) || CASE WHEN ${o.id} IS NULL THEN 'n' ELSE '' END || ':' || CAST(strlen(${o.line}) AS VARCHAR) || ':' || ${o.line}`;
+  const rejectJson = `to_json({'id': ${o.id}, 'p': ${o.problems}})`;
+  const rejected = `'r:' || CAST(strlen(${rejectJson}) AS VARCHAR) || ':' || ${rejectJson}`;
+  return `CASE WHEN ${o.blank} THEN 'b::' WHEN ${o.problems} IS NULL THEN ${scored} ELSE ${rejected} END`;
+}
+
+/** What the scratch file held. */
+export interface DirectResults {
+  /** Rows DuckDB scored or rejected (blank lines are not rows). */
+  rows: number;
+  /** Scored rows per stage number (index 0 unused). */
+  stageCounts: number[];
+  /** Each rejected row's position (0-based, in input order, blank lines included), the blank lines before it, and its JSON (`{"id", "p"}`). */
+  rejected: { pos: number; blanks: number; json: string }[];
+  /** Rows written to the output. */
+  written: number;
+}
+
+const NL = 0x0a;
+const COLON = 0x3a;
+const R = 0x72;
+const B = 0x62;
+const N = 0x6e;
+const CHUNK = 1 << 20;
+
+/** The decimal number in `buf[from, to)`. */
+function digitsAt(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (buf[i] - 48);
+  return n;
+}
+
+/**
+ * Reads the scratch file written with `directRecordSql` and writes the output CSV: `header`, then
+ * each scored row's line, preceded by `idOf(pos, blanks)` for a row without an id (its record
+ * number, from its position and the blank lines before it).
+ */
+export function readDirectResults(scratch: string, output: string, header: string, stages: number, idOf: (pos: number, blanks: number) => string): DirectResults {
+  const stageCounts = new Array<number>(stages + 1).fill(0);
+  const rejected: { pos: number; blanks: number; json: string }[] = [];
+  const inFd = openSync(scratch, "r");
+  const outFd = openSync(output, "w");
+  let out = Buffer.allocUnsafe(CHUNK);
+  let outLen = 0;
+  const emit = (bytes: Buffer, start: number, end: number) => {
+    const n = end - start;
+    if (outLen + n > out.length) {
+      writeSync(outFd, out, 0, outLen);
+      outLen = 0;
+      if (n > out.length) out = Buffer.allocUnsafe(n * 2);
+    }
+    bytes.copy(out, outLen, start, end);
+    outLen += n;
+  };
+  const text = (s: string) => {
+    const b = Buffer.from(s);
+    emit(b, 0, b.length);
+  };
+  let pos = 0;
+  let blanks = 0;
+  let written = 0;
+  try {
+    text(`${header}\n`);
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let have = 0; // bytes in buf
+    let at = 0; // start of the next record in buf
+    let eof = false;
+    for (;;) {
+      // One record: tag, length, payload; refill when it is not wholly in the buffer. The tag and
+      // length are a few bytes: scanned here, not with indexOf (a native call per record).
+      let c1 = at;
+      while (c1 < have && buf[c1] !== COLON) c1++;
+      let c2 = c1 + 1;
+      let n = 0;
+      while (c2 < have && buf[c2] !== COLON) n = n * 10 + (buf[c2++] - 48);
+      const end = c2 < have && c2 + 1 + n < have ? c2 + 1 + n : -1;
+      if (end < 0) {
+        if (eof) {
+          if (at < have) throw new Error(`internal: a truncated results record at row ${pos + 1}`);
+          break;
+        }
+        // Keep the partial record, grow the buffer if the record is larger than it, read more.
+        const rest = have - at;
+        if (rest > buf.length / 2) {
+          const bigger = Buffer.allocUnsafe(buf.length * 2);
+          buf.copy(bigger, 0, at, have);
+          buf = bigger;
+        } else buf.copy(buf, 0, at, have);
+        have = rest;
+        at = 0;
+        const n = readSync(inFd, buf, have, buf.length - have, null);
+        if (n <= 0) eof = true;
+        have += n;
+        continue;
+      }
+      if (buf[end] !== NL) throw new Error(`internal: a malformed results record at row ${pos + 1}`);
+      if (buf[at] === B) blanks++;
+      else if (buf[at] === R) rejected.push({ pos, blanks, json: buf.toString("utf8", c2 + 1, end) });
+      else {
+        const noId = buf[c1 - 1] === N;
+        stageCounts[digitsAt(buf, at, noId ? c1 - 1 : c1)]++;
+        if (noId) text(idOf(pos, blanks));
+        const from = c2 + 1;
+        const len = end + 1 - from;
+        if (outLen + len <= out.length && len <= 64) {
+          // A short line is copied byte by byte: cheaper than a native copy per record.
+          for (let i = 0; i < len; i++) out[outLen + i] = buf[from + i];
+          outLen += len;
+        } else emit(buf, from, end + 1);
+        written++;
+      }
+      at = end + 1;
+      pos++;
+    }
+    if (outLen) writeSync(outFd, out, 0, outLen);
+  } finally {
+    closeSync(inFd);
+    closeSync(outFd);
+  }
+  return { rows: pos - blanks, stageCounts, rejected, written };
+}

@@ -1,0 +1,193 @@
+// The DuckDB engine's one-pass results (compiler/batch/duckdb/direct-results.ts): the query writes
+// one length-framed record per row, Node reads them once into the output file, the stage counts
+// and the rejects. The reader against a plain reference on random records (line ends, colons and
+// multi-byte text inside, records larger than its buffer); the engine against the JS engine on
+// the inputs that take this path: CSV and Parquet to a CSV file, with ids that need quoting, text
+// columns, rejects, and rows numbered by record when there is no id column.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { describe, expect, it } from "vitest";
+import { readDirectResults } from "../compiler/batch/duckdb/direct-results.js";
+import { runDuckdb } from "../compiler/batch/duckdb/run.js";
+import { runJs } from "../compiler/batch/js/run-js.js";
+import { compile } from "../compiler/compile.js";
+import { parseDateDays } from "../language/literals.js";
+import { bothEngines, bothEnginesOnJsonl } from "./support/both-engines.js";
+import { GRADED_DEFINITION } from "./support/graded-definition.js";
+import { rng } from "./support/random-program.js";
+
+const dir = mkdtempSync(join(tmpdir(), "leaddef-direct-"));
+
+describe("the results reader", () => {
+  /** Random payload bytes: mostly short lines, some with line ends, colons, `r:` and multi-byte text; a few longer than the reader's buffer. */
+  function payload(r: () => number): Buffer {
+    const pick = r();
+    if (pick < 0.002) return Buffer.from(`big${"é:\n".repeat(Math.floor(400_000 + r() * 500_000))}`);
+    const parts = ["a", ",", ":", "\n", "r", "r:", "12:", "é", "漢", "\"", " ", "0"];
+    let s = "";
+    const n = Math.floor(r() * (pick < 0.2 ? 200 : 30));
+    for (let i = 0; i < n; i++) s += parts[Math.floor(r() * parts.length)];
+    return Buffer.from(s);
+  }
+
+  it("reads back every record written, whatever its bytes, across buffer refills", () => {
+    for (const seed of [1, 2, 3]) {
+      const r = rng(seed);
+      const chunks: Buffer[] = [];
+      const expected: Buffer[] = [Buffer.from("id,stage\n")];
+      const stageCounts = [0, 0, 0, 0];
+      const rejected: { pos: number; blanks: number; json: string }[] = [];
+      const count = 3_000;
+      let blanks = 0;
+      for (let pos = 0; pos < count; pos++) {
+        if (r() < 0.05) {
+          chunks.push(Buffer.from("b::\n"));
+          blanks++;
+          continue;
+        }
+        if (r() < 0.1) {
+          const json = JSON.stringify({ id: `x${pos}\n:`, p: [{ field: "f", value: "é:\nr:", code: "c" }] });
+          chunks.push(Buffer.from(`r:${Buffer.byteLength(json)}:${json}\n`));
+          rejected.push({ pos, blanks, json });
+          continue;
+        }
+        const stage = 1 + Math.floor(r() * 3);
+        const p = payload(r);
+        // Every other row has no id: the reader writes its number before the line.
+        const noId = r() < 0.5;
+        chunks.push(Buffer.from(`${stage}${noId ? "n" : ""}:${p.length}:`), p, Buffer.from("\n"));
+        stageCounts[stage]++;
+        if (noId) expected.push(Buffer.from(`#${pos}-${blanks}`));
+        expected.push(p, Buffer.from("\n"));
+      }
+      const scratch = join(dir, `scratch-${seed}.txt`);
+      writeFileSync(scratch, Buffer.concat(chunks));
+      const out = join(dir, `out-${seed}.csv`);
+      const read = readDirectResults(scratch, out, "id,stage", 3, (pos, before) => `#${pos}-${before}`);
+      expect(read.rows).toBe(count - blanks);
+      expect(read.written).toBe(count - blanks - rejected.length);
+      expect(read.stageCounts).toEqual(stageCounts);
+      expect(read.rejected).toEqual(rejected);
+      expect(readFileSync(out).equals(Buffer.concat(expected))).toBe(true);
+      // Some records were longer than the 1 MiB buffer, so it grew and refilled.
+      expect(Math.max(...expected.map((b) => b.length))).toBeGreaterThan(2 ** 20);
+    }
+  });
+
+  it("an empty scratch file is a header alone; a truncated record is an internal error", () => {
+    const empty = join(dir, "empty.txt");
+    writeFileSync(empty, "");
+    const out = join(dir, "empty.csv");
+    const idOf = (pos: number) => String(pos + 1);
+    expect(readDirectResults(empty, out, "id,stage", 2, idOf)).toEqual({ rows: 0, stageCounts: [0, 0, 0], rejected: [], written: 0 });
+    expect(readFileSync(out, "utf8")).toBe("id,stage\n");
+    const cut = join(dir, "cut.txt");
+    writeFileSync(cut, "1:5:a,b,c\n2:9:short\n");
+    expect(() => readDirectResults(cut, join(dir, "cut.csv"), "id", 2, idOf)).toThrow(/internal: a (malformed|truncated) results record at row 2/);
+  });
+});
+
+describe("DuckDB engine, one pass to a CSV file ≡ JS engine", () => {
+  const { program } = compile(GRADED_DEFINITION);
+  const both = bothEngines(program!, dir);
+  const header = "id,company.employees,company.industry,contact.email,engagement.score,deal.won";
+  const ids = ["plain", 'with "quotes"', "with, comma", "two\nlines", " leading", "trailing\u00a0", "r:1:x", "1:2:", "é漢", ""];
+  const industries = ["telecom", "education", "financial_services", "other", "oil", "TELECOM"];
+
+  function leads(seed: number, count: number, withId: boolean): string {
+    const r = rng(seed);
+    const q = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    const rows = [withId ? header : header.slice("id,".length)];
+    for (let k = 0; k < count; k++) {
+      const employees = r() < 0.1 ? "lots" : r() < 0.2 ? "" : String(Math.floor(r() * 3000));
+      const email = r() < 0.1 ? "a@competitor.com" : r() < 0.2 ? "" : `p${k}@x.com`;
+      const score = r() < 0.05 ? "" : String(Math.floor(r() * 100));
+      const cells = [employees, industries[Math.floor(r() * industries.length)], email, score, r() < 0.5 ? "yes" : "no"];
+      const id = `${ids[Math.floor(r() * ids.length)]}${k}`;
+      rows.push((withId ? [id, ...cells] : cells).map(q).join(","));
+    }
+    return rows.join("\n") + "\n";
+  }
+
+  it("ids that need quoting, rejects, and text columns (a disqualification's reason, a grade's letter)", async () => {
+    for (const seed of [11, 12]) {
+      const input = join(dir, `leads-${seed}.csv`);
+      writeFileSync(input, leads(seed, 2_000, true));
+      const dk = await both(input, "csv");
+      expect(dk.engine).toBe("duckdb");
+      expect(dk.rowsRejected).toBeGreaterThan(100);
+      expect(dk.rowsWritten).toBeGreaterThan(1_000);
+    }
+  });
+
+  it("no id column: each row's id is its record number, malformed records counted", async () => {
+    const text = leads(13, 1_500, false).split("\n");
+    // Two records of the wrong width: the records after them keep their numbers.
+    text.splice(200, 0, "1,2");
+    text.splice(900, 0, "1,2,3,4,5,6,7");
+    const input = join(dir, "no-id.csv");
+    writeFileSync(input, text.join("\n"));
+    const dk = await both(input, "csv");
+    expect(dk.engine).toBe("duckdb");
+    expect(dk.rowsRejected).toBeGreaterThan(2);
+  });
+
+  it("every row rejected, and no rows at all", async () => {
+    const rejectedOnly = join(dir, "all-rejected.csv");
+    writeFileSync(rejectedOnly, `${header}\na,lots,oil,,x,maybe\nb,1,oil,,,\n`);
+    expect((await both(rejectedOnly, "csv")).rowsWritten).toBe(0);
+    const none = join(dir, "none.csv");
+    writeFileSync(none, `${header}\n`);
+    expect((await both(none, "csv")).rowsRead).toBe(0);
+  });
+
+  it("Parquet, with and without an id column, scores as the same rows in CSV", async () => {
+    for (const withId of [true, false]) {
+      const csv = join(dir, `parquet-src-${withId}.csv`);
+      // Single-line records, so a Parquet row's line (its position + 1) is the CSV record's.
+      writeFileSync(csv, leads(14, 1_000, withId).replace(/"[^"]*\n[^"]*"/g, "joined"));
+      const parquet = csv.replace(/\.csv$/, ".parquet");
+      const db = await DuckDBInstance.create(":memory:");
+      const con = await db.connect();
+      await con.run(`COPY (SELECT * FROM read_csv('${csv}', header = true, all_varchar = true)) TO '${parquet}' (FORMAT parquet)`);
+      con.closeSync();
+      db.closeSync();
+      const base = { program: program!, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const };
+      const out = (k: string) => join(dir, `parquet-${withId}-${k}`);
+      const js = await runJs({ ...base, input: csv, inputFormat: "csv", output: out("js.csv"), rejectsPath: out("js.rej.csv") });
+      const dk = await runDuckdb({ ...base, input: parquet, inputFormat: "parquet", output: out("dk.csv"), rejectsPath: out("dk.rej.csv"), threads: 2 });
+      expect(dk.engine).toBe("duckdb");
+      expect(readFileSync(out("dk.csv"), "utf8")).toBe(readFileSync(out("js.csv"), "utf8"));
+      expect(readFileSync(out("dk.rej.csv"), "utf8")).toBe(readFileSync(out("js.rej.csv"), "utf8"));
+      expect({ read: dk.rowsRead, written: dk.rowsWritten, rejected: dk.rowsRejected, stages: dk.stages }).toEqual({ read: js.rowsRead, written: js.rowsWritten, rejected: js.rowsRejected, stages: js.stages });
+    }
+  });
+
+  it("JSON Lines: blank lines, rows without ids (numbered by non-blank line), unreadable lines", async () => {
+    const jsonl = bothEnginesOnJsonl(program!, dir);
+    for (const seed of [15, 16]) {
+      const r = rng(seed);
+      const lines: string[] = [];
+      for (let k = 0; k < 1_500; k++) {
+        const pick = r();
+        if (pick < 0.03) lines.push("");
+        else if (pick < 0.04) lines.push("{not json");
+        else if (pick < 0.05) lines.push("[1, 2]");
+        else {
+          const lead: Record<string, unknown> = {
+            company: { employees: r() < 0.1 ? "lots" : Math.floor(r() * 3000), industry: industries[Math.floor(r() * industries.length)] },
+            contact: { email: r() < 0.1 ? "a@competitor.com" : `p${k}@x.com` },
+            engagement: { score: Math.floor(r() * 100) },
+          };
+          if (r() < 0.7) lead.id = `${ids[Math.floor(r() * ids.length)]}${k}`;
+          lines.push(JSON.stringify(lead));
+        }
+      }
+      const dk = await jsonl(lines.join("\n") + "\n");
+      expect(dk.engine).toBe("duckdb");
+      expect(dk.rowsRejected).toBeGreaterThan(20);
+    }
+  });
+});

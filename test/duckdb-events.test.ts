@@ -191,6 +191,14 @@ describe("run --engine duckdb --events ≡ run --engine js --events", () => {
     expect(inline.output).toBe("id,stage,s\nA,none,1\n");
     const ragged = await both({ "def.leaddef": def, "leads.csv": "id\nA\n", "ev.csv": 'id,occurred\nA,2026-01-01\nA,"2026-01-02\n' }, ["--input", "leads.csv", "--events", "activity=ev.csv"]);
     expect(ragged.stderr).toMatch(/the events file ev\.csv has .*; scoring with the JS engine instead/);
+    // Literals DuckDB's JSON parser accepts and JSON.parse does not: such an event is skipped as not JSON (DuckDB used to count it).
+    const points = "events activity {\n  occurred: date\n  points: number?\n}\nscore s {\n  +1 per activity\n}\n";
+    for (const line of ['{"id":"A","occurred":"2026-01-02","points":NaN}', '{"id":"A","occurred":"2026-01-02","points":-Infinity}', '{"id":"A","occurred":"2026-01-02",}']) {
+      const lenient = await both({ "def.leaddef": points, "leads.csv": "id\nA\nB\n", "ev.jsonl": `{"id":"B","occurred":"2026-01-01"}\n${line}\n` }, ["--input", "leads.csv", "--events", "activity=ev.jsonl"]);
+      expect(lenient.stderr).toMatch(/the events file ev\.jsonl has a NaN or Infinity literal or a trailing comma on line 2, .*; scoring with the JS engine instead/);
+      expect(lenient.stderr).toMatch(/ev\.jsonl:2: event row skipped: not valid JSON/);
+      expect(lenient.output).toBe("id,stage,s\nA,none,0\nB,none,1\n");
+    }
   });
 
   it("an events file without the id column is the same input error in both engines", async () => {

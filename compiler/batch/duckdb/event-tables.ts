@@ -9,7 +9,8 @@ import { csvDialect } from "../sources/csv-dialect.js";
 import { InputError } from "../sources/inputs.js";
 import { csvField, readBufferOption, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
 import { quickScanCsv } from "./quick-scan.js";
-import { csvNewLine, prescanJsonl, scanCsv, type CsvScan } from "./scan.js";
+import { csvNewLine, scanCsv, type CsvScan } from "./scan.js";
+import { scanJsonl } from "./jsonl-scan.js";
 
 /**
  * The DuckDB engine's event streams: each `--events STREAM=FILE` read by DuckDB into a typed
@@ -135,7 +136,8 @@ async function loadCsv(con: DuckDBConnection, st: IrStream, path: string, idColu
 
 /** A JSON Lines events file: its rows count, or why DuckDB cannot read it as the JS event reader does. */
 async function loadJsonl(con: DuckDBConnection, st: IrStream, path: string, idColumn: string): Promise<number | string> {
-  const { why, longestLine } = await prescanJsonl(path);
+  // The leads' scan: lines DuckDB splits differently, and literals its JSON parser accepts and JSON.parse does not.
+  const { why, longestLine } = await scanJsonl(path);
   if (why) return why;
   // A field reads its nested path, then its flat dotted key (the stream readers' eventValue).
   const paths = [...st.fields.flatMap((f) => (f.segments.length > 1 ? [f.segments, [f.segments.join(".")]] : [f.segments])), [idColumn]];

@@ -4,7 +4,7 @@ import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { type Reject, rejectOf } from "../js/binder.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { noCsvHeader } from "../sources/inputs.js";
-import { Utf8Decoder, Utf8Validator } from "../sources/utf8.js";
+import { Utf8Decoder } from "../sources/utf8.js";
 
 /**
  * What the DuckDB engine learns about a file before DuckDB reads it, with the JS engine's own
@@ -169,47 +169,5 @@ export function recordAt(scan: CsvScan, g: number): { record: number; line: numb
     else hi = mid - 1;
   }
   return { record: g + (scan.dRecord[lo] ?? 0), line: g + (scan.dLine[lo] ?? 1) };
-}
-
-/**
- * One pass over the JSON Lines bytes: `why` it must be read by the JS engine instead — lines
- * DuckDB's line reader would split differently from the JS reader (CR, U+0001), or a byte order
- * mark at the start of a line other than the first (the SQL strips one at the start of any
- * line, the JS reader only at the start of the file) — and the longest line, in bytes, for
- * DuckDB's line size limit.
- */
-export async function prescanJsonl(path: string): Promise<{ why?: string; longestLine: number }> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 22 });
-  const bom = Buffer.from("\n\uFEFF");
-  let tail = Buffer.alloc(0);
-  let longestLine = 0;
-  let lineSoFar = 0;
-  const utf8 = new Utf8Validator();
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    utf8.push(chunk);
-    if (!utf8.valid) {
-      stream.destroy();
-      return { why: "bytes that are not UTF-8", longestLine };
-    }
-    const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
-    const why = buf.indexOf(13) >= 0 || buf.indexOf(1) >= 0 ? "carriage returns or U+0001 characters, which DuckDB's line reader splits differently"
-      : buf.indexOf(bom) >= 0 ? "a byte order mark at the start of a line" : undefined;
-    if (why) {
-      stream.destroy();
-      return { why, longestLine };
-    }
-    for (let p = 0, nl = chunk.indexOf(10); ; nl = chunk.indexOf(10, p)) {
-      if (nl < 0) {
-        lineSoFar += chunk.length - p;
-        break;
-      }
-      longestLine = Math.max(longestLine, lineSoFar + nl - p);
-      lineSoFar = 0;
-      p = nl + 1;
-    }
-    tail = Buffer.from(buf.subarray(Math.max(0, buf.length - bom.length + 1)));
-  }
-  if (!utf8.end()) return { why: "bytes that are not UTF-8", longestLine };
-  return { longestLine: Math.max(longestLine, lineSoFar) };
 }
 

@@ -69,6 +69,17 @@ await con.run(\`COPY (SELECT * FROM read_csv('${csv}', header = true, all_varcha
   return parquet;
 }
 
+/** Converts the wide CSV to Parquet with typed columns (bench/wide/rules.mjs typedColumnsQuery), untimed. */
+async function toTypedParquet(csv, parquet, cwd, log) {
+  if (existsSync(parquet)) return parquet;
+  const script = `import { DuckDBInstance } from '@duckdb/node-api'; import { typedColumnsQuery } from './bench/wide/rules.mjs';
+const db = await DuckDBInstance.create(':memory:'); const con = await db.connect();
+await con.run(\`COPY (\${typedColumnsQuery("read_csv('${csv}', header = true, all_varchar = true)")}) TO '${parquet}.tmp' (FORMAT parquet)\`);`;
+  const r = await timed(node, ['--input-type=module', '-e', script], { cwd, log });
+  if (r.code === 0) (await import('node:fs')).renameSync(`${parquet}.tmp`, parquet);
+  return parquet;
+}
+
 /**
  * Runs every engine on each definition's data; returns the sections of rows for the table.
  * `defs`: [{ name, leaddef, csv, jsonl?, parquet?, plain: (input, output) => [cmd, args], inmem: (engine) => [cmd, args], report?: true }].
@@ -81,13 +92,14 @@ export async function runEngines({ root, defs, asOf, runs, log }) {
     const rows = [];
     const inputs = [['CSV', def.csv]];
     if (def.jsonl) inputs.push(['JSON Lines', def.jsonl]);
-    if (def.parquet) inputs.push(['Parquet', await toParquet(def.csv, def.csv.replace(/\.csv$/, '.parquet'), root, log)]);
+    if (def.parquet) inputs.push(['Parquet, all-text columns', await toParquet(def.csv, def.csv.replace(/\.csv$/, '.parquet'), root, log)]);
+    if (def.typedParquet) inputs.push(['Parquet, typed columns', await toTypedParquet(def.csv, def.csv.replace(/\.csv$/, '.typed.parquet'), root, log)]);
     for (const [format, input] of inputs) {
       const engines = [
         { id: 'plain', label: `plain DuckDB query (reference), ${format}`, cmd: (o) => def.plain(input, o) },
         { id: 'duckdb', label: `leaddef run --engine duckdb, ${format}`, cmd: (o) => [node, [cli, 'run', def.leaddef, '--input', input, '--output', o, '--as-of', asOf, '--engine', 'duckdb']] },
       ];
-      if (format !== 'Parquet') engines.push({ id: 'js', label: `leaddef run --engine js, ${format}`, cmd: (o) => [node, [cli, 'run', def.leaddef, '--input', input, '--output', o, '--as-of', asOf, '--engine', 'js']] });
+      if (!format.startsWith('Parquet')) engines.push({ id: 'js', label: `leaddef run --engine js, ${format}`, cmd: (o) => [node, [cli, 'run', def.leaddef, '--input', input, '--output', o, '--as-of', asOf, '--engine', 'js']] });
       let ref;
       for (const e of engines) {
         const output = join(out, `engines-${def.name}-${e.id}.csv`);

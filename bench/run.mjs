@@ -495,7 +495,7 @@ try {
     const defs = [
       { name: 'current', title: `current definition (bench/bench.leaddef, ${fmtInt(COUNT)} rows, 26 columns)`, leaddef: join(BENCH, 'bench.leaddef'), csv, jsonl: ensureData('jsonl'), inmemDone: done, report: true,
         plain: (i, o) => [node, [join(BENCH, 'e2e/duckdb-copy.mjs'), i, o, '--as-of', AS_OF]], inmem: inmemChild(csv) },
-      { name: 'wide', title: `wide definition (bench/wide/wide.leaddef, ${fmtInt(COUNT)} rows, 24 columns)`, leaddef: join(BENCH, 'wide', 'wide.leaddef'), csv: wideCsv, parquet: true,
+      { name: 'wide', title: `wide definition (bench/wide/wide.leaddef, ${fmtInt(COUNT)} rows, 24 columns)`, leaddef: join(BENCH, 'wide', 'wide.leaddef'), csv: wideCsv, parquet: true, typedParquet: true,
         plain: (i, o) => [node, [join(BENCH, 'wide', 'plain-duckdb.mjs'), i, o, '--as-of', AS_OF]],
         inmem: (engine) => [node, ['--max-old-space-size=8192', join(BENCH, 'wide', 'inmem.mjs'), '--engine', engine, '--csv', wideCsv, '--reps', String(reps(3)), '--as-of', AS_OF]] },
     ];

@@ -1,5 +1,5 @@
 // The DuckDB engine's one-pass results (compiler/batch/duckdb/direct-results.ts): the query writes
-// one length-framed record per row, Node reads them once into the output file, the stage counts
+// one record per row, Node reads them once into the output file, the stage counts
 // and the rejects. The reader against a plain reference on random records (line ends, colons and
 // multi-byte text inside, records larger than its buffer); the engine against the JS engine on
 // the inputs that take this path: CSV and Parquet to a CSV file, with ids that need quoting, text
@@ -21,15 +21,26 @@ import { rng } from "./support/random-program.js";
 const dir = mkdtempSync(join(tmpdir(), "leaddef-direct-"));
 
 describe("the results reader", () => {
-  /** Random payload bytes: mostly short lines, some with line ends, colons, `r:` and multi-byte text; a few longer than the reader's buffer. */
-  function payload(r: () => number): Buffer {
-    const pick = r();
-    if (pick < 0.002) return Buffer.from(`big${"é:\n".repeat(Math.floor(400_000 + r() * 500_000))}`);
-    const parts = ["a", ",", ":", "\n", "r", "r:", "12:", "é", "漢", "\"", " ", "0"];
-    let s = "";
-    const n = Math.floor(r() * (pick < 0.2 ? 200 : 30));
-    for (let i = 0; i < n; i++) s += parts[Math.floor(r() * parts.length)];
-    return Buffer.from(s);
+  /** A cell as csvCell writes it: quoted (its quotes doubled) when it holds a quote, comma or line end. */
+  const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+  /** A random output line: cells of quotes, commas, line ends, colons, `r:` and multi-byte text; a few longer than the reader's buffer. */
+  function line(r: () => number): Buffer {
+    const parts = ["a", ",", ":", "\n", "r", "r:", "12:", "é", "漢", '"', '""', " ", "0", "\r\n"];
+    const cells: string[] = [];
+    const width = 1 + Math.floor(r() * 5);
+    for (let k = 0; k < width; k++) {
+      const pick = r();
+      if (pick < 0.0003) {
+        cells.push(cell(`big${'é:\n"'.repeat(Math.floor(300_000 + r() * 400_000))}`));
+        continue;
+      }
+      let text = "";
+      const n = Math.floor(r() * (pick < 0.2 ? 60 : 8));
+      for (let i = 0; i < n; i++) text += parts[Math.floor(r() * parts.length)];
+      cells.push(cell(text));
+    }
+    return Buffer.from(cells.join(","));
   }
 
   it("reads back every record written, whatever its bytes, across buffer refills", () => {
@@ -43,21 +54,21 @@ describe("the results reader", () => {
       let blanks = 0;
       for (let pos = 0; pos < count; pos++) {
         if (r() < 0.05) {
-          chunks.push(Buffer.from("b::\n"));
+          chunks.push(Buffer.from("b:\n"));
           blanks++;
           continue;
         }
         if (r() < 0.1) {
-          const json = JSON.stringify({ id: `x${pos}\n:`, p: [{ field: "f", value: "é:\nr:", code: "c" }] });
-          chunks.push(Buffer.from(`r:${Buffer.byteLength(json)}:${json}\n`));
+          const json = JSON.stringify({ id: `x${pos}\n:"`, p: [{ field: "f", value: 'é:\nr:"', code: "c" }] });
+          chunks.push(Buffer.from(`r:${json}\n`));
           rejected.push({ pos, blanks, json });
           continue;
         }
         const stage = 1 + Math.floor(r() * 3);
-        const p = payload(r);
+        const p = line(r);
         // Every other row has no id: the reader writes its number before the line.
         const noId = r() < 0.5;
-        chunks.push(Buffer.from(`${stage}${noId ? "n" : ""}:${p.length}:`), p, Buffer.from("\n"));
+        chunks.push(Buffer.from(`${stage}${noId ? "n" : ""}:`), p, Buffer.from("\n"));
         stageCounts[stage]++;
         if (noId) expected.push(Buffer.from(`#${pos}-${blanks}`));
         expected.push(p, Buffer.from("\n"));
@@ -84,7 +95,7 @@ describe("the results reader", () => {
     expect(readDirectResults(empty, out, "id,stage", 2, idOf)).toEqual({ rows: 0, stageCounts: [0, 0, 0], rejected: [], written: 0 });
     expect(readFileSync(out, "utf8")).toBe("id,stage\n");
     const cut = join(dir, "cut.txt");
-    writeFileSync(cut, "1:5:a,b,c\n2:9:short\n");
+    writeFileSync(cut, '1:a,b,c\n2:"an open quote\n');
     expect(() => readDirectResults(cut, join(dir, "cut.csv"), "id", 2, idOf)).toThrow(/internal: a (malformed|truncated) results record at row 2/);
   });
 });

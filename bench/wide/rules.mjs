@@ -48,10 +48,10 @@ export function makeQualifier(asOf) {
 
 const lit = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
-/** The plain DuckDB query over `from` (every column text): id, stage, fit. */
-export function plainQuery(from, asOf) {
+/** The plain DuckDB query over `from` (every column text, or with `typed` BOOLEAN, number and DATE columns): id, stage, fit. */
+export function plainQuery(from, asOf, { typed = false } = {}) {
   const p = (e) => `coalesce(${e}, false)`;
-  const b = (c) => `CASE WHEN lower(${c}) IN ('true', 'yes', '1') THEN true WHEN lower(${c}) IN ('false', 'no', '0') THEN false END`;
+  const b = (c) => (typed ? c : `CASE WHEN lower(${c}) IN ('true', 'yes', '1') THEN true WHEN lower(${c}) IN ('false', 'no', '0') THEN false END`);
   const n = (c) => `CAST(${c} AS DOUBLE)`;
   return `
 WITH t AS (
@@ -85,4 +85,21 @@ SELECT id,
   CASE WHEN icp AND active AND recent AND ready AND no_rival THEN 'sql' WHEN icp AND active AND recent THEN 'sal' WHEN icp AND active THEN 'mql' ELSE 'none' END AS stage,
   fit
 FROM f`;
+}
+
+/**
+ * The wide CSV as a typed table (what a warehouse export of a CRM table holds): whole numbers
+ * BIGINT, numbers DOUBLE, booleans BOOLEAN (from their spellings), the date DATE, the rest text.
+ */
+export function typedColumnsQuery(from) {
+  const whole = ['employees', 'founded', 'visits', 'downloads', 'timeframe_days'];
+  const numbers = ['revenue', 'engagement', 'budget'];
+  const booleans = ['email_opt_in', 'webinar', 'demo_requested', 'trial', 'budget_approved', 'partner'];
+  const column = (c) => whole.includes(c) ? `CAST(${c} AS BIGINT) AS ${c}`
+    : numbers.includes(c) ? `CAST(${c} AS DOUBLE) AS ${c}`
+    : booleans.includes(c) ? `CASE WHEN lower(${c}) IN ('true', 'yes', '1') THEN true WHEN lower(${c}) IN ('false', 'no', '0') THEN false END AS ${c}`
+    : c === 'last_touch' ? `CAST(${c} AS DATE) AS ${c}` : c;
+  const columns = ['id', 'name', 'industry', 'region', 'country', 'employees', 'revenue', 'founded', 'seniority', 'department', 'title', 'email_opt_in',
+    'engagement', 'visits', 'downloads', 'webinar', 'demo_requested', 'trial', 'budget', 'budget_approved', 'timeframe_days', 'competitor', 'partner', 'last_touch'];
+  return `SELECT ${columns.map(column).join(', ')} FROM ${from}`;
 }

@@ -1,0 +1,41 @@
+// Profiles `leaddef run --engine duckdb`: logs every statement the engine runs with its wall time,
+// and EXPLAIN ANALYZEs the big ones (set PROFILE_ANALYZE=1) into /tmp/leaddef-profile-<n>.txt.
+// usage: node bench/duckdb-profile.mjs FILE.leaddef INPUT [csv|jsonl]   (after `npx tsc -p .`)
+import { writeFileSync } from "node:fs";
+import { DuckDBConnection } from "@duckdb/node-api";
+import { compileFile } from "../dist/compiler/compile.js";
+import { runDuckdb } from "../dist/compiler/batch/duckdb/run.js";
+import { parseDateDays } from "../dist/language/literals.js";
+
+const [file, input, fmt = input.endsWith(".jsonl") ? "jsonl" : "csv"] = process.argv.slice(2);
+const analyze = process.env.PROFILE_ANALYZE === "1";
+let k = 0;
+for (const method of ["run", "runAndReadAll", "stream"]) {
+  const orig = DuckDBConnection.prototype[method];
+  DuckDBConnection.prototype[method] = async function (sql, ...rest) {
+    const n = k++;
+    writeFileSync(`/tmp/leaddef-sql-${n}.sql`, sql);
+    const select = sql.trim().replace(/^CREATE TEMP TABLE \w+ AS /, "");
+    if (analyze && /^SELECT/.test(select)) {
+      const r = await DuckDBConnection.prototype.runAndReadAll.__orig.call(this, `EXPLAIN ANALYZE ${select}`);
+      writeFileSync(`/tmp/leaddef-profile-${n}.txt`, r.getRows().map((row) => row.join("\n")).join("\n"));
+    }
+    const t = performance.now();
+    const c = process.cpuUsage();
+    const out = await orig.call(this, sql, ...rest);
+    const cpu = process.cpuUsage(c);
+    process.stderr.write(`@${(t/1000).toFixed(3)} [${n}] ${method} ${((performance.now() - t) / 1000).toFixed(2)} s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)  ${sql.trim().slice(0, 70).replace(/\s+/g, " ")}\n`);
+    return out;
+  };
+  DuckDBConnection.prototype[method].__orig = orig;
+}
+const program = compileFile(file).program;
+const t = performance.now();
+const c0 = process.cpuUsage();
+const s = await runDuckdb({
+  program, input, inputFormat: fmt, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "default",
+  outputFormat: "csv", output: "/tmp/leaddef-profile-out.csv", rejectsPath: "/tmp/leaddef-profile-rej.csv",
+  threads: process.env.THREADS ? Number(process.env.THREADS) : undefined,
+});
+const cpu = process.cpuUsage(c0);
+process.stderr.write(`total ${((performance.now() - t) / 1000).toFixed(2)} s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s), engine ${s.engine}, rows ${s.rowsRead}\n`);

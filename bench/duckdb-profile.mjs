@@ -1,4 +1,5 @@
-// Profiles `leaddef run --engine duckdb`: logs every statement the engine runs with its wall time,
+// Profiles `leaddef run --engine duckdb`: logs every statement the engine runs (@ its start, in s
+// since the process started) with its wall time,
 // and EXPLAIN ANALYZEs the big ones (set PROFILE_ANALYZE=1) into /tmp/leaddef-profile-<n>.txt.
 // usage: node bench/duckdb-profile.mjs FILE.leaddef INPUT [csv|jsonl]   (after `npx tsc -p .`)
 import { writeFileSync } from "node:fs";
@@ -24,7 +25,7 @@ for (const method of ["run", "runAndReadAll", "stream"]) {
     const c = process.cpuUsage();
     const out = await orig.call(this, sql, ...rest);
     const cpu = process.cpuUsage(c);
-    process.stderr.write(`[${n}] ${method} ${((performance.now() - t) / 1000).toFixed(2)} s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)  ${sql.trim().slice(0, 70).replace(/\s+/g, " ")}\n`);
+    process.stderr.write(`@${(t/1000).toFixed(3)} [${n}] ${method} ${((performance.now() - t) / 1000).toFixed(2)} s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)  ${sql.trim().slice(0, 70).replace(/\s+/g, " ")}\n`);
     return out;
   };
   DuckDBConnection.prototype[method].__orig = orig;

@@ -6,14 +6,15 @@ import { noteGood, type CsvScan } from "./scan.js";
  * The DuckDB engine's first look at a CSV file when it is regular — what `scanCsv` learns, over
  * bytes instead of decoded text, with no per-cell work: the header, the record count, the line
  * each record starts on, the kind of line ends, and whether the bytes are UTF-8. A quote-free
- * line costs one newline search; a record with quotes is walked byte by byte (they are few).
+ * line costs one newline search; a record with quotes a search per quote.
  *
- * It gives up (undefined) on anything irregular — a record whose width differs from the header's,
- * a quote that does not close, text after a closing quote, a CR that is not part of a CRLF, a
- * record longer than 64 MiB — and the engine then runs the full `scanCsv`, which reports those
- * records exactly as the JS engine does. Quote-free lines are not counted cell by cell
- * (`widthsChecked` false): DuckDB skips a line of the wrong width, so the engine compares its row
- * count with `good` and scans again in full when they differ.
+ * It gives up (undefined) on anything irregular — a quote inside an unquoted cell, a quote that
+ * does not close, text after a closing quote, a CR that is not part of a CRLF, a record longer
+ * than 64 MiB — and the engine then runs the full `scanCsv`, which reports those records exactly
+ * as the JS engine does. Records are not counted cell by cell (`widthsChecked` false): DuckDB
+ * skips a record of the wrong width, so the engine compares its row count with `good` and scans
+ * again in full when they differ — except a record whose last cells are empty, which DuckDB reads
+ * as a row of the header's width: a record with an empty last cell is counted here.
  */
 export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): CsvScan | undefined {
   const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [], lineEnds: { lf: 0, crlf: 0, cr: 0 }, invalidUtf8: false, widthsChecked: false };
@@ -48,10 +49,18 @@ export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): C
       }
       let cr = -2;
       let quote = -2;
+      /** The first CR at or after `from` (-1: none left in the buffer), searched again only when passed. */
+      const nextCr = (from: number): number => {
+        if (cr !== -1 && cr < from) {
+          cr = buf.indexOf(13, from);
+          if (cr >= have) cr = -1;
+        }
+        return cr;
+      };
       while (pos < have) {
         let lf = buf.indexOf(10, pos);
         if (lf >= have) lf = -1;
-        if (cr !== -1 && cr < pos) { cr = buf.indexOf(13, pos); if (cr >= have) cr = -1; }
+        nextCr(pos);
         if (quote !== -1 && quote < pos) { quote = buf.indexOf(34, pos); if (quote >= have) quote = -1; }
         if (lf < 0 && !eof) break; // the line continues in the next chunk
         const end = lf < 0 ? have : lf;
@@ -65,19 +74,32 @@ export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): C
             if (width < 0) {
               scan.header = buf.toString("utf8", pos, textEnd).split(delimiter);
               width = scan.header.length;
-            } else countGood(scan, line);
+            } else {
+              // DuckDB reads a record with empty cells too many at its end as a row of the
+              // header's width (the JS reader rejects it): a line whose last cell is empty has
+              // its cells counted.
+              if (buf[textEnd - 1] === delim && cellsIn(buf, pos, textEnd, delim) !== width) return undefined;
+              countGood(scan, line);
+            }
           }
           if (lf >= 0) textEnd === lf ? scan.lineEnds.lf++ : scan.lineEnds.crlf++;
           line++;
           pos = lf < 0 ? have : lf + 1;
           continue;
         }
-        const rec = quotedRecord(buf, pos, have, eof, delim, width < 0);
+        // The header's cells are read; a data record's ends are found by jumping from quote to quote.
+        let rec = width < 0 ? quotedRecord(buf, pos, have, eof, delim, true) : quotedDataRecord(buf, pos, have, eof, delim, nextCr);
         if (rec === "more") break;
-        if (rec === undefined || (width >= 0 && rec.width !== width)) return undefined;
+        if (rec === undefined) return undefined;
+        if (width >= 0 && (rec as { lastCellEmpty?: boolean }).lastCellEmpty) {
+          // An empty last cell (see above): this record's cells are counted.
+          rec = quotedRecord(buf, pos, have, eof, delim, false);
+          if (rec === "more") break;
+          if (rec === undefined || rec.width !== width) return undefined;
+        }
         if (width < 0) {
-          scan.header = rec.cells;
-          width = rec.width;
+          scan.header = (rec as QuotedRecord).cells;
+          width = (rec as QuotedRecord).width;
         } else countGood(scan, line);
         if (rec.lineEnd === "lf") scan.lineEnds.lf++;
         else if (rec.lineEnd === "crlf") scan.lineEnds.crlf++;
@@ -167,4 +189,76 @@ function quotedRecord(buf: Buffer, start: number, have: number, eof: boolean, de
     }
     return undefined; // text after a closing quote
   }
+}
+
+/**
+ * The end of a data record holding a quote, from `start` in `buf[0, have)`, as the JS reader
+ * (csv-records.ts) reads it: where the next record starts, the line breaks inside its quoted
+ * cells and its line end. Found by jumping from quote to quote rather than walking its bytes
+ * (~3 ns a byte: most of the scan's time on files with many quoted cells); its width is not
+ * counted (see `quickScanCsv`). "more" when it may continue past `have`; undefined when it is not
+ * regular CSV: a quote inside an unquoted cell, a quote that does not close, text after a closing
+ * quote, a CR outside quotes that is not part of a CRLF. `lastCellEmpty`: the record's last cell
+ * is empty, so its cells must be counted (see `quickScanCsv`). `nextCr` finds the next CR (-1: none).
+ */
+function quotedDataRecord(buf: Buffer, start: number, have: number, eof: boolean, delim: number, nextCr: (from: number) => number): (Omit<QuotedRecord, "cells" | "width"> & { lastCellEmpty: boolean }) | "more" | undefined {
+  let pos = start;
+  let newlinesInside = 0;
+  for (;;) {
+    let quote = buf.indexOf(34, pos);
+    if (quote >= have) quote = -1;
+    let lf = buf.indexOf(10, pos);
+    if (lf >= have) lf = -1;
+    const cr = nextCr(pos);
+    if (quote < 0 || (lf >= 0 && lf < quote)) {
+      // No quote before the line end: the record ends there.
+      if (lf < 0) {
+        if (!eof) return "more";
+        return cr >= 0 ? undefined : { next: have, newlinesInside, lineEnd: "eof", lastCellEmpty: have > start && buf[have - 1] === delim };
+      }
+      if (cr >= 0 && cr < lf && cr !== lf - 1) return undefined;
+      const textEnd = cr === lf - 1 ? cr : lf;
+      return { next: lf + 1, newlinesInside, lineEnd: cr === lf - 1 ? "crlf" : "lf", lastCellEmpty: textEnd > start && buf[textEnd - 1] === delim };
+    }
+    // A quote opens a cell, or the record is not regular CSV.
+    if (quote !== start && buf[quote - 1] !== delim) return undefined;
+    if (cr >= 0 && cr < quote) return undefined; // a CR before the quote with no LF after it
+    let close = -1;
+    for (let from = quote + 1; ; ) {
+      let c = buf.indexOf(34, from);
+      if (c >= have) c = -1;
+      if (c < 0) return eof ? undefined : "more";
+      if (c + 1 >= have && !eof) return "more";
+      if (buf[c + 1] === 34) {
+        from = c + 2;
+        continue;
+      }
+      close = c;
+      break;
+    }
+    // Line breaks inside the value, counted as the JS reader counts them: CR, LF and CRLF one each.
+    for (let i = lf; i >= 0 && i < close; i = buf.indexOf(10, i + 1)) if (i > quote) newlinesInside++;
+    for (let i = nextCr(quote + 1); i >= 0 && i < close; i = nextCr(i + 1)) if (buf[i + 1] !== 10) newlinesInside++;
+    const after = close + 1;
+    const emptyCell = close === quote + 1;
+    if (after >= have) return eof ? { next: have, newlinesInside, lineEnd: "eof", lastCellEmpty: emptyCell } : "more";
+    const b = buf[after];
+    if (b === delim) {
+      pos = after + 1;
+      continue;
+    }
+    if (b === 10) return { next: after + 1, newlinesInside, lineEnd: "lf", lastCellEmpty: emptyCell };
+    if (b === 13) {
+      if (after + 1 >= have && !eof) return "more";
+      return buf[after + 1] === 10 ? { next: after + 2, newlinesInside, lineEnd: "crlf", lastCellEmpty: emptyCell } : undefined;
+    }
+    return undefined; // text after a closing quote
+  }
+}
+
+/** The cells of the quote-free line buf[from, to). */
+function cellsIn(buf: Buffer, from: number, to: number, delim: number): number {
+  let cells = 1;
+  for (let i = from; i < to; i++) if (buf[i] === delim) cells++;
+  return cells;
 }

@@ -31,8 +31,16 @@ import type { Trailer } from "../sources/trailer.js";
 
 export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "progress"> {
   inputFormat: "csv" | "jsonl" | "parquet";
-  /** DuckDB's memory limit; beyond it, DuckDB spills to `tempDirectory`. Default 1GB. */
+  /**
+   * DuckDB's memory limit; beyond it, DuckDB spills to `tempDirectory`. Default: `STREAMING_MEMORY`
+   * for CSV and Parquet without event streams (one streaming pass, which needs little; DuckDB
+   * otherwise keeps buffers it is done with up to its limit: 308 MiB peak on a 10M-row CSV at 1GB,
+   * 172 MiB at 100MB, at the same speed), run again with `MEMORY` if that runs out; `MEMORY` for
+   * JSON Lines (`read_json` holds more) and event streams (their join and grouping).
+   */
   memoryLimit?: string;
+  /** Tests only: the first limit of a streaming pass instead of `STREAMING_MEMORY` (to make it run out). */
+  streamingMemoryForTests?: string;
   /**
    * Where DuckDB spills, and where the run keeps its results file (in a subdirectory of its own,
    * removed afterwards). Default: a fresh directory under the OS temp dir, removed afterwards.
@@ -49,6 +57,11 @@ export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "prog
 // Loaded with `require`, not `import`: Node's ESM loader pre-parses every file of a CommonJS
 // package for its export names, ~130 ms of each run's start-up here; `require` does not.
 const { DuckDBInstance } = createRequire(import.meta.url)("@duckdb/node-api") as typeof import("@duckdb/node-api");
+
+/** DuckDB's memory limit for a run that joins, groups or reads JSON, and for a streaming pass that ran out of `STREAMING_MEMORY`. */
+export const MEMORY = "1GB";
+/** The first memory limit of a streaming pass (CSV or Parquet, no event streams). */
+export const STREAMING_MEMORY = "128MB";
 
 const d = DIALECTS.duckdb;
 const lit = d.string;
@@ -113,7 +126,7 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   const ownTemp = o.tempDirectory === undefined;
   const temp = o.tempDirectory ?? mkdtempSync(join(tmpdir(), "leaddef-duckdb-"));
   const db = await DuckDBInstance.create(":memory:", {
-    memory_limit: o.memoryLimit ?? "1GB",
+    memory_limit: o.memoryLimit ?? (streamingPass(o) ? o.streamingMemoryForTests ?? STREAMING_MEMORY : MEMORY),
     temp_directory: temp,
     preserve_insertion_order: "true",
     // Lets DuckDB's allocator hand freed memory back to the system as the scan goes, rather than
@@ -310,7 +323,7 @@ async function runIn(
     const file = join(scratch, "results.txt");
     const line = `concat_ws(',', COALESCE(${csvCellSql("leaddef_id")}, ''), leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
     const record = directRecordSql({ line, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
-    const copied = con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`);
+    const copied = scoringPass(con, o, `COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`);
     if (jsonlRead && "objects" in jsonlRead) {
       // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
       const parsed = await copied.then(() => true, () => false);
@@ -341,7 +354,7 @@ async function runIn(
     };
     const stored = names.map((n) => storedAs[n] ?? n);
     const resultFile = lit(join(scratch, "results.parquet"));
-    const copyResults = con.run(`COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
+    const copyResults = scoringPass(con, o, `COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
     if (jsonlRead && "objects" in jsonlRead) {
       // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
       const parsed = await copyResults.then(() => true, () => false);
@@ -471,6 +484,25 @@ async function runIn(
     // Records the JS engine reads as rows (of the wrong width) are leads it joins too: their ids are not unknown.
     warnings: await eventWarnings(con, o, (scan?.bad ?? []).filter((b) => b.problems[0]?.reason.code === "row-width").map((b) => b.id)),
   };
+}
+
+/** Whether a run is one streaming pass (CSV or Parquet, no event streams), which starts with `STREAMING_MEMORY`. */
+function streamingPass(o: DuckdbRunOptions): boolean {
+  return o.inputFormat !== "jsonl" && !o.program.ir.streams.length;
+}
+
+/**
+ * Runs the scoring pass; when a streaming pass runs out of its default memory limit, runs it
+ * again with `MEMORY` (a row of many large cells, say). A limit the caller set stands.
+ */
+async function scoringPass(con: DuckDBConnection, o: DuckdbRunOptions, sql: string): Promise<void> {
+  try {
+    await con.run(sql);
+  } catch (e) {
+    if (o.memoryLimit !== undefined || !streamingPass(o) || !/Out of Memory/i.test((e as Error).message)) throw e;
+    await con.run(`SET memory_limit = ${lit(MEMORY)}`);
+    await con.run(sql);
+  }
 }
 
 /** A row's problem as the query writes it (JSON): the field, its value, the reason's code. */

@@ -7,10 +7,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { readDirectResults } from "../compiler/batch/duckdb/direct-results.js";
-import { runDuckdb } from "../compiler/batch/duckdb/run.js";
+import { firstMemoryLimit, MEMORY, runDuckdb } from "../compiler/batch/duckdb/run.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
 import { compile } from "../compiler/compile.js";
 import { parseDateDays } from "../language/literals.js";
@@ -202,30 +202,35 @@ describe("DuckDB engine, one pass to a CSV file ≡ JS engine", () => {
     }
   });
 
-  it("a streaming pass that runs out of its first memory limit is run again with more", async () => {
+  it("a run that runs out of its first memory limit is run again with more", async () => {
     const input = join(dir, "memory.csv");
     writeFileSync(input, leads(17, 3_000, true));
     const base = { program: program!, input, inputFormat: "csv" as const, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const };
     const js = await runJs({ ...base, output: join(dir, "mem-js.csv"), rejectsPath: join(dir, "mem-js.rej.csv") });
-    const raised: string[] = [];
-    const run = DuckDBConnection.prototype.run;
-    DuckDBConnection.prototype.run = function (sql: string, ...rest: unknown[]) {
-      if (/^SET memory_limit/.test(sql)) raised.push(sql);
-      return (run as (...a: unknown[]) => ReturnType<typeof run>).call(this, sql, ...rest);
-    } as typeof run;
+    const limits: string[] = [];
+    const create = DuckDBInstance.create;
+    DuckDBInstance.create = async function (path?: string, options?: Record<string, string>) {
+      limits.push(String(options?.memory_limit));
+      return create.call(this, path, options);
+    } as typeof create;
     try {
-      const dk = await runDuckdb({ ...base, output: join(dir, "mem-dk.csv"), rejectsPath: join(dir, "mem-dk.rej.csv"), threads: 2, streamingMemoryForTests: "1MB" });
-      expect(raised).toEqual(["SET memory_limit = '1GB'"]);
+      const dk = await runDuckdb({ ...base, output: join(dir, "mem-dk.csv"), rejectsPath: join(dir, "mem-dk.rej.csv"), threads: 2, firstMemoryForTests: "1MB" });
+      expect(limits).toEqual(["1MB", "1GB"]);
       expect(dk.engine).toBe("duckdb");
       expect(readFileSync(join(dir, "mem-dk.csv"), "utf8")).toBe(readFileSync(join(dir, "mem-js.csv"), "utf8"));
       expect(readFileSync(join(dir, "mem-dk.rej.csv"), "utf8")).toBe(readFileSync(join(dir, "mem-js.rej.csv"), "utf8"));
       expect(dk.rowsRejected).toBe(js.rowsRejected);
       // A limit the caller sets stands: running out of it is an error, not a second run.
-      raised.length = 0;
+      limits.length = 0;
       await expect(runDuckdb({ ...base, output: join(dir, "mem-dk2.csv"), rejectsPath: join(dir, "mem-dk2.rej.csv"), threads: 2, memoryLimit: "1MB" })).rejects.toThrow(/Out of Memory/);
-      expect(raised).toEqual([]);
+      expect(limits).toEqual(["1MB"]);
+      // The defaults: one streaming pass, a run with event streams, JSON Lines.
+      expect(firstMemoryLimit({ inputFormat: "csv", program: program! })).toBe("128MB");
+      expect(firstMemoryLimit({ inputFormat: "parquet", program: program! })).toBe("128MB");
+      expect(firstMemoryLimit({ inputFormat: "csv", program: compile("events a {\n  occurred: date\n}\nscore s {\n  +1 per a\n}\n").program! })).toBe("256MB");
+      expect(firstMemoryLimit({ inputFormat: "jsonl", program: program! })).toBe(MEMORY);
     } finally {
-      DuckDBConnection.prototype.run = run;
+      DuckDBInstance.create = create;
     }
   });
 });

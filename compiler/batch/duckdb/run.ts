@@ -32,15 +32,13 @@ import type { Trailer } from "../sources/trailer.js";
 export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "progress"> {
   inputFormat: "csv" | "jsonl" | "parquet";
   /**
-   * DuckDB's memory limit; beyond it, DuckDB spills to `tempDirectory`. Default: `STREAMING_MEMORY`
-   * for CSV and Parquet without event streams (one streaming pass, which needs little; DuckDB
-   * otherwise keeps buffers it is done with up to its limit: 308 MiB peak on a 10M-row CSV at 1GB,
-   * 172 MiB at 100MB, at the same speed), run again with `MEMORY` if that runs out; `MEMORY` for
-   * JSON Lines (`read_json` holds more) and event streams (their join and grouping).
+   * DuckDB's memory limit; beyond it, DuckDB spills to `tempDirectory`. Default: `firstMemoryLimit`
+   * (DuckDB keeps buffers it is done with up to its limit), and the whole run again with `MEMORY`
+   * if that runs out. A limit given here stands.
    */
   memoryLimit?: string;
-  /** Tests only: the first limit of a streaming pass instead of `STREAMING_MEMORY` (to make it run out). */
-  streamingMemoryForTests?: string;
+  /** Tests only: the default first limit instead of `firstMemoryLimit` (to make it run out). */
+  firstMemoryForTests?: string;
   /**
    * Where DuckDB spills, and where the run keeps its results file (in a subdirectory of its own,
    * removed afterwards). Default: a fresh directory under the OS temp dir, removed afterwards.
@@ -58,10 +56,21 @@ export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "prog
 // package for its export names, ~130 ms of each run's start-up here; `require` does not.
 const { DuckDBInstance } = createRequire(import.meta.url)("@duckdb/node-api") as typeof import("@duckdb/node-api");
 
-/** DuckDB's memory limit for a run that joins, groups or reads JSON, and for a streaming pass that ran out of `STREAMING_MEMORY`. */
+/** DuckDB's memory limit for JSON Lines leads, and for a run that ran out of its first limit. */
 export const MEMORY = "1GB";
-/** The first memory limit of a streaming pass (CSV or Parquet, no event streams). */
-export const STREAMING_MEMORY = "128MB";
+
+/**
+ * A run's first memory limit. CSV and Parquet leads without event streams: one streaming pass,
+ * 128 MB (a 10M-row CSV peaked at 308 MiB at 1 GB, 183 MiB at 128 MB, at the same speed). With
+ * event streams (their join and grouping spill past it): 256 MB (1M leads × 9.4M events: 1,110
+ * MiB and 17.0 s at 1 GB, 481 MiB and 15.1 s at 256 MB; 64 MB runs out). JSON Lines leads:
+ * `MEMORY`, since `read_json` holds ~80 MiB per thread whatever the limit (298 MiB peak at 1 GB
+ * and at 200 MB) and runs out at 100 MB.
+ */
+export function firstMemoryLimit(o: Pick<DuckdbRunOptions, "inputFormat" | "program">): string {
+  if (o.inputFormat === "jsonl") return MEMORY;
+  return o.program.ir.streams.length ? "256MB" : "128MB";
+}
 
 const d = DIALECTS.duckdb;
 const lit = d.string;
@@ -86,6 +95,19 @@ const BAD_JSON = "\u0001leaddef:bad-json";
  * cannot resynchronise after, JSON Lines with CR characters) is scored by the JS engine instead.
  */
 export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
+  if (o.memoryLimit !== undefined) return runAt(o, o.memoryLimit);
+  const first = o.firstMemoryForTests ?? firstMemoryLimit(o);
+  if (first === MEMORY) return runAt(o, MEMORY);
+  try {
+    return await runAt(o, first);
+  } catch (e) {
+    // Out of its first limit (a row of many very large cells, an unusual join): again with more.
+    if (!/Out of Memory/i.test((e as Error).message)) throw e;
+    return runAt(o, MEMORY);
+  }
+}
+
+async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSummary> {
   const started = performance.now();
   const { program } = o;
   const dialect = o.inputFormat === "csv" ? csvDialect(o.input, o.delimiter) : undefined;
@@ -126,7 +148,7 @@ export async function runDuckdb(o: DuckdbRunOptions): Promise<RunSummary> {
   const ownTemp = o.tempDirectory === undefined;
   const temp = o.tempDirectory ?? mkdtempSync(join(tmpdir(), "leaddef-duckdb-"));
   const db = await DuckDBInstance.create(":memory:", {
-    memory_limit: o.memoryLimit ?? (streamingPass(o) ? o.streamingMemoryForTests ?? STREAMING_MEMORY : MEMORY),
+    memory_limit: memoryLimit,
     temp_directory: temp,
     preserve_insertion_order: "true",
     // Lets DuckDB's allocator hand freed memory back to the system as the scan goes, rather than
@@ -323,7 +345,7 @@ async function runIn(
     const file = join(scratch, "results.txt");
     const line = `concat_ws(',', COALESCE(${csvCellSql("leaddef_id")}, ''), leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
     const record = directRecordSql({ line, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
-    const copied = scoringPass(con, o, `COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`);
+    const copied = con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`);
     if (jsonlRead && "objects" in jsonlRead) {
       // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
       const parsed = await copied.then(() => true, () => false);
@@ -354,7 +376,7 @@ async function runIn(
     };
     const stored = names.map((n) => storedAs[n] ?? n);
     const resultFile = lit(join(scratch, "results.parquet"));
-    const copyResults = scoringPass(con, o, `COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
+    const copyResults = con.run(`COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
     if (jsonlRead && "objects" in jsonlRead) {
       // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
       const parsed = await copyResults.then(() => true, () => false);
@@ -484,25 +506,6 @@ async function runIn(
     // Records the JS engine reads as rows (of the wrong width) are leads it joins too: their ids are not unknown.
     warnings: await eventWarnings(con, o, (scan?.bad ?? []).filter((b) => b.problems[0]?.reason.code === "row-width").map((b) => b.id)),
   };
-}
-
-/** Whether a run is one streaming pass (CSV or Parquet, no event streams), which starts with `STREAMING_MEMORY`. */
-function streamingPass(o: DuckdbRunOptions): boolean {
-  return o.inputFormat !== "jsonl" && !o.program.ir.streams.length;
-}
-
-/**
- * Runs the scoring pass; when a streaming pass runs out of its default memory limit, runs it
- * again with `MEMORY` (a row of many large cells, say). A limit the caller set stands.
- */
-async function scoringPass(con: DuckDBConnection, o: DuckdbRunOptions, sql: string): Promise<void> {
-  try {
-    await con.run(sql);
-  } catch (e) {
-    if (o.memoryLimit !== undefined || !streamingPass(o) || !/Out of Memory/i.test((e as Error).message)) throw e;
-    await con.run(`SET memory_limit = ${lit(MEMORY)}`);
-    await con.run(sql);
-  }
 }
 
 /** A row's problem as the query writes it (JSON): the field, its value, the reason's code. */

@@ -286,6 +286,18 @@ function accounting(summary: string): { read: number; written: number; rejected:
 }
 
 describe.concurrent("run", () => {
+  it("an output or rejects file that cannot be created is a usage error (exit 2) naming it, in both engines, not a crash", async () => {
+    const missing = join(tmp, "no-such-folder");
+    for (const engine of ["js", "duckdb"]) {
+      for (const where of [["--output", join(missing, "out.csv")], ["--output", join(tmp, `out-${engine}.csv`), "--rejects", join(missing, "rejects.csv")], ["--output", tmp]]) {
+        const r = await cli(["run", "examples/acme.leaddef", "--input", "examples/leads.csv", "--engine", engine, "--as-of", AS_OF, ...where]);
+        expect(r.code, `${engine} ${where.join(" ")}: ${r.stderr}`).toBe(2);
+        expect(r.stderr).toMatch(/^leaddef: (ENOENT|EISDIR): .*(no-such-folder|leaddef-cli-)/);
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      }
+    }
+  });
+
   it("CSV and JSONL give the same results; the funnel and the accounting add up; rejects say line, field, value, reason", async () => {
     const outCsv = join(tmp, "acme.csv");
     const outJsonl = join(tmp, "acme.jsonl");

@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 
 /** RFC 4180: quote a cell only when it needs it. */
@@ -35,6 +35,8 @@ export class BufferedWriter implements TextSink {
   private parts: (string | Uint8Array)[] = [];
   private stream: Writable | undefined;
   private readonly ownsStream: boolean;
+  /** The file's first write error (a full disk, say): `flush` and `close` throw it. */
+  private failed: Error | undefined;
 
   constructor(private readonly target: string | Writable) {
     this.ownsStream = typeof target === "string";
@@ -42,7 +44,15 @@ export class BufferedWriter implements TextSink {
   }
 
   private open(): Writable {
-    return (this.stream ??= createWriteStream(this.target as string));
+    if (this.stream) return this.stream;
+    // Opened here, synchronously: a file that cannot be created (a missing folder, no permission)
+    // fails the run with its path, where a stream's own open would emit an error nothing heard.
+    const path = this.target as string;
+    const stream = createWriteStream(path, { fd: openSync(path, "w") });
+    stream.on("error", (e) => {
+      this.failed ??= e;
+    });
+    return (this.stream = stream);
   }
 
   /** Adds text without writing; the hot loop appends, and `flush` runs once per input chunk. */
@@ -58,6 +68,7 @@ export class BufferedWriter implements TextSink {
   }
 
   async flush(): Promise<void> {
+    if (this.failed) throw this.failed;
     if (this.buffer) this.parts.push(this.buffer);
     this.buffer = "";
     if (!this.parts.length) return;
@@ -66,7 +77,17 @@ export class BufferedWriter implements TextSink {
     const stream = this.open();
     let full = false;
     for (const part of parts) if (part.length && !stream.write(part)) full = true;
-    if (full) await new Promise<void>((resolve) => stream.once("drain", resolve));
+    if (full) {
+      await new Promise<void>((resolve, reject) => {
+        const failed = (e: Error) => reject(e);
+        stream.once("error", failed);
+        stream.once("drain", () => {
+          stream.off("error", failed);
+          resolve();
+        });
+      });
+    }
+    if (this.failed) throw this.failed;
   }
 
   async close(): Promise<void> {

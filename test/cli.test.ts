@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -286,6 +287,34 @@ function accounting(summary: string): { read: number; written: number; rejected:
 }
 
 describe.concurrent("run", () => {
+  it("a .parquet file DuckDB cannot read (not Parquet, truncated, corrupt pages) is an input error (exit 1) in DuckDB's words, not an internal error", async () => {
+    const source = join(tmp, "leads-source.parquet");
+    const db = await DuckDBInstance.create(":memory:");
+    const con = await db.connect();
+    await con.run(`COPY (SELECT * FROM read_csv('examples/leads.csv', header = true, all_varchar = true)) TO '${source}' (FORMAT parquet)`);
+    con.closeSync();
+    db.closeSync();
+    const good = readFileSync(source);
+    // Bytes flipped in the first half (column data, compressed) and in the footer's metadata.
+    const corruptPages = Buffer.from(good);
+    for (let i = 200; i < good.length / 2; i += 97) corruptPages[i] ^= 0x5a;
+    const corruptFooter = Buffer.from(good);
+    for (let i = good.length - 400; i < good.length - 8; i += 13) corruptFooter[i] ^= 0x5a;
+    const ok = await cli(["run", "examples/acme.leaddef", "--input", source, "--engine", "duckdb", "--output", join(tmp, "source-out.csv"), "--as-of", AS_OF]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const files: [string, Buffer][] = [["garbage", Buffer.from("id,a\n1,2\n")], ["truncated", good.subarray(0, Math.floor(good.length / 2))], ["pages", corruptPages], ["footer", corruptFooter]];
+    for (const [name, bytes] of files) {
+      const input = join(tmp, `${name}.parquet`);
+      writeFileSync(input, bytes);
+      const out = join(tmp, `${name}-out.csv`);
+      const r = await cli(["run", "examples/acme.leaddef", "--input", input, "--engine", "duckdb", "--output", out, "--as-of", AS_OF]);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^leaddef: error: .*${name}\\.parquet: DuckDB cannot read this Parquet file: `));
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it("an output or rejects file that cannot be created is a usage error (exit 2) naming it, in both engines, not a crash", async () => {
     const missing = join(tmp, "no-such-folder");
     for (const engine of ["js", "duckdb"]) {

@@ -26,6 +26,7 @@ import { parquetField } from "./parquet-typed.js";
 import { directRecordSql, readDirectResults } from "./direct-results.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
 import { checkHeader } from "../sources/header-check.js";
+import { InputError } from "../sources/inputs.js";
 import { csvDialect } from "../sources/csv-dialect.js";
 import type { Trailer } from "../sources/trailer.js";
 
@@ -235,7 +236,10 @@ async function runIn(
       reader = `read_csv(${path}, header = true, auto_detect = false, delim = ${lit(o.delimiter ?? ",")}, quote = '"', escape = '"', new_line = ${lit(csvNewLine(scan)!)}, ignore_errors = true, ${csvReadBufferOption()}, columns = {${cols}})`;
     } else {
       reader = `read_parquet(${path})`;
-      const described = await columnsOf(con, reader);
+      // Describing reads only the file's metadata: any error there is the file's.
+      const described = await columnsOf(con, reader).catch((e: Error) => {
+        throw notParquet(o.input, e, true);
+      });
       header = described.map((c) => c.name);
       types = described.map((c) => c.type);
       colName = (i) => header[i];
@@ -350,7 +354,9 @@ async function runIn(
       // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
       const parsed = await copied.then(() => true, () => false);
       if (!parsed || !(await jsonlRead.objects).objectsOnly) return undefined;
-    } else await copied;
+    } else await copied.catch((e: Error) => {
+      throw o.inputFormat === "parquet" ? notParquet(o.input, e) : e;
+    });
     // A row without an id is numbered: CSV by its record (malformed records count), JSON Lines by its non-blank line, Parquet by its row.
     const fixedScan = scan;
     const recordId = (p: number, blanks: number) => String(fixedScan ? recordAt(fixedScan, p + 1).record : p + 1 - blanks);
@@ -381,7 +387,9 @@ async function runIn(
       // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
       const parsed = await copyResults.then(() => true, () => false);
       if (!parsed || !(await jsonlRead.objects).objectsOnly) return undefined;
-    } else await copyResults;
+    } else await copyResults.catch((e: Error) => {
+      throw o.inputFormat === "parquet" ? notParquet(o.input, e) : e;
+    });
     await con.run(`CREATE TEMP VIEW leaddef_result AS SELECT * FROM read_parquet(${resultFile}, file_row_number = true)`);
     const stageName = `${stageList}[leaddef_stage]`;
 
@@ -506,6 +514,15 @@ async function runIn(
     // Records the JS engine reads as rows (of the wrong width) are leads it joins too: their ids are not unknown.
     warnings: await eventWarnings(con, o, (scan?.bad ?? []).filter((b) => b.problems[0]?.reason.code === "row-width").map((b) => b.id)),
   };
+}
+
+/**
+ * A Parquet file DuckDB cannot read (not Parquet, truncated, corrupt pages): an error in the
+ * input as a whole, in DuckDB's words. Other errors (out of memory, say) stay what they are.
+ */
+function notParquet(input: string, e: Error, metadata = false): Error {
+  const message = e.message.split("\n")[0];
+  return metadata || /^(Invalid Input|Invalid|IO|Serialization|Conversion) Error/.test(message) ? new InputError(`${input}: DuckDB cannot read this Parquet file: ${message.trim()}`) : e;
 }
 
 /** A row's problem as the query writes it (JSON): the field, its value, the reason's code. */

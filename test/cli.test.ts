@@ -2,7 +2,7 @@
 // accounting, explain and build, and hostile inputs that must end in diagnostics, not crashes.
 // Needs `npx tsc -p .` (npm test builds first).
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { dirname, join, resolve } from "node:path";
@@ -313,6 +313,32 @@ describe.concurrent("run", () => {
       expect(r.stderr).not.toMatch(/internal error/);
       expect(existsSync(out)).toBe(false);
     }
+  });
+
+  it("writing over an input (the export, the definition) is refused before anything is read or written", async () => {
+    const dir = join(tmp, "overwrite");
+    mkdirSync(dir, { recursive: true });
+    const leads = join(dir, "leads.csv");
+    const def = join(dir, "acme.leaddef");
+    writeFileSync(leads, readFileSync("examples/leads.csv"));
+    writeFileSync(def, readFileSync("examples/acme.leaddef"));
+    writeFileSync(join(dir, "common.leaddef"), readFileSync("examples/common.leaddef"));
+    symlinkSync(leads, join(dir, "link.csv"));
+    const before = [readFileSync(leads), readFileSync(def)];
+    const cases: [string[], RegExp][] = [
+      [["run", def, "--input", leads, "--output", leads], /--output .*leads\.csv is the input file/],
+      [["run", def, "--input", leads, "--output", join(dir, "link.csv"), "--engine", "duckdb"], /--output .*link\.csv is the input file/],
+      [["run", def, "--input", leads, "--output", join(dir, "out.csv"), "--rejects", `${dir}/./leads.csv`], /--rejects .*leads\.csv is the input file/],
+      [["run", def, "--input", leads, "--output", def], /--output .*acme\.leaddef is the input file/],
+      [["report", def, "--input", leads, "-o", leads], /-o .*leads\.csv is the input file/],
+      [["build", def, "--target", "js", "-o", def], /-o .*acme\.leaddef is the input file/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli([...args, "--as-of", AS_OF]);
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect([readFileSync(leads), readFileSync(def)]).toEqual(before);
   });
 
   it("an output or rejects file that cannot be created is a usage error (exit 2) naming it, in both engines, not a crash", async () => {

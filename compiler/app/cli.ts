@@ -23,6 +23,7 @@ import { addWriteBackOptions, prepareWriteBack, type WriteBackOptions } from "./
 import { ParamError, paramOverrides, programWithParams } from "../params.js";
 import type { CompareCommandOptions, DiffCommandOptions } from "./definition-commands.js";
 import { DefinitionUsageError } from "./definition-usage-error.js";
+import { overwrittenInput } from "./distinct-files.js";
 import { openEventFiles, streamAssignments } from "./stream-options.js";
 import { DEFAULT_EVENTS_MEMORY_MB, EventFiles } from "../batch/sources/event-files.js";
 import type { IrProgram } from "../ir.js";
@@ -304,6 +305,8 @@ function buildCli(): Command {
       if (detected === "parquet" && opts.engine !== "duckdb") throw new UsageError("Parquet input needs --engine duckdb");
       if (opts.engine === "duckdb" && opts.input === "-") throw new UsageError("--engine duckdb reads a file, not standard input");
       const rejectsPath = opts.rejects ?? `${opts.output ?? (opts.input === "-" ? "stdin" : opts.input)}.rejects.csv`;
+      const overwrites = overwrittenInput([opts.input, file, ...opts.events.map((e) => e.slice(e.indexOf("=") + 1))], [{ flag: "--output", path: opts.output }, { flag: "--rejects", path: rejectsPath }]);
+      if (overwrites) throw new UsageError(overwrites);
       const idExplicit = writeBack !== undefined || command.getOptionValueSource("id") === "cli";
       const reading = readingOf(opts, idExplicit);
       const job = {
@@ -408,6 +411,8 @@ function buildCli(): Command {
     .option("--param <NAME=VALUE>", "inline this parameter value instead of the one in the file: NAME=VALUE (repeatable)", collect, [])
     .option("--events-table <STREAM=TABLE>", "SQL: the table holding an event stream's events, joined on the id column (default: a table named like the stream; repeatable)", collect, [])
     .action(async (file: string, opts: { param: string[]; eventsTable: string[]; target: "js" | "sql" | "dbt"; out?: string; dialect?: SqlDialectName; table: string; view?: string; asOf?: string; id: string; columns: "default" | "all"; staging: "typed" | "text"; decimalComma?: boolean; dbtSource?: string; dbtRef?: string; model?: string; materialized: "view" | "table" }) => {
+      const overwrites = overwrittenInput([file], [{ flag: "-o", path: opts.out }]);
+      if (overwrites) throw new UsageError(overwrites);
       const { program } = programOrExit(file, opts.param);
       if (opts.decimalComma && (opts.target !== "sql" || opts.staging !== "text")) throw new UsageError("--decimal-comma needs --target sql --staging text (a typed table holds numbers, not their spelling)");
       if (opts.target !== "js" && !opts.dialect) throw new UsageError(`--target ${opts.target} needs --dialect (${SQL_DIALECTS.join(", ")})`);
@@ -449,6 +454,8 @@ function buildCli(): Command {
     .option("--events-memory <MB>", `an events file up to this size on disk is joined in memory, in any order; a larger one is merged with the leads, both sorted by id (default: ${DEFAULT_EVENTS_MEMORY_MB})`)
     .addOption(new Option("--input-format <format>", "when the file name does not tell").choices(["csv", "jsonl"]))
     .action(async (file: string, opts: { input: string; out: string; asOf?: string; id: string; param: string[]; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string; events: string[]; eventsMemory?: string }, command: Command) => {
+      const overwrites = overwrittenInput([opts.input, file, ...opts.events.map((e) => e.slice(e.indexOf("=") + 1))], [{ flag: "-o", path: opts.out }]);
+      if (overwrites) throw new UsageError(overwrites);
       const { result, program } = programOrExit(file, opts.param);
       const [{ collectReport }, { renderReportHtml }] = await Promise.all([import("./report.js"), import("./report-html.js")]);
       const data = await collectReport({

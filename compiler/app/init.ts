@@ -6,6 +6,7 @@
 import { closeSync, existsSync, openSync, readSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { Option, type Command } from "./commander.js";
+import { overwrittenInput } from "./distinct-files.js";
 import { DEFAULT_SAMPLE_ROWS, inferStarter } from "../infer/index.js";
 
 /** How much of the file `init` reads at most: a sample, not the whole export. */
@@ -55,6 +56,8 @@ export function registerInit(cli: Command): void {
       if (opts.output && existsSync(opts.output) && !opts.force) {
         return fail(`${opts.output} exists; pass --force to overwrite it`);
       }
+      const overwrites = overwrittenInput([opts.from], [{ flag: "-o", path: opts.output }]);
+      if (overwrites) return fail(overwrites);
       const { text, complete } = readPrefix(opts.from);
       let starter;
       try {

@@ -330,6 +330,7 @@ describe.concurrent("run", () => {
       [["run", def, "--input", leads, "--output", join(dir, "link.csv"), "--engine", "duckdb"], /--output .*link\.csv is the input file/],
       [["run", def, "--input", leads, "--output", join(dir, "out.csv"), "--rejects", `${dir}/./leads.csv`], /--rejects .*leads\.csv is the input file/],
       [["run", def, "--input", leads, "--output", def], /--output .*acme\.leaddef is the input file/],
+      [["run", def, "--input", leads, "--output", join(dir, "out.csv"), "--rejects", join(dir, "out.csv")], /--rejects .*out\.csv is also --output .*out\.csv/],
       [["report", def, "--input", leads, "-o", leads], /-o .*leads\.csv is the input file/],
       [["build", def, "--target", "js", "-o", def], /-o .*acme\.leaddef is the input file/],
     ];

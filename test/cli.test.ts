@@ -342,13 +342,21 @@ describe.concurrent("run", () => {
     expect([readFileSync(leads), readFileSync(def)]).toEqual(before);
   });
 
-  it("an output or rejects file that cannot be created is a usage error (exit 2) naming it, in both engines, not a crash", async () => {
+  it("an output or rejects file that cannot be created or written is a usage error (exit 2) naming it, in both engines, not a crash", async () => {
     const missing = join(tmp, "no-such-folder");
     for (const engine of ["js", "duckdb"]) {
       for (const where of [["--output", join(missing, "out.csv")], ["--output", join(tmp, `out-${engine}.csv`), "--rejects", join(missing, "rejects.csv")], ["--output", tmp]]) {
         const r = await cli(["run", "examples/acme.leaddef", "--input", "examples/leads.csv", "--engine", engine, "--as-of", AS_OF, ...where]);
         expect(r.code, `${engine} ${where.join(" ")}: ${r.stderr}`).toBe(2);
         expect(r.stderr).toMatch(/^leaddef: (ENOENT|EISDIR): .*(no-such-folder|leaddef-cli-)/);
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      }
+      // A full disk (Linux's /dev/full fails every write): the same, for results and for rejects.
+      expect(existsSync("/dev/full")).toBe(true);
+      for (const where of [["--output", "/dev/full"], ["--output", join(tmp, `full-${engine}.csv`), "--rejects", "/dev/full"]]) {
+        const r = await cli(["run", "examples/acme.leaddef", "--input", "examples/leads.csv", "--engine", engine, "--as-of", AS_OF, ...where]);
+        expect(r.code, `${engine} ${where.join(" ")}: ${r.stderr}`).toBe(2);
+        expect(r.stderr).toMatch(/^leaddef: ENOSPC: no space left on device/);
         expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       }
     }

@@ -603,7 +603,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") {
+    // A file the command cannot open or write (missing, forbidden, a folder, a full or read-only disk).
+    if (["ENOENT", "EACCES", "EISDIR", "ENOTDIR", "EPERM", "ENOSPC", "EDQUOT", "EROFS", "EFBIG"].includes(err.code ?? "")) {
       console.error(`leaddef: ${err.message}`);
       process.exitCode = EXIT.usage;
       return;

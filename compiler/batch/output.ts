@@ -104,7 +104,17 @@ export class BufferedWriter implements TextSink {
 
   private end(stream: Writable): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      (stream as WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve()));
+      // A stream a write error destroyed cannot be ended: the run fails with that error, which
+      // the stream reports (before it closes) on a later tick.
+      const failure = () => this.failed ?? new Error(`cannot write ${String(this.target)}`);
+      if (this.failed || (stream as WriteStream).closed) return reject(failure());
+      if (stream.destroyed) {
+        stream.once("error", reject);
+        stream.once("close", () => reject(failure()));
+        return;
+      }
+      stream.once("error", reject);
+      (stream as WriteStream).end((err?: Error | null) => (err ? reject(this.failed ?? err) : resolve()));
     });
   }
 }

@@ -50,6 +50,26 @@ const chevrotainShim = {
   },
 };
 
+// The CLI loads a few CommonJS packages with `createRequire(import.meta.url)(…)` to skip Node's
+// ESM pre-parse at start-up (compiler/app/commander.ts, compiler/batch/js/cli-progress.ts,
+// compiler/batch/duckdb/duckdb-api.ts). esbuild cannot see such a call, and the extension ships
+// no node_modules: in the bundle those modules become plain imports, which it bundles (or, for
+// DuckDB, stubs).
+const CJS_SHIMS = {
+  "./commander.js": 'export { Command, CommanderError, Option } from "commander";',
+  "./cli-progress.js": 'import m from "cli-progress"; export function cliProgress() { return m; }',
+  "./duckdb-api.js": 'import m from "@duckdb/node-api"; export const DuckDBInstance = m.DuckDBInstance;',
+};
+const cjsShims = {
+  name: "cjs-shims",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(commander|cli-progress|duckdb-api)\.js$/ }, (args) =>
+      /[\\/]compiler[\\/]/.test(args.importer) ? { path: args.path, namespace: "cjs-shim" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "cjs-shim" }, (args) => ({ loader: "js", resolveDir: root, contents: CJS_SHIMS[args.path] }));
+  },
+};
+
 const formats = {
   cjs: {
     format: "cjs",
@@ -74,7 +94,7 @@ const common = {
   sourcemap: true,
   logLevel: "silent",
   external: ["vscode"],
-  plugins: [nativeStub, chevrotainShim],
+  plugins: [nativeStub, chevrotainShim, cjsShims],
 };
 
 const entries = [

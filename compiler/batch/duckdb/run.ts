@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { DuckDBInstance } from "./duckdb-api.js";
 import { formatDateDays } from "../../../language/literals.js";
 import { badEventsProblem, type Reject, rejectOf } from "../js/binder.js";
 import type { Reason } from "../../runtime/codecs/reasons.js";
@@ -53,9 +53,6 @@ export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "prog
 }
 
 
-// Loaded with `require`, not `import`: Node's ESM loader pre-parses every file of a CommonJS
-// package for its export names, ~130 ms of each run's start-up here; `require` does not.
-const { DuckDBInstance } = createRequire(import.meta.url)("@duckdb/node-api") as typeof import("@duckdb/node-api");
 
 /** DuckDB's memory limit for JSON Lines leads, and for a run that ran out of its first limit. */
 export const MEMORY = "1GB";

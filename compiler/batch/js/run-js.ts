@@ -4,7 +4,7 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import type cliProgress from "cli-progress";
-import { createRequire } from "node:module";
+import { cliProgress as loadCliProgress } from "./cli-progress.js";
 import type { Program } from "../../runtime/program.js";
 import { CsvBinder, JsonBinder, rejectOf, streamReaderOf } from "./binder.js";
 import { withNumberAsWritten } from "./json-overflow.js";
@@ -260,8 +260,7 @@ function startProgress(input: string, stream: Writable): cliProgress.SingleBar |
   } catch {
     return undefined;
   }
-  // Loaded only when a bar is shown, with `require` (a CommonJS package; see app/commander.ts).
-  const progress = createRequire(import.meta.url)("cli-progress") as typeof cliProgress;
+  const progress = loadCliProgress();
   const bar = new progress.SingleBar(
     { format: "scoring [{bar}] {percentage}% | {rows} rows | ETA {eta_formatted}", stream: stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true },
     progress.Presets.shades_classic,

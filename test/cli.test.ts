@@ -315,6 +315,19 @@ describe.concurrent("run", () => {
     }
   });
 
+  it("-o - writes the results to standard output, not to a file named -", async () => {
+    const dir = mkdtempSync(join(tmp, "dash-"));
+    const def = resolve("examples/acme.leaddef");
+    const leads = resolve("examples/leads.csv");
+    for (const engine of ["js", "duckdb"]) {
+      const r = await cli(["run", def, "--input", leads, "-o", "-", "--rejects", join(dir, `r-${engine}.csv`), "--engine", engine, "--as-of", AS_OF], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.split("\n")[0]).toBe("id,stage,priority");
+      expect(r.stdout.trim().split("\n").length).toBeGreaterThan(900);
+      expect(existsSync(join(dir, "-"))).toBe(false);
+    }
+  });
+
   it("writing over an input (the export, the definition) is refused before anything is read or written", async () => {
     const dir = join(tmp, "overwrite");
     mkdirSync(dir, { recursive: true });

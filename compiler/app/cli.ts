@@ -284,7 +284,7 @@ function buildCli(): Command {
     .description("score a CRM export (CSV or JSON Lines), streaming; prints the funnel")
     .argument("<file>", "the .leaddef definition")
     .requiredOption("--input <path>", "leads: .csv or .jsonl (- for standard input, CSV)")
-    .option("-o, --output <path>", "results: .csv or .jsonl (default: standard output, CSV)")
+    .option("-o, --output <path>", "results: .csv or .jsonl, or - (default): standard output, CSV")
     .option("--as-of <date>", "the date days_since counts to (default: today, UTC)")
     .option("--rejects <path>", "where rejected rows go (default: <output or input>.rejects.csv)")
     .option("--id <column>", "the input column that identifies a lead", "id")
@@ -297,6 +297,8 @@ function buildCli(): Command {
     .option("--events <STREAM=FILE>", "an event stream's events from a separate CSV or JSON Lines file, joined on the id column (repeatable)", collect, [])
     .option("--events-memory <MB>", `an events file up to this size on disk is joined in memory, in any order; a larger one is merged with the leads, both sorted by id (default: ${DEFAULT_EVENTS_MEMORY_MB})`)
     .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb"; param: string[]; events: string[]; eventsMemory?: string }, command: Command) => {
+      // `-o -` is standard output, as `fmt -` and `--input -` read standard input (not a file named `-`).
+      if (opts.output === "-") opts.output = undefined;
       const { program } = programOrExit(file, opts.param);
       const writeBack = prepareWriteBack(opts, program);
       const asOf = parseAsOf(opts.asOf);

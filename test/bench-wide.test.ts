@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { compileFile } from "../compiler/compile.js";
 // @ts-ignore -- plain ESM modules without type declarations
 import { Checksum, checksumCsvText } from "../bench/lib/checksum.mjs";
@@ -17,6 +16,7 @@ import { Checksum, checksumCsvText } from "../bench/lib/checksum.mjs";
 import { splitCsvLine } from "../bench/lib/leads.mjs";
 // @ts-ignore
 import { makeQualifier, toLead } from "../bench/wide/rules.mjs";
+import { csvToParquet } from "./support/parquet.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const AS_OF = "2026-11-22";
@@ -64,10 +64,7 @@ describe("wide benchmark: every implementation of bench/wide/wide.leaddef agrees
 
   it("the plain DuckDB query, on the CSV and on Parquet", async () => {
     const parquet = join(dir, "wide.parquet");
-    const db = await DuckDBInstance.create(":memory:");
-    const con = await db.connect();
-    await con.run(`COPY (SELECT * FROM read_csv('${csv}', header = true, all_varchar = true)) TO '${parquet}' (FORMAT parquet)`);
-    con.closeSync();
+    await csvToParquet(csv, parquet);
     for (const input of [csv, parquet]) {
       const out = join(dir, `plain-${input.endsWith(".parquet") ? "pq" : "csv"}.csv`);
       const r = spawnSync(process.execPath, [join(root, "bench/wide/plain-duckdb.mjs"), input, out, "--as-of", AS_OF]);

@@ -4,11 +4,11 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFile } from "../compiler/compile.js";
+import { csvToParquet } from "./support/parquet.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -289,11 +289,7 @@ function accounting(summary: string): { read: number; written: number; rejected:
 describe.concurrent("run", () => {
   it("a .parquet file DuckDB cannot read (not Parquet, truncated, corrupt pages) is an input error (exit 1) in DuckDB's words, not an internal error", async () => {
     const source = join(tmp, "leads-source.parquet");
-    const db = await DuckDBInstance.create(":memory:");
-    const con = await db.connect();
-    await con.run(`COPY (SELECT * FROM read_csv('examples/leads.csv', header = true, all_varchar = true)) TO '${source}' (FORMAT parquet)`);
-    con.closeSync();
-    db.closeSync();
+    await csvToParquet("examples/leads.csv", source);
     const good = readFileSync(source);
     // Bytes flipped in the first half (column data, compressed) and in the footer's metadata.
     const corruptPages = Buffer.from(good);

@@ -17,6 +17,7 @@ import { parseDateDays } from "../language/literals.js";
 import { bothEngines, bothEnginesOnJsonl } from "./support/both-engines.js";
 import { GRADED_DEFINITION } from "./support/graded-definition.js";
 import { rng } from "./support/random-program.js";
+import { csvToParquet } from "./support/parquet.js";
 
 const dir = mkdtempSync(join(tmpdir(), "leaddef-direct-"));
 
@@ -160,11 +161,7 @@ describe("DuckDB engine, one pass to a CSV file ≡ JS engine", () => {
       // Single-line records, so a Parquet row's line (its position + 1) is the CSV record's.
       writeFileSync(csv, leads(14, 1_000, withId).replace(/"[^"]*\n[^"]*"/g, "joined"));
       const parquet = csv.replace(/\.csv$/, ".parquet");
-      const db = await DuckDBInstance.create(":memory:");
-      const con = await db.connect();
-      await con.run(`COPY (SELECT * FROM read_csv('${csv}', header = true, all_varchar = true)) TO '${parquet}' (FORMAT parquet)`);
-      con.closeSync();
-      db.closeSync();
+      await csvToParquet(csv, parquet);
       const base = { program: program!, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const };
       const out = (k: string) => join(dir, `parquet-${withId}-${k}`);
       const js = await runJs({ ...base, input: csv, inputFormat: "csv", output: out("js.csv"), rejectsPath: out("js.rej.csv") });

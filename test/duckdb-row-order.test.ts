@@ -15,6 +15,7 @@ import { compile, compileFile } from "../compiler/compile.js";
 import type { Program } from "../compiler/runtime/program.js";
 import { parseDateDays } from "../language/literals.js";
 import { generateCase } from "./support/random-program.js";
+import { csvToParquet } from "./support/parquet.js";
 
 const dir = mkdtempSync(join(tmpdir(), "leaddef-row-order-"));
 
@@ -63,7 +64,7 @@ async function checkPlans(program: Program, k: number): Promise<void> {
   try {
     await con.run(MACROS);
     const files = inputs(program, k);
-    await con.run(`COPY (SELECT * FROM read_csv('${files[0].file}', header = true, all_varchar = true)) TO '${files[1].file}' (FORMAT parquet)`);
+    await csvToParquet(files[0].file, files[1].file);
     for (const { file, format } of files) {
       statements.length = 0;
       const summary = await runDuckdb({ program, input: file, inputFormat: format, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all", outputFormat: "csv", output: join(dir, "out.csv"), rejectsPath: join(dir, "rej.csv"), threads: 2 });

@@ -112,22 +112,21 @@ async function goTo(page, { line, column }) {
 
 /** Types `x` and waits for the squiggle, then Backspace and waits for it to go: two latencies. */
 async function errorCycle(page, timeoutNote) {
-  await page.evaluate(() => {
-    window.__squiggle = window.__typingProbe.watchSquiggle(true);
-    window.__typingProbe.start();
-  });
-  await page.keyboard.press("x");
-  const shown = await page.evaluate(() => window.__squiggle);
-  const typed = await page.evaluate(() => window.__typingProbe.stop().keys[0]?.ts);
-  await page.evaluate(() => {
-    window.__squiggle = window.__typingProbe.watchSquiggle(false);
-    window.__typingProbe.start();
-  });
-  await page.keyboard.press("Backspace");
-  const cleared = await page.evaluate(() => window.__squiggle);
-  const deleted = await page.evaluate(() => window.__typingProbe.stop().keys[0]?.ts);
-  if (!Number.isFinite(shown) || !Number.isFinite(cleared)) log(`  no squiggle change within 60 s (${timeoutNote})`);
-  return { appearMs: shown - typed, clearMs: cleared - deleted };
+  /** Presses `key` and waits until an error squiggle is `present` (or not): ms from the key's event to that. */
+  const keyToSquiggle = async (key, present) => {
+    await page.evaluate((want) => {
+      window.__squiggle = window.__typingProbe.watchSquiggle(want);
+      window.__typingProbe.start();
+    }, present);
+    await page.keyboard.press(key);
+    const changed = await page.evaluate(() => window.__squiggle);
+    const pressed = await page.evaluate(() => window.__typingProbe.stop().keys[0]?.ts);
+    return changed - pressed;
+  };
+  const appearMs = await keyToSquiggle("x", true);
+  const clearMs = await keyToSquiggle("Backspace", false);
+  if (!Number.isFinite(appearMs) || !Number.isFinite(clearMs)) log(`  no squiggle change within 60 s (${timeoutNote})`);
+  return { appearMs, clearMs };
 }
 
 /** One burst: digits, then as many Backspaces, with 100–150 ms between keys. */

@@ -47,21 +47,13 @@ export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): C
         if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
         atStart = false;
       }
-      let cr = -2;
-      let quote = -2;
-      /** The first CR at or after `from` (-1: none left in the buffer), searched again only when passed. */
-      const nextCr = (from: number): number => {
-        if (cr !== -1 && cr < from) {
-          cr = buf.indexOf(13, from);
-          if (cr >= have) cr = -1;
-        }
-        return cr;
-      };
+      // The next line end, CR and quote, each searched again only once passed: shared with
+      // quotedDataRecord, so that no stretch of the buffer is searched twice for the same byte.
+      const find: Finders = { lf: finder(buf, have, 10), cr: finder(buf, have, 13), quote: finder(buf, have, 34) };
       while (pos < have) {
-        let lf = buf.indexOf(10, pos);
-        if (lf >= have) lf = -1;
-        nextCr(pos);
-        if (quote !== -1 && quote < pos) { quote = buf.indexOf(34, pos); if (quote >= have) quote = -1; }
+        const lf = find.lf(pos);
+        const cr = find.cr(pos);
+        const quote = find.quote(pos);
         if (lf < 0 && !eof) break; // the line continues in the next chunk
         const end = lf < 0 ? have : lf;
         if (quote < 0 || quote > end) {
@@ -88,19 +80,27 @@ export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): C
           continue;
         }
         // The header's cells are read; a data record's ends are found by jumping from quote to quote.
-        let rec = width < 0 ? quotedRecord(buf, pos, have, eof, delim, true) : quotedDataRecord(buf, pos, have, eof, delim, nextCr);
-        if (rec === "more") break;
-        if (rec === undefined) return undefined;
-        if (width >= 0 && (rec as { lastCellEmpty?: boolean }).lastCellEmpty) {
-          // An empty last cell (see above): this record's cells are counted.
-          rec = quotedRecord(buf, pos, have, eof, delim, false);
-          if (rec === "more") break;
-          if (rec === undefined || rec.width !== width) return undefined;
-        }
+        let rec: RecordEnd;
         if (width < 0) {
-          scan.header = (rec as QuotedRecord).cells;
-          width = (rec as QuotedRecord).width;
-        } else countGood(scan, line);
+          const header = quotedRecord(buf, pos, have, eof, delim, true);
+          if (header === "more") break;
+          if (header === undefined) return undefined;
+          scan.header = header.cells;
+          width = header.width;
+          rec = header;
+        } else {
+          const data = quotedDataRecord(buf, pos, have, eof, delim, find);
+          if (data === "more") break;
+          if (data === undefined) return undefined;
+          if (data.lastCellEmpty) {
+            // An empty last cell (see above): this record's cells are counted.
+            const counted = quotedRecord(buf, pos, have, eof, delim, false);
+            if (counted === "more") break;
+            if (counted === undefined || counted.width !== width) return undefined;
+          }
+          countGood(scan, line);
+          rec = data;
+        }
         if (rec.lineEnd === "lf") scan.lineEnds.lf++;
         else if (rec.lineEnd === "crlf") scan.lineEnds.crlf++;
         line += 1 + rec.newlinesInside;
@@ -130,7 +130,28 @@ function countGood(scan: CsvScan, line: number): void {
   noteGood(scan, line);
 }
 
-interface QuotedRecord { cells: string[]; width: number; next: number; newlinesInside: number; lineEnd: "lf" | "crlf" | "eof" }
+/** Where a record ends: the next record's start, the line breaks inside its quoted cells, its line end. */
+interface RecordEnd { next: number; newlinesInside: number; lineEnd: "lf" | "crlf" | "eof" }
+
+interface QuotedRecord extends RecordEnd { cells: string[]; width: number }
+
+/** The next line end, CR and quote at or after a position (-1: none in the buffer). */
+interface Finders { lf: (from: number) => number; cr: (from: number) => number; quote: (from: number) => number }
+
+/**
+ * The first `byte` at or after `from` in buf[0, have), for positions that only grow: the last
+ * answer stands until `from` passes it, so a stretch without the byte is searched once.
+ */
+function finder(buf: Buffer, have: number, byte: number): (from: number) => number {
+  let at = -2;
+  return (from) => {
+    if (at !== -1 && at < from) {
+      at = buf.indexOf(byte, from);
+      if (at >= have) at = -1;
+    }
+    return at;
+  };
+}
 
 /**
  * One record holding a quote, from `start` in `buf[0, have)`, as the JS reader (csv-records.ts)
@@ -199,17 +220,15 @@ function quotedRecord(buf: Buffer, start: number, have: number, eof: boolean, de
  * counted (see `quickScanCsv`). "more" when it may continue past `have`; undefined when it is not
  * regular CSV: a quote inside an unquoted cell, a quote that does not close, text after a closing
  * quote, a CR outside quotes that is not part of a CRLF. `lastCellEmpty`: the record's last cell
- * is empty, so its cells must be counted (see `quickScanCsv`). `nextCr` finds the next CR (-1: none).
+ * is empty, so its cells must be counted (see `quickScanCsv`).
  */
-function quotedDataRecord(buf: Buffer, start: number, have: number, eof: boolean, delim: number, nextCr: (from: number) => number): (Omit<QuotedRecord, "cells" | "width"> & { lastCellEmpty: boolean }) | "more" | undefined {
+function quotedDataRecord(buf: Buffer, start: number, have: number, eof: boolean, delim: number, find: Finders): (RecordEnd & { lastCellEmpty: boolean }) | "more" | undefined {
   let pos = start;
   let newlinesInside = 0;
   for (;;) {
-    let quote = buf.indexOf(34, pos);
-    if (quote >= have) quote = -1;
-    let lf = buf.indexOf(10, pos);
-    if (lf >= have) lf = -1;
-    const cr = nextCr(pos);
+    const quote = find.quote(pos);
+    const lf = find.lf(pos);
+    const cr = find.cr(pos);
     if (quote < 0 || (lf >= 0 && lf < quote)) {
       // No quote before the line end: the record ends there.
       if (lf < 0) {
@@ -225,8 +244,7 @@ function quotedDataRecord(buf: Buffer, start: number, have: number, eof: boolean
     if (cr >= 0 && cr < quote) return undefined; // a CR before the quote with no LF after it
     let close = -1;
     for (let from = quote + 1; ; ) {
-      let c = buf.indexOf(34, from);
-      if (c >= have) c = -1;
+      const c = find.quote(from);
       if (c < 0) return eof ? undefined : "more";
       if (c + 1 >= have && !eof) return "more";
       if (buf[c + 1] === 34) {
@@ -237,8 +255,8 @@ function quotedDataRecord(buf: Buffer, start: number, have: number, eof: boolean
       break;
     }
     // Line breaks inside the value, counted as the JS reader counts them: CR, LF and CRLF one each.
-    for (let i = lf; i >= 0 && i < close; i = buf.indexOf(10, i + 1)) if (i > quote) newlinesInside++;
-    for (let i = nextCr(quote + 1); i >= 0 && i < close; i = nextCr(i + 1)) if (buf[i + 1] !== 10) newlinesInside++;
+    for (let i = lf; i >= 0 && i < close; i = find.lf(i + 1)) newlinesInside++;
+    for (let i = find.cr(quote + 1); i >= 0 && i < close; i = find.cr(i + 1)) if (buf[i + 1] !== 10) newlinesInside++;
     const after = close + 1;
     const emptyCell = close === quote + 1;
     if (after >= have) return eof ? { next: have, newlinesInside, lineEnd: "eof", lastCellEmpty: emptyCell } : "more";

@@ -335,6 +335,19 @@ async function runIn(
       : i >= textFrom ? `COALESCE(${csvCellSql(`leaddef_v${i}`)}, '')`
       : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
 
+  /**
+   * Waits for the scoring pass; false when a reading of JSON Lines as objects does not stand
+   * (DuckDB could not parse every line, or the scan found a line JSON.parse reads otherwise), and
+   * the file is then read by lines. A Parquet file DuckDB cannot read is the input's error.
+   */
+  const scoringPass = async (pass: Promise<unknown>): Promise<boolean> => {
+    if (jsonlRead && "objects" in jsonlRead) return (await pass.then(() => true, () => false)) && (await jsonlRead.objects).objectsOnly;
+    await pass.catch((e: Error) => {
+      throw o.inputFormat === "parquet" ? notParquet(o.input, e) : e;
+    });
+    return true;
+  };
+
   // What the scoring pass found: per stage, how many rows it scored, and each rejected row
   // (g: its position in the input, 1-based); then, once the checks below pass, the output.
   let scored: { stage: number; count: number }[];
@@ -346,14 +359,7 @@ async function runIn(
     const file = join(scratch, "results.txt");
     const line = `concat_ws(',', COALESCE(${csvCellSql("leaddef_id")}, ''), leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
     const record = directRecordSql({ line, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
-    const copied = con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`);
-    if (jsonlRead && "objects" in jsonlRead) {
-      // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
-      const parsed = await copied.then(() => true, () => false);
-      if (!parsed || !(await jsonlRead.objects).objectsOnly) return undefined;
-    } else await copied.catch((e: Error) => {
-      throw o.inputFormat === "parquet" ? notParquet(o.input, e) : e;
-    });
+    if (!(await scoringPass(con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`)))) return undefined;
     // A row without an id is numbered: CSV by its record (malformed records count), JSON Lines by its non-blank line, Parquet by its row.
     const fixedScan = scan;
     const recordId = (p: number, blanks: number) => String(fixedScan ? recordAt(fixedScan, p + 1).record : p + 1 - blanks);
@@ -379,14 +385,7 @@ async function runIn(
     };
     const stored = names.map((n) => storedAs[n] ?? n);
     const resultFile = lit(join(scratch, "results.parquet"));
-    const copyResults = con.run(`COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`);
-    if (jsonlRead && "objects" in jsonlRead) {
-      // Reading objects stands only if DuckDB parsed every line and the scan found each line an object JSON.parse reads alike.
-      const parsed = await copyResults.then(() => true, () => false);
-      if (!parsed || !(await jsonlRead.objects).objectsOnly) return undefined;
-    } else await copyResults.catch((e: Error) => {
-      throw o.inputFormat === "parquet" ? notParquet(o.input, e) : e;
-    });
+    if (!(await scoringPass(con.run(`COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`)))) return undefined;
     await con.run(`CREATE TEMP VIEW leaddef_result AS SELECT * FROM read_parquet(${resultFile}, file_row_number = true)`);
     const stageName = `${stageList}[leaddef_stage]`;
 
@@ -418,7 +417,8 @@ async function runIn(
       if (copyCsv) {
         const line = `concat_ws(',', ${csvCellSql(idOut)}, ${stageName}${formatted.map((f) => `, ${f}`).join("")})`;
         const copied = await con.runAndReadAll(
-          `COPY (SELECT ${line} AS ${q(header)} ${good}${ordered ? "" : ` ORDER BY ${pos}`}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
+          // Only a run with event streams gets here (its rows numbered before the join).
+          `COPY (SELECT ${line} AS ${q(header)} ${good} ORDER BY ${pos}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
         );
         return Number(copied.getRows()[0]?.[0] ?? 0);
       }

@@ -1,7 +1,7 @@
 import type { IrField } from "../../ir.js";
 import { codecOf, reasonOfError, type ReadOptions } from "../../runtime/codecs/codec.js";
 import { shownValue, type Reason } from "../../runtime/codecs/reasons.js";
-import { fieldBinder, type FieldBinder } from "./json-field-binder.js";
+import { fieldBinder, rawFieldBinder, type FieldBinder, type RawFieldBinder } from "./json-field-binder.js";
 
 /** One thing wrong with a row: which field (empty for the row as a whole), its value as written, and the reason as data. */
 export interface Problem {
@@ -150,6 +150,8 @@ export class JsonBinder {
   private readonly plain: Uint8Array;
   /** Reads every field's value into a row's values (json-field-binder.ts). */
   private readonly bindFields: FieldBinder;
+  /** The same, from values a JsonLineScanner found. */
+  private readonly bindRawFields: RawFieldBinder;
   /** The problems of the row being bound (noted by `slow` and `absent`), or undefined. */
   private problems: Problem[] | undefined;
   /** A present value not already of its field's JSON type: read by the field's reader, or a problem noted. */
@@ -184,6 +186,7 @@ export class JsonBinder {
     this.readers = fields.map((f) => codecOf(f, options).read);
     this.plain = Uint8Array.from(fields, (f) => (readsPlainly(f) ? 1 : 0));
     this.bindFields = fieldBinder(fields, this.plain);
+    this.bindRawFields = rawFieldBinder(fields);
     this.flatPaths = new Set(fields.filter((f, i) => this.plain[i] === 1 && f.segments.length > 1).map((f) => f.path));
     for (const f of fields) this.seenKeys.add(f.column);
     for (const name of streams?.names ?? []) this.seenKeys.add(name);
@@ -253,6 +256,11 @@ export class JsonBinder {
     }
   }
 
+  /** Whether the key at `path` is known: a field's, the id's, a stream's, or noted as not a field. */
+  knows(path: string): boolean {
+    return this.seenKeys.has(path);
+  }
+
   idOf(obj: Record<string, unknown>, rowNumber: number): string {
     return idText(jsonIdValue(obj, this.idColumn), rowNumber);
   }
@@ -282,5 +290,17 @@ export class JsonBinder {
       }
     }
     return problems ? { line, id: this.idOf(obj, rowNumber), problems } : undefined;
+  }
+
+  /**
+   * Binds a row a JsonLineScanner read (`raw`: each field's raw value; `idValue`: the id's), as
+   * `bind` binds the parsed row. The scanner reads only rows with no key to note, none spelling
+   * a field flat and no event streams, so nothing else `bind` does applies.
+   */
+  bindScanned(raw: readonly unknown[], idValue: unknown, line: number, rowNumber: number, vals: unknown[]): Reject | undefined {
+    this.problems = undefined;
+    this.bindRawFields(raw, vals, this.slow, this.absent);
+    const problems = this.problems as Problem[] | undefined;
+    return problems ? { line, id: idText(idValue, rowNumber), problems } : undefined;
   }
 }

@@ -45,6 +45,43 @@ export function fieldBinder(fields: readonly IrField[], plain: Uint8Array): Fiel
 
 const compiled = new WeakMap<readonly IrField[], { plain: Uint8Array; bind: FieldBinder }>();
 
+/**
+ * Binds fields whose raw JSON values were found already, one per field in `raw` (by
+ * JsonLineScanner), into `vals` with the same inline reads and calls as a FieldBinder.
+ */
+export type RawFieldBinder = (raw: readonly unknown[], vals: unknown[], slow: (i: number, v: unknown) => unknown, absent: (i: number) => void) => void;
+
+/** The RawFieldBinder of `fields`, compiled once per field list. */
+export function rawFieldBinder(fields: readonly IrField[]): RawFieldBinder {
+  let bind = compiledRaw.get(fields);
+  if (!bind) compiledRaw.set(fields, (bind = compileRaw(fields)));
+  return bind;
+}
+
+const compiledRaw = new WeakMap<readonly IrField[], RawFieldBinder>();
+
+function compileRaw(fields: readonly IrField[]): RawFieldBinder {
+  const { prelude, reads, enums } = fieldReads(fields, (i) => `raw[${i}]`);
+  const code = [...prelude, "return function bindRawFields(raw, vals, slow, absent) {", "let v, t;", ...reads, "};"].join("\n");
+  return new Function("plainDate", "allStrings", "ENUMS", code)(plainDate, allStrings, enums) as RawFieldBinder;
+}
+
+/**
+ * Per field, the statement reading its raw value (`get(i)`, an expression) into `vals[i]` with
+ * its codec's inline read, and noting it absent when required; the enum tables they use.
+ */
+function fieldReads(fields: readonly IrField[], get: (i: number) => string): { prelude: string[]; reads: string[]; enums: (Record<string, number> | undefined)[] } {
+  const prelude: string[] = [];
+  const reads: string[] = [];
+  fields.forEach((f, i) => {
+    if (f.kind === "enum") prelude.push(`const E${i} = ENUMS[${i}];`);
+    reads.push(`vals[${i}] = ${codecOf(f).inlineRead(get(i), `slow(${i}, v)`, i)};`);
+    if (!f.optional) reads.push(`if (v === undefined || v === null) absent(${i});`);
+  });
+  const enums = fields.map((f) => (f.kind === "enum" ? rankTable(f.members ?? []) : undefined));
+  return { prelude, reads, enums };
+}
+
 /** A table of an enum's members as declared (no prototype: `constructor` is not a member). */
 function rankTable(members: readonly string[]): Record<string, number> {
   const t = Object.create(null) as Record<string, number>;
@@ -59,9 +96,9 @@ function allStrings(a: unknown[]): boolean {
 
 function compile(fields: readonly IrField[], plain: Uint8Array): FieldBinder {
   const lit = (s: string) => JSON.stringify(s);
-  const enumTables: string[] = [];
   const groupReads: string[] = [];
   const body: string[] = [];
+  const getters: string[] = [];
   // The object of a two-key path's first key, read once per row: `g0 = row["company"]`.
   const groups = new Map<string, string>();
   const group = (head: string): string => {
@@ -92,21 +129,21 @@ function compile(fields: readonly IrField[], plain: Uint8Array): FieldBinder {
         read = `r${i}`;
       }
     }
-    if (f.kind === "enum") enumTables.push(`const E${i} = ENUMS[${i}];`);
-    body.push(`vals[${i}] = ${codecOf(f).inlineRead(read, `slow(${i}, v)`, i)};`);
-    if (!f.optional) body.push(`if (v === undefined || v === null) absent(${i});`);
+    getters.push(read);
   });
+  const { prelude, reads, enums } = fieldReads(fields, (i) => getters[i]);
   // a definition may declare no fields (only event streams): then no locals of fields
   const locals = ["v", "t", "w", ...fields.map((_, i) => `r${i}`)].join(", ");
   // The enum tables are built once, outside the row function, which reads them as constants.
+  // The paths' steps (each sets only its own field's local) come before the reads, in field order.
   const code = [
-    ...enumTables,
+    ...prelude,
     "return function bindFields(row, vals, flat, other, slow, absent) {",
     `let ${locals};`,
     ...groupReads,
     ...body,
+    ...reads,
     "};",
   ].join("\n");
-  const enums = fields.map((f) => (f.kind === "enum" ? rankTable(f.members ?? []) : undefined));
   return new Function("plainDate", "allStrings", "ENUMS", code)(plainDate, allStrings, enums) as FieldBinder;
 }

@@ -3,7 +3,8 @@ import { withNumberAsWritten } from "./json-overflow.js";
 import { idText, JsonBinder, jsonIdValue, streamReaderOf, type Reject, rejectOf } from "./binder.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import { isUtf8 } from "node:buffer";
-import { JsonLinesReader } from "../sources/inputs.js";
+import { JsonLinesReader, type QuickLineReader } from "../sources/inputs.js";
+import { JsonLineScanner, type LineBytes } from "./json-line-scanner.js";
 import { decodeUtf8 } from "../sources/utf8.js";
 import type { OutputFormat } from "../output.js";
 import type { ReadOptions } from "../../runtime/codecs/codec.js";
@@ -61,19 +62,39 @@ export class JsonlChunkScorer {
       const { text, marked } = decodeUtf8(buf);
       return this.score(text, undefined, marked);
     }
-    return this.scoreLines((reader) => reader.pushValidUtf8(buf), () => buf.toString("utf8"), false, undefined);
+    return this.scoreLines((reader, quick) => reader.pushValidUtf8(buf, quick), () => buf.toString("utf8"), false, undefined);
   }
 
-  /** The one scoring loop: `feed` gives the reader the piece; `textOf` is the piece's text, if it must come back. */
-  private scoreLines(feed: (reader: JsonLinesReader) => void, textOf: () => string, marked: boolean, rowBase: number | undefined): JsonlChunkResult {
+  /**
+   * The one scoring loop: `feed` gives the reader the piece (with the quick reader of valid
+   * UTF-8 lines, if it can use one); `textOf` is the piece's text, if it must come back.
+   */
+  private scoreLines(feed: (reader: JsonLinesReader, quick: QuickLineReader | undefined) => void, textOf: () => string, marked: boolean, rowBase: number | undefined): JsonlChunkResult {
     const { program, idColumn } = this;
-    const binder = new JsonBinder(program.fields, idColumn, Infinity, this.read, streamReaderOf(program));
+    const streams = streamReaderOf(program);
+    const binder = new JsonBinder(program.fields, idColumn, Infinity, this.read, streams);
     const sink = new StringSink();
     const scorer = new RowScorer(program, this.asOf, this.columns, this.full, sink, this.outputFormat);
     const rejects: Reject[] = [];
     const unknownRows: string[] = [];
     let rows = 0;
     let needsRowBase = false;
+    /** Scores a bound row (or keeps its reject); `lineText` gives the line, needed only for a reject. */
+    const scoreBound = (reject: Reject | undefined, idValue: unknown, row: number, lineText: () => string) => {
+      if (reject) rejects.push(withNumberAsWritten(reject, lineText(), program.fields));
+      else scorer.emit(idText(idValue, row));
+    };
+    // Events inside leads are read from the parsed object only.
+    const scanner = streams ? undefined : JsonLineScanner.of(program.fields, idColumn, (path) => binder.knows(path));
+    const quick: QuickLineReader | undefined = scanner && ((bytes, start, end, line) => {
+      if (!scanner.scan(bytes as LineBytes, start, end)) return false;
+      rows++;
+      const row = (rowBase ?? 0) + rows;
+      const idValue = scanner.id;
+      if (idValue === undefined || idValue === null) needsRowBase = true;
+      scoreBound(binder.bindScanned(scanner.raw, idValue, line, row, scorer.vals), idValue, row, () => bytes.toString("utf8", start, end));
+      return true;
+    });
     const reader = new JsonLinesReader(
       (value, line, lineText) => {
         rows++;
@@ -84,11 +105,7 @@ export class JsonlChunkScorer {
         const known = binder.unknownColumns.length;
         const reject = binder.bind(value, line, row, scorer.vals);
         if (binder.unknownColumns.length > known) unknownRows.push(lineText);
-        if (reject) {
-          rejects.push(withNumberAsWritten(reject, lineText, program.fields));
-          return;
-        }
-        scorer.emit(idText(idValue, row));
+        scoreBound(reject, idValue, row, () => lineText);
       },
       (line, reason, raw) => {
         rows++;
@@ -96,7 +113,7 @@ export class JsonlChunkScorer {
       },
       false,
     );
-    feed(reader);
+    feed(reader, quick);
     reader.end();
     const result: JsonlChunkResult = { out: sink.text, rejects, stageCounts: scorer.stageCounts, rows, lines: reader.lines, unknownRows };
     if (needsRowBase && rowBase === undefined) {

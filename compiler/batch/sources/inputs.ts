@@ -17,6 +17,12 @@ export function openInput(path: string, end?: number): Readable {
   return path === "-" ? process.stdin : createReadStream(path, { highWaterMark: 1 << 22, ...(end !== undefined ? { end: end - 1 } : {}) });
 }
 
+/**
+ * Reads line `line`, the bytes `[start, end)` of valid UTF-8, on its own, without JSON.parse
+ * (JsonLineScanner); false: it does not, and the line is read as usual.
+ */
+export type QuickLineReader = (bytes: Buffer, start: number, end: number, line: number) => boolean;
+
 /** JSON Lines in large chunks, one callback per line: the batch path's counterpart of readJsonLines. */
 export class JsonLinesReader {
   private carry = "";
@@ -56,9 +62,10 @@ export class JsonLinesReader {
    * times more than its lines one by one: a string that large is allocated in V8's large-object
    * space, and one non-ASCII character anywhere makes all of it two-byte, which every line sliced
    * from it and JSON.parse then pay for. Lines are split at the byte 0x0A, which in valid UTF-8 is
-   * only ever a newline, so the lines and their numbers are those `push` gives.
+   * only ever a newline, so the lines and their numbers are those `push` gives. `quick` reads
+   * each line first, if it can.
    */
-  pushValidUtf8(bytes: Buffer): void {
+  pushValidUtf8(bytes: Buffer, quick?: QuickLineReader): void {
     if (this.carry) {
       this.push(bytes.toString("utf8"));
       return;
@@ -66,7 +73,8 @@ export class JsonLinesReader {
     this.checkUtf8 = false;
     let pos = 0;
     for (let nl = bytes.indexOf(10, pos); nl >= 0; nl = bytes.indexOf(10, pos)) {
-      this.one(bytes.toString("utf8", pos, nl));
+      if (quick !== undefined && quick(bytes, pos, nl, this.line + 1)) this.line++;
+      else this.one(bytes.toString("utf8", pos, nl));
       pos = nl + 1;
     }
     this.carry = bytes.toString("utf8", pos, bytes.length);

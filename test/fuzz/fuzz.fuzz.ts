@@ -5,6 +5,8 @@
 //      it hangs.
 //   2. The formatter is idempotent and keeps meaning: format, compile, evaluate random leads.
 //   3. The JS evaluator and DuckDB agree on random programs whose strings are non-ASCII.
+//   4. The JSON Lines workers' line scanner reads a line only as JSON.parse and the binder do:
+//      random programs' leads as JSON lines, respaced, re-spelled and damaged byte by byte.
 // LEADDEF_FUZZ_SECONDS (default 60) bounds the whole run; LEADDEF_FUZZ_SEED fixes the first seed
 // (default: the clock); failing inputs are written to LEADDEF_FUZZ_OUT (default fuzz-failures/)
 // with their seed, and the figures of the run to <out>/summary.json.
@@ -21,7 +23,8 @@ import { emitSql } from "../../compiler/sql/emit-sql.js";
 import { format } from "../../language/formatter.js";
 import { generateCase, rng } from "../support/random-program.js";
 import { loadDuckdb, openDuckdb, queryDuckdb } from "../support/sql-tables.js";
-import { corpus, inputFor, mutate, NON_ASCII_STRINGS, type FuzzInput } from "./inputs.js";
+import { checkScannedLines } from "../support/json-line-check.js";
+import { corpus, inputFor, jsonLines, mutate, NON_ASCII_STRINGS, type FuzzInput } from "./inputs.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..");
@@ -36,8 +39,8 @@ const OUT = resolve(root, process.env.LEADDEF_FUZZ_OUT ?? "fuzz-failures");
 const BUDGET_MS = Number(process.env.LEADDEF_FUZZ_BUDGET_MS ?? 2000);
 const HANG_CPU_MS = 20_000;
 const HANG_WALL_MS = 120_000;
-/** Shares of the time: compile properties, formatter, DuckDB differential. */
-const SHARES = { compile: 0.55, format: 0.2, differential: 0.25 };
+/** Shares of the time: compile properties, formatter, DuckDB differential, JSON line scanner. */
+const SHARES = { compile: 0.5, format: 0.2, differential: 0.2, scanner: 0.1 };
 
 interface Figures {
   inputs: number;
@@ -55,6 +58,7 @@ const figures: Record<keyof typeof SHARES, Figures> = {
   compile: blank(),
   format: blank(),
   differential: blank(),
+  scanner: blank(),
 };
 const failures: string[] = [];
 const files = corpus();
@@ -294,5 +298,32 @@ describe(`fuzz for ${SECONDS} s from seed ${FIRST_SEED}`, () => {
       }
     }
     expect(failures.filter((l) => l.startsWith("fuzz differential"))).toEqual([]);
+  }, (SECONDS + 120) * 1000);
+
+  it("the JSON line scanner reads a line only as JSON.parse and the binder do", async () => {
+    const f = figures.scanner;
+    const deadline = Date.now() + SECONDS * SHARES.scanner * 1000;
+    for (let seed = FIRST_SEED; Date.now() < deadline; seed++) {
+      await new Promise((resolvePromise) => setImmediate(resolvePromise));
+      const c = generateCase(seed, 24, { strings: NON_ASCII_STRINGS });
+      const { program } = compile(c.source);
+      if (!program) continue;
+      const lines = jsonLines(c.leads, rng(seed ^ 0x15c4), files);
+      const input = { seed, text: lines.join("\n"), kind: "scanner" };
+      f.inputs++;
+      try {
+        const { read, problems } = checkScannedLines(program.fields, "id", lines);
+        f.byKind.read = (f.byKind.read ?? 0) + read;
+        f.byKind.lines = (f.byKind.lines ?? 0) + lines.length;
+        if (problems.length) {
+          f.disagreements++;
+          fail("scanner", input, problems);
+        }
+      } catch (e) {
+        f.crashes++;
+        fail("scanner", input, [`threw: ${(e as Error).stack}`]);
+      }
+    }
+    expect(failures.filter((l) => l.startsWith("fuzz scanner"))).toEqual([]);
   }, (SECONDS + 120) * 1000);
 });

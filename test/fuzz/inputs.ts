@@ -135,3 +135,60 @@ export function inputFor(seed: number, files: { path: string; text: string }[]):
   }
   return { seed, kind, path: join(root, "examples", "fuzz-input.leaddef"), text: rawInput(r) };
 }
+
+/** What a JSON line's damage inserts or puts in a byte's place. */
+const JSON_PIECES = ["{", "}", "[", "]", '"', "\\", ",", ":", " ", "\t", "\r", "-", "0", "1", ".", "e", "E", "+", "n", "t", "f", "\\u00", "é", "😀", "\u0001", "\ufeff", "__proto__"];
+
+/**
+ * Leads (flat dotted keys) as JSON lines: nested, then respaced, with numbers re-spelled
+ * (`1e2`, `100.0`, `-0`), strings partly escaped, keys repeated, unknown or flat keys added, and
+ * some lines damaged (a piece inserted or replaced, a byte flipped, cut short).
+ */
+export function jsonLines(leads: Record<string, unknown>[], r: Rand, others: { text: string }[]): string[] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  return leads.map((lead) => {
+    const nested: Record<string, unknown> = {};
+    for (const [path, value] of Object.entries(lead)) {
+      if (r() < 0.1) continue;
+      const keys = path.split(".");
+      if (keys.length > 1 && r() < 0.05) {
+        nested[path] = value; // flat
+        continue;
+      }
+      let at = nested;
+      for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+      at[keys[keys.length - 1]] = r() < 0.05 ? pick([null, "", "x", 12, true, [], {}, [1, "a"], { z: 1 }]) : value;
+    }
+    if (r() < 0.3) nested[pick(["extra", "0", "__proto__", "nested"])] = pick([1, "x", { a: { b: [1, 2] } }, null]);
+    let text = JSON.stringify(nested, null, pick(["", "", " ", "\t"])).replace(/\n/g, pick([" ", "", "\r"]));
+    if (r() < 0.3) text = text.replace(/(?<=[:\[,]\s*)(-?\d+(?:\.\d+)?)(?=\s*[,\]}])/g, (n) => (r() < 0.5 ? n : respell(n, r)));
+    if (r() < 0.2) text = text.replace(/[A-Za-zé]/g, (ch) => (r() < 0.1 ? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}` : ch));
+    if (r() < 0.1) {
+      const member = /"[^"\\]*":(?:"[^"\\]*"|[-\d.eE+]+|true|false|null)/.exec(text);
+      if (member) text = text.replace(member[0], `${member[0]},${member[0]}`);
+    }
+    if (r() < 0.25) {
+      const bytes = Buffer.from(text, "utf8");
+      const i = Math.floor(r() * (bytes.length + 1));
+      switch (Math.floor(r() * 4)) {
+        case 0: text = text.slice(0, i) + pick(JSON_PIECES) + text.slice(i); break;
+        case 1: text = text.slice(0, i) + pick(JSON_PIECES) + text.slice(i + 1); break;
+        case 2: if (bytes.length) { bytes[Math.min(i, bytes.length - 1)] ^= 1 << Math.floor(r() * 8); text = bytes.toString("utf8"); } break;
+        default: text = r() < 0.9 ? text.slice(0, i) : text.slice(0, i) + pick(others).text.slice(0, 40).replace(/\n/g, " ");
+      }
+    }
+    return text.replace(/\n/g, " ");
+  });
+}
+
+/** A JSON number spelled another way, with the same value or a nearby one. */
+function respell(n: string, r: Rand): string {
+  const v = Number(n);
+  switch (Math.floor(r() * 5)) {
+    case 0: return v.toExponential();
+    case 1: return Number.isInteger(v) ? `${n}.0` : `${n}0`;
+    case 2: return v === 0 ? "-0" : `${n}e0`;
+    case 3: return `${v * 1e15}e-15`;
+    default: return String(v + Number.EPSILON * Math.abs(v));
+  }
+}

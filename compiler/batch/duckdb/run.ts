@@ -24,6 +24,7 @@ import { jsonPaths, linesSource, objectsSource } from "./jsonl-source.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { parquetField } from "./parquet-typed.js";
 import { directRecordSql, readDirectResults } from "./direct-results.js";
+import { recordNumbers } from "./record-number.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
 import { checkHeader } from "../sources/header-check.js";
 import { InputError } from "../sources/inputs.js";
@@ -360,9 +361,8 @@ async function runIn(
     const line = `concat_ws(',', COALESCE(${csvCellSql("leaddef_id")}, ''), leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
     const record = directRecordSql({ line, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
     if (!(await scoringPass(con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`)))) return undefined;
-    // A row without an id is numbered: CSV by its record (malformed records count), JSON Lines by its non-blank line, Parquet by its row.
-    const fixedScan = scan;
-    const recordId = (p: number, blanks: number) => String(fixedScan ? recordAt(fixedScan, p + 1).record : p + 1 - blanks);
+    // A row without an id is numbered by its record (record-number.ts).
+    const recordId = recordNumbers(scan);
     const read = readDirectResults(file, o.output as string, header, stages.length, recordId);
     rmSync(file, { force: true });
     scored = read.stageCounts.map((count, stage) => ({ stage, count })).filter((s) => s.stage > 0);

@@ -2,8 +2,9 @@ import { recordAt, type CsvScan } from "./scan.js";
 
 /**
  * The id of a row that has none, as the JS engine gives it: its record number. DuckDB's rows are
- * numbered by position only, so the one-pass CSV results reader turns a row's position into its
- * record number here, in JS, while it walks the rows in input order counting blank lines.
+ * numbered by position only, so the engine's result readers (the one-pass CSV results, the
+ * Parquet results) turn a row's position into its record number here, in JS, while they walk
+ * the rows in input order counting blank lines: no SQL over the file's shape, whatever its size.
  */
 
 /**

@@ -4,7 +4,7 @@
 // checks that premise on the plans DuckDB makes of the engine's own queries: random definitions
 // (with grades and disqualifications) and every example without streams, over each reading —
 // CSV, Parquet, JSON Lines read as objects and JSON Lines read by lines.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
@@ -109,6 +109,5 @@ describe("the DuckDB engine's scoring query keeps row order (no event streams)",
   it("the check sees an operator that does not keep order", () => {
     // A window over the whole input (what numbering rows costs) is not a scan or projection.
     expect(orderBreaking([{ name: "PROJECTION", children: [{ name: "WINDOW", children: [{ name: "READ_CSV" }] }] }])).toEqual(["WINDOW"]);
-    expect(readFileSync(join(dir, "p1.csv"), "utf8").startsWith('"id"')).toBe(true);
   });
 });

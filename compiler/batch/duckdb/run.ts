@@ -24,6 +24,7 @@ import { jsonPaths, linesSource, objectsSource } from "./jsonl-source.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { parquetField } from "./parquet-typed.js";
 import { directRecordSql, readDirectResults } from "./direct-results.js";
+import { recordNumbers } from "./record-number.js";
 import { csvCellSql, MACROS } from "./sql-output.js";
 import { checkHeader } from "../sources/header-check.js";
 import { InputError } from "../sources/inputs.js";
@@ -130,7 +131,8 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     trailer = dialect?.trailer;
     const quick = quickScanCsv(o.input, delimiter, trailer?.dataEnd);
     // Without an id column a row's id is its record number, which skipped records shift: the
-    // query needs every malformed record before it runs, so that takes the full scan up front.
+    // results' reader numbers rows as it writes them (record-number.ts), before DuckDB's row
+    // count could show a record the quick scan missed, so that takes the full scan up front.
     scan = quick && quick.header.some((h) => h.trim() === o.idColumn) ? quick : await scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
     checkHeader(program.fields, scan.header, o.idColumn, o.idExplicit === true);
     if (withEvents && !scan.header.some((h) => h.trim() === o.idColumn)) return fallback("the events join on lead ids, and the CSV file has no id column (a lead's id is its record number)");
@@ -212,8 +214,6 @@ async function runIn(
   let unknownColumns: string[] = [];
   let absentFields: string[] = [];
   let rejectFirst = "";
-  /** Record number (1-based) from the row's position `p` (0-based) in the file, for rows without an id. */
-  let recordNumber = (p: string) => `${p} + 1`;
   if (jsonlRead) {
     const structure = jsonStructure(jsonPaths(fields, o.idColumn));
     if (!structure) return fallback("a field's JSON key is also another field's parent object");
@@ -257,14 +257,6 @@ async function runIn(
       if (i === undefined) return csvField(f, undefined, options);
       return parquet ? parquetField(f, `c${i}`, types[i], options) : csvField(f, `c${i}`, options);
     });
-    const fixedScan = scan;
-    if (!position.has(o.idColumn) && fixedScan && fixedScan.bad.length > 0) {
-      // No id column: the id is the record number, and skipped records count.
-      const steps = fixedScan.from.map((g, k) => [g, fixedScan.dRecord[k]] as const).filter(([, d], k, a) => k === 0 || d !== a[k - 1][1]);
-      if (steps.length > 200) return fallback("too many malformed CSV records in a file without an id column");
-      const cases = steps.reverse();
-      recordNumber = (p) => `${p} + 1 + CASE ${cases.map(([g, d]) => `WHEN ${p} + 1 >= ${g} THEN ${d}`).join(" ")} ELSE 0 END`;
-    }
   }
   // Values once per field; then the first reject reason, computed only for rows that fail a
   // (cheap) test: a required field missing, or a present value that read as NULL.
@@ -348,10 +340,12 @@ async function runIn(
     return true;
   };
 
+  // A row without an id is numbered by the results' reader (record-number.ts).
+  const recordId = recordNumbers(scan);
   // What the scoring pass found: per stage, how many rows it scored, and each rejected row
   // (g: its position in the input, 1-based); then, once the checks below pass, the output.
   let scored: { stage: number; count: number }[];
-  let rejectedRows: { g: number; id: string | null; problems: RawProblem[] }[];
+  let rejectedRows: { g: number; id: string; problems: RawProblem[] }[];
   let duckRows: number;
   let writeOutput: () => Promise<number>;
   if (copyCsv && ordered) {
@@ -360,9 +354,6 @@ async function runIn(
     const line = `concat_ws(',', COALESCE(${csvCellSql("leaddef_id")}, ''), leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
     const record = directRecordSql({ line, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
     if (!(await scoringPass(con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`)))) return undefined;
-    // A row without an id is numbered: CSV by its record (malformed records count), JSON Lines by its non-blank line, Parquet by its row.
-    const fixedScan = scan;
-    const recordId = (p: number, blanks: number) => String(fixedScan ? recordAt(fixedScan, p + 1).record : p + 1 - blanks);
     const read = readDirectResults(file, o.output as string, header, stages.length, recordId);
     rmSync(file, { force: true });
     scored = read.stageCounts.map((count, stage) => ({ stage, count })).filter((s) => s.stage > 0);
@@ -389,53 +380,69 @@ async function runIn(
     await con.run(`CREATE TEMP VIEW leaddef_result AS SELECT * FROM read_parquet(${resultFile}, file_row_number = true)`);
     const stageName = `${stageList}[leaddef_stage]`;
 
-    if (o.inputFormat === "jsonl") {
-      // Rows without an id are numbered by non-blank lines: subtract the blank lines before them.
-      const missing = await con.runAndReadAll("SELECT count(*) FROM leaddef_result WHERE leaddef_id IS NULL AND NOT leaddef_blank");
-      if (Number(missing.getRows()[0][0]) > 0) {
-        const blanks = await con.runAndReadAll(`SELECT ${pos} FROM leaddef_result WHERE leaddef_blank ORDER BY ${pos} LIMIT 201`);
-        const b = blanks.getRows().map((r) => Number(r[0]));
-        if (b.length > 200) return fallback("too many blank lines in a JSON Lines file whose rows lack ids");
-        const cases = b.map((r, k) => [r, k + 1] as const).reverse();
-        if (b.length) recordNumber = (p) => `${p} + 1 + CASE ${cases.map(([r, k]) => `WHEN ${p} > ${r} THEN ${-k}`).join(" ")} ELSE 0 END`;
-        if (withEvents) return fallback("the events join on lead ids, and some JSON Lines leads have none (their id is their record number)");
-      }
-    }
-    const idOut = `COALESCE(leaddef_id, CAST(${recordNumber(pos)} AS VARCHAR))`;
-
-    // Rejected rows and stage counts: small.
+    // Stage counts (scored rows grouped by stage, and by whether they have an id), each rejected
+    // row and each blank line (JSON Lines read by lines), in input order: small. Walked in that
+    // order, the blank lines before a rejected row without an id give its record number.
+    const scoredRow = "leaddef_reject IS NULL AND NOT leaddef_blank";
     const summary = await con.runAndReadAll(
-      `SELECT CASE WHEN leaddef_reject IS NULL THEN NULL ELSE ${pos} + 1 END AS r, CASE WHEN leaddef_reject IS NULL THEN NULL ELSE ${idOut} END, leaddef_reject, CASE WHEN leaddef_reject IS NULL THEN leaddef_stage END, count(*) FROM leaddef_result WHERE NOT leaddef_blank GROUP BY ALL ORDER BY r NULLS FIRST`,
+      `SELECT CASE WHEN ${scoredRow} THEN NULL ELSE ${pos} END AS p, leaddef_blank, leaddef_reject, CASE WHEN leaddef_reject IS NULL THEN NULL ELSE leaddef_id END, CASE WHEN ${scoredRow} THEN leaddef_stage END, CASE WHEN ${scoredRow} THEN leaddef_id IS NULL END, count(*) FROM leaddef_result GROUP BY ALL ORDER BY p NULLS FIRST`,
     );
-    const summaryRows = summary.getRows();
-    scored = summaryRows.filter((row) => row[2] === null).map((row) => ({ stage: Number(row[3]), count: Number(row[4]) }));
-    rejectedRows = summaryRows.filter((row) => row[2] !== null).map((row) => ({ g: Number(row[0]), id: row[1] === null ? null : String(row[1]), problems: JSON.parse(String(row[2])) as RawProblem[] }));
-    duckRows = summaryRows.reduce((sum, row) => sum + Number(row[4]), 0);
+    scored = [];
+    rejectedRows = [];
+    duckRows = 0;
+    /** Scored rows without an id: the output numbers them (in JS, as it writes them). */
+    let scoredWithoutId = 0;
+    let rejectedWithoutId = 0;
+    let blanks = 0;
+    for (const [p, blank, reject, id, stage, noId, count] of summary.getRows()) {
+      if (blank) {
+        blanks++;
+        continue;
+      }
+      duckRows += Number(count);
+      if (reject === null) {
+        scored.push({ stage: Number(stage), count: Number(count) });
+        if (noId) scoredWithoutId += Number(count);
+        continue;
+      }
+      if (id === null) rejectedWithoutId++;
+      rejectedRows.push({ g: Number(p) + 1, id: id === null ? recordId(Number(p), blanks) : String(id), problems: JSON.parse(String(reject)) as RawProblem[] });
+    }
+    if (withEvents && o.inputFormat === "jsonl" && scoredWithoutId + rejectedWithoutId > 0) {
+      return fallback("the events join on lead ids, and some JSON Lines leads have none (their id is their record number)");
+    }
 
-    const good = `FROM leaddef_result WHERE leaddef_reject IS NULL AND NOT leaddef_blank`;
     writeOutput = async () => {
-      if (copyCsv) {
-        const line = `concat_ws(',', ${csvCellSql(idOut)}, ${stageName}${formatted.map((f) => `, ${f}`).join("")})`;
+      if (copyCsv && scoredWithoutId === 0) {
+        // Every row has its id: DuckDB writes the CSV itself. (Only a run with event streams gets
+        // here: its rows were numbered before the join.)
+        const line = `concat_ws(',', ${csvCellSql("leaddef_id")}, ${stageName}${formatted.map((f) => `, ${f}`).join("")})`;
         const copied = await con.runAndReadAll(
-          // Only a run with event streams gets here (its rows numbered before the join).
-          `COPY (SELECT ${line} AS ${q(header)} ${good} ORDER BY ${pos}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
+          `COPY (SELECT ${line} AS ${q(header)} FROM leaddef_result WHERE ${scoredRow} ORDER BY ${pos}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
         );
         return Number(copied.getRows()[0]?.[0] ?? 0);
       }
+      // Through the JS writers, blank lines included so that a row without an id is numbered as
+      // in the one-pass results: from its position and the blank lines before it.
       let written = 0;
+      let blanksBefore = 0;
       const outWriter = new BufferedWriter(o.output);
       const results = new ResultWriter(outWriter, o.outputFormat, columns, program.textColumns.length);
       const values: unknown[] = new Array(nValues + 1);
       try {
         results.header();
-        const stream = await con.stream(`SELECT ${idOut}, ${stageName}${valueNames.map((n) => `, ${n}`).join("")} ${good} ORDER BY ${pos}`);
+        const stream = await con.stream(`SELECT leaddef_blank, ${pos}, leaddef_id, ${stageName}${valueNames.map((n) => `, ${n}`).join("")} FROM leaddef_result WHERE leaddef_blank OR ${scoredRow} ORDER BY ${pos}`);
         for (;;) {
           const chunk = await stream.fetchChunk();
           if (!chunk || chunk.rowCount === 0) break;
           for (const row of chunk.getRows()) {
+            if (row[0]) {
+              blanksBefore++;
+              continue;
+            }
             written++;
-            for (let i = 0; i < nValues; i++) values[1 + i] = row[2 + i];
-            results.row(String(row[0] ?? ""), String(row[1]), values, nValues);
+            for (let i = 0; i < nValues; i++) values[1 + i] = row[4 + i];
+            results.row(row[2] === null ? recordId(Number(row[1]), blanksBefore) : String(row[2]), String(row[3]), values, nValues);
           }
           await outWriter.flush();
         }
@@ -455,11 +462,10 @@ async function runIn(
     scan = await fullScan();
     if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
   }
-  for (const { g, id: rowId, problems: reject } of rejectedRows) {
+  for (const { g, id, problems: reject } of rejectedRows) {
     const e = reject[0];
     const line = scan ? recordAt(scan, g).line : o.inputFormat === "parquet" ? g + 1 : g;
     if (e.code === BAD_EVENT) {
-      const id = rowId ?? "";
       const detail = eventReasons.get(id);
       if (detail === undefined) throw new Error(`internal: no bad event for lead ${id}`);
       rejects.push({ line, id, problems: [badEventsProblem(program.ir.streams.map((st) => st.name), detail)] });
@@ -483,7 +489,7 @@ async function runIn(
       if (!field) throw new Error(`internal: a reject names no field (${p.field})`);
       return { field: p.field, value: p.value ?? "", reason: reasonOf(field, p.code ?? "", p.value ?? "") };
     });
-    rejects.push({ line, id: rowId ?? "", problems });
+    rejects.push({ line, id, problems });
   }
   if (scan) {
     if (duckRows !== scan.good) return fallback(`DuckDB's CSV reader and the JS reader split the file differently (${duckRows} and ${scan.good} rows)`);

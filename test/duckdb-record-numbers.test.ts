@@ -127,6 +127,19 @@ describe("DuckDB engine: rows without an id get their record numbers, however ma
     for (const output of OUTPUTS) scoredByDuckdb(await both(csv, "csv", { output, parquet }));
   });
 
+  it("--events, Parquet without an id column: the events join on each row's number, as the JS engine joins the CSV's records", async () => {
+    const text = csvLeads(11).split("\n").filter((l, k) => k === 0 || /^\d+,s\d+$|^lots,x$/.test(l)).join("\n") + "\n";
+    const csv = file("no-id-events-parquet.csv", text);
+    const parquet = csv.replace(/\.csv$/, ".parquet");
+    await csvToParquet(csv, parquet);
+    // events for small rows' numbers (so that only the events make them `hot`), and for a number past the end
+    const small = text.split("\n").slice(1).flatMap((l, k) => (/^\d,/.test(l) ? [k + 1] : [])).slice(0, 40);
+    expect(small.length).toBeGreaterThan(10);
+    const events = file("activity-row-numbers.csv", ["id,occurred", ...small.map((k) => `${k},2026-11-02`), "99999,2026-11-03"].join("\n") + "\n");
+    const both = bothEngines(withStream, dir);
+    for (const output of OUTPUTS) scoredByDuckdb(await both(csv, "csv", { output, parquet, events: [`activity=${events}`] }));
+  });
+
   it("--events: leads with ids among more than 200 blank lines or malformed records, to every output", async () => {
     const events = file("activity.csv", ["id,occurred", ...Array.from({ length: 300 }, (_, k) => `L${k * 3},2026-11-${String(1 + (k % 20)).padStart(2, "0")}`)].join("\n") + "\n");
     const both = bothEngines(withStream, dir);

@@ -242,6 +242,10 @@ async function runIn(
       colName = (i) => header[i];
     }
     const position = new Map(header.map((h, i) => [h, i]));
+    // A Parquet file without an id column, joined with events: a lead's id is its row number
+    // (a Parquet file has no blank lines or malformed records), which the join needs in the query.
+    const rowNumberIds = !scan && !position.has(o.idColumn) && program.ir.streams.length > 0 && Object.keys(o.eventPaths ?? {}).length > 0;
+    if (rowNumberIds) reader = `read_parquet(${path}, file_row_number = true)`;
     const known = new Set([...fields.map((f) => f.column), o.idColumn]);
     unknownColumns = header.filter((h) => h && !known.has(h));
     absentFields = fields.filter((f) => !position.has(f.column)).map((f) => f.path);
@@ -250,7 +254,7 @@ async function runIn(
     const parquet = o.inputFormat === "parquet";
     const cols = header.map((_, i) => (parquet ? `${q(colName(i))} AS ${q(`c${i}`)}` : q(colName(i))));
     const idCol = position.has(o.idColumn) ? q(`c${position.get(o.idColumn)}`) : undefined;
-    const idSql = idCol === undefined ? "CAST(NULL AS VARCHAR)" : `COALESCE(${parquet ? `CAST(${idCol} AS VARCHAR)` : idCol}, '')`;
+    const idSql = rowNumberIds ? "CAST(file_row_number + 1 AS VARCHAR)" : idCol === undefined ? "CAST(NULL AS VARCHAR)" : `COALESCE(${parquet ? `CAST(${idCol} AS VARCHAR)` : idCol}, '')`;
     raw = `(SELECT FALSE AS leaddef_blank, ${cols.join(", ")}, ${idSql} AS leaddef_id FROM ${reader})`;
     fieldSql = fields.map((f) => {
       const i = position.get(f.column);

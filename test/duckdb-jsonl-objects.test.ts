@@ -134,16 +134,6 @@ describe("DuckDB engine, JSON Lines read in one parse per line", () => {
     expect(rejects).toContain("9,8,company.name,1e400,");
   });
 
-  it.each([
-    ["a flat key", '"company.size":500'],
-    ["a flat key spelled with an escaped dot", '"company\\u002esize":500'],
-    ["a flat key beside a null nested value", '"company":{"size":null},"company.size":500'],
-  ])("%s on a late line (the first ones nested): the JS engine's results", async (_, late) => {
-    const nested = Array.from({ length: 50 }, (_, k) => `{"id":"${k}","company":{"size":${k * 10}}}`);
-    const dk = await both(`${nested.join("\n")}\n{"id":"late",${late}}\n`);
-    expect(dk.engine).toBe("duckdb");
-  });
-
   it("those words and commas inside strings change nothing: DuckDB reads the file", async () => {
     const dk = await both('{"id":"1","note":"NaN, Infinity, -inf, nan","company":{"name":"x,}","size":500}}\n{"id":"2","note":"[1,]\\",}\\\\","company":{"size":1}}\n');
     expect(dk.engine).toBe("duckdb");
@@ -161,7 +151,7 @@ describe("scanJsonl: what one pass over the bytes says", () => {
   const LENIENT = /NaN or Infinity literal or a trailing comma on line (\d+)/;
 
   it("objects only: every line starts with `{` (spaces allowed), none blank; a last line without LF counts", async () => {
-    expect(await scan('{"a":1}\n  {"b":[true,false,null,-1.5e3]}\n{"c":"NaN, inf"}')).toEqual({ longestLine: 32, objectsOnly: true, dottedKeys: false });
+    expect(await scan('{"a":1}\n  {"b":[true,false,null,-1.5e3]}\n{"c":"NaN, inf"}')).toEqual({ longestLine: 32, objectsOnly: true });
     expect((await scan('{"a":1}\n\n{"a":2}\n')).objectsOnly).toBe(false);
     expect((await scan('{"a":1}\n \t\n')).objectsOnly).toBe(false);
     expect((await scan('{"a":1}\n[1]\n')).objectsOnly).toBe(false);
@@ -176,17 +166,6 @@ describe("scanJsonl: what one pass over the bytes says", () => {
       ['{"a":1}\n{"a":2}\n{"b":{"c":1 , }}\n', 3],
       ['{"b":[1,\t]}', 1],
     ] as const) expect(LENIENT.exec((await scan(text)).why ?? "")?.[1], text).toBe(String(line));
-  });
-
-  it("dotted keys: a key of a line's object with a dot or an escape, not a nested object's key or a value", async () => {
-    for (const [text, dotted] of [
-      ['{"a":1}\n{"a.b":2}\n', true],
-      ['{"a" : 1 , "b.c" :2}', true],
-      ['{"a\\u002eb":1}', true],
-      ['{"a\\"b":1}', true],
-      ['{"a":{"b.c":1},"d":[{"e.f":2}],"g":"h.i"}', false],
-      ['{"a":"x","b":["c.d"],"e":1.5}', false],
-    ] as const) expect((await scan(text)).dottedKeys, text).toBe(dotted);
   });
 
   it("an escaped quote does not end a string; a line that is not an object is never lenient", async () => {

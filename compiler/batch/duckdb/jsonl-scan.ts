@@ -1,4 +1,3 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { Utf8Validator } from "../sources/utf8.js";
 
@@ -27,28 +26,11 @@ export interface JsonlScan {
    * line's first byte past spaces and tabs is `{` (no blank line, which `read_json` would skip).
    */
   objectsOnly: boolean;
-  /**
-   * Whether a line starting with `{` has a key of its object (not of one nested in it) with a `.`
-   * or a `\` escape (which may spell one): a key that a field's flat dotted path
-   * (`"company.name"`) could be. Without one, a field is read from its nested path alone.
-   */
-  dottedKeys: boolean;
 }
 
-// Bytes outside strings that the lexer looks at: letters of the extensions (LETTER), closing and
-// opening brackets; the rest are structure, digits and the letters of true/false/null.
-const LETTER = 1;
-const CLOSE = 2;
-const OPEN = 3;
+// Bytes outside strings that the lexer looks at: the rest are structure, digits and the letters of true/false/null.
 const NOTED = new Uint8Array(256);
-for (const c of "iINAa") NOTED[c.charCodeAt(0)] = LETTER;
-for (const c of "}]") NOTED[c.charCodeAt(0)] = CLOSE;
-for (const c of "{[") NOTED[c.charCodeAt(0)] = OPEN;
-
-/** What the lexer found on the lines it read, besides a lenient line (which ends the scan). */
-interface Found {
-  dottedKeys: boolean;
-}
+for (const c of '}]iINAa') NOTED[c.charCodeAt(0)] = 1;
 
 const CR_OR_SOH = "carriage returns or U+0001 characters, which DuckDB's line reader splits differently";
 
@@ -62,11 +44,10 @@ export async function scanJsonl(path: string): Promise<JsonlScan> {
   const buffer = Buffer.allocUnsafe(1 << 22);
   const utf8 = new Utf8Validator();
   let objectsOnly = true;
-  const found: Found = { dottedKeys: false };
   let longestLine = 0;
   let line = 0; // lines ended so far
   let carry: Buffer = Buffer.alloc(0); // the current line's bytes from earlier chunks
-  const stop = (why: string): JsonlScan => ({ why, longestLine, objectsOnly: false, dottedKeys: found.dottedKeys });
+  const stop = (why: string): JsonlScan => ({ why, longestLine, objectsOnly: false });
   /** Reads the line buf[from, to) (no LF); a reason to stop, if any. */
   const endLine = (buf: Buffer, from: number, to: number): string | undefined => {
     line++;
@@ -78,7 +59,7 @@ export async function scanJsonl(path: string): Promise<JsonlScan> {
       objectsOnly = false;
       // The JS engine strips a byte order mark from the file's start only.
       if (line > 1 && i === from && buf[i] === 0xef && buf[i + 1] === 0xbb && buf[i + 2] === 0xbf) return "a byte order mark at the start of a line";
-    } else if (lenientObject(buf, i, to, found)) return lenientWhy(line);
+    } else if (lenientObject(buf, i, to)) return lenientWhy(line);
     return undefined;
   };
   try {
@@ -109,75 +90,38 @@ export async function scanJsonl(path: string): Promise<JsonlScan> {
   } finally {
     await file.close();
   }
-  if (!utf8.end()) return stop("bytes that are not UTF-8");
+  if (!utf8.end()) return { why: "bytes that are not UTF-8", longestLine, objectsOnly: false };
   if (carry.length) {
     const why = endLine(carry, 0, carry.length);
-    if (why) return stop(why);
+    if (why) return { why, longestLine, objectsOnly: false };
   }
-  return { longestLine, objectsOnly, dottedKeys: found.dottedKeys };
-}
-
-/**
- * Whether the file's first line (its first 64 KiB, if longer) is an object with a dotted key
- * (see `JsonlScan`): a file in flat form shows it there, before the scan has read the rest.
- */
-export function dottedKeysOnFirstLine(path: string): boolean {
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.allocUnsafe(1 << 16);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const nl = buf.subarray(0, n).indexOf(10);
-    const to = nl < 0 ? n : nl;
-    let i = 0;
-    while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
-    const found: Found = { dottedKeys: false };
-    if (buf[i] === 123) lenientObject(buf, i, to, found);
-    return found.dottedKeys;
-  } finally {
-    closeSync(fd);
-  }
+  return { longestLine, objectsOnly };
 }
 
 /**
  * Whether the line buf[i, to), which starts with `{`, uses an extension outside its strings (see
- * `JsonlScan`): a letter i, I, N or A, an `a` after `n`, or a comma before `}` or `]`. Notes in
- * `found` a dotted key of the line's object.
+ * `JsonlScan`): a letter i, I, N or A, an `a` after `n`, or a comma before `}` or `]`.
  */
-function lenientObject(buf: Buffer, i: number, to: number, found: Found): boolean {
+function lenientObject(buf: Buffer, i: number, to: number): boolean {
   let significant = 0; // the previous byte outside strings, past spaces and tabs
   let previous = 0; // the previous byte
-  let depth = 0; // brackets open
   while (i < to) {
     const b = buf[i++];
     if (b === 34) {
-      // A string: to its closing quote, a backslash escaping the byte after it. A key of the
-      // line's object (a string at depth 1 after `{` or `,`) is watched for a dot or an escape.
-      if (depth === 1 && (significant === 123 || significant === 44) && !found.dottedKeys) {
-        while (i < to) {
-          const c = buf[i++];
-          if (c === 34) break;
-          if (c === 46) found.dottedKeys = true;
-          else if (c === 92) {
-            found.dottedKeys = true;
-            i++;
-          }
-        }
-      } else {
-        while (i < to) {
-          const c = buf[i++];
-          if (c === 34) break;
-          if (c === 92) i++;
-        }
+      // A string: to its closing quote, a backslash escaping the byte after it.
+      while (i < to) {
+        const c = buf[i++];
+        if (c === 34) break;
+        if (c === 92) i++;
       }
       significant = previous = 34;
       continue;
     }
-    const noted = NOTED[b];
-    if (noted === OPEN) depth++;
-    else if (noted === CLOSE) {
-      if (significant === 44) return true;
-      depth--;
-    } else if (noted === LETTER && (b !== 97 || previous === 110)) return true;
+    if (NOTED[b] === 1) {
+      if (b === 125 || b === 93) {
+        if (significant === 44) return true;
+      } else if (b !== 97 || previous === 110) return true;
+    }
     previous = b;
     if (b !== 32 && b !== 9) significant = b;
   }

@@ -1,7 +1,7 @@
 import type { IrField } from "../../ir.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
 import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
-import { jsonStructure, readBufferOption, repeatedKeySql } from "./readers.js";
+import { readBufferOption, repeatedKeySql } from "./readers.js";
 
 /**
  * The DuckDB engine's two readings of a JSON Lines file, as one row per line in file order with
@@ -13,27 +13,23 @@ import { jsonStructure, readBufferOption, repeatedKeySql } from "./readers.js";
 const lit = DIALECTS.duckdb.string;
 const q = DIALECTS.duckdb.ident;
 
-/**
- * Where a field's value is, in the order read: a field bound to a key (`from "…"`) that key;
- * others their nested path, then their flat dotted key (left out, with `flatKeys` false, for a
- * file with no dotted key: `JsonlScan`'s `dottedKeys`).
- */
-function fieldPaths(f: IrField, flatKeys = true): string[][] {
-  return f.column !== f.path ? [[f.column]] : f.segments.length > 1 && flatKeys ? [f.segments, [f.path]] : [f.segments];
+/** Where a field's value is, in the order read: a field bound to a key (`from "…"`) that key; others their nested path, then their flat dotted key. */
+function fieldPaths(f: IrField): string[][] {
+  return f.column !== f.path ? [[f.column]] : f.segments.length > 1 ? [f.segments, [f.path]] : [f.segments];
 }
 
 /** Every JSON path the fields and the id are read from (the structure DuckDB parses a line into). */
-export function jsonPaths(fields: readonly IrField[], idColumn: string, flatKeys = true): string[][] {
-  return [...fields.flatMap((f) => fieldPaths(f, flatKeys)), [idColumn]];
+export function jsonPaths(fields: readonly IrField[], idColumn: string): string[][] {
+  return [...fields.flatMap(fieldPaths), [idColumn]];
 }
 
 /**
  * The fields' values (`x0…`) and the id over `at`, which reads one JSON path; `notObject`, when
  * given, is the test for a line that is not an object, whose id is '' (its reject shows none).
  */
-function valueColumns(fields: readonly IrField[], idColumn: string, at: (segs: string[]) => string, notObject?: string, flatKeys = true): string {
+function valueColumns(fields: readonly IrField[], idColumn: string, at: (segs: string[]) => string, notObject?: string): string {
   const xs = fields.map((f, i) => {
-    const found = fieldPaths(f, flatKeys).map(at);
+    const found = fieldPaths(f).map(at);
     return `${found.length > 1 ? `COALESCE(${found.join(", ")})` : found[0]} AS x${i}`;
   });
   const id = at([idColumn]);
@@ -45,22 +41,16 @@ function valueColumns(fields: readonly IrField[], idColumn: string, at: (segs: s
  * the keys read (each leaf as its JSON text). Exact only for a file whose every line is a JSON
  * object that JSON.parse reads the same (`scanJsonl`'s `objectsOnly`): `read_json` skips blank
  * lines, and fails the query on a line it cannot parse, on a line that is not an object and on
- * an object repeating a key read — the caller then reads the file by lines instead. Without
- * `flatKeys`, fields are read from their nested paths only: exact for a file with no dotted key
- * (`JsonlScan`'s `dottedKeys`), and cheaper (each flat key is a column of `read_json`, and a
- * COALESCE per field: ~0.4 s of CPU per million leads of 25 nested fields).
+ * an object repeating a key read — the caller then reads the file by lines instead.
  */
-export function objectsSource(path: string, fields: readonly IrField[], idColumn: string, flatKeys: boolean): string {
-  const structure = jsonStructure(jsonPaths(fields, idColumn, flatKeys));
-  // Fewer paths than jsonPaths' (which the caller checked) cannot make a key another's parent.
-  if (!structure) throw new Error("internal: a field's JSON key is also another field's parent object");
+export function objectsSource(path: string, fields: readonly IrField[], idColumn: string, structure: Record<string, unknown>): string {
   const typeOf = (node: unknown): string =>
     node === "JSON" ? "JSON" : `STRUCT(${Object.entries(node as Record<string, unknown>).map(([k, v]) => `${q(k)} ${typeOf(v)}`).join(", ")})`;
   const columns = Object.entries(structure).map(([k, v]) => `${lit(k)}: ${lit(typeOf(v))}`).join(", ");
   // The first key is a column of read_json; the rest are fields of its structs.
   const at = (segs: string[]) => segs.slice(1).reduce((e, k) => `struct_extract(${e}, ${lit(k)})`, q(segs[0]));
   const reader = `read_json(${lit(path)}, format = 'newline_delimited', records = true, columns = {${columns}})`;
-  return `(SELECT FALSE AS leaddef_blank, CAST(NULL AS VARCHAR) AS leaddef_text, FALSE AS leaddef_bad, FALSE AS leaddef_duplicate, ${valueColumns(fields, idColumn, at, undefined, flatKeys)} FROM ${reader})`;
+  return `(SELECT FALSE AS leaddef_blank, CAST(NULL AS VARCHAR) AS leaddef_text, FALSE AS leaddef_bad, FALSE AS leaddef_duplicate, ${valueColumns(fields, idColumn, at)} FROM ${reader})`;
 }
 
 /**

@@ -19,7 +19,7 @@ import { DIALECTS } from "../../sql/sql-dialects.js";
 import { reasonOf } from "../../runtime/codecs/codec.js";
 import { csvField, csvReadBufferOption, DUPLICATE_KEY, jsonField, jsonStructure, type FieldSql } from "./readers.js";
 import { csvNewLine, recordAt, scanCsv, type CsvScan } from "./scan.js";
-import { dottedKeysOnFirstLine, type JsonlScan } from "./jsonl-scan.js";
+import type { JsonlScan } from "./jsonl-scan.js";
 import { scanJsonlAside, type ScanAside } from "./jsonl-scan-aside.js";
 import { jsonPaths, linesSource, objectsSource } from "./jsonl-source.js";
 import { quickScanCsv } from "./quick-scan.js";
@@ -169,16 +169,11 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     const fullScan = () => scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
     let summary: RunSummary | undefined;
     if (jsonlScan) {
-      // Fields are read from their nested paths alone unless the scan finds a dotted key; a file
-      // in flat form shows one on its first line, and is read with the flat keys from the start.
-      const flatFirst = dottedKeysOnFirstLine(o.input);
-      const objects = (flatKeys: boolean) => runIn(con, o, scan, started, fallback, { objects: jsonlScan.verdict, flatKeys }, fullScan, scratch);
-      summary = await objects(flatFirst);
+      summary = await runIn(con, o, scan, started, fallback, { objects: jsonlScan.verdict }, fullScan, scratch);
       if (!summary) {
         const lines = await jsonlScan.verdict;
         if (lines.why) return await fallback(`the JSON Lines file has ${lines.why}`);
-        if (!flatFirst && lines.objectsOnly && lines.dottedKeys) summary = await objects(true);
-        summary ??= await runIn(con, o, scan, started, fallback, { lines }, fullScan, scratch);
+        summary = await runIn(con, o, scan, started, fallback, { lines }, fullScan, scratch);
       }
     } else summary = await runIn(con, o, scan, started, fallback, undefined, fullScan, scratch);
     if (!summary) throw new Error("internal: no reading of the file");
@@ -200,10 +195,9 @@ async function runIn(
   fallback: (why: string) => Promise<RunSummary>,
   /**
    * How a JSON Lines file is read: in one parse per line (`objects`, answering undefined when the
-   * scan's verdict or DuckDB's parser says it cannot be; with the fields' flat dotted keys or
-   * without) or line by line (`lines`, with the scan).
+   * scan's verdict or DuckDB's parser says it cannot be) or line by line (`lines`, with the scan).
    */
-  jsonlRead: { objects: Promise<JsonlScan>; flatKeys: boolean } | { lines: JsonlScan } | undefined,
+  jsonlRead: { objects: Promise<JsonlScan> } | { lines: JsonlScan } | undefined,
   /** The CSV scan with every record's width checked, for when the quick scan did not. */
   fullScan: () => Promise<CsvScan>,
   /** A directory of this run's own, removed afterwards: the results file goes there. */
@@ -226,7 +220,7 @@ async function runIn(
   if (jsonlRead) {
     const structure = jsonStructure(jsonPaths(fields, o.idColumn));
     if (!structure) return fallback("a field's JSON key is also another field's parent object");
-    raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, jsonlRead.flatKeys) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);
+    raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, structure) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);
     fieldSql = fields.map((f, i) => jsonField(f, `x${i}`, options));
     rejectFirst = `WHEN leaddef_bad THEN [{'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}] WHEN leaddef_duplicate THEN [{'field': '', 'value': '', 'code': ${lit(DUPLICATE_KEY)}}]`;
   } else {
@@ -346,16 +340,11 @@ async function runIn(
 
   /**
    * Waits for the scoring pass; false when a reading of JSON Lines as objects does not stand
-   * (DuckDB could not parse every line, the scan found a line JSON.parse reads otherwise, or a
-   * dotted key that a reading without the flat keys missed), and the file is then read again. A
-   * Parquet file DuckDB cannot read is the input's error.
+   * (DuckDB could not parse every line, or the scan found a line JSON.parse reads otherwise), and
+   * the file is then read by lines. A Parquet file DuckDB cannot read is the input's error.
    */
   const scoringPass = async (pass: Promise<unknown>): Promise<boolean> => {
-    if (jsonlRead && "objects" in jsonlRead) {
-      const ran = await pass.then(() => true, () => false);
-      const verdict = await jsonlRead.objects;
-      return ran && verdict.objectsOnly && (jsonlRead.flatKeys || !verdict.dottedKeys);
-    }
+    if (jsonlRead && "objects" in jsonlRead) return (await pass.then(() => true, () => false)) && (await jsonlRead.objects).objectsOnly;
     await pass.catch((e: Error) => {
       throw o.inputFormat === "parquet" ? notParquet(o.input, e) : e;
     });

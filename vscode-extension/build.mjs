@@ -58,7 +58,7 @@ const chevrotainShim = {
 const CJS_SHIMS = {
   "./commander.js": 'export { Command, CommanderError, Option } from "commander";',
   "./cli-progress.js": 'import m from "cli-progress"; export function cliProgress() { return m; }',
-  "./duckdb-api.js": 'import m from "@duckdb/node-api"; export function duckdbApi() { return m; }',
+  "./duckdb-api.js": 'import m from "@duckdb/node-api"; export const DuckDBInstance = m.DuckDBInstance;',
 };
 const cjsShims = {
   name: "cjs-shims",

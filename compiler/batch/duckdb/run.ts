@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { duckdbApi } from "./duckdb-api.js";
+import { DuckDBInstance } from "./duckdb-api.js";
 import { formatDateDays } from "../../../language/literals.js";
 import { badEventsProblem, type Reject, rejectOf } from "../js/binder.js";
 import type { Reason } from "../../runtime/codecs/reasons.js";
@@ -19,8 +19,7 @@ import { DIALECTS } from "../../sql/sql-dialects.js";
 import { reasonOf } from "../../runtime/codecs/codec.js";
 import { csvField, csvReadBufferOption, DUPLICATE_KEY, jsonField, jsonStructure, type FieldSql } from "./readers.js";
 import { csvNewLine, recordAt, scanCsv, type CsvScan } from "./scan.js";
-import type { JsonlScan } from "./jsonl-scan.js";
-import { scanJsonlAside, type ScanAside } from "./jsonl-scan-aside.js";
+import { scanJsonl, type JsonlScan } from "./jsonl-scan.js";
 import { jsonPaths, linesSource, objectsSource } from "./jsonl-source.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { parquetField } from "./parquet-typed.js";
@@ -126,7 +125,7 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
   }
   let scan: CsvScan | undefined;
   let trailer: Trailer | undefined;
-  let jsonlScan: ScanAside | undefined;
+  let jsonlScan: Promise<JsonlScan> | undefined;
   if (o.inputFormat === "csv") {
     trailer = dialect?.trailer;
     const quick = quickScanCsv(o.input, delimiter, trailer?.dataEnd);
@@ -139,15 +138,14 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     if (scan.invalidUtf8) return fallback("the CSV file has bytes that are not UTF-8");
     if (!csvNewLine(scan)) return fallback("the CSV file mixes line ends (CR, LF, CRLF), which DuckDB's reader does not");
   } else if (o.inputFormat === "jsonl") {
-    // The scan runs (on a thread of its own, started before DuckDB is loaded) while DuckDB reads
-    // the file in one parse (`objectsSource`); its verdict decides, before anything is written,
-    // whether that reading stands.
-    jsonlScan = scanJsonlAside(o.input);
-    jsonlScan.verdict.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    // The scan runs while DuckDB reads the file in one parse (`objectsSource`); its verdict
+    // decides, before anything is written, whether that reading stands.
+    jsonlScan = scanJsonl(o.input);
+    jsonlScan.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   }
   const ownTemp = o.tempDirectory === undefined;
   const temp = o.tempDirectory ?? mkdtempSync(join(tmpdir(), "leaddef-duckdb-"));
-  const db = await duckdbApi().DuckDBInstance.create(":memory:", {
+  const db = await DuckDBInstance.create(":memory:", {
     memory_limit: memoryLimit,
     temp_directory: temp,
     preserve_insertion_order: "true",
@@ -169,9 +167,9 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     const fullScan = () => scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
     let summary: RunSummary | undefined;
     if (jsonlScan) {
-      summary = await runIn(con, o, scan, started, fallback, { objects: jsonlScan.verdict }, fullScan, scratch);
+      summary = await runIn(con, o, scan, started, fallback, { objects: jsonlScan }, fullScan, scratch);
       if (!summary) {
-        const lines = await jsonlScan.verdict;
+        const lines = await jsonlScan;
         if (lines.why) return await fallback(`the JSON Lines file has ${lines.why}`);
         summary = await runIn(con, o, scan, started, fallback, { lines }, fullScan, scratch);
       }
@@ -180,7 +178,6 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     // A fallback's JS run counted the trailer itself.
     return trailer && summary.engine === "duckdb" ? { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines } : summary;
   } finally {
-    jsonlScan?.stop();
     con.closeSync();
     db.closeSync();
     rmSync(ownTemp ? temp : scratch, { recursive: true, force: true });

@@ -186,5 +186,9 @@ function layoutSql(s: string, layout: string, ops: SqlTextOps): string {
 /** SQL reading a JSON value: only a string can spell a date. */
 export function dateFromJson(x: string, layout?: string): JsonSql {
   const t = dateFromText(jsonStr(x), layout);
-  return { value: `CASE WHEN ${json.isString(x)} THEN ${t.value} END`, code: t.code, shown: json.shown(x) };
+  // A plain date is read off the JSON text (`"2026-11-22"`), without extracting the string (1M
+  // dates: 0.13 s of CPU instead of 0.4 s); anything else, or a plain date that is no day, takes
+  // the general reading, which reads a plain date first too.
+  const plain = `CASE WHEN ${x} GLOB '"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"' THEN TRY_CAST(substr(${x}, 2, 10) AS DATE) END`;
+  return { value: `COALESCE(${plain}, CASE WHEN ${json.isString(x)} THEN ${t.value} END)`, code: t.code, shown: json.shown(x) };
 }

@@ -158,7 +158,8 @@ export function numberFromText(integer: boolean, s: string, decimalComma = false
 export function numberFromJson(integer: boolean, x: string, decimalComma = false): JsonSql {
   const t = numberFromText(integer, jsonStr(x), decimalComma);
   // A JSON number too large for a double (`1e400`) is not a number (JSON.parse gives Infinity).
-  const number = `TRY_CAST(${x} AS DOUBLE)`;
+  // Cast as text: a JSON value's cast parses it as JSON again (1M numbers: 0.13 s of CPU, 0.06 s as text).
+  const number = `TRY_CAST(CAST(${x} AS VARCHAR) AS DOUBLE)`;
   return {
     value: `CASE WHEN ${json.isNumber(x)} THEN CASE WHEN NOT isinf(${number}) THEN ${number} END WHEN ${json.isString(x)} THEN ${t.value} END`,
     code: `CASE WHEN ${json.isNumber(x)} AND isinf(${number}) THEN 'not-a-number' ELSE ${t.code} END`,

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { expect } from "vitest";
-import { openEventFiles } from "../../compiler/app/stream-options.js";
+import { openEventFiles, streamAssignments } from "../../compiler/app/stream-options.js";
 import { runDuckdb } from "../../compiler/batch/duckdb/run.js";
 import { runJs } from "../../compiler/batch/js/run-js.js";
 import type { Program } from "../../compiler/runtime/program.js";
@@ -59,7 +59,7 @@ export function bothEngines(program: Program, dir: string) {
       output: dkOut.stream,
       rejectsPath: join(dir, `dk${k}.rej.csv`),
       threads: 2,
-      ...(pairs.length ? { eventPaths: Object.fromEntries(pairs.map((p) => p.split("=") as [string, string])), readEvents: () => openEventFiles(pairs, program.ir, "id") } : {}),
+      ...(pairs.length ? { eventPaths: streamAssignments(pairs, program.ir, "--events"), readEvents: () => openEventFiles(pairs, program.ir, "id") } : {}),
     });
     expect(dkOut.text()).toBe(jsOut.text());
     const rej = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");

@@ -206,6 +206,8 @@ async function runIn(
   const path = lit(o.input);
   const fields = program.fields;
   const options = { decimalComma: o.decimalComma };
+  // The leads are joined with the events of --events files (their streams read there).
+  const withEvents = program.ir.streams.length > 0 && Object.keys(o.eventPaths ?? {}).length > 0;
   // raw: one row per input row, in file order, so that the result table's rowid is the row's
   // position (no window function, which would serialise the scan). It has `leaddef_blank`,
   // `leaddef_id` (NULL: the record number, filled in afterwards) and the columns fieldSql reads.
@@ -244,7 +246,7 @@ async function runIn(
     const position = new Map(header.map((h, i) => [h, i]));
     // A Parquet file without an id column, joined with events: a lead's id is its row number
     // (a Parquet file has no blank lines or malformed records), which the join needs in the query.
-    const rowNumberIds = !scan && !position.has(o.idColumn) && program.ir.streams.length > 0 && Object.keys(o.eventPaths ?? {}).length > 0;
+    const rowNumberIds = !scan && !position.has(o.idColumn) && withEvents;
     if (rowNumberIds) reader = `read_parquet(${path}, file_row_number = true)`;
     const known = new Set([...fields.map((f) => f.column), o.idColumn]);
     unknownColumns = header.filter((h) => h && !known.has(h));
@@ -289,8 +291,6 @@ async function runIn(
     const problems = `list_filter([${checks.map((c) => `CASE WHEN ${c.bad} THEN ${c.problem} END`).join(", ")}], x -> x IS NOT NULL)`;
     whens.push(`WHEN ${checks.map((c) => c.bad).join(" OR ")} THEN ${problems}`);
   }
-  const eventPaths = o.eventPaths ?? {};
-  const withEvents = program.ir.streams.length > 0 && Object.keys(eventPaths).length > 0;
   // A lead readable in itself is rejected for an unreadable event (after its fields, as in the JS engine).
   if (withEvents) whens.push(`WHEN leaddef_id IN (SELECT lead FROM ${BAD_EVENTS}) THEN [{'field': '', 'value': '', 'code': ${lit(BAD_EVENT)}}]`);
   const rejectCase = whens.some((w) => w) ? `CASE WHEN leaddef_blank THEN NULL ${whens.filter((w) => w).join(" ")} END` : "NULL";

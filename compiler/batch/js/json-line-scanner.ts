@@ -166,7 +166,7 @@ export class JsonLineScanner {
   private value(b: LineBytes, i: number, depth: number, strings: StringCache): number {
     const c = b[i];
     if (c === QUOTE) return this.string(b, i, strings);
-    if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) return this.number(b, i);
+    if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) return this.number(b, i, true);
     if (c === OPEN_BRACKET) {
       const after = this.stringList(b, i, strings);
       if (after >= 0) return after;
@@ -193,17 +193,26 @@ export class JsonLineScanner {
 
   /** A string: found among the key's recent ones or built from its bytes; by JSON.parse when it has escapes. */
   private string(b: LineBytes, i: number, strings: StringCache): number {
+    const after = this.plainString(b, i, strings);
+    return after === ESCAPED ? this.parsed(b, i, skipString(b, i)) : after;
+  }
+
+  /**
+   * The string at `i` into `last` when it has no escape (ASCII found among the key's recent
+   * strings or built by Latin-1, anything else decoded: the piece is valid UTF-8, checked whole):
+   * the position after it; ESCAPED when it has one, -1 when it holds a control character.
+   */
+  private plainString(b: LineBytes, i: number, strings: StringCache): number {
     const start = i + 1;
     let k = start;
     let high = 0;
     let hash = 0;
     for (let c = b[k]; c !== QUOTE; c = b[++k]) {
-      if (c === BACKSLASH) return this.parsed(b, i, skipString(b, i));
+      if (c === BACKSLASH) return ESCAPED;
       if (!(c >= 0x20)) return -1;
       high |= c;
       hash = (hash * 31 + c) | 0;
     }
-    // (valid UTF-8, checked for the whole piece: ASCII text needs no decoding)
     this.last = high < 0x80 ? strings.ascii(b, start, k, hash) : b.utf8Slice(start, k);
     return k + 1;
   }
@@ -217,18 +226,9 @@ export class JsonLineScanner {
       return i + 1;
     }
     for (;;) {
-      if (b[i] !== QUOTE) return -1;
-      const start = i + 1;
-      let k = start;
-      let high = 0;
-      let hash = 0;
-      for (let c = b[k]; c !== QUOTE; c = b[++k]) {
-        if (c === BACKSLASH || !(c >= 0x20)) return -1;
-        high |= c;
-        hash = (hash * 31 + c) | 0;
-      }
-      list.push(high < 0x80 ? strings.ascii(b, start, k, hash) : b.utf8Slice(start, k));
-      i = skipSpace(b, k + 1);
+      if (b[i] !== QUOTE || (i = this.plainString(b, i, strings)) < 0) return -1;
+      list.push(this.last as string);
+      i = skipSpace(b, i);
       if (b[i] === CLOSE_BRACKET) {
         this.last = list;
         return i + 1;
@@ -239,12 +239,13 @@ export class JsonLineScanner {
   }
 
   /**
-   * A JSON number, checked against JSON's grammar, into `last`. Up to 15 digits with no exponent
-   * make an exact integer, and such an integer over a power of ten up to 10^15 (both exact
-   * doubles) is the correctly rounded quotient, as JSON.parse's reading is; any other number is
-   * read by Number, which reads JSON's numbers as JSON.parse does.
+   * A JSON number, checked against JSON's grammar, and its value into `last` when `build` (not
+   * for a value skipped). Up to 15 digits with no exponent make an exact integer, and such an
+   * integer over a power of ten up to 10^15 (both exact doubles) is the correctly rounded
+   * quotient, as JSON.parse's reading is; any other number is read by Number, which reads JSON's
+   * numbers as JSON.parse does.
    */
-  private number(b: LineBytes, i: number): number {
+  private number(b: LineBytes, i: number, build: boolean): number {
     const start = i;
     const negative = b[i] === MINUS;
     if (negative) i++;
@@ -282,6 +283,7 @@ export class JsonLineScanner {
       }
       if (expDigits === 0) return -1;
     }
+    if (!build) return i;
     if (!exponent && digits <= 15) {
       const v = fraction === 0 ? m : m / POWERS_OF_TEN[fraction];
       this.last = negative ? -v : v;
@@ -311,7 +313,7 @@ export class JsonLineScanner {
         n--;
         i++;
       } else if (c === QUOTE) i = skipString(b, i);
-      else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) i = this.number(b, i);
+      else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) i = this.number(b, i, false);
       else {
         const literal = literalAt(b, i);
         if (literal === 0) return -1;
@@ -348,6 +350,8 @@ export interface LineBytes extends Buffer {
 
 /** The deepest nesting read here; deeper lines are left to JSON.parse. */
 const MAX_DEPTH = 64;
+/** What `plainString` answers for a string with an escape (not a position). */
+const ESCAPED = -2;
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c, MINUS = 0x2d, PLUS = 0x2b, DOT = 0x2e, LINE_FEED = 0x0a;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;

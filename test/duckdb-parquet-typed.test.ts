@@ -30,8 +30,10 @@ const DEFINITION = `schema {
   tz: date?
   e: enum(alpha, beta)?
   s: string?
+  wn: integer?
+  wd: integer?
 }
-criterion hit when b or n > 0 or i > 0 or u > 0 or d > 0 or f > 0 or dec > 0 or days_since(day) <= 30 or days_since(ts) <= 30 or days_since(tz) <= 30 or e = beta or s contains "x"
+criterion hit when wn > 5 or wd > 5 or b or n > 0 or i > 0 or u > 0 or d > 0 or f > 0 or dec > 0 or days_since(day) <= 30 or days_since(ts) <= 30 or days_since(tz) <= 30 or e = beta or s contains "x"
 yes when hit
 `;
 
@@ -49,6 +51,9 @@ const COLUMNS: Record<string, [type: string, values: string[]]> = {
   tz: ["TIMESTAMPTZ", ["'2026-11-20 23:30:00+00'", "'2026-11-21 01:30:00+05'", "'infinity'"]],
   e: ["VARCHAR", ["'beta'", "' Beta '", "'ALPHA'", "'gamma'", "''", "'\u00A0beta'"]],
   s: ["VARCHAR", ["'x'", "''", "'XY'"]],
+  // integer fields: a BIGINT column is whole by its type (no check), a DOUBLE column is checked.
+  wn: ["BIGINT", ["9223372036854775807", "-3", "6", "9007199254740993"]],
+  wd: ["DOUBLE", ["2.5", "6.0", "'inf'", "-0.0", "1e300", "9007199254740993"]],
 };
 
 beforeAll(async () => {

@@ -27,7 +27,9 @@ const inDateRange = (x: string) => `${x} BETWEEN DATE '0001-01-01' AND DATE '999
  */
 export function parquetField(f: IrField, col: string, type: string, options: ReadOptions = {}): FieldSql {
   const c = q(col);
-  const asText = () => csvField(f, `CAST(${c} AS VARCHAR)`, options, true);
+  // The text of a value is never NULL, so a cell is present exactly when the column is not NULL:
+  // tested on the column, not on its text (a cast to VARCHAR per row, ~10% of the typed query).
+  const asText = (): FieldSql => ({ ...csvField(f, `CAST(${c} AS VARCHAR)`, options, true), present: `${c} IS NOT NULL` });
   const direct = (value: string): FieldSql => ({ present: `${c} IS NOT NULL`, value, reject: "NULL", optional: f.optional });
   // A direct value where `ok` holds; elsewhere the text reading decides, and rejects as it does.
   const where = (ok: string, value: string): FieldSql => {
@@ -40,7 +42,7 @@ export function parquetField(f: IrField, col: string, type: string, options: Rea
       if (type === "BOOLEAN") return direct(c);
       break;
     case "number":
-      if (INTEGERS.has(type)) return direct(`CAST(${c} AS DOUBLE)`);
+      if (INTEGERS.has(type)) return { ...direct(`CAST(${c} AS DOUBLE)`), whole: true };
       // NaN and ±Infinity are not numbers to the codec: their text reading rejects them.
       if (type === "DOUBLE") return where(`isfinite(${c})`, c);
       break;

@@ -15,7 +15,14 @@ const q = DIALECTS.duckdb.ident;
  * NULL while present, and `reject` (field, value as shown, reason code) is computed for that row
  * only. The value and the code come from the field's codec.
  */
-export interface FieldSql { present: string; value: string; reject: string; optional: boolean }
+export interface FieldSql {
+  present: string;
+  value: string;
+  reject: string;
+  optional: boolean;
+  /** The value, when not NULL, is known to be a whole, finite number (an integer column's): an `integer` field then needs no check. */
+  whole?: boolean;
+}
 
 /** DuckDB's default longest line for read_csv (2 MiB). */
 const DEFAULT_MAX_LINE = 2_097_152;

@@ -278,7 +278,7 @@ async function runIn(
   fieldSql.forEach((f, i) => {
     const fld = fields[i];
     const v = `v${i}`;
-    const whole = fld.kind === "number" && fld.integer;
+    const whole = fld.kind === "number" && fld.integer && !f.whole;
     typedCols.push(whole ? `CASE WHEN ${v} = floor(${v}) AND NOT isinf(${v}) THEN ${v} END AS f${i}` : `${v} AS f${i}`);
     if (!f.optional) checks.push({ bad: `NOT (${f.present})`, problem: `{'field': ${lit(fld.path)}, 'value': '', 'code': 'required-missing'}` });
     if (f.reject !== "NULL" && f.present !== "FALSE") {

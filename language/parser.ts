@@ -303,7 +303,7 @@ class LeaddefCstParser extends CstParser {
       // `expect reason "text"`: `reason` is a word only before a string.
       { GATE: () => this.LA(1).image === "reason" && this.LA(2).tokenType === T.StringLiteral, ALT: () => { this.CONSUME3(T.Identifier); this.CONSUME(T.StringLiteral); } },
       // `expect fit_grade = A`: a grade and its letter (a flag is one name alone).
-      { ALT: () => { this.CONSUME4(T.Identifier); this.CONSUME2(T.Equals); this.CONSUME2(T.NameLike); } },
+      { ALT: () => { this.CONSUME4(T.Identifier); this.CONSUME2(T.Equals); this.CONSUME3(T.NameLike); } },
       { ALT: () => { this.OPTION2(() => this.CONSUME(T.Not)); this.CONSUME(T.Identifier); } },
     ]);
   });

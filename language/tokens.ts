@@ -155,7 +155,7 @@ export function isKeyword(word: string): boolean {
   return keywordSet.has(word);
 }
 
-const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: process.env.LEADDEF_VALIDATE_GRAMMAR !== "1" });
 
 /** A token that begins a line: inside a score block, a `+`/`-` there starts a new weighted line. */
 export interface LeaddefToken extends IToken {

@@ -3,7 +3,7 @@
 // and EXPLAIN ANALYZEs the big ones (set PROFILE_ANALYZE=1) into /tmp/leaddef-profile-<n>.txt.
 // usage: node bench/duckdb-profile.mjs FILE.leaddef INPUT [csv|jsonl]   (after `npx tsc -p .`)
 import { writeFileSync } from "node:fs";
-import { DuckDBConnection } from "@duckdb/node-api";
+import { DuckDBInstance } from "../dist/compiler/batch/duckdb/duckdb-api.js";
 import { compileFile } from "../dist/compiler/compile.js";
 import { runDuckdb } from "../dist/compiler/batch/duckdb/run.js";
 import { parseDateDays } from "../dist/language/literals.js";
@@ -11,6 +11,8 @@ import { parseDateDays } from "../dist/language/literals.js";
 const [file, input, fmt = input.endsWith(".jsonl") ? "jsonl" : "csv"] = process.argv.slice(2);
 const analyze = process.env.PROFILE_ANALYZE === "1";
 let k = 0;
+// The connection class the engine uses (the bundled copy of @duckdb/node-api when built).
+const DuckDBConnection = { prototype: Object.getPrototypeOf(await (await DuckDBInstance.create(":memory:")).connect()) };
 for (const method of ["run", "runAndReadAll", "stream"]) {
   const orig = DuckDBConnection.prototype[method];
   DuckDBConnection.prototype[method] = async function (sql, ...rest) {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { readDirectResults } from "../compiler/batch/duckdb/direct-results.js";
-import { firstMemoryLimit, MEMORY, runDuckdb } from "../compiler/batch/duckdb/run.js";
+import { firstMemoryLimit, MEMORY, openDatabase, runDuckdb } from "../compiler/batch/duckdb/run.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
 import { compile } from "../compiler/compile.js";
 import { parseDateDays } from "../language/literals.js";
@@ -229,5 +229,24 @@ describe("DuckDB engine, one pass to a CSV file ≡ JS engine", () => {
     } finally {
       DuckDBInstance.create = create;
     }
+  });
+
+  it("a database the caller opened: the run sets its limits on it, runs again on it when out of memory, and leaves it open", async () => {
+    const input = join(dir, "given.csv");
+    writeFileSync(input, leads(19, 3_000, true));
+    const base = { program: program!, input, inputFormat: "csv" as const, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const };
+    await runJs({ ...base, output: join(dir, "given-js.csv"), rejectsPath: join(dir, "given-js.rej.csv") });
+    const database = openDatabase(2);
+    const dk = await runDuckdb({ ...base, output: join(dir, "given-dk.csv"), rejectsPath: join(dir, "given-dk.rej.csv"), database, firstMemoryForTests: "1MB" });
+    expect(dk.engine).toBe("duckdb");
+    expect(readFileSync(join(dir, "given-dk.csv"), "utf8")).toBe(readFileSync(join(dir, "given-js.csv"), "utf8"));
+    expect(readFileSync(join(dir, "given-dk.rej.csv"), "utf8")).toBe(readFileSync(join(dir, "given-js.rej.csv"), "utf8"));
+    // Still open, at the limit of the run's second attempt; and a second run on it scores the same.
+    const con = await (await database).connect();
+    expect((await con.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0][0]).toMatch(/^(953\.6 MiB|1\.0 GiB|1000\.0 MB|1GB)$/);
+    con.closeSync();
+    await runDuckdb({ ...base, output: join(dir, "given-dk2.csv"), rejectsPath: join(dir, "given-dk2.rej.csv"), database });
+    expect(readFileSync(join(dir, "given-dk2.csv"), "utf8")).toBe(readFileSync(join(dir, "given-js.csv"), "utf8"));
+    (await database).closeSync();
   });
 });

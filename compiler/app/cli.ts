@@ -299,13 +299,19 @@ function buildCli(): Command {
     .action(async (file: string, opts: WriteBackOptions & { input: string; output?: string; asOf?: string; rejects?: string; id: string; columns: "default" | "all"; inputFormat?: "csv" | "jsonl"; failOnRejects?: boolean; decimalComma?: boolean; delimiter?: string; progress: boolean; engine: "js" | "duckdb"; param: string[]; events: string[]; eventsMemory?: string }, command: Command) => {
       // `-o -` is standard output, as `fmt -` and `--input -` read standard input (not a file named `-`).
       if (opts.output === "-") opts.output = undefined;
-      const { program } = programOrExit(file, opts.param);
-      const writeBack = prepareWriteBack(opts, program);
-      const asOf = parseAsOf(opts.asOf);
       const detected = opts.inputFormat ?? (opts.input === "-" ? "csv" : inputFormatOf(opts.input));
       if (detected === undefined) throw new UsageError(`cannot tell the format of \`${opts.input}\`; name it .csv or .jsonl, or pass --input-format`);
       if (detected === "parquet" && opts.engine !== "duckdb") throw new UsageError("Parquet input needs --engine duckdb");
       if (opts.engine === "duckdb" && opts.input === "-") throw new UsageError("--engine duckdb reads a file, not standard input");
+      // DuckDB is loaded only when asked for (the JS engine needs none of its native code), and
+      // its database opens on another thread while the definition compiles here. The process
+      // ends without closing it.
+      const duckdb = opts.engine === "duckdb" ? await import("../batch/duckdb/run.js") : undefined;
+      const database = duckdb?.openDatabase();
+      database?.catch(() => undefined); // awaited by the run; not an unhandled rejection if compiling fails first
+      const { program } = programOrExit(file, opts.param);
+      const writeBack = prepareWriteBack(opts, program);
+      const asOf = parseAsOf(opts.asOf);
       const rejectsPath = opts.rejects ?? `${opts.output ?? (opts.input === "-" ? "stdin" : opts.input)}.rejects.csv`;
       const overwrites = overwrittenInput([opts.input, file, ...opts.events.map((e) => e.slice(e.indexOf("=") + 1))], [{ flag: "--output", path: opts.output }, { flag: "--rejects", path: rejectsPath }]);
       if (overwrites) throw new UsageError(overwrites);
@@ -329,10 +335,9 @@ function buildCli(): Command {
         eventPaths: opts.engine === "duckdb" ? eventPathsOf(opts.events, program.ir) : undefined,
         readEvents: () => eventFilesOf(opts.events, program.ir, writeBack?.idColumn ?? opts.id, opts.eventsMemory),
       };
-      // DuckDB is loaded only when asked for: the JS engine needs none of its native code.
-      const summary = opts.engine === "duckdb" || detected === "parquet"
-        ? await (await import("../batch/duckdb/run.js")).runDuckdb(job)
-        : await runJs({ ...job, inputFormat: detected, progress: opts.progress && process.stderr.isTTY ? process.stderr : undefined });
+      const summary = duckdb
+        ? await duckdb.runDuckdb({ ...job, database })
+        : await runJs({ ...job, inputFormat: detected as "csv" | "jsonl", progress: opts.progress && process.stderr.isTTY ? process.stderr : undefined });
       for (const warning of summary.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       const report = renderSummary(summary);
       (opts.output ? process.stdout : process.stderr).write(`${report}\n`);

@@ -316,7 +316,7 @@ describe.concurrent("run", () => {
     const def = resolve("examples/acme.leaddef");
     const leads = resolve("examples/leads.csv");
     for (const engine of ["js", "duckdb"]) {
-      const r = await cli(["run", def, "--input", leads, "-o", "-", "--rejects", join(dir, `r-${engine}.csv`), "--engine", engine, "--as-of", AS_OF], dir);
+      const r = await cli(["run", def, "--input", leads, "-o", "-", "--rejects", join(dir, `r-${engine}.csv`), "--engine", engine, "--as-of", AS_OF], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.split("\n")[0]).toBe("id,stage,priority");
       expect(r.stdout.trim().split("\n").length).toBeGreaterThan(900);

@@ -55,7 +55,7 @@ async function engines(c: Case) {
   for (const [name, input, inputFormat] of [["js csv", csv, "csv"], ["js jsonl", jsonl, "jsonl"], ["duckdb csv", csv, "csv"], ["duckdb jsonl", jsonl, "jsonl"]] as const) {
     const output = join(dir, `out${k}-${name.replace(" ", "-")}.csv`);
     const rejectsPath = `${output}.rejects.csv`;
-    if (name.startsWith("js")) await runJs({ ...base, input, inputFormat, output, rejectsPath, progress: false });
+    if (name.startsWith("js")) await runJs({ ...base, input, inputFormat, output, rejectsPath });
     else await runDuckdb({ ...base, input, inputFormat, output, rejectsPath, threads: 1 });
     outcomes[name] = { stages: readFileSync(output, "utf8"), rejects: existsSync(rejectsPath) ? readFileSync(rejectsPath, "utf8") : "" };
   }

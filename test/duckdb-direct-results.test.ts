@@ -206,7 +206,7 @@ describe("DuckDB engine, one pass to a CSV file ≡ JS engine", () => {
     const js = await runJs({ ...base, output: join(dir, "mem-js.csv"), rejectsPath: join(dir, "mem-js.rej.csv") });
     const limits: string[] = [];
     const create = DuckDBInstance.create;
-    DuckDBInstance.create = async function (path?: string, options?: Record<string, string>) {
+    DuckDBInstance.create = async function (this: typeof DuckDBInstance, path?: string, options?: Record<string, string>) {
       limits.push(String(options?.memory_limit));
       return create.call(this, path, options);
     } as typeof create;

@@ -80,7 +80,7 @@ describe("DuckDB engine after a quick scan: lines of the wrong width, found by D
 }
 criterion big when n >= 10
 hot when big
-`, "q.leaddef");
+`, { path: "q.leaddef" });
 
   async function both(input: string, duckdbReadsIt = true) {
     const k = n++;

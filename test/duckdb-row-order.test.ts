@@ -23,7 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), "leaddef-row-order-"));
 const statements: string[] = [];
 const originalRun = DuckDBConnection.prototype.run;
 beforeAll(() => {
-  DuckDBConnection.prototype.run = function (sql: string, ...rest: unknown[]) {
+  DuckDBConnection.prototype.run = function (this: DuckDBConnection, sql: string, ...rest: unknown[]) {
     statements.push(sql);
     return (originalRun as (...a: unknown[]) => ReturnType<typeof originalRun>).call(this, sql, ...rest);
   } as typeof originalRun;

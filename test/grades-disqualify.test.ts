@@ -129,7 +129,7 @@ describe("the stage table and the funnel commands keep `disqualified` outside th
   });
 
   it("sweep: disqualified is a column, and the top of the funnel is still the last stage", () => {
-    const text = renderSweep({ param: "min", rowsRead: 5, rowsRejected: 0, runs: [{ value: "60", stages: { none: 1, mql: 1, sql: 1, disqualified: 2 } }] });
+    const text = renderSweep({ param: "min", rowsRead: 5, rowsRejected: 0, warnings: [], runs: [{ value: "60", stages: { none: 1, mql: 1, sql: 1, disqualified: 2 } }] });
     expect(text.split("\n")[0].trim().split(/\s+/)).toEqual(["min", "none", "mql", "sql", "disqualified", "reached", "sql"]);
     expect(text.split("\n")[1].trim().split(/\s+/)).toEqual(["60", "1", "1", "1", "2", "20.0%"]);
   });

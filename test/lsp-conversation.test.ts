@@ -38,7 +38,7 @@ class Client {
       this.published.push(p);
       for (const w of this.waiters.splice(0)) w();
     });
-    this.conn.onNotification("window/logMessage", (p: { message: string }) => this.logs.push(p.message));
+    this.conn.onNotification("window/logMessage", (p: { message: string }) => void this.logs.push(p.message));
     this.conn.listen();
   }
 

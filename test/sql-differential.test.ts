@@ -84,7 +84,7 @@ function expectedOfText(program: Program, c: GenCase, texts: Row[]): Expected[] 
     });
     const out = new Array(1 + n);
     program.evaluateValues(vals, asOf, out, true);
-    return { stage: program.stages[out[0] as number] ?? "none", scores: out.slice(1, 1 + program.scores.length) as number[], flags: out.slice(1 + program.scores.length) as boolean[] };
+    return { stage: program.stages[out[0] as number] ?? "none", scores: out.slice(1, 1 + program.scores.length) as number[], flags: out.slice(1 + program.scores.length) as boolean[], reason: undefined, grades: [] };
   });
 }
 

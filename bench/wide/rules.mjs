@@ -6,7 +6,10 @@
 const SENIORITY = ['individual', 'manager', 'director', 'vp', 'c_level'];
 const BOOL = { true: true, yes: true, 1: true, false: false, no: false, 0: false };
 
-/** A typed lead from the generator's CSV cells (empty cell: absent). */
+/**
+ * A typed lead from the generator's CSV cells (empty cell: absent).
+ * @returns {Record<string, any> & { id: string }}
+ */
 export function toLead(cells, columns) {
   const lead = {};
   columns.forEach((c, i) => {

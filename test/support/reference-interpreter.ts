@@ -138,7 +138,8 @@ export class ReferenceInterpreter {
       if (floor && total < floor.value) total = floor.value;
       result = total;
     } else {
-      result = this.cond(model, sym.decl.condition);
+      // criteria and stages: the only other declarations a lead is evaluated for
+      result = this.cond(model, (sym.decl as A.CriterionDecl | A.StageDecl).condition);
     }
     this.cache.set(sym, result);
     return result;

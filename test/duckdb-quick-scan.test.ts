@@ -83,6 +83,11 @@ hot when big
 `, { path: "q.leaddef" });
 
   async function both(input: string, duckdbReadsIt = true) {
+    return (await bothRuns(input, duckdbReadsIt)).rejects;
+  }
+
+  /** Both engines on `input`: output, rejects and counts equal; the DuckDB run's summary and rejects. */
+  async function bothRuns(input: string, duckdbReadsIt = true) {
     const k = n++;
     const base = { program: program!, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const, input, inputFormat: "csv" as const };
     const js = await runJs({ ...base, output: join(dir, `js${k}.csv`), rejectsPath: join(dir, `js${k}.rej.csv`) });
@@ -92,7 +97,7 @@ hot when big
     expect(rej(join(dir, `dk${k}.rej.csv`))).toBe(rej(join(dir, `js${k}.rej.csv`)));
     if (duckdbReadsIt) expect(dk.engine).toBe("duckdb");
     expect({ read: dk.rowsRead, rejected: dk.rowsRejected }).toEqual({ read: js.rowsRead, rejected: js.rowsRejected });
-    return rej(join(dir, `dk${k}.rej.csv`));
+    return { rejects: rej(join(dir, `dk${k}.rej.csv`)), dk };
   }
 
   it("quote-free lines too short and too long, between bad values and a quoted multi-line cell, keep their line numbers and order", async () => {
@@ -120,6 +125,32 @@ hot when big
     }
     // An empty last cell of the right width stays DuckDB's to read.
     expect(await both(file('id,n,b\nA,12,yes\nE,20,""\nF,30,\n'))).toBe("");
+  });
+
+  // With an id column, DuckDB starts on the header alone and the scan of the rest runs beside
+  // the query: what it finds past the header still sends the file to the JS engine.
+  it("the scan beside the query: line ends, bytes and malformed records past the header still decide", async () => {
+    const regular = Array.from({ length: 300 }, (_, i) => `L${i},${i % 23},yes`);
+    const cases: [what: string, text: Buffer, why: RegExp][] = [
+      ["CRLF past an LF header", Buffer.from(`id,n,b\n${regular.slice(0, 150).join("\n")}\n${regular.slice(150).join("\r\n")}\r\n`), /mixes line ends/],
+      ["a byte that is not UTF-8 on the last line", Buffer.concat([Buffer.from(`id,n,b\n${regular.join("\n")}\nZ,1,`), Buffer.from([0xff]), Buffer.from("\n")]), /not UTF-8/],
+      ["10,001 malformed records", Buffer.from(`id,n,b\n${regular.join("\n")}\n${Array.from({ length: 10_001 }, (_, i) => `M${i},1`).join("\n")}\n`), /10001 CSV records are malformed/],
+    ];
+    for (const [what, text, why] of cases) {
+      const { dk } = await bothRuns(file(text), false);
+      expect(dk.engine, what).toBe("js");
+      expect(dk.warnings.join("\n"), what).toMatch(why);
+    }
+    // Irregular past the header (a quote inside an unquoted cell): the full scan, after the query.
+    const { dk, rejects } = await bothRuns(file(`id,n,b\n${regular.join("\n")}\nQ,1"2,yes\n`));
+    expect(dk.warnings).toEqual([]);
+    expect(rejects).toMatch(/\n302,Q,/);
+  });
+
+  it("the header alone: its cells and its line end, no record", () => {
+    const head = quickScanCsv(file('"i,d",n\r\nA,1\r\nB,2\n'), ",", undefined, true);
+    expect(head).toMatchObject({ header: ["i,d", "n"], records: 0, good: 0, lineEnds: { lf: 0, crlf: 1, cr: 0 } });
+    expect(quickScanCsv(file("id,n\nA,1\n"), ",", undefined, true)).toMatchObject({ header: ["id", "n"], records: 0, lineEnds: { lf: 1, crlf: 0, cr: 0 } });
   });
 
   it("a regular file: no rejects, every row scored in input order", async () => {

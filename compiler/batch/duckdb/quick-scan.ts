@@ -15,8 +15,12 @@ import { noteGood, type CsvScan } from "./scan.js";
  * skips a record of the wrong width, so the engine compares its row count with `good` and scans
  * again in full when they differ — except a record whose last cells are empty, which DuckDB reads
  * as a row of the header's width: a record with an empty last cell is counted here.
+ *
+ * `headerOnly`: stops after the header record, with its cells and its line end only (no record
+ * counted, `invalidUtf8` not known): what the engine needs to start DuckDB's query, while the
+ * whole scan runs beside it.
  */
-export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): CsvScan | undefined {
+export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number, headerOnly = false): CsvScan | undefined {
   const scan: CsvScan = { header: [], records: 0, good: 0, bad: [], from: [], dRecord: [], dLine: [], lineEnds: { lf: 0, crlf: 0, cr: 0 }, invalidUtf8: false, widthsChecked: false };
   const delim = delimiter.charCodeAt(0);
   const fd = openSync(path, "r");
@@ -75,6 +79,7 @@ export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): C
             }
           }
           if (lf >= 0) textEnd === lf ? scan.lineEnds.lf++ : scan.lineEnds.crlf++;
+          if (headerOnly && width >= 0) return scan;
           line++;
           pos = lf < 0 ? have : lf + 1;
           continue;
@@ -103,6 +108,7 @@ export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number): C
         }
         if (rec.lineEnd === "lf") scan.lineEnds.lf++;
         else if (rec.lineEnd === "crlf") scan.lineEnds.crlf++;
+        if (headerOnly) return scan;
         line += 1 + rec.newlinesInside;
         pos = rec.next;
       }

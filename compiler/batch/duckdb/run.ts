@@ -102,6 +102,14 @@ async function columnsOf(con: DuckDBConnection, from: string): Promise<{ name: s
   return r.getRows().map((row) => ({ name: String(row[0]), type: String(row[1]) }));
 }
 
+/** Why a CSV file goes to the JS engine, from its scan (undefined: DuckDB reads it as the JS reader does). */
+function csvVerdict(scan: CsvScan): string | undefined {
+  if (scan.bad.length > 10_000) return `${scan.bad.length} CSV records are malformed`;
+  if (scan.invalidUtf8) return "the CSV file has bytes that are not UTF-8";
+  if (!csvNewLine(scan)) return "the CSV file mixes line ends (CR, LF, CRLF), which DuckDB's reader does not";
+  return undefined;
+}
+
 /** The marker for a JSON line DuckDB found unparsable; Node reads it again for JSON.parse's message. */
 const BAD_JSON = "\u0001leaddef:bad-json";
 
@@ -146,20 +154,29 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     if (o.inputFormat === "jsonl" && !withEvents) return fallback("the definition reads event streams, which the DuckDB engine reads from --events files only, not from lists inside JSON Lines leads");
   }
   let scan: CsvScan | undefined;
+  let restOfScan: (() => Promise<CsvScan>) | undefined;
   let trailer: Trailer | undefined;
   let jsonlScan: Promise<JsonlScan> | undefined;
   if (o.inputFormat === "csv") {
     trailer = dialect?.trailer;
-    const quick = quickScanCsv(o.input, delimiter, trailer?.dataEnd);
-    // Without an id column a row's id is its record number, which skipped records shift: the
-    // results' reader numbers rows as it writes them (record-number.ts), before DuckDB's row
-    // count could show a record the quick scan missed, so that takes the full scan up front.
-    scan = quick && quick.header.some((h) => h.trim() === o.idColumn) ? quick : await scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
+    const dataEnd = trailer?.dataEnd;
+    const head = quickScanCsv(o.input, delimiter, dataEnd, true);
+    if (head && head.header.some((h) => h.trim() === o.idColumn)) {
+      // With an id column the query needs only the header and its line end: the quick scan of the
+      // rest (~0.2 s per million rows) runs on this thread while DuckDB's threads score the file,
+      // and its verdicts are checked once both are done (`runIn`).
+      scan = head;
+      restOfScan = async () => quickScanCsv(o.input, delimiter, dataEnd) ?? (await scanCsv(o.input, o.idColumn, delimiter, dataEnd));
+    } else {
+      // Without an id column a row's id is its record number, which skipped records shift: the
+      // results' reader numbers rows as it writes them (record-number.ts), before DuckDB's row
+      // count could show a record the quick scan missed, so that takes the full scan up front.
+      scan = await scanCsv(o.input, o.idColumn, delimiter, dataEnd);
+    }
     checkHeader(program.fields, scan.header, o.idColumn, o.idExplicit === true);
     if (withEvents && !scan.header.some((h) => h.trim() === o.idColumn)) return fallback("the events join on lead ids, and the CSV file has no id column (a lead's id is its record number)");
-    if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
-    if (scan.invalidUtf8) return fallback("the CSV file has bytes that are not UTF-8");
-    if (!csvNewLine(scan)) return fallback("the CSV file mixes line ends (CR, LF, CRLF), which DuckDB's reader does not");
+    const why = csvVerdict(scan);
+    if (why) return fallback(why);
   } else if (o.inputFormat === "jsonl") {
     // The scan runs while DuckDB reads the file in one parse (`objectsSource`); its verdict
     // decides, before anything is written, whether that reading stands.
@@ -191,7 +208,7 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
         if (lines.why) return await fallback(`the JSON Lines file has ${lines.why}`);
         summary = await runIn(con, o, scan, started, fallback, { lines }, fullScan, scratch);
       }
-    } else summary = await runIn(con, o, scan, started, fallback, undefined, fullScan, scratch);
+    } else summary = await runIn(con, o, scan, started, fallback, undefined, fullScan, scratch, restOfScan);
     if (!summary) throw new Error("internal: no reading of the file");
     // A fallback's JS run counted the trailer itself.
     return trailer && summary.engine === "duckdb" ? { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines } : summary;
@@ -217,6 +234,8 @@ async function runIn(
   fullScan: () => Promise<CsvScan>,
   /** A directory of this run's own, removed afterwards: the results file goes there. */
   scratch: string,
+  /** The CSV scan past the header (`scan` has the header only), run while DuckDB scores the file. */
+  restOfScan?: () => Promise<CsvScan>,
 ): Promise<RunSummary | undefined> {
   const { program } = o;
   const path = lit(o.input);
@@ -352,16 +371,26 @@ async function runIn(
    * (DuckDB could not parse every line, or the scan found a line JSON.parse reads otherwise), and
    * the file is then read by lines. A Parquet file DuckDB cannot read is the input's error.
    */
+  // Why the CSV file goes to the JS engine after all, from the scan that ran beside the query.
+  let csvWhy: string | undefined;
   const scoringPass = async (pass: Promise<unknown>): Promise<boolean> => {
     if (jsonlRead && "objects" in jsonlRead) return (await pass.then(() => true, () => false)) && (await jsonlRead.objects).objectsOnly;
-    await pass.catch((e: Error) => {
-      throw o.inputFormat === "parquet" ? notParquet(o.input, e) : e;
-    });
+    // The rest of the CSV scan, here while DuckDB's threads run the query.
+    const rest = restOfScan?.();
+    const failed = await pass.then(() => undefined, (e: Error) => e);
+    if (rest) {
+      const whole = await rest;
+      csvWhy = whole.header.join("\u0000") !== scan!.header.join("\u0000") ? "the CSV file's header changed while it was read" : csvVerdict(whole);
+      scan = whole;
+      recordId = recordNumbers(scan);
+    }
+    // A file the scan sends to the JS engine may have failed DuckDB's reader (line ends it was not told of).
+    if (failed && !csvWhy) throw o.inputFormat === "parquet" ? notParquet(o.input, failed) : failed;
     return true;
   };
 
   // A row without an id is numbered by the results' reader (record-number.ts).
-  const recordId = recordNumbers(scan);
+  let recordId = recordNumbers(scan);
   // What the scoring pass found: per stage, how many rows it scored, and each rejected row
   // (g: its position in the input, 1-based); then, once the checks below pass, the output.
   let scored: { stage: number; count: number }[];
@@ -374,6 +403,7 @@ async function runIn(
     const line = `concat_ws(',', COALESCE(${csvCellSql("leaddef_id")}, ''), leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
     const record = directRecordSql({ line, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
     if (!(await scoringPass(con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`)))) return undefined;
+    if (csvWhy) return fallback(csvWhy);
     const read = readDirectResults(file, o.output as string, header, stages.length, recordId);
     rmSync(file, { force: true });
     scored = read.stageCounts.map((count, stage) => ({ stage, count })).filter((s) => s.stage > 0);
@@ -397,6 +427,7 @@ async function runIn(
     const stored = names.map((n) => storedAs[n] ?? n);
     const resultFile = lit(join(scratch, "results.parquet"));
     if (!(await scoringPass(con.run(`COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`)))) return undefined;
+    if (csvWhy) return fallback(csvWhy);
     await con.run(`CREATE TEMP VIEW leaddef_result AS SELECT * FROM read_parquet(${resultFile}, file_row_number = true)`);
     const stageName = `${stageList}[leaddef_stage]`;
 

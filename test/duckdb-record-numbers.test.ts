@@ -151,6 +151,35 @@ describe("DuckDB engine: rows without an id get their record numbers, however ma
     }
   });
 
+  it("--events: leads without ids are joined on their record numbers in DuckDB when rows give them by position (CSV without malformed records, JSON Lines of objects only)", async () => {
+    const r = rng(12);
+    const ids = Array.from({ length: 300 }, () => 1 + Math.floor(r() * 1_000));
+    const events = file("activity-positions.csv", ["id,occurred", ...ids.map((id, k) => `${id},2026-11-${String(1 + (k % 20)).padStart(2, "0")}`)].join("\n") + "\n");
+    const both = bothEngines(withStream, dir);
+    // CSV: no id column; blank lines, quoted multi-line cells and rejected values, no malformed record.
+    const csv = ["n,s"];
+    for (let k = 0; k < 1_000; k++) {
+      const pick = r();
+      if (pick < 0.03) csv.push("");
+      else if (pick < 0.06) csv.push(`${Math.floor(r() * 20)},"two\nlines"`);
+      else if (pick < 0.1) csv.push("lots,x");
+      else csv.push(`${Math.floor(r() * 20)},s${k}`);
+    }
+    // JSON Lines: objects only (no blank line), most without an id, some with one, some rejected.
+    const jsonl: string[] = [];
+    for (let k = 0; k < 1_000; k++) {
+      const lead: Record<string, unknown> = { n: r() < 0.05 ? "lots" : Math.floor(r() * 20) };
+      if (r() < 0.1) lead.id = `L${k}`;
+      jsonl.push(JSON.stringify(lead));
+    }
+    const csvFile = file("positions.csv", csv.join("\n") + "\n");
+    const jsonlFile = file("positions.jsonl", jsonl.join("\n") + "\n");
+    for (const output of OUTPUTS) {
+      scoredByDuckdb(await both(csvFile, "csv", { output, events: [`activity=${events}`] }));
+      scoredByDuckdb(await both(jsonlFile, "jsonl", { output, events: [`activity=${events}`] }));
+    }
+  });
+
   it("--events: leads without ids go to the JS engine for the join on ids (their record numbers), not for their blank lines or malformed records", async () => {
     const events = file("activity-numbers.csv", "id,occurred\n1,2026-11-01\n250,2026-11-02\n900,2026-11-03\n");
     const both = bothEngines(withStream, dir);

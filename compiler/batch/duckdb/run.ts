@@ -174,7 +174,9 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
       scan = await scanCsv(o.input, o.idColumn, delimiter, dataEnd);
     }
     checkHeader(program.fields, scan.header, o.idColumn, o.idExplicit === true);
-    if (withEvents && !scan.header.some((h) => h.trim() === o.idColumn)) return fallback("the events join on lead ids, and the CSV file has no id column (a lead's id is its record number)");
+    // Without an id column a lead's id is its record number: its row's position when no record
+    // is malformed (the join numbers rows in SQL, `numberedIds`), else DuckDB cannot give it.
+    if (withEvents && !scan.header.some((h) => h.trim() === o.idColumn) && scan.bad.length > 0) return fallback("the events join on lead ids, and the CSV file has no id column and malformed records (a lead's id is its record number)");
     const why = csvVerdict(scan);
     if (why) return fallback(why);
   } else if (o.inputFormat === "jsonl") {
@@ -279,10 +281,6 @@ async function runIn(
       colName = (i) => header[i];
     }
     const position = new Map(header.map((h, i) => [h, i]));
-    // A Parquet file without an id column, joined with events: a lead's id is its row number
-    // (a Parquet file has no blank lines or malformed records), which the join needs in the query.
-    const rowNumberIds = !scan && !position.has(o.idColumn) && withEvents;
-    if (rowNumberIds) reader = `read_parquet(${path}, file_row_number = true)`;
     const known = new Set([...fields.map((f) => f.column), o.idColumn]);
     unknownColumns = header.filter((h) => h && !known.has(h));
     absentFields = fields.filter((f) => !position.has(f.column)).map((f) => f.path);
@@ -291,7 +289,7 @@ async function runIn(
     const parquet = o.inputFormat === "parquet";
     const cols = header.map((_, i) => (parquet ? `${q(colName(i))} AS ${q(`c${i}`)}` : q(colName(i))));
     const idCol = position.has(o.idColumn) ? q(`c${position.get(o.idColumn)}`) : undefined;
-    const idSql = rowNumberIds ? "CAST(file_row_number + 1 AS VARCHAR)" : idCol === undefined ? "CAST(NULL AS VARCHAR)" : `COALESCE(${parquet ? `CAST(${idCol} AS VARCHAR)` : idCol}, '')`;
+    const idSql = idCol === undefined ? "CAST(NULL AS VARCHAR)" : `COALESCE(${parquet ? `CAST(${idCol} AS VARCHAR)` : idCol}, '')`;
     raw = `(SELECT FALSE AS leaddef_blank, ${cols.join(", ")}, ${idSql} AS leaddef_id FROM ${reader})`;
     fieldSql = fields.map((f) => {
       const i = position.get(f.column);
@@ -304,7 +302,13 @@ async function runIn(
   // Event streams join the leads with their events, and a join does not keep the scan's order:
   // rows are then numbered straight off the scan, before any join, and `leaddef_pos` is carried through.
   const numberFirst = program.ir.streams.length > 0;
-  const scanned = numberFirst ? `(SELECT *, row_number() OVER () - 1 AS leaddef_pos FROM ${raw})` : raw;
+  // Joined with --events files, a lead without an id is joined on its record number, which must
+  // then be in the query: its row's position + 1 where no blank line or malformed record comes
+  // before any row (Parquet; CSV whose scan found no malformed record; JSON Lines read as objects,
+  // which have no blank lines). Elsewhere such leads go to the JS engine (see below).
+  const numberedIds = withEvents && (o.inputFormat === "parquet" || (scan !== undefined && scan.bad.length === 0) || (jsonlRead !== undefined && "objects" in jsonlRead));
+  const numbered = `(SELECT *, row_number() OVER () - 1 AS leaddef_pos FROM ${raw})`;
+  const scanned = !numberFirst ? raw : numberedIds ? `(SELECT * REPLACE (COALESCE(leaddef_id, CAST(leaddef_pos + 1 AS VARCHAR)) AS leaddef_id) FROM ${numbered})` : numbered;
   const values = `(SELECT *, ${fieldSql.map((f, i) => `${f.value} AS v${i}`).join(", ")} FROM ${scanned})`;
   // Every problem of a row, as in the JS binder; the list is built only for rows that fail a
   // (cheap) test: a required field missing, or a present value that read as NULL.

@@ -147,10 +147,25 @@ hot when big
     expect(rejects).toMatch(/\n302,Q,/);
   });
 
+  it("a header that is not UTF-8: DuckDB's run fails with the JS engine's words, whichever column the byte is in", async () => {
+    for (const header of [Buffer.from([0x69, 0x64, 0x2c, 0x6e, 0x2c, 0x62, 0xff]), Buffer.from([0x69, 0x64, 0x2c, 0x6e, 0xff, 0x2c, 0x62])]) {
+      const input = file(Buffer.concat([header, Buffer.from("\nA,12,yes\n")]));
+      const base = { program: program!, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "all" as const, outputFormat: "csv" as const, input, inputFormat: "csv" as const };
+      const k = n++;
+      const js = await runJs({ ...base, output: join(dir, `h${k}.csv`), rejectsPath: join(dir, `h${k}.rej.csv`) }).then(() => "", (e: Error) => e.message);
+      const dk = await runDuckdb({ ...base, output: join(dir, `hd${k}.csv`), rejectsPath: join(dir, `hd${k}.rej.csv`), threads: 2 }).then(() => "", (e: Error) => e.message);
+      expect(js).toMatch(/header row is not readable: not valid UTF-8/);
+      expect(dk).toBe(js);
+    }
+  });
+
   it("the header alone: its cells and its line end, no record", () => {
     const head = quickScanCsv(file('"i,d",n\r\nA,1\r\nB,2\n'), ",", undefined, true);
     expect(head).toMatchObject({ header: ["i,d", "n"], records: 0, good: 0, lineEnds: { lf: 0, crlf: 1, cr: 0 } });
-    expect(quickScanCsv(file("id,n\nA,1\n"), ",", undefined, true)).toMatchObject({ header: ["id", "n"], records: 0, lineEnds: { lf: 1, crlf: 0, cr: 0 } });
+    expect(quickScanCsv(file("id,n\nA,1\n"), ",", undefined, true)).toMatchObject({ header: ["id", "n"], records: 0, lineEnds: { lf: 1, crlf: 0, cr: 0 }, invalidUtf8: false });
+    // Its own bytes only: a bad byte past the header is the whole scan's to find.
+    expect(quickScanCsv(file(Buffer.concat([Buffer.from("id,n\nA,"), Buffer.from([0xff]), Buffer.from("\n")])), ",", undefined, true)?.invalidUtf8).toBe(false);
+    expect(quickScanCsv(file(Buffer.concat([Buffer.from('"i'), Buffer.from([0xff]), Buffer.from('d",n\nA,1\n')])), ",", undefined, true)?.invalidUtf8).toBe(true);
   });
 
   it("a regular file: no rejects, every row scored in input order", async () => {

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
 import { Utf8Validator } from "../sources/utf8.js";
 import { noteGood, type CsvScan } from "./scan.js";
@@ -16,8 +17,8 @@ import { noteGood, type CsvScan } from "./scan.js";
  * again in full when they differ — except a record whose last cells are empty, which DuckDB reads
  * as a row of the header's width: a record with an empty last cell is counted here.
  *
- * `headerOnly`: stops after the header record, with its cells and its line end only (no record
- * counted, `invalidUtf8` not known): what the engine needs to start DuckDB's query, while the
+ * `headerOnly`: stops after the header record, with its cells, its line end and whether its own
+ * bytes are UTF-8 (no record counted): what the engine needs to start DuckDB's query, while the
  * whole scan runs beside it.
  */
 export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number, headerOnly = false): CsvScan | undefined {
@@ -79,7 +80,7 @@ export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number, he
             }
           }
           if (lf >= 0) textEnd === lf ? scan.lineEnds.lf++ : scan.lineEnds.crlf++;
-          if (headerOnly && width >= 0) return scan;
+          if (headerOnly && width >= 0) return { ...scan, invalidUtf8: !isUtf8(buf.subarray(pos, textEnd)) };
           line++;
           pos = lf < 0 ? have : lf + 1;
           continue;
@@ -108,7 +109,7 @@ export function quickScanCsv(path: string, delimiter = ",", dataEnd?: number, he
         }
         if (rec.lineEnd === "lf") scan.lineEnds.lf++;
         else if (rec.lineEnd === "crlf") scan.lineEnds.crlf++;
-        if (headerOnly) return scan;
+        if (headerOnly) return { ...scan, invalidUtf8: !isUtf8(buf.subarray(pos, rec.next)) };
         line += 1 + rec.newlinesInside;
         pos = rec.next;
       }

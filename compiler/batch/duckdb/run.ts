@@ -173,12 +173,13 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
       // count could show a record the quick scan missed, so that takes the full scan up front.
       scan = await scanCsv(o.input, o.idColumn, delimiter, dataEnd);
     }
+    // The scan's verdict first: a header that is not UTF-8 is the JS engine's to report, in its words.
+    const why = csvVerdict(scan);
+    if (why) return fallback(why);
     checkHeader(program.fields, scan.header, o.idColumn, o.idExplicit === true);
     // Without an id column a lead's id is its record number: its row's position when no record
     // is malformed (the join numbers rows in SQL, `numberedIds`), else DuckDB cannot give it.
     if (withEvents && !scan.header.some((h) => h.trim() === o.idColumn) && scan.bad.length > 0) return fallback("the events join on lead ids, and the CSV file has no id column and malformed records (a lead's id is its record number)");
-    const why = csvVerdict(scan);
-    if (why) return fallback(why);
   } else if (o.inputFormat === "jsonl") {
     // The scan runs while DuckDB reads the file in one parse (`objectsSource`); its verdict
     // decides, before anything is written, whether that reading stands.

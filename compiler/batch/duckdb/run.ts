@@ -157,6 +157,8 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
   let restOfScan: (() => Promise<CsvScan>) | undefined;
   let trailer: Trailer | undefined;
   let jsonlScan: Promise<JsonlScan> | undefined;
+  // The CSV scan with every record's width checked (scan.ts).
+  const fullScan = () => scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
   if (o.inputFormat === "csv") {
     trailer = dialect?.trailer;
     const dataEnd = trailer?.dataEnd;
@@ -166,12 +168,12 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
       // rest (~0.2 s per million rows) runs on this thread while DuckDB's threads score the file,
       // and its verdicts are checked once both are done (`runIn`).
       scan = head;
-      restOfScan = async () => quickScanCsv(o.input, delimiter, dataEnd) ?? (await scanCsv(o.input, o.idColumn, delimiter, dataEnd));
+      restOfScan = async () => quickScanCsv(o.input, delimiter, dataEnd) ?? (await fullScan());
     } else {
       // Without an id column a row's id is its record number, which skipped records shift: the
       // results' reader numbers rows as it writes them (record-number.ts), before DuckDB's row
       // count could show a record the quick scan missed, so that takes the full scan up front.
-      scan = await scanCsv(o.input, o.idColumn, delimiter, dataEnd);
+      scan = await fullScan();
     }
     // The scan's verdict first: a header that is not UTF-8 is the JS engine's to report, in its words.
     const why = csvVerdict(scan);
@@ -202,7 +204,6 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
       const events = await loadEventTables(con, program.ir, eventPaths, o.idColumn);
       if (events.why !== undefined) return await fallback(events.why);
     }
-    const fullScan = () => scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
     let summary: RunSummary | undefined;
     if (jsonlScan) {
       summary = await runIn(con, o, scan, started, fallback, { objects: jsonlScan }, fullScan, scratch);
@@ -305,9 +306,10 @@ async function runIn(
   const numberFirst = program.ir.streams.length > 0;
   // Joined with --events files, a lead without an id is joined on its record number, which must
   // then be in the query: its row's position + 1 where no blank line or malformed record comes
-  // before any row (Parquet; CSV whose scan found no malformed record; JSON Lines read as objects,
-  // which have no blank lines). Elsewhere such leads go to the JS engine (see below).
-  const numberedIds = withEvents && (o.inputFormat === "parquet" || (scan !== undefined && scan.bad.length === 0) || (jsonlRead !== undefined && "objects" in jsonlRead));
+  // before any row (Parquet; CSV whose full scan, which a file without an id column always has,
+  // found no malformed record; JSON Lines read as objects, which have no blank lines). Elsewhere
+  // such leads go to the JS engine (see below).
+  const numberedIds = withEvents && (o.inputFormat === "parquet" || (scan !== undefined && scan.widthsChecked && scan.bad.length === 0) || (jsonlRead !== undefined && "objects" in jsonlRead));
   const numbered = `(SELECT *, row_number() OVER () - 1 AS leaddef_pos FROM ${raw})`;
   const scanned = !numberFirst ? raw : numberedIds ? `(SELECT * REPLACE (COALESCE(leaddef_id, CAST(leaddef_pos + 1 AS VARCHAR)) AS leaddef_id) FROM ${numbered})` : numbered;
   const values = `(SELECT *, ${fieldSql.map((f, i) => `${f.value} AS v${i}`).join(", ")} FROM ${scanned})`;
@@ -387,15 +389,12 @@ async function runIn(
       const whole = await rest;
       csvWhy = whole.header.join("\u0000") !== scan!.header.join("\u0000") ? "the CSV file's header changed while it was read" : csvVerdict(whole);
       scan = whole;
-      recordId = recordNumbers(scan);
     }
     // A file the scan sends to the JS engine may have failed DuckDB's reader (line ends it was not told of).
     if (failed && !csvWhy) throw o.inputFormat === "parquet" ? notParquet(o.input, failed) : failed;
     return true;
   };
 
-  // A row without an id is numbered by the results' reader (record-number.ts).
-  let recordId = recordNumbers(scan);
   // What the scoring pass found: per stage, how many rows it scored, and each rejected row
   // (g: its position in the input, 1-based); then, once the checks below pass, the output.
   let scored: { stage: number; count: number }[];
@@ -409,6 +408,8 @@ async function runIn(
     const record = directRecordSql({ line, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
     if (!(await scoringPass(con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`)))) return undefined;
     if (csvWhy) return fallback(csvWhy);
+    // A row without an id is numbered by the results' reader (record-number.ts).
+    const recordId = recordNumbers(scan);
     const read = readDirectResults(file, o.output as string, header, stages.length, recordId);
     rmSync(file, { force: true });
     scored = read.stageCounts.map((count, stage) => ({ stage, count })).filter((s) => s.stage > 0);
@@ -433,6 +434,8 @@ async function runIn(
     const resultFile = lit(join(scratch, "results.parquet"));
     if (!(await scoringPass(con.run(`COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`)))) return undefined;
     if (csvWhy) return fallback(csvWhy);
+    // A row without an id is numbered as the results are read (record-number.ts).
+    const recordId = recordNumbers(scan);
     await con.run(`CREATE TEMP VIEW leaddef_result AS SELECT * FROM read_parquet(${resultFile}, file_row_number = true)`);
     const stageName = `${stageList}[leaddef_stage]`;
 
@@ -516,7 +519,8 @@ async function runIn(
   if (scan && duckRows !== scan.good && !scan.widthsChecked) {
     // DuckDB skipped some line the quick scan counted good: find them with every width checked.
     scan = await fullScan();
-    if (scan.bad.length > 10_000) return fallback(`${scan.bad.length} CSV records are malformed`);
+    const why = csvVerdict(scan);
+    if (why) return fallback(why);
   }
   for (const { g, id, problems: reject } of rejectedRows) {
     const e = reject[0];

@@ -79,6 +79,12 @@ export class JsonlChunkScorer {
     const unknownRows: string[] = [];
     let rows = 0;
     let needsRowBase = false;
+    /** Counts a lead row and gives its number; an id that falls back to it needs the row base. */
+    const nextRow = (idValue: unknown): number => {
+      rows++;
+      if (idValue === undefined || idValue === null) needsRowBase = true;
+      return (rowBase ?? 0) + rows;
+    };
     /** Scores a bound row (or keeps its reject); `lineText` gives the line, needed only for a reject. */
     const scoreBound = (reject: Reject | undefined, idValue: unknown, row: number, lineText: () => string) => {
       if (reject) rejects.push(withNumberAsWritten(reject, lineText(), program.fields));
@@ -88,20 +94,16 @@ export class JsonlChunkScorer {
     const scanner = streams ? undefined : JsonLineScanner.of(program.fields, idColumn, (path) => binder.knows(path));
     const quick: QuickLineReader | undefined = scanner && ((bytes, start, end, line) => {
       if (!scanner.scan(bytes as LineBytes, start, end)) return false;
-      rows++;
-      const row = (rowBase ?? 0) + rows;
       const idValue = scanner.id;
-      if (idValue === undefined || idValue === null) needsRowBase = true;
+      const row = nextRow(idValue);
       scoreBound(binder.bindScanned(scanner.raw, idValue, line, row, scorer.vals), idValue, row, () => bytes.toString("utf8", start, end));
       return true;
     });
     const reader = new JsonLinesReader(
       (value, line, lineText) => {
-        rows++;
-        const row = (rowBase ?? 0) + rows;
         // read once: whether the id falls back to the row number, and (below) the id itself
         const idValue = jsonIdValue(value, idColumn);
-        if (idValue === undefined || idValue === null) needsRowBase = true;
+        const row = nextRow(idValue);
         const known = binder.unknownColumns.length;
         const reject = binder.bind(value, line, row, scorer.vals);
         if (binder.unknownColumns.length > known) unknownRows.push(lineText);

@@ -47,8 +47,14 @@ interface Z3Api {
   ast_vector_size(ctx: Ptr, v: Ptr): number;
   ast_vector_get(ctx: Ptr, v: Ptr, i: number): Ptr;
 }
+/** The part of Emscripten's thread pool the shutdown touches (z3-built.js, `PThread`). */
+interface EmscriptenThreads {
+  runningWorkers: Array<{ onmessage: (event: unknown) => void }>;
+  unusedWorkers: Array<{ onmessage: (event: unknown) => void }>;
+  terminateAllThreads(): void;
+}
 interface Z3Module {
-  init(): Promise<{ Z3: Z3Api; em: { PThread?: { terminateAllThreads(): void } } }>;
+  init(): Promise<{ Z3: Z3Api; em: { PThread?: EmscriptenThreads } }>;
 }
 
 /** Milliseconds one query may take before the answer is "unknown". */
@@ -65,10 +71,13 @@ async function loadZ3(): Promise<Loaded> {
 
 /**
  * Stops Z3's WebAssembly threads, which would otherwise keep the process alive; call once when
- * done with every solver. Emscripten reports each stopped thread on stderr; `quietly` lets the
- * application (which owns the process's output) silence that noise around the stop.
+ * done with every solver. Emscripten swaps each stopped worker's message handler for one that
+ * writes "received \"cleanupThread\" command from terminated worker" straight to file
+ * descriptor 2 (not through `console.error`) whenever a message the worker sent before it stopped
+ * arrives late, as happens on a busy machine. Those messages mean nothing once every thread is
+ * stopped, so each worker's handler is replaced by one that drops them.
  */
-export async function shutdownSolvers(quietly: (stop: () => void) => void = (stop) => stop()): Promise<void> {
+export async function shutdownSolvers(): Promise<void> {
   if (!loaded) return;
   const pending = loaded;
   loaded = undefined;
@@ -78,7 +87,11 @@ export async function shutdownSolvers(quietly: (stop: () => void) => void = (sto
   } catch {
     return;
   }
-  quietly(() => em.PThread?.terminateAllThreads());
+  const threads = em.PThread;
+  if (!threads) return;
+  const workers = [...threads.runningWorkers, ...threads.unusedWorkers];
+  threads.terminateAllThreads();
+  for (const worker of workers) worker.onmessage = () => {};
 }
 
 /**

@@ -6,19 +6,6 @@ import { openEventFiles } from "./stream-options.js";
 import { semanticLints } from "../analysis/semantic-lints.js";
 import { openSolver, shutdownSolvers } from "../analysis/smt.js";
 
-/**
- * Runs `stop` with Emscripten's "cleanupThread" reports on stderr filtered out. They arrive when
- * the solver's threads end, which on a busy machine can be well after `stop` returns (a 200 ms
- * window let one through under load), so the filter stays for the rest of this command's process:
- * it drops only that one message.
- */
-function withoutThreadNoise(stop: () => void): void {
-  const error = console.error;
-  console.error = (...args: unknown[]) => {
-    if (!/cleanupThread/.test(String(args[0]))) error(...args);
-  };
-  stop();
-}
 import { compareDiagnostics } from "../../language/diagnostics.js";
 import { inputFormatOf } from "../batch/sources/inputs.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
@@ -124,7 +111,7 @@ export async function compareCommand(oldSpec: string, newSpec: string, o: Compar
   try {
     report = await compareDefinitions({ old: before.program, new: after.program });
   } finally {
-    await shutdownSolvers(withoutThreadNoise);
+    await shutdownSolvers();
   }
   const labels = { old: before.label, new: after.label };
   // the example blocks list the fields of both definitions, the new one's first
@@ -156,6 +143,6 @@ export async function withSemanticLints(results: CompileResult[]): Promise<Compi
     return out;
   } finally {
     solver.close();
-    await shutdownSolvers(withoutThreadNoise);
+    await shutdownSolvers();
   }
 }

@@ -86,7 +86,7 @@ await con.run(\`COPY (\${typedColumnsQuery("read_csv('${csv}', header = true, al
  */
 export async function runEngines({ root, defs, asOf, runs, log }) {
   const out = join(root, 'bench', 'data', 'out');
-  const cli = join(root, 'dist', 'compiler', 'app', 'cli.js');
+  const cli = join(root, 'dist', 'cli', 'leaddef.mjs');
   const sections = [];
   for (const def of defs) {
     const rows = [];

@@ -16,7 +16,7 @@ import { generateEvents } from '../examples/generate-events.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
-const CLI = join(ROOT, 'dist', 'compiler', 'app', 'cli.js');
+const CLI = join(ROOT, 'dist', 'cli', 'leaddef.mjs');
 const DEF = join(ROOT, 'examples', 'engagement.leaddef');
 const AS_OF = '2026-11-22';
 

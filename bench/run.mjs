@@ -30,7 +30,7 @@ const ROOT = dirname(BENCH);
 const DATA = join(BENCH, 'data');
 const GENERATOR = join(ROOT, 'examples', 'generate-leads.mjs');
 const LEADDEF_INDEX = join(ROOT, 'dist', 'compiler', 'index.js');
-const LEADDEF_CLI = join(ROOT, 'dist', 'compiler', 'app', 'cli.js');
+const LEADDEF_CLI = join(ROOT, 'dist', 'cli', 'leaddef.mjs');
 const TIME = '/usr/bin/time';
 
 const { values: opt } = parseArgs({
@@ -90,7 +90,7 @@ const E2E = [
     id: 'leaddef-cli',
     label: 'leaddef run (CLI)',
     runs: reps(3),
-    pending: () => (existsSync(LEADDEF_CLI) ? null : 'pending (CLI not built: dist/compiler/app/cli.js missing)'),
+    pending: () => (existsSync(LEADDEF_CLI) ? null : 'pending (CLI not built: dist/cli/leaddef.mjs missing)'),
     cmd: (i, o) => [node, [LEADDEF_CLI, 'run', join(BENCH, 'bench.leaddef'), '--input', i, '--output', o, '--as-of', AS_OF]],
   },
   {

@@ -16,6 +16,7 @@ import { compile } from "../compiler/compile.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
 import { EventFiles } from "../compiler/batch/sources/event-files.js";
 import { parseDateDays } from "../language/literals.js";
+import { CLI } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -26,7 +27,7 @@ const events = join(examples, "events.csv");
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-analysis-events-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const asOf = parseDateDays("2026-11-22");
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, "dist", "compiler", "app", "cli.js"), ...args], { encoding: "utf8" });
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
 
 /** The events files as `--events activity=…` opens them: budget 0 MB merges them with the (sorted) leads. */
 const eventFiles = (budgetMB: number, path = events) => EventFiles.open({ activity: path }, "id", budgetMB);

@@ -13,12 +13,13 @@ import { generateLeads, COLUMNS, toCsvLine, toJsonLine } from "../examples/gener
 import { loadLeads } from "../bench/lib/leads.mjs";
 // @ts-ignore
 import { Checksum, STAGE_INDEX, checksumCsvText } from "../bench/lib/checksum.mjs";
+import { CLI } from "./support/cli.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const AS_OF = "2026-11-22";
 const COUNT = 2000;
 const haveCompiler = existsSync(join(root, "dist", "compiler", "index.js"));
-const haveCli = existsSync(join(root, "dist", "compiler", "app", "cli.js"));
+const haveCli = existsSync(CLI);
 
 let dir: string;
 let csv: string;
@@ -97,7 +98,7 @@ describe("end-to-end peers agree with the hand-written reference", () => {
   }
   it.skipIf(!haveCli)("leaddef run (CLI)", () => {
     const out = join(dir, "leaddef.csv");
-    const args = [join(root, "dist", "compiler", "app", "cli.js"), "run", join(root, "bench", "bench.leaddef"),
+    const args = [CLI, "run", join(root, "bench", "bench.leaddef"),
       "--input", csv, "--output", out, "--as-of", AS_OF];
     expect(runScript(args, out)).toBe(reference);
   }, 60_000);

@@ -17,10 +17,11 @@ import { splitCsvLine } from "../bench/lib/leads.mjs";
 // @ts-ignore
 import { makeQualifier, toLead } from "../bench/wide/rules.mjs";
 import { csvToParquet } from "./support/parquet.js";
+import { CLI } from "./support/cli.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const AS_OF = "2026-11-22";
-const haveCli = existsSync(join(root, "dist", "compiler", "app", "cli.js"));
+const haveCli = existsSync(CLI);
 let dir: string;
 let csv: string;
 let reference: Checksum;
@@ -76,7 +77,7 @@ describe("wide benchmark: every implementation of bench/wide/wide.leaddef agrees
   it.skipIf(!haveCli)("leaddef run, both engines", () => {
     for (const engine of ["js", "duckdb"]) {
       const out = join(dir, `run-${engine}.csv`);
-      const r = spawnSync(process.execPath, [join(root, "dist/compiler/app/cli.js"), "run", join(root, "bench/wide/wide.leaddef"), "--input", csv, "--output", out, "--as-of", AS_OF, "--engine", engine]);
+      const r = spawnSync(process.execPath, [CLI, "run", join(root, "bench/wide/wide.leaddef"), "--input", csv, "--output", out, "--as-of", AS_OF, "--engine", engine]);
       expect(r.status, String(r.stderr)).toBe(0);
       expect(checksumCsvText(readFileSync(out, "utf8")).toString()).toBe(reference.toString());
     }

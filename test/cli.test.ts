@@ -9,10 +9,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFile } from "../compiler/compile.js";
 import { csvToParquet } from "./support/parquet.js";
+import { CLI } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
+const bin = CLI;
 const examples = join(root, "examples");
 const AS_OF = "2026-11-22";
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-cli-"));

@@ -14,6 +14,7 @@ import { exampleBlock } from "../compiler/app/compare.js";
 import { compile } from "../compiler/compile.js";
 import { runExamples } from "../compiler/runtime/examples.js";
 import type { Program } from "../compiler/runtime/program.js";
+import { CLI } from "./support/cli.js";
 
 afterAll(() => shutdownSolvers());
 
@@ -185,7 +186,7 @@ describe("the example block", () => {
 });
 
 describe("leaddef compare (the command)", () => {
-  const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "compiler", "app", "cli.js");
+  const bin = CLI;
   const tmp = mkdtempSync(join(tmpdir(), "leaddef-compare-"));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   const write = (name: string, body: string) => {

@@ -7,9 +7,10 @@ import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { Coverage, coverageSummary, covered, toLcov, uncoveredLines } from "../compiler/analysis/coverage.js";
 import { compile } from "../compiler/compile.js";
+import { CLI } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
+const bin = CLI;
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-coverage-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -10,10 +10,11 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileFile } from "../compiler/compile.js";
+import { CLI } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const crm = join(root, "examples", "crm");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
+const bin = CLI;
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-crm-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

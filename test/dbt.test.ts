@@ -20,6 +20,7 @@ import { renderJinja } from "./support/jinja.js";
 import { connectPostgres } from "./support/postgres.js";
 import { sqlParser } from "./support/sql-parsers.js";
 import { loadDuckdb, loadPostgres, openDuckdb, queryDuckdb, queryPostgres, type Row } from "./support/sql-tables.js";
+import { CLI } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const examplesDir = join(here, "..", "examples");
@@ -180,7 +181,7 @@ describe("user text never becomes Jinja", () => {
 });
 
 describe("leaddef build --target dbt", () => {
-  const cli = join(here, "..", "dist", "compiler", "app", "cli.js");
+  const cli = CLI;
   it("writes <model>.sql and schema.yml into the directory", () => {
     const dir = mkdtempSync(join(tmpdir(), "leaddef-dbt-"));
     try {

@@ -7,10 +7,11 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
+const bin = CLI;
 const examples = join(root, "examples");
 const AS_OF = "2026-11-22";
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-diff-"));

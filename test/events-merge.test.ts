@@ -10,9 +10,9 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { compareCodePoints, compareIds, IdOrderCheck, isIntegerId } from "../compiler/batch/sources/id-order.js";
 import { duckdbSortStatement } from "../compiler/batch/sources/unsorted-message.js";
+import { CLI } from "./support/cli.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist", "compiler", "app", "cli.js");
 const dir = mkdtempSync(join(tmpdir(), "leaddef-events-merge-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

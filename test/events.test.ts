@@ -11,9 +11,9 @@ import { format } from "../language/formatter.js";
 import { runExamples } from "../compiler/runtime/examples.js";
 import { emitSql } from "../compiler/sql/emit-sql.js";
 import { round2 } from "../compiler/runtime/events.js";
+import { CLI } from "./support/cli.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist", "compiler", "app", "cli.js");
 const dir = mkdtempSync(join(tmpdir(), "leaddef-events-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

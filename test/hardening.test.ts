@@ -20,9 +20,10 @@ import { LineIndex } from "../language/source.js";
 import { tokenize } from "../language/tokens.js";
 import { closestName, editDistance, type SpellingMeter } from "../language/spelling.js";
 import { Workspace } from "../lsp/workspace.js";
+import { CLI } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
+const bin = CLI;
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-hardening-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

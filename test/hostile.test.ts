@@ -11,6 +11,7 @@ import { compileFile } from "../compiler/compile.js";
 import { emitModule } from "../compiler/js/emit-module.js";
 import { runExamples } from "../compiler/runtime/examples.js";
 import type { LeadResult } from "../compiler/runtime/program.js";
+import { CLI } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -131,7 +132,7 @@ describe("hostile names and strings, as a standalone module", () => {
 
   it("the CLI's build output runs in a fresh process with no global touched", () => {
     const out = join(tmp, "built.mjs");
-    execFileSync(process.execPath, [join(root, "dist", "compiler", "app", "cli.js"), "build", file, "--target", "js", "-o", out], { cwd: root });
+    execFileSync(process.execPath, [CLI, "build", file, "--target", "js", "-o", out], { cwd: root });
     const probe = join(tmp, "probe.mjs");
     writeFileSync(probe, `
       const before = JSON.stringify([Object.getOwnPropertyNames(globalThis).sort(), Object.getOwnPropertyNames(Object.prototype).sort()]);
@@ -154,7 +155,7 @@ describe("hostile names and strings, as a standalone module", () => {
     const input = join(tmp, "leads.jsonl");
     writeFileSync(input, `${CASES.map(([lead], i) => JSON.stringify({ id: `L${i}`, ...lead })).join("\n")}\n`);
     const output = join(tmp, "out.jsonl");
-    execFileSync(process.execPath, [join(root, "dist", "compiler", "app", "cli.js"), "run", file, "--input", input, "--output", output, "--as-of", AS_OF, "--columns", "all"], { cwd: root, stdio: "pipe" });
+    execFileSync(process.execPath, [CLI, "run", file, "--input", input, "--output", output, "--as-of", AS_OF, "--columns", "all"], { cwd: root, stdio: "pipe" });
     const rows = readFileSync(output, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(rows).toHaveLength(CASES.length);
     for (const row of rows) {

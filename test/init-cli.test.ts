@@ -8,9 +8,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { readPrefix } from "../compiler/app/init.js";
+import { CLI } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
+const bin = CLI;
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-init-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -13,6 +13,7 @@ import type { Program } from "../compiler/runtime/program.js";
 import { connectPostgres } from "./support/postgres.js";
 import { sqlParser } from "./support/sql-parsers.js";
 import { loadDuckdb, loadPostgres, openDuckdb, queryDuckdb, queryPostgres, type Row } from "./support/sql-tables.js";
+import { CLI } from "./support/cli.js";
 
 const AS_OF = "2026-11-22";
 // Outcomes over fields of every kind, missing values, a criterion and a stage.
@@ -154,7 +155,7 @@ describe("leaddef build --target sql", () => {
     try {
       const def = join(dir, "o.leaddef");
       writeFileSync(def, DEF);
-      const bin = join(root, "dist", "compiler", "app", "cli.js");
+      const bin = CLI;
       const all = spawnSync(process.execPath, [bin, "build", def, "--target", "sql", "--dialect", "duckdb", "--columns", "all", "--as-of", AS_OF], { encoding: "utf8" });
       expect(all.status, all.stderr).toBe(0);
       const rows = await queryDuckdb(duck, all.stdout.replace(/FROM "leads"/, 'FROM "leaddef_outcomes"'));

@@ -11,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFile } from "../compiler/compile.js";
 import { diffOnData } from "../compiler/analysis/diff.js";
 import { asOfDays } from "../compiler/runtime/program.js";
+import { CLI } from "./support/cli.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
+const bin = CLI;
 const dir = mkdtempSync(join(tmpdir(), "leaddef-records-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

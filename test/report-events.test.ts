@@ -16,6 +16,7 @@ import { compile } from "../compiler/compile.js";
 import { runJs } from "../compiler/batch/js/run-js.js";
 import { compileFile } from "../compiler/compile.js";
 import { parseDateDays } from "../language/literals.js";
+import { CLI } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -96,7 +97,7 @@ describe("report with event streams", () => {
 
   it("says so when a CSV input gives the streams no events", () => {
     const out = join(tmp, "csv.html");
-    const r = spawnSync(process.execPath, [join(root, "dist", "compiler", "app", "cli.js"), "report", join(examples, "engagement.leaddef"), "--input", join(examples, "leads.csv"), "--as-of", AS_OF, "-o", out], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "report", join(examples, "engagement.leaddef"), "--input", join(examples, "leads.csv"), "--as-of", AS_OF, "-o", out], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("leaddef: the definition reads event streams (activity) but a CSV row carries none: every lead has no events");
     expect(r.stderr).toContain("give them with --events activity=FILE");

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { semanticLints } from "../compiler/analysis/semantic-lints.js";
 import { shutdownSolvers } from "../compiler/analysis/smt.js";
 import { compile, compileFile } from "../compiler/compile.js";
+import { CLI } from "./support/cli.js";
 
 afterAll(() => shutdownSolvers());
 
@@ -103,7 +104,7 @@ describe("semantic lints", () => {
     try {
       const file = join(tmp, "d.leaddef");
       writeFileSync(file, `${SCHEMA}mql when a\nsal when mql and i > 3 and i < 4\n`);
-      const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "compiler", "app", "cli.js");
+      const bin = CLI;
       const semantic = spawnSync(process.execPath, [bin, "check", "--semantic", "--format", "json", file], { encoding: "utf8", timeout: 60_000 });
       expect(semantic.status, semantic.stderr).toBe(0);
       expect(JSON.parse(semantic.stdout).map((d: { code: string }) => d.code)).toContain("LD2006");

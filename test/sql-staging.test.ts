@@ -20,9 +20,10 @@ import { sqlParser, type ParsedDialect } from "./support/sql-parsers.js";
 import type { Row } from "./support/sql-tables.js";
 import { GRADED_DEFINITION } from "./support/graded-definition.js";
 import { stagingOnDuckdb, stagingOnPostgres } from "./support/text-staging.js";
+import { CLI } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, "..", "dist", "compiler", "app", "cli.js");
+const cli = CLI;
 const dir = mkdtempSync(join(tmpdir(), "leaddef-staging-"));
 let pgClient: pg.Client | undefined;
 let pgConnected = false;

@@ -9,9 +9,10 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildImport, defaultProperty, importValue, keyIdentity, planWriteBack, WriteBackError, type Table } from "../compiler/app/write-back.js";
 import { readTable } from "../compiler/app/write-back-run.js";
+import { CLI } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "dist", "compiler", "app", "cli.js");
+const bin = CLI;
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-write-back-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

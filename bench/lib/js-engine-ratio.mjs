@@ -5,7 +5,7 @@
 // read the ratio beside the load). Bench-only helper (issue 14); `npm run bench` stays the
 // official table.
 //
-//   node bench/lib/js-engine-ratio.mjs CSV [--runs 3] [--cli dist/compiler/app/cli.js] [--definition bench/bench.leaddef]
+//   node bench/lib/js-engine-ratio.mjs CSV [--runs 3] [--cli dist/cli/leaddef.mjs] [--definition bench/bench.leaddef]
 //
 // Make the CSV with `node examples/generate-leads.mjs --count 1000000 --seed 7 --format csv --out F --bad-rate 0`.
 import { spawnSync } from 'node:child_process';
@@ -27,7 +27,7 @@ if (!input || input.startsWith('--')) {
   process.exit(2);
 }
 const runs = Number(option('--runs', '3'));
-const cli = option('--cli', join(BENCH, '..', 'dist', 'compiler', 'app', 'cli.js'));
+const cli = option('--cli', join(BENCH, '..', 'dist', 'cli', 'leaddef.mjs'));
 const definition = option('--definition', join(BENCH, 'bench.leaddef'));
 const out = join(tmpdir(), `js-engine-ratio-${process.pid}`);
 // duckdb-copy.mjs reads a .jsonl/.ndjson file with read_json, anything else with read_csv: name the reference so.

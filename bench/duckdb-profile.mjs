@@ -34,6 +34,7 @@ for (const method of ["run", "runAndReadAll", "stream"]) {
 }
 const program = compileFile(file).program;
 const t = performance.now();
+process.stderr.write(`@${(t / 1000).toFixed(3)} runDuckdb starts\n`);
 const c0 = process.cpuUsage();
 const s = await runDuckdb({
   program, input, inputFormat: fmt, asOf: parseDateDays("2026-11-22"), idColumn: "id", columns: "default",

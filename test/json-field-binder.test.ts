@@ -5,7 +5,8 @@
 // the right JSON type, spelled values, wrong types, nulls and absent keys.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JsonBinder, type Problem } from "../compiler/batch/js/binder.js";
+import { JsonBinder } from "../compiler/batch/js/binder.js";
+import { type Problem } from "../compiler/batch/reject.js";
 import { codecOf, reasonOfError } from "../compiler/runtime/codecs/codec.js";
 import { shownValue } from "../compiler/runtime/codecs/reasons.js";
 import { compile } from "../compiler/compile.js";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { JsonBinder } from "../compiler/batch/js/binder.js";
 import { JsonLineScanner, type LineBytes } from "../compiler/batch/js/json-line-scanner.js";
 import { JsonlChunkScorer } from "../compiler/batch/js/jsonl-scorer.js";
-import { resultColumns } from "../compiler/batch/js/run-js.js";
+import { resultColumns } from "../compiler/batch/output.js";
 import { compile } from "../compiler/compile.js";
 import { parseDateDays } from "../language/literals.js";
 import { checkScannedLines } from "./support/json-line-check.js";

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { JsonBinder } from "../compiler/batch/js/binder.js";
 import { JsonlChunkScorer } from "../compiler/batch/js/jsonl-scorer.js";
-import { resultColumns } from "../compiler/batch/js/run-js.js";
+import { resultColumns } from "../compiler/batch/output.js";
 import { SpareBuffers } from "../compiler/batch/js/spare-buffers.js";
 import { JsonLinesReader } from "../compiler/batch/sources/inputs.js";
 import { decodeUtf8 } from "../compiler/batch/sources/utf8.js";

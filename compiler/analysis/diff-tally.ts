@@ -1,6 +1,6 @@
 import { reasonText } from "../runtime/codecs/reasons.js";
 import { formatDateDays } from "../../language/literals.js";
-import type { Reject } from "../batch/js/binder.js";
+import type { Reject } from "../batch/reject.js";
 import type { DeclarationTrace, Explanation, FieldValue, Program } from "../runtime/program.js";
 import { EXAMPLES_PER_CELL, type DiffReport, type PartChange, type Reason, type RejectDiff, type ScoreDiff, type Stats, type Transition } from "./diff.js";
 import type { PairedRow } from "./paired-rows.js";

@@ -1,8 +1,8 @@
 import type { Reason as ReadReason } from "../runtime/codecs/reasons.js";
 import type { ReadOptions } from "../runtime/codecs/codec.js";
-import { rejectOf } from "../batch/js/binder.js";
 import type { Program } from "../runtime/program.js";
-import { CsvBinder, JsonBinder, streamReaderOf, type Reject } from "../batch/js/binder.js";
+import { CsvBinder, JsonBinder, streamReaderOf } from "../batch/js/binder.js";
+import { rejectOf, type Reject } from "../batch/reject.js";
 import { csvLead, leadCellReaders } from "../batch/js/csv-lead.js";
 import { streamValuesInto } from "../batch/js/stream-values.js";
 import { checkHeader } from "../batch/sources/header-check.js";

@@ -1,5 +1,5 @@
 import { reasonText } from "../runtime/codecs/reasons.js";
-import type { Problem, Reject } from "../batch/js/binder.js";
+import type { Problem, Reject } from "../batch/reject.js";
 import type { Program } from "../runtime/program.js";
 import { IrEvaluator } from "./evaluate-ir.js";
 import { FunnelAccumulator, type FunnelPartial, type FunnelReport } from "./funnel.js";

@@ -7,7 +7,6 @@ import { format } from "../../language/formatter.js";
 import { formatDateDays } from "../../language/literals.js";
 import { InputError, inputFormatOf } from "../batch/sources/inputs.js";
 import { formatOf } from "../batch/output.js";
-import { runJs } from "../batch/js/run-js.js";
 import { parseDelimiter, type Delimiter } from "../batch/sources/csv-dialect.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
 import { SQL_DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
@@ -337,7 +336,7 @@ function buildCli(): Command {
       };
       const summary = duckdb
         ? await duckdb.runDuckdb({ ...job, database })
-        : await runJs({ ...job, inputFormat: detected as "csv" | "jsonl", progress: opts.progress && process.stderr.isTTY ? process.stderr : undefined });
+        : await (await import("../batch/js/run-js.js")).runJs({ ...job, inputFormat: detected as "csv" | "jsonl", progress: opts.progress && process.stderr.isTTY ? process.stderr : undefined });
       for (const warning of summary.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       const report = renderSummary(summary);
       (opts.output ? process.stdout : process.stderr).write(`${report}\n`);

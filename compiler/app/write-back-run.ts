@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Option, type Command } from "./commander.js";
 import { CsvRecordReader } from "../batch/sources/csv-records.js";
-import { resultColumns } from "../batch/js/run-js.js";
+import { resultColumns } from "../batch/output.js";
 import type { Program } from "../runtime/program.js";
 import { sampleCsv, sampleJsonl } from "../infer/sample.js";
 import { readPrefix } from "./init.js";

@@ -1,5 +1,11 @@
 import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import type { Writable } from "node:stream";
+import type { Program } from "../runtime/program.js";
+
+/** A run's output columns, in order: the id, the stage, the scores, (with `--columns all`) every criterion and stage flag, then the text columns. Both engines and the write-back plan use it. */
+export function resultColumns(program: Program, columns: "default" | "all"): string[] {
+  return ["id", "stage", ...program.scores, ...(columns === "all" ? [...program.criteria, ...program.stages] : []), ...program.textColumns];
+}
 
 /** RFC 4180: quote a cell only when it needs it. */
 export function csvCell(value: string): string {

@@ -1,4 +1,4 @@
-import type { Reject } from "./js/binder.js";
+import type { Reject } from "./reject.js";
 import { BufferedWriter, csvCell, REJECT_COLUMNS } from "./output.js";
 import { reasonText } from "../runtime/codecs/reasons.js";
 

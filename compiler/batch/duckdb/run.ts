@@ -4,12 +4,11 @@ import { join } from "node:path";
 import type { DuckDBConnection, DuckDBInstance as Database } from "@duckdb/node-api";
 import { DuckDBInstance } from "./duckdb-api.js";
 import { formatDateDays } from "../../../language/literals.js";
-import { badEventsProblem, type Reject, rejectOf } from "../js/binder.js";
+import { badEventsProblem, type Reject, rejectOf } from "../reject.js";
 import type { Reason } from "../../runtime/codecs/reasons.js";
-import { BufferedWriter, csvCell, outputPath, ResultWriter } from "../output.js";
+import { BufferedWriter, csvCell, outputPath, ResultWriter, resultColumns } from "../output.js";
 import { RejectLog } from "../reject-log.js";
 import type { RunOptions } from "../js/run-js.js";
-import { resultColumns, runJs, streamWarnings } from "../js/run-js.js";
 import type { EventFiles } from "../sources/event-files.js";
 import type { IrStream } from "../../ir.js";
 import { BAD_EVENTS, badEventText, EVENT_LEAD, eventTable, loadEventTables, unmatchedEvents } from "./event-tables.js";
@@ -30,6 +29,7 @@ import { checkHeader } from "../sources/header-check.js";
 import { InputError } from "../sources/inputs.js";
 import { csvDialect } from "../sources/csv-dialect.js";
 import type { Trailer } from "../sources/trailer.js";
+import { streamsNotSupplied } from "../stream-notice.js";
 
 export interface DuckdbRunOptions extends Omit<RunOptions, "inputFormat" | "progress"> {
   inputFormat: "csv" | "jsonl" | "parquet";
@@ -142,6 +142,7 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
   const delimiter = dialect?.delimiter ?? ",";
   o = { ...o, delimiter };
   const fallback = async (why: string): Promise<RunSummary> => {
+    const { runJs } = await import("../js/run-js.js");
     const summary = await runJs({ ...o, inputFormat: o.inputFormat as "csv" | "jsonl", events: o.events ?? o.readEvents?.() });
     return { ...summary, warnings: [...summary.warnings, `${why}; scoring with the JS engine instead (same results)`] };
   };
@@ -615,7 +616,7 @@ async function eventWarnings(con: DuckDBConnection, o: DuckdbRunOptions, otherId
   const { ir } = o.program;
   const files = o.eventPaths ?? {};
   if (!ir.streams.length) return [];
-  if (!Object.keys(files).length) return o.inputFormat === "csv" ? streamWarnings({ ...o, inputFormat: "csv", events: undefined }) : [];
+  if (!Object.keys(files).length) return o.inputFormat === "csv" ? streamsNotSupplied(o.program.ir, "csv") : [];
   // The leads the JS engine joins: every row but blank lines and lines that are not JSON objects.
   const joined = `SELECT leaddef_id FROM leaddef_result WHERE NOT leaddef_blank AND (leaddef_reject IS NULL OR json_extract_string(leaddef_reject, '$[0].code') <> ${lit(BAD_JSON)})`;
   const unmatched = await unmatchedEvents(con, ir, files, `(${joined}${otherIds.length ? ` UNION ALL SELECT unnest([${otherIds.map(lit).join(", ")}])` : ""})`);

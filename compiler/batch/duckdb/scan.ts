@@ -1,7 +1,7 @@
 import { InputError } from "../sources/inputs.js";
 import { reasonText } from "../../runtime/codecs/reasons.js";
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
-import { type Reject, rejectOf } from "../js/binder.js";
+import { type Reject, rejectOf } from "../reject.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { noCsvHeader } from "../sources/inputs.js";
 import { Utf8Decoder } from "../sources/utf8.js";

@@ -2,30 +2,7 @@ import type { IrField } from "../../ir.js";
 import { codecOf, reasonOfError, type ReadOptions } from "../../runtime/codecs/codec.js";
 import { shownValue, type Reason } from "../../runtime/codecs/reasons.js";
 import { fieldBinder, rawFieldBinder, type FieldBinder, type RawFieldBinder } from "./json-field-binder.js";
-
-/** One thing wrong with a row: which field (empty for the row as a whole), its value as written, and the reason as data. */
-export interface Problem {
-  field: string;
-  value: string;
-  reason: Reason;
-}
-
-/** Why a row was refused: where, and every problem found in it (each failing field, not only the first). */
-export interface Reject {
-  line: number;
-  id: string;
-  problems: Problem[];
-}
-
-/** A lead whose event streams do not read: one problem naming the streams (all engines' words). */
-export function badEventsProblem(streams: readonly string[], detail: string): Problem {
-  return { field: streams.join(", "), value: "", reason: { code: "bad-events", detail } };
-}
-
-/** A reject with one problem. */
-export function rejectOf(line: number, id: string, field: string, value: string, reason: Reason): Reject {
-  return { line, id, problems: [{ field, value, reason }] };
-}
+import { badEventsProblem, rejectOf, type Problem, type Reject } from "../reject.js";
 
 /** The reason a reader's error carries; a reader only ever throws ReadFailures, so anything else is a defect. */
 function reasonFrom(e: unknown): Reason {

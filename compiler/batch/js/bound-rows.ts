@@ -5,7 +5,8 @@ import { readRecords, type ReadingOptions } from "../sources/record-source.js";
 import type { EventFiles } from "../sources/event-files.js";
 import type { Program } from "../../runtime/program.js";
 import { streamValuesInto } from "./stream-values.js";
-import { rejectOf, CsvBinder, JsonBinder, type Reject, type StreamReader } from "./binder.js";
+import { CsvBinder, JsonBinder, type StreamReader } from "./binder.js";
+import { rejectOf, type Reject } from "../reject.js";
 
 /**
  * The one adapter between the input readers and the analyses that need every bound row

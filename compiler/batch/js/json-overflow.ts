@@ -1,5 +1,5 @@
 import type { IrField } from "../../ir.js";
-import type { Reject } from "./binder.js";
+import type { Reject } from "../reject.js";
 
 /**
  * JSON numbers too large for a double (`1e400`) parse to ±Infinity, which `JSON.stringify`

@@ -1,6 +1,7 @@
 import type { Program } from "../../runtime/program.js";
 import { withNumberAsWritten } from "./json-overflow.js";
-import { idText, JsonBinder, jsonIdValue, streamReaderOf, type Reject, rejectOf } from "./binder.js";
+import { idText, JsonBinder, jsonIdValue, streamReaderOf } from "./binder.js";
+import { type Reject, rejectOf } from "../reject.js";
 import type { ChunkResult } from "./csv-scorer.js";
 import { isUtf8 } from "node:buffer";
 import { JsonLinesReader, type QuickLineReader } from "../sources/inputs.js";

@@ -6,13 +6,14 @@ import type { Readable, Writable } from "node:stream";
 import type cliProgress from "cli-progress";
 import { cliProgress as loadCliProgress } from "./cli-progress.js";
 import type { Program } from "../../runtime/program.js";
-import { CsvBinder, JsonBinder, rejectOf, streamReaderOf } from "./binder.js";
+import { CsvBinder, JsonBinder, streamReaderOf } from "./binder.js";
+import { rejectOf } from "../reject.js";
 import { withNumberAsWritten } from "./json-overflow.js";
 import { CsvRecordReader } from "../sources/csv-records.js";
 import { JsonLinesReader, noCsvHeader, openInput, type InputFormat } from "../sources/inputs.js";
 import { assertCsvHeader } from "../sources/csv-header.js";
 import { Utf8Decoder } from "../sources/utf8.js";
-import { BufferedWriter, type OutputFormat, type OutputTarget } from "../output.js";
+import { BufferedWriter, resultColumns, type OutputFormat, type OutputTarget } from "../output.js";
 import { RowScorer } from "./row-scorer.js";
 import { checkHeader } from "../sources/header-check.js";
 import { csvDialect } from "../sources/csv-dialect.js";
@@ -25,7 +26,7 @@ import { csvPieces } from "./csv-pieces.js";
 import { jsonlPieces } from "./jsonl-pieces.js";
 import { jsRunSummary, type RunSummary } from "../summary.js";
 import type { EventFiles } from "../sources/event-files.js";
-import type { Reject } from "./binder.js";
+import type { Reject } from "../reject.js";
 
 export interface RunOptions {
   program: Program;
@@ -74,9 +75,6 @@ function parallelWorkers(o: RunOptions): number {
   return size >= (o.parallel?.minBytes ?? 8 << 20) ? workers : 0;
 }
 
-export function resultColumns(program: Program, columns: "default" | "all"): string[] {
-  return ["id", "stage", ...program.scores, ...(columns === "all" ? [...program.criteria, ...program.stages] : []), ...program.textColumns];
-}
 
 /**
  * Scores a CSV or JSON Lines file with the generated JavaScript evaluator, streaming in large

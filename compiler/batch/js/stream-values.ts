@@ -1,5 +1,5 @@
 import type { Program } from "../../runtime/program.js";
-import { badEventsProblem, type Reject } from "./binder.js";
+import { badEventsProblem, type Reject } from "../reject.js";
 
 /**
  * Writes a lead's event streams, read from `lead` (`{ activity: [...] }`, what `--events` files

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import { csvLineSql } from "./sql-output.js";
 
 /**
  * The one-pass results of a DuckDB run to a CSV file: the scoring query writes, in input order,
@@ -19,12 +20,12 @@ import { closeSync, openSync, readSync, writeSync } from "node:fs";
  */
 
 /**
- * The SQL of a row's record (one VARCHAR), from its output line (empty where the id goes when
- * it has none; its cells quoted as CSV), stage number, problems (NULL: scored), id and whether
+ * The SQL of a row's record (one VARCHAR), from its output line's cells (formatted as CSV, never
+ * NULL; the id's empty when it has none), stage number, problems (NULL: scored), id and whether
  * it is a blank line.
  */
-export function directRecordSql(o: { line: string; stageNumber: string; problems: string; id: string; blank: string }): string {
-  const scored = `CAST(${o.stageNumber} AS VARCHAR) || CASE WHEN ${o.id} IS NULL THEN 'n:' ELSE ':' END || ${o.line}`;
+export function directRecordSql(o: { cells: readonly string[]; stageNumber: string; problems: string; id: string; blank: string }): string {
+  const scored = csvLineSql(o.cells, [`CAST(${o.stageNumber} AS VARCHAR)`, `CASE WHEN ${o.id} IS NULL THEN 'n:' ELSE ':' END`]);
   const rejected = `'r:' || to_json({'id': ${o.id}, 'p': ${o.problems}})`;
   return `CASE WHEN ${o.blank} THEN 'b:' WHEN ${o.problems} IS NULL THEN ${scored} ELSE ${rejected} END`;
 }

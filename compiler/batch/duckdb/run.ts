@@ -24,7 +24,7 @@ import { quickScanCsv } from "./quick-scan.js";
 import { parquetField } from "./parquet-typed.js";
 import { directRecordSql, readDirectResults } from "./direct-results.js";
 import { recordNumbers } from "./record-number.js";
-import { csvCellSql, MACROS } from "./sql-output.js";
+import { csvCellSql, csvLineSql, MACROS } from "./sql-output.js";
 import { checkHeader } from "../sources/header-check.js";
 import { InputError } from "../sources/inputs.js";
 import { csvDialect } from "../sources/csv-dialect.js";
@@ -405,8 +405,8 @@ async function runIn(
   if (copyCsv && ordered) {
     // To a CSV file, rows in input order: one pass (direct-results.ts).
     const file = join(scratch, "results.txt");
-    const line = `concat_ws(',', COALESCE(${csvCellSql("leaddef_id")}, ''), leaddef_stage${formatted.map((f) => `, ${f}`).join("")})`;
-    const record = directRecordSql({ line, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
+    const cells = [`COALESCE(${csvCellSql("leaddef_id")}, '')`, "leaddef_stage", ...formatted];
+    const record = directRecordSql({ cells, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
     if (!(await scoringPass(con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`)))) return undefined;
     if (csvWhy) return fallback(csvWhy);
     // A row without an id is numbered by the results' reader (record-number.ts).
@@ -476,7 +476,7 @@ async function runIn(
       if (copyCsv && scoredWithoutId === 0) {
         // Every row has its id: DuckDB writes the CSV itself. (Only a run with event streams gets
         // here: its rows were numbered before the join.)
-        const line = `concat_ws(',', ${csvCellSql("leaddef_id")}, ${stageName}${formatted.map((f) => `, ${f}`).join("")})`;
+        const line = csvLineSql([csvCellSql("leaddef_id"), stageName, ...formatted]);
         const copied = await con.runAndReadAll(
           `COPY (SELECT ${line} AS ${q(header)} FROM leaddef_result WHERE ${scoredRow} ORDER BY ${pos}) TO ${lit(o.output as string)} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`,
         );

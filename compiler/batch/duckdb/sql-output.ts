@@ -9,6 +9,16 @@ export const csvCellSql = (x: string) =>
   `CASE WHEN regexp_matches(${x}, ${lit(`[",\\r\\n]|^${JS_SPACE}|${JS_SPACE}$`)}) THEN '"' || replace(${x}, '"', '""') || '"' ELSE ${x} END`;
 
 /**
+ * A CSV line from its cells, each already formatted and never NULL (`concat` reads NULL as
+ * empty, `concat_ws` would drop the cell and its comma), as one `concat`, after `prefix`: DuckDB
+ * then builds one string per row. A chain of `||` and `concat_ws` built one per step: on a
+ * typed Parquet file of 1M rows the one `concat` took the query 0.59 → 0.55 s (9 runs each,
+ * taking turns, output identical).
+ */
+export const csvLineSql = (cells: readonly string[], prefix: readonly string[] = []): string =>
+  `concat(${[...prefix, ...cells.flatMap((c, i) => (i === 0 ? [c] : ["','", c]))].join(", ")})`;
+
+/**
  * JS `String(n)` for a DOUBLE, in SQL. Whole numbers below 2^53 (nearly every score) print as
  * integers. Otherwise DuckDB's own text has the same shortest round-trip digits as JS, only laid
  * out differently (`4.0`, `3.9e-06`), so the digits and decimal exponent are taken from it and laid

@@ -106,7 +106,7 @@ const BOOLEAN_CELLS = [
 
 describe("booleans: the lowercase reading is the trimmed one", () => {
   it("every word in every case, with and without white space", async () => {
-    expect(codecOf(BOOLEAN).fromText("s", DUCK).value, "a lowercase reading before the trim").toContain("CASE WHEN lower(s) = 'true'");
+    expect(codecOf(BOOLEAN).fromText("s", DUCK).value, "a lowercase reading before the trim").toMatch(/WHEN list_contains\(\[[^\]]*\], lower\(s\)\) THEN TRUE/);
     const fast = await readAll((s) => codecOf(BOOLEAN).fromText(s, DUCK).value, BOOLEAN_CELLS);
     BOOLEAN_CELLS.forEach((cell, i) => expect(fast[i], JSON.stringify(cell)).toBe(jsValue(BOOLEAN, cell)));
   });

@@ -73,7 +73,12 @@ export function booleanInlineTest(get: string): string {
   return `(v = ${get}) === true || v === false`;
 }
 
+/** The CASE arms reading a boolean word `x`: two list lookups where the dialect has them (`oneOf`), else one comparison per word. */
 function wordCases(ops: SqlTextOps, x: string): string {
+  if (ops.oneOf) {
+    const words = (b: boolean) => BOOLEAN_WORDS.filter(([, v]) => v === b).map(([w]) => w);
+    return `WHEN ${ops.oneOf(x, words(true))} THEN TRUE WHEN ${ops.oneOf(x, words(false))} THEN FALSE`;
+  }
   return BOOLEAN_WORDS.map(([w, b]) => `WHEN ${x} = ${ops.lit(w)} THEN ${b ? "TRUE" : "FALSE"}`).join(" ");
 }
 

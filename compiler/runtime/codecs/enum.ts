@@ -74,10 +74,12 @@ export function memberMatcher(members: readonly string[]): (buf: Uint8Array, a: 
 /** SQL reading text `s`: a member, exactly. */
 export function enumFromText(members: readonly string[], open: boolean, s: string, ops: SqlTextOps = DUCKDB_TEXT): TextSql {
   const lit = ops.lit;
-  // A simple CASE, not IN: DuckDB plans a long IN list as a join, which loses row order.
+  // A member spelled exactly: one list lookup where the dialect has one (`oneOf`), else a simple
+  // CASE; not IN, which DuckDB plans as a join for a long list, losing row order.
   const other = open ? trimText(ops, s) : "NULL";
   const folded = members.length ? `CASE lower(${trimText(ops, s)}) ${members.map((m) => `WHEN ${lit(m.toLowerCase())} THEN ${lit(m)}`).join(" ")} ELSE ${other} END` : other;
-  const value = members.length ? `CASE ${s} ${members.map((m) => `WHEN ${lit(m)} THEN ${s}`).join(" ")} ELSE ${folded} END` : ops.nullText;
+  const exact = ops.oneOf ? `CASE WHEN ${ops.oneOf(s, members)} THEN ${s} ELSE ${folded} END` : `CASE ${s} ${members.map((m) => `WHEN ${lit(m)} THEN ${s}`).join(" ")} ELSE ${folded} END`;
+  const value = members.length ? exact : ops.nullText;
   return { value, code: lit("not-a-member") };
 }
 

@@ -52,6 +52,14 @@ export interface SqlTextOps {
    */
   glob?(x: string, pattern: string): string;
   /**
+   * Whether `x` is exactly one of the constant strings `values` (NULL or false when not), in a
+   * dialect where one list lookup is much cheaper than a CASE of comparisons and keeps row order
+   * (DuckDB's `list_contains`: 1M rows × 4 enum columns, 0.11 s less CPU than the CASE; an
+   * `IN (…)` list DuckDB plans as a join, which loses row order). Absent elsewhere; the codecs
+   * then compare one value at a time.
+   */
+  oneOf?(x: string, values: readonly string[]): string;
+  /**
    * What goes between `name AS` and `(` for a CTE whose rows should be computed once: `""`, or
    * PostgreSQL's `MATERIALIZED `, without which its planner copies each field's read into every
    * later use of the field (a staging query then took seconds to plan for sixteen rows).
@@ -99,6 +107,7 @@ const duckdb: SqlTextOps = {
   group: (x, re, n) => `regexp_extract(${x}, ${DIALECTS.duckdb.string(re)}, ${n})`,
   replaceAll: (x, re, by) => `regexp_replace(${x}, ${DIALECTS.duckdb.string(re)}, ${DIALECTS.duckdb.string(by)}, 'g')`,
   glob: (x, pattern) => `(${x} GLOB ${DIALECTS.duckdb.string(pattern)})`,
+  oneOf: (x, values) => `list_contains([${values.map((v) => DIALECTS.duckdb.string(v)).join(", ")}], ${x})`,
   tryDouble: (t) => `TRY_CAST(${t} AS DOUBLE)`,
   infinity: (negative) => `CAST('${negative ? "-" : ""}inf' AS DOUBLE)`,
   isInfinite: (x) => `isinf(${x})`,

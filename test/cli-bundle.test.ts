@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI, ROOT } from "./support/cli.js";
 
@@ -27,7 +27,7 @@ describe("the CLI bundle", () => {
     for (const chunk of chunks) {
       const text = readFileSync(join(bundleDir, chunk), "utf8");
       for (const m of text.matchAll(/new URL\(("[^"]+"), import\.meta\.url\)/g)) {
-        const target = fileURLToPath(new URL(JSON.parse(m[1]) as string, new URL(`file://${join(bundleDir, chunk)}`)));
+        const target = fileURLToPath(new URL(JSON.parse(m[1]) as string, pathToFileURL(join(bundleDir, chunk))));
         found.push(target);
         expect(existsSync(target), `${chunk}: ${m[1]}`).toBe(true);
       }

@@ -13,7 +13,6 @@ import { CLI } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
-const bin = CLI;
 const examples = join(root, "examples");
 const AS_OF = "2026-11-22";
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-cli-"));
@@ -24,7 +23,7 @@ interface Run { code: number | null; signal: string | null; stdout: string; stde
 /** Runs the CLI; kills it after `timeout` ms, so a hang fails the test instead of stalling it. */
 function cli(args: string[], options: { input?: string | Buffer; cwd?: string; timeout?: number } = {}): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? root, env: { ...process.env, NO_COLOR: "1" } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b) => out.push(b));
@@ -47,7 +46,7 @@ function exited(r: Run, code: number): void {
 }
 
 beforeAll(() => {
-  if (!existsSync(bin)) throw new Error("build first: npx tsc -p .");
+  if (!existsSync(CLI)) throw new Error("build first: npm run build");
 });
 
 describe.concurrent("help and exit codes", () => {
@@ -88,7 +87,7 @@ describe.concurrent("help and exit codes", () => {
 
 describe("lsp", () => {
   it("`leaddef lsp --stdio` starts the language server, which answers initialize", async () => {
-    const child = spawn(process.execPath, [bin, "lsp", "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "lsp", "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
     try {
       const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { processId: null, rootUri: null, capabilities: {} } });
       child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
@@ -528,7 +527,7 @@ describe.concurrent("run", () => {
   });
 
   it("a reader that goes away early (`| head -1`) ends the run quietly", async () => {
-    const script = `"${process.execPath}" "${bin}" run examples/acme.leaddef --input examples/leads.jsonl --as-of ${AS_OF} --columns all | head -1 > /dev/null; exit \${PIPESTATUS[0]}`;
+    const script = `"${process.execPath}" "${CLI}" run examples/acme.leaddef --input examples/leads.jsonl --as-of ${AS_OF} --columns all | head -1 > /dev/null; exit \${PIPESTATUS[0]}`;
     const child = spawn("bash", ["-c", script], { cwd: root });
     const err: Buffer[] = [];
     child.stderr.on("data", (b) => err.push(b));

@@ -5,8 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compareDefinitions, type CompareReport, type Counterexample } from "../compiler/analysis/compare.js";
 import { shutdownSolvers } from "../compiler/analysis/smt.js";
@@ -186,14 +185,13 @@ describe("the example block", () => {
 });
 
 describe("leaddef compare (the command)", () => {
-  const bin = CLI;
   const tmp = mkdtempSync(join(tmpdir(), "leaddef-compare-"));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   const write = (name: string, body: string) => {
     writeFileSync(join(tmp, name), SCHEMA + body);
     return join(tmp, name);
   };
-  const run = (args: string[]) => spawnSync(process.execPath, [bin, "compare", ...args], { encoding: "utf8", timeout: 120_000 });
+  const run = (args: string[]) => spawnSync(process.execPath, [CLI, "compare", ...args], { encoding: "utf8", timeout: 120_000 });
 
   it("JSON: equivalent, the method, per stage a relation with a checked counterexample", () => {
     const before = write("old.leaddef", "mql when n >= 60\nsal when mql and a");

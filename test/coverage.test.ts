@@ -1,16 +1,13 @@
 // `leaddef test --coverage`: which conditions the examples make both true and false.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { Coverage, coverageSummary, covered, toLcov, uncoveredLines } from "../compiler/analysis/coverage.js";
 import { compile } from "../compiler/compile.js";
 import { CLI } from "./support/cli.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = CLI;
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-coverage-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -97,7 +94,7 @@ example "big, s without x" {
     const file = join(tmp, "cli.leaddef");
     writeFileSync(file, DEF);
     const lcov = join(tmp, "out.lcov");
-    const r = spawnSync(process.execPath, [bin, "test", file, "--coverage", "--lcov", lcov], { cwd: tmp, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "test", file, "--coverage", "--lcov", lcov], { cwd: tmp, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[lines.length - 1]).toMatch(/^conditions covered: \d+ of \d+ \(\d+\.\d%\)$/);

@@ -14,7 +14,6 @@ import { CLI } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const crm = join(root, "examples", "crm");
-const bin = CLI;
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-crm-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -28,7 +27,7 @@ const EXPORTS = [
 ];
 
 function leaddef(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return spawnSync(process.execPath, [CLI, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 }
 
 /** Runs a definition on an export with one engine; returns the process, the results and the rejects. */

@@ -181,19 +181,18 @@ describe("user text never becomes Jinja", () => {
 });
 
 describe("leaddef build --target dbt", () => {
-  const cli = CLI;
   it("writes <model>.sql and schema.yml into the directory", () => {
     const dir = mkdtempSync(join(tmpdir(), "leaddef-dbt-"));
     try {
       const out = join(dir, "models");
-      const r = spawnSync(process.execPath, [cli, "build", join(examplesDir, "acme.leaddef"), "--target", "dbt", "--dialect", "snowflake", "-o", out, "--dbt-source", "hubspot.contacts"], { encoding: "utf8" });
+      const r = spawnSync(process.execPath, [CLI, "build", join(examplesDir, "acme.leaddef"), "--target", "dbt", "--dialect", "snowflake", "-o", out, "--dbt-source", "hubspot.contacts"], { encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);
       expect(readdirSync(out).sort()).toEqual(["acme.sql", "schema.yml"]);
       expect(readFileSync(join(out, "acme.sql"), "utf8")).toContain("FROM {{ source('hubspot', 'contacts') }}");
-      const bad = spawnSync(process.execPath, [cli, "build", join(examplesDir, "acme.leaddef"), "--target", "dbt", "--dialect", "duckdb", "-o", out, "--dbt-source", "nodot"], { encoding: "utf8" });
+      const bad = spawnSync(process.execPath, [CLI, "build", join(examplesDir, "acme.leaddef"), "--target", "dbt", "--dialect", "duckdb", "-o", out, "--dbt-source", "nodot"], { encoding: "utf8" });
       expect(bad.status).not.toBe(0);
       expect(bad.stderr).toContain("SOURCE.TABLE");
-      const noOut = spawnSync(process.execPath, [cli, "build", join(examplesDir, "acme.leaddef"), "--target", "dbt", "--dialect", "duckdb"], { encoding: "utf8" });
+      const noOut = spawnSync(process.execPath, [CLI, "build", join(examplesDir, "acme.leaddef"), "--target", "dbt", "--dialect", "duckdb"], { encoding: "utf8" });
       expect(noOut.status).not.toBe(0);
       expect(noOut.stderr).toContain("-o DIR");
     } finally {

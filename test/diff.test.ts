@@ -11,7 +11,6 @@ import { CLI } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
-const bin = CLI;
 const examples = join(root, "examples");
 const AS_OF = "2026-11-22";
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-diff-"));
@@ -21,7 +20,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 
 function cli(args: string[], cwd = root): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b) => out.push(b));
@@ -106,7 +105,7 @@ interface Json {
 }
 
 beforeAll(() => {
-  if (!existsSync(bin)) throw new Error("build first: npx tsc -p .");
+  if (!existsSync(CLI)) throw new Error("build first: npm run build");
 });
 
 describe.concurrent("diff on data", () => {

@@ -4,15 +4,13 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { compareCodePoints, compareIds, IdOrderCheck, isIntegerId } from "../compiler/batch/sources/id-order.js";
 import { duckdbSortStatement } from "../compiler/batch/sources/unsorted-message.js";
 import { CLI } from "./support/cli.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dir = mkdtempSync(join(tmpdir(), "leaddef-events-merge-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,8 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../compiler/compile.js";
 import { format } from "../language/formatter.js";
@@ -13,7 +12,6 @@ import { emitSql } from "../compiler/sql/emit-sql.js";
 import { round2 } from "../compiler/runtime/events.js";
 import { CLI } from "./support/cli.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dir = mkdtempSync(join(tmpdir(), "leaddef-events-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

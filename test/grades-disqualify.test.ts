@@ -4,8 +4,7 @@
 // diff) do with `disqualified`, a stage value outside the funnel.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GRADED_DEFINITION as DEF } from "./support/graded-definition.js";
 import { FunnelAccumulator } from "../compiler/analysis/funnel.js";
@@ -18,7 +17,6 @@ import { renderSweep } from "../compiler/app/sweep.js";
 import { emitSql } from "../compiler/sql/emit-sql.js";
 import { cli } from "./support/cli.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-grades-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -23,7 +23,6 @@ import { Workspace } from "../lsp/workspace.js";
 import { CLI } from "./support/cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = CLI;
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-hardening-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -32,7 +31,7 @@ interface Run { code: number | null; signal: string | null; stdout: string; stde
 /** Runs the CLI; kills it after `timeout` ms, so a hang fails the test instead of stalling it. */
 function cli(args: string[], cwd = root, timeout = 90_000): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b) => (stdout += b));

@@ -4,18 +4,15 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readPrefix } from "../compiler/app/init.js";
 import { CLI } from "./support/cli.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = CLI;
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-init-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const init = (...args: string[]) => spawnSync(process.execPath, [bin, "init", ...args], { encoding: "utf8" });
+const init = (...args: string[]) => spawnSync(process.execPath, [CLI, "init", ...args], { encoding: "utf8" });
 
 describe("leaddef init", () => {
   const input = join(tmp, "export.csv");

@@ -148,19 +148,16 @@ describe("leaddef build --target sql", () => {
     const { spawnSync } = await import("node:child_process");
     const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
-    const { join, resolve, dirname } = await import("node:path");
-    const { fileURLToPath } = await import("node:url");
-    const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+    const { join } = await import("node:path");
     const dir = mkdtempSync(join(tmpdir(), "leaddef-outcomes-sql-"));
     try {
       const def = join(dir, "o.leaddef");
       writeFileSync(def, DEF);
-      const bin = CLI;
-      const all = spawnSync(process.execPath, [bin, "build", def, "--target", "sql", "--dialect", "duckdb", "--columns", "all", "--as-of", AS_OF], { encoding: "utf8" });
+      const all = spawnSync(process.execPath, [CLI, "build", def, "--target", "sql", "--dialect", "duckdb", "--columns", "all", "--as-of", AS_OF], { encoding: "utf8" });
       expect(all.status, all.stderr).toBe(0);
       const rows = await queryDuckdb(duck, all.stdout.replace(/FROM "leads"/, 'FROM "leaddef_outcomes"'));
       expect(Object.keys(rows[0]).slice(-5)).toEqual(["won", "opportunity", "recent_big_win", "tagged", "lost_or_stalled"]);
-      const plain = spawnSync(process.execPath, [bin, "build", def, "--target", "sql", "--dialect", "duckdb", "--as-of", AS_OF], { encoding: "utf8" });
+      const plain = spawnSync(process.execPath, [CLI, "build", def, "--target", "sql", "--dialect", "duckdb", "--as-of", AS_OF], { encoding: "utf8" });
       expect(plain.stdout).not.toContain('AS "won"');
     } finally {
       rmSync(dir, { recursive: true, force: true });

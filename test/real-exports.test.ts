@@ -3,13 +3,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI } from "./support/cli.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = CLI;
 const dir = mkdtempSync(join(tmpdir(), "leaddef-exports-"));
 let n = 0;
 
@@ -32,7 +29,7 @@ function run(csv: string, extra: string[] = [], definition = DEFINITION) {
   for (const engine of ["js", "duckdb"]) {
     const output = join(dir, `out${k}-${engine}.csv`);
     const rejects = join(dir, `out${k}-${engine}.rejects.jsonl`);
-    const r = spawnSync(process.execPath, [bin, "run", def, "--input", input, "--as-of", "2025-12-01", "--engine", engine, "-o", output, "--rejects", rejects, ...extra], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "run", def, "--input", input, "--as-of", "2025-12-01", "--engine", engine, "-o", output, "--rejects", rejects, ...extra], { encoding: "utf8" });
     out[engine] = { code: r.status, stdout: r.stdout, stderr: r.stderr, output: existsSync(output) ? readFileSync(output, "utf8") : undefined, rejects: existsSync(rejects) ? readFileSync(rejects, "utf8") : undefined };
   }
   // Both engines: the same exit, the same results and rejects, the same accounting line.

@@ -14,7 +14,6 @@ import { asOfDays } from "../compiler/runtime/program.js";
 import { CLI } from "./support/cli.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = CLI;
 const dir = mkdtempSync(join(tmpdir(), "leaddef-records-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -30,7 +29,7 @@ const READ = ["--id", "Lead ID", "--as-of", AS_OF, "--decimal-comma"];
 /** The CLI in a process of its own; asynchronous, so the test worker stays responsive while it runs. */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { encoding: "utf8", cwd: dir, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: dir, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
     });
   });

@@ -104,13 +104,12 @@ describe("semantic lints", () => {
     try {
       const file = join(tmp, "d.leaddef");
       writeFileSync(file, `${SCHEMA}mql when a\nsal when mql and i > 3 and i < 4\n`);
-      const bin = CLI;
-      const semantic = spawnSync(process.execPath, [bin, "check", "--semantic", "--format", "json", file], { encoding: "utf8", timeout: 60_000 });
+      const semantic = spawnSync(process.execPath, [CLI, "check", "--semantic", "--format", "json", file], { encoding: "utf8", timeout: 60_000 });
       expect(semantic.status, semantic.stderr).toBe(0);
       expect(JSON.parse(semantic.stdout).map((d: { code: string }) => d.code)).toContain("LD2006");
-      const plain = spawnSync(process.execPath, [bin, "check", "--format", "json", file], { encoding: "utf8", timeout: 60_000 });
+      const plain = spawnSync(process.execPath, [CLI, "check", "--format", "json", file], { encoding: "utf8", timeout: 60_000 });
       expect(JSON.parse(plain.stdout).map((d: { code: string }) => d.code)).not.toContain("LD2006");
-      const denied = spawnSync(process.execPath, [bin, "check", "--semantic", "--deny-warnings", file], { encoding: "utf8", timeout: 60_000 });
+      const denied = spawnSync(process.execPath, [CLI, "check", "--semantic", "--deny-warnings", file], { encoding: "utf8", timeout: 60_000 });
       expect(denied.status).toBe(1);
     } finally {
       rmSync(tmp, { recursive: true, force: true });

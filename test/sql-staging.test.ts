@@ -23,7 +23,6 @@ import { stagingOnDuckdb, stagingOnPostgres } from "./support/text-staging.js";
 import { CLI } from "./support/cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = CLI;
 const dir = mkdtempSync(join(tmpdir(), "leaddef-staging-"));
 let pgClient: pg.Client | undefined;
 let pgConnected = false;
@@ -101,7 +100,7 @@ interface Expected { results: Record<string, string>[]; rejects: Record<string, 
 /** What \`leaddef run\` (the JS engine) writes for \`csv\`. */
 function runJs(def: string, csv: string, asOf: string): Expected {
   const out = join(dir, "out.csv");
-  const r = spawnSync(process.execPath, [cli, "run", def, "--input", csv, "--output", out, "--as-of", asOf, "--columns", "all"], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [CLI, "run", def, "--input", csv, "--output", out, "--as-of", asOf, "--columns", "all"], { encoding: "utf8" });
   expect(r.status, r.stderr).toBe(0);
   return {
     results: parse(readFileSync(out, "utf8"), { columns: true }) as Record<string, string>[],
@@ -216,7 +215,7 @@ describe("build --staging text", () => {
   it("on the command line; --decimal-comma only with it", () => {
     const def = join(dir, "cli.leaddef");
     writeFileSync(def, DEFINITION);
-    const build = (...args: string[]) => spawnSync(process.execPath, [cli, "build", def, "--target", "sql", ...args], { encoding: "utf8" });
+    const build = (...args: string[]) => spawnSync(process.execPath, [CLI, "build", def, "--target", "sql", ...args], { encoding: "utf8" });
     const comma = build("--dialect", "postgres", "--staging", "text", "--decimal-comma");
     expect(comma.status, comma.stderr).toBe(0);
     // The decimal comma changes the number pattern: `,` is the fraction mark.

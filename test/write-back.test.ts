@@ -4,15 +4,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildImport, defaultProperty, importValue, keyIdentity, planWriteBack, WriteBackError, type Table } from "../compiler/app/write-back.js";
 import { readTable } from "../compiler/app/write-back-run.js";
 import { CLI } from "./support/cli.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = CLI;
 const tmp = mkdtempSync(join(tmpdir(), "leaddef-write-back-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -109,7 +106,7 @@ describe("leaddef run --write-back (CLI)", () => {
   writeFileSync(definition, "schema {\n  company.employees: integer?\n}\nscore fit {\n  +10 when company.employees >= 100\n}\nmql when fit >= 10\n");
   const input = join(tmp, "contacts.csv");
   writeFileSync(input, "Record ID,company.employees,Email\n101,500,a@x.com\n102,5,B@x.com\n103,,c@x.com\n101,500,a@x.com\n,7,d@x.com\n");
-  const run = (...args: string[]) => spawnSync(process.execPath, [bin, "run", definition, "--input", input, "--as-of", "2026-01-01", ...args], { encoding: "utf8" });
+  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, "run", definition, "--input", input, "--as-of", "2026-01-01", ...args], { encoding: "utf8" });
 
   for (const engine of ["js", "duckdb"]) {
     it(`writes a HubSpot import keyed by Record ID (${engine})`, () => {
@@ -124,7 +121,7 @@ describe("leaddef run --write-back (CLI)", () => {
     const sfInput = join(tmp, "leads.csv");
     writeFileSync(sfInput, '"Lead ID","company.employees"\n"00Q5g00000AbCdE","2,500"\n"00Q5g00000XyZab","3"\n');
     const out = join(tmp, "salesforce.csv");
-    const r = spawnSync(process.execPath, [bin, "run", definition, "--input", sfInput, "--write-back", "salesforce", "--property", "stage=Leaddef_Stage__c", "-o", out], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "run", definition, "--input", sfInput, "--write-back", "salesforce", "--property", "stage=Leaddef_Stage__c", "-o", out], { encoding: "utf8" });
     expect(r.stderr).not.toMatch(/error/i);
     expect(readFileSync(out, "utf8").split("\n")[0]).toBe("Id,Leaddef_Stage__c,Leaddef_Fit__c");
   });
@@ -150,7 +147,7 @@ describe("leaddef run --write-back (CLI)", () => {
     const keyless = join(tmp, "keyless.csv");
     writeFileSync(keyless, "company.employees,Email\n500,a@x.com\n");
     const out = join(tmp, "keyless-import.csv");
-    const r = spawnSync(process.execPath, [bin, "run", definition, "--input", keyless, "--write-back", "hubspot", "-o", out], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "run", definition, "--input", keyless, "--write-back", "hubspot", "-o", out], { encoding: "utf8" });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("has no `Record ID` column");
     expect(existsSync(out)).toBe(false);
@@ -159,7 +156,7 @@ describe("leaddef run --write-back (CLI)", () => {
     const conflicted = join(tmp, "conflict.csv");
     writeFileSync(conflicted, "Record ID,company.employees\n7,500\n7,5\n8,5\n");
     const out = join(tmp, "conflict-import.csv");
-    const r = spawnSync(process.execPath, [bin, "run", definition, "--input", conflicted, "--write-back", "hubspot", "-o", out], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "run", definition, "--input", conflicted, "--write-back", "hubspot", "-o", out], { encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(readFileSync(out, "utf8")).toBe("Record ID,leaddef_stage,leaddef_fit\n8,none,0\n");
     expect(r.stderr).toContain("disagreeing rows left out: 7");

@@ -163,8 +163,9 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
   if (o.inputFormat === "csv") {
     trailer = dialect?.trailer;
     const dataEnd = trailer?.dataEnd;
+    const hasIdColumn = (s: CsvScan) => s.header.some((h) => h.trim() === o.idColumn);
     const head = quickScanCsv(o.input, delimiter, dataEnd, true);
-    if (head && head.header.some((h) => h.trim() === o.idColumn)) {
+    if (head && hasIdColumn(head)) {
       // With an id column the query needs only the header and its line end: the quick scan of the
       // rest (~0.2 s per million rows) runs on this thread while DuckDB's threads score the file,
       // and its verdicts are checked once both are done (`runIn`).
@@ -182,7 +183,7 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     checkHeader(program.fields, scan.header, o.idColumn, o.idExplicit === true);
     // Without an id column a lead's id is its record number: its row's position when no record
     // is malformed (the join numbers rows in SQL, `numberedIds`), else DuckDB cannot give it.
-    if (withEvents && !scan.header.some((h) => h.trim() === o.idColumn) && scan.bad.length > 0) return fallback("the events join on lead ids, and the CSV file has no id column and malformed records (a lead's id is its record number)");
+    if (withEvents && !hasIdColumn(scan) && scan.bad.length > 0) return fallback("the events join on lead ids, and the CSV file has no id column and malformed records (a lead's id is its record number)");
   } else if (o.inputFormat === "jsonl") {
     // The scan runs while DuckDB reads the file in one parse (`objectsSource`); its verdict
     // decides, before anything is written, whether that reading stands.

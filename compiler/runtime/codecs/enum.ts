@@ -78,8 +78,11 @@ export function enumFromText(members: readonly string[], open: boolean, s: strin
   // CASE; not IN, which DuckDB plans as a join for a long list, losing row order.
   const other = open ? trimText(ops, s) : "NULL";
   const folded = members.length ? `CASE lower(${trimText(ops, s)}) ${members.map((m) => `WHEN ${lit(m.toLowerCase())} THEN ${lit(m)}`).join(" ")} ELSE ${other} END` : other;
-  const exact = ops.oneOf ? `CASE WHEN ${ops.oneOf(s, members)} THEN ${s} ELSE ${folded} END` : `CASE ${s} ${members.map((m) => `WHEN ${lit(m)} THEN ${s}`).join(" ")} ELSE ${folded} END`;
-  const value = members.length ? exact : ops.nullText;
+  const value = !members.length
+    ? ops.nullText
+    : ops.oneOf
+      ? `CASE WHEN ${ops.oneOf(s, members)} THEN ${s} ELSE ${folded} END`
+      : `CASE ${s} ${members.map((m) => `WHEN ${lit(m)} THEN ${s}`).join(" ")} ELSE ${folded} END`;
   return { value, code: lit("not-a-member") };
 }
 

@@ -44,7 +44,7 @@ describe("DuckDB: a constant needle's regular expression decides as the case fol
       const list = `[${cells.map((c) => d.string(c)).join(", ")}]`;
       for (const needle of NEEDLES) {
         const pattern = caseFoldedPattern(d, "t", needle, at);
-        expect(pattern).toMatch(/^regexp_matches/);
+        expect(pattern).toMatch(/regexp_matches/);
         const folded = caseFoldedOperands(d, "t", { constant: needle });
         const rows = await duck.runAndReadAll(`SELECT t, ${pattern} AS p, ${TRANSLATED[at](folded.text, folded.needle)} AS q FROM (SELECT unnest(${list}) AS t)`);
         const wrong = rows.getRowObjectsJS().filter((r) => {

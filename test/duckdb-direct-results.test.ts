@@ -88,6 +88,21 @@ describe("the results reader", () => {
     }
   });
 
+  it("rows whose record numbers make the output longer than its buffer: every line written, in order", () => {
+    // 400,000 short rows without ids, each numbered by a 40-byte text: ~3 MB of records become
+    // ~18 MB of output, more than the output buffer holds for one buffer of records.
+    const count = 400_000;
+    const records = Buffer.from(Array.from({ length: count }, (_, i) => `${1 + (i % 2)}n:,${i % 10}\n`).join(""));
+    const scratch = join(dir, "numbered.txt");
+    writeFileSync(scratch, records);
+    const out = join(dir, "numbered.csv");
+    const idOf = (pos: number) => `row-${String(pos).padStart(36, "0")}`;
+    const read = readDirectResults(scratch, out, "id,v", 2, idOf);
+    expect(read).toEqual({ rows: count, stageCounts: [0, count / 2, count / 2], rejected: [], written: count });
+    const expected = ["id,v", ...Array.from({ length: count }, (_, i) => `${idOf(i)},${i % 10}`)].join("\n") + "\n";
+    expect(readFileSync(out, "utf8") === expected).toBe(true);
+  });
+
   it("an empty scratch file is a header alone; a truncated record is an internal error", () => {
     const empty = join(dir, "empty.txt");
     writeFileSync(empty, "");

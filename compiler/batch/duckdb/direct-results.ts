@@ -49,6 +49,12 @@ const B = 0x62;
 const N = 0x6e;
 const QUOTE = 0x22;
 const CHUNK = 1 << 20;
+/** The output buffer: twice the input's, so that a buffer's records fit unless many need their record number. */
+const OUT_CHUNK = 2 * CHUNK;
+/** The room a record number needs in the output buffer (a safe integer's digits, with margin). */
+const ID_ROOM = 32;
+/** The first piece of each buffer read (see readDirectResults). */
+const WARM_UP = 4096;
 
 /** The decimal number in `buf[from, to)`. */
 function digitsAt(buf: Buffer, from: number, to: number): number {
@@ -67,13 +73,16 @@ export function readDirectResults(scratch: string, output: string, header: strin
   const rejected: { pos: number; blanks: number; json: string }[] = [];
   const inFd = openSync(scratch, "r");
   const outFd = openSync(output, "w");
-  let out = Buffer.allocUnsafe(CHUNK);
+  let out = Buffer.allocUnsafe(OUT_CHUNK);
   let outLen = 0;
+  const flush = () => {
+    if (outLen) writeSync(outFd, out, 0, outLen);
+    outLen = 0;
+  };
   const emit = (bytes: Buffer, start: number, end: number) => {
     const n = end - start;
     if (outLen + n > out.length) {
-      writeSync(outFd, out, 0, outLen);
-      outLen = 0;
+      flush();
       if (n > out.length) out = Buffer.allocUnsafe(n * 2);
     }
     bytes.copy(out, outLen, start, end);
@@ -86,71 +95,101 @@ export function readDirectResults(scratch: string, output: string, header: strin
   let pos = 0;
   let blanks = 0;
   let written = 0;
-  try {
-    text(`${header}\n`);
-    let buf = Buffer.allocUnsafe(CHUNK);
-    let have = 0; // bytes in buf
-    let at = 0; // start of the next record in buf
-    let eof = false;
+
+  /**
+   * Reads the whole records of buf[at, have), writing each scored row's line to the output;
+   * returns where the first record not wholly in the buffer starts (`have` when none is). A
+   * function of its own, so that the optimised code of this hot loop holds no refill path: a
+   * path first taken after the loop is optimised throws that code away (one 1M-row run went
+   * through four such rounds and took half again its steady time).
+   */
+  const readRecords = (buf: Buffer, at: number, have: number): number => {
     for (;;) {
-      // One record: its tag to the colon, then its payload to the line end that ends it (outside
-      // quotes); refill when it is not wholly in the buffer. Scanned here byte by byte: a line is
-      // a few dozen bytes, cheaper to walk than to search with a native call per record.
+      // The tag, to the colon. Walked byte by byte here and below: a record is a few dozen
+      // bytes, cheaper to walk than to search with a native call per record.
       let c1 = at;
       while (c1 < have && buf[c1] !== COLON) c1++;
+      if (c1 >= have) return at;
+      const tag = buf[at];
       let end = c1 + 1;
-      if (buf[at] === R || buf[at] === B) {
+      if (tag === R || tag === B) {
         while (end < have && buf[end] !== NL) end++;
+        if (end >= have) return at;
+        if (tag === B) {
+          if (end !== at + 2) throw new Error(`internal: a malformed results record at row ${pos + 1}`);
+          blanks++;
+        } else rejected.push({ pos, blanks, json: buf.toString("utf8", c1 + 1, end) });
       } else {
-        let quoted = false;
-        for (; end < have; end++) {
-          const c = buf[end];
-          if (c === QUOTE) quoted = !quoted;
-          else if (c === NL && !quoted) break;
-        }
-      }
-      if (end >= have) {
-        if (eof) {
-          if (at < have) throw new Error(`internal: a truncated results record at row ${pos + 1}`);
-          break;
-        }
-        // Keep the partial record, grow the buffer if the record is larger than it, read more.
-        const rest = have - at;
-        if (rest > buf.length / 2) {
-          const bigger = Buffer.allocUnsafe(buf.length * 2);
-          buf.copy(bigger, 0, at, have);
-          buf = bigger;
-        } else buf.copy(buf, 0, at, have);
-        have = rest;
-        at = 0;
-        const n = readSync(inFd, buf, have, buf.length - have, null);
-        if (n <= 0) eof = true;
-        have += n;
-        continue;
-      }
-      if (buf[at] === B) {
-        if (end !== at + 2) throw new Error(`internal: a malformed results record at row ${pos + 1}`);
-        blanks++;
-      } else if (buf[at] === R) rejected.push({ pos, blanks, json: buf.toString("utf8", c1 + 1, end) });
-      else {
+        // A scored row: its payload is copied while its end (a line end outside quotes) is
+        // sought; the copy counts only once the end is found in the buffer.
         const noId = buf[c1 - 1] === N;
+        const id = noId ? idOf(pos, blanks) : "";
+        const limit = out.length;
+        let o = outLen;
+        if (noId) o = limit - o > ID_ROOM ? o + out.write(id, o) : limit; // no room: the long-line path below
+        
+        let quoted = false;
+        let ended = false;
+        for (; end < have && o < limit; end++) {
+          const c = buf[end];
+          out[o++] = c;
+          if (c === QUOTE) quoted = !quoted;
+          else if (c === NL && !quoted) {
+            ended = true;
+            break;
+          }
+        }
+        if (!ended) {
+          // A line longer than the output buffer's room (rare): find its end, then write it whole.
+          for (; end < have; end++) {
+            const c = buf[end];
+            if (c === QUOTE) quoted = !quoted;
+            else if (c === NL && !quoted) break;
+          }
+          if (end >= have) return at;
+          if (noId) text(id);
+          emit(buf, c1 + 1, end + 1);
+          o = outLen;
+        }
         const stage = digitsAt(buf, at, noId ? c1 - 1 : c1);
         if (!(stage >= 1 && stage <= stages)) throw new Error(`internal: a malformed results record at row ${pos + 1}`);
         stageCounts[stage]++;
-        if (noId) text(idOf(pos, blanks));
-        const from = c1 + 1;
-        const len = end + 1 - from;
-        if (outLen + len <= out.length && len <= 64) {
-          // A short line is copied byte by byte: cheaper than a native copy per record.
-          for (let i = 0; i < len; i++) out[outLen + i] = buf[from + i];
-          outLen += len;
-        } else emit(buf, from, end + 1);
+        outLen = o;
         written++;
       }
       at = end + 1;
       pos++;
     }
-    if (outLen) writeSync(outFd, out, 0, outLen);
+  };
+
+  try {
+    text(`${header}\n`);
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let have = 0; // bytes in buf
+    let eof = false;
+    for (;;) {
+      // The output is flushed once per buffer read, outside the hot loop. The first buffer is read
+      // in a short piece first, so that the loop's return at a cut-off record has run before it
+      // is optimised (see readRecords).
+      flush();
+      const at = readRecords(buf, readRecords(buf, 0, Math.min(have, WARM_UP)), have);
+      const rest = have - at;
+      if (eof) {
+        if (rest > 0) throw new Error(`internal: a truncated results record at row ${pos + 1}`);
+        break;
+      }
+      // Keep the partial record (growing the buffer when it fills half of it), read more.
+      if (rest > buf.length / 2) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, at, have);
+        buf = bigger;
+      } else buf.copy(buf, 0, at, have);
+      have = rest;
+      const n = readSync(inFd, buf, have, buf.length - have, null);
+      if (n <= 0) eof = true;
+      have += n;
+    }
+    flush();
   } finally {
     closeSync(inFd);
     closeSync(outFd);

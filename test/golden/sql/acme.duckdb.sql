@@ -170,7 +170,7 @@ criterion_winnable AS (
   SELECT
     *,
     (
-      (NOT COALESCE(regexp_matches(competition_incumbent, '[gG][lL][oO][bB][eE][xX]'), FALSE))
+      (NOT COALESCE(CASE WHEN strlen(competition_incumbent) = length(competition_incumbent) THEN contains(lower(competition_incumbent), 'globex') ELSE regexp_matches(competition_incumbent, '[gG][lL][oO][bB][eE][xX]') END, FALSE))
       AND (NOT COALESCE(list_contains(competition_evaluating, 'hooli'), FALSE))
     ) AS winnable
   FROM criterion_budget_ready
@@ -227,7 +227,7 @@ score_priority AS (
       -- acme.leaddef:93  +5 when engagement.score >= 80
       + CASE WHEN COALESCE(engagement_score >= 80, FALSE) THEN 5 ELSE 0 END
       -- acme.leaddef:94  -15 when contact.title contains "intern"
-      + CASE WHEN COALESCE(regexp_matches(contact_title, '[iI][nN][tT][eE][rR][nN]'), FALSE) THEN (-15) ELSE 0 END
+      + CASE WHEN COALESCE(CASE WHEN strlen(contact_title) = length(contact_title) THEN contains(lower(contact_title), 'intern') ELSE regexp_matches(contact_title, '[iI][nN][tT][eE][rR][nN]') END, FALSE) THEN (-15) ELSE 0 END
       -- acme.leaddef:95  -20 when days_since(engagement.last_activity) > 180
       + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', current_timestamp) AS DATE) - engagement_last_activity AS DOUBLE) > 180, FALSE) THEN (-20) ELSE 0 END
       -- acme.leaddef:96  -10 when company.revenue_usd is missing

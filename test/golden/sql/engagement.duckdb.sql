@@ -44,7 +44,7 @@ criterion_hand_raiser AS (
 criterion_pricing_reader AS (
   SELECT
     *,
-    COALESCE((SELECT COUNT(*) FROM "activity" AS ev WHERE ev."id" = criterion_hand_raiser.leaddef_id AND CAST(CAST(timezone('UTC', current_timestamp) AS DATE) - CAST(ev."occurred" AS DATE) AS DOUBLE) >= 0 AND CAST(CAST(timezone('UTC', current_timestamp) AS DATE) - CAST(ev."occurred" AS DATE) AS DOUBLE) <= 60 AND (COALESCE(ev."type" = 'page_view', FALSE) AND COALESCE(regexp_matches(ev."url", '/[pP][rR][iI][cC][iI][nN][gG]'), FALSE))) >= 3, FALSE) AS pricing_reader
+    COALESCE((SELECT COUNT(*) FROM "activity" AS ev WHERE ev."id" = criterion_hand_raiser.leaddef_id AND CAST(CAST(timezone('UTC', current_timestamp) AS DATE) - CAST(ev."occurred" AS DATE) AS DOUBLE) >= 0 AND CAST(CAST(timezone('UTC', current_timestamp) AS DATE) - CAST(ev."occurred" AS DATE) AS DOUBLE) <= 60 AND (COALESCE(ev."type" = 'page_view', FALSE) AND COALESCE(CASE WHEN strlen(ev."url") = length(ev."url") THEN contains(lower(ev."url"), '/pricing') ELSE regexp_matches(ev."url", '/[pP][rR][iI][cC][iI][nN][gG]') END, FALSE))) >= 3, FALSE) AS pricing_reader
   FROM criterion_hand_raiser
 ),
 -- engagement.leaddef:21

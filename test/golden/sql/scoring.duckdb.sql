@@ -46,7 +46,7 @@ score_fit AS (
       -- scoring.leaddef:45  +10 when company.technologies contains "salesforce" or company.technologies contains "hubspot"
       + CASE WHEN (COALESCE(list_contains(company_technologies, 'salesforce'), FALSE) OR COALESCE(list_contains(company_technologies, 'hubspot'), FALSE)) THEN 10 ELSE 0 END
       -- scoring.leaddef:46  -30 when contact.title contains "intern" or contact.title contains "student"
-      + CASE WHEN (COALESCE(regexp_matches(contact_title, '[iI][nN][tT][eE][rR][nN]'), FALSE) OR COALESCE(regexp_matches(contact_title, '[sS\x{17F}][tT][uU][dD][eE][nN][tT]'), FALSE)) THEN (-30) ELSE 0 END
+      + CASE WHEN (COALESCE(CASE WHEN strlen(contact_title) = length(contact_title) THEN contains(lower(contact_title), 'intern') ELSE regexp_matches(contact_title, '[iI][nN][tT][eE][rR][nN]') END, FALSE) OR COALESCE(CASE WHEN strlen(contact_title) = length(contact_title) THEN contains(lower(contact_title), 'student') ELSE regexp_matches(contact_title, '[sS\x{17F}][tT][uU][dD][eE][nN][tT]') END, FALSE)) THEN (-30) ELSE 0 END
       -- scoring.leaddef:47  -20 when company.industry in [public_sector, education]
       + CASE WHEN (company_industry IS NOT NULL AND (COALESCE(company_industry = 'public_sector', FALSE) OR COALESCE(company_industry = 'education', FALSE))) THEN (-20) ELSE 0 END,
       -- scoring.leaddef:48  cap 100

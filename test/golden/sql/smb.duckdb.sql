@@ -106,7 +106,7 @@ score_velocity AS (
       -- smb.leaddef:32  -20 when days_since(engagement.last_activity) > 60
       + CASE WHEN COALESCE(CAST(CAST(timezone('UTC', current_timestamp) AS DATE) - engagement_last_activity AS DOUBLE) > 60, FALSE) THEN (-20) ELSE 0 END
       -- smb.leaddef:33  -25 when contact.title contains "student"
-      + CASE WHEN COALESCE(regexp_matches(contact_title, '[sS\x{17F}][tT][uU][dD][eE][nN][tT]'), FALSE) THEN (-25) ELSE 0 END,
+      + CASE WHEN COALESCE(CASE WHEN strlen(contact_title) = length(contact_title) THEN contains(lower(contact_title), 'student') ELSE regexp_matches(contact_title, '[sS\x{17F}][tT][uU][dD][eE][nN][tT]') END, FALSE) THEN (-25) ELSE 0 END,
       -- smb.leaddef:34  cap 100
       100),
       -- smb.leaddef:35  floor 0

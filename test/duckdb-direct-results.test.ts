@@ -89,14 +89,15 @@ describe("the results reader", () => {
   });
 
   it("rows whose record numbers make the output longer than its buffer: every line written, in order", () => {
-    // 400,000 short rows without ids, each numbered by a 40-byte text: ~3 MB of records become
-    // ~18 MB of output, more than the output buffer holds for one buffer of records.
+    // 400,000 short rows without ids, each numbered by a 40-byte text ending in a two-byte
+    // character: ~3 MB of records become ~18 MB of output, more than the output buffer holds for
+    // one buffer of records, and a number meets the buffer's end at every offset.
     const count = 400_000;
     const records = Buffer.from(Array.from({ length: count }, (_, i) => `${1 + (i % 2)}n:,${i % 10}\n`).join(""));
     const scratch = join(dir, "numbered.txt");
     writeFileSync(scratch, records);
     const out = join(dir, "numbered.csv");
-    const idOf = (pos: number) => `row-${String(pos).padStart(36, "0")}`;
+    const idOf = (pos: number) => `row-${String(pos).padStart(34, "0")}é`;
     const read = readDirectResults(scratch, out, "id,v", 2, idOf);
     expect(read).toEqual({ rows: count, stageCounts: [0, count / 2, count / 2], rejected: [], written: count });
     const expected = ["id,v", ...Array.from({ length: count }, (_, i) => `${idOf(i)},${i % 10}`)].join("\n") + "\n";

@@ -51,8 +51,6 @@ const QUOTE = 0x22;
 const CHUNK = 1 << 20;
 /** The output buffer: twice the input's, so that a buffer's records fit unless many need their record number. */
 const OUT_CHUNK = 2 * CHUNK;
-/** The room a record number needs in the output buffer (a safe integer's digits, with margin). */
-const ID_ROOM = 32;
 /** The first piece of each buffer read (see readDirectResults). */
 const WARM_UP = 4096;
 
@@ -126,8 +124,8 @@ export function readDirectResults(scratch: string, output: string, header: strin
         const id = noId ? idOf(pos, blanks) : "";
         const limit = out.length;
         let o = outLen;
-        if (noId) o = limit - o > ID_ROOM ? o + out.write(id, o) : limit; // no room: the long-line path below
-        
+        // The record number before the line, when it fits; else the long-line path below.
+        if (noId) o = limit - o >= Buffer.byteLength(id) ? o + out.write(id, o) : limit;
         let quoted = false;
         let ended = false;
         for (; end < have && o < limit; end++) {
@@ -168,9 +166,9 @@ export function readDirectResults(scratch: string, output: string, header: strin
     let have = 0; // bytes in buf
     let eof = false;
     for (;;) {
-      // The output is flushed once per buffer read, outside the hot loop. The first buffer is read
-      // in a short piece first, so that the loop's return at a cut-off record has run before it
-      // is optimised (see readRecords).
+      // The output is flushed once per buffer read, outside the hot loop. Each buffer's first 4 KiB
+      // are read as a piece of their own first, so that the loop's return at a cut-off record has
+      // run before V8 optimises the loop (see readRecords).
       flush();
       const at = readRecords(buf, readRecords(buf, 0, Math.min(have, WARM_UP)), have);
       const rest = have - at;

@@ -1,24 +1,11 @@
-import { forEachBoundRow } from "../batch/js/bound-rows.js";
-import { streamReaderOf } from "../batch/js/binder.js";
-import { streamsNotSupplied } from "../batch/stream-notice.js";
-import type { EventFiles } from "../batch/sources/event-files.js";
-import type { ReadingOptions } from "../batch/sources/record-source.js";
-import type { InputFormat } from "../batch/sources/inputs.js";
+import { forEachLead, type ExportOptions } from "../batch/js/bound-rows.js";
 import type { Program } from "../runtime/program.js";
 import { OutcomeFlags } from "../analysis/outcome-flags.js";
 import { OutcomeAccumulator, type OutcomesReport } from "../analysis/outcomes.js";
 
 /** `leaddef outcomes`: does the definition predict what really happened? */
-export interface OutcomesOptions {
+export interface OutcomesOptions extends ExportOptions {
   program: Program;
-  input: string;
-  inputFormat: InputFormat;
-  asOf: number;
-  idColumn: string;
-  /** `--delimiter`, `--decimal-comma`, `--id` given: read as `run` reads (batch/sources/record-source.ts). */
-  reading?: ReadingOptions;
-  /** `--events`: the streams' events from separate files, joined on the id as `run` joins them. */
-  events?: EventFiles;
 }
 
 export interface OutcomesResult extends OutcomesReport {
@@ -41,22 +28,17 @@ export async function collectOutcomes(o: OutcomesOptions): Promise<OutcomesResul
   const criteria: boolean[] = new Array(nCriteria);
   const outcomes = new OutcomeFlags(ir);
   const acc = new OutcomeAccumulator(ir);
-  const summary = await forEachBoundRow({
-    fields: o.program.fields,
-    input: o.input,
-    inputFormat: o.inputFormat,
-    idColumn: o.idColumn,
-    reading: o.reading,
-    streams: streamReaderOf(o.program),
-    events: o.events && { files: o.events, program: o.program },
-    onRow: (vals) => {
+  const summary = await forEachLead(
+    o.program,
+    o,
+    (vals) => {
       o.program.evaluateValues(vals, o.asOf, out, true);
       for (let i = 0; i < nCriteria; i++) criteria[i] = out[1 + nScores + i] as boolean;
       acc.add(out[0] as number, criteria, outcomes.evaluate(vals, o.asOf, criteria));
     },
-    onReject: () => undefined,
-  });
-  return { ...acc.result(), rowsRead: summary.rowsRead, rowsRejected: summary.rowsRejected, warnings: o.events ? summary.warnings : streamsNotSupplied(ir, o.inputFormat) };
+    () => undefined,
+  );
+  return { ...acc.result(), rowsRead: summary.rowsRead, rowsRejected: summary.rowsRejected, warnings: summary.warnings };
 }
 
 const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(1)}%`);

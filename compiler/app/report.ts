@@ -1,10 +1,6 @@
 import { formatDateDays } from "../../language/literals.js";
-import { forEachBoundRow } from "../batch/js/bound-rows.js";
-import { streamReaderOf } from "../batch/js/binder.js";
+import { forEachLead, type ExportOptions } from "../batch/js/bound-rows.js";
 import { streamsNotSupplied } from "../batch/stream-notice.js";
-import type { EventFiles } from "../batch/sources/event-files.js";
-import type { ReadingOptions } from "../batch/sources/record-source.js";
-import type { InputFormat } from "../batch/sources/inputs.js";
 import type { Program } from "../runtime/program.js";
 import type { FunnelReport } from "../analysis/funnel.js";
 import type { OutcomeFigures } from "../analysis/outcomes.js";
@@ -31,17 +27,9 @@ export interface ReportData {
   warnings: string[];
 }
 
-export interface ReportOptions {
+export interface ReportOptions extends ExportOptions {
   program: Program;
   definition: string;
-  input: string;
-  inputFormat: InputFormat;
-  asOf: number;
-  idColumn: string;
-  /** `--delimiter`, `--decimal-comma`, `--id` given: read as `run` reads (batch/sources/record-source.ts). */
-  reading?: ReadingOptions;
-  /** `--events`: the streams' events from separate files, joined on the id as `run` joins them. */
-  events?: EventFiles;
   /** Worker threads for a large CSV file (parallel-tally.ts's defaults); `workers: 0` reads on this thread. */
   parallel?: ParallelSettings;
 }
@@ -58,22 +46,12 @@ export async function collectReport(o: ReportOptions): Promise<ReportData> {
   const parallel = o.inputFormat === "csv" && o.input !== "-" && !o.events
     ? await reportCsvParallel(program, tally, { input: o.input, asOf: o.asOf, idColumn: o.idColumn, reading: o.reading, parallel: o.parallel })
     : undefined;
-  // The events files' notices, or (none given) that a CSV row supplies no events.
-  let warnings = o.events ? [] : streamsNotSupplied(ir, o.inputFormat);
+  // On worker threads there are no events files: a CSV row supplies no events.
+  let warnings = streamsNotSupplied(ir, o.inputFormat);
   let pass = parallel;
   if (!pass) {
-    const bound = await forEachBoundRow({
-      fields: program.fields,
-      input: o.input,
-      inputFormat: o.inputFormat,
-      idColumn: o.idColumn,
-      reading: o.reading,
-      streams: streamReaderOf(program),
-      events: o.events && { files: o.events, program: program },
-      onRow: (vals) => tally.add(vals),
-      onReject: (r) => tally.reject(r),
-    });
-    if (o.events) warnings = bound.warnings;
+    const bound = await forEachLead(program, o, (vals) => tally.add(vals), (r) => tally.reject(r));
+    warnings = bound.warnings;
     pass = bound;
   }
   return {

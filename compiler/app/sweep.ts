@@ -1,12 +1,7 @@
 import { DISQUALIFIED } from "../ir.js";
 import type { CompileResult } from "../compile.js";
 import type { ParamValue } from "../ir.js";
-import { forEachBoundRow } from "../batch/js/bound-rows.js";
-import { streamReaderOf } from "../batch/js/binder.js";
-import { streamsNotSupplied } from "../batch/stream-notice.js";
-import type { EventFiles } from "../batch/sources/event-files.js";
-import type { ReadingOptions } from "../batch/sources/record-source.js";
-import type { InputFormat } from "../batch/sources/inputs.js";
+import { forEachLead, type ExportOptions } from "../batch/js/bound-rows.js";
 import { OutcomeAccumulator, type OutcomeFigures } from "../analysis/outcomes.js";
 import { OutcomeFlags } from "../analysis/outcome-flags.js";
 import { findParam, ParamError, paramOverrides, programWithParams, showParamValue, splitAssignment, sweepValues } from "../params.js";
@@ -16,18 +11,10 @@ import { findParam, ParamError, paramOverrides, programWithParams, showParamValu
  * The file is parsed and checked once; each value is its own compiled program; every row is
  * bound once and evaluated by every program.
  */
-export interface SweepOptions {
+export interface SweepOptions extends ExportOptions {
   result: CompileResult;
   /** Every `--param` flag: exactly one lists several values (or is the only one); the rest are fixed. */
   params: readonly string[];
-  input: string;
-  inputFormat: InputFormat;
-  asOf: number;
-  idColumn: string;
-  /** `--delimiter`, `--decimal-comma`, `--id` given: read as `run` reads (batch/sources/record-source.ts). */
-  reading?: ReadingOptions;
-  /** `--events`: the streams' events from separate files, joined on the id as `run` joins them. */
-  events?: EventFiles;
 }
 
 /** One outcome's figures at one stage for one swept value: `leaddef outcomes`' stage row without its name. */
@@ -77,15 +64,10 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const accumulators = programs.map((p) => new OutcomeAccumulator(p.ir));
   const criteria: boolean[] = new Array(ir0.criteria.length);
   const firstCriterion = 1 + ir0.scores.length;
-  const summary = await forEachBoundRow({
-    fields: programs[0].fields,
-    input: o.input,
-    inputFormat: o.inputFormat,
-    idColumn: o.idColumn,
-    reading: o.reading,
-    streams: streamReaderOf(programs[0]),
-    events: o.events && { files: o.events, program: programs[0] },
-    onRow: (vals) => {
+  const summary = await forEachLead(
+    programs[0],
+    o,
+    (vals) => {
       for (let k = 0; k < programs.length; k++) {
         programs[k].evaluateValues(vals, o.asOf, out, withOutcomes);
         counts[k][(out[0] as number) + 1]++;
@@ -94,8 +76,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
         accumulators[k].add(out[0] as number, criteria, flags[k].evaluate(vals, o.asOf, criteria));
       }
     },
-    onReject: () => undefined,
-  });
+    () => undefined,
+  );
   const kind = programs[0].ir.params.find((p) => p.name === name)!.kind;
   return {
     param: name,
@@ -106,7 +88,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     })),
     rowsRead: summary.rowsRead,
     rowsRejected: summary.rowsRejected,
-    warnings: o.events ? summary.warnings : streamsNotSupplied(ir0, o.inputFormat),
+    warnings: summary.warnings,
   };
 }
 

@@ -5,8 +5,9 @@ import { readRecords, type ReadingOptions } from "../sources/record-source.js";
 import type { EventFiles } from "../sources/event-files.js";
 import type { Program } from "../../runtime/program.js";
 import { streamValuesInto } from "./stream-values.js";
-import { CsvBinder, JsonBinder, type StreamReader } from "./binder.js";
+import { CsvBinder, JsonBinder, streamReaderOf, type StreamReader } from "./binder.js";
 import { rejectOf, type Reject } from "../reject.js";
+import { streamsNotSupplied } from "../stream-notice.js";
 
 /**
  * The one adapter between the input readers and the analyses that need every bound row
@@ -53,6 +54,38 @@ export interface BoundRowsOptions {
   onRow: (vals: unknown[], id: string) => void;
   /** A row that did not bind, or could not be read. */
   onReject: (reject: Reject) => void;
+}
+
+/** An export an analysis command reads (`outcomes`, `report`, `sweep`), with what `run` takes for it. */
+export interface ExportOptions {
+  input: string;
+  inputFormat: InputFormat;
+  asOf: number;
+  idColumn: string;
+  /** `--delimiter`, `--decimal-comma`, `--id` given: read as `run` reads (batch/sources/record-source.ts). */
+  reading?: ReadingOptions;
+  /** `--events`: the streams' events from separate files, joined on the id as `run` joins them. */
+  events?: EventFiles;
+}
+
+/**
+ * Streams an export's rows bound for `program` as `run` binds them: its fields, then its event
+ * streams (from each JSON Lines object, or from the `--events` files). `warnings`: the events
+ * files' notices, or without them that a CSV row gives the definition's streams no events.
+ */
+export async function forEachLead(program: Program, o: ExportOptions, onRow: BoundRowsOptions["onRow"], onReject: BoundRowsOptions["onReject"]): Promise<BoundRowsSummary> {
+  const summary = await forEachBoundRow({
+    fields: program.fields,
+    input: o.input,
+    inputFormat: o.inputFormat,
+    idColumn: o.idColumn,
+    reading: o.reading,
+    streams: streamReaderOf(program),
+    events: o.events && { files: o.events, program },
+    onRow,
+    onReject,
+  });
+  return o.events ? summary : { ...summary, warnings: streamsNotSupplied(program.ir, o.inputFormat) };
 }
 
 /** Streams the input once; rowsRead = rows passed to onRow + rowsRejected. */

@@ -9,6 +9,7 @@ import { InputError, inputFormatOf } from "../batch/sources/inputs.js";
 import { formatOf } from "../batch/output.js";
 import { parseDelimiter, type Delimiter } from "../batch/sources/csv-dialect.js";
 import type { ReadingOptions } from "../batch/sources/record-source.js";
+import type { ExportOptions } from "../batch/js/bound-rows.js";
 import { SQL_DIALECTS, type SqlDialectName } from "../sql/sql-dialects.js";
 import { renderSummary } from "../batch/summary.js";
 import { compileFile, type CompileResult } from "../compile.js";
@@ -148,6 +149,29 @@ function addReadingOptions(command: Command): Command {
 }
 
 /** The reading flags parsed once, for the record source every command shares (batch/sources/record-source.ts). */
+/** The export `report`, `sweep` and `outcomes` read, from the flags they share with `run`. */
+function exportOf(opts: ExportFlags, ir: IrProgram, command: Command): ExportOptions {
+  return {
+    input: opts.input,
+    inputFormat: batchInputFormat(opts.input, opts.inputFormat),
+    asOf: parseAsOf(opts.asOf),
+    idColumn: opts.id,
+    reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
+    events: eventFilesOf(opts.events, ir, opts.id, opts.eventsMemory),
+  };
+}
+
+interface ExportFlags {
+  input: string;
+  inputFormat?: "csv" | "jsonl";
+  asOf?: string;
+  id: string;
+  decimalComma?: boolean;
+  delimiter?: string;
+  events: string[];
+  eventsMemory?: string;
+}
+
 function readingOf(opts: { decimalComma?: boolean; delimiter?: string }, idExplicit: boolean): ReadingOptions & { delimiter?: Delimiter } {
   const delimiter = opts.delimiter === undefined ? undefined : parseDelimiter(opts.delimiter);
   if (opts.delimiter !== undefined && delimiter === undefined) throw new UsageError(`--delimiter takes , ; tab or |, not \`${opts.delimiter}\``);
@@ -464,16 +488,7 @@ function buildCli(): Command {
       if (overwrites) throw new UsageError(overwrites);
       const { result, program } = programOrExit(file, opts.param);
       const [{ collectReport }, { renderReportHtml }] = await Promise.all([import("./report.js"), import("./report-html.js")]);
-      const data = await collectReport({
-        program,
-        definition: file,
-        input: opts.input,
-        inputFormat: batchInputFormat(opts.input, opts.inputFormat),
-        asOf: parseAsOf(opts.asOf),
-        idColumn: opts.id,
-        reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
-        events: eventFilesOf(opts.events, program.ir, opts.id, opts.eventsMemory),
-      });
+      const data = await collectReport({ program, definition: file, ...exportOf(opts, program.ir, command) });
       writeFileSync(opts.out, renderReportHtml(data, result.analysis.entry.text));
       for (const warning of data.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       const top = data.funnel.stages[data.funnel.stages.length - 1];
@@ -494,16 +509,7 @@ function buildCli(): Command {
     .action(async (file: string, opts: { input: string; param: string[]; asOf?: string; id: string; format: "text" | "json"; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string; events: string[]; eventsMemory?: string }, command: Command) => {
       const { result, program } = programOrExit(file);
       const { renderSweep, runSweep } = await import("./sweep.js");
-      const sweep = await paramsOrUsageAsync(() => runSweep({
-        result,
-        params: opts.param,
-        input: opts.input,
-        inputFormat: batchInputFormat(opts.input, opts.inputFormat),
-        asOf: parseAsOf(opts.asOf),
-        idColumn: opts.id,
-        reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
-        events: eventFilesOf(opts.events, program.ir, opts.id, opts.eventsMemory),
-      }));
+      const sweep = await paramsOrUsageAsync(() => runSweep({ result, params: opts.param, ...exportOf(opts, program.ir, command) }));
       for (const warning of sweep.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       console.log(opts.format === "json" ? JSON.stringify({ param: sweep.param, runs: sweep.runs, rowsRead: sweep.rowsRead, rowsRejected: sweep.rowsRejected }, null, 2) : renderSweep(sweep));
     });
@@ -522,15 +528,7 @@ function buildCli(): Command {
     .action(async (file: string, opts: { input: string; asOf?: string; id: string; param: string[]; format: "text" | "json"; inputFormat?: "csv" | "jsonl"; decimalComma?: boolean; delimiter?: string; events: string[]; eventsMemory?: string }, command: Command) => {
       const { program } = programOrExit(file, opts.param);
       const { collectOutcomes, renderOutcomes } = await import("./outcomes.js");
-      const r = await collectOutcomes({
-        program,
-        input: opts.input,
-        inputFormat: batchInputFormat(opts.input, opts.inputFormat),
-        asOf: parseAsOf(opts.asOf),
-        idColumn: opts.id,
-        reading: readingOf(opts, command.getOptionValueSource("id") === "cli"),
-        events: eventFilesOf(opts.events, program.ir, opts.id, opts.eventsMemory),
-      });
+      const r = await collectOutcomes({ program, ...exportOf(opts, program.ir, command) });
       for (const warning of r.warnings) process.stderr.write(`leaddef: ${warning}\n`);
       console.log(opts.format === "json" ? JSON.stringify({ outcomes: r.outcomes }, null, 2) : renderOutcomes(r));
     });

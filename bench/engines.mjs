@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checksumCsvText } from './lib/checksum.mjs';
+import { LEADDEF_CLI } from './lib/cli-path.mjs';
 
 const node = process.execPath;
 const TIME = '/usr/bin/time';
@@ -86,7 +87,7 @@ await con.run(\`COPY (\${typedColumnsQuery("read_csv('${csv}', header = true, al
  */
 export async function runEngines({ root, defs, asOf, runs, log }) {
   const out = join(root, 'bench', 'data', 'out');
-  const cli = join(root, 'dist', 'cli', 'leaddef.mjs');
+  const cli = LEADDEF_CLI;
   const sections = [];
   for (const def of defs) {
     const rows = [];

@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { COLUMNS, generateLeads, toCsvLine } from '../examples/generate-leads.mjs';
 import { generateEvents } from '../examples/generate-events.mjs';
+import { LEADDEF_CLI as CLI } from './lib/cli-path.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
-const CLI = join(ROOT, 'dist', 'cli', 'leaddef.mjs');
 const DEF = join(ROOT, 'examples', 'engagement.leaddef');
 const AS_OF = '2026-11-22';
 

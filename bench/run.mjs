@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checksumCsvText } from './lib/checksum.mjs';
 import { AS_OF } from './lib/schema.mjs';
+import { LEADDEF_CLI } from './lib/cli-path.mjs';
 import { editorLatency, enginesTable, runEngines } from './engines.mjs';
 import { eventsBench } from './events.mjs';
 import { vscodeTypingPart } from './lib/vscode-part.mjs';
@@ -30,7 +31,6 @@ const ROOT = dirname(BENCH);
 const DATA = join(BENCH, 'data');
 const GENERATOR = join(ROOT, 'examples', 'generate-leads.mjs');
 const LEADDEF_INDEX = join(ROOT, 'dist', 'compiler', 'index.js');
-const LEADDEF_CLI = join(ROOT, 'dist', 'cli', 'leaddef.mjs');
 const TIME = '/usr/bin/time';
 
 const { values: opt } = parseArgs({
@@ -90,7 +90,7 @@ const E2E = [
     id: 'leaddef-cli',
     label: 'leaddef run (CLI)',
     runs: reps(3),
-    pending: () => (existsSync(LEADDEF_CLI) ? null : 'pending (CLI not built: dist/cli/leaddef.mjs missing)'),
+    pending: () => (existsSync(LEADDEF_CLI) ? null : `pending (CLI not built: ${relative(ROOT, LEADDEF_CLI)} missing)`),
     cmd: (i, o) => [node, [LEADDEF_CLI, 'run', join(BENCH, 'bench.leaddef'), '--input', i, '--output', o, '--as-of', AS_OF]],
   },
   {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AS_OF } from './schema.mjs';
+import { LEADDEF_CLI } from './cli-path.mjs';
 
 const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -27,7 +28,7 @@ if (!input || input.startsWith('--')) {
   process.exit(2);
 }
 const runs = Number(option('--runs', '3'));
-const cli = option('--cli', join(BENCH, '..', 'dist', 'cli', 'leaddef.mjs'));
+const cli = option('--cli', LEADDEF_CLI);
 const definition = option('--definition', join(BENCH, 'bench.leaddef'));
 const out = join(tmpdir(), `js-engine-ratio-${process.pid}`);
 // duckdb-copy.mjs reads a .jsonl/.ndjson file with read_json, anything else with read_csv: name the reference so.

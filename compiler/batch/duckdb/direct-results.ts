@@ -124,8 +124,9 @@ export function readDirectResults(scratch: string, output: string, header: strin
         const id = noId ? idOf(pos, blanks) : "";
         const limit = out.length;
         let o = outLen;
-        // The record number before the line, when it fits; else the long-line path below.
-        if (noId) o = limit - o >= Buffer.byteLength(id) ? o + out.write(id, o) : limit;
+        // The record number before the line when it surely fits (UTF-8 takes at most 3 bytes per
+        // UTF-16 unit: no second encoding to measure it); else the long-line path below.
+        if (noId) o = limit - o >= 3 * id.length ? o + out.write(id, o) : limit;
         let quoted = false;
         let ended = false;
         for (; end < have && o < limit; end++) {

@@ -246,7 +246,7 @@ async function runSingle(o: RunOptions): Promise<RunSummary> {
 }
 
 /** What the run should say about event streams: the files' notices, or streams nothing supplied. */
-export function streamWarnings(o: RunOptions): string[] {
+function streamWarnings(o: RunOptions): string[] {
   if (o.events) return o.events.warnings();
   return streamsNotSupplied(o.program.ir, o.inputFormat);
 }

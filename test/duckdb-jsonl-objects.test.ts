@@ -185,3 +185,80 @@ describe("scanJsonl: what one pass over the bytes says", () => {
     expect((await scan(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x0a]))).why).toBe("bytes that are not UTF-8");
   });
 });
+
+describe("scanJsonl's fast path (jsonl-lexer.wat) against the exact lexer alone", () => {
+  // Lines of JSON-like tokens (not always in a valid order): strings full of what matters outside
+  // them (escaped quotes and backslash runs, the extensions' letters, brackets, commas), the
+  // letters of true/false/null, numbers, brackets, commas and the spaces between them. A line may
+  // hold one hazard the exact lexer flags: an extension's literal, a trailing comma, a backslash
+  // outside strings, or a string left open (by a lone quote or an escape at its end). Strings up to
+  // ~100 bytes put escapes, quotes and commas on both sides of the 64-byte blocks.
+  const IN_STRING = ['\\"', "\\\\", "\\", "i", "I", "N", "A", "na", "a", "n", "}", "]", ",", " ", "\t", "{", "x", "é", ":", "NaN"];
+  const OUTSIDE = [":", ",", ",", "[", "]", "{", "}", " ", "\t", "1", "-2.5e3", "true", "false", "null"];
+  const HAZARDS = ["NaN", "-nan", "inf", "Infinity", "-INF", "nAn", ",}", ", ]", ",\t\t}", "\\", '"', '"x\\"', "A", "N"];
+  const randomString = (next: () => number): string => {
+    let s = '"';
+    const n = Math.floor(next() * next() * 40);
+    for (let i = 0; i < n; i++) s += IN_STRING[Math.floor(next() * IN_STRING.length)];
+    return `${s}"`;
+  };
+  const randomLine = (next: () => number): string => {
+    const shape = next();
+    if (shape < 0.03) return "";
+    if (shape < 0.06) return ` ${'{"a":1}'}`;
+    const tokens: string[] = [];
+    const n = Math.floor(next() * 30);
+    for (let i = 0; i < n; i++) tokens.push(next() < 0.45 ? randomString(next) : OUTSIDE[Math.floor(next() * OUTSIDE.length)]);
+    for (let h = 0; h < 2; h++) if (next() < 0.25) tokens.splice(Math.floor(next() * (tokens.length + 1)), 0, HAZARDS[Math.floor(next() * HAZARDS.length)]);
+    return `{${tokens.join("")}}`;
+  };
+  let files = 0;
+  const writeLines = (text: string) => {
+    const p = join(dir, `lexer${files++}.jsonl`);
+    writeFileSync(p, text);
+    return p;
+  };
+  const LENIENT_LINE = /NaN or Infinity literal or a trailing comma on line (\d+)/;
+
+  it("gives the same verdict, line number, longest line and objects-only on random files, read in small pieces", async () => {
+    const next = rng(20261202);
+    for (let round = 0; round < 300; round++) {
+      const lines = Array.from({ length: 1 + Math.floor(next() * 20) }, () => randomLine(next));
+      const text = lines.join("\n") + (next() < 0.5 ? "\n" : "");
+      const p = join(dir, `lexer${files++}.jsonl`);
+      writeFileSync(p, text);
+      const readSize = [64, 100, 1 << 22][round % 3];
+      const fast = await scanJsonl(p, { readSize });
+      const exact = await scanJsonl(p, { exactOnly: true, readSize: 1 << 22 });
+      expect(fast, text).toEqual(exact);
+      if (!exact.why) {
+        // Independently of either: the longest line and whether every line starts with `{`.
+        const split = text.split("\n");
+        if (text.endsWith("\n")) split.pop();
+        expect(exact.longestLine).toBe(Math.max(0, ...split.map((l) => Buffer.byteLength(l))));
+        expect(exact.objectsOnly).toBe(split.every((l) => /^[ \t]*\{/.test(l)));
+      }
+    }
+  });
+
+  it("finds an extension that a wrong escape or string state would hide", async () => {
+    const lenientLine = async (text: string) => LENIENT_LINE.exec((await scanJsonl(writeLines(text))).why ?? "")?.[1];
+    // A backslash outside strings is a byte like any other for the exact lexer: `"x"` is a string
+    // and NaN is outside it. (Read as an escape, NaN would seem to be inside a string.)
+    expect(await lenientLine('{\\"x" NaN "}\n')).toBe("1");
+    // An escaped quote right after a 64-byte block's end: the string goes on past it (`"y"`
+    // closes it), and NaN is outside. Every offset of the backslash, so one ends a block.
+    for (let pad = 40; pad < 140; pad++) {
+      expect(await lenientLine(`{"a":1}\n{"k":"${"x".repeat(pad)}\\"y" NaN "\n`), `pad ${pad}`).toBe("2");
+    }
+  });
+
+  it("passes over clean lines and stops at the first one it cannot, on a file larger than one read", async () => {
+    const clean = '{"name":"Ann \\"Nan\\" Ito","tags":["a","b"],"ok":false,"n":null,"x":[]}';
+    const p = join(dir, `lexer${files++}.jsonl`);
+    writeFileSync(p, `${`${clean}\n`.repeat(5000)}{"a":[1,]}\n${clean}\n`);
+    for (const readSize of [4096, 1 << 22]) {
+      expect(await scanJsonl(p, { readSize })).toEqual({ why: expect.stringContaining("on line 5001,"), longestLine: clean.length, objectsOnly: false });
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
 import { Utf8Validator } from "../sources/utf8.js";
+import { JsonlLexerWasm } from "./jsonl-lexer-wasm.js";
 
 /**
  * One pass over a JSON Lines file's bytes: what DuckDB's readers would see differently from the
@@ -35,19 +36,67 @@ for (const c of '}]iINAa') NOTED[c.charCodeAt(0)] = 1;
 const CR_OR_SOH = "carriage returns or U+0001 characters, which DuckDB's line reader splits differently";
 
 /**
- * Scans a JSON Lines file (see `JsonlScan`), reading it once in 4 MiB chunks into one buffer (a
- * read stream allocates a buffer per chunk, which piled up as garbage while DuckDB read the file:
- * ~50 MB of the run's peak).
+ * The fast path (jsonl-lexer.wat): passes over the lines the exact lexer would find nothing on,
+ * 64 bytes at a time; `clean` counts them and `longest` is the longest one's length.
  */
-export async function scanJsonl(path: string): Promise<JsonlScan> {
+interface Lexer {
+  memory: WebAssembly.Memory;
+  /** memory[start, end) holds whole lines: returns `end`, or the first line the fast path cannot pass over. */
+  scan(start: number, end: number): number;
+  clean: WebAssembly.Global;
+  longest: WebAssembly.Global;
+}
+
+let lexerModule: WebAssembly.Module | undefined;
+
+function newLexer(): Lexer {
+  lexerModule ??= new WebAssembly.Module(Buffer.from(JsonlLexerWasm, "base64"));
+  return new WebAssembly.Instance(lexerModule).exports as unknown as Lexer;
+}
+
+/**
+ * The file is read into the lexer's memory at BASE (so the fast path may read the byte before a
+ * line's first), the line begun in the previous read moved there first; SLACK readable bytes
+ * follow the buffer, for the fast path's last 64-byte block.
+ */
+const BASE = 64;
+const SLACK = 64;
+const READ_SIZE = 1 << 22;
+
+export interface ScanOptions {
+  /** Every line through the exact lexer (the fast path's oracle in tests). */
+  exactOnly?: boolean;
+  /** Bytes per read (tests use small reads to cut lines across them). */
+  readSize?: number;
+}
+
+/**
+ * Scans a JSON Lines file (see `JsonlScan`), reading it once in 4 MiB chunks into the fast
+ * path's memory (a read stream allocates a buffer per chunk, which piled up as garbage while
+ * DuckDB read the file: ~50 MB of the run's peak). Lines the fast path cannot pass over go
+ * through the exact lexer (`endLine`).
+ */
+export async function scanJsonl(path: string, options: ScanOptions = {}): Promise<JsonlScan> {
   const file = await open(path, "r");
-  const buffer = Buffer.allocUnsafe(1 << 22);
+  const lexer = newLexer();
+  const pass = options.exactOnly ? (start: number) => start : (start: number, end: number) => lexer.scan(start, end);
+  /** Room for the line begun and the next read. */
+  const readSize = options.readSize ?? READ_SIZE;
+  let capacity = readSize;
+  let memory = Buffer.alloc(0);
+  const reserve = () => {
+    const pages = Math.ceil((BASE + capacity + SLACK) / 65536) - lexer.memory.buffer.byteLength / 65536;
+    if (pages > 0) lexer.memory.grow(pages);
+    memory = Buffer.from(lexer.memory.buffer);
+  };
+  reserve();
   const utf8 = new Utf8Validator();
   let objectsOnly = true;
   let longestLine = 0;
   let line = 0; // lines ended so far
-  let carry: Buffer = Buffer.alloc(0); // the current line's bytes from earlier chunks
-  const stop = (why: string): JsonlScan => ({ why, longestLine, objectsOnly: false });
+  let held = 0; // the current line's bytes from earlier reads, at BASE
+  const longest = () => Math.max(longestLine, lexer.longest.value as number);
+  const stop = (why: string): JsonlScan => ({ why, longestLine: longest(), objectsOnly: false });
   /** Reads the line buf[from, to) (no LF); a reason to stop, if any. */
   const endLine = (buf: Buffer, from: number, to: number): string | undefined => {
     line++;
@@ -62,40 +111,54 @@ export async function scanJsonl(path: string): Promise<JsonlScan> {
     } else if (lenientObject(buf, i, to)) return lenientWhy(line);
     return undefined;
   };
+  /** The lines of memory[BASE, end) (end follows an LF): the fast path's, and the rest one by one. */
+  const lines = (end: number): string | undefined => {
+    for (let p = BASE; p < end; ) {
+      p = pass(p, end);
+      line += lexer.clean.value as number;
+      lexer.clean.value = 0;
+      if (p === end) break;
+      const nl = memory.indexOf(10, p);
+      const why = endLine(memory, p, nl);
+      if (why) return why;
+      p = nl + 1;
+    }
+    return undefined;
+  };
   try {
     for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (held === capacity) {
+        // One line fills the buffer: make room for more.
+        capacity *= 2;
+        reserve();
+      }
+      const { bytesRead } = await file.read(memory, BASE + held, Math.min(readSize, capacity - held), null);
       if (bytesRead === 0) break;
-      const chunk = buffer.subarray(0, bytesRead);
+      const chunk = memory.subarray(BASE + held, BASE + held + bytesRead);
       utf8.push(chunk);
       if (!utf8.valid) return stop("bytes that are not UTF-8");
       if (chunk.indexOf(13) >= 0 || chunk.indexOf(1) >= 0) return stop(CR_OR_SOH);
-      let from = 0;
-      let nl = chunk.indexOf(10);
-      if (nl >= 0 && carry.length) {
-        // The line begun in earlier chunks: read it whole.
-        const whole = Buffer.concat([carry, chunk.subarray(0, nl)]);
-        const why = endLine(whole, 0, whole.length);
-        if (why) return stop(why);
-        carry = Buffer.alloc(0);
-        from = nl + 1;
-        nl = chunk.indexOf(10, from);
+      const filled = BASE + held + bytesRead;
+      const lastLf = chunk.lastIndexOf(10);
+      if (lastLf < 0) {
+        held += bytesRead;
+        continue;
       }
-      for (; nl >= 0; from = nl + 1, nl = chunk.indexOf(10, from)) {
-        const why = endLine(chunk, from, nl);
-        if (why) return stop(why);
-      }
-      if (from < chunk.length) carry = Buffer.concat([carry, chunk.subarray(from)]);
+      const end = BASE + held + lastLf + 1;
+      const why = lines(end);
+      if (why) return stop(why);
+      memory.copyWithin(BASE, end, filled);
+      held = filled - end;
     }
   } finally {
     await file.close();
   }
-  if (!utf8.end()) return { why: "bytes that are not UTF-8", longestLine, objectsOnly: false };
-  if (carry.length) {
-    const why = endLine(carry, 0, carry.length);
-    if (why) return { why, longestLine, objectsOnly: false };
+  if (!utf8.end()) return stop("bytes that are not UTF-8");
+  if (held) {
+    const why = endLine(memory, BASE, BASE + held);
+    if (why) return stop(why);
   }
-  return { longestLine, objectsOnly };
+  return { longestLine: longest(), objectsOnly };
 }
 
 /**

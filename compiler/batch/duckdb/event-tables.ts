@@ -4,7 +4,7 @@ import type { IrField, IrProgram, IrStream } from "../../ir.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
 import { reasonOf } from "../../runtime/codecs/codec.js";
 import { reasonText } from "../../runtime/codecs/reasons.js";
-import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
+import { JS_SPACE, json, jsonStr } from "../../runtime/codecs/sql-text.js";
 import { csvDialect } from "../sources/csv-dialect.js";
 import { InputError } from "../sources/inputs.js";
 import { csvField, readBufferOption, repeatedKeySql, jsonField, jsonStructure, type FieldSql } from "./readers.js";
@@ -157,8 +157,8 @@ async function loadJsonl(con: DuckDBConnection, st: IrStream, path: string, idCo
   const parsed = `(SELECT *, CASE WHEN leaddef_doc IS NOT NULL THEN ${repeats.keys("leaddef_text")} END AS leaddef_keys FROM (SELECT leaddef_text, ${doc} AS leaddef_doc FROM (SELECT ${text} AS leaddef_text FROM ${lines} WHERE t IS NOT NULL AND NOT regexp_full_match(t, ${lit(`${JS_SPACE}*`)}))))`;
   // An id that is not a string is keyed by its JSON text in JS (JSON.stringify); DuckDB keeps the
   // text as written, which agrees for whole numbers written plainly only (not `1.0`, `1e3`).
-  const oddId = `(ascii(${id}) <> 34 AND NOT regexp_full_match(CAST(${id} AS VARCHAR), '-?(0|[1-9][0-9]{0,14})'))`;
-  const rows = `(SELECT leaddef_doc IS NULL OR ${id} IS NULL OR ${oddId} OR ${repeats.repeated("leaddef_keys")} AS leaddef_odd, CASE WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id, ${xs.join(", ")} FROM ${parsed})`;
+  const oddId = `(NOT ${json.isString(id)} AND NOT regexp_full_match(CAST(${id} AS VARCHAR), '-?(0|[1-9][0-9]{0,14})'))`;
+  const rows = `(SELECT leaddef_doc IS NULL OR ${id} IS NULL OR ${oddId} OR ${repeats.repeated("leaddef_keys")} AS leaddef_odd, CASE WHEN ${json.isString(id)} THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id, ${xs.join(", ")} FROM ${parsed})`;
   await con.run(`CREATE OR REPLACE TEMP TABLE leaddef_evjson AS SELECT * FROM ${rows}`);
   const odd = Number((await con.runAndReadAll("SELECT count(*) FROM leaddef_evjson WHERE leaddef_odd")).getRows()[0][0]);
   if (odd) return `${odd} lines that are not JSON objects with a string or whole-number id, or repeat a key`;

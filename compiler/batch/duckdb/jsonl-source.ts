@@ -1,6 +1,6 @@
 import type { IrField } from "../../ir.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
-import { JS_SPACE, jsonStr } from "../../runtime/codecs/sql-text.js";
+import { JS_SPACE, json, jsonStr } from "../../runtime/codecs/sql-text.js";
 import { readBufferOption, repeatedKeySql } from "./readers.js";
 
 /**
@@ -33,7 +33,7 @@ function valueColumns(fields: readonly IrField[], idColumn: string, at: (segs: s
     return `${found.length > 1 ? `COALESCE(${found.join(", ")})` : found[0]} AS x${i}`;
   });
   const id = at([idColumn]);
-  return `${xs.join(", ")}, CASE ${notObject ? `WHEN ${notObject} THEN '' ` : ""}WHEN ${id} IS NULL THEN NULL WHEN ascii(${id}) = 34 THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id`;
+  return `${xs.join(", ")}, CASE ${notObject ? `WHEN ${notObject} THEN '' ` : ""}WHEN ${id} IS NULL THEN NULL WHEN ${json.isString(id)} THEN ${jsonStr(id)} ELSE CAST(${id} AS VARCHAR) END AS leaddef_id`;
 }
 
 /**

@@ -76,12 +76,13 @@ export function listFromText(s: string, ops: SqlTextOps = DUCKDB_TEXT): TextSql 
 /** SQL reading a JSON value: an array of strings, or a string spelling a list. */
 export function listFromJson(x: string): JsonSql {
   const t = listFromText(jsonStr(x));
-  // ["a","b"] (as DuckDB writes JSON: no spaces) with no escapes: split it; else check every item.
+  // ["a","b"] (as DuckDB writes JSON: no spaces) with no escapes: cast it (1M lists: ~40 ms of
+  // CPU less than splitting its text); else check every item.
   const plain = lit(`\\[("[^"\\\\]*"(,"[^"\\\\]*")*)?\\]`);
   const exact = `CASE WHEN list_bool_and(list_transform(json_extract(${x}, '$[*]'), e -> json_type(e) = 'VARCHAR')) OR json_array_length(${x}) = 0 THEN TRY_CAST(json_extract_string(${x}, '$[*]') AS VARCHAR[]) END`;
   return {
-    value: `CASE WHEN ${x} = '[]' THEN CAST([] AS VARCHAR[]) WHEN regexp_full_match(${x}, ${plain}) THEN string_split(${x}[3:-3], '","') WHEN ascii(${x}) = 91 THEN ${exact} WHEN ${json.isString(x)} THEN ${t.value} END`,
-    code: `CASE WHEN ascii(${x}) = 91 THEN 'list-item-not-a-string' ELSE 'not-a-list' END`,
+    value: `CASE WHEN ${x} = '[]' THEN CAST([] AS VARCHAR[]) WHEN regexp_full_match(${x}, ${plain}) THEN CAST(${x} AS VARCHAR[]) WHEN ${json.isArray(x)} THEN ${exact} WHEN ${json.isString(x)} THEN ${t.value} END`,
+    code: `CASE WHEN ${json.isArray(x)} THEN 'list-item-not-a-string' ELSE 'not-a-list' END`,
     shown: json.text(x),
   };
 }

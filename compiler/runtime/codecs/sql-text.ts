@@ -55,10 +55,18 @@ export interface JsonSql extends TextSql {
   shown: string;
 }
 
-/** Tests on a DuckDB JSON value. */
-export const json: { isString: (x: string) => string; isNumber: (x: string) => string; text: (x: string) => string; shown: (x: string) => string } = {
-  isString: (x: string) => `ascii(${x}) = 34`,
-  isNumber: (x: string) => `(ascii(${x}) = 45 OR ascii(${x}) BETWEEN 48 AND 57)`,
+/**
+ * Whether the JSON value `x`'s text starts with a byte in [from, to): compared as text, which
+ * DuckDB does on the prefix it keeps inline (1M values: ~13 ms of CPU, against ~29 ms for
+ * `ascii(x) = 34`, which decodes the first character).
+ */
+const startsIn = (x: string, from: string, to: string) => `(CAST(${x} AS VARCHAR) >= ${lit(from)} AND CAST(${x} AS VARCHAR) < ${lit(to)})`;
+
+/** Tests on a DuckDB JSON value (its first byte tells its type). */
+export const json: { isString: (x: string) => string; isNumber: (x: string) => string; isArray: (x: string) => string; text: (x: string) => string; shown: (x: string) => string } = {
+  isString: (x: string) => startsIn(x, '"', "#"),
+  isNumber: (x: string) => `(${startsIn(x, "0", ":")} OR ${startsIn(x, "-", ".")})`,
+  isArray: (x: string) => startsIn(x, "[", "\\"),
   /**
    * A JSON value as JSON.stringify writes what JSON.parse read: DuckDB writes a number back as
    * its parser read it (`100.0`, `1E2` → `100.0`, `1e21`, every digit of a long integer), JS as
@@ -68,5 +76,5 @@ export const json: { isString: (x: string) => string; isNumber: (x: string) => s
    */
   text: (x: string) => `CASE WHEN ${json.isNumber(x)} AND NOT isinf(TRY_CAST(${x} AS DOUBLE)) THEN leaddef_js_num(TRY_CAST(${x} AS DOUBLE)) ELSE CAST(${x} AS VARCHAR) END`,
   /** As a reason shows a JSON value: a string's text, anything else as `text`. */
-  shown: (x: string) => `CASE WHEN ascii(${x}) = 34 THEN ${jsonStr(x)} ELSE ${json.text(x)} END`,
+  shown: (x: string) => `CASE WHEN ${json.isString(x)} THEN ${jsonStr(x)} ELSE ${json.text(x)} END`,
 };

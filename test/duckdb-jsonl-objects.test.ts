@@ -134,6 +134,16 @@ describe("DuckDB engine, JSON Lines read in one parse per line", () => {
     expect(rejects).toContain("9,8,company.name,1e400,");
   });
 
+  it("flat dotted keys only past the file's head: read again with them, same results", async () => {
+    // The first 64 KiB have nested keys only, so the first reading leaves flat keys out; the scan
+    // then finds `company.size` (plain and escaped) further on, which the JS engine reads.
+    const nested = Array.from({ length: 700 }, (_, k) => `{"id":"${k}","company":{"size":${k % 300},"name":"Acme ${k}.com"},"note":"${"n".repeat(60)}"}`);
+    const flat = ['{"id":"f1","company.size":500}', '{"id":"f2","company\\u002esize":700,"tier":"a","active":true}', '{"id":"f3","company":{},"company.revenue":2}'];
+    const dk = await both(`${nested.join("\n")}\n${flat.join("\n")}\n`);
+    expect(dk.engine).toBe("duckdb");
+    expect(dk.warnings).toEqual([]);
+  });
+
   it("those words and commas inside strings change nothing: DuckDB reads the file", async () => {
     const dk = await both('{"id":"1","note":"NaN, Infinity, -inf, nan","company":{"name":"x,}","size":500}}\n{"id":"2","note":"[1,]\\",}\\\\","company":{"size":1}}\n');
     expect(dk.engine).toBe("duckdb");
@@ -151,7 +161,7 @@ describe("scanJsonl: what one pass over the bytes says", () => {
   const LENIENT = /NaN or Infinity literal or a trailing comma on line (\d+)/;
 
   it("objects only: every line starts with `{` (spaces allowed), none blank; a last line without LF counts", async () => {
-    expect(await scan('{"a":1}\n  {"b":[true,false,null,-1.5e3]}\n{"c":"NaN, inf"}')).toEqual({ longestLine: 32, objectsOnly: true });
+    expect(await scan('{"a":1}\n  {"b":[true,false,null,-1.5e3]}\n{"c":"NaN, inf"}')).toEqual({ longestLine: 32, objectsOnly: true, dottedKeys: false });
     expect((await scan('{"a":1}\n\n{"a":2}\n')).objectsOnly).toBe(false);
     expect((await scan('{"a":1}\n \t\n')).objectsOnly).toBe(false);
     expect((await scan('{"a":1}\n[1]\n')).objectsOnly).toBe(false);
@@ -219,6 +229,22 @@ describe("scanJsonl's fast path (jsonl-lexer.wat) against the exact lexer alone"
     return p;
   };
   const LENIENT_LINE = /NaN or Infinity literal or a trailing comma on line (\d+)/;
+  /** A file's lines (a last LF ends the last line). */
+  const split = (text: string) => {
+    const lines = text.split("\n");
+    if (text.endsWith("\n")) lines.pop();
+    return lines;
+  };
+  /** The keys of a line JSON.parse reads, at every depth; none for any other line. */
+  const keys = (line: string): string[] => {
+    const walk = (v: unknown): string[] =>
+      Array.isArray(v) ? v.flatMap(walk) : v !== null && typeof v === "object" ? Object.entries(v).flatMap(([k, x]) => [k, ...walk(x)]) : [];
+    try {
+      return walk(JSON.parse(line));
+    } catch {
+      return [];
+    }
+  };
 
   it("gives the same verdict, line number, longest line and objects-only on random files, read in small pieces", async () => {
     const next = rng(20261202);
@@ -228,15 +254,15 @@ describe("scanJsonl's fast path (jsonl-lexer.wat) against the exact lexer alone"
       const p = join(dir, `lexer${files++}.jsonl`);
       writeFileSync(p, text);
       const readSize = [64, 100, 1 << 22][round % 3];
-      const fast = await scanJsonl(p, { readSize });
-      const exact = await scanJsonl(p, { exactOnly: true, readSize: 1 << 22 });
+      const { dottedKeys, ...fast } = await scanJsonl(p, { readSize });
+      const { dottedKeys: _, ...exact } = await scanJsonl(p, { exactOnly: true, readSize: 1 << 22 });
       expect(fast, text).toEqual(exact);
+      // A key holding a dot in a line JSON.parse reads is never missed.
+      if (split(text).some((l) => keys(l).some((k) => k.includes(".")))) expect(dottedKeys, text).toBe(true);
       if (!exact.why) {
         // Independently of either: the longest line and whether every line starts with `{`.
-        const split = text.split("\n");
-        if (text.endsWith("\n")) split.pop();
-        expect(exact.longestLine).toBe(Math.max(0, ...split.map((l) => Buffer.byteLength(l))));
-        expect(exact.objectsOnly).toBe(split.every((l) => /^[ \t]*\{/.test(l)));
+        expect(exact.longestLine).toBe(Math.max(0, ...split(text).map((l) => Buffer.byteLength(l))));
+        expect(exact.objectsOnly).toBe(split(text).every((l) => /^[ \t]*\{/.test(l)));
       }
     }
   });
@@ -253,12 +279,33 @@ describe("scanJsonl's fast path (jsonl-lexer.wat) against the exact lexer alone"
     }
   });
 
+  it("tells whether a key may hold a dot: keys at any depth, escaped, across 64-byte blocks; never a value's dot", async () => {
+    const dotted = async (text: string, options = {}) => (await scanJsonl(writeLines(text), options)).dottedKeys;
+    const values = '{"email":"ann@x.com","site":"x.co.uk","n":1.5,"l":["a.b"],"o":{"k":"v.w"}}\n';
+    expect(await dotted(values.repeat(50))).toBe(false);
+    expect(await dotted(`${values}{"company.name":"A"}\n`)).toBe(true);
+    expect(await dotted(`${values}{"company":{"x.y" \t: 1}}\n`)).toBe(true);
+    expect(await dotted(`${values}{"company\\u002ename":"A"}\n`)).toBe(true);
+    expect(await dotted(`${values}  {"a.b":1}\n`)).toBe(true); // after spaces
+    expect(await dotted(`${values}{"a.b":1}`)).toBe(true); // a last line without LF
+    // A key whose dot and closing quote lie in different 64-byte blocks, at every offset.
+    for (let pad = 0; pad < 140; pad++) {
+      expect(await dotted(`{"${"k".repeat(pad)}.${"k".repeat(70)}":1}\n`), `pad ${pad}`).toBe(true);
+      expect(await dotted(`{"k":"${"v".repeat(pad)}.${"v".repeat(70)}"}\n`), `pad ${pad}`).toBe(false);
+    }
+    // The head: only the first read's whole lines.
+    const late = `${values.repeat(2000)}{"a.b":1}\n`;
+    expect(await dotted(late)).toBe(true);
+    expect(await dotted(late, { head: 1 << 16 })).toBe(false);
+    expect(await dotted(`{"a":"${"x".repeat(1 << 17)}"}\n`, { head: 1 << 16 })).toBe(true); // no whole line: unknown
+  });
+
   it("passes over clean lines and stops at the first one it cannot, on a file larger than one read", async () => {
     const clean = '{"name":"Ann \\"Nan\\" Ito","tags":["a","b"],"ok":false,"n":null,"x":[]}';
     const p = join(dir, `lexer${files++}.jsonl`);
     writeFileSync(p, `${`${clean}\n`.repeat(5000)}{"a":[1,]}\n${clean}\n`);
     for (const readSize of [4096, 1 << 22]) {
-      expect(await scanJsonl(p, { readSize })).toEqual({ why: expect.stringContaining("on line 5001,"), longestLine: clean.length, objectsOnly: false });
+      expect(await scanJsonl(p, { readSize })).toEqual({ why: expect.stringContaining("on line 5001,"), longestLine: clean.length, objectsOnly: false, dottedKeys: true });
     }
   });
 });

@@ -14,12 +14,37 @@
 ;;   not; the two readings part only at a backslash outside a string, whose line is handed back.
 ;; - each line's lexing starts afresh: a line that ends outside its strings leaves no state
 ;;   behind (a line feed is no space, so no comma is carried past it), and any other is handed back.
+;;
+;; It also notes whether a line passed over may have a key that holds a dot or a backslash (a
+;; string holding one, followed by `:` past spaces and tabs): only then can a line spell a field's
+;; path as one flat key ("company.name", or with `\u002e`), which `read_json` must then be asked
+;; for besides the nested path (jsonl-source.ts).
 (module
   ;; JS reads the file into this memory (see jsonl-scan.ts for the layout) and grows it.
   (memory (export "memory") 1)
   ;; Lines passed over since JS last reset it, and the longest of them (bytes, no line feed).
   (global $clean (export "clean") (mut i32) (i32.const 0))
   (global $longest (export "longest") (mut i32) (i32.const 0))
+  ;; 1 once a line passed over may have a key holding a dot or a backslash (JS resets it).
+  (global $dottedKey (export "dottedKey") (mut i32) (i32.const 0))
+
+  ;; Whether the line starting at `at` opens an object: `{` past spaces and tabs.
+  (func $opensObject (param $at i32) (result i32)
+    (local $b i32)
+    (loop $spaces
+      (local.set $b (i32.load8_u (local.get $at)))
+      (local.set $at (i32.add (local.get $at) (i32.const 1)))
+      (br_if $spaces (i32.or (i32.eq (local.get $b) (i32.const 32)) (i32.eq (local.get $b) (i32.const 9)))))
+    (i32.eq (local.get $b) (i32.const 123)))
+
+  ;; Whether the string whose closing quote is at `at` is a key: `:` follows past spaces and tabs.
+  (func $isKey (param $at i32) (result i32)
+    (local $b i32)
+    (loop $spaces
+      (local.set $at (i32.add (local.get $at) (i32.const 1)))
+      (local.set $b (i32.load8_u (local.get $at)))
+      (br_if $spaces (i32.or (i32.eq (local.get $b) (i32.const 32)) (i32.eq (local.get $b) (i32.const 9)))))
+    (i32.eq (local.get $b) (i32.const 58)))
 
   ;; Passes over the clean lines of memory[start, end), where `start` begins a line and `end`
   ;; follows a line feed, and at least 64 readable bytes follow `end`. Returns `end` when every
@@ -30,9 +55,10 @@
     (local $quotes i64) (local $backslashes i64) (local $lineFeeds i64) (local $rare i64)
     (local $escaped i64) (local $escapeCarry i64) (local $bit i64) (local $rest i64)
     (local $inside i64) (local $insideCarry i64) (local $valid i64) (local $candidates i64)
+    (local $dots i64) (local $marked i64) (local $closing i64) (local $after i64) (local $openMarked i32)
     (local.set $pos (local.get $start))
     (local.set $lineStart (local.get $start))
-    (if (i32.ne (i32.load8_u (local.get $start)) (i32.const 123)) (then (return (local.get $start))))
+    (if (i32.eqz (call $opensObject (local.get $start))) (then (return (local.get $start))))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $pos) (local.get $end)))
@@ -42,6 +68,7 @@
         (local.set $backslashes (i64.const 0))
         (local.set $lineFeeds (i64.const 0))
         (local.set $rare (i64.const 0))
+        (local.set $dots (i64.const 0))
         (local.set $k (i32.const 0))
         (loop $vectors
           (local.set $v (v128.load (i32.add (local.get $pos) (local.get $k))))
@@ -54,6 +81,9 @@
             (i64.extend_i32_u (local.get $k)))))
           (local.set $lineFeeds (i64.or (local.get $lineFeeds) (i64.shl
             (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))))
+            (i64.extend_i32_u (local.get $k)))))
+          (local.set $dots (i64.or (local.get $dots) (i64.shl
+            (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 46 46 46 46 46 46 46 46 46 46 46 46 46 46 46 46))))
             (i64.extend_i32_u (local.get $k)))))
           (local.set $rare (i64.or (local.get $rare) (i64.shl
             (i64.extend_i32_u (i8x16.bitmask (v128.or
@@ -98,6 +128,35 @@
         (local.set $inside (i64.xor (local.get $inside) (i64.shl (local.get $inside) (i64.const 32))))
         (local.set $inside (i64.xor (local.get $inside) (local.get $insideCarry)))
         (local.set $insideCarry (i64.shr_s (local.get $inside) (i64.const 63)))
+        ;; Keys holding a dot or a backslash, until one is found: each string holding one (its
+        ;; string may have begun in an earlier block, `openMarked`) is followed to its closing
+        ;; quote, and that quote tested for a `:` after it.
+        (if (i32.eqz (global.get $dottedKey))
+          (then
+            (local.set $closing (i64.and (local.get $valid) (i64.and (local.get $quotes)
+              (i64.xor (i64.or (local.get $escaped) (local.get $inside)) (i64.const -1)))))
+            (local.set $marked (i64.and (local.get $valid) (i64.and (local.get $inside) (i64.or (local.get $dots) (local.get $backslashes)))))
+            (if (local.get $openMarked) (then (local.set $marked (i64.or (local.get $marked) (i64.const 1)))))
+            (local.set $openMarked (i32.const 0))
+            (block $keysDone
+              (loop $keys
+                (br_if $keysDone (i64.eqz (local.get $marked)))
+                ;; The closing quotes after the lowest mark.
+                (local.set $after (i64.and (local.get $closing)
+                  (i64.xor (i64.sub (i64.and (local.get $marked) (i64.sub (i64.const 0) (local.get $marked))) (i64.const 1)) (i64.const -1))))
+                (if (i64.eqz (local.get $after))
+                  (then
+                    (local.set $openMarked (i32.const 1))
+                    (br $keysDone)))
+                (local.set $p (i32.wrap_i64 (i64.ctz (local.get $after))))
+                (if (call $isKey (i32.add (local.get $pos) (local.get $p)))
+                  (then
+                    (global.set $dottedKey (i32.const 1))
+                    (br $keysDone)))
+                ;; The marks up to that quote were in the same string.
+                (local.set $marked (i64.and (local.get $marked)
+                  (i64.xor (i64.sub (i64.shl (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $p))) (i64.const 1)) (i64.const 1)) (i64.const -1))))
+                (br $keys)))))
         ;; What to look at one by one, in order: rare bytes and backslashes outside strings, and
         ;; every line feed.
         (local.set $candidates (i64.and (local.get $valid) (i64.or (local.get $lineFeeds)
@@ -118,7 +177,7 @@
                   (then (global.set $longest (i32.sub (local.get $at) (local.get $lineStart)))))
                 (local.set $lineStart (i32.add (local.get $at) (i32.const 1)))
                 (if (i32.lt_u (local.get $lineStart) (local.get $end))
-                  (then (if (i32.ne (i32.load8_u (local.get $lineStart)) (i32.const 123)) (then (return (local.get $lineStart)))))))
+                  (then (if (i32.eqz (call $opensObject (local.get $lineStart))) (then (return (local.get $lineStart)))))))
               (else
                 (if (i32.eq (local.get $b) (i32.const 97))
                   ;; `a`: an extension after `n` only (else the `a` of false).

@@ -27,6 +27,12 @@ export interface JsonlScan {
    * line's first byte past spaces and tabs is `{` (no blank line, which `read_json` would skip).
    */
   objectsOnly: boolean;
+  /**
+   * Whether some line may have a key holding a dot or a backslash: only such a line can spell a
+   * field's path as one flat key (`"company.name"`, or escaped), which `read_json` must then be
+   * asked for besides the nested path. False when no key holds either.
+   */
+  dottedKeys: boolean;
 }
 
 // Bytes outside strings that the lexer looks at: the rest are structure, digits and the letters of true/false/null.
@@ -45,6 +51,7 @@ interface Lexer {
   scan(start: number, end: number): number;
   clean: WebAssembly.Global;
   longest: WebAssembly.Global;
+  dottedKey: WebAssembly.Global;
 }
 
 let lexerModule: WebAssembly.Module | undefined;
@@ -57,10 +64,10 @@ function newLexer(): Lexer {
 /**
  * The file is read into the lexer's memory at BASE (so the fast path may read the byte before a
  * line's first), the line begun in the previous read moved there first; SLACK readable bytes
- * follow the buffer, for the fast path's last 64-byte block.
+ * follow the buffer, for the fast path's last 64-byte block (and the LF given to a last line without one).
  */
 const BASE = 64;
-const SLACK = 64;
+const SLACK = 128;
 const READ_SIZE = 1 << 22;
 
 export interface ScanOptions {
@@ -68,6 +75,8 @@ export interface ScanOptions {
   exactOnly?: boolean;
   /** Bytes per read (tests use small reads to cut lines across them). */
   readSize?: number;
+  /** Read only the whole lines within the file's first `head` bytes (at most one read). */
+  head?: number;
 }
 
 /**
@@ -81,7 +90,7 @@ export async function scanJsonl(path: string, options: ScanOptions = {}): Promis
   const lexer = newLexer();
   const pass = options.exactOnly ? (start: number) => start : (start: number, end: number) => lexer.scan(start, end);
   /** Room for the line begun and the next read. */
-  const readSize = options.readSize ?? READ_SIZE;
+  const readSize = options.head ?? options.readSize ?? READ_SIZE;
   let capacity = readSize;
   let memory = Buffer.alloc(0);
   const reserve = () => {
@@ -92,11 +101,13 @@ export async function scanJsonl(path: string, options: ScanOptions = {}): Promis
   reserve();
   const utf8 = new Utf8Validator();
   let objectsOnly = true;
+  let dottedKeys = false;
   let longestLine = 0;
   let line = 0; // lines ended so far
   let held = 0; // the current line's bytes from earlier reads, at BASE
   const longest = () => Math.max(longestLine, lexer.longest.value as number);
-  const stop = (why: string): JsonlScan => ({ why, longestLine: longest(), objectsOnly: false });
+  const stop = (why: string): JsonlScan => ({ why, longestLine: longest(), objectsOnly: false, dottedKeys: true });
+  const result = (): JsonlScan => ({ longestLine: longest(), objectsOnly, dottedKeys: dottedKeys || lexer.dottedKey.value === 1 });
   /** Reads the line buf[from, to) (no LF); a reason to stop, if any. */
   const endLine = (buf: Buffer, from: number, to: number): string | undefined => {
     line++;
@@ -109,6 +120,8 @@ export async function scanJsonl(path: string, options: ScanOptions = {}): Promis
       // The JS engine strips a byte order mark from the file's start only.
       if (line > 1 && i === from && buf[i] === 0xef && buf[i + 1] === 0xbb && buf[i + 2] === 0xbf) return "a byte order mark at the start of a line";
     } else if (lenientObject(buf, i, to)) return lenientWhy(line);
+    // An object line the fast path did not pass over: any dot or backslash may be in a key.
+    else if (!dottedKeys) dottedKeys = hasDotOrBackslash(buf, i, to);
     return undefined;
   };
   /** The lines of memory[BASE, end) (end follows an LF): the fast path's, and the rest one by one. */
@@ -140,25 +153,27 @@ export async function scanJsonl(path: string, options: ScanOptions = {}): Promis
       if (chunk.indexOf(13) >= 0 || chunk.indexOf(1) >= 0) return stop(CR_OR_SOH);
       const filled = BASE + held + bytesRead;
       const lastLf = chunk.lastIndexOf(10);
-      if (lastLf < 0) {
-        held += bytesRead;
-        continue;
-      }
-      const end = BASE + held + lastLf + 1;
-      const why = lines(end);
-      if (why) return stop(why);
-      memory.copyWithin(BASE, end, filled);
-      held = filled - end;
+      if (lastLf >= 0) {
+        const end = BASE + held + lastLf + 1;
+        const why = lines(end);
+        if (why) return stop(why);
+        memory.copyWithin(BASE, end, filled);
+        held = filled - end;
+      } else held += bytesRead;
+      // The head's guess: unknown when it holds no whole line.
+      if (options.head !== undefined) return { ...result(), dottedKeys: lastLf < 0 || result().dottedKeys };
     }
   } finally {
     await file.close();
   }
   if (!utf8.end()) return stop("bytes that are not UTF-8");
   if (held) {
-    const why = endLine(memory, BASE, BASE + held);
+    // The last line, which has no LF: given one, it is read as the others are.
+    memory[BASE + held] = 10;
+    const why = lines(BASE + held + 1);
     if (why) return stop(why);
   }
-  return { longestLine: longest(), objectsOnly };
+  return result();
 }
 
 /**
@@ -189,6 +204,11 @@ function lenientObject(buf: Buffer, i: number, to: number): boolean {
     if (b !== 32 && b !== 9) significant = b;
   }
   return false;
+}
+
+function hasDotOrBackslash(buf: Buffer, from: number, to: number): boolean {
+  const line = buf.subarray(from, to);
+  return line.includes(46) || line.includes(92);
 }
 
 function lenientWhy(line: number): string {

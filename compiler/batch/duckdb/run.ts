@@ -158,6 +158,8 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
   let restOfScan: (() => Promise<CsvScan>) | undefined;
   let trailer: Trailer | undefined;
   let jsonlScan: Promise<JsonlScan> | undefined;
+  /** Whether the file's first lines have a key holding a dot or a backslash (a guess the whole scan checks). */
+  let jsonlHeadDotted: Promise<boolean> | undefined;
   // The CSV scan with every record's width checked (scan.ts).
   const fullScan = () => scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
   if (o.inputFormat === "csv") {
@@ -189,6 +191,7 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     // decides, before anything is written, whether that reading stands.
     jsonlScan = scanJsonl(o.input);
     jsonlScan.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    jsonlHeadDotted = scanJsonl(o.input, { head: HEAD_BYTES }).then((h) => h.dottedKeys, () => true);
   }
   const ownTemp = o.tempDirectory === undefined;
   const temp = o.tempDirectory ?? mkdtempSync(join(tmpdir(), "leaddef-duckdb-"));
@@ -206,16 +209,20 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
       const events = await loadEventTables(con, program.ir, eventPaths, o.idColumn);
       if (events.why !== undefined) return await fallback(events.why);
     }
-    let summary: RunSummary | undefined;
+    let summary: RunSummary | Reread;
     if (jsonlScan) {
-      summary = await runIn(con, o, scan, started, fallback, { objects: jsonlScan }, fullScan, scratch);
-      if (!summary) {
+      // Flat dotted keys are read only when the file's first lines have a key they could be;
+      // when a later line has one after all, the file is read again with them.
+      let read = await runIn(con, o, scan, started, fallback, { objects: jsonlScan, flatKeys: await jsonlHeadDotted! }, fullScan, scratch);
+      if (read === "with-flat-keys") read = await runIn(con, o, scan, started, fallback, { objects: jsonlScan, flatKeys: true }, fullScan, scratch);
+      if (typeof read === "string") {
         const lines = await jsonlScan;
         if (lines.why) return await fallback(`the JSON Lines file has ${lines.why}`);
-        summary = await runIn(con, o, scan, started, fallback, { lines }, fullScan, scratch);
+        read = await runIn(con, o, scan, started, fallback, { lines }, fullScan, scratch);
       }
+      summary = read;
     } else summary = await runIn(con, o, scan, started, fallback, undefined, fullScan, scratch, restOfScan);
-    if (!summary) throw new Error("internal: no reading of the file");
+    if (typeof summary !== "object") throw new Error("internal: no reading of the file");
     // A fallback's JS run counted the trailer itself.
     return trailer && summary.engine === "duckdb" ? { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines } : summary;
   } finally {
@@ -225,6 +232,12 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
   }
 }
 
+/** Why a reading of JSON Lines as objects did not stand, and how the file is read instead. */
+type Reread = "by-lines" | "with-flat-keys";
+
+/** The bytes at the start of a JSON Lines file whose keys decide whether flat dotted keys are read. */
+const HEAD_BYTES = 1 << 16;
+
 async function runIn(
   con: DuckDBConnection,
   o: DuckdbRunOptions,
@@ -232,17 +245,18 @@ async function runIn(
   started: number,
   fallback: (why: string) => Promise<RunSummary>,
   /**
-   * How a JSON Lines file is read: in one parse per line (`objects`, answering undefined when the
-   * scan's verdict or DuckDB's parser says it cannot be) or line by line (`lines`, with the scan).
+   * How a JSON Lines file is read: in one parse per line (`objects`, with or without the flat
+   * dotted keys, answering how to read it again when the scan's verdict or DuckDB's parser says
+   * it cannot be read so) or line by line (`lines`, with the scan).
    */
-  jsonlRead: { objects: Promise<JsonlScan> } | { lines: JsonlScan } | undefined,
+  jsonlRead: { objects: Promise<JsonlScan>; flatKeys: boolean } | { lines: JsonlScan } | undefined,
   /** The CSV scan with every record's width checked, for when the quick scan did not. */
   fullScan: () => Promise<CsvScan>,
   /** A directory of this run's own, removed afterwards: the results file goes there. */
   scratch: string,
   /** The CSV scan past the header (`scan` has the header only), run while DuckDB scores the file. */
   restOfScan?: () => Promise<CsvScan>,
-): Promise<RunSummary | undefined> {
+): Promise<RunSummary | Reread> {
   const { program } = o;
   const path = lit(o.input);
   const fields = program.fields;
@@ -258,9 +272,10 @@ async function runIn(
   let absentFields: string[] = [];
   let rejectFirst = "";
   if (jsonlRead) {
-    const structure = jsonStructure(jsonPaths(fields, o.idColumn));
+    const flatKeys = "lines" in jsonlRead || jsonlRead.flatKeys;
+    const structure = jsonStructure(jsonPaths(fields, o.idColumn, flatKeys));
     if (!structure) return fallback("a field's JSON key is also another field's parent object");
-    raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, structure) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);
+    raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, structure, flatKeys) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);
     fieldSql = fields.map((f, i) => jsonField(f, `x${i}`, options));
     rejectFirst = `WHEN leaddef_bad THEN [{'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}] WHEN leaddef_duplicate THEN [{'field': '', 'value': '', 'code': ${lit(DUPLICATE_KEY)}}]`;
   } else {
@@ -375,15 +390,21 @@ async function runIn(
       : i >= textFrom ? `COALESCE(${csvCellSql(`leaddef_v${i}`)}, '')`
       : `CASE WHEN leaddef_v${i} THEN 'true' WHEN NOT leaddef_v${i} THEN 'false' ELSE 'undefined' END`);
 
-  /**
-   * Waits for the scoring pass; false when a reading of JSON Lines as objects does not stand
-   * (DuckDB could not parse every line, or the scan found a line JSON.parse reads otherwise), and
-   * the file is then read by lines. A Parquet file DuckDB cannot read is the input's error.
-   */
   // Why the CSV file goes to the JS engine after all, from the scan that ran beside the query.
   let csvWhy: string | undefined;
-  const scoringPass = async (pass: Promise<unknown>): Promise<boolean> => {
-    if (jsonlRead && "objects" in jsonlRead) return (await pass.then(() => true, () => false)) && (await jsonlRead.objects).objectsOnly;
+  /**
+   * Waits for the scoring pass; how to read a JSON Lines file again when its reading as objects
+   * does not stand: by lines when DuckDB could not parse every line or the scan found a line
+   * JSON.parse reads otherwise, with the flat dotted keys when they were left out and the scan
+   * found a key that could be one. A Parquet file DuckDB cannot read is the input's error.
+   */
+  const scoringPass = async (pass: Promise<unknown>): Promise<Reread | undefined> => {
+    if (jsonlRead && "objects" in jsonlRead) {
+      const parsed = await pass.then(() => true, () => false);
+      const lines = await jsonlRead.objects;
+      if (!parsed || !lines.objectsOnly) return "by-lines";
+      return !jsonlRead.flatKeys && lines.dottedKeys ? "with-flat-keys" : undefined;
+    }
     // The rest of the CSV scan, here while DuckDB's threads run the query.
     const rest = restOfScan?.();
     const failed = await pass.then(() => undefined, (e: Error) => e);
@@ -394,7 +415,7 @@ async function runIn(
     }
     // A file the scan sends to the JS engine may have failed DuckDB's reader (line ends it was not told of).
     if (failed && !csvWhy) throw o.inputFormat === "parquet" ? notParquet(o.input, failed) : failed;
-    return true;
+    return undefined;
   };
 
   // What the scoring pass found: per stage, how many rows it scored, and each rejected row
@@ -408,7 +429,8 @@ async function runIn(
     const file = join(scratch, "results.txt");
     const cells = [`COALESCE(${csvCellSql("leaddef_id")}, '')`, "leaddef_stage", ...formatted];
     const record = directRecordSql({ cells, stageNumber: `list_position(${stageList}, leaddef_stage)`, problems: "leaddef_reject", id: "leaddef_id", blank: "leaddef_blank" });
-    if (!(await scoringPass(con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`)))) return undefined;
+    const reread = await scoringPass(con.run(`COPY (SELECT ${record} FROM ${result}) TO ${lit(file)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01', NEW_LINE E'\\n')`));
+    if (reread) return reread;
     if (csvWhy) return fallback(csvWhy);
     // A row without an id is numbered by the results' reader (record-number.ts).
     const recordId = recordNumbers(scan);
@@ -434,7 +456,8 @@ async function runIn(
     };
     const stored = names.map((n) => storedAs[n] ?? n);
     const resultFile = lit(join(scratch, "results.parquet"));
-    if (!(await scoringPass(con.run(`COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`)))) return undefined;
+    const reread = await scoringPass(con.run(`COPY (SELECT ${stored.join(", ")} FROM ${result}) TO ${resultFile} (FORMAT parquet, COMPRESSION uncompressed)`));
+    if (reread) return reread;
     if (csvWhy) return fallback(csvWhy);
     // A row without an id is numbered as the results are read (record-number.ts).
     const recordId = recordNumbers(scan);

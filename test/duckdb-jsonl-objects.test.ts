@@ -51,7 +51,7 @@ const STRINGS = ['"Acme"', '"caf\\u00e9"', '"a\\"b"', '"\\\\"', '""', "5", "true
 const TAGS = ['["x","y"]', "[]", '["x",1]', '"x;y"', '"x"', '["a\\"b","x"]', "[null]", "7", "null", '["\\u0078"]'];
 const TIERS = ['"a"', '"A"', '"b"', '" b "', '"z"', "1", "null", '"\\u0061"'];
 const BOOLS = ["true", "false", '"yes"', '"no"', "1", "0", "2", '"TRUE"', "null", '"maybe"'];
-const DATES = ['"2026-11-01"', '"2026-11-01T10:00:00Z"', '"2026-10-01"', '"01/11/2026"', '"2026-13-45"', "20261101", "null"];
+const DATES = ['"2026-11-01"', '"2026-11-01T10:00:00Z"', '"2026-10-01"', '"01/11/2026"', '"2026-13-45"', "20261101", "null", '"2026-11-01 09:00"', '"2026-11-01T"', '"2026-11-01\\n"', '"2026-02-30T00:00"', '"2026-11-01x"', '" 2026-11-01"'];
 const NOTES = ['"éclair"', '"\\u00e9t\\u00e9"', '"plain"', "null", '"e\\u0301"', "3"];
 
 /** A random JSON object line: every feature above, in nested, flat or mixed shapes, spaced or not. */

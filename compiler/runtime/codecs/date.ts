@@ -186,9 +186,12 @@ function layoutSql(s: string, layout: string, ops: SqlTextOps): string {
 /** SQL reading a JSON value: only a string can spell a date. */
 export function dateFromJson(x: string, layout?: string): JsonSql {
   const t = dateFromText(jsonStr(x), layout);
-  // A plain date is read off the JSON text (`"2026-11-22"`), without extracting the string (1M
-  // dates: 0.13 s of CPU instead of 0.4 s); anything else, or a plain date that is no day, takes
-  // the general reading, which reads a plain date first too.
-  const plain = `CASE WHEN ${x} GLOB '"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"' THEN TRY_CAST(substr(${x}, 2, 10) AS DATE) END`;
+  // A plain date is read off the JSON text (`"2026-11-22"`, or followed by `T` or a space and
+  // anything, as a timestamp is: its first ten characters are the date), without extracting the
+  // string (1M dates: 0.13 s of CPU instead of 0.4 s); anything else, or a plain date that is no
+  // day, takes the general reading, which reads a plain date first too. (The JSON text of a
+  // string ends at its closing quote, so a quote right after the date ends it; an escape there
+  // starts with a backslash, which the glob does not take.)
+  const plain = `CASE WHEN ${x} GLOB '"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][" T]*' THEN TRY_CAST(substr(${x}, 2, 10) AS DATE) END`;
   return { value: `COALESCE(${plain}, CASE WHEN ${json.isString(x)} THEN ${t.value} END)`, code: t.code, shown: json.shown(x) };
 }

@@ -144,6 +144,20 @@ describe("DuckDB engine, JSON Lines read in one parse per line", () => {
     expect(dk.warnings).toEqual([]);
   });
 
+  it.each([
+    ["a list spelled as a string", '{"id":"f1","company":{"tags":"x;y","size":500}}', 0],
+    ["a number in a list", '{"id":"f1","company":{"tags":["x",1],"size":500}}', 1],
+    ["a list that is a number", '{"id":"f1","company":{"tags":5,"size":500}}', 1],
+  ] as const)("%s past the file's head: read again with the lists as JSON, same results", async (_, late, rejected) => {
+    // The first 64 KiB hold arrays of strings only, so the first reading reads the list field as
+    // VARCHAR[]; the line further on fails that reading or is found by the scan.
+    const head = Array.from({ length: 700 }, (_, k) => `{"id":"${k}","company":{"size":${k % 300},"tags":["x","y${k}"]},"note":"${"n".repeat(60)}"}`);
+    const dk = await both(`${head.join("\n")}\n${late}\n{"id":"f2","company":{"tags":[]}}\n`);
+    expect(dk.engine).toBe("duckdb");
+    expect(dk.warnings).toEqual([]);
+    expect(dk.rowsRejected).toBe(rejected);
+  });
+
   it("those words and commas inside strings change nothing: DuckDB reads the file", async () => {
     const dk = await both('{"id":"1","note":"NaN, Infinity, -inf, nan","company":{"name":"x,}","size":500}}\n{"id":"2","note":"[1,]\\",}\\\\","company":{"size":1}}\n');
     expect(dk.engine).toBe("duckdb");
@@ -161,7 +175,7 @@ describe("scanJsonl: what one pass over the bytes says", () => {
   const LENIENT = /NaN or Infinity literal or a trailing comma on line (\d+)/;
 
   it("objects only: every line starts with `{` (spaces allowed), none blank; a last line without LF counts", async () => {
-    expect(await scan('{"a":1}\n  {"b":[true,false,null,-1.5e3]}\n{"c":"NaN, inf"}')).toEqual({ longestLine: 32, objectsOnly: true, dottedKeys: false });
+    expect(await scan('{"a":1}\n  {"b":[true,false,null,-1.5e3]}\n{"c":"NaN, inf"}')).toEqual({ longestLine: 32, objectsOnly: true, dottedKeys: false, nonStringItems: true });
     expect((await scan('{"a":1}\n\n{"a":2}\n')).objectsOnly).toBe(false);
     expect((await scan('{"a":1}\n \t\n')).objectsOnly).toBe(false);
     expect((await scan('{"a":1}\n[1]\n')).objectsOnly).toBe(false);
@@ -235,6 +249,15 @@ describe("scanJsonl's fast path (jsonl-lexer.wat) against the exact lexer alone"
     if (text.endsWith("\n")) lines.pop();
     return lines;
   };
+  /** The items of every array in a line JSON.parse reads, at every depth; none for any other line. */
+  const items = (line: string): unknown[] => {
+    const walk = (v: unknown): unknown[] => (Array.isArray(v) ? [...v, ...v.flatMap(walk)] : v !== null && typeof v === "object" ? Object.values(v).flatMap(walk) : []);
+    try {
+      return walk(JSON.parse(line));
+    } catch {
+      return [];
+    }
+  };
   /** The keys of a line JSON.parse reads, at every depth; none for any other line. */
   const keys = (line: string): string[] => {
     const walk = (v: unknown): string[] =>
@@ -254,11 +277,12 @@ describe("scanJsonl's fast path (jsonl-lexer.wat) against the exact lexer alone"
       const p = join(dir, `lexer${files++}.jsonl`);
       writeFileSync(p, text);
       const readSize = [64, 100, 1 << 22][round % 3];
-      const { dottedKeys, ...fast } = await scanJsonl(p, { readSize });
-      const { dottedKeys: _, ...exact } = await scanJsonl(p, { exactOnly: true, readSize: 1 << 22 });
+      const { dottedKeys, nonStringItems, ...fast } = await scanJsonl(p, { readSize });
+      const { dottedKeys: _, nonStringItems: __, ...exact } = await scanJsonl(p, { exactOnly: true, readSize: 1 << 22 });
       expect(fast, text).toEqual(exact);
-      // A key holding a dot in a line JSON.parse reads is never missed.
+      // A key holding a dot, or an array item that is no string, in a line JSON.parse reads is never missed.
       if (split(text).some((l) => keys(l).some((k) => k.includes(".")))) expect(dottedKeys, text).toBe(true);
+      if (split(text).some((l) => items(l).some((v) => typeof v !== "string"))) expect(nonStringItems, text).toBe(true);
       if (!exact.why) {
         // Independently of either: the longest line and whether every line starts with `{`.
         expect(exact.longestLine).toBe(Math.max(0, ...split(text).map((l) => Buffer.byteLength(l))));
@@ -300,12 +324,27 @@ describe("scanJsonl's fast path (jsonl-lexer.wat) against the exact lexer alone"
     expect(await dotted(`{"a":"${"x".repeat(1 << 17)}"}\n`, { head: 1 << 16 })).toBe(true); // no whole line: unknown
   });
 
+  it("tells whether an array may hold an item that is not a string: at any depth, after spaces, across 64-byte blocks; never inside a string", async () => {
+    const nonString = async (text: string) => (await scanJsonl(writeLines(text))).nonStringItems;
+    const strings = '{"a":["x","y"],"b":[],"c":[ "z" ,\t"w" ],"o":{"l":["[1",", 2"]},"s":"[1,2]"}\n';
+    expect(await nonString(strings.repeat(50))).toBe(false);
+    for (const item of ["1", "-1", "true", "null", '{"k":"v"}', '["x"]', "[]"]) {
+      expect(await nonString(`${strings}{"a":["x", ${item}]}\n`), item).toBe(true);
+      expect(await nonString(`${strings}{"o":{"l":[ \t${item},"x"]}}\n`), item).toBe(true);
+    }
+    // An item whose opener and first byte lie in different 64-byte blocks, at every offset.
+    for (let pad = 0; pad < 140; pad++) {
+      expect(await nonString(`{"k":"${"v".repeat(pad)}","l":[${" ".repeat(pad % 7)}1]}\n`), `pad ${pad}`).toBe(true);
+      expect(await nonString(`{"k":"${"v".repeat(pad)}","l":[${" ".repeat(pad % 7)}"1"]}\n`), `pad ${pad}`).toBe(false);
+    }
+  });
+
   it("passes over clean lines and stops at the first one it cannot, on a file larger than one read", async () => {
     const clean = '{"name":"Ann \\"Nan\\" Ito","tags":["a","b"],"ok":false,"n":null,"x":[]}';
     const p = join(dir, `lexer${files++}.jsonl`);
     writeFileSync(p, `${`${clean}\n`.repeat(5000)}{"a":[1,]}\n${clean}\n`);
     for (const readSize of [4096, 1 << 22]) {
-      expect(await scanJsonl(p, { readSize })).toEqual({ why: expect.stringContaining("on line 5001,"), longestLine: clean.length, objectsOnly: false, dottedKeys: true });
+      expect(await scanJsonl(p, { readSize })).toEqual({ why: expect.stringContaining("on line 5001,"), longestLine: clean.length, objectsOnly: false, dottedKeys: true, nonStringItems: true });
     }
   });
 });

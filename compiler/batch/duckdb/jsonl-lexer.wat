@@ -18,7 +18,10 @@
 ;; It also notes whether a line passed over may have a key that holds a dot or a backslash (a
 ;; string holding one, followed by `:` past spaces and tabs): only then can a line spell a field's
 ;; path as one flat key ("company.name", or with `\u002e`), which `read_json` must then be asked
-;; for besides the nested path (jsonl-source.ts).
+;; for besides the nested path (jsonl-source.ts). And whether a line passed over may have an
+;; array item that is not a string: the first byte past spaces and tabs after a `[` or a `,`
+;; outside strings is then neither a quote nor `]` (after an object's comma comes a key's quote).
+;; Only without such items can `read_json` read a list field as VARCHAR[] as JSON.parse reads it.
 (module
   ;; JS reads the file into this memory (see jsonl-scan.ts for the layout) and grows it.
   (memory (export "memory") 1)
@@ -27,6 +30,8 @@
   (global $longest (export "longest") (mut i32) (i32.const 0))
   ;; 1 once a line passed over may have a key holding a dot or a backslash (JS resets it).
   (global $dottedKey (export "dottedKey") (mut i32) (i32.const 0))
+  ;; 1 once a line passed over may have an array item that is not a string (JS resets it).
+  (global $nonStringItem (export "nonStringItem") (mut i32) (i32.const 0))
 
   ;; Whether the line starting at `at` opens an object: `{` past spaces and tabs.
   (func $opensObject (param $at i32) (result i32)
@@ -56,6 +61,7 @@
     (local $escaped i64) (local $escapeCarry i64) (local $bit i64) (local $rest i64)
     (local $inside i64) (local $insideCarry i64) (local $valid i64) (local $candidates i64)
     (local $dots i64) (local $marked i64) (local $closing i64) (local $after i64) (local $openMarked i32)
+    (local $openers i64) (local $spaces i64) (local $closeBrackets i64) (local $firsts i64) (local $significant i64) (local $openerPending i64)
     (local.set $pos (local.get $start))
     (local.set $lineStart (local.get $start))
     (if (i32.eqz (call $opensObject (local.get $start))) (then (return (local.get $start))))
@@ -69,6 +75,9 @@
         (local.set $lineFeeds (i64.const 0))
         (local.set $rare (i64.const 0))
         (local.set $dots (i64.const 0))
+        (local.set $openers (i64.const 0))
+        (local.set $spaces (i64.const 0))
+        (local.set $closeBrackets (i64.const 0))
         (local.set $k (i32.const 0))
         (loop $vectors
           (local.set $v (v128.load (i32.add (local.get $pos) (local.get $k))))
@@ -81,6 +90,19 @@
             (i64.extend_i32_u (local.get $k)))))
           (local.set $lineFeeds (i64.or (local.get $lineFeeds) (i64.shl
             (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))))
+            (i64.extend_i32_u (local.get $k)))))
+          (local.set $openers (i64.or (local.get $openers) (i64.shl
+            (i64.extend_i32_u (i8x16.bitmask (v128.or
+              (i8x16.eq (local.get $v) (v128.const i8x16 91 91 91 91 91 91 91 91 91 91 91 91 91 91 91 91))
+              (i8x16.eq (local.get $v) (v128.const i8x16 44 44 44 44 44 44 44 44 44 44 44 44 44 44 44 44)))))
+            (i64.extend_i32_u (local.get $k)))))
+          (local.set $spaces (i64.or (local.get $spaces) (i64.shl
+            (i64.extend_i32_u (i8x16.bitmask (v128.or
+              (i8x16.eq (local.get $v) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32))
+              (i8x16.eq (local.get $v) (v128.const i8x16 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9)))))
+            (i64.extend_i32_u (local.get $k)))))
+          (local.set $closeBrackets (i64.or (local.get $closeBrackets) (i64.shl
+            (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 93 93 93 93 93 93 93 93 93 93 93 93 93 93 93 93))))
             (i64.extend_i32_u (local.get $k)))))
           (local.set $dots (i64.or (local.get $dots) (i64.shl
             (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 46 46 46 46 46 46 46 46 46 46 46 46 46 46 46 46))))
@@ -128,6 +150,24 @@
         (local.set $inside (i64.xor (local.get $inside) (i64.shl (local.get $inside) (i64.const 32))))
         (local.set $inside (i64.xor (local.get $inside) (local.get $insideCarry)))
         (local.set $insideCarry (i64.shr_s (local.get $inside) (i64.const 63)))
+        ;; Array items that are not strings, until one is found: the first byte past spaces after
+        ;; each `[` or `,` outside strings (adding the shifted openers to the spaces carries each
+        ;; through its run of spaces), unless a quote or `]`. An opener that ends the block, past
+        ;; spaces, is carried into the next.
+        (if (i32.eqz (global.get $nonStringItem))
+          (then
+            (local.set $openers (i64.and (local.get $openers) (i64.xor (local.get $inside) (i64.const -1))))
+            (local.set $spaces (i64.and (local.get $spaces) (i64.xor (local.get $inside) (i64.const -1))))
+            (local.set $firsts (i64.and
+              (i64.add (i64.or (i64.shl (local.get $openers) (i64.const 1)) (local.get $openerPending)) (local.get $spaces))
+              (i64.xor (local.get $spaces) (i64.const -1))))
+            (if (i64.ne (i64.const 0) (i64.and (local.get $valid)
+                  (i64.and (local.get $firsts) (i64.xor (i64.or (local.get $quotes) (local.get $closeBrackets)) (i64.const -1)))))
+              (then (global.set $nonStringItem (i32.const 1))))
+            (local.set $significant (i64.xor (local.get $spaces) (i64.const -1)))
+            (if (i64.ne (local.get $significant) (i64.const 0))
+              (then (local.set $openerPending (i64.and (i64.const 1)
+                (i64.shr_u (local.get $openers) (i64.sub (i64.const 63) (i64.clz (local.get $significant))))))))))
         ;; Keys holding a dot or a backslash, until one is found: each string holding one (its
         ;; string may have begun in an earlier block, `openMarked`) is followed to its closing
         ;; quote, and that quote tested for a `:` after it.

@@ -33,6 +33,12 @@ export interface JsonlScan {
    * asked for besides the nested path. False when no key holds either.
    */
   dottedKeys: boolean;
+  /**
+   * Whether some line may have an array item that is not a string: only without one does
+   * `read_json` read an array of strings into VARCHAR[] as JSON.parse reads it (it would turn a
+   * number item into its text). False when every array holds strings only.
+   */
+  nonStringItems: boolean;
 }
 
 // Bytes outside strings that the lexer looks at: the rest are structure, digits and the letters of true/false/null.
@@ -52,6 +58,7 @@ interface Lexer {
   clean: WebAssembly.Global;
   longest: WebAssembly.Global;
   dottedKey: WebAssembly.Global;
+  nonStringItem: WebAssembly.Global;
 }
 
 let lexerModule: WebAssembly.Module | undefined;
@@ -102,12 +109,18 @@ export async function scanJsonl(path: string, options: ScanOptions = {}): Promis
   const utf8 = new Utf8Validator();
   let objectsOnly = true;
   let dottedKeys = false;
+  let nonStringItems = false;
   let longestLine = 0;
   let line = 0; // lines ended so far
   let held = 0; // the current line's bytes from earlier reads, at BASE
   const longest = () => Math.max(longestLine, lexer.longest.value as number);
-  const stop = (why: string): JsonlScan => ({ why, longestLine: longest(), objectsOnly: false, dottedKeys: true });
-  const result = (): JsonlScan => ({ longestLine: longest(), objectsOnly, dottedKeys: dottedKeys || lexer.dottedKey.value === 1 });
+  const stop = (why: string): JsonlScan => ({ why, longestLine: longest(), objectsOnly: false, dottedKeys: true, nonStringItems: true });
+  const result = (): JsonlScan => ({
+    longestLine: longest(),
+    objectsOnly,
+    dottedKeys: dottedKeys || lexer.dottedKey.value === 1,
+    nonStringItems: nonStringItems || lexer.nonStringItem.value === 1,
+  });
   /** Reads the line buf[from, to) (no LF); a reason to stop, if any. */
   const endLine = (buf: Buffer, from: number, to: number): string | undefined => {
     line++;
@@ -120,8 +133,13 @@ export async function scanJsonl(path: string, options: ScanOptions = {}): Promis
       // The JS engine strips a byte order mark from the file's start only.
       if (line > 1 && i === from && buf[i] === 0xef && buf[i + 1] === 0xbb && buf[i + 2] === 0xbf) return "a byte order mark at the start of a line";
     } else if (lenientObject(buf, i, to)) return lenientWhy(line);
-    // An object line the fast path did not pass over: any dot or backslash may be in a key.
-    else if (!dottedKeys) dottedKeys = hasDotOrBackslash(buf, i, to);
+    else {
+      // An object line the fast path did not pass over: any dot or backslash may be in a key,
+      // any array may hold an item that is not a string.
+      const text = buf.subarray(i, to);
+      dottedKeys ||= text.includes(46) || text.includes(92);
+      nonStringItems ||= text.includes(91);
+    }
     return undefined;
   };
   /** The lines of memory[BASE, end) (end follows an LF): the fast path's, and the rest one by one. */
@@ -161,7 +179,10 @@ export async function scanJsonl(path: string, options: ScanOptions = {}): Promis
         held = filled - end;
       } else held += bytesRead;
       // The head's guess: unknown when it holds no whole line.
-      if (options.head !== undefined) return { ...result(), dottedKeys: lastLf < 0 || result().dottedKeys };
+      if (options.head !== undefined) {
+        const head = result();
+        return lastLf < 0 ? { ...head, dottedKeys: true, nonStringItems: true } : head;
+      }
     }
   } finally {
     await file.close();
@@ -204,11 +225,6 @@ function lenientObject(buf: Buffer, i: number, to: number): boolean {
     if (b !== 32 && b !== 9) significant = b;
   }
   return false;
-}
-
-function hasDotOrBackslash(buf: Buffer, from: number, to: number): boolean {
-  const line = buf.subarray(from, to);
-  return line.includes(46) || line.includes(92);
 }
 
 function lenientWhy(line: number): string {

@@ -42,16 +42,48 @@ function valueColumns(fields: readonly IrField[], idColumn: string, flatKeys: bo
 }
 
 /**
+ * How `objectsSource` reads: with the flat dotted keys or not (`JsonlScan.dottedKeys`), and list
+ * fields as VARCHAR[] or as JSON text (`JsonlScan.nonStringItems`).
+ */
+export interface ObjectsReading {
+  flatKeys: boolean;
+  typedLists: boolean;
+}
+
+/**
+ * The list fields' leaves (JSON paths, as JSON text) that `read_json` can read as VARCHAR[]: in a
+ * file whose arrays hold strings only, an array of strings reads as JSON.parse reads it, and any
+ * other value (a string spelling a list, a number) fails the query (`Expected ARRAY`), which is
+ * then run again with the leaves as JSON. A leaf another field or the id also reads stays JSON.
+ */
+function typedListLeaves(fields: readonly IrField[], idColumn: string, flatKeys: boolean): Set<string> {
+  const key = (segs: string[]) => JSON.stringify(segs);
+  const others = new Set([...fields.filter((f) => f.kind !== "list").flatMap((f) => fieldPaths(f, flatKeys)), [idColumn]].map(key));
+  const lists = fields.filter((f) => f.kind === "list" && fieldPaths(f, flatKeys).every((segs) => !others.has(key(segs))));
+  return new Set(lists.flatMap((f) => fieldPaths(f, flatKeys)).map(key));
+}
+
+/** Whether `objectsSource` reads field `f` as VARCHAR[] (its value is then the list itself). */
+export function readsTypedList(f: IrField, fields: readonly IrField[], idColumn: string, reading: ObjectsReading): boolean {
+  if (!reading.typedLists || f.kind !== "list") return false;
+  return typedListLeaves(fields, idColumn, reading.flatKeys).has(JSON.stringify(fieldPaths(f, reading.flatKeys)[0]));
+}
+
+/**
  * One parse per line: DuckDB's `read_json` reads every line as an object into the structure of
  * the keys read (each leaf as its JSON text). Exact only for a file whose every line is a JSON
  * object that JSON.parse reads the same (`scanJsonl`'s `objectsOnly`): `read_json` skips blank
  * lines, and fails the query on a line it cannot parse, on a line that is not an object and on
  * an object repeating a key read — the caller then reads the file by lines instead.
  */
-export function objectsSource(path: string, fields: readonly IrField[], idColumn: string, structure: Record<string, unknown>, flatKeys: boolean): string {
-  const typeOf = (node: unknown): string =>
-    node === "JSON" ? "JSON" : `STRUCT(${Object.entries(node as Record<string, unknown>).map(([k, v]) => `${q(k)} ${typeOf(v)}`).join(", ")})`;
-  const columns = Object.entries(structure).map(([k, v]) => `${lit(k)}: ${lit(typeOf(v))}`).join(", ");
+export function objectsSource(path: string, fields: readonly IrField[], idColumn: string, structure: Record<string, unknown>, reading: ObjectsReading): string {
+  const { flatKeys } = reading;
+  const typed = reading.typedLists ? typedListLeaves(fields, idColumn, flatKeys) : new Set<string>();
+  const typeOf = (node: unknown, at: string[]): string =>
+    node === "JSON"
+      ? typed.has(JSON.stringify(at)) ? "VARCHAR[]" : "JSON"
+      : `STRUCT(${Object.entries(node as Record<string, unknown>).map(([k, v]) => `${q(k)} ${typeOf(v, [...at, k])}`).join(", ")})`;
+  const columns = Object.entries(structure).map(([k, v]) => `${lit(k)}: ${lit(typeOf(v, [k]))}`).join(", ");
   // The first key is a column of read_json; the rest are fields of its structs.
   const at = (segs: string[]) => segs.slice(1).reduce((e, k) => `struct_extract(${e}, ${lit(k)})`, q(segs[0]));
   const reader = `read_json(${lit(path)}, format = 'newline_delimited', records = true, columns = {${columns}})`;

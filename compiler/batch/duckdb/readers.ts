@@ -72,6 +72,14 @@ export function jsonField(f: IrField, x: string, options: ReadOptions = {}): Fie
   return { present: `${x} IS NOT NULL`, value: r.value, reject: `{'field': ${lit(f.path)}, 'value': ${r.shown}, 'code': ${r.code}}`, optional: f.optional };
 }
 
+/**
+ * A list field `read_json` read as VARCHAR[] (jsonl-source.ts, `readsTypedList`): its value is
+ * the list, NULL when absent or `null`; any other value failed the query, so none is rejected.
+ */
+export function typedListField(f: IrField, x: string): FieldSql {
+  return { present: `${x} IS NOT NULL`, value: x, reject: "NULL", optional: f.optional };
+}
+
 /** The nested JSON structure `json_transform` reads: each field's nested path and flat dotted key, and the id. */
 export function jsonStructure(paths: string[][]): Record<string, unknown> | undefined {
   // Objects without a prototype: a key `__proto__` is then an ordinary property, not the setter.

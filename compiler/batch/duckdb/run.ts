@@ -16,10 +16,10 @@ import type { RunSummary } from "../summary.js";
 import { emitSql } from "../../sql/emit-sql.js";
 import { DIALECTS } from "../../sql/sql-dialects.js";
 import { reasonOf } from "../../runtime/codecs/codec.js";
-import { csvField, csvReadBufferOption, DUPLICATE_KEY, jsonField, jsonStructure, type FieldSql } from "./readers.js";
+import { csvField, csvReadBufferOption, DUPLICATE_KEY, jsonField, jsonStructure, typedListField, type FieldSql } from "./readers.js";
 import { csvNewLine, recordAt, scanCsv, type CsvScan } from "./scan.js";
 import { scanJsonl, type JsonlScan } from "./jsonl-scan.js";
-import { jsonPaths, linesSource, objectsSource } from "./jsonl-source.js";
+import { jsonPaths, linesSource, objectsSource, readsTypedList, type ObjectsReading } from "./jsonl-source.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { parquetField } from "./parquet-typed.js";
 import { directRecordSql, readDirectResults } from "./direct-results.js";
@@ -158,8 +158,8 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
   let restOfScan: (() => Promise<CsvScan>) | undefined;
   let trailer: Trailer | undefined;
   let jsonlScan: Promise<JsonlScan> | undefined;
-  /** Whether the file's first lines have a key holding a dot or a backslash (a guess the whole scan checks). */
-  let jsonlHeadDotted: Promise<boolean> | undefined;
+  /** How the file's first lines say to read it as objects (a guess the whole scan checks). */
+  let jsonlHeadReading: Promise<ObjectsReading> | undefined;
   // The CSV scan with every record's width checked (scan.ts).
   const fullScan = () => scanCsv(o.input, o.idColumn, delimiter, trailer?.dataEnd);
   if (o.inputFormat === "csv") {
@@ -191,7 +191,7 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     // decides, before anything is written, whether that reading stands.
     jsonlScan = scanJsonl(o.input);
     jsonlScan.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-    jsonlHeadDotted = scanJsonl(o.input, { head: HEAD_BYTES }).then((h) => h.dottedKeys, () => true);
+    jsonlHeadReading = scanJsonl(o.input, { head: HEAD_BYTES }).then(readingFor, () => ({ flatKeys: true, typedLists: false }));
   }
   const ownTemp = o.tempDirectory === undefined;
   const temp = o.tempDirectory ?? mkdtempSync(join(tmpdir(), "leaddef-duckdb-"));
@@ -211,18 +211,19 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     }
     let summary: RunSummary | Reread;
     if (jsonlScan) {
-      // Flat dotted keys are read only when the file's first lines have a key they could be;
-      // when a later line has one after all, the file is read again with them.
-      let read = await runIn(con, o, scan, started, fallback, { objects: jsonlScan, flatKeys: await jsonlHeadDotted! }, fullScan, scratch);
-      if (read === "with-flat-keys") read = await runIn(con, o, scan, started, fallback, { objects: jsonlScan, flatKeys: true }, fullScan, scratch);
-      if (typeof read === "string") {
+      // Read as the file's first lines say (flat dotted keys only when they have a key that
+      // could be one, list fields as VARCHAR[] when their arrays hold strings only); when the
+      // whole file says otherwise, it is read again, each time more cautiously (at most twice).
+      let read = await runIn(con, o, scan, started, fallback, { objects: jsonlScan, ...(await jsonlHeadReading!) }, fullScan, scratch);
+      while (typeof read === "object" && !("engine" in read)) read = await runIn(con, o, scan, started, fallback, { objects: jsonlScan, ...read }, fullScan, scratch);
+      if (read === "by-lines") {
         const lines = await jsonlScan;
         if (lines.why) return await fallback(`the JSON Lines file has ${lines.why}`);
         read = await runIn(con, o, scan, started, fallback, { lines }, fullScan, scratch);
       }
       summary = read;
     } else summary = await runIn(con, o, scan, started, fallback, undefined, fullScan, scratch, restOfScan);
-    if (typeof summary !== "object") throw new Error("internal: no reading of the file");
+    if (typeof summary !== "object" || !("engine" in summary)) throw new Error("internal: no reading of the file");
     // A fallback's JS run counted the trailer itself.
     return trailer && summary.engine === "duckdb" ? { ...summary, rowsRead: summary.rowsRead + trailer.lines, rowsSkipped: trailer.lines } : summary;
   } finally {
@@ -232,8 +233,13 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
   }
 }
 
-/** Why a reading of JSON Lines as objects did not stand, and how the file is read instead. */
-type Reread = "by-lines" | "with-flat-keys";
+/** Why a reading of JSON Lines as objects did not stand, and how the file is read instead: by lines, or as objects again, more cautiously. */
+type Reread = "by-lines" | ObjectsReading;
+
+/** How a JSON Lines scan (or its head) says to read the file as objects. */
+function readingFor(scan: JsonlScan): ObjectsReading {
+  return { flatKeys: scan.dottedKeys, typedLists: !scan.nonStringItems };
+}
 
 /** The bytes at the start of a JSON Lines file whose keys decide whether flat dotted keys are read. */
 const HEAD_BYTES = 1 << 16;
@@ -249,7 +255,7 @@ async function runIn(
    * dotted keys, answering how to read it again when the scan's verdict or DuckDB's parser says
    * it cannot be read so) or line by line (`lines`, with the scan).
    */
-  jsonlRead: { objects: Promise<JsonlScan>; flatKeys: boolean } | { lines: JsonlScan } | undefined,
+  jsonlRead: ({ objects: Promise<JsonlScan> } & ObjectsReading) | { lines: JsonlScan } | undefined,
   /** The CSV scan with every record's width checked, for when the quick scan did not. */
   fullScan: () => Promise<CsvScan>,
   /** A directory of this run's own, removed afterwards: the results file goes there. */
@@ -272,11 +278,11 @@ async function runIn(
   let absentFields: string[] = [];
   let rejectFirst = "";
   if (jsonlRead) {
-    const flatKeys = "lines" in jsonlRead || jsonlRead.flatKeys;
-    const structure = jsonStructure(jsonPaths(fields, o.idColumn, flatKeys));
+    const reading: ObjectsReading = "lines" in jsonlRead ? { flatKeys: true, typedLists: false } : jsonlRead;
+    const structure = jsonStructure(jsonPaths(fields, o.idColumn, reading.flatKeys));
     if (!structure) return fallback("a field's JSON key is also another field's parent object");
-    raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, structure, flatKeys) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);
-    fieldSql = fields.map((f, i) => jsonField(f, `x${i}`, options));
+    raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, structure, reading) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);
+    fieldSql = fields.map((f, i) => (readsTypedList(f, fields, o.idColumn, reading) ? typedListField(f, `x${i}`) : jsonField(f, `x${i}`, options)));
     rejectFirst = `WHEN leaddef_bad THEN [{'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}] WHEN leaddef_duplicate THEN [{'field': '', 'value': '', 'code': ${lit(DUPLICATE_KEY)}}]`;
   } else {
     let reader: string;
@@ -400,10 +406,15 @@ async function runIn(
    */
   const scoringPass = async (pass: Promise<unknown>): Promise<Reread | undefined> => {
     if (jsonlRead && "objects" in jsonlRead) {
-      const parsed = await pass.then(() => true, () => false);
+      const failed = await pass.then(() => undefined, (e: Error) => e);
       const lines = await jsonlRead.objects;
-      if (!parsed || !lines.objectsOnly) return "by-lines";
-      return !jsonlRead.flatKeys && lines.dottedKeys ? "with-flat-keys" : undefined;
+      if (!lines.objectsOnly) return "by-lines";
+      const needed = readingFor(lines);
+      const safer = { flatKeys: jsonlRead.flatKeys || needed.flatKeys, typedLists: jsonlRead.typedLists && needed.typedLists };
+      // A list field's value that is no array fails a VARCHAR[] reading ("Expected ARRAY").
+      if (failed && jsonlRead.typedLists && /JSON transform error/.test(failed.message)) return { ...safer, typedLists: false };
+      if (failed) return "by-lines";
+      return safer.flatKeys !== jsonlRead.flatKeys || safer.typedLists !== jsonlRead.typedLists ? safer : undefined;
     }
     // The rest of the CSV scan, here while DuckDB's threads run the query.
     const rest = restOfScan?.();

@@ -45,18 +45,35 @@ function timed(cmd, args, { cwd, log }) {
  * the largest peak RSS and how many runs there were, or undefined when a run failed or wrote nothing.
  */
 async function medianRun(runs, output, label, command, { cwd, log }) {
-  const times = [];
+  return (await medianRunsTakingTurns(runs, [{ output, label, command }], { cwd, log }))[0];
+}
+
+/**
+ * Runs each job `runs` times, taking turns (each round runs every job once), and gives each
+ * job's median run by wall time: a shared machine whose speed drifts over minutes then moves
+ * every engine alike, and the ratios against the reference stay put. (Each engine's runs in a
+ * block of their own had put the same code's JSON Lines ratio at 1.25× in one run and 1.57× in
+ * another.) A job that fails is not run again.
+ */
+async function medianRunsTakingTurns(runs, jobs, { cwd, log }) {
+  const times = jobs.map(() => []);
+  const failed = jobs.map(() => false);
   for (let k = 0; k < runs; k++) {
-    rmSync(output, { force: true });
-    log(`[engines] ${label}, run ${k + 1}/${runs}`);
-    const [cmd, args] = command();
-    const r = await timed(cmd, args, { cwd, log });
-    if (r.code !== 0) break;
-    times.push(r);
+    for (const [j, { output, label, command }] of jobs.entries()) {
+      if (failed[j]) continue;
+      rmSync(output, { force: true });
+      log(`[engines] ${label}, run ${k + 1}/${runs}`);
+      const [cmd, args] = command();
+      const r = await timed(cmd, args, { cwd, log });
+      if (r.code !== 0) failed[j] = true;
+      else times[j].push(r);
+    }
   }
-  if (!times.length || !existsSync(output)) return undefined;
-  const med = times.sort((a, b) => a.wall - b.wall)[Math.floor(times.length / 2)];
-  return { wall: med.wall, cpu: med.cpu, rss: Math.max(...times.map((t) => t.rss)), runs: times.length };
+  return jobs.map(({ output }, j) => {
+    if (failed[j] || !times[j].length || !existsSync(output)) return undefined;
+    const med = [...times[j]].sort((a, b) => a.wall - b.wall)[Math.floor(times[j].length / 2)];
+    return { wall: med.wall, cpu: med.cpu, rss: Math.max(...times[j].map((t) => t.rss)), runs: times[j].length };
+  });
 }
 
 /** Converts a CSV to Parquet (all columns text, as a warehouse export of a CRM table), untimed. */
@@ -102,9 +119,11 @@ export async function runEngines({ root, defs, asOf, runs, log }) {
       ];
       if (!format.startsWith('Parquet')) engines.push({ id: 'js', label: `leaddef run --engine js, ${format}`, cmd: (o) => [node, [cli, 'run', def.leaddef, '--input', input, '--output', o, '--as-of', asOf, '--engine', 'js']] });
       let ref;
-      for (const e of engines) {
-        const output = join(out, `engines-${def.name}-${e.id}.csv`);
-        const med = await medianRun(runs, output, `${def.name}: ${e.label}`, () => e.cmd(output), { cwd: root, log });
+      const outputOf = (e) => join(out, `engines-${def.name}-${e.id}.csv`);
+      const meds = await medianRunsTakingTurns(runs, engines.map((e) => ({ output: outputOf(e), label: `${def.name}: ${e.label}`, command: () => e.cmd(outputOf(e)) })), { cwd: root, log });
+      for (const [k, e] of engines.entries()) {
+        const output = outputOf(e);
+        const med = meds[k];
         const row = { def: def.name, label: e.label, id: e.id };
         rows.push(row);
         if (!med) {

@@ -241,7 +241,7 @@ function readingFor(scan: JsonlScan): ObjectsReading {
   return { flatKeys: scan.dottedKeys, typedLists: !scan.nonStringItems };
 }
 
-/** The bytes at the start of a JSON Lines file whose keys decide whether flat dotted keys are read. */
+/** The bytes at the start of a JSON Lines file that choose its first reading as objects (`scanJsonl`'s `head`). */
 const HEAD_BYTES = 1 << 16;
 
 async function runIn(
@@ -251,9 +251,10 @@ async function runIn(
   started: number,
   fallback: (why: string) => Promise<RunSummary>,
   /**
-   * How a JSON Lines file is read: in one parse per line (`objects`, with or without the flat
-   * dotted keys, answering how to read it again when the scan's verdict or DuckDB's parser says
-   * it cannot be read so) or line by line (`lines`, with the scan).
+   * How a JSON Lines file is read: in one parse per line (`objects`, as an `ObjectsReading` says:
+   * with or without the flat dotted keys, list fields as VARCHAR[] or as JSON; answering how to
+   * read it again when the scan's verdict or DuckDB's parser says it cannot be read so) or line
+   * by line (`lines`, with the scan).
    */
   jsonlRead: ({ objects: Promise<JsonlScan> } & ObjectsReading) | { lines: JsonlScan } | undefined,
   /** The CSV scan with every record's width checked, for when the quick scan did not. */
@@ -401,8 +402,10 @@ async function runIn(
   /**
    * Waits for the scoring pass; how to read a JSON Lines file again when its reading as objects
    * does not stand: by lines when DuckDB could not parse every line or the scan found a line
-   * JSON.parse reads otherwise, with the flat dotted keys when they were left out and the scan
-   * found a key that could be one. A Parquet file DuckDB cannot read is the input's error.
+   * JSON.parse reads otherwise; as objects again, with the flat dotted keys when they were left
+   * out and the scan found a key that could be one, and with list fields as JSON when they were
+   * read as VARCHAR[] and the scan found an array item that is no string or a list field's value
+   * was no array. A Parquet file DuckDB cannot read is the input's error.
    */
   const scoringPass = async (pass: Promise<unknown>): Promise<Reread | undefined> => {
     if (jsonlRead && "objects" in jsonlRead) {

@@ -226,10 +226,20 @@ describe("scanJsonl's fast path (jsonl-lexer.wat) against the exact lexer alone"
     for (let i = 0; i < n; i++) s += IN_STRING[Math.floor(next() * IN_STRING.length)];
     return `${s}"`;
   };
+  // Valid objects too, whose keys may hold dots and whose arrays may hold items that are not
+  // strings: the cases the `dottedKeys` and `nonStringItems` checks below are about.
+  const KEYS = ["a", "name", "company.size", "k".repeat(70), "x.y.z"];
+  const randomValue = (next: () => number, depth: number): unknown => {
+    const r = next();
+    if (depth > 0 && r < 0.25) return Object.fromEntries(Array.from({ length: 1 + Math.floor(next() * 3) }, () => [KEYS[Math.floor(next() * KEYS.length)], randomValue(next, depth - 1)]));
+    if (depth > 0 && r < 0.45) return Array.from({ length: Math.floor(next() * 3) }, () => (next() < 0.8 ? "v.w" : randomValue(next, depth - 1)));
+    return r < 0.7 ? "s.t@example.com" : r < 0.85 ? 1.5 : r < 0.95 ? false : null;
+  };
   const randomLine = (next: () => number): string => {
     const shape = next();
     if (shape < 0.03) return "";
     if (shape < 0.06) return ` ${'{"a":1}'}`;
+    if (shape < 0.2) return JSON.stringify(Object.fromEntries([[KEYS[Math.floor(next() * KEYS.length)], randomValue(next, 3)]]));
     const tokens: string[] = [];
     const n = Math.floor(next() * 30);
     for (let i = 0; i < n; i++) tokens.push(next() < 0.45 ? randomString(next) : OUTSIDE[Math.floor(next() * OUTSIDE.length)]);

@@ -50,23 +50,20 @@ export interface ObjectsReading {
   typedLists: boolean;
 }
 
+/** A JSON path as a set key. */
+const pathKey = (segs: string[]) => JSON.stringify(segs);
+
 /**
- * The list fields' leaves (JSON paths, as JSON text) that `read_json` can read as VARCHAR[]: in a
+ * The list fields `objectsSource` reads as VARCHAR[] (their value is then the list itself): in a
  * file whose arrays hold strings only, an array of strings reads as JSON.parse reads it, and any
  * other value (a string spelling a list, a number) fails the query (`Expected ARRAY`), which is
- * then run again with the leaves as JSON. A leaf another field or the id also reads stays JSON.
+ * then run again with the lists as JSON. A list field one of whose keys another field or the id
+ * also reads stays JSON. None without `typedLists`.
  */
-function typedListLeaves(fields: readonly IrField[], idColumn: string, flatKeys: boolean): Set<string> {
-  const key = (segs: string[]) => JSON.stringify(segs);
-  const others = new Set([...fields.filter((f) => f.kind !== "list").flatMap((f) => fieldPaths(f, flatKeys)), [idColumn]].map(key));
-  const lists = fields.filter((f) => f.kind === "list" && fieldPaths(f, flatKeys).every((segs) => !others.has(key(segs))));
-  return new Set(lists.flatMap((f) => fieldPaths(f, flatKeys)).map(key));
-}
-
-/** Whether `objectsSource` reads field `f` as VARCHAR[] (its value is then the list itself). */
-export function readsTypedList(f: IrField, fields: readonly IrField[], idColumn: string, reading: ObjectsReading): boolean {
-  if (!reading.typedLists || f.kind !== "list") return false;
-  return typedListLeaves(fields, idColumn, reading.flatKeys).has(JSON.stringify(fieldPaths(f, reading.flatKeys)[0]));
+export function typedListFields(fields: readonly IrField[], idColumn: string, reading: ObjectsReading): Set<IrField> {
+  if (!reading.typedLists) return new Set();
+  const others = new Set([...fields.filter((f) => f.kind !== "list").flatMap((f) => fieldPaths(f, reading.flatKeys)), [idColumn]].map(pathKey));
+  return new Set(fields.filter((f) => f.kind === "list" && fieldPaths(f, reading.flatKeys).every((segs) => !others.has(pathKey(segs)))));
 }
 
 /**
@@ -78,10 +75,10 @@ export function readsTypedList(f: IrField, fields: readonly IrField[], idColumn:
  */
 export function objectsSource(path: string, fields: readonly IrField[], idColumn: string, structure: Record<string, unknown>, reading: ObjectsReading): string {
   const { flatKeys } = reading;
-  const typed = reading.typedLists ? typedListLeaves(fields, idColumn, flatKeys) : new Set<string>();
+  const typed = new Set([...typedListFields(fields, idColumn, reading)].flatMap((f) => fieldPaths(f, flatKeys)).map(pathKey));
   const typeOf = (node: unknown, at: string[]): string =>
     node === "JSON"
-      ? typed.has(JSON.stringify(at)) ? "VARCHAR[]" : "JSON"
+      ? typed.has(pathKey(at)) ? "VARCHAR[]" : "JSON"
       : `STRUCT(${Object.entries(node as Record<string, unknown>).map(([k, v]) => `${q(k)} ${typeOf(v, [...at, k])}`).join(", ")})`;
   const columns = Object.entries(structure).map(([k, v]) => `${lit(k)}: ${lit(typeOf(v, [k]))}`).join(", ");
   // The first key is a column of read_json; the rest are fields of its structs.

@@ -73,7 +73,7 @@ export function jsonField(f: IrField, x: string, options: ReadOptions = {}): Fie
 }
 
 /**
- * A list field `read_json` read as VARCHAR[] (jsonl-source.ts, `readsTypedList`): its value is
+ * A list field `read_json` read as VARCHAR[] (jsonl-source.ts, `typedListFields`): its value is
  * the list, NULL when absent or `null`; any other value failed the query, so none is rejected.
  */
 export function typedListField(f: IrField, x: string): FieldSql {

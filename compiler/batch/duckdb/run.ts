@@ -19,7 +19,7 @@ import { reasonOf } from "../../runtime/codecs/codec.js";
 import { csvField, csvReadBufferOption, DUPLICATE_KEY, jsonField, jsonStructure, typedListField, type FieldSql } from "./readers.js";
 import { csvNewLine, recordAt, scanCsv, type CsvScan } from "./scan.js";
 import { scanJsonl, type JsonlScan } from "./jsonl-scan.js";
-import { jsonPaths, linesSource, objectsSource, readsTypedList, type ObjectsReading } from "./jsonl-source.js";
+import { jsonPaths, linesSource, objectsSource, typedListFields, type ObjectsReading } from "./jsonl-source.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { parquetField } from "./parquet-typed.js";
 import { directRecordSql, readDirectResults } from "./direct-results.js";
@@ -283,7 +283,8 @@ async function runIn(
     const structure = jsonStructure(jsonPaths(fields, o.idColumn, reading.flatKeys));
     if (!structure) return fallback("a field's JSON key is also another field's parent object");
     raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, structure, reading) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);
-    fieldSql = fields.map((f, i) => (readsTypedList(f, fields, o.idColumn, reading) ? typedListField(f, `x${i}`) : jsonField(f, `x${i}`, options)));
+    const typedLists = typedListFields(fields, o.idColumn, reading);
+    fieldSql = fields.map((f, i) => (typedLists.has(f) ? typedListField(f, `x${i}`) : jsonField(f, `x${i}`, options)));
     rejectFirst = `WHEN leaddef_bad THEN [{'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}] WHEN leaddef_duplicate THEN [{'field': '', 'value': '', 'code': ${lit(DUPLICATE_KEY)}}]`;
   } else {
     let reader: string;

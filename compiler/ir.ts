@@ -1,6 +1,7 @@
 import { dirname, relative, sep } from "node:path";
 import type * as A from "../language/ast.js";
 import type { DeclSymbol, FieldSymbol, FileModel, GradeSymbol, ParamSymbol, StreamSymbol } from "../language/model.js";
+import { docOf } from "../language/docs.js";
 import { printExpr, printPerLine } from "../language/print-expr.js";
 import { referencedDecls } from "../language/references.js";
 import type { Type } from "../language/types.js";
@@ -286,7 +287,7 @@ export function lower(entry: FileModel, files: Map<string, FileModel>, overrides
       file: relative(baseDir, s.file).split(sep).join("/"),
       line: model.lines.position(s.decl.span.start).line + 1,
       text: model.text.slice(s.decl.span.start, s.decl.span.end),
-      doc: s.doc,
+      doc: docOf(s),
     };
   };
   const criteria = criteriaSyms.map((s, index) => ({

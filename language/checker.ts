@@ -1,7 +1,7 @@
 import * as A from "./ast.js";
 import { layoutPattern } from "./date-layout.js";
 import { codeList, diagnostic, helpText, message, type DiagnosticInit, type Message } from "./diagnostics.js";
-import { DocComments } from "./docs.js";
+import { DocSource } from "./docs.js";
 import type { BodyLog, EditSession } from "./check-cache.js";
 import type { DeclSymbol, FieldSymbol, FileModel, GradeSymbol, LeaddefSymbol, ParamSymbol, Resolution, StreamSymbol } from "./model.js";
 import { baseName } from "./source.js";
@@ -61,21 +61,20 @@ export class FileChecker {
 
   /** Builds symbols for this file's own declarations and adds them to its scope. */
   declareOwn(): void {
-    const docs = new DocComments(this.model.comments, this.model.tokens);
-    const docFor = (node: A.Node) => docs.above(this.model.lines.position(node.span.start).line + 1);
+    const docs = new DocSource(this.model);
     for (const decl of this.model.ast.declarations) {
       switch (decl.kind) {
         case "SchemaDecl":
-          for (const field of decl.fields) this.declareField(field, docFor(field));
+          for (const field of decl.fields) this.declareField(field, docs);
           break;
         case "CriterionDecl":
-          this.declareName(this.keep({ kind: "criterion", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }), decl.name);
+          this.declareName(this.keep({ kind: "criterion", name: decl.name.text, decl, file: this.model.path, docs }), decl.name);
           break;
         case "ScoreDecl":
-          this.declareName(this.keep({ kind: "score", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }), decl.name);
+          this.declareName(this.keep({ kind: "score", name: decl.name.text, decl, file: this.model.path, docs }), decl.name);
           break;
         case "StageDecl": {
-          const symbol = this.keep({ kind: "stage" as const, name: decl.name.text, decl, file: this.model.path, doc: docFor(decl), index: this.model.stages.length });
+          const symbol = this.keep({ kind: "stage" as const, name: decl.name.text, decl, file: this.model.path, docs, index: this.model.stages.length });
           if (this.declareName(symbol, decl.name)) this.model.stages.push(symbol);
           break;
         }
@@ -83,17 +82,17 @@ export class FileChecker {
           this.model.examples.push(decl);
           break;
         case "ParamDecl":
-          this.declareParam(decl, docFor(decl));
+          this.declareParam(decl, docs);
           break;
         case "OutcomeDecl":
-          this.declareName(this.keep({ kind: "outcome", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl) }), decl.name);
+          this.declareName(this.keep({ kind: "outcome", name: decl.name.text, decl, file: this.model.path, docs }), decl.name);
           break;
         case "EventsDecl":
-          this.declareStream(decl, docFor);
+          this.declareStream(decl, docs);
           break;
         case "GradeDecl": {
           const letters = [...new Set([...decl.lines, ...decl.otherwise].sort((a, b) => a.span.start - b.span.start).map((l) => l.letter.text).filter(Boolean))];
-          this.declareName(this.keep({ kind: "grade", name: decl.name.text, decl, file: this.model.path, doc: docFor(decl), letters }), decl.name);
+          this.declareName(this.keep({ kind: "grade", name: decl.name.text, decl, file: this.model.path, docs, letters }), decl.name);
           break;
         }
         case "DisqualifyDecl":
@@ -108,10 +107,10 @@ export class FileChecker {
    * `events NAME { … }`: the stream's fields are a scope of their own (seen inside `where`), and
    * every stream has a required `occurred: date`, which windows and decay measure from.
    */
-  private declareStream(decl: A.EventsDecl, docFor: (node: A.Node) => string | undefined): void {
+  private declareStream(decl: A.EventsDecl, docs: DocSource): void {
     const name = decl.name.text;
     const fields = new Map<string, FieldSymbol>();
-    const symbol: StreamSymbol = this.keep({ kind: "stream", name, decl, file: this.model.path, doc: docFor(decl), fields });
+    const symbol: StreamSymbol = this.keep({ kind: "stream", name, decl, file: this.model.path, docs, fields });
     for (const f of decl.fields) {
       const path = f.path.text;
       if (!path) continue;
@@ -123,7 +122,7 @@ export class FileChecker {
         continue;
       }
       const optional = f.type.kind === "TypeRef" && f.type.optional;
-      const field: FieldSymbol = this.keep({ kind: "field", name: path, type, optional, decl: f, file: this.model.path, doc: docFor(f), stream: name });
+      const field: FieldSymbol = this.keep({ kind: "field", name: path, type, optional, decl: f, file: this.model.path, docs, stream: name });
       fields.set(path, field);
       this.record(f.path, { kind: "symbol", symbol: field, declaration: true });
     }
@@ -139,13 +138,13 @@ export class FileChecker {
     this.declareName(symbol, decl.name);
   }
 
-  private declareField(field: A.FieldDecl, doc: string | undefined): void {
+  private declareField(field: A.FieldDecl, docs: DocSource): void {
     const path = field.path.text;
     if (!path) return;
     let type = field.type.kind === "TypeRef" ? this.typeOf(field.type) : Ty.ERROR;
     if (type.kind === "enum") type = { ...type, field: path };
     const optional = field.type.kind === "TypeRef" && field.type.optional;
-    const symbol: FieldSymbol = this.keep({ kind: "field", name: path, type, optional, decl: field, file: this.model.path, doc });
+    const symbol: FieldSymbol = this.keep({ kind: "field", name: path, type, optional, decl: field, file: this.model.path, docs });
     const root = field.path.segments[0];
     if (root && isKeyword(root.text)) {
       this.report(root, message("keywordFieldRoot", { name: root.text }), { help: helpText("renameField", { path }) });
@@ -225,7 +224,7 @@ export class FileChecker {
    * (`60`), one with a point a number (`60.0`), and a bare name an enum member, typed by the
    * enum it is compared with.
    */
-  private declareParam(decl: A.ParamDecl, doc: string | undefined): void {
+  private declareParam(decl: A.ParamDecl, docs: DocSource): void {
     const v = decl.value;
     let type: Type = Ty.ERROR;
     switch (v.kind) {
@@ -240,7 +239,7 @@ export class FileChecker {
       case "Missing": break;
     }
     const written = this.model.text.slice(v.span.start, v.span.end);
-    const symbol: ParamSymbol = this.keep({ kind: "param", name: decl.name.text, decl, file: this.model.path, doc, type, written, enums: [] });
+    const symbol: ParamSymbol = this.keep({ kind: "param", name: decl.name.text, decl, file: this.model.path, docs, type, written, enums: [] });
     this.declareName(symbol, decl.name);
   }
 

@@ -2,6 +2,7 @@ import type { IToken } from "chevrotain";
 import type * as A from "./ast.js";
 import type { FileFacts } from "./import-rule.js";
 import type { Diagnostic } from "./diagnostics.js";
+import type { DocSource } from "./docs.js";
 import type { LineIndex } from "./source.js";
 import type { Type } from "./types.js";
 
@@ -13,7 +14,8 @@ export interface FieldSymbol {
   optional: boolean;
   decl: A.FieldDecl;
   file: string;
-  doc: string | undefined;
+  /** Its documentation comment, looked up when asked: `docOf(symbol)`. */
+  docs: DocSource;
   /** For a field of an event stream: the stream's name (its fields are a scope of their own). */
   stream?: string;
 }
@@ -23,7 +25,8 @@ export interface StreamSymbol {
   name: string;
   decl: A.EventsDecl;
   file: string;
-  doc: string | undefined;
+  /** Its documentation comment, looked up when asked: `docOf(symbol)`. */
+  docs: DocSource;
   fields: Map<string, FieldSymbol>;
 }
 export interface CriterionSymbol {
@@ -31,21 +34,24 @@ export interface CriterionSymbol {
   name: string;
   decl: A.CriterionDecl;
   file: string;
-  doc: string | undefined;
+  /** Its documentation comment, looked up when asked: `docOf(symbol)`. */
+  docs: DocSource;
 }
 export interface ScoreSymbol {
   kind: "score";
   name: string;
   decl: A.ScoreDecl;
   file: string;
-  doc: string | undefined;
+  /** Its documentation comment, looked up when asked: `docOf(symbol)`. */
+  docs: DocSource;
 }
 export interface StageSymbol {
   kind: "stage";
   name: string;
   decl: A.StageDecl;
   file: string;
-  doc: string | undefined;
+  /** Its documentation comment, looked up when asked: `docOf(symbol)`. */
+  docs: DocSource;
   /** Position in the funnel, 0 = lowest. */
   index: number;
 }
@@ -58,7 +64,8 @@ export interface ParamSymbol {
   name: string;
   decl: A.ParamDecl;
   file: string;
-  doc: string | undefined;
+  /** Its documentation comment, looked up when asked: `docOf(symbol)`. */
+  docs: DocSource;
   /** The literal's type; for an enum member, the first enum it was used beside (error until then). */
   type: Type;
   /** The value as written in the file (`60`, `"52"`, `2026-01-01`, `telecom`). */
@@ -72,7 +79,8 @@ export interface OutcomeSymbol {
   name: string;
   decl: A.OutcomeDecl;
   file: string;
-  doc: string | undefined;
+  /** Its documentation comment, looked up when asked: `docOf(symbol)`. */
+  docs: DocSource;
 }
 /** `grade NAME { L when … else L }`: an enum of its letters, one per lead. */
 export interface GradeSymbol {
@@ -80,7 +88,8 @@ export interface GradeSymbol {
   name: string;
   decl: A.GradeDecl;
   file: string;
-  doc: string | undefined;
+  /** Its documentation comment, looked up when asked: `docOf(symbol)`. */
+  docs: DocSource;
   /** The letters in the order written (lines, then `else`), each once: the grade's enum members. */
   letters: string[];
 }

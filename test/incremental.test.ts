@@ -9,6 +9,7 @@ import type { IToken } from "chevrotain";
 import { describe, expect, it } from "vitest";
 import { compile, type CompileResult } from "../compiler/compile.js";
 import { nodeHost } from "../compiler/host.js";
+import { docOf } from "../language/docs.js";
 import { changedLines, clearLexCache, tokenizeIncrementally } from "../language/incremental-lex.js";
 import { clearParseCache } from "../language/parse.js";
 import type { Resolution } from "../language/model.js";
@@ -43,6 +44,8 @@ function snapshot(result: CompileResult) {
     occurrences: [...entry.occurrences].map(([id, o]) => [id, { ...o.node.span }, resolutionFacts(o.resolution)]),
     // The IR the server lowers for example runs, when the file is error-free.
     ir: result.program ? JSON.parse(JSON.stringify(result.program.ir)) : undefined,
+    // Hover and completion documentation, looked up from the kept symbols' current file version.
+    docs: [...entry.fields.values(), ...entry.names.values()].map((s) => [s.kind, s.name, docOf(s) ?? null]),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { IToken } from "chevrotain";
 import type { CompileResult } from "../../compiler/compile.js";
+import { docOf } from "../../language/docs.js";
 import type { FieldSymbol, FileModel, StreamSymbol } from "../../language/model.js";
 import { lineStartOf, type Span } from "../../language/source.js";
 import { isKeyword } from "../../language/tokens.js";
@@ -269,11 +270,12 @@ function tokensOnLine(decl: IToken[], lineStart: number): IToken[] {
 // ---- names --------------------------------------------------------------------------------
 
 function fieldEntry(f: FieldSymbol, label: string): CompletionEntry {
+  const doc = docOf(f);
   return {
     label,
     kind: "field",
     detail: `${f.name}: ${typeSource(f.type)}${f.optional ? "?" : ""}`,
-    ...(f.doc ? { documentation: f.doc } : {}),
+    ...(doc ? { documentation: doc } : {}),
     sortText: `1${label}`,
   };
 }
@@ -317,7 +319,7 @@ function declItems(model: FileModel, kinds: ("criterion" | "score" | "stage" | "
   // Outcomes are left out: no condition may use one.
   for (const s of model.names.values()) {
     if (s.kind === "outcome" || s.kind === "stream") continue;
-    add(s.kind, s.name, s.doc, s.kind === "param" ? `param = ${s.written}` : s.kind === "grade" ? `grade: ${s.letters.join(", ")}` : s.kind);
+    add(s.kind, s.name, docOf(s), s.kind === "param" ? `param = ${s.written}` : s.kind === "grade" ? `grade: ${s.letters.join(", ")}` : s.kind);
   }
   return out;
 }
@@ -390,7 +392,10 @@ function streamsOf(model: FileModel): StreamSymbol[] {
 }
 
 function streamItems(model: FileModel): CompletionEntry[] {
-  return streamsOf(model).map((s) => ({ label: s.name, kind: "field" as const, detail: `events: ${[...s.fields.keys()].join(", ")}`, ...(s.doc ? { documentation: s.doc } : {}), sortText: `0${s.name}` }));
+  return streamsOf(model).map((s) => {
+    const doc = docOf(s);
+    return { label: s.name, kind: "field" as const, detail: `events: ${[...s.fields.keys()].join(", ")}`, ...(doc ? { documentation: doc } : {}), sortText: `0${s.name}` };
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { CompileResult } from "../../compiler/compile.js";
 import type { FileModel, LeaddefSymbol, Resolution } from "../../language/model.js";
 import { baseName, type Range } from "../../language/source.js";
+import { docOf } from "../../language/docs.js";
 import { typeSource } from "../../language/types.js";
 import { modelOf, occurrenceAt, tokenAt } from "./lookup.js";
 
@@ -98,7 +99,8 @@ function declaredIn(result: CompileResult, symbol: LeaddefSymbol): string {
 }
 
 export function describeSymbol(result: CompileResult, symbol: LeaddefSymbol): string {
-  const doc = symbol.doc ? `\n\n${symbol.doc}` : "";
+  const written = docOf(symbol);
+  const doc = written ? `\n\n${written}` : "";
   if (symbol.kind === "field") {
     const optional = symbol.stream !== undefined
       ? `\n\nA field of each \`${symbol.stream}\` event${symbol.optional ? ", optional: an event may lack it." : ", required: an event without it rejects its lead."}`

@@ -141,10 +141,16 @@ export class FileChecker {
   private declareField(field: A.FieldDecl, docs: DocSource): void {
     const path = field.path.text;
     if (!path) return;
-    let type = field.type.kind === "TypeRef" ? this.typeOf(field.type) : Ty.ERROR;
-    if (type.kind === "enum") type = { ...type, field: path };
-    const optional = field.type.kind === "TypeRef" && field.type.optional;
-    const symbol: FieldSymbol = this.keep({ kind: "field", name: path, type, optional, decl: field, file: this.model.path, docs });
+    let symbol = this.session?.unchangedField(field);
+    if (symbol) symbol.docs = docs;
+    else {
+      const reported = this.model.diagnostics.length;
+      let type = field.type.kind === "TypeRef" ? this.typeOf(field.type) : Ty.ERROR;
+      if (type.kind === "enum") type = { ...type, field: path };
+      const optional = field.type.kind === "TypeRef" && field.type.optional;
+      symbol = this.keep<FieldSymbol>({ kind: "field", name: path, type, optional, decl: field, file: this.model.path, docs });
+      if (this.model.diagnostics.length === reported) this.session?.declaredField(field, symbol);
+    }
     const root = field.path.segments[0];
     if (root && isKeyword(root.text)) {
       this.report(root, message("keywordFieldRoot", { name: root.text }), { help: helpText("renameField", { path }) });

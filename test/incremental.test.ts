@@ -211,6 +211,21 @@ describe("incremental checking", () => {
     });
   });
 
+  it("with the language server's host: a field of one schema block renamed onto an unchanged block's field, and back, equals a fresh compile()", () => {
+    // The unchanged block's field keeps its tree object; its symbol from the version before must
+    // not be taken over while another declaration holds its name (check-cache.ts unchangedField).
+    clearLexCache();
+    clearParseCache();
+    const path = resolve("/virtual/two-schemas.leaddef");
+    const text = 'schema {\n  a.x: integer\n}\nschema {\n  a.y: string\n}\ncriterion c when a.y = "k"\nmql when c\n';
+    const versions = [text, text.replace("a.x", "a.y"), text, text.replace("a.x: integer", "a.x: boolean"), text];
+    const incremental = versions.map((v) => idFreeSnapshot(compileEditing(path, v)));
+    versions.forEach((v, i) => {
+      expect(incremental[i], `version ${i}`).toStrictEqual(cold(() => idFreeSnapshot(compileAt(path, v))));
+    });
+    expect(incremental[1].diagnostics.map((d: { code: string }) => d.code)).toContain("LD1005");
+  });
+
   it("random edit sequences: re-lexing the changed lines gives exactly the tokens of a full lex", () => {
     const r = rng(0x1e4);
     for (const { text } of sources) {

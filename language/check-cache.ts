@@ -251,7 +251,7 @@ function symbolKey(s: LeaddefSymbol): string {
 /** Everything bodies read of the scope; undefined when bodies cannot be kept at all. */
 function scopeKey(model: FileModel): string | undefined {
   const parts: string[] = [model.path];
-  for (const [path, f] of model.fields) parts.push(`f ${path} ${fieldKey(f)}`);
+  for (const [path, f] of model.fields) parts.push(fieldPart(path, f));
   for (const [name, s] of model.names) {
     let extra = "";
     switch (s.kind) {
@@ -274,6 +274,23 @@ function scopeKey(model: FileModel): string | undefined {
   }
   parts.push(`d ${JSON.stringify(model.disqualifications.map((d) => d.reason?.value ?? null))}`);
   return parts.join("\n");
+}
+
+/** A field's line of `scopeKey`, as last written for the same symbol (kept from version to version). */
+const fieldParts = new WeakMap<FieldSymbol, { path: string; type: Type; optional: boolean; file: string; stream: string | undefined; part: string }>();
+
+/**
+ * A field's line of `scopeKey`. Written once per symbol and its values: a field whose declaration
+ * is unchanged keeps its symbol and its type object (see `unchangedField`), and types are never
+ * changed in place, so most lines are the last version's (600 fields per keystroke in the bench's
+ * 5,000-line file).
+ */
+function fieldPart(path: string, f: FieldSymbol): string {
+  const known = fieldParts.get(f);
+  if (known && known.path === path && known.type === f.type && known.optional === f.optional && known.file === f.file && known.stream === f.stream) return known.part;
+  const part = `f ${path} ${fieldKey(f)}`;
+  fieldParts.set(f, { path, type: f.type, optional: f.optional, file: f.file, stream: f.stream, part });
+  return part;
 }
 
 function fieldKey(f: FieldSymbol): string {

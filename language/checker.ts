@@ -174,11 +174,11 @@ export class FileChecker {
 
   /** A field that is also the parent of another (`a` and `a.b`) has no single JSON shape. */
   private checkFieldPrefixes(): void {
-    const all = new Set(this.model.fields.keys());
+    const all = this.model.fields;
     for (const f of this.model.ownFields) {
-      const segs = f.name.split(".");
-      for (let i = 1; i < segs.length; i++) {
-        const prefix = segs.slice(0, i).join(".");
+      // Each path up to a dot: `a`, then `a.b` in `a.b.c`.
+      for (let dot = f.name.indexOf("."); dot !== -1; dot = f.name.indexOf(".", dot + 1)) {
+        const prefix = f.name.slice(0, dot);
         if (all.has(prefix)) {
           this.report(f.decl.path, message("fieldUnderField", { field: f.name, prefix }), { help: helpText("renameFieldPrefix") });
           break;

@@ -195,45 +195,50 @@ export const MAX_DEPENDENCY_DEPTH = 1000;
  * of criteria must not exhaust the stack. Returns whether every chain is within the limit.
  */
 export function checkReferenceCycles(files: Map<string, FileModel>): boolean {
-  const state = new Map<DeclSymbol, "active" | "done">();
+  // Per symbol: ACTIVE while on the path, then its depth (≥ 1). One map, no per-frame arrays:
+  // this runs over every declaration on every keystroke in the language server.
+  const ACTIVE = 0;
   const depth = new Map<DeclSymbol, number>();
   const path: DeclSymbol[] = [];
   let withinLimit = true;
-  type Frame = { symbol: DeclSymbol; model: FileModel; refs: ReturnType<typeof referencedDecls>; next: number };
+  type Frame = { symbol: DeclSymbol; model: FileModel; refs: ReturnType<typeof referencedDecls>; next: number; deepest: number };
   const enter = (symbol: DeclSymbol): Frame => {
-    state.set(symbol, "active");
+    depth.set(symbol, ACTIVE);
     path.push(symbol);
     const model = files.get(symbol.file)!;
-    return { symbol, model, refs: referencedDecls(model, symbol.decl), next: 0 };
+    return { symbol, model, refs: referencedDecls(model, symbol.decl), next: 0, deepest: 0 };
   };
-  for (const root of [...files.values()].flatMap((m) => m.ownDecls)) {
-    if (state.has(root)) continue;
-    const stack: Frame[] = [enter(root)];
-    while (stack.length) {
-      const frame = stack[stack.length - 1];
-      if (frame.next < frame.refs.length) {
-        const { symbol: target, at } = frame.refs[frame.next++];
-        const s = state.get(target);
-        if (s === "active") {
-          const cycle = codeList([...path.slice(path.indexOf(target)), target].map((x) => x.name), " → ");
-          frame.model.diagnostics.push(diagnostic(frame.model.path, at.span, message("dependsOnItself", { name: frame.symbol.name, cycle }), {
-            help: helpText("noSelfReference"),
-          }));
-        } else if (s === undefined) {
-          stack.push(enter(target));
+  for (const file of files.values()) {
+    for (const root of file.ownDecls) {
+      if (depth.has(root)) continue;
+      const stack: Frame[] = [enter(root)];
+      while (stack.length) {
+        const frame = stack[stack.length - 1];
+        if (frame.next < frame.refs.length) {
+          const { symbol: target, at } = frame.refs[frame.next++];
+          const d = depth.get(target);
+          if (d === ACTIVE) {
+            const cycle = codeList([...path.slice(path.indexOf(target)), target].map((x) => x.name), " → ");
+            frame.model.diagnostics.push(diagnostic(frame.model.path, at.span, message("dependsOnItself", { name: frame.symbol.name, cycle }), {
+              help: helpText("noSelfReference"),
+            }));
+          } else if (d === undefined) {
+            stack.push(enter(target));
+          } else if (d > frame.deepest) frame.deepest = d;
+          continue;
         }
-        continue;
-      }
-      stack.pop();
-      path.pop();
-      state.set(frame.symbol, "done");
-      const d = 1 + Math.max(0, ...frame.refs.map((r) => depth.get(r.symbol) ?? 0));
-      depth.set(frame.symbol, d);
-      if (d > MAX_DEPENDENCY_DEPTH && withinLimit) {
-        withinLimit = false;
-        frame.model.diagnostics.push(diagnostic(frame.model.path, frame.symbol.decl.name.span, message("dependencyChainTooLong", { name: frame.symbol.name, max: MAX_DEPENDENCY_DEPTH }), {
-          help: helpText("flattenChain"),
-        }));
+        stack.pop();
+        path.pop();
+        const d = 1 + frame.deepest;
+        depth.set(frame.symbol, d);
+        const parent = stack[stack.length - 1];
+        if (parent && d > parent.deepest) parent.deepest = d;
+        if (d > MAX_DEPENDENCY_DEPTH && withinLimit) {
+          withinLimit = false;
+          frame.model.diagnostics.push(diagnostic(frame.model.path, frame.symbol.decl.name.span, message("dependencyChainTooLong", { name: frame.symbol.name, max: MAX_DEPENDENCY_DEPTH }), {
+            help: helpText("flattenChain"),
+          }));
+        }
       }
     }
   }

@@ -69,7 +69,7 @@ export interface TokenContext {
 
 /** What a file's last version left for the next one. */
 interface FileState {
-  scope: { key: string; token: object } | undefined;
+  scope: { key: string[]; token: object } | undefined;
   types: Map<number, Type>;
   occurrences: Map<number, Occurrence>;
   /** The occurrences the declaration phase recorded (names where declared): made anew every time. */
@@ -93,7 +93,7 @@ export class EditSession {
   private readonly symbols = new Map<string, LeaddefSymbol>();
   private readonly declared: number[] = [];
   private readonly declarations: Set<A.Declaration>;
-  private scope: { key: string; token: object } | undefined;
+  private scope: { key: string[]; token: object } | undefined;
 
   /** Takes over the previous version's tables, without the entries of declarations that are gone. */
   constructor(private readonly model: FileModel) {
@@ -151,7 +151,7 @@ export class EditSession {
   scopeReady(): void {
     const key = scopeKey(this.model);
     const last = this.previous?.scope;
-    this.scope = key === undefined ? undefined : last?.key === key ? last : { key, token: {} };
+    this.scope = key === undefined ? undefined : last && sameLines(last.key, key) ? last : { key, token: {} };
     if (this.scope === undefined && this.previous) {
       // Nothing is kept: bodies start from empty tables (the declaration phase's entries stay).
       const declared = new Map(this.declared.map((id) => [id, this.model.occurrences.get(id)!]));
@@ -248,32 +248,65 @@ function symbolKey(s: LeaddefSymbol): string {
   return s.kind === "field" ? `field ${s.stream ?? ""} ${s.name}` : `${s.kind} ${s.name}`;
 }
 
-/** Everything bodies read of the scope; undefined when bodies cannot be kept at all. */
-function scopeKey(model: FileModel): string | undefined {
-  const parts: string[] = [model.path];
-  for (const [path, f] of model.fields) parts.push(fieldPart(path, f));
+/**
+ * Everything bodies read of the scope, a line per field and per name; undefined when bodies
+ * cannot be kept at all. Each line is reused while what it is made of is unchanged, so an edit
+ * that leaves the scope alone compares lines that are mostly the very same strings.
+ */
+function scopeKey(model: FileModel): string[] | undefined {
+  const lines: string[] = [model.path];
+  for (const [path, f] of model.fields) lines.push(fieldPart(path, f));
   for (const [name, s] of model.names) {
-    let extra = "";
-    switch (s.kind) {
-      case "param":
-        // Such a parameter takes its type from the first body that compares it with an enum.
-        if (s.decl.value.kind === "Ref") return undefined;
-        extra = `${typeKey(s.type)} ${s.written}`;
-        break;
-      case "stream":
-        extra = [...s.fields].map(([p, f]) => `${p} ${fieldKey(f)}`).join(";");
-        break;
-      case "grade":
-        extra = s.letters.join(",");
-        break;
-      case "stage":
-        extra = String(s.index);
-        break;
-    }
-    parts.push(`n ${name} ${s.kind} ${s.file} ${extra}`);
+    // Such a parameter takes its type from the first body that compares it with an enum.
+    if (s.kind === "param" && s.decl.value.kind === "Ref") return undefined;
+    lines.push(namePart(name, s));
   }
-  parts.push(`d ${JSON.stringify(model.disqualifications.map((d) => d.reason?.value ?? null))}`);
-  return parts.join("\n");
+  lines.push(`d ${JSON.stringify(model.disqualifications.map((d) => d.reason?.value ?? null))}`);
+  return lines;
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What a name's line of `scopeKey` depends on besides its name, kind and file. */
+function nameDependsOn(s: DeclSymbol): [unknown, unknown] {
+  switch (s.kind) {
+    case "param": return [s.type, s.written];
+    case "stream": return [s.fields, undefined];
+    case "grade": return [s.letters, undefined];
+    case "stage": return [s.index, undefined];
+    default: return [undefined, undefined];
+  }
+}
+
+const nameParts = new WeakMap<DeclSymbol, { name: string; kind: string; file: string; a: unknown; b: unknown; part: string }>();
+
+/** A name's line of `scopeKey`, as last written for the same symbol while its inputs are the same (see `fieldPart`). */
+function namePart(name: string, s: DeclSymbol): string {
+  const [a, b] = nameDependsOn(s);
+  const known = nameParts.get(s);
+  if (known && known.name === name && known.kind === s.kind && known.file === s.file && known.a === a && known.b === b) return known.part;
+  let extra = "";
+  switch (s.kind) {
+    case "param":
+      extra = `${typeKey(s.type)} ${s.written}`;
+      break;
+    case "stream":
+      extra = [...s.fields].map(([p, f]) => `${p} ${fieldKey(f)}`).join(";");
+      break;
+    case "grade":
+      extra = s.letters.join(",");
+      break;
+    case "stage":
+      extra = String(s.index);
+      break;
+  }
+  const part = `n ${name} ${s.kind} ${s.file} ${extra}`;
+  nameParts.set(s, { name, kind: s.kind, file: s.file, a, b, part });
+  return part;
 }
 
 /** A field's line of `scopeKey`, as last written for the same symbol (kept from version to version). */

@@ -43,6 +43,22 @@ export class FileChecker {
     return { message: helpText("changeTo", { name: near }), span: node.span, text: near };
   }
 
+  /**
+   * Records a name resolved to a symbol. The declaration phase records every declared name again
+   * on every keystroke in the editor, where the table passes from version to version: an equal
+   * entry already there (the same node, symbol and role) is left as it is, not made anew.
+   */
+  private recordSymbol(node: A.Name | A.FieldPath, symbol: LeaddefSymbol, declaration: boolean): void {
+    const old = this.model.occurrences.get(node.id);
+    const r = old?.resolution;
+    if (old?.node !== node || r?.kind !== "symbol" || r.symbol !== symbol || r.declaration !== declaration) {
+      this.record(node, { kind: "symbol", symbol, declaration });
+      return;
+    }
+    if (this.log) this.log.occurrences.push(node.id);
+    else this.session?.declaredAt(node.id);
+  }
+
   private record(node: A.Name | A.FieldPath, resolution: Resolution): void {
     this.model.occurrences.set(node.id, { node, resolution });
     if (this.log) this.log.occurrences.push(node.id);
@@ -124,7 +140,7 @@ export class FileChecker {
       const optional = f.type.kind === "TypeRef" && f.type.optional;
       const field: FieldSymbol = this.keep({ kind: "field", name: path, type, optional, decl: f, file: this.model.path, docs, stream: name });
       fields.set(path, field);
-      this.record(f.path, { kind: "symbol", symbol: field, declaration: true });
+      this.recordSymbol(f.path, field, true);
     }
     if (!name) return;
     const occurred = fields.get("occurred");
@@ -159,7 +175,7 @@ export class FileChecker {
     const existing = this.model.fields.get(path);
     if (existing) {
       this.report(field.path, message("fieldDeclaredTwice", { path, where: this.where(existing) }), { help: helpText("declareFieldOnce") });
-      this.record(field.path, { kind: "symbol", symbol: existing, declaration: false });
+      this.recordSymbol(field.path, existing, false);
       return;
     }
     const clash = this.model.names.get(path);
@@ -169,7 +185,7 @@ export class FileChecker {
     }
     this.model.fields.set(path, symbol);
     this.model.ownFields.push(symbol);
-    this.record(field.path, { kind: "symbol", symbol, declaration: true });
+    this.recordSymbol(field.path, symbol, true);
   }
 
   /** A field that is also the parent of another (`a` and `a.b`) has no single JSON shape. */
@@ -221,7 +237,7 @@ export class FileChecker {
     }
     this.model.names.set(name.text, symbol);
     this.model.ownDecls.push(symbol);
-    this.record(name, { kind: "symbol", symbol, declaration: true });
+    this.recordSymbol(name, symbol, true);
     return true;
   }
 

@@ -144,10 +144,6 @@ export function moveInPlace(cached: ChunkResult, start: number): void {
   cached.start = start;
 }
 
-/** Copies of a result's diagnostics for one file's model (the compiler writes `range` into them). */
-export function diagnosticCopies(r: ChunkResult, file: string): Pick<ChunkResult, "deep" | "syntax" | "literal"> {
-  return { deep: r.deep && moveDiagnostic(r.deep, 0, file), syntax: r.syntax.map((d) => moveDiagnostic(d, 0, file)), literal: r.literal.map((d) => moveDiagnostic(d, 0, file)) };
-}
 
 /** The distinct span objects of a tree, for `moveInPlace` (the AST builder shares some between nodes). */
 export function spansOf(node: unknown): Span[] {

@@ -4,7 +4,7 @@ import type * as A from "./ast.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import { diagnostic, helpText, message, type Diagnostic, type Message } from "./diagnostics.js";
 import { tokenizeIncrementally } from "./incremental-lex.js";
-import { diagnosticCopies, moveDiagnostic, moveInPlace, ParseCache, relocate, spansOf, type ChunkResult } from "./parse-cache.js";
+import { moveDiagnostic, moveInPlace, ParseCache, relocate, spansOf, type ChunkResult } from "./parse-cache.js";
 import { isDisqualifyStart, isEventsStart, isGradeStart, isOutcomeStart, isParamStart, parseDeclarationTokens } from "./parser.js";
 import * as T from "./tokens.js";
 
@@ -60,23 +60,28 @@ function startsDeclaration(tokens: T.LeaddefToken[], i: number, inGrade: boolean
   return tokens[i + 1]?.tokenType === T.When && tokens[i + 1].startLine === t.startLine && t.tokenType !== T.Plus && t.tokenType !== T.Minus;
 }
 
-function splitDeclarations(tokens: T.LeaddefToken[]): T.LeaddefToken[][] {
-  const chunks: T.LeaddefToken[][] = [];
-  let current: T.LeaddefToken[] = [];
+/**
+ * Where each declaration's tokens begin: chunk c is tokens[starts[c], starts[c + 1]) (the last
+ * runs to the end). Indexes, not arrays of tokens: only the chunks that must be parsed are
+ * sliced (a keystroke in a large file cuts every declaration again, and parses one).
+ */
+function splitDeclarations(tokens: T.LeaddefToken[]): number[] {
+  const starts: number[] = [];
+  let chunkStart = -1;
   // Set from a grade's `{` to its `}` (the grade's lines look like stages to the rule above).
   let inGrade = false;
   for (let i = 0; i < tokens.length; i++) {
-    if (current.length > 0 && startsDeclaration(tokens, i, inGrade)) {
-      chunks.push(current);
-      current = [];
+    if (chunkStart !== -1 && startsDeclaration(tokens, i, inGrade)) {
+      chunkStart = -1;
       inGrade = false;
     }
-    if (current.length === 0 && isGradeStart(tokens[i], tokens[i + 2])) inGrade = true;
-    else if (inGrade && tokens[i].tokenType === T.RBrace) inGrade = false;
-    current.push(tokens[i]);
+    if (chunkStart === -1) {
+      chunkStart = i;
+      starts.push(i);
+      if (isGradeStart(tokens[i], tokens[i + 2])) inGrade = true;
+    } else if (inGrade && tokens[i].tokenType === T.RBrace) inGrade = false;
   }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return starts;
 }
 
 /** Where and why a declaration nests too deeply to parse safely. */
@@ -214,12 +219,14 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
   const declarations: A.Declaration[] = [];
   const literalDiagnostics: Diagnostic[] = [];
   let syntaxErrors = 0;
-  const chunks = splitDeclarations(lexed.tokens);
-  for (let c = 0; c < chunks.length; c++) {
-    const chunk = chunks[c];
-    const start = chunk[0].startOffset;
+  const tokens = lexed.tokens;
+  const chunkStarts = splitDeclarations(tokens);
+  for (let c = 0; c < chunkStarts.length; c++) {
+    const from = chunkStarts[c];
+    const to = c + 1 < chunkStarts.length ? chunkStarts[c + 1] : tokens.length;
+    const start = tokens[from].startOffset;
     // A chunk's text runs to the next chunk, so lexical errors just after its last token count.
-    const key = text.slice(start, c + 1 < chunks.length ? chunks[c + 1][0].startOffset : text.length);
+    const key = text.slice(start, to < tokens.length ? tokens[to].startOffset : text.length);
     const cached = chunkCache.get(key);
     let entry: ChunkResult;
     if (cached && previousParse !== undefined && cached.owner === previousParse) {
@@ -235,30 +242,30 @@ export function parseFile(path: string, text: string, ids: { value: number } = {
       entry.owner = options.inPlace ? thisParse : undefined;
       chunkCache.set(key, entry);
     } else {
-      entry = parseChunk(path, chunk, builder, ids, lexicalErrorAt);
+      entry = parseChunk(path, tokens.slice(from, to), builder, ids, lexicalErrorAt);
       entry.owner = options.inPlace ? thisParse : undefined;
       chunkCache.set(key, entry);
     }
-    // The model's own diagnostics: analyze fills in their ranges.
-    const r = { ...entry, ...diagnosticCopies(entry, path) };
-    if (r.deep) {
-      diagnostics.push(r.deep);
+    // The model's own copies of the diagnostics (analyze fills in their ranges), made only for
+    // the chunks that have any: this loop runs over every declaration on every keystroke.
+    if (entry.deep) {
+      diagnostics.push(moveDiagnostic(entry.deep, 0, path));
       continue;
     }
     let stopped = false;
-    for (const d of r.syntax) {
+    for (const d of entry.syntax) {
       if (++syntaxErrors > MAX_SYNTAX_ERRORS) {
         stopped = true;
         break;
       }
-      diagnostics.push(d);
+      diagnostics.push(moveDiagnostic(d, 0, path));
     }
     if (stopped) {
       diagnostics.push(diagnostic(path, { start, end: start }, message("tooManySyntaxErrors", { max: MAX_SYNTAX_ERRORS })));
       break;
     }
-    if (r.decl) declarations.push(r.decl);
-    literalDiagnostics.push(...r.literal);
+    if (entry.decl) declarations.push(entry.decl);
+    for (const d of entry.literal) literalDiagnostics.push(moveDiagnostic(d, 0, path));
   }
   diagnostics.push(...literalDiagnostics);
   const ast: A.SourceFile = { kind: "SourceFile", id: ids.value++, span: { start: 0, end: text.length }, path, declarations };

@@ -265,4 +265,39 @@ describe("incremental checking", () => {
     // A line deleted whole.
     expect(changedLines("a\nb\nc\n", "a\nc\n")).toEqual({ start: 2, oldEnd: 4, newEnd: 2 });
   });
+
+  it("finds the changed stretch of long texts as a character-by-character comparison does (edits at every distance from a block's edge)", () => {
+    // The definition: the common prefix and suffix found one character at a time, then cut at line starts.
+    const reference = (oldText: string, newText: string) => {
+      if (oldText === newText) return undefined;
+      const shorter = Math.min(oldText.length, newText.length);
+      let prefix = 0;
+      while (prefix < shorter && oldText[prefix] === newText[prefix]) prefix++;
+      let suffix = 0;
+      while (suffix < shorter - prefix && oldText[oldText.length - 1 - suffix] === newText[newText.length - 1 - suffix]) suffix++;
+      let start = prefix;
+      while (start > 0 && newText[start - 1] !== "\n") start--;
+      const shift = oldText.length - newText.length;
+      const lineStartInBoth = (i: number) => i >= start && i + shift >= start && newText[i - 1] === "\n" && oldText[i - 1 + shift] === "\n";
+      let newEnd = newText.length - suffix;
+      while (newEnd < newText.length && !lineStartInBoth(newEnd)) newEnd++;
+      return { start, oldEnd: newEnd + shift, newEnd };
+    };
+    const r = rng(0xb10c);
+    let compared = 0;
+    for (let i = 0; i < 4000; i++) {
+      const length = Math.floor(r() * 1500);
+      // Half the texts are nearly one character repeated, so blocks also agree shifted by an edit.
+      const plain = r() < 0.5;
+      const text = Array.from({ length }, () => (plain && r() < 0.97 ? "a" : "ab\n\r"[Math.floor(r() * (r() < 0.9 ? 3 : 4))])).join("");
+      // An insertion, deletion or replacement near a multiple of 256 (the block size) or anywhere.
+      const near = r() < 0.5 ? Math.floor(r() * 6) * 256 + Math.floor(r() * 5) - 2 : Math.floor(r() * (length + 1));
+      const at = Math.max(0, Math.min(length, near));
+      const cut = Math.floor(r() * 3);
+      const edited = text.slice(0, at) + "ab\n".slice(0, Math.floor(r() * 3)) + text.slice(Math.min(length, at + cut));
+      expect(changedLines(text, edited), `${JSON.stringify(text)} -> ${JSON.stringify(edited)}`).toEqual(reference(text, edited));
+      compared++;
+    }
+    expect(compared).toBe(4000);
+  });
 });

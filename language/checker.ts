@@ -51,18 +51,19 @@ export class FileChecker {
   private recordSymbol(node: A.Name | A.FieldPath, symbol: LeaddefSymbol, declaration: boolean): void {
     const old = this.model.occurrences.get(node.id);
     const r = old?.resolution;
-    if (old?.node !== node || r?.kind !== "symbol" || r.symbol !== symbol || r.declaration !== declaration) {
-      this.record(node, { kind: "symbol", symbol, declaration });
-      return;
-    }
-    if (this.log) this.log.occurrences.push(node.id);
-    else this.session?.declaredAt(node.id);
+    if (old?.node !== node || r?.kind !== "symbol" || r.symbol !== symbol || r.declaration !== declaration) this.record(node, { kind: "symbol", symbol, declaration });
+    else this.recorded(node.id);
   }
 
   private record(node: A.Name | A.FieldPath, resolution: Resolution): void {
     this.model.occurrences.set(node.id, { node, resolution });
-    if (this.log) this.log.occurrences.push(node.id);
-    else this.session?.declaredAt(node.id);
+    this.recorded(node.id);
+  }
+
+  /** Who recorded occurrence `id`: the body being checked (its log) or the declaration phase. */
+  private recorded(id: number): void {
+    if (this.log) this.log.occurrences.push(id);
+    else this.session?.declaredAt(id);
   }
 
   /** While a body is checked for the check cache: what it adds to the model (see check-cache.ts). */

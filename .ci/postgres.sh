@@ -3,9 +3,13 @@
 # 127.0.0.1:${LEADDEF_PG_PORT:-54329}, trust auth, user `postgres`, database `postgres`,
 # data under /tmp/leaddef-pg. Idempotent: does nothing when the server already answers.
 # Installs Debian's postgresql when no server binaries are found.
+#   bash .ci/postgres.sh          start (the default)
+#   bash .ci/postgres.sh status   exit 0 when the server answers, non-zero otherwise (installs nothing)
+#   bash .ci/postgres.sh stop     stop the server on the data directory, if it runs
 set -euo pipefail
 PORT="${LEADDEF_PG_PORT:-54329}"
 DATA="${LEADDEF_PG_DATA:-/tmp/leaddef-pg}"
+MODE="${1:-start}"
 
 find_bin() {
   local d
@@ -15,15 +19,16 @@ find_bin() {
   return 1
 }
 
+if [[ "$MODE" == status ]]; then
+  BIN="$(find_bin)" || exit 1
+  exec "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"
+fi
+
 if ! BIN="$(find_bin)"; then
+  [[ "$MODE" == stop ]] && exit 0
   if [[ ! -f /tmp/.leaddef-apt-updated ]]; then apt-get update -qq && touch /tmp/.leaddef-apt-updated; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql
   BIN="$(find_bin)"
-fi
-
-if "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
-  echo "postgres.sh: already running on 127.0.0.1:$PORT"
-  exit 0
 fi
 
 as_pg() {
@@ -34,6 +39,19 @@ as_pg() {
     "$@"
   fi
 }
+
+if [[ "$MODE" == stop ]]; then
+  if [[ -f "$DATA/postmaster.pid" ]]; then
+    as_pg "$BIN/pg_ctl" -D "$DATA" -m fast -w -t 60 stop >/dev/null
+    echo "postgres.sh: stopped the server on 127.0.0.1:$PORT"
+  fi
+  exit 0
+fi
+
+if "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
+  echo "postgres.sh: already running on 127.0.0.1:$PORT"
+  exit 0
+fi
 
 if [[ ! -f "$DATA/PG_VERSION" ]]; then
   rm -rf "$DATA"

@@ -271,6 +271,10 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+// `fieldPart` and `namePart` are two memos of one pattern on purpose: one function over both
+// kinds of symbol (8 object shapes) measured ~0.7 ms slower per keystroke at 5,000 lines than a
+// field-only one for the 600 fields plus one for the names, even without allocating.
+
 /** What a name's line of `scopeKey` depends on besides its name, kind and file. */
 function nameDependsOn(s: DeclSymbol): [unknown, unknown] {
   switch (s.kind) {

@@ -1,5 +1,6 @@
 import type { IToken, TokenType } from "chevrotain";
 import * as T from "./tokens.js";
+import { countLineBreaks } from "./source.js";
 
 /**
  * Lexing by difference from the file's previous text, so a keystroke in a 5,000-line file
@@ -113,24 +114,6 @@ export function changedLines(oldText: string, newText: string): ChangedLines | u
   return { start, oldEnd, newEnd };
 }
 
-/** How many line ends (`\r\n`, `\r` or `\n`, as the lexer counts them) `text` has in [from, to). */
-function lineEnds(text: string, from: number, to: number): number {
-  let n = 0;
-  const cr = text.indexOf("\r", from);
-  if (cr === -1 || cr >= to) {
-    // Only LF in the range: count them by jumping (this runs from the file's start on every keystroke).
-    for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) n++;
-    return n;
-  }
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) n++;
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) n++;
-  }
-  return n;
-}
-
-
 function relex(previous: Remembered, text: string, inPlace: boolean): T.LexedFile {
   // The parser retyped some of these tokens in place; a fresh lex would not have.
   for (const [t, original] of previous.retyped) {
@@ -144,8 +127,9 @@ function relex(previous: Remembered, text: string, inPlace: boolean): T.LexedFil
   }
   const { start, oldEnd, newEnd } = changed;
   const offsetDelta = newEnd - oldEnd;
-  const firstLine = lineEnds(text, 0, start) + 1;
-  const lineDelta = lineEnds(text, start, newEnd) - lineEnds(previous.text, start, oldEnd);
+  // The ranges start and end at line starts, so no CRLF is cut in two.
+  const firstLine = countLineBreaks(text, 0, start) + 1;
+  const lineDelta = countLineBreaks(text, start, newEnd) - countLineBreaks(previous.text, start, oldEnd);
   const middle = T.tokenize(text.slice(start, newEnd));
 
   const place = (t: IToken): IToken => {

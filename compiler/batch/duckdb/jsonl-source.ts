@@ -50,6 +50,9 @@ export interface ObjectsReading {
   typedLists: boolean;
 }
 
+/** The reading that holds for any file: every flat dotted key asked for, list fields as JSON. */
+export const CAUTIOUS_READING: Readonly<ObjectsReading> = Object.freeze({ flatKeys: true, typedLists: false });
+
 /** A JSON path as a set key. */
 const pathKey = (segs: string[]) => JSON.stringify(segs);
 

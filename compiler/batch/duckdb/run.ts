@@ -19,7 +19,7 @@ import { reasonOf } from "../../runtime/codecs/codec.js";
 import { csvField, csvReadBufferOption, DUPLICATE_KEY, jsonField, jsonStructure, typedListField, type FieldSql } from "./readers.js";
 import { csvNewLine, recordAt, scanCsv, type CsvScan } from "./scan.js";
 import { scanJsonl, type JsonlScan } from "./jsonl-scan.js";
-import { jsonPaths, linesSource, objectsSource, typedListFields, type ObjectsReading } from "./jsonl-source.js";
+import { CAUTIOUS_READING, jsonPaths, linesSource, objectsSource, typedListFields, type ObjectsReading } from "./jsonl-source.js";
 import { quickScanCsv } from "./quick-scan.js";
 import { parquetField } from "./parquet-typed.js";
 import { directRecordSql, readDirectResults } from "./direct-results.js";
@@ -191,7 +191,7 @@ async function runAt(o: DuckdbRunOptions, memoryLimit: string): Promise<RunSumma
     // decides, before anything is written, whether that reading stands.
     jsonlScan = scanJsonl(o.input);
     jsonlScan.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-    jsonlHeadReading = scanJsonl(o.input, { head: HEAD_BYTES }).then(readingFor, () => ({ flatKeys: true, typedLists: false }));
+    jsonlHeadReading = scanJsonl(o.input, { head: HEAD_BYTES }).then(readingFor, () => CAUTIOUS_READING);
   }
   const ownTemp = o.tempDirectory === undefined;
   const temp = o.tempDirectory ?? mkdtempSync(join(tmpdir(), "leaddef-duckdb-"));
@@ -279,7 +279,7 @@ async function runIn(
   let absentFields: string[] = [];
   let rejectFirst = "";
   if (jsonlRead) {
-    const reading: ObjectsReading = "lines" in jsonlRead ? { flatKeys: true, typedLists: false } : jsonlRead;
+    const reading: ObjectsReading = "lines" in jsonlRead ? CAUTIOUS_READING : jsonlRead;
     const structure = jsonStructure(jsonPaths(fields, o.idColumn, reading.flatKeys));
     if (!structure) return fallback("a field's JSON key is also another field's parent object");
     raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, structure, reading) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);

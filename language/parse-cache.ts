@@ -144,7 +144,6 @@ export function moveInPlace(cached: ChunkResult, start: number): void {
   cached.start = start;
 }
 
-
 /** The distinct span objects of a tree, for `moveInPlace` (the AST builder shares some between nodes). */
 export function spansOf(node: unknown): Span[] {
   const seen = new Set<Span>();

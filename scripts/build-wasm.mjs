@@ -4,14 +4,15 @@
 //
 //   node scripts/build-wasm.mjs
 import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import initWabt from "wabt";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const sources = readdirSync(join(root, "compiler"), { recursive: true })
   .filter((f) => f.endsWith(".wat"))
-  .map((f) => `compiler/${f}`);
+  // readdirSync names them with the system's separator; the generated header and name read '/'.
+  .map((f) => `compiler/${f.split(sep).join("/")}`);
 const wabt = await initWabt();
 for (const source of sources) {
   const text = readFileSync(join(root, source), "utf8");

@@ -74,11 +74,12 @@ export function typedListFields(fields: readonly IrField[], idColumn: string, re
  * the keys read (each leaf as its JSON text). Exact only for a file whose every line is a JSON
  * object that JSON.parse reads the same (`scanJsonl`'s `objectsOnly`): `read_json` skips blank
  * lines, and fails the query on a line it cannot parse, on a line that is not an object and on
- * an object repeating a key read — the caller then reads the file by lines instead.
+ * an object repeating a key read — the caller then reads the file by lines instead. `typedLists`
+ * are the list fields read as VARCHAR[] (`typedListFields` of the same reading, which the caller
+ * also reads the values by).
  */
-export function objectsSource(path: string, fields: readonly IrField[], idColumn: string, structure: Record<string, unknown>, reading: ObjectsReading): string {
-  const { flatKeys } = reading;
-  const typed = new Set([...typedListFields(fields, idColumn, reading)].flatMap((f) => fieldPaths(f, flatKeys)).map(pathKey));
+export function objectsSource(path: string, fields: readonly IrField[], idColumn: string, structure: Record<string, unknown>, flatKeys: boolean, typedLists: ReadonlySet<IrField>): string {
+  const typed = new Set([...typedLists].flatMap((f) => fieldPaths(f, flatKeys)).map(pathKey));
   const typeOf = (node: unknown, at: string[]): string =>
     node === "JSON"
       ? typed.has(pathKey(at)) ? "VARCHAR[]" : "JSON"

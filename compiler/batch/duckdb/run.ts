@@ -282,8 +282,8 @@ async function runIn(
     const reading: ObjectsReading = "lines" in jsonlRead ? CAUTIOUS_READING : jsonlRead;
     const structure = jsonStructure(jsonPaths(fields, o.idColumn, reading.flatKeys));
     if (!structure) return fallback("a field's JSON key is also another field's parent object");
-    raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, structure, reading) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);
     const typedLists = typedListFields(fields, o.idColumn, reading);
+    raw = "objects" in jsonlRead ? objectsSource(o.input, fields, o.idColumn, structure, reading.flatKeys, typedLists) : linesSource(o.input, fields, o.idColumn, structure, jsonlRead.lines.longestLine);
     fieldSql = fields.map((f, i) => (typedLists.has(f) ? typedListField(f, `x${i}`) : jsonField(f, `x${i}`, options)));
     rejectFirst = `WHEN leaddef_bad THEN [{'field': '', 'value': leaddef_text, 'code': ${lit(BAD_JSON)}}] WHEN leaddef_duplicate THEN [{'field': '', 'value': '', 'code': ${lit(DUPLICATE_KEY)}}]`;
   } else {
